@@ -1,0 +1,56 @@
+//! Why an analysis could not be made, in one sentence a planner can act on.
+
+/// An analysis request that cannot be answered from the loaded data.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AnalysisError {
+    /// The edition was not loaded.
+    #[error("IMD {year} is not loaded (loaded: {available})")]
+    EditionMissing {
+        /// The year asked for.
+        year: u16,
+        /// The years that are loaded.
+        available: String,
+    },
+    /// No local authority matched.
+    #[error("no local authority {query:?} in IMD {year}{hint}")]
+    LaNotFound {
+        /// What was typed.
+        query: String,
+        /// The edition searched.
+        year: u16,
+        /// ", did you mean …?" or empty.
+        hint: String,
+    },
+    /// The editions rank different LSOA sets.
+    #[error(
+        "IMD {from} ranks {from_vintage}s and IMD {to} ranks {to_vintage}s: comparing across the 2011→2021 boundary change needs the LSOA 2011→2021 lookup, which this comparison does not use yet"
+    )]
+    DifferentVintages {
+        /// Earlier edition.
+        from: u16,
+        /// Its LSOAs.
+        from_vintage: String,
+        /// Later edition.
+        to: u16,
+        /// Its LSOAs.
+        to_vintage: String,
+    },
+    /// No ward matched.
+    #[error("no ward {query:?}{hint}")]
+    WardNotFound {
+        /// What was typed.
+        query: String,
+        /// ", did you mean …?" or empty.
+        hint: String,
+    },
+    /// Several wards share the name.
+    #[error("{count} wards are called {query:?} ({choices}); give the ward code or --la")]
+    WardAmbiguous {
+        /// What was typed.
+        query: String,
+        /// How many matched.
+        count: usize,
+        /// Their codes and LAs.
+        choices: String,
+    },
+}

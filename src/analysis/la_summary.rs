@@ -1,0 +1,160 @@
+//! The LA summary: 1% counts and transitions, decile 1 counts and shares, priority wards, and the LA's national rank.
+
+use super::{AnalysisError, EditionComparison, Transition, rank_las_by_decile1_share};
+use crate::model::{AreaCode, Dataset};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The 1% block of the summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Top1Summary {
+    /// 1% line of the earlier edition.
+    pub threshold_from: u32,
+    /// 1% line of the later edition.
+    pub threshold_to: u32,
+    /// LSOAs in the 1% in the earlier edition.
+    pub count_from: usize,
+    /// LSOAs in the 1% in the later edition.
+    pub count_to: usize,
+    /// Entered the 1%.
+    pub moved_in: usize,
+    /// Left the 1%.
+    pub moved_out: usize,
+    /// In the 1% in both.
+    pub stayed: usize,
+}
+
+/// The decile 1 block of the summary.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decile1Summary {
+    /// LSOAs in decile 1, earlier edition.
+    pub count_from: usize,
+    /// LSOAs in decile 1, later edition.
+    pub count_to: usize,
+    /// Share of the LA's LSOAs in decile 1 (0–1), earlier edition.
+    pub share_from: f64,
+    /// Share, later edition.
+    pub share_to: f64,
+    /// Population of the later edition's decile-1 LSOAs, when population figures are loaded.
+    pub population_to: Option<u64>,
+}
+
+/// A ward with at least one LSOA in the 1% in the later edition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PriorityWard {
+    /// Ward code.
+    pub code: AreaCode,
+    /// Ward name.
+    pub name: String,
+    /// Its LSOAs in the later edition's 1%.
+    pub lsoas_in_top1: usize,
+}
+
+/// The LA's place among all LAs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LaRank {
+    /// 1 = highest share of LSOAs in decile 1.
+    pub rank: u32,
+    /// Number of LAs in the edition.
+    pub of: u32,
+}
+
+/// The LA summary printed by `locality-map summary`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LaSummary {
+    /// LA code.
+    pub la_code: AreaCode,
+    /// LA name.
+    pub la_name: String,
+    /// Earlier edition.
+    pub from: u16,
+    /// Later edition.
+    pub to: u16,
+    /// LSOAs in the LA.
+    pub lsoas: usize,
+    /// Wards the LSOAs fall in.
+    pub wards: usize,
+    /// The 1%.
+    pub top1: Top1Summary,
+    /// Decile 1.
+    pub decile1: Decile1Summary,
+    /// Wards with an LSOA in the later 1%, by name.
+    pub priority_wards: Vec<PriorityWard>,
+    /// Rank by share of LSOAs in decile 1, later edition.
+    pub la_rank_by_decile1_share: Option<LaRank>,
+    /// Where population figures came from.
+    pub population_source: Option<String>,
+}
+
+impl LaSummary {
+    /// Summarises a comparison.
+    pub fn new(dataset: &Dataset, comparison: &EditionComparison) -> Result<Self, AnalysisError> {
+        let rows = &comparison.rows;
+        let lsoas = rows.len();
+        let count = |keep: &dyn Fn(&super::LsoaChange) -> bool| rows.iter().filter(|r| keep(r)).count();
+        let share = |n: usize| {
+            if lsoas == 0 { 0.0 } else { n as f64 / lsoas as f64 }
+        };
+        let decile1_to = count(&|r| r.in_decile1_to());
+        let decile1_from = count(&|r| r.in_decile1_from());
+        let population_to = comparison.population_source.as_ref().map(|_| {
+            rows.iter()
+                .filter(|r| r.in_decile1_to())
+                .filter_map(|r| r.population)
+                .map(u64::from)
+                .sum()
+        });
+        let mut wards: BTreeMap<&AreaCode, (&str, usize)> = BTreeMap::new();
+        for row in rows {
+            if let Some(code) = &row.ward_code {
+                wards.entry(code).or_insert((&row.ward_name, 0)).1 += usize::from(row.in_top1_to);
+            }
+        }
+        let mut priority_wards: Vec<PriorityWard> = wards
+            .iter()
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(code, (name, n))| PriorityWard {
+                code: (*code).clone(),
+                name: name.to_string(),
+                lsoas_in_top1: *n,
+            })
+            .collect();
+        priority_wards.sort_by(|a, b| a.name.cmp(&b.name).then(a.code.cmp(&b.code)));
+        let later = super::comparison::edition(dataset, comparison.to)?;
+        let ranking = rank_las_by_decile1_share(later);
+        let la_rank_by_decile1_share = ranking
+            .iter()
+            .find(|la| la.code == comparison.la_code)
+            .map(|la| LaRank {
+                rank: la.rank,
+                of: u32::try_from(ranking.len()).unwrap_or(u32::MAX),
+            });
+        Ok(Self {
+            la_code: comparison.la_code.clone(),
+            la_name: comparison.la_name.clone(),
+            from: comparison.from,
+            to: comparison.to,
+            lsoas,
+            wards: wards.len(),
+            top1: Top1Summary {
+                threshold_from: comparison.threshold_from,
+                threshold_to: comparison.threshold_to,
+                count_from: count(&|r| r.in_top1_from),
+                count_to: count(&|r| r.in_top1_to),
+                moved_in: comparison.count(Transition::MovedIn),
+                moved_out: comparison.count(Transition::MovedOut),
+                stayed: comparison.count(Transition::Stayed),
+            },
+            decile1: Decile1Summary {
+                count_from: decile1_from,
+                count_to: decile1_to,
+                share_from: share(decile1_from),
+                share_to: share(decile1_to),
+                population_to,
+            },
+            priority_wards,
+            la_rank_by_decile1_share,
+            population_source: comparison.population_source.clone(),
+        })
+    }
+}

@@ -1,0 +1,15 @@
+//! Pure functions over the model: rank change, the 1% line and transitions, comparisons, LA summaries, ward profiles.
+
+pub mod comparison;
+mod error;
+mod la_ranking;
+mod la_summary;
+mod rank_change;
+mod ward_profile;
+
+pub use comparison::{AreaFilter, EditionComparison, LsoaChange, population_edition};
+pub use error::AnalysisError;
+pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
+pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
+pub use rank_change::{Transition, rank_change, top1_threshold};
+pub use ward_profile::{WardCounts, WardProfile};

@@ -1,0 +1,270 @@
+//! A ward's profile: its LSOAs with both ranks and the change, counts in the 1% and 10%, population and domain ranks.
+
+use super::{AnalysisError, EditionComparison, LsoaChange, comparison::edition};
+use crate::model::{AreaCode, Dataset, Index, normalise};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Counts for one edition within the ward.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WardCounts {
+    /// Edition year.
+    pub edition: u16,
+    /// LSOAs in the national 1%.
+    pub in_top1: usize,
+    /// LSOAs in national decile 1 (10%).
+    pub in_decile1: usize,
+    /// Population living in decile-1 LSOAs (later edition only, when population is loaded).
+    pub population_in_decile1: Option<u64>,
+}
+
+/// A ward profile.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WardProfile {
+    /// Ward code.
+    pub code: AreaCode,
+    /// Ward name.
+    pub name: String,
+    /// Its LA's code.
+    pub la_code: AreaCode,
+    /// Its LA's name.
+    pub la_name: String,
+    /// Has an LSOA in the later edition's 1%.
+    pub priority_ward: bool,
+    /// Earlier and later edition counts.
+    pub counts: [WardCounts; 2],
+    /// Total population of its LSOAs.
+    pub population: Option<u64>,
+    /// Where population figures came from.
+    pub population_source: Option<String>,
+    /// Per domain, how many of its LSOAs are in that domain's decile 1 in the later edition (ranks ≤ N/10).
+    pub domain_lsoas_in_decile1: BTreeMap<Index, usize>,
+    /// Its LSOAs, by code.
+    pub lsoas: Vec<LsoaChange>,
+}
+
+impl WardProfile {
+    /// Finds a ward by code or name (optionally within an LA) and profiles it.
+    pub fn new(dataset: &Dataset, ward: &str, la: Option<&str>, from: u16, to: u16) -> Result<Self, AnalysisError> {
+        let later = edition(dataset, to)?;
+        let wanted = normalise(ward);
+        let la_code = la
+            .map(|q| super::comparison::find_la(dataset, q, [to, from]))
+            .transpose()?
+            .map(|(c, _)| c);
+        let mut matches: BTreeMap<AreaCode, (String, Option<AreaCode>)> = BTreeMap::new();
+        if let Some(wards) = dataset.wards_of_lsoas.get(&later.vintage) {
+            for (lsoa, assignment) in wards {
+                let w = &assignment.ward;
+                let la_of_lsoa = later
+                    .rows
+                    .get(lsoa)
+                    .and_then(|r| r.la_code.clone())
+                    .or_else(|| w.la_code.clone());
+                let name_or_code = normalise(w.ward_code.as_str()) == wanted || normalise(&w.ward_name) == wanted;
+                if name_or_code && la_code.as_ref().is_none_or(|c| la_of_lsoa.as_ref() == Some(c)) {
+                    matches
+                        .entry(w.ward_code.clone())
+                        .or_insert((w.ward_name.clone(), la_of_lsoa));
+                }
+            }
+        }
+        let (code, (name, ward_la)) = match matches.len() {
+            0 => {
+                return Err(AnalysisError::WardNotFound {
+                    query: ward.to_string(),
+                    hint: ward_hint(dataset, later.vintage, &wanted),
+                });
+            }
+            1 => matches.into_iter().next().unwrap_or_else(|| unreachable!()),
+            count => {
+                let choices = matches
+                    .iter()
+                    .map(|(c, (_, la))| format!("{c} in {}", la.as_ref().map_or("?", |l| l.as_str())))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(AnalysisError::WardAmbiguous {
+                    query: ward.to_string(),
+                    count,
+                    choices,
+                });
+            }
+        };
+        let la_query = ward_la.map(|c| c.to_string()).unwrap_or_default();
+        let comparison = EditionComparison::new(dataset, &super::AreaFilter::LocalAuthority(la_query), from, to)?;
+        let lsoas: Vec<LsoaChange> = comparison
+            .rows
+            .into_iter()
+            .filter(|r| r.ward_code.as_ref() == Some(&code))
+            .collect();
+        let has_population = comparison.population_source.is_some();
+        let population = has_population.then(|| lsoas.iter().filter_map(|r| r.population).map(u64::from).sum());
+        let decile_line = later.ranked_count() / 10;
+        let domain_lsoas_in_decile1 = later
+            .indices_present()
+            .into_iter()
+            .map(|index| {
+                (
+                    index,
+                    lsoas
+                        .iter()
+                        .filter(|r| r.domain_ranks_to.get(&index).is_some_and(|rank| *rank <= decile_line))
+                        .count(),
+                )
+            })
+            .collect();
+        let in_top1_to = lsoas.iter().filter(|r| r.in_top1_to).count();
+        let counts = [
+            WardCounts {
+                edition: from,
+                in_top1: lsoas.iter().filter(|r| r.in_top1_from).count(),
+                in_decile1: lsoas.iter().filter(|r| r.in_decile1_from()).count(),
+                population_in_decile1: None,
+            },
+            WardCounts {
+                edition: to,
+                in_top1: in_top1_to,
+                in_decile1: lsoas.iter().filter(|r| r.in_decile1_to()).count(),
+                population_in_decile1: has_population.then(|| {
+                    lsoas
+                        .iter()
+                        .filter(|r| r.in_decile1_to())
+                        .filter_map(|r| r.population)
+                        .map(u64::from)
+                        .sum()
+                }),
+            },
+        ];
+        let mut lsoas = lsoas;
+        lsoas.sort_by(|a, b| a.lsoa_code.cmp(&b.lsoa_code));
+        Ok(Self {
+            code,
+            name,
+            la_code: comparison.la_code,
+            la_name: comparison.la_name,
+            priority_ward: in_top1_to > 0,
+            counts,
+            population,
+            population_source: comparison.population_source,
+            domain_lsoas_in_decile1,
+            lsoas,
+        })
+    }
+}
+
+fn ward_hint(dataset: &Dataset, vintage: crate::model::LsoaVintage, wanted: &str) -> String {
+    let mut names: Vec<String> = dataset
+        .wards_of_lsoas
+        .get(&vintage)
+        .map(|w| {
+            w.values()
+                .map(|a| a.ward.ward_name.clone())
+                .filter(|n| normalise(n).contains(wanted) || wanted.contains(&normalise(n)))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            names.into_iter().take(5).collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    /// A two-LSOA ward: one LSOA at rank 328 (in the 1%), one at 329 (not).
+    fn two_lsoa_dataset() -> Dataset {
+        let mut dataset = Dataset::default();
+        for (year, ranks) in [(2015u16, [400u32, 200]), (2019, [328, 329])] {
+            let mut edition = ImdEdition::new(year, LsoaVintage::Lsoa2011);
+            for (i, rank) in ranks.into_iter().enumerate() {
+                let mut row = ImdRow {
+                    name: format!("Test 00{i}"),
+                    la_code: AreaCode::parse("E08000035"),
+                    la_name: "Leeds".into(),
+                    ..Default::default()
+                };
+                row.indices.insert(
+                    Index::Imd,
+                    IndexValue {
+                        rank: Rank::new(rank),
+                        decile: Decile::new(1),
+                        score: None,
+                    },
+                );
+                edition
+                    .rows
+                    .insert(AreaCode::parse(&format!("E0100000{i}")).unwrap(), row);
+            }
+            // Pad to N = 32,844 so the 1% line is 328.
+            for i in 0..32_842u32 {
+                let mut row = ImdRow {
+                    la_code: AreaCode::parse("E08000001"),
+                    ..Default::default()
+                };
+                row.indices.insert(
+                    Index::Imd,
+                    IndexValue {
+                        rank: Rank::new(1000 + i),
+                        ..Default::default()
+                    },
+                );
+                edition
+                    .rows
+                    .insert(AreaCode::parse(&format!("E02{:06}", i)).unwrap(), row);
+            }
+            dataset.editions.insert(year, edition);
+        }
+        let ward = WardOfLsoa {
+            ward_code: AreaCode::parse("E05000001").unwrap(),
+            ward_name: "Test Ward".into(),
+            la_code: AreaCode::parse("E08000035"),
+            la_name: "Leeds".into(),
+        };
+        let assignments = (0..2)
+            .map(|i| {
+                (
+                    AreaCode::parse(&format!("E0100000{i}")).unwrap(),
+                    WardAssignment {
+                        ward: ward.clone(),
+                        source: WardSource::Lookup,
+                    },
+                )
+            })
+            .collect();
+        dataset.wards_of_lsoas.insert(LsoaVintage::Lsoa2011, assignments);
+        dataset
+    }
+
+    #[test]
+    fn rank_328_is_in_the_1_percent_and_329_is_not() {
+        let profile = WardProfile::new(&two_lsoa_dataset(), "test ward", None, 2015, 2019).unwrap();
+        assert_eq!(profile.lsoas.len(), 2);
+        assert_eq!(profile.counts[1].in_top1, 1);
+        assert_eq!(profile.counts[0].in_top1, 1, "rank 200 in 2015 is in the 1%");
+        assert!(profile.priority_ward);
+        let transitions: Vec<_> = profile.lsoas.iter().map(|r| r.transition).collect();
+        assert_eq!(
+            transitions,
+            [
+                crate::analysis::Transition::MovedIn,
+                crate::analysis::Transition::MovedOut
+            ]
+        );
+        assert_eq!(profile.lsoas[0].change, Some(-72));
+    }
+
+    #[test]
+    fn unknown_ward_suggests_names() {
+        let err = WardProfile::new(&two_lsoa_dataset(), "Test", None, 2015, 2019).unwrap_err();
+        assert!(err.to_string().contains("Test Ward"), "{err}");
+    }
+}

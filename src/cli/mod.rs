@@ -1,0 +1,220 @@
+//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`.
+//! Other tools rely on these names and JSON/CSV shapes; keep them.
+
+mod output;
+mod validate;
+
+use crate::analysis::{AreaFilter, EditionComparison, LaSummary, WardProfile};
+use crate::io::{DataSource, LoadOptions, load_dataset};
+use crate::model::Dataset;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Locality Map: English Indices of Deprivation by LSOA and ward, for council planners.
+#[derive(Debug, Parser)]
+#[command(name = "locality-map", version, about, long_about = None)]
+pub struct Cli {
+    /// Data folder of official IMD, boundary and lookup files [default: $LOCALITY_MAP_DATA, else the embedded Leeds default]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// IMD edition of tables whose headers name no year (2015, 2019 or 2025)
+    #[arg(long, global = true, value_name = "YEAR")]
+    pub edition: Option<u16>,
+    /// What to do; with none, the map window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// An LA's 1% counts and transitions, decile 1 shares, priority wards and national rank.
+    Summary(SummaryArgs),
+    /// Every LSOA of an LA with both ranks, the change and its 1% transition (`--top1`: the council's Diagram 3).
+    Changes(ChangesArgs),
+    /// A ward's profile: its LSOAs, 1% and 10% counts, population, domain ranks.
+    Ward(WardArgs),
+    /// What was found in the data folder, and every problem joining it.
+    Validate,
+}
+
+/// Which two editions to compare.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct EditionPair {
+    /// Earlier edition
+    #[arg(long, default_value_t = 2015)]
+    pub from: u16,
+    /// Later edition
+    #[arg(long, default_value_t = 2019)]
+    pub to: u16,
+}
+
+/// `summary` arguments.
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// Local authority name or code, or `all` for England
+    #[arg(long, default_value = "Leeds")]
+    pub la: String,
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// One JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `changes` arguments.
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    /// Local authority name or code, or `all` for England
+    #[arg(long, default_value = "Leeds")]
+    pub la: String,
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// Only LSOAs in the most deprived 1% in either edition
+    #[arg(long)]
+    pub top1: bool,
+    /// CSV instead of a table
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// `ward` arguments.
+#[derive(Debug, Args)]
+pub struct WardArgs {
+    /// Ward name or code
+    pub ward: String,
+    /// Local authority, when several wards share the name
+    #[arg(long)]
+    pub la: Option<String>,
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A failure to report: one sentence, no stack trace.
+type CliResult = Result<(), String>;
+
+/// Runs a sub-command, printing to stdout and errors to stderr.
+pub fn run(cli: Cli) -> ExitCode {
+    let Some(command) = cli.command else {
+        eprintln!("locality-map: no command given; try `locality-map --help`");
+        return ExitCode::from(2);
+    };
+    let source = DataSource::from_args(cli.data);
+    let boundaries = matches!(command, Command::Validate);
+    let options = LoadOptions {
+        boundaries,
+        edition_hint: cli.edition,
+    };
+    let result = load(&source, &options, boundaries).and_then(|dataset| match &command {
+        Command::Summary(args) => summary(&dataset, args),
+        Command::Changes(args) => changes(&dataset, args),
+        Command::Ward(args) => ward(&dataset, args),
+        Command::Validate => validate::run(&dataset),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("locality-map: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the data; tables-only commands read boundaries only when no ward lookup is loaded (wards then come from polygons).
+fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<Dataset, String> {
+    let dataset = load_dataset(source, options).map_err(|e| e.to_string())?;
+    if dataset.editions.is_empty() {
+        let first_error = dataset
+            .report
+            .problems
+            .iter()
+            .find(|p| p.severity == crate::model::Severity::Error);
+        return Err(match first_error {
+            Some(problem) => format!(
+                "no IMD table could be loaded from {}; first problem: {problem}",
+                source.label()
+            ),
+            None => format!("no IMD table was found in {}", source.label()),
+        });
+    }
+    if !boundaries && dataset.ward_lookups.is_empty() {
+        return load_dataset(
+            source,
+            &LoadOptions {
+                boundaries: true,
+                ..options.clone()
+            },
+        )
+        .map_err(|e| e.to_string());
+    }
+    Ok(dataset)
+}
+
+fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
+    let comparison = EditionComparison::new(
+        dataset,
+        &AreaFilter::parse(&args.la),
+        args.editions.from,
+        args.editions.to,
+    )
+    .map_err(|e| e.to_string())?;
+    let summary = LaSummary::new(dataset, &comparison).map_err(|e| e.to_string())?;
+    let text = if args.json {
+        output::summary_json(&summary, dataset)
+    } else {
+        output::summary_text(&summary, dataset)
+    };
+    print(&text)
+}
+
+fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
+    let comparison = EditionComparison::new(
+        dataset,
+        &AreaFilter::parse(&args.la),
+        args.editions.from,
+        args.editions.to,
+    )
+    .map_err(|e| e.to_string())?;
+    let rows: Vec<_> = if args.top1 {
+        comparison.top1_rows().collect()
+    } else {
+        comparison.rows.iter().collect()
+    };
+    let text = if args.csv {
+        output::changes_csv(&rows).map_err(|e| e.to_string())?
+    } else {
+        output::changes_text(&comparison, &rows)
+    };
+    print(&text)
+}
+
+fn ward(dataset: &Dataset, args: &WardArgs) -> CliResult {
+    let profile = WardProfile::new(
+        dataset,
+        &args.ward,
+        args.la.as_deref(),
+        args.editions.from,
+        args.editions.to,
+    )
+    .map_err(|e| e.to_string())?;
+    let text = if args.json {
+        output::to_json(&profile)
+    } else {
+        output::ward_text(&profile)
+    };
+    print(&text)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn print(text: &str) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        _ => Ok(()),
+    }
+}

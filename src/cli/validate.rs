@@ -1,0 +1,89 @@
+//! `validate`: what was found (files, editions, CRS, counts) and every join problem, checked against the catalogue.
+
+use crate::io::Catalogue;
+use crate::model::{Dataset, Severity};
+use std::fmt::Write as _;
+
+/// Prints the report; fails when nothing usable was found.
+pub fn run(dataset: &Dataset) -> Result<(), String> {
+    let mut out = String::new();
+    let catalogue = Catalogue::shipped().ok();
+    let _ = writeln!(out, "Data: {}\n\nFiles read:", dataset.source_label);
+    for file in &dataset.report.files {
+        let crs = file.crs.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
+        let check = match catalogue
+            .as_ref()
+            .and_then(|c| c.entry_for(&file.path))
+            .and_then(|e| e.expected_rows)
+        {
+            Some(expected) if expected == file.records => "  ✓ as catalogued".to_string(),
+            Some(expected) => format!("  ✗ catalogue expects {expected}"),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {}\n      {}: {} records{crs} ({:.0} ms){check}",
+            file.path.display(),
+            file.recognised_as,
+            file.records,
+            file.load_millis
+        );
+    }
+    let _ = writeln!(out, "\nIMD editions:");
+    for edition in dataset.editions.values() {
+        let _ = writeln!(
+            out,
+            "  {}: {} LSOAs ({}), N = {} ranked, 1% line rank ≤ {}; indices: {}; population: {}",
+            edition.year,
+            edition.rows.len(),
+            edition.vintage,
+            edition.ranked_count(),
+            edition.top1_threshold(),
+            edition
+                .indices_present()
+                .iter()
+                .map(|i| i.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            edition.population_source.as_deref().unwrap_or("none")
+        );
+    }
+    let _ = writeln!(out, "\nBoundaries:");
+    for layer in dataset.lsoa_layers.values().chain(dataset.ward_layers.values()) {
+        let _ = writeln!(
+            out,
+            "  {}: {} areas, {} vertices",
+            layer.kind,
+            layer.areas.len(),
+            layer.vertex_count()
+        );
+    }
+    let _ = writeln!(out, "\nLookups:");
+    for (vintage, lookup) in &dataset.ward_lookups {
+        let _ = writeln!(
+            out,
+            "  {vintage} → ward {}: {} LSOAs",
+            lookup.ward_year,
+            lookup.by_lsoa.len()
+        );
+    }
+    if let Some(lookup) = &dataset.change_lookup {
+        let _ = writeln!(out, "  LSOA 2011 → 2021: {} rows", lookup.rows.len());
+    }
+    let problems = &dataset.report.problems;
+    let _ = writeln!(
+        out,
+        "\nProblems: {} errors, {} warnings, {} notes",
+        problems.iter().filter(|p| p.severity == Severity::Error).count(),
+        problems.iter().filter(|p| p.severity == Severity::Warning).count(),
+        problems.iter().filter(|p| p.severity == Severity::Note).count()
+    );
+    for problem in problems {
+        let _ = writeln!(out, "  {problem}");
+    }
+    super::print(&out)?;
+    if dataset.editions.is_empty() {
+        return Err("not usable: no IMD table was loaded".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Where data comes from: a folder the planner chose (walked safely), or the Leeds default built into the binary.
+
+use super::LoadError;
+use flate2::read::GzDecoder;
+use std::collections::HashSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+/// A data folder, or the embedded Leeds default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataSource {
+    /// A folder of official downloads.
+    Folder(PathBuf),
+    /// The small Leeds default compiled into the binary.
+    Embedded,
+}
+
+impl DataSource {
+    /// `--data DIR`, else `$LOCALITY_MAP_DATA`, else the embedded default.
+    pub fn from_args(data: Option<PathBuf>) -> Self {
+        match data.or_else(|| {
+            std::env::var_os("LOCALITY_MAP_DATA")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        }) {
+            Some(dir) => Self::Folder(dir),
+            None => Self::Embedded,
+        }
+    }
+
+    /// For display.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Folder(dir) => dir.display().to_string(),
+            Self::Embedded => "embedded Leeds default".into(),
+        }
+    }
+}
+
+/// One file's name and bytes. Embedded files are named `embedded:…` with their `.gz` removed.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path (or embedded name) for messages.
+    pub path: PathBuf,
+    /// Its bytes, decompressed.
+    pub bytes: Vec<u8>,
+}
+
+impl SourceFile {
+    /// The lower-case extension.
+    pub fn extension(&self) -> String {
+        self.path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    }
+}
+
+/// Largest file read: a GeoJSON over 1 GB is refused with a clear message instead of exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Extensions read as data; sidecars (`.shx`, `.dbf`, `.prj`, `.cpg`) travel with their `.shp`.
+const DATA_EXTENSIONS: [&str; 9] = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "shp"];
+const SIDECAR_EXTENSIONS: [&str; 4] = ["shx", "dbf", "prj", "cpg"];
+
+/// Data files found under a folder, and entries skipped with why.
+pub type FolderListing = (Vec<PathBuf>, Vec<(PathBuf, String)>);
+
+/// Lists the data files under a folder, depth-first, sorted by path. Symbolic-link loops are detected and skipped.
+/// Returns the files and the names of entries skipped with why.
+pub fn list_data_files(root: &Path) -> Result<FolderListing, LoadError> {
+    let metadata = std::fs::metadata(root).map_err(|source| LoadError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !metadata.is_dir() {
+        return Ok((vec![root.to_path_buf()], Vec::new()));
+    }
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let mut visited = HashSet::new();
+    let mut stack = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        let canonical = match std::fs::canonicalize(&dir) {
+            Ok(c) => c,
+            Err(e) => {
+                skipped.push((dir, format!("cannot be opened ({e})")));
+                continue;
+            }
+        };
+        if !visited.insert(canonical) {
+            skipped.push((
+                dir,
+                "a folder link that leads back to a folder already read (a loop); skipped".into(),
+            ));
+            continue;
+        }
+        if depth > 16 {
+            skipped.push((dir, "more than 16 folders deep; skipped".into()));
+            continue;
+        }
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                skipped.push((dir, format!("cannot be read ({e})")));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+            {
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                Ok(m) if m.is_dir() => stack.push((path, depth + 1)),
+                Ok(m) if m.is_file() => {
+                    let ext = path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    if DATA_EXTENSIONS.contains(&ext.as_str()) {
+                        files.push(path);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => skipped.push((path, format!("cannot be read ({e}); a broken or looping link?"))),
+            }
+        }
+    }
+    files.sort();
+    Ok((files, skipped))
+}
+
+/// Reads a file with a size cap.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let io_error = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            size_mb: size >> 20,
+            limit_mb: MAX_FILE_BYTES >> 20,
+            path: path.to_path_buf(),
+        });
+    }
+    std::fs::read(path).map_err(io_error)
+}
+
+/// Reads the sidecar of a `.shp` with the given extension, trying lower and upper case.
+pub fn read_sidecar(shp: &Path, extension: &str) -> Option<Vec<u8>> {
+    debug_assert!(SIDECAR_EXTENSIONS.contains(&extension));
+    [extension.to_string(), extension.to_ascii_uppercase()]
+        .iter()
+        .find_map(|ext| std::fs::read(shp.with_extension(ext)).ok())
+}
+
+/// The embedded Leeds default: national IMD tables and Leeds boundaries and lookups, gzip-compressed at build time.
+pub fn embedded_files() -> Result<Vec<SourceFile>, LoadError> {
+    let mut files = Vec::new();
+    for (name, gz) in super::embedded::FILES {
+        let mut bytes = Vec::new();
+        GzDecoder::new(*gz)
+            .read_to_end(&mut bytes)
+            .map_err(|source| LoadError::Io {
+                path: PathBuf::from(name),
+                source,
+            })?;
+        files.push(SourceFile {
+            path: PathBuf::from(format!("embedded:{}", name.trim_end_matches(".gz"))),
+            bytes,
+        });
+    }
+    Ok(files)
+}

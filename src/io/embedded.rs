@@ -1,0 +1,53 @@
+//! The embedded Leeds default, compressed at build time: see `assets/PROVENANCE.md`. Names are as in `../shared/data`.
+
+/// (name, gzip bytes) of every embedded file.
+pub const FILES: &[(&str, &[u8])] = &[
+    (
+        "File_1_ID_2015_Index_of_Multiple_Deprivation.csv.gz",
+        include_bytes!("../../assets/default/File_1_ID_2015_Index_of_Multiple_Deprivation.csv.gz"),
+    ),
+    (
+        "File_1_IoD2025_Index_of_Multiple_Deprivation.csv.gz",
+        include_bytes!("../../assets/default/File_1_IoD2025_Index_of_Multiple_Deprivation.csv.gz"),
+    ),
+    (
+        "File_2_-_IoD2019_Domains_of_Deprivation.csv.gz",
+        include_bytes!("../../assets/default/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz"),
+    ),
+    (
+        "File_6_-_IoD2019_Population_Denominators.csv.gz",
+        include_bytes!("../../assets/default/File_6_-_IoD2019_Population_Denominators.csv.gz"),
+    ),
+    (
+        "Leeds_E08000035_LSOA11_to_Ward19_lookup.csv.gz",
+        include_bytes!("../../assets/default/Leeds_E08000035_LSOA11_to_Ward19_lookup.csv.gz"),
+    ),
+    (
+        "Leeds_E08000035_lookup_lsoa11_lsoa21_ltla22.csv.gz",
+        include_bytes!("../../assets/default/Leeds_E08000035_lookup_lsoa11_lsoa21_ltla22.csv.gz"),
+    ),
+    (
+        "Leeds_E08000035_lookup_lsoa21_ward24_ltla24.csv.gz",
+        include_bytes!("../../assets/default/Leeds_E08000035_lookup_lsoa21_ward24_ltla24.csv.gz"),
+    ),
+    (
+        "imd2025_england_lsoa21_humaniverse-IMD_ranks_deciles.csv.gz",
+        include_bytes!("../../assets/default/imd2025_england_lsoa21_humaniverse-IMD_ranks_deciles.csv.gz"),
+    ),
+    (
+        "Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson.gz",
+        include_bytes!("../../boundaries/leeds/Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson.gz"),
+    ),
+    (
+        "Leeds_E08000035_lsoa21_BGC_WGS84.geojson.gz",
+        include_bytes!("../../boundaries/leeds/Leeds_E08000035_lsoa21_BGC_WGS84.geojson.gz"),
+    ),
+    (
+        "Leeds_E08000035_wards_2019_BGC_WGS84.geojson.gz",
+        include_bytes!("../../boundaries/leeds/Leeds_E08000035_wards_2019_BGC_WGS84.geojson.gz"),
+    ),
+    (
+        "Leeds_E08000035_wards_2025_BGC_WGS84.geojson.gz",
+        include_bytes!("../../boundaries/leeds/Leeds_E08000035_wards_2025_BGC_WGS84.geojson.gz"),
+    ),
+];

@@ -1,0 +1,516 @@
+//! Loads a data folder (or the embedded default) into a `Dataset`: reads every file it recognises, merges editions,
+//! joins tables, boundaries and lookups, and reports everything it skipped.
+
+use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file, read_sidecar};
+use super::geojson::{BoundaryFile, read_geojson};
+use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
+use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
+use super::shapefile::{ShapefileParts, read_shapefile};
+use super::{LoadError, RawTable, read_csv, read_workbook};
+use crate::model::{
+    AreaKind, AreaLayer, Dataset, FileSummary, ImdEdition, JoinReport, Lookup, LsoaVintage, Severity, WardAssignment,
+    WardOfLsoa, WardSource,
+};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What to load.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Read boundary files (GeoJSON, shapefiles). Tables-only loads are for the CLI's table commands.
+    pub boundaries: bool,
+    /// The edition of tables whose headers name no year (`--edition`).
+    pub edition_hint: Option<u16>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            boundaries: true,
+            edition_hint: None,
+        }
+    }
+}
+
+/// What one file turned out to be.
+enum Parsed {
+    Imd(ImdTable),
+    Lookup(Lookup),
+    Boundaries(BoundaryFile),
+    NotRead(&'static str),
+}
+
+/// Loads everything under the source. Fails only when the folder itself cannot be read; every file-level problem
+/// is reported in `Dataset::report` and the rest loads.
+pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Dataset, LoadError> {
+    let mut report = JoinReport::default();
+    let results: Vec<(PathBuf, Result<Parsed, LoadError>, JoinReport, f64)> = match source {
+        DataSource::Embedded => embedded_files()?
+            .into_par_iter()
+            .map(|file| {
+                let started = Instant::now();
+                let mut file_report = JoinReport::default();
+                let parsed = parse_source_file(&file, None, options, &mut file_report);
+                (file.path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
+            })
+            .collect(),
+        DataSource::Folder(root) => {
+            let (paths, skipped) = list_data_files(root)?;
+            for (path, why) in skipped {
+                report.push(Severity::Warning, Some(path), None, why);
+            }
+            paths
+                .into_par_iter()
+                .map(|path| {
+                    let started = Instant::now();
+                    let mut file_report = JoinReport::default();
+                    let parsed = read_file(&path).and_then(|bytes| {
+                        let file = SourceFile {
+                            path: path.clone(),
+                            bytes,
+                        };
+                        parse_source_file(&file, Some(&path), options, &mut file_report)
+                    });
+                    (path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
+                })
+                .collect()
+        }
+    };
+
+    let mut tables = Vec::new();
+    let mut lookups = Vec::new();
+    let mut boundaries = Vec::new();
+    for (path, parsed, file_report, load_millis) in results {
+        report.extend(file_report);
+        match parsed {
+            Ok(Parsed::Imd(table)) => {
+                let recognised_as = format!("IMD {} table ({})", table.year, table.vintage);
+                report.files.push(FileSummary {
+                    path: path.clone(),
+                    recognised_as,
+                    records: table.rows.len(),
+                    crs: None,
+                    load_millis,
+                });
+                tables.push((path, table));
+            }
+            Ok(Parsed::Lookup(lookup)) => {
+                let (recognised_as, records) = match &lookup {
+                    Lookup::Ward(vintage, l) => (format!("{vintage} → ward {} lookup", l.ward_year), l.by_lsoa.len()),
+                    Lookup::Change(l) => ("LSOA 2011 → LSOA 2021 lookup".to_string(), l.rows.len()),
+                };
+                report.files.push(FileSummary {
+                    path: path.clone(),
+                    recognised_as,
+                    records,
+                    crs: None,
+                    load_millis,
+                });
+                lookups.push(lookup);
+            }
+            Ok(Parsed::Boundaries(file)) => {
+                let summary = FileSummary {
+                    path: path.clone(),
+                    recognised_as: format!("{} boundaries", file.kind),
+                    records: file.areas.len(),
+                    crs: Some(file.crs.epsg().to_string()),
+                    load_millis,
+                };
+                report.files.push(summary);
+                boundaries.push((path, file));
+            }
+            Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
+            Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
+        }
+    }
+
+    let mut dataset = Dataset {
+        source_label: source.label(),
+        ..Dataset::default()
+    };
+    merge_editions(&mut dataset, tables, &mut report);
+    merge_lookups(&mut dataset, lookups, &mut report);
+    merge_boundaries(&mut dataset, boundaries, &mut report);
+    assign_wards(&mut dataset, &mut report);
+    report_joins(&dataset, &mut report);
+    dataset.report = report;
+    Ok(dataset)
+}
+
+/// Recognises and parses one file by its contents (headers, properties), not its name.
+fn parse_source_file(
+    file: &SourceFile,
+    disk_path: Option<&Path>,
+    options: &LoadOptions,
+    report: &mut JoinReport,
+) -> Result<Parsed, LoadError> {
+    let path = &file.path;
+    match file.extension().as_str() {
+        "geojson" | "json" => {
+            if !options.boundaries {
+                return Ok(Parsed::NotRead("boundary file: not read for this command"));
+            }
+            read_geojson(path, &file.bytes, report).map(Parsed::Boundaries)
+        }
+        "shp" => {
+            if !options.boundaries {
+                return Ok(Parsed::NotRead("boundary file: not read for this command"));
+            }
+            let sidecar = |ext: &str| disk_path.and_then(|p| read_sidecar(p, ext));
+            let (shx, dbf, prj) = (sidecar("shx"), sidecar("dbf"), sidecar("prj"));
+            let parts = ShapefileParts {
+                shp: &file.bytes,
+                shx: shx.as_deref(),
+                dbf: dbf.as_deref(),
+                prj: prj.as_deref(),
+            };
+            read_shapefile(path, parts, report).map(Parsed::Boundaries)
+        }
+        "xlsx" | "xls" | "ods" => {
+            let sheets = read_workbook(path, &file.bytes)?;
+            let count = sheets.len();
+            match sheets
+                .into_iter()
+                .find(|t| is_change_lookup(t) || is_ward_lookup(t) || is_imd_table(t))
+            {
+                Some(table) => parse_table(&table, options, report),
+                None => Err(LoadError::Unrecognised {
+                    detail: format!(
+                        "none of the workbook's {count} sheets has an LSOA code column with ranks, deciles, population or wards"
+                    ),
+                    path: path.clone(),
+                }),
+            }
+        }
+        _ => parse_table(&read_csv(path, &file.bytes)?, options, report),
+    }
+}
+
+fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport) -> Result<Parsed, LoadError> {
+    if is_change_lookup(table) || is_ward_lookup(table) {
+        parse_lookup(table, report).map(Parsed::Lookup)
+    } else if is_imd_table(table) {
+        parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
+    } else {
+        Err(LoadError::Unrecognised {
+            detail: format!(
+                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards (headers: {})",
+                table.headers.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+            ),
+            path: table.path.clone(),
+        })
+    }
+}
+
+/// Merges the tables of each edition row by row. The first file read wins a disagreement, which is reported.
+fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, report: &mut JoinReport) {
+    for (path, table) in tables {
+        let edition = dataset
+            .editions
+            .entry(table.year)
+            .or_insert_with(|| ImdEdition::new(table.year, table.vintage));
+        edition.sources.push(path.clone());
+        if table.has_population && edition.population_source.is_none() {
+            let what = table.population_header.clone().unwrap_or_else(|| "population".into());
+            let file = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            edition.population_source = Some(format!("IoD{} population denominators: {what} ({file})", table.year));
+        }
+        let mut disagreements = 0usize;
+        let mut example = None;
+        for (code, row) in table.rows {
+            let Some(existing) = edition.rows.get_mut(&code) else {
+                edition.rows.insert(code, row);
+                continue;
+            };
+            if existing.name.is_empty() {
+                existing.name = row.name;
+            }
+            if existing.la_code.is_none() {
+                existing.la_code = row.la_code;
+                existing.la_name = row.la_name;
+            }
+            if existing.population.is_none() {
+                existing.population = row.population;
+            }
+            for (index, value) in row.indices {
+                let slot = existing.indices.entry(index).or_default();
+                let rank_clash = slot.rank.zip(value.rank).is_some_and(|(a, b)| a != b);
+                let decile_clash = slot.decile.zip(value.decile).is_some_and(|(a, b)| a != b);
+                if rank_clash || decile_clash {
+                    disagreements += 1;
+                    example.get_or_insert_with(|| {
+                        format!(
+                            "{code} {} rank {:?} vs {:?}",
+                            index.label(),
+                            slot.rank.map(|r| r.get()),
+                            value.rank.map(|r| r.get())
+                        )
+                    });
+                }
+                slot.rank = slot.rank.or(value.rank);
+                slot.decile = slot.decile.or(value.decile);
+                slot.score = slot.score.or(value.score);
+            }
+        }
+        if disagreements > 0 {
+            report.push(
+                Severity::Warning,
+                Some(path),
+                None,
+                format!("{disagreements} figures disagree with an earlier file of IMD {} (e.g. {}); kept the earlier file's", table.year, example.unwrap_or_default()),
+            );
+        }
+    }
+}
+
+fn merge_lookups(dataset: &mut Dataset, lookups: Vec<Lookup>, report: &mut JoinReport) {
+    for lookup in lookups {
+        match lookup {
+            Lookup::Ward(vintage, lookup) => match dataset.ward_lookups.get_mut(&vintage) {
+                None => {
+                    dataset.ward_lookups.insert(vintage, lookup);
+                }
+                Some(existing) if existing.ward_year == lookup.ward_year => {
+                    existing.sources.extend(lookup.sources);
+                    for (code, ward) in lookup.by_lsoa {
+                        existing.by_lsoa.entry(code).or_insert(ward);
+                    }
+                }
+                Some(existing) => report.push(
+                    Severity::Warning,
+                    lookup.sources.first().cloned(),
+                    None,
+                    format!(
+                        "a {vintage} → ward {} lookup is already loaded (ward {}); this one is not used",
+                        lookup.ward_year, existing.ward_year
+                    ),
+                ),
+            },
+            Lookup::Change(lookup) => match &mut dataset.change_lookup {
+                None => dataset.change_lookup = Some(lookup),
+                Some(existing) => {
+                    existing.sources.extend(lookup.sources);
+                    for row in lookup.rows {
+                        if !existing.rows.contains(&row) {
+                            existing.rows.push(row);
+                        }
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// One layer per kind. Where files overlap, the more detailed file (more vertices per area) wins and the overlap is reported.
+fn merge_boundaries(dataset: &mut Dataset, mut files: Vec<(PathBuf, BoundaryFile)>, report: &mut JoinReport) {
+    let detail = |f: &BoundaryFile| {
+        use geo::CoordsIter as _;
+        let vertices: usize = f.areas.iter().map(|a| a.geometry_in_world.coords_count()).sum();
+        vertices as f64 / f.areas.len().max(1) as f64
+    };
+    files.sort_by(|(pa, a), (pb, b)| {
+        a.kind
+            .cmp(&b.kind)
+            .then(detail(b).total_cmp(&detail(a)))
+            .then(pa.cmp(pb))
+    });
+    let mut by_kind: BTreeMap<AreaKind, (Vec<crate::model::Area>, Vec<PathBuf>)> = BTreeMap::new();
+    for (path, file) in files {
+        let (areas, sources) = by_kind.entry(file.kind).or_default();
+        let known: std::collections::HashSet<_> = areas.iter().map(|a| a.code.clone()).collect();
+        let before = file.areas.len();
+        let new: Vec<_> = file.areas.into_iter().filter(|a| !known.contains(&a.code)).collect();
+        if new.len() < before {
+            let first = sources
+                .first()
+                .map(|p: &PathBuf| p.display().to_string())
+                .unwrap_or_default();
+            report.push(
+                Severity::Note,
+                Some(path.clone()),
+                None,
+                format!(
+                    "{} of its {before} areas are also in {first}, which is more detailed; used that file's",
+                    before - new.len()
+                ),
+            );
+        }
+        areas.extend(new);
+        sources.push(path);
+    }
+    for (kind, (areas, sources)) in by_kind {
+        let layer = AreaLayer::new(kind, areas, sources);
+        match kind {
+            AreaKind::Lsoa(vintage) => {
+                dataset.lsoa_layers.insert(vintage, layer);
+            }
+            AreaKind::Ward(year) => {
+                dataset.ward_layers.insert(year, layer);
+            }
+        }
+    }
+}
+
+/// Gives every LSOA its ward: from the ONS lookup where it has the LSOA, otherwise from the ward polygon that contains
+/// the LSOA's interior point. Where both exist they are cross-checked and disagreements reported.
+fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
+    use geo::InteriorPoint as _;
+    for vintage in [LsoaVintage::Lsoa2011, LsoaVintage::Lsoa2021] {
+        let mut assigned: BTreeMap<_, WardAssignment> = BTreeMap::new();
+        if let Some(lookup) = dataset.ward_lookups.get(&vintage) {
+            for (code, ward) in &lookup.by_lsoa {
+                assigned.insert(
+                    code.clone(),
+                    WardAssignment {
+                        ward: ward.clone(),
+                        source: WardSource::Lookup,
+                    },
+                );
+            }
+        }
+        if let (Some(lsoas), Some(wards)) = (dataset.lsoa_layers.get(&vintage), dataset.ward_layer_for(vintage)) {
+            let ward_extent = wards.bbox_where(|_| true);
+            let mut from_polygons = 0usize;
+            let mut disagreements = Vec::new();
+            for lsoa in &lsoas.areas {
+                let inside_extent = ward_extent.is_some_and(|r| geo::Intersects::intersects(&r, &lsoa.bbox_in_world));
+                if !inside_extent {
+                    continue;
+                }
+                let Some(point) = lsoa.geometry_in_world.interior_point() else {
+                    continue;
+                };
+                let Some(ward) = wards.area_at(point.0) else {
+                    continue;
+                };
+                match assigned.get(&lsoa.code) {
+                    Some(existing) => {
+                        if existing.ward.ward_code != ward.code {
+                            disagreements.push(format!(
+                                "{} ({} vs polygon {})",
+                                lsoa.code, existing.ward.ward_name, ward.name
+                            ));
+                        }
+                    }
+                    None => {
+                        from_polygons += 1;
+                        let la_code = ward.la_code.clone().or_else(|| lsoa.la_code.clone());
+                        let la_name = String::new();
+                        let ward = WardOfLsoa {
+                            ward_code: ward.code.clone(),
+                            ward_name: ward.name.clone(),
+                            la_code,
+                            la_name,
+                        };
+                        assigned.insert(
+                            lsoa.code.clone(),
+                            WardAssignment {
+                                ward,
+                                source: WardSource::Polygon,
+                            },
+                        );
+                    }
+                }
+            }
+            if from_polygons > 0 {
+                report.push(Severity::Note, None, None, format!("{from_polygons} {vintage}s have no row in a ward lookup; their ward was taken from the ward boundaries"));
+            }
+            if !disagreements.is_empty() {
+                report.push(
+                    Severity::Note,
+                    None,
+                    None,
+                    format!(
+                        "{} {vintage}s lie mostly in a different ward from the one the best-fit lookup gives (the lookup is used): {}",
+                        disagreements.len(),
+                        disagreements.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+                    ),
+                );
+            }
+        }
+        if !assigned.is_empty() {
+            dataset.wards_of_lsoas.insert(vintage, assigned);
+        }
+    }
+}
+
+/// Reports codes that do not join: boundaries without IMD rows (Welsh LSOAs counted apart), and the reverse.
+fn report_joins(dataset: &Dataset, report: &mut JoinReport) {
+    for (vintage, layer) in &dataset.lsoa_layers {
+        let Some(edition) = dataset.editions.values().rev().find(|e| e.vintage == *vintage) else {
+            report.push(
+                Severity::Warning,
+                None,
+                None,
+                format!("{vintage} boundaries are loaded but no IMD edition on {vintage} is"),
+            );
+            continue;
+        };
+        let mut welsh = 0usize;
+        let mut english_missing = Vec::new();
+        for area in &layer.areas {
+            if edition.rows.contains_key(&area.code) {
+                continue;
+            }
+            if area.code.is_welsh() {
+                welsh += 1;
+            } else {
+                english_missing.push(area.code.to_string());
+            }
+        }
+        if welsh > 0 {
+            report.push(Severity::Note, None, None, format!("{welsh} Welsh LSOAs (W01…) in the {vintage} boundaries have no IMD data: the English IMD covers England only; they are drawn as no data"));
+        }
+        if !english_missing.is_empty() {
+            report.push(
+                Severity::Warning,
+                None,
+                None,
+                format!(
+                    "{} {vintage}s in the boundaries have no row in IMD {}: {}",
+                    english_missing.len(),
+                    edition.year,
+                    english_missing.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        let without_boundary = edition.rows.keys().filter(|code| layer.get(code).is_none()).count();
+        if without_boundary > 0 {
+            report.push(
+                Severity::Note,
+                None,
+                None,
+                format!("{without_boundary} of the {} LSOAs in IMD {} have no boundary loaded (the boundary files cover {} areas)", edition.rows.len(), edition.year, layer.areas.len()),
+            );
+        }
+    }
+    for (vintage, lookup) in &dataset.ward_lookups {
+        let Some(edition) = dataset.editions.values().rev().find(|e| e.vintage == *vintage) else {
+            continue;
+        };
+        let unknown: Vec<String> = lookup
+            .by_lsoa
+            .keys()
+            .filter(|c| !c.is_welsh() && !edition.rows.contains_key(c))
+            .map(|c| c.to_string())
+            .collect();
+        if !unknown.is_empty() {
+            report.push(
+                Severity::Warning,
+                lookup.sources.first().cloned(),
+                None,
+                format!(
+                    "{} LSOA codes in the ward lookup are not in IMD {}: {}",
+                    unknown.len(),
+                    edition.year,
+                    unknown.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+}

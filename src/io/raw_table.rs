@@ -1,0 +1,163 @@
+//! A table as read from a CSV or an Excel workbook: header texts and rows of text, before anything is interpreted.
+
+use super::{LoadError, TextEncoding, decode_text};
+use csv::StringRecord;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// Header and rows of a table, every cell as text. Row numbers are 1-based as a spreadsheet shows them (the header is row 1).
+#[derive(Clone, Debug)]
+pub struct RawTable {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Header cells, trimmed.
+    pub headers: Vec<String>,
+    /// Data rows with their spreadsheet row numbers.
+    pub rows: Vec<(usize, StringRecord)>,
+    /// How the text was encoded.
+    pub encoding: TextEncoding,
+    /// The worksheet it was read from, for workbooks.
+    pub sheet: Option<String>,
+}
+
+impl RawTable {
+    /// The index of the first column whose header passes `matches` (given the lower-cased header).
+    pub fn column(&self, mut matches: impl FnMut(&str) -> bool) -> Option<usize> {
+        self.headers.iter().position(|h| matches(&h.to_ascii_lowercase()))
+    }
+}
+
+/// Reads a CSV (any line endings; UTF-8, UTF-16 or Windows-1252). Blank lines are skipped.
+pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
+    let (text, encoding) = decode_text(bytes);
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    // Excel saves "Unicode text" as tab-separated UTF-16; sniff the delimiter from the header line.
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(Cursor::new(text.as_bytes()));
+    let mut records = reader.records();
+    let headers = match records.next() {
+        Some(Ok(record)) => record.iter().map(|h| h.trim().to_string()).collect(),
+        Some(Err(error)) => return Err(csv_error(path, 1, &error)),
+        None => {
+            return Err(LoadError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    let mut rows = Vec::new();
+    for (i, record) in records.enumerate() {
+        let record = record.map_err(|error| csv_error(path, i + 2, &error))?;
+        // The csv reader skips blank lines; its line number is the row a spreadsheet shows.
+        let row_number = record.position().and_then(|p| usize::try_from(p.line()).ok()).unwrap_or(i + 2);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        rows.push((row_number, record));
+    }
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        encoding,
+        sheet: None,
+    })
+}
+
+fn csv_error(path: &Path, row: usize, error: &csv::Error) -> LoadError {
+    let row = error
+        .position()
+        .map_or(row, |p| usize::try_from(p.line()).unwrap_or(row));
+    LoadError::Csv {
+        row,
+        detail: error.to_string(),
+        path: path.to_path_buf(),
+    }
+}
+
+/// Reads every worksheet of an Excel workbook (`.xlsx`, `.xls`, `.ods`), each as a table whose first non-empty row is its header.
+pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadError> {
+    use calamine::{Data, Reader as _};
+    if bytes.is_empty() {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let spreadsheet_error = |detail: String| LoadError::Spreadsheet {
+        detail,
+        path: path.to_path_buf(),
+    };
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
+    let mut tables = Vec::new();
+    for sheet in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&sheet)
+            .map_err(|e| spreadsheet_error(format!("sheet {sheet:?}: {e}")))?;
+        let first_row = range.start().map_or(0, |(row, _)| row as usize);
+        let mut rows_iter = range.rows().enumerate().map(|(i, cells)| {
+            let record: StringRecord = cells
+                .iter()
+                .map(|cell| match cell {
+                    Data::Empty => String::new(),
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
+                    other => other.to_string(),
+                })
+                .collect();
+            (first_row + i + 1, record)
+        });
+        let Some((_, header)) = rows_iter.by_ref().find(|(_, r)| r.iter().any(|c| !c.trim().is_empty())) else {
+            continue;
+        };
+        let headers = header.iter().map(|h| h.trim().to_string()).collect();
+        let rows = rows_iter
+            .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        tables.push(RawTable {
+            path: path.to_path_buf(),
+            headers,
+            rows,
+            encoding: TextEncoding::Utf8,
+            sheet: Some(sheet),
+        });
+    }
+    Ok(tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_bom_and_blank_lines() {
+        let table = read_csv(Path::new("t.csv"), b"\xEF\xBB\xBFa,b\r\n1,2\r\n\r\n3,4\r\n").unwrap();
+        assert_eq!(table.headers, ["a", "b"]);
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(
+            table.rows[1].0, 4,
+            "row numbers count the blank line, as a spreadsheet does"
+        );
+    }
+
+    #[test]
+    fn empty_file_is_named() {
+        assert!(matches!(
+            read_csv(Path::new("e.csv"), b" \n"),
+            Err(LoadError::Empty { .. })
+        ));
+    }
+}

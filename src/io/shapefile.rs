@@ -1,0 +1,358 @@
+//! ESRI Shapefiles (`.shp` with its `.shx`, `.dbf` and `.prj`) of LSOA or ward polygons → areas in BNG metres.
+
+use super::crs::{CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_wkt, project_to_world};
+use super::geojson::{BoundaryFile, MAX_VERTICES};
+use super::{LoadError, decode_text};
+use crate::model::{Area, AreaCode, AreaKind, JoinReport, LsoaVintage, Severity};
+use geo::{Contains as _, Coord, LineString, MultiPolygon, Polygon};
+use shapefile::dbase::{self, FieldValue};
+use shapefile::{PolygonRing, Shape, ShapeReader};
+use std::io::Cursor;
+use std::path::Path;
+
+/// The files of one shapefile, as bytes. Only `.shp` is always present; the rest may be missing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShapefileParts<'a> {
+    /// Geometry.
+    pub shp: &'a [u8],
+    /// Record offsets.
+    pub shx: Option<&'a [u8]>,
+    /// Attributes.
+    pub dbf: Option<&'a [u8]>,
+    /// CRS as WKT.
+    pub prj: Option<&'a [u8]>,
+}
+
+fn field_text(value: &FieldValue) -> Option<String> {
+    match value {
+        FieldValue::Character(Some(s)) | FieldValue::Memo(s) => Some(s.trim().to_string()),
+        FieldValue::Numeric(Some(n)) | FieldValue::Double(n) => Some(n.to_string()),
+        FieldValue::Integer(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a polygon shapefile. The `.dbf` is required (it holds the codes); a missing `.shx` or `.prj` is worked around and reported.
+pub fn read_shapefile(
+    path: &Path,
+    parts: ShapefileParts<'_>,
+    report: &mut JoinReport,
+) -> Result<BoundaryFile, LoadError> {
+    let shp_error = |detail: String| LoadError::Shapefile {
+        detail,
+        path: path.to_path_buf(),
+    };
+    if parts.shp.is_empty() {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let Some(dbf) = parts.dbf else {
+        return Err(LoadError::MissingSidecar {
+            missing: ".dbf",
+            path: path.to_path_buf(),
+        });
+    };
+
+    // Attributes first: without a code column the geometry is of no use.
+    let mut dbf_reader = dbase::Reader::new(Cursor::new(dbf)).map_err(|e| shp_error(format!(".dbf: {e}")))?;
+    let field_names: Vec<String> = dbf_reader.fields().iter().map(|f| f.name().to_string()).collect();
+    let find = |pred: &dyn Fn(&str) -> bool| field_names.iter().find(|n| pred(&n.to_ascii_lowercase())).cloned();
+    let (kind, code_field) = if let Some(f) = find(&|n| n == "lsoa11cd") {
+        (AreaKind::Lsoa(LsoaVintage::Lsoa2011), f)
+    } else if let Some(f) = find(&|n| n == "lsoa21cd") {
+        (AreaKind::Lsoa(LsoaVintage::Lsoa2021), f)
+    } else if let Some(f) = find(&|n| n.len() == 6 && n.starts_with("wd") && n.ends_with("cd")) {
+        (AreaKind::Ward(2000 + f[2..4].parse::<u16>().unwrap_or(0)), f)
+    } else {
+        return Err(LoadError::Unrecognised {
+            detail: format!(
+                "the .dbf has no LSOA or ward code field (LSOA11CD, LSOA21CD, WDnnCD); its fields are {}",
+                field_names.join(", ")
+            ),
+            path: path.to_path_buf(),
+        });
+    };
+    let name_field = find(&|n| n == format!("{}nm", &code_field.to_ascii_lowercase()[..code_field.len() - 2]));
+    let la_field = find(&|n| n == "lad_cd" || (n.starts_with("lad") && n.ends_with("cd")));
+    let mut records = Vec::new();
+    for (i, record) in dbf_reader.iter_records().enumerate() {
+        match record {
+            Ok(record) => records.push(record),
+            Err(e) => {
+                report.warn_at(
+                    path,
+                    format!("record {}", i + 1),
+                    format!(".dbf record cannot be read ({e}); this and later records skipped"),
+                );
+                break;
+            }
+        }
+    }
+
+    let mut shape_reader = match parts.shx {
+        Some(shx) => ShapeReader::with_shx(Cursor::new(parts.shp), Cursor::new(shx)),
+        None => {
+            report.push(
+                Severity::Note,
+                Some(path.to_path_buf()),
+                None,
+                "no .shx index beside the .shp; read its records in order",
+            );
+            ShapeReader::new(Cursor::new(parts.shp))
+        }
+    }
+    .map_err(|e| shp_error(e.to_string()))?;
+    let shape_type = shape_reader.header().shape_type;
+    let mut shapes = Vec::new();
+    for (i, shape) in shape_reader.iter_shapes().enumerate() {
+        match shape {
+            Ok(shape) => shapes.push(shape),
+            Err(e) => {
+                report.warn_at(
+                    path,
+                    format!("record {}", i + 1),
+                    format!("shape cannot be read ({e}); this and later shapes skipped"),
+                );
+                break;
+            }
+        }
+    }
+    if !matches!(
+        shape_type,
+        shapefile::ShapeType::Polygon | shapefile::ShapeType::PolygonM | shapefile::ShapeType::PolygonZ
+    ) {
+        return Err(LoadError::Unrecognised {
+            detail: format!(
+                "the shapefile holds {shape_type} shapes, not polygons (for example population-weighted centroids); not used as boundaries"
+            ),
+            path: path.to_path_buf(),
+        });
+    }
+    if shapes.len() != records.len() {
+        report.warn_at(
+            path,
+            "records",
+            format!(
+                "the .shp has {} shapes but the .dbf has {} records; read the first {}",
+                shapes.len(),
+                records.len(),
+                shapes.len().min(records.len())
+            ),
+        );
+    }
+
+    let declared = match parts.prj.map(|bytes| decode_text(bytes).0.into_owned()) {
+        Some(wkt) => match crs_from_wkt(&wkt) {
+            CrsClaim::Known(crs) => Some(crs),
+            CrsClaim::Unsupported(name) => {
+                return Err(LoadError::UnsupportedCrs {
+                    crs: name,
+                    path: path.to_path_buf(),
+                });
+            }
+        },
+        None => None,
+    };
+
+    let mut areas_raw = Vec::with_capacity(shapes.len());
+    let mut seen = std::collections::HashMap::new();
+    let mut vertices = 0usize;
+    for (i, (shape, record)) in shapes.into_iter().zip(records).enumerate() {
+        let at = format!("record {}", i + 1);
+        let Some(code) = record
+            .get(&code_field)
+            .and_then(field_text)
+            .as_deref()
+            .and_then(AreaCode::parse)
+        else {
+            report.warn_at(path, at, format!("no valid {code_field} code; skipped"));
+            continue;
+        };
+        if let Some(first) = seen.get(&code) {
+            report.warn_at(
+                path,
+                at,
+                format!("{code} appears again (first as record {first}); kept the first"),
+            );
+            continue;
+        }
+        let rings: Vec<Vec<Coord<f64>>> = match shape {
+            Shape::Polygon(p) => p
+                .into_inner()
+                .into_iter()
+                .map(|r| ring_coords(r, |pt| Coord { x: pt.x, y: pt.y }))
+                .collect(),
+            Shape::PolygonM(p) => p
+                .into_inner()
+                .into_iter()
+                .map(|r| ring_coords(r, |pt| Coord { x: pt.x, y: pt.y }))
+                .collect(),
+            Shape::PolygonZ(p) => p
+                .into_inner()
+                .into_iter()
+                .map(|r| ring_coords(r, |pt| Coord { x: pt.x, y: pt.y }))
+                .collect(),
+            Shape::NullShape => {
+                report.warn_at(path, at, format!("{code} has a null shape; skipped"));
+                continue;
+            }
+            other => {
+                report.warn_at(
+                    path,
+                    at,
+                    format!("{code} is a {}, not a polygon; skipped", other.shapetype()),
+                );
+                continue;
+            }
+        };
+        vertices += rings.iter().map(Vec::len).sum::<usize>();
+        if vertices > MAX_VERTICES {
+            return Err(shp_error(format!(
+                "more than {MAX_VERTICES} vertices: too large to load"
+            )));
+        }
+        let geometry = assemble_rings(rings);
+        if geometry.0.is_empty() {
+            report.warn_at(
+                path,
+                at,
+                format!("{code} has no ring with three or more points; skipped"),
+            );
+            continue;
+        }
+        seen.insert(code.clone(), i + 1);
+        let name = name_field
+            .as_ref()
+            .and_then(|f| record.get(f))
+            .and_then(field_text)
+            .unwrap_or_default();
+        let la_code = la_field
+            .as_ref()
+            .and_then(|f| record.get(f))
+            .and_then(field_text)
+            .as_deref()
+            .and_then(AreaCode::parse);
+        areas_raw.push((code, name, la_code, geometry));
+    }
+
+    let crs = settle_shapefile_crs(path, declared, &areas_raw, report)?;
+    let mut areas = Vec::with_capacity(areas_raw.len());
+    for (code, name, la_code, mut geometry) in areas_raw {
+        if crs == Crs::Wgs84 && !project_to_world(&mut geometry) {
+            report.warn_at(path, code.to_string(), "a coordinate could not be projected; skipped");
+            continue;
+        }
+        if let Some(area) = Area::new(code, name, la_code, geometry) {
+            areas.push(area);
+        }
+    }
+    Ok(BoundaryFile {
+        kind,
+        features_read: areas.len(),
+        areas,
+        crs,
+    })
+}
+
+fn ring_coords<P>(ring: PolygonRing<P>, to_coord: impl Fn(&P) -> Coord<f64>) -> Vec<Coord<f64>> {
+    ring.into_inner().iter().map(to_coord).collect()
+}
+
+/// Groups rings into polygons: an ESRI outer ring is clockwise, a hole counter-clockwise; each hole goes to the outer ring containing it.
+fn assemble_rings(rings: Vec<Vec<Coord<f64>>>) -> MultiPolygon<f64> {
+    use geo::orient::{Direction, Orient as _};
+    use geo::winding_order::Winding as _;
+    let mut outers: Vec<Polygon<f64>> = Vec::new();
+    let mut holes: Vec<LineString<f64>> = Vec::new();
+    for coords in rings {
+        let mut ring = LineString::new(coords);
+        ring.close();
+        if ring.0.len() < 4 {
+            continue;
+        }
+        if ring.is_cw() {
+            outers.push(Polygon::new(ring, vec![]))
+        } else {
+            holes.push(ring)
+        }
+    }
+    if outers.is_empty() {
+        // Rings wound the other way round: treat them all as outer rings rather than lose the area.
+        outers = holes.drain(..).map(|r| Polygon::new(r, vec![])).collect();
+    }
+    for hole in holes {
+        let Some(first) = hole.0.first().copied() else {
+            continue;
+        };
+        let owner = outers
+            .iter()
+            .position(|p| p.contains(&first))
+            .unwrap_or(outers.len().saturating_sub(1));
+        if let Some(polygon) = outers.get_mut(owner) {
+            polygon.interiors_push(hole);
+        }
+    }
+    MultiPolygon::new(outers).orient(Direction::Default)
+}
+
+fn settle_shapefile_crs(
+    path: &Path,
+    declared: Option<Crs>,
+    areas: &[(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)],
+    report: &mut JoinReport,
+) -> Result<Crs, LoadError> {
+    use geo::BoundingRect as _;
+    let Some(bbox) = areas.iter().filter_map(|a| a.3.bounding_rect()).reduce(|a, b| {
+        geo::Rect::new(
+            Coord {
+                x: a.min().x.min(b.min().x),
+                y: a.min().y.min(b.min().y),
+            },
+            Coord {
+                x: a.max().x.max(b.max().x),
+                y: a.max().y.max(b.max().y),
+            },
+        )
+    }) else {
+        return Ok(declared.unwrap_or(Crs::Bng));
+    };
+    let from_range = match coordinate_range(bbox.min(), bbox.max()) {
+        CoordinateRange::BngMetres => Some(Crs::Bng),
+        CoordinateRange::LonLat => Some(Crs::Wgs84),
+        _ => None,
+    };
+    match (declared, from_range) {
+        (Some(d), Some(r)) if d == r => Ok(d),
+        (Some(d), Some(r)) => {
+            report.warn_at(
+                path,
+                "prj",
+                format!(
+                    "the .prj says {} but the coordinates are {}; read as {}",
+                    d.epsg(),
+                    r.epsg(),
+                    r.epsg()
+                ),
+            );
+            Ok(r)
+        }
+        (None, Some(r)) => {
+            report.warn_at(
+                path,
+                "prj",
+                format!(
+                    "no .prj beside the .shp; the coordinates look like {}, so read as that",
+                    r.epsg()
+                ),
+            );
+            Ok(r)
+        }
+        (_, None) => Err(LoadError::Unrecognised {
+            detail:
+                "the coordinates are neither longitude/latitude over Great Britain nor British National Grid metres"
+                    .into(),
+            path: path.to_path_buf(),
+        }),
+    }
+}

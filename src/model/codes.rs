@@ -1,0 +1,122 @@
+//! ONS area codes (`E01011372`, `E05011400`, `E08000035`) and IMD ranks and deciles, checked when built.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A nine-character ONS GSS code: one letter, then eight digits (`E01011372`).
+///
+/// ```
+/// use locality_map::model::AreaCode;
+/// assert!(AreaCode::parse("E01011372").is_some());
+/// assert!(AreaCode::parse(" e01011372 ").is_some()); // trimmed and upper-cased
+/// assert!(AreaCode::parse("Leeds").is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AreaCode(Box<str>);
+
+impl AreaCode {
+    /// Parses a GSS code, trimming spaces and upper-casing the letter; `None` if it is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let bytes = text.as_bytes();
+        if bytes.len() != 9 || !bytes[0].is_ascii_alphabetic() || !bytes[1..].iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(Self(text.to_ascii_uppercase().into_boxed_str()))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The three-character entity prefix, e.g. `E01` (LSOA in England) or `W01` (LSOA in Wales).
+    pub fn entity(&self) -> &str {
+        &self.0[..3]
+    }
+
+    /// True for LSOAs in Wales (`W01…`), which the English IMD does not rank.
+    pub fn is_welsh(&self) -> bool {
+        self.0.starts_with('W')
+    }
+}
+
+impl fmt::Display for AreaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An IMD rank: 1 is the most deprived LSOA in England. Never zero.
+///
+/// ```
+/// use locality_map::model::Rank;
+/// assert!(Rank::new(0).is_none());
+/// assert_eq!(Rank::new(328).map(Rank::get), Some(328));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rank(u32);
+
+impl Rank {
+    /// A rank, or `None` for zero.
+    pub fn new(value: u32) -> Option<Self> {
+        (value > 0).then_some(Self(value))
+    }
+
+    /// The rank as a number.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for Rank {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An IMD decile as published: 1 is the most deprived 10% of LSOAs in England, 10 the least.
+///
+/// ```
+/// use locality_map::model::Decile;
+/// assert!(Decile::new(0).is_none() && Decile::new(11).is_none());
+/// assert_eq!(Decile::new(1).map(Decile::get), Some(1));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Decile(u8);
+
+impl Decile {
+    /// A decile from 1 to 10, or `None`.
+    pub fn new(value: u8) -> Option<Self> {
+        (1..=10).contains(&value).then_some(Self(value))
+    }
+
+    /// The decile as a number.
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for Decile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn area_code_rejects_wrong_shapes() {
+        for bad in ["", "E0101137", "E010113722", "001011372", "E0101137X", "E01 11372"] {
+            assert!(AreaCode::parse(bad).is_none(), "{bad:?} accepted");
+        }
+        let welsh = AreaCode::parse("W01000001").unwrap();
+        assert!(welsh.is_welsh());
+        assert_eq!(welsh.entity(), "W01");
+    }
+}

@@ -1,0 +1,126 @@
+//! Everything loaded from one data folder: IMD editions, LSOA and ward layers, lookups, and the report of what joined.
+
+use super::{AreaCode, AreaLayer, ImdEdition, JoinReport, LsoaChangeLookup, LsoaVintage, WardLookup, WardOfLsoa};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How an LSOA's ward was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WardSource {
+    /// The ONS best-fit lookup.
+    Lookup,
+    /// The ward polygon containing the LSOA's interior point.
+    Polygon,
+}
+
+/// An LSOA's ward, with how it was found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WardAssignment {
+    /// Ward, LA and names.
+    pub ward: WardOfLsoa,
+    /// Lookup or polygon.
+    pub source: WardSource,
+}
+
+/// The in-memory model: one record per edition, one layer per kind of area, the lookups, and the join report.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    /// Where it came from, for display: a folder path or "embedded Leeds default".
+    pub source_label: String,
+    /// IMD editions by year.
+    pub editions: BTreeMap<u16, ImdEdition>,
+    /// LSOA boundaries by vintage.
+    pub lsoa_layers: BTreeMap<LsoaVintage, AreaLayer>,
+    /// Ward boundaries by ward year.
+    pub ward_layers: BTreeMap<u16, AreaLayer>,
+    /// LSOA → ward lookups by LSOA vintage.
+    pub ward_lookups: BTreeMap<LsoaVintage, WardLookup>,
+    /// The LSOA 2011 → 2021 lookup.
+    pub change_lookup: Option<LsoaChangeLookup>,
+    /// Ward of every LSOA that has one, by vintage: from the lookup, or else from ward polygons.
+    pub wards_of_lsoas: BTreeMap<LsoaVintage, BTreeMap<AreaCode, WardAssignment>>,
+    /// What was found and every problem.
+    pub report: JoinReport,
+}
+
+impl Dataset {
+    /// An edition by year.
+    pub fn edition(&self, year: u16) -> Option<&ImdEdition> {
+        self.editions.get(&year)
+    }
+
+    /// The ward of an LSOA.
+    pub fn ward_of(&self, vintage: LsoaVintage, lsoa: &AreaCode) -> Option<&WardAssignment> {
+        self.wards_of_lsoas.get(&vintage)?.get(lsoa)
+    }
+
+    /// Ward boundaries to draw with LSOAs of a vintage: the ward year the lookup uses if loaded, else the nearest year.
+    pub fn ward_layer_for(&self, vintage: LsoaVintage) -> Option<&AreaLayer> {
+        let wanted = self
+            .ward_lookups
+            .get(&vintage)
+            .map(|l| l.ward_year)
+            .filter(|y| *y > 0)
+            .unwrap_or(match vintage {
+                LsoaVintage::Lsoa2011 => 2019,
+                LsoaVintage::Lsoa2021 => 2024,
+            });
+        let in_range = |year: u16| match vintage {
+            LsoaVintage::Lsoa2011 => year <= 2020,
+            LsoaVintage::Lsoa2021 => year >= 2021,
+        };
+        self.ward_layers.get(&wanted).or_else(|| {
+            self.ward_layers
+                .iter()
+                .filter(|(y, _)| in_range(**y))
+                .min_by_key(|(y, _)| y.abs_diff(wanted))
+                .map(|(_, l)| l)
+        })
+    }
+
+    /// Local authorities named in an edition, as (code, name), sorted by name.
+    pub fn local_authorities(&self, year: u16) -> Vec<(AreaCode, String)> {
+        let Some(edition) = self.editions.get(&year) else {
+            return Vec::new();
+        };
+        let mut las: BTreeMap<&AreaCode, &str> = BTreeMap::new();
+        for row in edition.rows.values() {
+            if let Some(code) = &row.la_code {
+                las.entry(code).or_insert(&row.la_name);
+            }
+        }
+        let mut list: Vec<(AreaCode, String)> = las.into_iter().map(|(c, n)| (c.clone(), n.to_string())).collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        list
+    }
+
+    /// Finds a local authority in an edition by code or name (case and spacing ignored).
+    pub fn find_la(&self, year: u16, query: &str) -> Option<(AreaCode, String)> {
+        let wanted = normalise(query);
+        self.local_authorities(year)
+            .into_iter()
+            .find(|(code, name)| normalise(code.as_str()) == wanted || normalise(name) == wanted)
+    }
+}
+
+/// Lower-cases and folds spaces, `&`/`and` and punctuation so that names typed by hand match published ones.
+pub fn normalise(text: &str) -> String {
+    let lower = text.trim().to_lowercase().replace('&', " and ");
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_however_typed() {
+        assert_eq!(normalise("Beeston & Holbeck"), normalise("beeston and  holbeck"));
+        assert_eq!(normalise(" Kingston upon Hull, City of "), "kingston upon hull city of");
+    }
+}

@@ -1,0 +1,15 @@
+//! The typed, validated model: codes, editions, area layers with their R-tree, lookups and the join report. No UI.
+
+mod area_layer;
+mod codes;
+mod dataset;
+mod edition;
+mod lookup;
+mod report;
+
+pub use area_layer::{Area, AreaKind, AreaLayer};
+pub use codes::{AreaCode, Decile, Rank};
+pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
+pub use edition::{ImdEdition, ImdRow, Index, IndexValue, LsoaVintage, Population};
+pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
+pub use report::{FileSummary, JoinReport, Problem, Severity};
