@@ -58,10 +58,33 @@ pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         }
     };
     let mut rows = Vec::new();
+    // The csv reader skips blank lines and counts records, not lines; count lines from byte offsets so that
+    // row numbers are the ones a spreadsheet or text editor shows.
+    let text_bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1usize);
     for (i, record) in records.enumerate() {
         let record = record.map_err(|error| csv_error(path, i + 2, &error))?;
-        // The csv reader skips blank lines; its line number is the row a spreadsheet shows.
-        let row_number = record.position().and_then(|p| usize::try_from(p.line()).ok()).unwrap_or(i + 2);
+        let offset = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(counted_to)
+            .min(text_bytes.len());
+        if offset > counted_to {
+            line += text_bytes
+                .get(counted_to..offset)
+                .unwrap_or_default()
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted_to = offset;
+        }
+        // The record's offset can sit before the line breaks (and blank lines) that precede it.
+        let leading_breaks = text_bytes
+            .get(offset..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'));
+        let row_number = line + leading_breaks.filter(|b| **b == b'\n').count();
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
