@@ -1,0 +1,178 @@
+//! The `locality-map` command line as other tools call it: names, JSON keys, CSV header, exit codes.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn locality_map(args: &[&str], data: Option<&std::path::Path>) -> Output {
+    // Run from a temporary directory so nothing relative to the checkout can leak in.
+    let cwd = std::env::temp_dir();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_locality-map"));
+    command.current_dir(&cwd).env_remove("LOCALITY_MAP_DATA");
+    if let Some(dir) = data {
+        command.arg("--data").arg(dir);
+    }
+    command.args(args).output().expect("the binary runs")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn embedded_default_answers_for_leeds_without_a_data_folder() {
+    let summary = json(&locality_map(
+        &["summary", "--la", "Leeds", "--from", "2015", "--to", "2019", "--json"],
+        None,
+    ));
+    assert_eq!(summary["la_code"], "E08000035");
+    assert_eq!(summary["la_name"], "Leeds");
+    assert_eq!(summary["lsoas"], 482);
+    assert_eq!(summary["top1"]["threshold_from"], 328);
+    assert_eq!(summary["top1"]["count_from"], 16);
+    assert_eq!(summary["top1"]["count_to"], 12);
+    assert_eq!(summary["data_source"], "embedded Leeds default");
+    assert!(summary["population_source"].as_str().unwrap().contains("mid 2015"));
+}
+
+#[test]
+fn summary_json_has_every_key_other_tools_read() {
+    let data = common::shared_data();
+    let summary = json(&locality_map(
+        &["summary", "--la", "Leeds", "--from", "2015", "--to", "2019", "--json"],
+        Some(&data),
+    ));
+    for key in [
+        "la_code",
+        "la_name",
+        "lsoas",
+        "top1",
+        "decile1",
+        "priority_wards",
+        "la_rank_by_decile1_share",
+    ] {
+        assert!(!summary[key].is_null(), "missing {key}");
+    }
+    for key in [
+        "threshold_from",
+        "threshold_to",
+        "count_from",
+        "count_to",
+        "moved_in",
+        "moved_out",
+        "stayed",
+    ] {
+        assert!(summary["top1"][key].is_u64(), "missing top1.{key}");
+    }
+    for key in ["count_from", "count_to", "share_from", "share_to", "population_to"] {
+        assert!(summary["decile1"][key].is_number(), "missing decile1.{key}");
+    }
+    let ward = &summary["priority_wards"][0];
+    assert!(ward["code"].is_string() && ward["name"].is_string() && ward["lsoas_in_top1"].is_u64());
+    assert_eq!(summary["la_rank_by_decile1_share"]["of"], 317);
+}
+
+#[test]
+fn changes_top1_csv_is_the_councils_diagram_3() {
+    let data = common::shared_data();
+    let output = locality_map(
+        &[
+            "changes", "--la", "Leeds", "--from", "2015", "--to", "2019", "--top1", "--csv",
+        ],
+        Some(&data),
+    );
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "lsoa_code,lsoa_name,ward_code,ward_name,rank_from,rank_to,change,in_top1_from,in_top1_to,transition,decile_from,decile_to"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 16 + 12 - 9, "in the 1% in either edition");
+    let e01011623 = rows.iter().find(|r| r.starts_with("E01011623")).unwrap();
+    assert!(e01011623.contains(",1031,318,-713,false,true,moved_in,"), "{e01011623}");
+    // Ordered by ward, then LSOA.
+    let wards: Vec<&str> = rows.iter().map(|r| r.split(',').nth(3).unwrap()).collect();
+    let mut sorted = wards.clone();
+    sorted.sort();
+    assert_eq!(wards, sorted);
+}
+
+#[test]
+fn ward_json_profile() {
+    let profile = json(&locality_map(
+        &[
+            "ward",
+            "Killingbeck & Seacroft",
+            "--from",
+            "2015",
+            "--to",
+            "2019",
+            "--json",
+        ],
+        None,
+    ));
+    assert_eq!(profile["code"], "E05011400");
+    assert_eq!(profile["priority_ward"], true);
+    assert_eq!(profile["counts"][1]["in_top1"], 3);
+    assert!(profile["lsoas"].as_array().unwrap().len() > 10);
+}
+
+#[test]
+fn validate_passes_on_the_shared_folder() {
+    let data = common::shared_data();
+    let output = locality_map(&["validate"], Some(&data));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("LSOA 2011: 34753 areas"));
+    assert!(text.contains("1909 Welsh LSOAs"));
+    assert!(
+        !text.contains("✗ catalogue expects"),
+        "every catalogued file has its expected count:\n{text}"
+    );
+}
+
+#[test]
+fn validate_fails_clearly_on_a_folder_without_data() {
+    let empty = std::env::temp_dir().join(format!("lm-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("notes.csv"), "just,some\ntext,here\n").unwrap();
+    let output = locality_map(&["validate"], Some(&empty));
+    std::fs::remove_dir_all(&empty).ok();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("locality-map: no IMD table could be loaded"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("notes.csv"), "names the file: {stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn unknown_la_is_one_sentence_with_suggestions() {
+    let output = locality_map(&["summary", "--la", "Leed"], None);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("did you mean Leeds (E08000035)"), "{stderr}");
+}
+
+#[test]
+fn missing_data_folder_is_named() {
+    let output = locality_map(&["summary"], Some(std::path::Path::new("/no/such/folder")));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("/no/such/folder") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
