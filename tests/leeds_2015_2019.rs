@@ -219,15 +219,16 @@ fn ward_polygons_give_the_ward_when_no_lookup_is_loaded() {
         locality_map::io::load_dataset(&locality_map::io::DataSource::Folder(dir.clone()), &Default::default())
             .unwrap();
     std::fs::remove_dir_all(&dir).ok();
-    let wards = &dataset.wards_of_lsoas[&LsoaVintage::Lsoa2011];
+    let wards: BTreeMap<_, _> = dataset.wards_of_lsoas(LsoaVintage::Lsoa2011).collect();
     assert_eq!(wards.len(), 482, "every Leeds LSOA gets a ward from the polygons");
+    assert!(wards.values().all(|w| w.source == locality_map::model::WardSource::Polygon));
     let distinct: BTreeSet<_> = wards.values().map(|w| w.ward.ward_code.clone()).collect();
     assert_eq!(distinct.len(), 33);
     // Most agree with the ONS best-fit lookup (which uses population-weighted centroids).
-    let shared = &shared_dataset().wards_of_lsoas[&LsoaVintage::Lsoa2011];
+    let shared = shared_dataset();
     let agree = wards
         .iter()
-        .filter(|(code, w)| shared[*code].ward.ward_code == w.ward.ward_code)
+        .filter(|(code, w)| shared.ward_of(LsoaVintage::Lsoa2011, code).map(|s| &s.ward.ward_code) == Some(&w.ward.ward_code))
         .count();
     assert!(agree >= 440, "only {agree} of 482 agree with the lookup");
 }

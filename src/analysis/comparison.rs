@@ -177,7 +177,7 @@ impl EditionComparison {
                     row.map(|r| {
                         r.indices
                             .iter()
-                            .filter_map(|(i, v)| v.rank.map(|rank| (*i, rank.get())))
+                            .filter_map(|(i, v)| v.rank.map(|rank| (i, rank.get())))
                             .collect()
                     })
                     .unwrap_or_default()

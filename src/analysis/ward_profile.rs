@@ -53,9 +53,9 @@ impl WardProfile {
             .transpose()?
             .map(|(c, _)| c);
         let mut matches: BTreeMap<AreaCode, (String, Option<AreaCode>)> = BTreeMap::new();
-        if let Some(wards) = dataset.wards_of_lsoas.get(&later.vintage) {
-            for (lsoa, assignment) in wards {
-                let w = &assignment.ward;
+        {
+            for (lsoa, assignment) in dataset.wards_of_lsoas(later.vintage) {
+                let w = assignment.ward;
                 let la_of_lsoa = later
                     .rows
                     .get(lsoa)
@@ -154,15 +154,10 @@ impl WardProfile {
 
 fn ward_hint(dataset: &Dataset, vintage: crate::model::LsoaVintage, wanted: &str) -> String {
     let mut names: Vec<String> = dataset
-        .wards_of_lsoas
-        .get(&vintage)
-        .map(|w| {
-            w.values()
-                .map(|a| a.ward.ward_name.clone())
-                .filter(|n| normalise(n).contains(wanted) || wanted.contains(&normalise(n)))
-                .collect()
-        })
-        .unwrap_or_default();
+        .wards_of_lsoas(vintage)
+        .map(|(_, a)| a.ward.ward_name.clone())
+        .filter(|n| normalise(n).contains(wanted) || wanted.contains(&normalise(n)))
+        .collect();
     names.sort();
     names.dedup();
     if names.is_empty() {
@@ -229,18 +224,8 @@ mod tests {
             la_code: AreaCode::parse("E08000035"),
             la_name: "Leeds".into(),
         };
-        let assignments = (0..2)
-            .map(|i| {
-                (
-                    AreaCode::parse(&format!("E0100000{i}")).unwrap(),
-                    WardAssignment {
-                        ward: ward.clone(),
-                        source: WardSource::Lookup,
-                    },
-                )
-            })
-            .collect();
-        dataset.wards_of_lsoas.insert(LsoaVintage::Lsoa2011, assignments);
+        let by_lsoa = (0..2).map(|i| (AreaCode::parse(&format!("E0100000{i}")).unwrap(), ward.clone())).collect();
+        dataset.ward_lookups.insert(LsoaVintage::Lsoa2011, WardLookup { ward_year: 2019, by_lsoa, sources: vec![] });
         dataset
     }
 

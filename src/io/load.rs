@@ -8,8 +8,7 @@ use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 use super::shapefile::{ShapefileParts, read_shapefile};
 use super::{LoadError, RawTable, read_csv, read_workbook};
 use crate::model::{
-    AreaKind, AreaLayer, Dataset, FileSummary, ImdEdition, JoinReport, Lookup, LsoaVintage, Severity, WardAssignment,
-    WardOfLsoa, WardSource,
+    AreaKind, AreaLayer, Dataset, FileSummary, ImdEdition, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa,
 };
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -220,6 +219,13 @@ fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, repor
                 .unwrap_or_default();
             edition.population_source = Some(format!("IoD{} population denominators: {what} ({file})", table.year));
         }
+        if edition.rows.is_empty() {
+            // The first file of an edition: build the map in one pass from sorted rows (codes are unique per file).
+            let mut rows = table.rows;
+            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            edition.rows = rows.into_iter().collect();
+            continue;
+        }
         let mut disagreements = 0usize;
         let mut example = None;
         for (code, row) in table.rows {
@@ -237,8 +243,8 @@ fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, repor
             if existing.population.is_none() {
                 existing.population = row.population;
             }
-            for (index, value) in row.indices {
-                let slot = existing.indices.entry(index).or_default();
+            for (index, value) in row.indices.iter() {
+                let slot = existing.indices.entry(index);
                 let rank_clash = slot.rank.zip(value.rank).is_some_and(|(a, b)| a != b);
                 let decile_clash = slot.decile.zip(value.decile).is_some_and(|(a, b)| a != b);
                 if rank_clash || decile_clash {
@@ -356,85 +362,56 @@ fn merge_boundaries(dataset: &mut Dataset, mut files: Vec<(PathBuf, BoundaryFile
     }
 }
 
-/// Gives every LSOA its ward: from the ONS lookup where it has the LSOA, otherwise from the ward polygon that contains
-/// the LSOA's interior point. Where both exist they are cross-checked and disagreements reported.
+/// Gives LSOAs that no lookup lists a ward from the ward polygon containing their interior point, and cross-checks
+/// the lookup against the polygons where both exist, reporting disagreements.
 fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
     use geo::InteriorPoint as _;
     for vintage in [LsoaVintage::Lsoa2011, LsoaVintage::Lsoa2021] {
-        let mut assigned: BTreeMap<_, WardAssignment> = BTreeMap::new();
-        if let Some(lookup) = dataset.ward_lookups.get(&vintage) {
-            for (code, ward) in &lookup.by_lsoa {
-                assigned.insert(
-                    code.clone(),
-                    WardAssignment {
-                        ward: ward.clone(),
-                        source: WardSource::Lookup,
-                    },
-                );
+        let (Some(lsoas), Some(wards)) = (dataset.lsoa_layers.get(&vintage), dataset.ward_layer_for(vintage)) else {
+            continue;
+        };
+        let lookup = dataset.ward_lookups.get(&vintage);
+        let ward_extent = wards.bbox_where(|_| true);
+        let mut from_polygons = BTreeMap::new();
+        let mut disagreements = Vec::new();
+        for lsoa in &lsoas.areas {
+            if !ward_extent.is_some_and(|r| geo::Intersects::intersects(&r, &lsoa.bbox_in_world)) {
+                continue;
             }
-        }
-        if let (Some(lsoas), Some(wards)) = (dataset.lsoa_layers.get(&vintage), dataset.ward_layer_for(vintage)) {
-            let ward_extent = wards.bbox_where(|_| true);
-            let mut from_polygons = 0usize;
-            let mut disagreements = Vec::new();
-            for lsoa in &lsoas.areas {
-                let inside_extent = ward_extent.is_some_and(|r| geo::Intersects::intersects(&r, &lsoa.bbox_in_world));
-                if !inside_extent {
-                    continue;
+            let Some(point) = lsoa.geometry_in_world.interior_point() else { continue };
+            let Some(ward) = wards.area_at(point.0) else { continue };
+            match lookup.and_then(|l| l.by_lsoa.get(&lsoa.code)) {
+                Some(listed) if listed.ward_code != ward.code => {
+                    disagreements.push(format!("{} ({} vs polygon {})", lsoa.code, listed.ward_name, ward.name));
                 }
-                let Some(point) = lsoa.geometry_in_world.interior_point() else {
-                    continue;
-                };
-                let Some(ward) = wards.area_at(point.0) else {
-                    continue;
-                };
-                match assigned.get(&lsoa.code) {
-                    Some(existing) => {
-                        if existing.ward.ward_code != ward.code {
-                            disagreements.push(format!(
-                                "{} ({} vs polygon {})",
-                                lsoa.code, existing.ward.ward_name, ward.name
-                            ));
-                        }
-                    }
-                    None => {
-                        from_polygons += 1;
-                        let la_code = ward.la_code.clone().or_else(|| lsoa.la_code.clone());
-                        let la_name = String::new();
-                        let ward = WardOfLsoa {
-                            ward_code: ward.code.clone(),
-                            ward_name: ward.name.clone(),
-                            la_code,
-                            la_name,
-                        };
-                        assigned.insert(
-                            lsoa.code.clone(),
-                            WardAssignment {
-                                ward,
-                                source: WardSource::Polygon,
-                            },
-                        );
-                    }
+                Some(_) => {}
+                None => {
+                    let la_code = ward.la_code.clone().or_else(|| lsoa.la_code.clone());
+                    let assigned = WardOfLsoa { ward_code: ward.code.clone(), ward_name: ward.name.clone(), la_code, la_name: String::new() };
+                    from_polygons.insert(lsoa.code.clone(), assigned);
                 }
             }
-            if from_polygons > 0 {
-                report.push(Severity::Note, None, None, format!("{from_polygons} {vintage}s have no row in a ward lookup; their ward was taken from the ward boundaries"));
-            }
-            if !disagreements.is_empty() {
-                report.push(
-                    Severity::Note,
-                    None,
-                    None,
-                    format!(
-                        "{} {vintage}s lie mostly in a different ward from the one the best-fit lookup gives (the lookup is used): {}",
-                        disagreements.len(),
-                        disagreements.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
-                    ),
-                );
-            }
         }
-        if !assigned.is_empty() {
-            dataset.wards_of_lsoas.insert(vintage, assigned);
+        if !from_polygons.is_empty() {
+            report.push(
+                Severity::Note,
+                None,
+                None,
+                format!("{} {vintage}s have no row in a ward lookup; their ward was taken from the ward boundaries", from_polygons.len()),
+            );
+            dataset.wards_from_polygons.insert(vintage, from_polygons);
+        }
+        if !disagreements.is_empty() {
+            report.push(
+                Severity::Note,
+                None,
+                None,
+                format!(
+                    "{} {vintage}s lie mostly in a different ward from the one the best-fit lookup gives (the lookup is used): {}",
+                    disagreements.len(),
+                    disagreements.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+                ),
+            );
         }
     }
 }

@@ -15,10 +15,10 @@ pub enum WardSource {
 }
 
 /// An LSOA's ward, with how it was found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct WardAssignment {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct WardAssignment<'a> {
     /// Ward, LA and names.
-    pub ward: WardOfLsoa,
+    pub ward: &'a WardOfLsoa,
     /// Lookup or polygon.
     pub source: WardSource,
 }
@@ -38,8 +38,8 @@ pub struct Dataset {
     pub ward_lookups: BTreeMap<LsoaVintage, WardLookup>,
     /// The LSOA 2011 → 2021 lookup.
     pub change_lookup: Option<LsoaChangeLookup>,
-    /// Ward of every LSOA that has one, by vintage: from the lookup, or else from ward polygons.
-    pub wards_of_lsoas: BTreeMap<LsoaVintage, BTreeMap<AreaCode, WardAssignment>>,
+    /// Wards of LSOAs that no lookup lists, found from ward polygons, by vintage.
+    pub wards_from_polygons: BTreeMap<LsoaVintage, BTreeMap<AreaCode, WardOfLsoa>>,
     /// What was found and every problem.
     pub report: JoinReport,
 }
@@ -50,9 +50,25 @@ impl Dataset {
         self.editions.get(&year)
     }
 
-    /// The ward of an LSOA.
-    pub fn ward_of(&self, vintage: LsoaVintage, lsoa: &AreaCode) -> Option<&WardAssignment> {
-        self.wards_of_lsoas.get(&vintage)?.get(lsoa)
+    /// The ward of an LSOA: from the ONS lookup, else from the ward polygon containing it.
+    pub fn ward_of(&self, vintage: LsoaVintage, lsoa: &AreaCode) -> Option<WardAssignment<'_>> {
+        let from_lookup = self.ward_lookups.get(&vintage).and_then(|l| l.by_lsoa.get(lsoa));
+        match from_lookup {
+            Some(ward) => Some(WardAssignment { ward, source: WardSource::Lookup }),
+            None => {
+                let ward = self.wards_from_polygons.get(&vintage)?.get(lsoa)?;
+                Some(WardAssignment { ward, source: WardSource::Polygon })
+            }
+        }
+    }
+
+    /// Every LSOA of a vintage that has a ward, with it (lookup rows first, then polygon-derived ones).
+    pub fn wards_of_lsoas(&self, vintage: LsoaVintage) -> impl Iterator<Item = (&AreaCode, WardAssignment<'_>)> {
+        let lookup = self.ward_lookups.get(&vintage).into_iter().flat_map(|l| l.by_lsoa.iter());
+        let polygons = self.wards_from_polygons.get(&vintage).into_iter().flatten();
+        lookup
+            .map(|(code, ward)| (code, WardAssignment { ward, source: WardSource::Lookup }))
+            .chain(polygons.map(|(code, ward)| (code, WardAssignment { ward, source: WardSource::Polygon })))
     }
 
     /// Ward boundaries to draw with LSOAs of a vintage: the ward year the lookup uses if loaded, else the nearest year.

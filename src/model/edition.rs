@@ -112,8 +112,52 @@ pub struct IndexValue {
     pub rank: Option<Rank>,
     /// National decile, 1 = most deprived 10%.
     pub decile: Option<Decile>,
-    /// The underlying score (higher = more deprived).
-    pub score: Option<f64>,
+    /// The underlying score (higher = more deprived). Published to three decimals, so `f32` holds it exactly enough.
+    pub score: Option<f32>,
+}
+
+/// Figures for every index in one LSOA, in a fixed array rather than a map: an edition holds 33,000 of these and
+/// loading them must not cost an allocation each.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct IndexValues([IndexValue; Index::ALL.len()]);
+
+impl IndexValues {
+    /// The figures for one index, if any were published.
+    pub fn get(&self, index: &Index) -> Option<&IndexValue> {
+        self.0.get(*index as usize).filter(|v| **v != IndexValue::default())
+    }
+
+    /// The figures for one index, to fill in.
+    pub fn entry(&mut self, index: Index) -> &mut IndexValue {
+        &mut self.0[index as usize]
+    }
+
+    /// Sets the figures for one index.
+    pub fn insert(&mut self, index: Index, value: IndexValue) {
+        self.0[index as usize] = value;
+    }
+
+    /// Indices with any figure, IMD first.
+    pub fn iter(&self) -> impl Iterator<Item = (Index, &IndexValue)> {
+        Index::ALL.into_iter().zip(self.0.iter()).filter(|(_, v)| **v != IndexValue::default())
+    }
+}
+
+impl Serialize for IndexValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for IndexValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<Index, IndexValue>::deserialize(deserializer)?;
+        let mut values = Self::default();
+        for (index, value) in map {
+            values.insert(index, value);
+        }
+        Ok(values)
+    }
 }
 
 /// The IoD population denominators for one LSOA (File 6 of the IoD 2019: mid-2015, excluding prisoners).
@@ -141,7 +185,7 @@ pub struct ImdRow {
     /// That district's name.
     pub la_name: String,
     /// Figures per index; the IMD itself is `Index::Imd`.
-    pub indices: BTreeMap<Index, IndexValue>,
+    pub indices: IndexValues,
     /// Population denominators, when a population file was loaded.
     pub population: Option<Population>,
 }

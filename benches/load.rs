@@ -1,0 +1,66 @@
+//! Load + join + index on the real files: the Leeds set, the national LSOA GeoJSON, and the embedded default.
+//! Run: `cargo bench --bench load`. Figures go in BENCHMARKS.md.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use locality_map::io::{DataSource, LoadOptions, load_dataset, read_geojson};
+use locality_map::model::{AreaLayer, JoinReport};
+// The same allocator as the binary, so the figures are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::path::{Path, PathBuf};
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// A folder of links to what a Leeds planner downloads: national IMD tables, the ward lookup, Leeds boundaries.
+fn leeds_folder() -> PathBuf {
+    let dir = std::env::temp_dir().join("locality-map-bench-leeds");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for file in [
+        "imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.csv",
+        "imd2019/File_2_-_IoD2019_Domains_of_Deprivation.csv",
+        "imd2019/File_6_-_IoD2019_Population_Denominators.csv",
+        "lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv",
+        "boundaries/Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson",
+        "boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.geojson",
+    ] {
+        let link = dir.join(Path::new(file).file_name().expect("file name"));
+        if !link.exists() {
+            std::os::unix::fs::symlink(shared().join(file), &link).expect("symlink");
+        }
+    }
+    dir
+}
+
+fn load_leeds(c: &mut Criterion) {
+    let dir = leeds_folder();
+    let mut group = c.benchmark_group("load_leeds");
+    group.sample_size(20);
+    group.bench_function("folder: tables + lookup + boundaries + join + index", |b| {
+        b.iter(|| load_dataset(&DataSource::Folder(dir.clone()), &LoadOptions::default()).expect("loads"))
+    });
+    group.bench_function("embedded default", |b| {
+        b.iter(|| load_dataset(&DataSource::Embedded, &LoadOptions::default()).expect("loads"))
+    });
+    group.finish();
+}
+
+fn load_national_geojson(c: &mut Criterion) {
+    let path = shared().join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson");
+    let mut group = c.benchmark_group("load_national_geojson");
+    group.sample_size(10);
+    group.bench_function("read file + parse + reproject + R-tree (34,753 LSOAs)", |b| {
+        b.iter(|| {
+            let bytes = std::fs::read(&path).expect("read");
+            let mut report = JoinReport::default();
+            let file = read_geojson(&path, &bytes, &mut report).expect("parses");
+            AreaLayer::new(file.kind, file.areas, vec![])
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load_leeds, load_national_geojson);
+criterion_main!(benches);
