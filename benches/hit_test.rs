@@ -21,12 +21,16 @@ fn random_points(count: usize, extent: geo::Rect<f64>) -> Vec<Coord<f64>> {
         (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     };
     (0..count)
-        .map(|_| Coord { x: extent.min().x + next() * extent.width(), y: extent.min().y + next() * extent.height() })
+        .map(|_| Coord {
+            x: extent.min().x + next() * extent.width(),
+            y: extent.min().y + next() * extent.height(),
+        })
         .collect()
 }
 
 fn hit_test(c: &mut Criterion) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson");
     let bytes = std::fs::read(&path).expect("read");
     let file = read_geojson(&path, &bytes, &mut JoinReport::default()).expect("parses");
     let layer = AreaLayer::new(file.kind, file.areas, vec![]);

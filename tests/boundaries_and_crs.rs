@@ -23,7 +23,7 @@ fn wgs84_leeds_lsoas_project_onto_the_published_bng_file_within_a_centimetre() {
     assert_eq!(wgs84.crs.epsg(), "EPSG:4326");
     assert_eq!(bng.crs.epsg(), "EPSG:27700");
     assert_eq!(wgs84.areas.len(), 482);
-    let bng_by_code: BTreeMap<_, _> = bng.areas.iter().map(|a| (a.code.clone(), a)).collect();
+    let bng_by_code: BTreeMap<_, _> = bng.areas.iter().map(|a| (a.code, a)).collect();
     let mut worst = 0.0f64;
     for area in &wgs84.areas {
         let other = bng_by_code[&area.code];
@@ -63,7 +63,7 @@ fn shapefile_and_geojson_give_the_same_leeds_lsoas() {
     assert_eq!(file.kind, AreaKind::Lsoa(LsoaVintage::Lsoa2011));
     assert_eq!(file.crs.epsg(), "EPSG:27700", "read from the ESRI WKT .prj");
     let geojson = geojson("Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson");
-    let by_code: BTreeMap<_, _> = geojson.areas.iter().map(|a| (a.code.clone(), a)).collect();
+    let by_code: BTreeMap<_, _> = geojson.areas.iter().map(|a| (a.code, a)).collect();
     assert_eq!(file.areas.len(), 482);
     for area in &file.areas {
         let other = by_code[&area.code];

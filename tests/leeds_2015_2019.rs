@@ -16,7 +16,7 @@ fn leeds_has_482_lsoas_in_33_wards() {
     let comparison = leeds();
     assert_eq!(comparison.la_code.as_str(), "E08000035");
     assert_eq!(comparison.rows.len(), 482);
-    let wards: BTreeSet<_> = comparison.rows.iter().filter_map(|r| r.ward_code.clone()).collect();
+    let wards: BTreeSet<_> = comparison.rows.iter().filter_map(|r| r.ward_code).collect();
     assert_eq!(wards.len(), 33);
     assert!(
         comparison.rows.iter().all(|r| r.ward_code.is_some()),
@@ -221,14 +221,20 @@ fn ward_polygons_give_the_ward_when_no_lookup_is_loaded() {
     std::fs::remove_dir_all(&dir).ok();
     let wards: BTreeMap<_, _> = dataset.wards_of_lsoas(LsoaVintage::Lsoa2011).collect();
     assert_eq!(wards.len(), 482, "every Leeds LSOA gets a ward from the polygons");
-    assert!(wards.values().all(|w| w.source == locality_map::model::WardSource::Polygon));
-    let distinct: BTreeSet<_> = wards.values().map(|w| w.ward.ward_code.clone()).collect();
+    assert!(
+        wards
+            .values()
+            .all(|w| w.source == locality_map::model::WardSource::Polygon)
+    );
+    let distinct: BTreeSet<_> = wards.values().map(|w| w.ward.ward_code).collect();
     assert_eq!(distinct.len(), 33);
     // Most agree with the ONS best-fit lookup (which uses population-weighted centroids).
     let shared = shared_dataset();
     let agree = wards
         .iter()
-        .filter(|(code, w)| shared.ward_of(LsoaVintage::Lsoa2011, code).map(|s| &s.ward.ward_code) == Some(&w.ward.ward_code))
+        .filter(|(code, w)| {
+            shared.ward_of(LsoaVintage::Lsoa2011, code).map(|s| &s.ward.ward_code) == Some(&w.ward.ward_code)
+        })
         .count();
     assert!(agree >= 440, "only {agree} of 482 agree with the lookup");
 }

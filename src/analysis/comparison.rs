@@ -183,9 +183,9 @@ impl EditionComparison {
                     .unwrap_or_default()
                 };
                 LsoaChange {
-                    lsoa_code: code.clone(),
+                    lsoa_code: *code,
                     lsoa_name: row_to.or(row_from).map(|r| r.name.clone()).unwrap_or_default(),
-                    ward_code: ward.map(|w| w.ward.ward_code.clone()),
+                    ward_code: ward.map(|w| w.ward.ward_code),
                     ward_name: ward.map(|w| w.ward.ward_name.clone()).unwrap_or_default(),
                     rank_from,
                     rank_to,

@@ -46,7 +46,7 @@ pub fn rank_las_by_decile1_share(edition: &ImdEdition) -> Vec<LaDecile1Share> {
     let mut list: Vec<LaDecile1Share> = by_la
         .into_iter()
         .map(|(code, (name, lsoas, decile1))| LaDecile1Share {
-            code: code.clone(),
+            code: *code,
             name,
             lsoas,
             decile1,

@@ -114,7 +114,7 @@ impl LaSummary {
             .iter()
             .filter(|(_, (_, n))| *n > 0)
             .map(|(code, (name, n))| PriorityWard {
-                code: (*code).clone(),
+                code: *(*code),
                 name: name.to_string(),
                 lsoas_in_top1: *n,
             })
@@ -130,7 +130,7 @@ impl LaSummary {
                 of: u32::try_from(ranking.len()).unwrap_or(u32::MAX),
             });
         Ok(Self {
-            la_code: comparison.la_code.clone(),
+            la_code: comparison.la_code,
             la_name: comparison.la_name.clone(),
             from: comparison.from,
             to: comparison.to,

@@ -56,16 +56,10 @@ impl WardProfile {
         {
             for (lsoa, assignment) in dataset.wards_of_lsoas(later.vintage) {
                 let w = assignment.ward;
-                let la_of_lsoa = later
-                    .rows
-                    .get(lsoa)
-                    .and_then(|r| r.la_code.clone())
-                    .or_else(|| w.la_code.clone());
+                let la_of_lsoa = later.rows.get(lsoa).and_then(|r| r.la_code).or(w.la_code);
                 let name_or_code = normalise(w.ward_code.as_str()) == wanted || normalise(&w.ward_name) == wanted;
                 if name_or_code && la_code.as_ref().is_none_or(|c| la_of_lsoa.as_ref() == Some(c)) {
-                    matches
-                        .entry(w.ward_code.clone())
-                        .or_insert((w.ward_name.clone(), la_of_lsoa));
+                    matches.entry(w.ward_code).or_insert((w.ward_name.clone(), la_of_lsoa));
                 }
             }
         }
@@ -136,7 +130,7 @@ impl WardProfile {
             },
         ];
         let mut lsoas = lsoas;
-        lsoas.sort_by(|a, b| a.lsoa_code.cmp(&b.lsoa_code));
+        lsoas.sort_by_key(|a| a.lsoa_code);
         Ok(Self {
             code,
             name,
@@ -224,8 +218,17 @@ mod tests {
             la_code: AreaCode::parse("E08000035"),
             la_name: "Leeds".into(),
         };
-        let by_lsoa = (0..2).map(|i| (AreaCode::parse(&format!("E0100000{i}")).unwrap(), ward.clone())).collect();
-        dataset.ward_lookups.insert(LsoaVintage::Lsoa2011, WardLookup { ward_year: 2019, by_lsoa, sources: vec![] });
+        let by_lsoa = (0..2)
+            .map(|i| (AreaCode::parse(&format!("E0100000{i}")).unwrap(), ward.clone()))
+            .collect();
+        dataset.ward_lookups.insert(
+            LsoaVintage::Lsoa2011,
+            WardLookup {
+                ward_year: 2019,
+                by_lsoa,
+                sources: vec![],
+            },
+        );
         dataset
     }
 

@@ -257,7 +257,7 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
                 "more than {MAX_VERTICES} vertices: too large to load; split or simplify the file"
             )));
         }
-        first_feature_of.insert(code.clone(), i + 1);
+        first_feature_of.insert(code, i + 1);
         let name = keys
             .name
             .as_deref()
@@ -450,7 +450,7 @@ fn into_world_areas(
                     }
                 }
             }
-            Area::new(code.clone(), name, la_code, geometry).ok_or_else(|| format!("{code}: empty geometry; skipped"))
+            Area::new(code, name, la_code, geometry).ok_or_else(|| format!("{code}: empty geometry; skipped"))
         })
         .collect();
     let mut areas = Vec::with_capacity(results.len());

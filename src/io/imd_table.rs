@@ -328,7 +328,11 @@ pub fn parse_imd_table(
                 Measure::Score => match text.replace(',', "").parse::<f32>() {
                     Ok(score) if score.is_finite() => value.score = Some(score),
                     _ if text.is_empty() => {}
-                    _ => report.warn_at(path, at(), format!("{code}: score {text:?} is not a number; left blank")),
+                    _ => report.warn_at(
+                        path,
+                        at(),
+                        format!("{code}: score {text:?} is not a number; left blank"),
+                    ),
                 },
             }
         }
@@ -365,7 +369,7 @@ pub fn parse_imd_table(
                 }
             }
             None => {
-                first_row_of.insert(code.clone(), (*row_number, rows.len()));
+                first_row_of.insert(code, (*row_number, rows.len()));
                 rows.push((code, row));
             }
         }
@@ -416,6 +420,10 @@ fn header(table: &RawTable, i: usize) -> &str {
 /// assert_eq!(parse_whole(""), Ok(None));
 /// ```
 pub fn parse_whole(text: &str) -> Result<Option<u64>, &'static str> {
+    // Fast path: plain digits, as most cells are (this runs for every cell of every table).
+    if let Ok(n) = text.parse::<u64>() {
+        return Ok(Some(n));
+    }
     let cleaned: String = text
         .trim()
         .chars()

@@ -222,7 +222,7 @@ fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, repor
         if edition.rows.is_empty() {
             // The first file of an edition: build the map in one pass from sorted rows (codes are unique per file).
             let mut rows = table.rows;
-            rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            rows.sort_unstable_by_key(|a| a.0);
             edition.rows = rows.into_iter().collect();
             continue;
         }
@@ -328,7 +328,7 @@ fn merge_boundaries(dataset: &mut Dataset, mut files: Vec<(PathBuf, BoundaryFile
     let mut by_kind: BTreeMap<AreaKind, (Vec<crate::model::Area>, Vec<PathBuf>)> = BTreeMap::new();
     for (path, file) in files {
         let (areas, sources) = by_kind.entry(file.kind).or_default();
-        let known: std::collections::HashSet<_> = areas.iter().map(|a| a.code.clone()).collect();
+        let known: std::collections::HashSet<_> = areas.iter().map(|a| a.code).collect();
         let before = file.areas.len();
         let new: Vec<_> = file.areas.into_iter().filter(|a| !known.contains(&a.code)).collect();
         if new.len() < before {
@@ -378,7 +378,9 @@ fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
             if !ward_extent.is_some_and(|r| geo::Intersects::intersects(&r, &lsoa.bbox_in_world)) {
                 continue;
             }
-            let Some(point) = lsoa.geometry_in_world.interior_point() else { continue };
+            let Some(point) = lsoa.geometry_in_world.interior_point() else {
+                continue;
+            };
             let Some(ward) = wards.area_at(point.0) else { continue };
             match lookup.and_then(|l| l.by_lsoa.get(&lsoa.code)) {
                 Some(listed) if listed.ward_code != ward.code => {
@@ -386,9 +388,14 @@ fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
                 }
                 Some(_) => {}
                 None => {
-                    let la_code = ward.la_code.clone().or_else(|| lsoa.la_code.clone());
-                    let assigned = WardOfLsoa { ward_code: ward.code.clone(), ward_name: ward.name.clone(), la_code, la_name: String::new() };
-                    from_polygons.insert(lsoa.code.clone(), assigned);
+                    let la_code = ward.la_code.or(lsoa.la_code);
+                    let assigned = WardOfLsoa {
+                        ward_code: ward.code,
+                        ward_name: ward.name.clone(),
+                        la_code,
+                        la_name: String::new(),
+                    };
+                    from_polygons.insert(lsoa.code, assigned);
                 }
             }
         }
@@ -397,7 +404,10 @@ fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
                 Severity::Note,
                 None,
                 None,
-                format!("{} {vintage}s have no row in a ward lookup; their ward was taken from the ward boundaries", from_polygons.len()),
+                format!(
+                    "{} {vintage}s have no row in a ward lookup; their ward was taken from the ward boundaries",
+                    from_polygons.len()
+                ),
             );
             dataset.wards_from_polygons.insert(vintage, from_polygons);
         }

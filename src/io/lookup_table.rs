@@ -133,7 +133,7 @@ fn parse_change_lookup(table: &RawTable, report: &mut JoinReport) -> Result<Lsoa
             );
             continue;
         };
-        if seen.insert((lsoa11.clone(), lsoa21.clone())) {
+        if seen.insert((lsoa11, lsoa21)) {
             rows.push(LsoaChangeRow {
                 lsoa11,
                 lsoa21,

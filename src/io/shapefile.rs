@@ -221,7 +221,7 @@ pub fn read_shapefile(
             );
             continue;
         }
-        seen.insert(code.clone(), i + 1);
+        seen.insert(code, i + 1);
         let name = name_field
             .as_ref()
             .and_then(|f| record.get(f))

@@ -77,7 +77,7 @@ impl AreaLayer {
     /// Builds a layer and its R-tree. Areas are sorted by code; a later duplicate code is dropped
     /// (the caller reports duplicates, so none is lost silently).
     pub fn new(kind: AreaKind, mut areas: Vec<Area>, sources: Vec<PathBuf>) -> Self {
-        areas.sort_by(|a, b| a.code.cmp(&b.code));
+        areas.sort_by_key(|a| a.code);
         areas.dedup_by(|later, earlier| later.code == earlier.code);
         let envelopes = areas
             .iter()

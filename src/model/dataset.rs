@@ -54,21 +54,47 @@ impl Dataset {
     pub fn ward_of(&self, vintage: LsoaVintage, lsoa: &AreaCode) -> Option<WardAssignment<'_>> {
         let from_lookup = self.ward_lookups.get(&vintage).and_then(|l| l.by_lsoa.get(lsoa));
         match from_lookup {
-            Some(ward) => Some(WardAssignment { ward, source: WardSource::Lookup }),
+            Some(ward) => Some(WardAssignment {
+                ward,
+                source: WardSource::Lookup,
+            }),
             None => {
                 let ward = self.wards_from_polygons.get(&vintage)?.get(lsoa)?;
-                Some(WardAssignment { ward, source: WardSource::Polygon })
+                Some(WardAssignment {
+                    ward,
+                    source: WardSource::Polygon,
+                })
             }
         }
     }
 
     /// Every LSOA of a vintage that has a ward, with it (lookup rows first, then polygon-derived ones).
     pub fn wards_of_lsoas(&self, vintage: LsoaVintage) -> impl Iterator<Item = (&AreaCode, WardAssignment<'_>)> {
-        let lookup = self.ward_lookups.get(&vintage).into_iter().flat_map(|l| l.by_lsoa.iter());
+        let lookup = self
+            .ward_lookups
+            .get(&vintage)
+            .into_iter()
+            .flat_map(|l| l.by_lsoa.iter());
         let polygons = self.wards_from_polygons.get(&vintage).into_iter().flatten();
         lookup
-            .map(|(code, ward)| (code, WardAssignment { ward, source: WardSource::Lookup }))
-            .chain(polygons.map(|(code, ward)| (code, WardAssignment { ward, source: WardSource::Polygon })))
+            .map(|(code, ward)| {
+                (
+                    code,
+                    WardAssignment {
+                        ward,
+                        source: WardSource::Lookup,
+                    },
+                )
+            })
+            .chain(polygons.map(|(code, ward)| {
+                (
+                    code,
+                    WardAssignment {
+                        ward,
+                        source: WardSource::Polygon,
+                    },
+                )
+            }))
     }
 
     /// Ward boundaries to draw with LSOAs of a vintage: the ward year the lookup uses if loaded, else the nearest year.
@@ -106,7 +132,7 @@ impl Dataset {
                 las.entry(code).or_insert(&row.la_name);
             }
         }
-        let mut list: Vec<(AreaCode, String)> = las.into_iter().map(|(c, n)| (c.clone(), n.to_string())).collect();
+        let mut list: Vec<(AreaCode, String)> = las.into_iter().map(|(c, n)| (*c, n.to_string())).collect();
         list.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
         list
     }

@@ -139,7 +139,10 @@ impl IndexValues {
 
     /// Indices with any figure, IMD first.
     pub fn iter(&self) -> impl Iterator<Item = (Index, &IndexValue)> {
-        Index::ALL.into_iter().zip(self.0.iter()).filter(|(_, v)| **v != IndexValue::default())
+        Index::ALL
+            .into_iter()
+            .zip(self.0.iter())
+            .filter(|(_, v)| **v != IndexValue::default())
     }
 }
 
