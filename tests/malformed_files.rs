@@ -252,7 +252,6 @@ fn bng_declared_as_wgs84() {
 }
 
 #[test]
-#[ignore = "library bug: one feature at (0, 0) makes the CRS check read a whole WGS84 file as BNG metres"]
 fn null_island_feature() {
     // Feature 2 was geocoded to (0, 0). Its outlying bounding box must not flip the CRS guess for the whole file: the
     // planner should be told about feature 2, and features 1 and 3 should still be drawn in Leeds.
@@ -348,7 +347,6 @@ fn ranks_with_thousands_separators() {
 }
 
 #[test]
-#[ignore = "library bug: a row with more cells than the header (unquoted 13,915) is read as rank 13, not reported"]
 fn unquoted_thousands_separators() {
     // 13,915 written without quotes splits into two cells, "13" and "915": rank 13 would be silently wrong, so each
     // row must be reported (or the rank left blank), never read as 13.
@@ -452,7 +450,6 @@ fn utf16_excel_unicode_text() {
 }
 
 #[test]
-#[ignore = "library bug: LSOA 2021-only codes (E01035040…) under 2019 File 1 headers load silently as IMD 2019 rows"]
 fn mixed_editions_2021_codes_2019_headers() {
     // IMD 2025 rows pasted under the 2019 headers. Rows 5–7 carry codes created in 2021 (no 2011 LSOA is numbered
     // above E01033768), so the file cannot be IMD 2019 on 2011 LSOAs. The planner must be told, not shown 2025 ranks
@@ -526,7 +523,6 @@ fn decile_11_and_rank_0() {
 }
 
 #[test]
-#[ignore = "library bug: an unterminated quote swallows rows 6–7 into one cell of row 5 with no problem reported"]
 fn unterminated_quote() {
     // Row 5 opens a quote that never closes; the csv reader runs that cell to the end of the file.
     let (result, report) = imd("unterminated_quote.csv", None);
@@ -619,7 +615,6 @@ fn dbf_fewer_records() {
 }
 
 #[test]
-#[ignore = "library bug: read_shapefile sets BoundaryFile::features_read to the areas loaded, not the records read"]
 fn dbf_fewer_records_counts_every_shape() {
     // `features_read` is documented as "features or records in the file, loaded or not" (GeoJSON counts them so).
     let (result, _) = shapefile("dbf_fewer_records");

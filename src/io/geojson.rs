@@ -156,6 +156,12 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
             path: path.to_path_buf(),
         });
     }
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(LoadError::Unrecognised {
+            detail: "not GeoJSON: a GeoJSON file is a JSON object starting with '{'".into(),
+            path: path.to_path_buf(),
+        });
+    }
     let document: Document = serde_json::from_slice(body).map_err(|e| LoadError::BadJson {
         line: e.line(),
         column: e.column(),
@@ -182,7 +188,12 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
             "no feature has an LSOA or ward code property (LSOA11CD, LSOA21CD, WDnnCD)".into(),
         ));
     };
-    let declared = match document.crs.and_then(|c| c.properties).and_then(|p| p.name) {
+    let declared = match document
+        .crs
+        .and_then(|c| c.properties)
+        .and_then(|p| p.name)
+        .filter(|n| !n.trim().is_empty())
+    {
         Some(name) => match crs_from_name(&name) {
             CrsClaim::Known(crs) => Some(crs),
             CrsClaim::Unsupported(name) => {
@@ -196,6 +207,7 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
     };
 
     let mut parsed: Vec<(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)> = Vec::with_capacity(features.len());
+    let mut feature_numbers = Vec::with_capacity(features.len());
     let mut first_feature_of: HashMap<AreaCode, usize> = HashMap::with_capacity(features.len());
     let mut vertices = 0usize;
     for (i, feature) in features.iter().enumerate() {
@@ -270,8 +282,16 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
             .as_deref()
             .and_then(AreaCode::parse);
         parsed.push((code, name, la_code, geometry));
+        feature_numbers.push(i + 1);
     }
 
+    drop_stray_features(path, &mut parsed, &feature_numbers, report);
+    if parsed.is_empty() {
+        return Err(unrecognised(format!(
+            "none of its {} features could be loaded (see the warnings)",
+            features.len()
+        )));
+    }
     let crs = settle_crs(path, declared, &parsed, report)?;
     let areas = into_world_areas(path, crs, parsed, report);
     Ok(BoundaryFile {
@@ -321,11 +341,13 @@ fn build_multipolygon(polygons: Vec<Vec<Ring>>) -> (MultiPolygon<f64>, Option<St
             coords.push(first);
             closed += 1;
         }
-        if coords.len() < 4 {
+        let ring = LineString::new(coords);
+        // Four points that are all the same (or on one line) enclose nothing.
+        if ring.0.len() < 4 || twice_area(&ring.0) == 0.0 {
             dropped += 1;
             return None;
         }
-        Some(LineString::new(coords))
+        Some(ring)
     };
     let mut out = Vec::with_capacity(polygons.len());
     for rings in polygons {
@@ -346,9 +368,69 @@ fn build_multipolygon(polygons: Vec<Vec<Ring>>) -> (MultiPolygon<f64>, Option<St
 }
 
 #[derive(Clone, Copy)]
+/// Twice the signed area of a closed ring (shoelace), without building a polygon.
+fn twice_area(ring: &[Coord<f64>]) -> f64 {
+    ring.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum()
+}
+
 enum Settled {
     As(Crs),
     Swapped,
+}
+
+/// Drops features whose coordinates are in a different system from the rest of the file — typically a feature
+/// exported at (0, 0) — so that one bad feature cannot make a whole WGS84 file look like grid metres.
+fn drop_stray_features(
+    path: &Path,
+    parsed: &mut Vec<(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)>,
+    feature_numbers: &[usize],
+    report: &mut JoinReport,
+) {
+    use geo::BoundingRect as _;
+    let classes: Vec<CoordinateRange> = parsed
+        .iter()
+        .map(|(_, _, _, g)| {
+            g.bounding_rect()
+                .map_or(CoordinateRange::Unknown, |r| coordinate_range(r.min(), r.max()))
+        })
+        .collect();
+    let known = [
+        CoordinateRange::LonLat,
+        CoordinateRange::LatLon,
+        CoordinateRange::BngMetres,
+    ];
+    let Some(majority) = known
+        .into_iter()
+        .max_by_key(|k| classes.iter().filter(|c| *c == k).count())
+    else {
+        return;
+    };
+    let majority_count = classes.iter().filter(|c| **c == majority).count();
+    // Only act on a clear majority; a file of mixed systems is left to the whole-file check, which rejects it.
+    if majority_count * 2 <= classes.len() || majority_count == classes.len() {
+        return;
+    }
+    let mut keep = classes.iter().map(|c| *c == majority);
+    let mut index = 0;
+    parsed.retain(|(code, _, _, geometry)| {
+        let kept = keep.next().unwrap_or(true);
+        if !kept {
+            let place = feature_numbers
+                .get(index)
+                .map_or_else(|| "feature".to_string(), |n| format!("feature {n}"));
+            let at = geometry
+                .bounding_rect()
+                .map(|r| format!(" (near {:.1}, {:.1})", r.min().x, r.min().y))
+                .unwrap_or_default();
+            report.warn_at(
+                path,
+                place,
+                format!("{code}: its coordinates{at} are not in the same system as the rest of the file; skipped"),
+            );
+        }
+        index += 1;
+        kept
+    });
 }
 
 /// Checks the declared CRS against the coordinates, trusting the coordinates when they clearly disagree (and saying so).

@@ -265,10 +265,15 @@ pub fn parse_imd_table(
     let mut first_row_of: HashMap<AreaCode, (usize, usize)> = HashMap::with_capacity(table.rows.len());
     let mut welsh = Vec::new();
     let mut identical_repeats = 0usize;
+    let mut newer_codes = Vec::new();
     for (row_number, record) in &table.rows {
         // Built only when a problem is reported: this loop runs 33,000 times a file.
         let at = || format!("row {row_number}");
         let cell = |i: usize| record.get(i).unwrap_or_default().trim();
+        if let Some(why) = table.row_shape_problem(record) {
+            report.warn_at(path, at(), why);
+            continue;
+        }
         let Some(code) = AreaCode::parse(cell(lsoa.code)) else {
             report.warn_at(
                 path,
@@ -279,6 +284,10 @@ pub fn parse_imd_table(
         };
         if code.is_welsh() {
             welsh.push(*row_number);
+            continue;
+        }
+        if vintage == LsoaVintage::Lsoa2011 && is_2021_only_code(&code) {
+            newer_codes.push((*row_number, code));
             continue;
         }
         let mut row = ImdRow {
@@ -374,6 +383,18 @@ pub fn parse_imd_table(
             }
         }
     }
+    if let Some((first_row, _)) = newer_codes.first() {
+        let examples: Vec<String> = newer_codes.iter().take(5).map(|(_, c)| c.to_string()).collect();
+        report.warn_at(
+            path,
+            format!("row {first_row}"),
+            format!(
+                "{} rows have LSOA codes first issued in 2021 ({}), which IMD {year} on 2011 LSOAs cannot hold: is this a later edition under older headers? Skipped",
+                newer_codes.len(),
+                examples.join(", ")
+            ),
+        );
+    }
     if identical_repeats > 0 {
         report.push(
             crate::model::Severity::Note,
@@ -408,6 +429,16 @@ pub fn parse_imd_table(
 
 fn header(table: &RawTable, i: usize) -> &str {
     table.headers.get(i).map(String::as_str).unwrap_or_default()
+}
+
+/// True for LSOA codes issued with the 2021 boundaries: the last 2011 codes are E01033768 (England) and W01001958 (Wales).
+fn is_2021_only_code(code: &AreaCode) -> bool {
+    let number: u32 = code.as_str().get(3..).and_then(|n| n.parse().ok()).unwrap_or(0);
+    match code.entity() {
+        "E01" => number > 33_768,
+        "W01" => number > 1_958,
+        _ => false,
+    }
 }
 
 /// Parses a whole number as MHCLG and Excel write them: `29199`, `"29,199"`, `29199.0`. Empty → `None`.

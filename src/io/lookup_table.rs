@@ -59,6 +59,10 @@ fn parse_ward_lookup(table: &RawTable, report: &mut JoinReport) -> Result<Lookup
     let vintage = lsoa.vintage.unwrap_or(LsoaVintage::Lsoa2011);
     let mut by_lsoa = BTreeMap::new();
     for (row_number, record) in &table.rows {
+        if let Some(why) = table.row_shape_problem(record) {
+            report.warn_at(path, format!("row {row_number}"), why);
+            continue;
+        }
         let cell = |i: usize| record.get(i).unwrap_or_default().trim();
         let (Some(code), Some(ward)) = (AreaCode::parse(cell(lsoa.code)), AreaCode::parse(cell(ward_code))) else {
             report.warn_at(

@@ -21,6 +21,21 @@ pub struct RawTable {
 }
 
 impl RawTable {
+    /// Why a row cannot be trusted cell by cell, if it cannot: a cell that runs over lines (an unclosed quote) or a
+    /// different number of cells from the header (typically a number like 13,915 written without quotes).
+    pub fn row_shape_problem(&self, record: &StringRecord) -> Option<String> {
+        if record.iter().any(|cell| cell.contains('\n')) {
+            return Some("a quote in this row is never closed, so the rows after it ran into one cell; skipped".into());
+        }
+        let (cells, header) = (record.len(), self.headers.len());
+        if cells > header {
+            return Some(format!(
+                "the row has {cells} cells but the header has {header} (a number such as 13,915 written without quotes?); skipped"
+            ));
+        }
+        None
+    }
+
     /// The index of the first column whose header passes `matches` (given the lower-cased header).
     pub fn column(&self, mut matches: impl FnMut(&str) -> bool) -> Option<usize> {
         self.headers.iter().position(|h| matches(&h.to_ascii_lowercase()))

@@ -55,7 +55,8 @@ pub fn read_shapefile(
     };
 
     // Attributes first: without a code column the geometry is of no use.
-    let mut dbf_reader = dbase::Reader::new(Cursor::new(dbf)).map_err(|e| shp_error(format!(".dbf: {e}")))?;
+    let mut dbf_reader = dbase::Reader::new(Cursor::new(dbf))
+        .map_err(|e| shp_error(format!("the .dbf is damaged ({})", readable(&e))))?;
     let field_names: Vec<String> = dbf_reader.fields().iter().map(|f| f.name().to_string()).collect();
     let find = |pred: &dyn Fn(&str) -> bool| field_names.iter().find(|n| pred(&n.to_ascii_lowercase())).cloned();
     let (kind, code_field) = if let Some(f) = find(&|n| n == "lsoa11cd") {
@@ -79,11 +80,11 @@ pub fn read_shapefile(
     for (i, record) in dbf_reader.iter_records().enumerate() {
         match record {
             Ok(record) => records.push(record),
-            Err(e) => {
+            Err(_) => {
                 report.warn_at(
                     path,
                     format!("record {}", i + 1),
-                    format!(".dbf record cannot be read ({e}); this and later records skipped"),
+                    ".dbf record cannot be read; this and later records skipped".to_string(),
                 );
                 break;
             }
@@ -155,6 +156,7 @@ pub fn read_shapefile(
         None => None,
     };
 
+    let records_read = shapes.len().max(records.len());
     let mut areas_raw = Vec::with_capacity(shapes.len());
     let mut seen = std::collections::HashMap::new();
     let mut vertices = 0usize;
@@ -247,12 +249,26 @@ pub fn read_shapefile(
             areas.push(area);
         }
     }
+    if areas.is_empty() {
+        return Err(shp_error(format!(
+            "none of its {records_read} records could be loaded (see the warnings)"
+        )));
+    }
     Ok(BoundaryFile {
         kind,
-        features_read: areas.len(),
+        features_read: records_read,
         areas,
         crs,
     })
+}
+
+/// The dbase crate prints some errors as `Error { kind: …, record_num: … }`; keep the sentence inside.
+fn readable(error: &dyn std::fmt::Display) -> String {
+    let text = error.to_string();
+    match text.split_once("kind: ") {
+        Some((_, rest)) => rest.split([',', '}']).next().unwrap_or(rest).trim().to_string(),
+        None => text,
+    }
 }
 
 fn ring_coords<P>(ring: PolygonRing<P>, to_coord: impl Fn(&P) -> Coord<f64>) -> Vec<Coord<f64>> {
