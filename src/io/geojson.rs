@@ -367,12 +367,12 @@ fn build_multipolygon(polygons: Vec<Vec<Ring>>) -> (MultiPolygon<f64>, Option<St
     (MultiPolygon::new(out), fixes)
 }
 
-#[derive(Clone, Copy)]
 /// Twice the signed area of a closed ring (shoelace), without building a polygon.
 fn twice_area(ring: &[Coord<f64>]) -> f64 {
     ring.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum()
 }
 
+#[derive(Clone, Copy)]
 enum Settled {
     As(Crs),
     Swapped,
