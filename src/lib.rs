@@ -8,3 +8,6 @@ pub mod analysis;
 pub mod cli;
 pub mod io;
 pub mod model;
+pub mod render;
+pub mod style;
+pub mod ui;

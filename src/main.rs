@@ -1,4 +1,4 @@
-//! `locality-map`: the CLI sub-commands, or the map window when none is given.
+//! `locality-map`: the map window, or a CLI sub-command when one is given.
 
 use clap::Parser as _;
 use locality_map::cli::{Cli, run};
@@ -8,5 +8,15 @@ use locality_map::cli::{Cli, run};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    run(Cli::parse())
+    let cli = Cli::parse();
+    if cli.command.is_some() {
+        return run(cli);
+    }
+    match locality_map::ui::run_window(cli.data) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("locality-map: the window could not open ({error}); the sub-commands (`locality-map --help`) work without one");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

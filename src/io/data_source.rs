@@ -13,6 +13,8 @@ pub enum DataSource {
     Folder(PathBuf),
     /// The small Leeds default compiled into the binary.
     Embedded,
+    /// Files (or folders) dropped on the window, read together.
+    Files(Vec<PathBuf>),
 }
 
 impl DataSource {
@@ -33,6 +35,10 @@ impl DataSource {
         match self {
             Self::Folder(dir) => dir.display().to_string(),
             Self::Embedded => "embedded Leeds default".into(),
+            Self::Files(paths) => match paths.as_slice() {
+                [one] => one.display().to_string(),
+                many => format!("{} dropped files", many.len()),
+            },
         }
     }
 }

@@ -55,8 +55,21 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                 (file.path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
             })
             .collect(),
-        DataSource::Folder(root) => {
-            let (paths, skipped) = list_data_files(root)?;
+        DataSource::Folder(_) | DataSource::Files(_) => {
+            let roots = match source {
+                DataSource::Files(paths) => paths.clone(),
+                DataSource::Folder(root) => vec![root.clone()],
+                DataSource::Embedded => Vec::new(),
+            };
+            let mut paths = Vec::new();
+            let mut skipped = Vec::new();
+            for root in &roots {
+                let (found, passed_over) = list_data_files(root)?;
+                paths.extend(found);
+                skipped.extend(passed_over);
+            }
+            paths.sort();
+            paths.dedup();
             for (path, why) in skipped {
                 report.push(Severity::Warning, Some(path), None, why);
             }

@@ -1,0 +1,10 @@
+//! Shapes to draw, with no widgets: the map view and projection, tessellated fills, boundary outlines. The window and
+//! the PNG export both draw from these.
+
+mod mesh;
+mod outline;
+mod projector;
+
+pub use mesh::{AreaMeshes, WorldMesh};
+pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
+pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};

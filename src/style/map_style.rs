@@ -1,0 +1,138 @@
+//! Numbers to colours: fills for every LSOA of a comparison in the chosen mode, and the legend that matches them.
+
+use super::{
+    ClassBreaks, Classification, DECILES, DivergingPalette, Legend, LegendEntry, NO_DATA, RELATIVE_RANKS_CAVEAT, Rgba,
+    classify::signed,
+};
+use crate::analysis::{EditionComparison, LsoaChange};
+use crate::model::{AreaCode, Index};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What the map shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MapMode {
+    /// Later rank − earlier rank.
+    #[default]
+    RankChange,
+    /// IMD decile in the later edition.
+    DecileLater,
+    /// IMD decile in the earlier edition.
+    DecileEarlier,
+    /// A domain's decile in the later edition (from its rank and N).
+    DomainLater(Index),
+}
+
+impl MapMode {
+    /// Label for pickers, naming the editions.
+    pub fn label(self, from: u16, to: u16) -> String {
+        match self {
+            Self::RankChange => format!("Change in IMD rank, {from} to {to}"),
+            Self::DecileLater => format!("IMD decile, {to}"),
+            Self::DecileEarlier => format!("IMD decile, {from}"),
+            Self::DomainLater(index) => format!("{} domain decile, {to}", index.label()),
+        }
+    }
+}
+
+/// Fills by LSOA code, and the legend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StyledMap {
+    /// Fill for every LSOA in the comparison (no-data grey where there is no figure).
+    pub fill_of: HashMap<AreaCode, Rgba>,
+    /// The legend for exactly these fills.
+    pub legend: Legend,
+    /// The class of each LSOA with a figure (for linking the legend and the histogram to the map).
+    pub class_of: HashMap<AreaCode, usize>,
+}
+
+/// A decile from a national rank: 1 for the most deprived tenth of N.
+///
+/// ```
+/// use locality_map::style::decile_of_rank;
+/// assert_eq!(decile_of_rank(1, 32_844), 1);
+/// assert_eq!(decile_of_rank(3_284, 32_844), 1);
+/// assert_eq!(decile_of_rank(32_844, 32_844), 10);
+/// ```
+pub fn decile_of_rank(rank: u32, ranked: u32) -> u8 {
+    let ranked = u64::from(ranked.max(1));
+    (((u64::from(rank.max(1)) - 1) * 10 / ranked) + 1).min(10) as u8
+}
+
+/// Styles a comparison. `ranked_later` is the later edition's N (for domain deciles).
+pub fn style_comparison(
+    comparison: &EditionComparison,
+    mode: MapMode,
+    classification: &Classification,
+    palette: DivergingPalette,
+    ranked_later: u32,
+) -> StyledMap {
+    let (from, to) = (comparison.from, comparison.to);
+    let value: Box<dyn Fn(&LsoaChange) -> Option<i64>> = match mode {
+        MapMode::RankChange => Box::new(|r| r.change),
+        MapMode::DecileLater => Box::new(|r| r.decile_to.map(i64::from)),
+        MapMode::DecileEarlier => Box::new(|r| r.decile_from.map(i64::from)),
+        MapMode::DomainLater(index) => {
+            Box::new(move |r| r.domain_ranks_to.get(&index).map(|rank| i64::from(decile_of_rank(*rank, ranked_later))))
+        }
+    };
+    let values: Vec<i64> = comparison.rows.iter().filter_map(&value).collect();
+    let (colours, labels, subtitle): (Vec<Rgba>, Vec<String>, String) = match mode {
+        MapMode::RankChange => {
+            let breaks = ClassBreaks::resolve(classification, &values);
+            let colours = spread(&palette.seven(), breaks.class_count());
+            (colours, breaks.labels(), "Change = later rank − earlier rank. Negative = more deprived (worsened); positive = less deprived (improved).".into())
+        }
+        _ => (
+            DECILES.to_vec(),
+            (1..=10).map(|d| if d == 1 { "1 (most deprived 10%)".to_string() } else if d == 10 { "10 (least deprived)".to_string() } else { d.to_string() }).collect(),
+            "National deciles: 1 = most deprived 10% of LSOAs in England.".into(),
+        ),
+    };
+    let breaks = match mode {
+        MapMode::RankChange => ClassBreaks::resolve(classification, &values),
+        _ => ClassBreaks { breaks: (2..=10).collect() },
+    };
+    let mut fill_of = HashMap::with_capacity(comparison.rows.len());
+    let mut class_of = HashMap::with_capacity(comparison.rows.len());
+    let mut counts = vec![0usize; colours.len()];
+    let mut no_data = 0usize;
+    for row in &comparison.rows {
+        match value(row) {
+            Some(v) => {
+                let class = breaks.class_of(v).min(colours.len().saturating_sub(1));
+                fill_of.insert(row.lsoa_code, colours.get(class).copied().unwrap_or(NO_DATA));
+                class_of.insert(row.lsoa_code, class);
+                if let Some(count) = counts.get_mut(class) {
+                    *count += 1;
+                }
+            }
+            None => {
+                fill_of.insert(row.lsoa_code, NO_DATA);
+                no_data += 1;
+            }
+        }
+    }
+    let mut entries: Vec<LegendEntry> = colours
+        .iter()
+        .zip(labels)
+        .zip(&counts)
+        .map(|((colour, label), count)| LegendEntry { colour: *colour, label, count: *count })
+        .collect();
+    if no_data > 0 {
+        entries.push(LegendEntry { colour: NO_DATA, label: "No data".into(), count: no_data });
+    }
+    let mut notes = vec![RELATIVE_RANKS_CAVEAT.to_string()];
+    if mode == MapMode::RankChange && matches!(classification, Classification::Quantiles) {
+        notes.push(format!("Classes are quantiles of the {} LSOAs shown; breaks at {}.", values.len(), breaks.breaks.iter().map(|b| signed(*b)).collect::<Vec<_>>().join(", ")));
+    }
+    StyledMap { fill_of, legend: Legend { title: mode.label(from, to), subtitle, entries, notes }, class_of }
+}
+
+/// Picks `n` colours spread across a diverging palette (keeping the middle neutral when `n` is odd).
+fn spread(palette: &[Rgba; 7], n: usize) -> Vec<Rgba> {
+    if n >= 7 {
+        return palette.to_vec();
+    }
+    (0..n).map(|i| palette[if n <= 1 { 3 } else { i * 6 / (n - 1) }]).collect()
+}

@@ -1,0 +1,15 @@
+//! Numbers to colours: palettes, class breaks, legends and colour-vision simulation. No UI library.
+
+mod classify;
+mod colour;
+mod colour_vision;
+mod legend;
+mod map_style;
+mod palette;
+
+pub use classify::{ClassBreaks, Classification, DEFAULT_CHANGE_BREAKS, signed};
+pub use colour::Rgba;
+pub use colour_vision::ColourVision;
+pub use legend::{Legend, LegendEntry, RELATIVE_RANKS_CAVEAT};
+pub use map_style::{MapMode, StyledMap, decile_of_rank, style_comparison};
+pub use palette::{DECILES, DivergingPalette, HIGHLIGHT, LSOA_LINE, NO_DATA, TOP1_ORANGE, WARD_LINE};

@@ -1,0 +1,353 @@
+//! The map widget: fills, boundaries, the 1% highlight, ward labels, hover and click, pan and zoom.
+//! State lives in `MapMemory` (plain data); the widget is built each frame and borrows what it draws.
+
+use super::scene::MapScene;
+use super::settings::Settings;
+use crate::analysis::Transition;
+use crate::render::{LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh, zoom_level};
+use crate::style::{ColourVision, HIGHLIGHT, LSOA_LINE, Rgba, TOP1_ORANGE, WARD_LINE};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, epaint::Vertex};
+use geo::Intersects as _;
+use std::collections::HashSet;
+
+/// What the map remembers between frames.
+#[derive(Default)]
+pub struct MapMemory {
+    /// Centre and zoom.
+    pub view: MapView,
+    /// The scene generation the view was last fitted to (a new LA is fitted once).
+    pub fitted_generation: Option<u64>,
+    /// Set to refit on the next frame (key 0, "Fit to LA").
+    pub fit_requested: bool,
+    outlines: Option<OutlineCache>,
+}
+
+/// Boundary meshes for one zoom level and one scene.
+struct OutlineCache {
+    generation: u64,
+    level: i32,
+    show_transitions: bool,
+    lsoa: WorldMesh,
+    wards: WorldMesh,
+    top1_solid: WorldMesh,
+    top1_dashed: WorldMesh,
+}
+
+/// Line widths in points.
+const LSOA_LINE_WIDTH: f64 = 0.6;
+const WARD_LINE_WIDTH: f64 = 2.2;
+const TOP1_LINE_WIDTH: f64 = 3.0;
+
+/// What happened on the map this frame.
+pub struct MapResponse {
+    /// The egui response for the map area.
+    pub response: egui::Response,
+    /// Scene index of the LSOA under the pointer.
+    pub hovered: Option<usize>,
+    /// Scene index of the LSOA clicked, with whether shift/ctrl was held.
+    pub clicked: Option<(usize, bool)>,
+}
+
+/// The choropleth map widget.
+pub struct ChoroplethMap<'a> {
+    /// What to draw.
+    pub scene: &'a MapScene,
+    /// View and caches.
+    pub memory: &'a mut MapMemory,
+    /// Display choices.
+    pub settings: &'a Settings,
+    /// LSOAs to outline (scene indices): search results, table rows, histogram brushing.
+    pub highlighted: &'a HashSet<usize>,
+    /// The selected LSOA (scene index).
+    pub selected: Option<usize>,
+}
+
+/// Converts a style colour through the colour-vision preview.
+pub fn to_color32(colour: Rgba, vision: ColourVision) -> Color32 {
+    let [r, g, b, a] = vision.simulate(colour).0;
+    Color32::from_rgba_unmultiplied(r, g, b, a)
+}
+
+fn screen_rect_of(rect: Rect) -> ScreenRect {
+    ScreenRect { min: [rect.min.x, rect.min.y], max: [rect.max.x, rect.max.y] }
+}
+
+fn pos(p: [f32; 2]) -> Pos2 {
+    Pos2::new(p[0], p[1])
+}
+
+/// Appends a world mesh (or part of it) to an egui mesh, projecting each vertex.
+fn push_world_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFromWorld, colour: Color32, vertices: std::ops::Range<u32>, indices: std::ops::Range<u32>) {
+    let (offset, scale) = transform.for_origin(mesh.origin_in_world);
+    let base = out.vertices.len() as u32;
+    let Some(source) = mesh.vertices.get(vertices.start as usize..vertices.end as usize) else { return };
+    out.vertices.extend(source.iter().map(|v| Vertex {
+        pos: Pos2::new(offset[0] + v[0] * scale, offset[1] - v[1] * scale),
+        uv: egui::epaint::WHITE_UV,
+        color: colour,
+    }));
+    if let Some(source) = mesh.indices.get(indices.start as usize..indices.end as usize) {
+        out.indices.extend(source.iter().map(|i| i - vertices.start + base));
+    }
+}
+
+fn whole_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFromWorld, colour: Color32) {
+    push_world_mesh(out, mesh, transform, colour, 0..mesh.vertices.len() as u32, 0..mesh.indices.len() as u32);
+}
+
+impl ChoroplethMap<'_> {
+    /// Draws the map into all the space left and handles its input.
+    pub fn show(self, ui: &mut egui::Ui) -> MapResponse {
+        let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+        let screen = screen_rect_of(rect);
+        let scene = self.scene;
+        let memory = self.memory;
+        if memory.fit_requested || memory.fitted_generation != Some(scene.generation) {
+            memory.view = MapView::fit(scene.bbox_in_world, screen);
+            memory.fitted_generation = Some(scene.generation);
+            memory.fit_requested = false;
+        }
+        handle_input(ui, &response, rect, screen, &mut memory.view);
+
+        let transform = memory.view.screen_from_world(screen);
+        let visible = memory.view.visible_world(screen);
+        let vision = self.settings.colour_vision;
+        let painter = ui.painter_at(rect);
+        painter.rect_filled(rect, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
+
+        // Fills: only areas whose box meets the view; colours come from the styled map.
+        let layer = scene.layer();
+        let meshes = scene.meshes();
+        let mut fill = egui::Mesh::default();
+        for area in &scene.areas {
+            let Some(geometry) = layer.areas.get(area.layer_index) else { continue };
+            if !geometry.bbox_in_world.intersects(&visible) {
+                continue;
+            }
+            let Some((vertices, indices)) = meshes.ranges.get(area.layer_index).cloned() else { continue };
+            let colour = scene.styled.fill_of.get(&geometry.code).copied().unwrap_or(crate::style::NO_DATA);
+            push_world_mesh(&mut fill, &meshes.mesh, &transform, to_color32(colour, vision), vertices, indices);
+        }
+        painter.add(Shape::mesh(fill));
+
+        // Boundaries from the per-zoom cache.
+        let level = zoom_level(memory.view.metres_per_point);
+        let stale = memory.outlines.as_ref().is_none_or(|c| c.generation != scene.generation || c.level != level || c.show_transitions != self.settings.show_transitions);
+        if stale {
+            memory.outlines = Some(build_outlines(scene, level, self.settings.show_transitions));
+        }
+        if let Some(outlines) = &memory.outlines {
+            let mut lines = egui::Mesh::default();
+            if self.settings.show_lsoa_lines {
+                whole_mesh(&mut lines, &outlines.lsoa, &transform, to_color32(LSOA_LINE, vision));
+            }
+            whole_mesh(&mut lines, &outlines.wards, &transform, to_color32(WARD_LINE, vision));
+            whole_mesh(&mut lines, &outlines.top1_solid, &transform, to_color32(TOP1_ORANGE, vision));
+            whole_mesh(&mut lines, &outlines.top1_dashed, &transform, to_color32(TOP1_ORANGE, vision));
+            painter.add(Shape::mesh(lines));
+        }
+
+        if self.settings.show_transitions {
+            paint_transition_markers(&painter, scene, &transform, vision, rect);
+        }
+        if self.settings.show_ward_labels {
+            paint_ward_labels(&painter, scene, &transform, rect);
+        }
+
+        // Highlights drawn per frame: few areas.
+        let highlight = to_color32(HIGHLIGHT, ColourVision::Normal);
+        for index in self.highlighted.iter().copied().chain(self.selected) {
+            let width = if Some(index) == self.selected { 3.5 } else { 2.5 };
+            outline_area(&painter, scene, index, &transform, Stroke::new(width, highlight));
+        }
+
+        let pointer_world = response.hover_pos().map(|p| transform.world_from_screen([p.x, p.y]));
+        let hovered = pointer_world.and_then(|w| scene.area_at(w));
+        if let Some(index) = hovered {
+            outline_area(&painter, scene, index, &transform, Stroke::new(2.0, Color32::BLACK));
+        }
+        paint_scale_bar(&painter, rect, memory.view.metres_per_point);
+        paint_north_arrow(&painter, rect);
+        let clicked = if response.clicked() {
+            let modifiers = ui.input(|i| i.modifiers);
+            response
+                .interact_pointer_pos()
+                .map(|p| transform.world_from_screen([p.x, p.y]))
+                .and_then(|w| scene.area_at(w))
+                .map(|i| (i, modifiers.shift || modifiers.command))
+        } else {
+            None
+        };
+        MapResponse { response, hovered, clicked }
+    }
+}
+
+/// Pan with drag or arrows, zoom with wheel (about the cursor), pinch, + / −; 0 fits the LA.
+fn handle_input(ui: &egui::Ui, response: &egui::Response, rect: Rect, screen: ScreenRect, view: &mut MapView) {
+    if response.dragged_by(egui::PointerButton::Primary) || response.dragged_by(egui::PointerButton::Middle) {
+        let delta = response.drag_delta();
+        view.pan_by_points([delta.x, delta.y]);
+    }
+    if let Some(hover) = response.hover_pos() {
+        let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta().y, i.zoom_delta()));
+        let factor = f64::from(zoom) * (f64::from(scroll) * 0.002).exp();
+        if (factor - 1.0).abs() > 1e-4 {
+            view.zoom_about(factor, [hover.x, hover.y], screen);
+        }
+    }
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let centre = [rect.center().x, rect.center().y];
+    ui.input(|i| {
+        if i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals) {
+            view.zoom_about(1.5, centre, screen);
+        }
+        if i.key_pressed(egui::Key::Minus) {
+            view.zoom_about(1.0 / 1.5, centre, screen);
+        }
+        let step = 80.0;
+        for (key, delta) in [
+            (egui::Key::ArrowLeft, [step, 0.0]),
+            (egui::Key::ArrowRight, [-step, 0.0]),
+            (egui::Key::ArrowUp, [0.0, step]),
+            (egui::Key::ArrowDown, [0.0, -step]),
+        ] {
+            if i.key_pressed(key) {
+                view.pan_by_points(delta);
+            }
+        }
+    });
+}
+
+fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> OutlineCache {
+    let metres_per_point = metres_per_point_of_level(level);
+    let layer = scene.layer();
+    let origin = scene.meshes().mesh.origin_in_world;
+    let geometry_of = |i: usize| layer.areas.get(i).map(|a| &a.geometry_in_world);
+    let lsoa = outline_mesh(scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)), LSOA_LINE_WIDTH * metres_per_point, LineStyle::Solid, origin);
+    let wards = match scene.ward_layer() {
+        Some(ward_layer) => outline_mesh(
+            scene.wards.iter().filter_map(|w| ward_layer.areas.get(w.layer_index).map(|a| &a.geometry_in_world)),
+            WARD_LINE_WIDTH * metres_per_point,
+            LineStyle::Solid,
+            origin,
+        ),
+        None => WorldMesh::default(),
+    };
+    let with_transition = |wanted: &'static [Transition]| {
+        scene.areas.iter().filter(move |a| wanted.contains(&scene.row(a).transition)).filter_map(move |a| geometry_of(a.layer_index))
+    };
+    let top1_solid = outline_mesh(with_transition(&[Transition::Stayed, Transition::MovedIn]), TOP1_LINE_WIDTH * metres_per_point, LineStyle::Solid, origin);
+    let top1_dashed = if show_transitions {
+        let dashes = LineStyle::Dashed { dash: 7.0 * metres_per_point, gap: 4.0 * metres_per_point };
+        outline_mesh(with_transition(&[Transition::MovedOut]), 2.0 * metres_per_point, dashes, origin)
+    } else {
+        WorldMesh::default()
+    };
+    OutlineCache { generation: scene.generation, level, show_transitions, lsoa, wards, top1_solid, top1_dashed }
+}
+
+/// Stayed ●, moved in ▲, moved out ▽: shape tells them apart without colour.
+pub fn paint_transition_marker(painter: &egui::Painter, centre: Pos2, transition: Transition, vision: ColourVision) {
+    let orange = to_color32(TOP1_ORANGE, vision);
+    let dark = Stroke::new(1.2, Color32::from_gray(30));
+    let r = 5.0;
+    match transition {
+        Transition::Stayed => {
+            painter.circle(centre, r, orange, dark);
+        }
+        Transition::MovedIn => {
+            let points = vec![centre + Vec2::new(0.0, -r * 1.2), centre + Vec2::new(r * 1.1, r * 0.8), centre + Vec2::new(-r * 1.1, r * 0.8)];
+            painter.add(Shape::convex_polygon(points, orange, dark));
+        }
+        Transition::MovedOut => {
+            let points = vec![centre + Vec2::new(-r * 1.1, -r * 0.8), centre + Vec2::new(r * 1.1, -r * 0.8), centre + Vec2::new(0.0, r * 1.2)];
+            painter.add(Shape::convex_polygon(points, Color32::WHITE, Stroke::new(1.6, orange)));
+        }
+        Transition::Outside => {}
+    }
+}
+
+fn paint_transition_markers(painter: &egui::Painter, scene: &MapScene, transform: &ScreenFromWorld, vision: ColourVision, rect: Rect) {
+    for area in &scene.areas {
+        let transition = scene.row(area).transition;
+        if transition == Transition::Outside {
+            continue;
+        }
+        let centre = pos(transform.apply(area.interior_in_world));
+        if rect.contains(centre) {
+            paint_transition_marker(painter, centre, transition, vision);
+        }
+    }
+}
+
+fn paint_ward_labels(painter: &egui::Painter, scene: &MapScene, transform: &ScreenFromWorld, rect: Rect) {
+    let font = FontId::proportional(11.5);
+    for ward in &scene.wards {
+        let width_on_screen = ward.bbox_in_world.width() * transform.points_per_metre;
+        let at = pos(transform.apply(ward.label_in_world));
+        // A label is drawn only where the ward is wide enough on screen to hold it.
+        if width_on_screen < 7.0 * ward.name.len() as f64 || !rect.contains(at) {
+            continue;
+        }
+        text_with_halo(painter, at, &ward.name, font.clone(), Color32::from_gray(20));
+    }
+}
+
+/// Dark text with a white halo, legible over any fill.
+pub fn text_with_halo(painter: &egui::Painter, at: Pos2, text: &str, font: FontId, colour: Color32) {
+    let halo = Color32::from_rgba_unmultiplied(255, 255, 255, 220);
+    for offset in [Vec2::new(-1.0, 0.0), Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0), Vec2::new(0.0, 1.0)] {
+        painter.text(at + offset, Align2::CENTER_CENTER, text, font.clone(), halo);
+    }
+    painter.text(at, Align2::CENTER_CENTER, text, font, colour);
+}
+
+fn outline_area(painter: &egui::Painter, scene: &MapScene, index: usize, transform: &ScreenFromWorld, stroke: Stroke) {
+    let Some(area) = scene.areas.get(index).and_then(|a| scene.layer().areas.get(a.layer_index)) else { return };
+    for polygon in &area.geometry_in_world {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            let points: Vec<Pos2> = ring.0.iter().map(|c| pos(transform.apply(*c))).collect();
+            painter.add(Shape::closed_line(points, stroke));
+        }
+    }
+}
+
+/// A scale bar of a round length (1, 2 or 5 × 10ⁿ metres) about a fifth of the map wide.
+pub fn paint_scale_bar(painter: &egui::Painter, rect: Rect, metres_per_point: f64) {
+    let (length_m, label) = round_scale_length(f64::from(rect.width()) * 0.2 * metres_per_point);
+    let length_points = (length_m / metres_per_point) as f32;
+    let start = Pos2::new(rect.left() + 16.0, rect.bottom() - 18.0);
+    let end = start + Vec2::new(length_points, 0.0);
+    let dark = Stroke::new(2.0, Color32::from_gray(30));
+    painter.rect_filled(Rect::from_min_max(start - Vec2::new(6.0, 18.0), end + Vec2::new(6.0, 8.0)), 3.0, Color32::from_white_alpha(200));
+    painter.line_segment([start, end], dark);
+    painter.line_segment([start, start - Vec2::new(0.0, 6.0)], dark);
+    painter.line_segment([end, end - Vec2::new(0.0, 6.0)], dark);
+    painter.text(Pos2::new((start.x + end.x) / 2.0, start.y - 9.0), Align2::CENTER_CENTER, label, FontId::proportional(11.0), Color32::from_gray(20));
+}
+
+/// The largest 1, 2 or 5 × 10ⁿ metres not over `at_most`, and its label (`500 m`, `2 km`).
+///
+/// ```
+/// use locality_map::ui::round_scale_length;
+/// assert_eq!(round_scale_length(3_700.0), (2_000.0, "2 km".to_string()));
+/// assert_eq!(round_scale_length(640.0), (500.0, "500 m".to_string()));
+/// ```
+pub fn round_scale_length(at_most: f64) -> (f64, String) {
+    let exponent = at_most.max(1.0).log10().floor();
+    let base = 10f64.powf(exponent);
+    let length = [5.0, 2.0, 1.0].into_iter().map(|m| m * base).find(|l| *l <= at_most).unwrap_or(base);
+    let label = if length >= 1000.0 { format!("{} km", length / 1000.0) } else { format!("{length} m") };
+    (length, label)
+}
+
+/// North is up: British National Grid north, to within a degree or so across England.
+pub fn paint_north_arrow(painter: &egui::Painter, rect: Rect) {
+    let tip = Pos2::new(rect.right() - 26.0, rect.top() + 14.0);
+    let dark = Color32::from_gray(30);
+    painter.add(Shape::convex_polygon(vec![tip, tip + Vec2::new(8.0, 22.0), tip + Vec2::new(0.0, 16.0)], dark, Stroke::NONE));
+    painter.add(Shape::convex_polygon(vec![tip, tip + Vec2::new(0.0, 16.0), tip + Vec2::new(-8.0, 22.0)], Color32::WHITE, Stroke::new(1.0, dark)));
+    painter.text(tip + Vec2::new(0.0, 32.0), Align2::CENTER_CENTER, "N", FontId::proportional(12.0), dark);
+}

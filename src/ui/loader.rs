@@ -1,0 +1,91 @@
+//! Loads a data folder off the UI thread, reporting progress, so the window never freezes.
+
+use crate::io::{DataSource, LoadOptions, load_dataset};
+use crate::model::{Dataset, LsoaVintage};
+use crate::render::AreaMeshes;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+/// Everything a load produces: the model and the tessellated fills of every LSOA layer.
+#[derive(Debug)]
+pub struct LoadedData {
+    /// Where it came from.
+    pub source: DataSource,
+    /// The model.
+    pub dataset: Dataset,
+    /// Fill triangles per LSOA vintage, built once.
+    pub lsoa_meshes: BTreeMap<LsoaVintage, AreaMeshes>,
+    /// How long the load took.
+    pub load_millis: f64,
+}
+
+/// A message from the loading thread.
+pub enum LoadMessage {
+    /// What it is doing now.
+    Progress(String),
+    /// Finished: the data, or one sentence saying why not.
+    Done(Result<Arc<LoadedData>, String>),
+}
+
+/// A load in progress.
+pub struct LoadJob {
+    /// What is being opened.
+    pub source: DataSource,
+    /// When it started.
+    pub started: Instant,
+    /// The latest progress message.
+    pub stage: String,
+    receiver: Receiver<LoadMessage>,
+}
+
+impl LoadJob {
+    /// Starts loading on a background thread; `repaint` is called whenever there is news.
+    pub fn start(source: DataSource, repaint: impl Fn() + Send + 'static) -> Self {
+        let (sender, receiver) = channel();
+        let thread_source = source.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let send = |message| {
+                sender.send(message).ok();
+                repaint();
+            };
+            send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
+            let result = load_data(&thread_source, &send).map(|(dataset, lsoa_meshes)| {
+                Arc::new(LoadedData { source: thread_source.clone(), dataset, lsoa_meshes, load_millis: started.elapsed().as_secs_f64() * 1e3 })
+            });
+            send(LoadMessage::Done(result));
+        });
+        Self { source, started: Instant::now(), stage: "Starting…".into(), receiver }
+    }
+
+    /// The finished result, if the load is done; progress messages update `stage`.
+    pub fn poll(&mut self) -> Option<Result<Arc<LoadedData>, String>> {
+        while let Ok(message) = self.receiver.try_recv() {
+            match message {
+                LoadMessage::Progress(stage) => self.stage = stage,
+                LoadMessage::Done(result) => return Some(result),
+            }
+        }
+        None
+    }
+}
+
+/// Loads synchronously (the tests and the loading thread use this).
+pub fn load_data(source: &DataSource, progress: &dyn Fn(LoadMessage)) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), String> {
+    let dataset = load_dataset(source, &LoadOptions::default()).map_err(|e| e.to_string())?;
+    if dataset.editions.is_empty() {
+        let first_error = dataset.report.problems.iter().find(|p| p.severity == crate::model::Severity::Error);
+        return Err(match first_error {
+            Some(problem) => format!("No IMD table could be loaded from {}. {problem}", source.label()),
+            None => format!("No IMD table was found in {}.", source.label()),
+        });
+    }
+    if dataset.lsoa_layers.is_empty() {
+        return Err(format!("No LSOA boundaries were found in {}: the map needs an LSOA GeoJSON or shapefile.", source.label()));
+    }
+    progress(LoadMessage::Progress("Tessellating LSOA polygons…".into()));
+    let lsoa_meshes = dataset.lsoa_layers.iter().map(|(vintage, layer)| (*vintage, AreaMeshes::build(layer))).collect();
+    Ok((dataset, lsoa_meshes))
+}

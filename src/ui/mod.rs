@@ -1,0 +1,18 @@
+//! The desktop window (egui/eframe): the map widget, its panels, and the app that holds them. The only module that
+//! depends on egui.
+
+mod app;
+mod choropleth_map;
+mod distribution;
+mod loader;
+mod panels;
+mod scene;
+mod settings;
+
+pub use app::{FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
+pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, round_scale_length, to_color32};
+pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
+pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
+pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, problems_ui, summary_ui, ward_profile_ui};
+pub use scene::{MapScene, SceneArea, SceneWard};
+pub use settings::Settings;

@@ -1,0 +1,274 @@
+//! Side panels: legend, LA summary, priority wards, the ward profile table, the hover tooltip and the problems list.
+
+use super::choropleth_map::{paint_transition_marker, to_color32};
+use crate::analysis::{EditionComparison, LaSummary, LsoaChange, Transition, WardProfile};
+use crate::model::{AreaCode, JoinReport, Severity};
+use crate::style::{ColourVision, Legend, TOP1_ORANGE, signed};
+use egui::{Color32, RichText, Sense, Stroke, Vec2};
+
+fn or_dash<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| "–".into(), |v| v.to_string())
+}
+
+/// The legend: swatches with counts, the 1% key, and the honest-reading caveat.
+pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to: u16, vision: ColourVision) {
+    ui.label(RichText::new(&legend.title).strong());
+    ui.label(RichText::new(&legend.subtitle).small());
+    ui.add_space(4.0);
+    for entry in &legend.entries {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 14.0), Sense::hover());
+            ui.painter().rect(rect, 2.0, to_color32(entry.colour, vision), Stroke::new(0.5, Color32::from_gray(90)), egui::StrokeKind::Inside);
+            ui.label(&entry.label);
+            ui.label(RichText::new(format!("({})", entry.count)).weak());
+        });
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Most deprived 1% nationally").strong());
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 14.0), Sense::hover());
+        ui.painter().rect_stroke(rect, 1.0, Stroke::new(3.0, to_color32(TOP1_ORANGE, vision)), egui::StrokeKind::Inside);
+        ui.label(format!("In the 1% in {to} (orange outline)"));
+    });
+    if show_transitions {
+        for (transition, text) in [
+            (Transition::Stayed, "Stayed in the 1%"),
+            (Transition::MovedIn, "Moved into the 1%"),
+            (Transition::MovedOut, "Moved out of the 1% (dashed outline)"),
+        ] {
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 14.0), Sense::hover());
+                paint_transition_marker(ui.painter(), rect.center(), transition, vision);
+                ui.label(text);
+            });
+        }
+    }
+    ui.add_space(6.0);
+    for note in &legend.notes {
+        ui.label(RichText::new(note).small().italics());
+    }
+}
+
+/// The LA summary numbers.
+pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
+    ui.label(RichText::new(format!("{} ({})", summary.la_name, summary.la_code)).strong());
+    ui.label(format!("{} LSOAs in {} wards", summary.lsoas, summary.wards));
+    egui::Grid::new("summary").num_columns(3).striped(true).show(ui, |ui| {
+        ui.label("");
+        ui.label(RichText::new(summary.from.to_string()).strong());
+        ui.label(RichText::new(summary.to.to_string()).strong());
+        ui.end_row();
+        ui.label("In the most deprived 1%");
+        ui.label(summary.top1.count_from.to_string());
+        ui.label(summary.top1.count_to.to_string());
+        ui.end_row();
+        ui.label("In the most deprived 10%");
+        ui.label(summary.decile1.count_from.to_string());
+        ui.label(summary.decile1.count_to.to_string());
+        ui.end_row();
+        ui.label("Share in decile 1");
+        ui.label(format!("{:.1}%", summary.decile1.share_from * 100.0));
+        ui.label(format!("{:.1}%", summary.decile1.share_to * 100.0));
+        ui.end_row();
+    });
+    ui.label(format!(
+        "1%: {} stayed, {} moved in, {} moved out (line: rank ≤ {} / ≤ {})",
+        summary.top1.stayed, summary.top1.moved_in, summary.top1.moved_out, summary.top1.threshold_from, summary.top1.threshold_to
+    ));
+    if let Some(population) = summary.decile1.population_to {
+        ui.label(format!("Population in decile 1 ({}): {population}", summary.to));
+    }
+    if let Some(rank) = summary.la_rank_by_decile1_share {
+        ui.label(format!("Rank {} of {} LAs by share in decile 1", rank.rank, rank.of));
+    }
+}
+
+/// Priority wards (an LSOA in the later 1%); returns the ward clicked.
+pub fn priority_wards_ui(ui: &mut egui::Ui, summary: &LaSummary, open: Option<&AreaCode>) -> Option<AreaCode> {
+    ui.label(RichText::new(format!("Priority wards ({})", summary.priority_wards.len())).strong());
+    let mut clicked = None;
+    for ward in &summary.priority_wards {
+        let text = format!("{} — {} in the 1%", ward.name, ward.lsoas_in_top1);
+        if ui.selectable_label(open == Some(&ward.code), text).clicked() {
+            clicked = Some(ward.code);
+        }
+    }
+    clicked
+}
+
+/// Columns of the ward profile table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ProfileColumn {
+    /// LSOA code.
+    #[default]
+    Code,
+    /// Earlier rank.
+    RankFrom,
+    /// Later rank.
+    RankTo,
+    /// Change.
+    Change,
+    /// Later decile.
+    DecileTo,
+    /// Population.
+    Population,
+}
+
+/// How the ward profile table is sorted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ProfileSort {
+    /// By which column.
+    pub column: ProfileColumn,
+    /// Largest last.
+    pub descending: bool,
+}
+
+fn sort_key(row: &LsoaChange, column: ProfileColumn) -> i64 {
+    match column {
+        ProfileColumn::Code => 0,
+        ProfileColumn::RankFrom => row.rank_from.map_or(i64::MAX, i64::from),
+        ProfileColumn::RankTo => row.rank_to.map_or(i64::MAX, i64::from),
+        ProfileColumn::Change => row.change.unwrap_or(i64::MAX),
+        ProfileColumn::DecileTo => row.decile_to.map_or(i64::MAX, i64::from),
+        ProfileColumn::Population => row.population.map_or(i64::MAX, i64::from),
+    }
+}
+
+/// The ward profile: badge, counts, and a sortable table of its LSOAs. Returns the LSOA whose row was clicked.
+pub fn ward_profile_ui(ui: &mut egui::Ui, profile: &WardProfile, sort: &mut ProfileSort, selected: Option<&AreaCode>) -> Option<AreaCode> {
+    ui.heading(&profile.name);
+    ui.label(format!("{} · {}", profile.code, profile.la_name));
+    if profile.priority_ward {
+        ui.label(RichText::new("Priority ward: an LSOA in the most deprived 1%").color(Color32::BLACK).background_color(to_color32(TOP1_ORANGE, ColourVision::Normal)));
+    }
+    let [earlier, later] = &profile.counts;
+    egui::Grid::new("ward-counts").num_columns(3).striped(true).show(ui, |ui| {
+        ui.label("");
+        ui.label(RichText::new(earlier.edition.to_string()).strong());
+        ui.label(RichText::new(later.edition.to_string()).strong());
+        ui.end_row();
+        ui.label("LSOAs in the 1%");
+        ui.label(earlier.in_top1.to_string());
+        ui.label(later.in_top1.to_string());
+        ui.end_row();
+        ui.label("LSOAs in the 10%");
+        ui.label(earlier.in_decile1.to_string());
+        ui.label(later.in_decile1.to_string());
+        ui.end_row();
+    });
+    ui.label(format!("{} LSOAs · population {}", profile.lsoas.len(), or_dash(profile.population)));
+    if let Some(population) = later.population_in_decile1 {
+        ui.label(format!("Population in the 10% ({}): {population}", later.edition));
+    }
+    ui.separator();
+
+    let mut rows: Vec<&LsoaChange> = profile.lsoas.iter().collect();
+    rows.sort_by(|a, b| sort_key(a, sort.column).cmp(&sort_key(b, sort.column)).then(a.lsoa_code.cmp(&b.lsoa_code)));
+    if sort.descending {
+        rows.reverse();
+    }
+    let mut clicked = None;
+    egui::ScrollArea::vertical().id_salt("ward-lsoas").max_height(360.0).show(ui, |ui| {
+        egui::Grid::new("ward-lsoa-table").num_columns(7).striped(true).show(ui, |ui| {
+            let headers = [
+                ("LSOA", ProfileColumn::Code),
+                (&*format!("{}", earlier.edition), ProfileColumn::RankFrom),
+                (&*format!("{}", later.edition), ProfileColumn::RankTo),
+                ("Change", ProfileColumn::Change),
+                ("Decile", ProfileColumn::DecileTo),
+                ("Pop.", ProfileColumn::Population),
+            ];
+            for (label, column) in headers {
+                let arrow = if sort.column == column { if sort.descending { " ⏷" } else { " ⏶" } } else { "" };
+                if ui.button(format!("{label}{arrow}")).on_hover_text("Sort").clicked() {
+                    sort.descending = sort.column == column && !sort.descending;
+                    sort.column = column;
+                }
+            }
+            ui.label("1%");
+            ui.end_row();
+            for row in rows {
+                let is_selected = selected == Some(&row.lsoa_code);
+                if ui.selectable_label(is_selected, row.lsoa_code.as_str()).on_hover_text(&row.lsoa_name).clicked() {
+                    clicked = Some(row.lsoa_code);
+                }
+                ui.label(or_dash(row.rank_from));
+                ui.label(or_dash(row.rank_to));
+                ui.label(change_text(row.change));
+                ui.label(format!("{} → {}", or_dash(row.decile_from), or_dash(row.decile_to)));
+                ui.label(or_dash(row.population));
+                ui.label(match row.transition {
+                    Transition::Outside => "",
+                    Transition::Stayed => "stayed",
+                    Transition::MovedIn => "moved in",
+                    Transition::MovedOut => "moved out",
+                });
+                ui.end_row();
+            }
+        });
+    });
+    if !profile.domain_lsoas_in_decile1.is_empty() {
+        egui::CollapsingHeader::new(format!("Domains: LSOAs in each domain's most deprived 10% ({})", later.edition)).show(ui, |ui| {
+            for (index, count) in &profile.domain_lsoas_in_decile1 {
+                ui.label(format!("{}: {count} of {}", index.label(), profile.lsoas.len()));
+            }
+        });
+    }
+    clicked
+}
+
+/// `+120`, `−713` or `–` when unknown.
+pub fn change_text(change: Option<i64>) -> String {
+    change.map_or_else(|| "–".into(), signed)
+}
+
+/// The hover tooltip for one LSOA.
+pub fn lsoa_tooltip_ui(ui: &mut egui::Ui, row: &LsoaChange, comparison: &EditionComparison) {
+    ui.label(RichText::new(format!("{} ({})", row.lsoa_name, row.lsoa_code)).strong());
+    if !row.ward_name.is_empty() {
+        ui.label(format!("Ward: {}", row.ward_name));
+    }
+    egui::Grid::new("tooltip").num_columns(3).show(ui, |ui| {
+        ui.label("");
+        ui.label(RichText::new(comparison.from.to_string()).strong());
+        ui.label(RichText::new(comparison.to.to_string()).strong());
+        ui.end_row();
+        ui.label("IMD rank");
+        ui.label(or_dash(row.rank_from));
+        ui.label(or_dash(row.rank_to));
+        ui.end_row();
+        ui.label("Decile");
+        ui.label(or_dash(row.decile_from));
+        ui.label(or_dash(row.decile_to));
+        ui.end_row();
+        ui.label("In the 1%");
+        ui.label(if row.in_top1_from { "yes" } else { "no" });
+        ui.label(if row.in_top1_to { "yes" } else { "no" });
+        ui.end_row();
+    });
+    let meaning = match row.change {
+        Some(c) if c < 0 => " (more deprived)",
+        Some(c) if c > 0 => " (less deprived)",
+        _ => "",
+    };
+    ui.label(format!("Change in rank: {}{meaning}", change_text(row.change)));
+    ui.label(row.transition.label());
+    ui.label(RichText::new("Ranks are relative: a worse rank can mean others improved faster.").small().italics());
+}
+
+/// Every problem the load reported, worst first.
+pub fn problems_ui(ui: &mut egui::Ui, report: &JoinReport) {
+    let mut problems: Vec<_> = report.problems.iter().collect();
+    problems.sort_by(|a, b| b.severity.cmp(&a.severity));
+    ui.label(format!("{} files read; {} problems.", report.files.len(), problems.len()));
+    egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
+        for problem in problems {
+            let colour = match problem.severity {
+                Severity::Error => Color32::from_rgb(0xb2, 0x18, 0x2b),
+                Severity::Warning => Color32::from_rgb(0x99, 0x5a, 0x00),
+                Severity::Note => ui.visuals().text_color(),
+            };
+            ui.label(RichText::new(problem.to_string()).color(colour));
+        }
+    });
+}

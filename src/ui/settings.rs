@@ -1,0 +1,55 @@
+//! The planner's choices, remembered between runs (eframe persistence): data folder, LA, editions, mode, palette,
+//! classes, colour-vision preview and which panels are open.
+
+use crate::style::{Classification, ColourVision, DivergingPalette, MapMode};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// What the planner chose. Plain data: no UI handles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The last data folder opened; `None` = the embedded Leeds default.
+    pub data_folder: Option<PathBuf>,
+    /// Local authority name or code.
+    pub la: String,
+    /// Earlier edition.
+    pub from: u16,
+    /// Later edition.
+    pub to: u16,
+    /// What the fill shows.
+    pub mode: MapMode,
+    /// Diverging palette for rank change.
+    pub palette: DivergingPalette,
+    /// Class breaks for rank change.
+    pub classification: Classification,
+    /// Show 1% transitions (stayed / moved in / moved out) rather than just the later 1%.
+    pub show_transitions: bool,
+    /// Thin LSOA boundaries.
+    pub show_lsoa_lines: bool,
+    /// Ward names on the map.
+    pub show_ward_labels: bool,
+    /// Colour-vision preview.
+    pub colour_vision: ColourVision,
+    /// The distribution panel (histogram and scatter).
+    pub show_distribution: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_folder: None,
+            la: "Leeds".into(),
+            from: 2015,
+            to: 2019,
+            mode: MapMode::RankChange,
+            palette: DivergingPalette::default(),
+            classification: Classification::default(),
+            show_transitions: true,
+            show_lsoa_lines: true,
+            show_ward_labels: true,
+            colour_vision: ColourVision::Normal,
+            show_distribution: true,
+        }
+    }
+}
