@@ -15,7 +15,9 @@ fn main() -> std::process::ExitCode {
     match locality_map::ui::run_window(cli.data) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("locality-map: the window could not open ({error}); the sub-commands (`locality-map --help`) work without one");
+            eprintln!(
+                "locality-map: the window could not open ({error}); the sub-commands (`locality-map --help`) work without one"
+            );
             std::process::ExitCode::FAILURE
         }
     }

@@ -40,14 +40,19 @@ impl AreaMeshes {
                     let raw = polygon.earcut_triangles_raw();
                     let base = vertices.len() as u32;
                     vertices.extend(
-                        raw.vertices.iter().map(|xy| [(xy[0] - origin_in_world.x) as f32, (xy[1] - origin_in_world.y) as f32]),
+                        raw.vertices
+                            .iter()
+                            .map(|xy| [(xy[0] - origin_in_world.x) as f32, (xy[1] - origin_in_world.y) as f32]),
                     );
                     indices.extend(raw.triangle_indices.iter().map(|i| base + *i as u32));
                 }
                 (vertices, indices)
             })
             .collect();
-        let mut mesh = WorldMesh { origin_in_world, ..WorldMesh::default() };
+        let mut mesh = WorldMesh {
+            origin_in_world,
+            ..WorldMesh::default()
+        };
         let mut ranges = Vec::with_capacity(per_area.len());
         for (vertices, indices) in per_area {
             let v0 = mesh.vertices.len() as u32;
@@ -73,11 +78,24 @@ mod tests {
 
     #[test]
     fn concave_polygon_with_a_hole_covers_its_area_exactly() {
-        let outer = LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (5.0, 4.0), (0.0, 10.0), (0.0, 0.0)]);
+        let outer = LineString::from(vec![
+            (0.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 10.0),
+            (5.0, 4.0),
+            (0.0, 10.0),
+            (0.0, 0.0),
+        ]);
         let hole = LineString::from(vec![(4.0, 1.0), (6.0, 1.0), (6.0, 2.0), (4.0, 2.0), (4.0, 1.0)]);
         let polygon = Polygon::new(outer, vec![hole]);
         let expected = polygon.unsigned_area();
-        let area = Area::new(AreaCode::parse("E01000001").unwrap(), "x".into(), None, MultiPolygon::new(vec![polygon])).unwrap();
+        let area = Area::new(
+            AreaCode::parse("E01000001").unwrap(),
+            "x".into(),
+            None,
+            MultiPolygon::new(vec![polygon]),
+        )
+        .unwrap();
         let layer = AreaLayer::new(AreaKind::Lsoa(LsoaVintage::Lsoa2011), vec![area], vec![]);
         let meshes = AreaMeshes::build(&layer);
         let v = &meshes.mesh.vertices;
@@ -90,6 +108,9 @@ mod tests {
                 f64::from(((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])).abs() / 2.0)
             })
             .sum();
-        assert!((triangles_area - expected).abs() < 1e-6, "{triangles_area} vs {expected}: a convex fan would overfill the notch");
+        assert!(
+            (triangles_area - expected).abs() < 1e-6,
+            "{triangles_area} vs {expected}: a convex fan would overfill the notch"
+        );
     }
 }

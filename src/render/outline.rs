@@ -26,7 +26,10 @@ pub fn outline_mesh<'a>(
     style: LineStyle,
     origin_in_world: Coord<f64>,
 ) -> WorldMesh {
-    let mut mesh = WorldMesh { origin_in_world, ..WorldMesh::default() };
+    let mut mesh = WorldMesh {
+        origin_in_world,
+        ..WorldMesh::default()
+    };
     let half = width_in_world / 2.0;
     for geometry in geometries {
         for polygon in geometry {
@@ -59,10 +62,17 @@ fn push_dashes(mesh: &mut WorldMesh, coords: &[Coord<f64>], half: f64, dash: f64
         let mut at = 0.0;
         while at < length {
             let phase = (travelled + at) % period;
-            let (on, remaining) = if phase < dash { (true, dash - phase) } else { (false, period - phase) };
+            let (on, remaining) = if phase < dash {
+                (true, dash - phase)
+            } else {
+                (false, period - phase)
+            };
             let end = (at + remaining).min(length);
             if on {
-                let point = |t: f64| Coord { x: a.x + (b.x - a.x) * t / length, y: a.y + (b.y - a.y) * t / length };
+                let point = |t: f64| Coord {
+                    x: a.x + (b.x - a.x) * t / length,
+                    y: a.y + (b.y - a.y) * t / length,
+                };
                 push_segment(mesh, point(at), point(end), half);
             }
             at = end;
@@ -88,7 +98,8 @@ fn push_segment(mesh: &mut WorldMesh, a: Coord<f64>, b: Coord<f64>, half: f64) {
         corner(b, ux - nx, uy - ny),
         corner(b, ux + nx, uy + ny),
     ]);
-    mesh.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+    mesh.indices
+        .extend([base, base + 1, base + 2, base, base + 2, base + 3]);
 }
 
 /// The zoom level an outline cache is valid for: `metres_per_point` rounded to quarter powers of two, so a cache is

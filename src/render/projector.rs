@@ -42,7 +42,13 @@ pub struct MapView {
 impl Default for MapView {
     fn default() -> Self {
         // Leeds, until data says otherwise.
-        Self { center_in_world: Coord { x: 430_000.0, y: 437_000.0 }, metres_per_point: 60.0 }
+        Self {
+            center_in_world: Coord {
+                x: 430_000.0,
+                y: 437_000.0,
+            },
+            metres_per_point: 60.0,
+        }
     }
 }
 
@@ -55,19 +61,31 @@ impl MapView {
         let margin = 0.94;
         let width = f64::from(screen.width().max(1.0)) * margin;
         let height = f64::from(screen.height().max(1.0)) * margin;
-        let metres_per_point = (bbox_in_world.width() / width).max(bbox_in_world.height() / height).max(ZOOM_LIMITS.0);
-        Self { center_in_world: bbox_in_world.center(), metres_per_point }
+        let metres_per_point = (bbox_in_world.width() / width)
+            .max(bbox_in_world.height() / height)
+            .max(ZOOM_LIMITS.0);
+        Self {
+            center_in_world: bbox_in_world.center(),
+            metres_per_point,
+        }
     }
 
     /// The transform for a map drawn in `screen`.
     pub fn screen_from_world(&self, screen: ScreenRect) -> ScreenFromWorld {
-        ScreenFromWorld { points_per_metre: 1.0 / self.metres_per_point, center_in_world: self.center_in_world, center_on_screen: screen.center() }
+        ScreenFromWorld {
+            points_per_metre: 1.0 / self.metres_per_point,
+            center_in_world: self.center_in_world,
+            center_on_screen: screen.center(),
+        }
     }
 
     /// The world rectangle visible in `screen`.
     pub fn visible_world(&self, screen: ScreenRect) -> Rect<f64> {
         let transform = self.screen_from_world(screen);
-        Rect::new(transform.world_from_screen(screen.min), transform.world_from_screen(screen.max))
+        Rect::new(
+            transform.world_from_screen(screen.min),
+            transform.world_from_screen(screen.max),
+        )
     }
 
     /// Moves the map with the pointer: a drag of `delta` points.
@@ -137,7 +155,10 @@ mod tests {
 
     #[test]
     fn zoom_keeps_the_point_under_the_cursor() {
-        let screen = ScreenRect { min: [0.0, 0.0], max: [1000.0, 800.0] };
+        let screen = ScreenRect {
+            min: [0.0, 0.0],
+            max: [1000.0, 800.0],
+        };
         let mut view = MapView::default();
         let anchor = [123.0, 456.0];
         let before = view.screen_from_world(screen).world_from_screen(anchor);
@@ -149,8 +170,20 @@ mod tests {
 
     #[test]
     fn fit_shows_the_whole_box() {
-        let bbox = Rect::new(Coord { x: 410_000.0, y: 420_000.0 }, Coord { x: 450_000.0, y: 450_000.0 });
-        let screen = ScreenRect { min: [0.0, 0.0], max: [800.0, 600.0] };
+        let bbox = Rect::new(
+            Coord {
+                x: 410_000.0,
+                y: 420_000.0,
+            },
+            Coord {
+                x: 450_000.0,
+                y: 450_000.0,
+            },
+        );
+        let screen = ScreenRect {
+            min: [0.0, 0.0],
+            max: [800.0, 600.0],
+        };
         let visible = MapView::fit(bbox, screen).visible_world(screen);
         assert!(visible.min().x <= 410_000.0 && visible.max().x >= 450_000.0);
         assert!(visible.min().y <= 420_000.0 && visible.max().y >= 450_000.0);

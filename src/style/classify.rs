@@ -32,7 +32,9 @@ impl ClassBreaks {
     pub fn resolve(classification: &Classification, values: &[i64]) -> Self {
         match classification {
             Classification::Fixed(breaks) => Self { breaks: breaks.clone() },
-            Classification::Quantiles => Self { breaks: quantile_breaks(values, 7) },
+            Classification::Quantiles => Self {
+                breaks: quantile_breaks(values, 7),
+            },
         }
     }
 
@@ -48,7 +50,10 @@ impl ClassBreaks {
     /// assert_eq!(breaks.class_of(20), 4);
     /// ```
     pub fn class_of(&self, value: i64) -> usize {
-        self.breaks.iter().filter(|b| if **b < 0 { value > **b } else { value >= **b }).count()
+        self.breaks
+            .iter()
+            .filter(|b| if **b < 0 { value > **b } else { value >= **b })
+            .count()
     }
 
     /// Number of classes.
@@ -61,7 +66,10 @@ impl ClassBreaks {
         let n = self.class_count();
         (0..n)
             .map(|i| {
-                let low = i.checked_sub(1).and_then(|j| self.breaks.get(j)).map(|b| if *b < 0 { b + 1 } else { *b });
+                let low = i
+                    .checked_sub(1)
+                    .and_then(|j| self.breaks.get(j))
+                    .map(|b| if *b < 0 { b + 1 } else { *b });
                 let high = self.breaks.get(i).map(|b| if *b <= 0 { *b } else { b - 1 });
                 match (low, high) {
                     (None, Some(h)) => format!("{} or less", signed(h)),
@@ -91,7 +99,9 @@ fn quantile_breaks(values: &[i64], classes: usize) -> Vec<i64> {
     if sorted.is_empty() {
         return Vec::new();
     }
-    let mut breaks: Vec<i64> = (1..classes).filter_map(|k| sorted.get(k * sorted.len() / classes).copied()).collect();
+    let mut breaks: Vec<i64> = (1..classes)
+        .filter_map(|k| sorted.get(k * sorted.len() / classes).copied())
+        .collect();
     breaks.dedup();
     breaks
 }
@@ -105,7 +115,15 @@ mod tests {
         let breaks = ClassBreaks::resolve(&Classification::default(), &[]);
         assert_eq!(
             breaks.labels(),
-            ["−500 or less", "−499 to −100", "−99 to −20", "−19 to +19", "+20 to +99", "+100 to +499", "+500 or more"]
+            [
+                "−500 or less",
+                "−499 to −100",
+                "−99 to −20",
+                "−19 to +19",
+                "+20 to +99",
+                "+100 to +499",
+                "+500 or more"
+            ]
         );
     }
 
@@ -114,8 +132,9 @@ mod tests {
         let values: Vec<i64> = (0..700).collect();
         let breaks = ClassBreaks::resolve(&Classification::Quantiles, &values);
         assert_eq!(breaks.class_count(), 7);
-        let counts: Vec<usize> =
-            (0..7).map(|c| values.iter().filter(|v| breaks.class_of(**v) == c).count()).collect();
+        let counts: Vec<usize> = (0..7)
+            .map(|c| values.iter().filter(|v| breaks.class_of(**v) == c).count())
+            .collect();
         assert!(counts.iter().all(|n| *n == 100), "{counts:?}");
     }
 }

@@ -18,7 +18,7 @@ impl Rgba {
     }
 
     /// Red, green, blue and alpha bytes.
-    pub const fn rgba(r: u8, g: u8, b: u8, a: u8) -> Self {
+    pub const fn from_rgba(r: u8, g: u8, b: u8, a: u8) -> Self {
         Self([r, g, b, a])
     }
 
@@ -29,7 +29,7 @@ impl Rgba {
 
     /// Relative luminance (WCAG), 0 = black, 1 = white: picks dark or light text over a fill.
     pub fn luminance(self) -> f32 {
-        let [r, g, b, _] = self.0.map(|c| srgb_to_linear(c));
+        let [r, g, b, _] = self.0.map(srgb_to_linear);
         0.2126 * r + 0.7152 * g + 0.0722 * b
     }
 }
@@ -37,12 +37,20 @@ impl Rgba {
 /// sRGB byte to linear light.
 pub fn srgb_to_linear(c: u8) -> f32 {
     let c = f32::from(c) / 255.0;
-    if c <= 0.040_45 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    if c <= 0.040_45 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
 }
 
 /// Linear light to an sRGB byte.
 pub fn linear_to_srgb(c: f32) -> u8 {
     let c = c.clamp(0.0, 1.0);
-    let s = if c <= 0.003_130_8 { c * 12.92 } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 };
+    let s = if c <= 0.003_130_8 {
+        c * 12.92
+    } else {
+        1.055 * c.powf(1.0 / 2.4) - 0.055
+    };
     (s * 255.0).round() as u8
 }

@@ -23,7 +23,13 @@ pub enum ColourVision {
 
 impl ColourVision {
     /// Every option, for the View menu.
-    pub const ALL: [ColourVision; 5] = [Self::Normal, Self::Protanopia, Self::Deuteranopia, Self::Tritanopia, Self::Greyscale];
+    pub const ALL: [ColourVision; 5] = [
+        Self::Normal,
+        Self::Protanopia,
+        Self::Deuteranopia,
+        Self::Tritanopia,
+        Self::Greyscale,
+    ];
 
     /// Menu label.
     pub fn label(self) -> &'static str {
@@ -47,9 +53,21 @@ impl ColourVision {
     pub fn simulate(self, colour: Rgba) -> Rgba {
         let matrix: [[f32; 3]; 3] = match self {
             Self::Normal => return colour,
-            Self::Protanopia => [[0.152_286, 1.052_583, -0.204_868], [0.114_503, 0.786_281, 0.099_216], [-0.003_882, -0.048_116, 1.051_998]],
-            Self::Deuteranopia => [[0.367_322, 0.860_646, -0.227_968], [0.280_085, 0.672_501, 0.047_413], [-0.011_820, 0.042_940, 0.968_881]],
-            Self::Tritanopia => [[1.255_528, -0.076_749, -0.178_779], [-0.078_411, 0.930_809, 0.147_602], [0.004_733, 0.691_367, 0.303_900]],
+            Self::Protanopia => [
+                [0.152_286, 1.052_583, -0.204_868],
+                [0.114_503, 0.786_281, 0.099_216],
+                [-0.003_882, -0.048_116, 1.051_998],
+            ],
+            Self::Deuteranopia => [
+                [0.367_322, 0.860_646, -0.227_968],
+                [0.280_085, 0.672_501, 0.047_413],
+                [-0.011_820, 0.042_940, 0.968_881],
+            ],
+            Self::Tritanopia => [
+                [1.255_528, -0.076_749, -0.178_779],
+                [-0.078_411, 0.930_809, 0.147_602],
+                [0.004_733, 0.691_367, 0.303_900],
+            ],
             Self::Greyscale => {
                 let y = linear_to_srgb(colour.luminance());
                 return Rgba([y, y, y, colour.0[3]]);
@@ -58,7 +76,12 @@ impl ColourVision {
         let [r, g, b, a] = colour.0;
         let rgb = [srgb_to_linear(r), srgb_to_linear(g), srgb_to_linear(b)];
         let out = matrix.map(|row| row[0] * rgb[0] + row[1] * rgb[1] + row[2] * rgb[2]);
-        Rgba([linear_to_srgb(out[0]), linear_to_srgb(out[1]), linear_to_srgb(out[2]), a])
+        Rgba([
+            linear_to_srgb(out[0]),
+            linear_to_srgb(out[1]),
+            linear_to_srgb(out[2]),
+            a,
+        ])
     }
 }
 
@@ -74,7 +97,9 @@ mod tests {
             for vision in ColourVision::ALL {
                 let colours: Vec<Rgba> = palette.seven().iter().map(|c| vision.simulate(*c)).collect();
                 for pair in colours.windows(2) {
-                    let d: i32 = (0..3).map(|i| (i32::from(pair[0].0[i]) - i32::from(pair[1].0[i])).abs()).sum();
+                    let d: i32 = (0..3)
+                        .map(|i| (i32::from(pair[0].0[i]) - i32::from(pair[1].0[i])).abs())
+                        .sum();
                     assert!(d > 20, "{palette:?} under {vision:?}: {pair:?} too close");
                 }
             }

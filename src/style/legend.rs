@@ -28,5 +28,4 @@ pub struct Legend {
 }
 
 /// The caveat that goes under every legend and in tooltips.
-pub const RELATIVE_RANKS_CAVEAT: &str =
-    "IMD ranks are relative: a worse rank can mean other areas improved faster. Deciles are of all LSOAs in England, not the LA's.";
+pub const RELATIVE_RANKS_CAVEAT: &str = "IMD ranks are relative: a worse rank can mean other areas improved faster. Deciles are of all LSOAs in England, not the LA's.";

@@ -59,6 +59,19 @@ pub fn decile_of_rank(rank: u32, ranked: u32) -> u8 {
     (((u64::from(rank.max(1)) - 1) * 10 / ranked) + 1).min(10) as u8
 }
 
+/// The figure a mode maps for one LSOA.
+fn value_of(row: &LsoaChange, mode: MapMode, ranked_later: u32) -> Option<i64> {
+    match mode {
+        MapMode::RankChange => row.change,
+        MapMode::DecileLater => row.decile_to.map(i64::from),
+        MapMode::DecileEarlier => row.decile_from.map(i64::from),
+        MapMode::DomainLater(index) => row
+            .domain_ranks_to
+            .get(&index)
+            .map(|rank| i64::from(decile_of_rank(*rank, ranked_later))),
+    }
+}
+
 /// Styles a comparison. `ranked_later` is the later edition's N (for domain deciles).
 pub fn style_comparison(
     comparison: &EditionComparison,
@@ -67,38 +80,44 @@ pub fn style_comparison(
     palette: DivergingPalette,
     ranked_later: u32,
 ) -> StyledMap {
-    let (from, to) = (comparison.from, comparison.to);
-    let value: Box<dyn Fn(&LsoaChange) -> Option<i64>> = match mode {
-        MapMode::RankChange => Box::new(|r| r.change),
-        MapMode::DecileLater => Box::new(|r| r.decile_to.map(i64::from)),
-        MapMode::DecileEarlier => Box::new(|r| r.decile_from.map(i64::from)),
-        MapMode::DomainLater(index) => {
-            Box::new(move |r| r.domain_ranks_to.get(&index).map(|rank| i64::from(decile_of_rank(*rank, ranked_later))))
-        }
-    };
-    let values: Vec<i64> = comparison.rows.iter().filter_map(&value).collect();
-    let (colours, labels, subtitle): (Vec<Rgba>, Vec<String>, String) = match mode {
+    let values: Vec<i64> = comparison
+        .rows
+        .iter()
+        .filter_map(|r| value_of(r, mode, ranked_later))
+        .collect();
+    let (breaks, colours, labels, subtitle) = match mode {
         MapMode::RankChange => {
             let breaks = ClassBreaks::resolve(classification, &values);
             let colours = spread(&palette.seven(), breaks.class_count());
-            (colours, breaks.labels(), "Change = later rank − earlier rank. Negative = more deprived (worsened); positive = less deprived (improved).".into())
+            let labels = breaks.labels();
+            let subtitle = "Change = later rank − earlier rank. Negative = more deprived (worsened); positive = less deprived (improved).";
+            (breaks, colours, labels, subtitle)
         }
-        _ => (
-            DECILES.to_vec(),
-            (1..=10).map(|d| if d == 1 { "1 (most deprived 10%)".to_string() } else if d == 10 { "10 (least deprived)".to_string() } else { d.to_string() }).collect(),
-            "National deciles: 1 = most deprived 10% of LSOAs in England.".into(),
-        ),
-    };
-    let breaks = match mode {
-        MapMode::RankChange => ClassBreaks::resolve(classification, &values),
-        _ => ClassBreaks { breaks: (2..=10).collect() },
+        _ => {
+            let labels = (1..=10)
+                .map(|d| match d {
+                    1 => "1 (most deprived 10%)".to_string(),
+                    10 => "10 (least deprived)".to_string(),
+                    _ => d.to_string(),
+                })
+                .collect();
+            let subtitle = "National deciles: 1 = most deprived 10% of LSOAs in England.";
+            (
+                ClassBreaks {
+                    breaks: (2..=10).collect(),
+                },
+                DECILES.to_vec(),
+                labels,
+                subtitle,
+            )
+        }
     };
     let mut fill_of = HashMap::with_capacity(comparison.rows.len());
     let mut class_of = HashMap::with_capacity(comparison.rows.len());
     let mut counts = vec![0usize; colours.len()];
     let mut no_data = 0usize;
     for row in &comparison.rows {
-        match value(row) {
+        match value_of(row, mode, ranked_later) {
             Some(v) => {
                 let class = breaks.class_of(v).min(colours.len().saturating_sub(1));
                 fill_of.insert(row.lsoa_code, colours.get(class).copied().unwrap_or(NO_DATA));
@@ -117,16 +136,39 @@ pub fn style_comparison(
         .iter()
         .zip(labels)
         .zip(&counts)
-        .map(|((colour, label), count)| LegendEntry { colour: *colour, label, count: *count })
+        .map(|((colour, label), count)| LegendEntry {
+            colour: *colour,
+            label,
+            count: *count,
+        })
         .collect();
     if no_data > 0 {
-        entries.push(LegendEntry { colour: NO_DATA, label: "No data".into(), count: no_data });
+        entries.push(LegendEntry {
+            colour: NO_DATA,
+            label: "No data".into(),
+            count: no_data,
+        });
     }
     let mut notes = vec![RELATIVE_RANKS_CAVEAT.to_string()];
     if mode == MapMode::RankChange && matches!(classification, Classification::Quantiles) {
-        notes.push(format!("Classes are quantiles of the {} LSOAs shown; breaks at {}.", values.len(), breaks.breaks.iter().map(|b| signed(*b)).collect::<Vec<_>>().join(", ")));
+        let shown: Vec<String> = breaks.breaks.iter().map(|b| signed(*b)).collect();
+        notes.push(format!(
+            "Classes are quantiles of the {} LSOAs shown; breaks at {}.",
+            values.len(),
+            shown.join(", ")
+        ));
     }
-    StyledMap { fill_of, legend: Legend { title: mode.label(from, to), subtitle, entries, notes }, class_of }
+    let legend = Legend {
+        title: mode.label(comparison.from, comparison.to),
+        subtitle: subtitle.into(),
+        entries,
+        notes,
+    };
+    StyledMap {
+        fill_of,
+        legend,
+        class_of,
+    }
 }
 
 /// Picks `n` colours spread across a diverging palette (keeping the middle neutral when `n` is odd).
@@ -134,5 +176,7 @@ fn spread(palette: &[Rgba; 7], n: usize) -> Vec<Rgba> {
     if n >= 7 {
         return palette.to_vec();
     }
-    (0..n).map(|i| palette[if n <= 1 { 3 } else { i * 6 / (n - 1) }]).collect()
+    (0..n)
+        .map(|i| palette[if n <= 1 { 3 } else { i * 6 / (n - 1) }])
+        .collect()
 }

@@ -59,7 +59,7 @@ pub const TOP1_ORANGE: Rgba = Rgba::hex(0xff7f00);
 pub const WARD_LINE: Rgba = Rgba::hex(0x252525);
 
 /// LSOA boundaries (thin, light).
-pub const LSOA_LINE: Rgba = Rgba::rgba(80, 80, 80, 110);
+pub const LSOA_LINE: Rgba = Rgba::from_rgba(80, 80, 80, 110);
 
 /// Selected or highlighted areas.
 pub const HIGHLIGHT: Rgba = Rgba::hex(0x00e5ff);

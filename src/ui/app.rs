@@ -3,7 +3,9 @@
 use super::choropleth_map::{ChoroplethMap, MapMemory};
 use super::distribution::{DistributionState, distribution_ui};
 use super::loader::{LoadJob, LoadedData};
-use super::panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, priority_wards_ui, problems_ui, summary_ui, ward_profile_ui};
+use super::panels::{
+    ProfileSort, legend_ui, lsoa_tooltip_ui, priority_wards_ui, problems_ui, summary_ui, ward_profile_ui,
+};
 use super::scene::MapScene;
 use super::settings::Settings;
 use crate::analysis::WardProfile;
@@ -28,7 +30,9 @@ pub struct NativeFolderPicker;
 
 impl FolderPicker for NativeFolderPicker {
     fn pick_folder(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title("Open a data folder (IMD tables, boundaries, lookups)").pick_folder()
+        rfd::FileDialog::new()
+            .set_title("Open a data folder (IMD tables, boundaries, lookups)")
+            .pick_folder()
     }
 }
 
@@ -61,6 +65,22 @@ pub struct LocalityMapApp {
     distribution: DistributionState,
     picker: Box<dyn FolderPicker>,
     last_map_rect: Option<ScreenRect>,
+    /// The choices the current scene was built for; a difference means rebuild.
+    built_for: Option<SceneKey>,
+}
+
+/// The settings a scene depends on.
+type SceneKey = (String, u16, u16, MapMode, DivergingPalette, Classification);
+
+fn scene_key(settings: &Settings) -> SceneKey {
+    (
+        settings.la.clone(),
+        settings.from,
+        settings.to,
+        settings.mode,
+        settings.palette,
+        settings.classification.clone(),
+    )
 }
 
 impl LocalityMapApp {
@@ -102,6 +122,7 @@ impl LocalityMapApp {
             distribution: DistributionState::default(),
             picker,
             last_map_rect: None,
+            built_for: None,
         }
     }
 
@@ -123,6 +144,20 @@ impl LocalityMapApp {
     /// The selected LSOA.
     pub fn selected(&self) -> Option<&AreaCode> {
         self.selected.as_ref()
+    }
+
+    /// Where an LSOA's marker point is on screen now, if it is drawn (for tests and automation).
+    pub fn screen_position_of(&self, code: &AreaCode) -> Option<egui::Pos2> {
+        let scene = self.scene.as_ref()?;
+        let screen = self.last_map_rect?;
+        let area = scene.areas.get(*scene.area_by_code.get(code)?)?;
+        let [x, y] = self.memory.view.screen_from_world(screen).apply(area.interior_in_world);
+        Some(egui::Pos2::new(x, y))
+    }
+
+    /// Why the current choices cannot be shown, if they cannot.
+    pub fn scene_error(&self) -> Option<&str> {
+        self.scene_error.as_deref()
     }
 
     /// Why the last load failed, if it did.
@@ -156,7 +191,11 @@ impl LocalityMapApp {
                 self.rebuild_scene();
                 if self.scene.is_none() {
                     // The new data cannot show the chosen LA: fall back to its first LA rather than a blank map.
-                    if let Some(first) = self.data.as_ref().and_then(|d| d.dataset.local_authorities(self.settings.to).into_iter().next()) {
+                    if let Some(first) = self
+                        .data
+                        .as_ref()
+                        .and_then(|d| d.dataset.local_authorities(self.settings.to).into_iter().next())
+                    {
                         self.settings.la = first.1;
                         self.rebuild_scene();
                     }
@@ -175,9 +214,12 @@ impl LocalityMapApp {
     fn rebuild_scene(&mut self) {
         let Some(data) = self.data.clone() else { return };
         self.generation += 1;
+        self.built_for = Some(scene_key(&self.settings));
         match MapScene::build(data, &self.settings, self.generation) {
             Ok(scene) => {
-                let new_extent = self.scene.as_ref().is_none_or(|old| old.comparison.la_code != scene.comparison.la_code || !Arc::ptr_eq(&old.data, &scene.data));
+                let new_extent = self.scene.as_ref().is_none_or(|old| {
+                    old.comparison.la_code != scene.comparison.la_code || !Arc::ptr_eq(&old.data, &scene.data)
+                });
                 if new_extent {
                     self.memory.fit_requested = true;
                 }
@@ -203,7 +245,11 @@ impl LocalityMapApp {
     fn select_lsoa(&mut self, code: AreaCode, open_ward: bool) {
         self.selected = Some(code);
         if open_ward {
-            let ward = self.scene.as_ref().and_then(|s| s.area_by_code.get(&code).map(|i| s.row(&s.areas[*i]).ward_code)).flatten();
+            let ward = self
+                .scene
+                .as_ref()
+                .and_then(|s| s.area_by_code.get(&code).map(|i| s.row(&s.areas[*i]).ward_code))
+                .flatten();
             if let Some(ward) = ward {
                 self.open_ward(ward);
             }
@@ -213,8 +259,14 @@ impl LocalityMapApp {
     fn zoom_to(&mut self, bbox: geo::Rect<f64>) {
         if let Some(screen) = self.last_map_rect {
             let padded = geo::Rect::new(
-                geo::Coord { x: bbox.min().x - 300.0, y: bbox.min().y - 300.0 },
-                geo::Coord { x: bbox.max().x + 300.0, y: bbox.max().y + 300.0 },
+                geo::Coord {
+                    x: bbox.min().x - 300.0,
+                    y: bbox.min().y - 300.0,
+                },
+                geo::Coord {
+                    x: bbox.max().x + 300.0,
+                    y: bbox.max().y + 300.0,
+                },
             );
             self.memory.view = MapView::fit(padded, screen);
         }
@@ -241,16 +293,29 @@ impl LocalityMapApp {
             self.zoom_to(bbox);
             return;
         }
-        let ward = scene.wards.iter().find(|w| normalise(&w.name) == wanted || normalise(w.code.as_str()) == wanted).or_else(|| scene.wards.iter().find(|w| normalise(&w.name).contains(&wanted)));
+        let ward = scene
+            .wards
+            .iter()
+            .find(|w| normalise(&w.name) == wanted || normalise(w.code.as_str()) == wanted)
+            .or_else(|| scene.wards.iter().find(|w| normalise(&w.name).contains(&wanted)));
         if let Some(ward) = ward {
             let (code, bbox, name) = (ward.code, ward.bbox_in_world, ward.name.clone());
             self.search_message = Some(format!("Ward {name}"));
-            self.highlighted = scene.comparison.rows.iter().filter(|r| r.ward_code == Some(code)).map(|r| r.lsoa_code).collect();
+            self.highlighted = scene
+                .comparison
+                .rows
+                .iter()
+                .filter(|r| r.ward_code == Some(code))
+                .map(|r| r.lsoa_code)
+                .collect();
             self.open_ward(code);
             self.zoom_to(bbox);
             return;
         }
-        let partial = scene.areas.iter().find(|a| normalise(&scene.row(a).lsoa_name).contains(&wanted));
+        let partial = scene
+            .areas
+            .iter()
+            .find(|a| normalise(&scene.row(a).lsoa_name).contains(&wanted));
         if let Some(area) = partial {
             let query = scene.row(area).lsoa_code.to_string();
             self.search_for(&query);
@@ -278,7 +343,10 @@ impl LocalityMapApp {
                 }
             });
             ui.menu_button("View", |ui| {
-                ui.checkbox(&mut self.settings.show_transitions, "1% transitions (stayed, moved in, moved out)");
+                ui.checkbox(
+                    &mut self.settings.show_transitions,
+                    "1% transitions (stayed, moved in, moved out)",
+                );
                 ui.checkbox(&mut self.settings.show_lsoa_lines, "LSOA boundaries");
                 ui.checkbox(&mut self.settings.show_ward_labels, "Ward names");
                 ui.checkbox(&mut self.settings.show_distribution, "Distribution panel");
@@ -289,8 +357,16 @@ impl LocalityMapApp {
                     }
                 });
                 ui.menu_button("Classes", |ui| {
-                    ui.radio_value(&mut self.settings.classification, Classification::default(), "Fixed: ±20, ±100, ±500 ranks");
-                    ui.radio_value(&mut self.settings.classification, Classification::Quantiles, "Quantiles (7 equal groups)");
+                    ui.radio_value(
+                        &mut self.settings.classification,
+                        Classification::default(),
+                        "Fixed: ±20, ±100, ±500 ranks",
+                    );
+                    ui.radio_value(
+                        &mut self.settings.classification,
+                        Classification::Quantiles,
+                        "Quantiles (7 equal groups)",
+                    );
                 });
                 ui.menu_button("Colour-vision preview", |ui| {
                     for vision in ColourVision::ALL {
@@ -320,35 +396,66 @@ impl LocalityMapApp {
         let Some(data) = self.data.clone() else { return };
         let dataset = &data.dataset;
         ui.horizontal_wrapped(|ui| {
-            ui.label("Local authority");
+            let label = ui.label("Local authority");
             let las = dataset.local_authorities(self.settings.to);
-            egui::ComboBox::from_id_salt("la-picker").width(200.0).selected_text(&self.settings.la).show_ui(ui, |ui| {
-                for (_, name) in &las {
-                    ui.selectable_value(&mut self.settings.la, name.clone(), name);
-                }
-            });
-            let years: Vec<u16> = dataset.editions.keys().copied().collect();
-            for (label, value, salt) in [("From", &mut self.settings.from, "from"), ("to", &mut self.settings.to, "to")] {
-                ui.label(label);
-                egui::ComboBox::from_id_salt(salt).width(70.0).selected_text(value.to_string()).show_ui(ui, |ui| {
-                    for year in &years {
-                        ui.selectable_value(value, *year, format!("IMD {year}"));
+            egui::ComboBox::from_id_salt("la-picker")
+                .width(200.0)
+                .selected_text(&self.settings.la)
+                .show_ui(ui, |ui| {
+                    for (_, name) in &las {
+                        ui.selectable_value(&mut self.settings.la, name.clone(), name);
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
+            let years: Vec<u16> = dataset.editions.keys().copied().collect();
+            for (label, value, salt) in [
+                ("From", &mut self.settings.from, "from"),
+                ("to", &mut self.settings.to, "to"),
+            ] {
+                let label = ui.label(label);
+                egui::ComboBox::from_id_salt(salt)
+                    .width(70.0)
+                    .selected_text(value.to_string())
+                    .show_ui(ui, |ui| {
+                        for year in &years {
+                            ui.selectable_value(value, *year, format!("IMD {year}"));
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
             }
-            ui.label("Show");
+            let label = ui.label("Show");
             let (from, to) = (self.settings.from, self.settings.to);
             let mut modes = vec![MapMode::RankChange, MapMode::DecileLater, MapMode::DecileEarlier];
             if let Some(edition) = dataset.edition(to) {
-                modes.extend(edition.indices_present().into_iter().filter(|i| *i != Index::Imd).map(MapMode::DomainLater));
+                modes.extend(
+                    edition
+                        .indices_present()
+                        .into_iter()
+                        .filter(|i| *i != Index::Imd)
+                        .map(MapMode::DomainLater),
+                );
             }
-            egui::ComboBox::from_id_salt("mode").width(240.0).selected_text(self.settings.mode.label(from, to)).show_ui(ui, |ui| {
-                for mode in modes {
-                    ui.selectable_value(&mut self.settings.mode, mode, mode.label(from, to));
-                }
-            });
+            egui::ComboBox::from_id_salt("mode")
+                .width(240.0)
+                .selected_text(self.settings.mode.label(from, to))
+                .show_ui(ui, |ui| {
+                    for mode in modes {
+                        ui.selectable_value(&mut self.settings.mode, mode, mode.label(from, to));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
             ui.separator();
-            let search = ui.add(egui::TextEdit::singleline(&mut self.search).hint_text("Search LSOA code, name or ward").desired_width(200.0));
+            let label = ui.label("Search");
+            let search = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.search)
+                        .hint_text("LSOA code, name or ward")
+                        .desired_width(200.0),
+                )
+                .labelled_by(label.id);
             if search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 let query = self.search.clone();
                 self.search_for(&query);
@@ -368,11 +475,10 @@ impl LocalityMapApp {
                     self.show_problems = true;
                 }
             }
-            if let Some(scene) = &self.scene {
-                if scene.missing_boundaries > 0 {
+            if let Some(scene) = &self.scene
+                && scene.missing_boundaries > 0 {
                     ui.label(RichText::new(format!("{} LSOAs have no boundary loaded", scene.missing_boundaries)).color(Color32::from_rgb(0x99, 0x5a, 0)));
                 }
-            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new("Contains OS data © Crown copyright and database right. Contains National Statistics data © Crown copyright and database right. OGL v3.0").small().weak());
             });
@@ -381,7 +487,10 @@ impl LocalityMapApp {
 
     fn windows(&mut self, ctx: &egui::Context) {
         if let Some(data) = self.data.clone() {
-            egui::Window::new("Problems found in the data").open(&mut self.show_problems).default_width(620.0).show(ctx, |ui| problems_ui(ui, &data.dataset.report));
+            egui::Window::new("Problems found in the data")
+                .open(&mut self.show_problems)
+                .default_width(620.0)
+                .show(ctx, |ui| problems_ui(ui, &data.dataset.report));
         }
         egui::Window::new("About Locality Map").open(&mut self.show_about).show(ctx, |ui| {
             ui.label("Locality Map shows where deprivation got better or worse, from the English Indices of Deprivation (MHCLG) and ONS boundaries.");
@@ -396,19 +505,40 @@ impl LocalityMapApp {
     /// Draws the whole window into `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        if let Some(job) = &mut self.job {
-            if let Some(result) = job.poll() {
-                self.job = None;
-                self.finish_load(result);
-            }
+        // Light, like the reports the maps go into.
+        if ctx.theme() != egui::Theme::Light {
+            ctx.set_theme(egui::Theme::Light);
         }
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect());
+        if let Some(job) = &mut self.job
+            && let Some(result) = job.poll()
+        {
+            self.job = None;
+            self.finish_load(result);
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
         if !dropped.is_empty() {
-            let source = if let [one] = dropped.as_slice() { DataSource::Folder(one.clone()) } else { DataSource::Files(dropped) };
+            let source = if let [one] = dropped.as_slice() {
+                DataSource::Folder(one.clone())
+            } else {
+                DataSource::Files(dropped)
+            };
             self.start_load(source, &ctx);
         }
         if !ctx.egui_wants_keyboard_input() {
-            let (fit, escape, open) = ctx.input(|i| (i.key_pressed(egui::Key::Num0), i.key_pressed(egui::Key::Escape), i.modifiers.command && i.key_pressed(egui::Key::O)));
+            let (fit, escape, open) = ctx.input(|i| {
+                (
+                    i.key_pressed(egui::Key::Num0),
+                    i.key_pressed(egui::Key::Escape),
+                    i.modifiers.command && i.key_pressed(egui::Key::O),
+                )
+            });
             if fit {
                 self.memory.fit_requested = true;
             }
@@ -420,51 +550,72 @@ impl LocalityMapApp {
                 self.open_folder(&ctx);
             }
         }
-        let before = self.settings.clone();
+        self.rebuild_if_choices_changed();
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         if self.settings.show_distribution && self.scene.is_some() {
-            egui::Panel::bottom("distribution").resizable(true).default_size(230.0).show(ui, |ui| {
-                if let Some(scene) = &self.scene {
-                    let response = distribution_ui(ui, scene, &mut self.distribution, self.hovered_on_map.as_ref(), self.settings.colour_vision);
-                    self.hovered_in_panel = response.hovered;
-                    if let Some(brushed) = response.brushed {
-                        self.highlighted = brushed.into_iter().collect();
+            egui::Panel::bottom("distribution")
+                .resizable(true)
+                .default_size(230.0)
+                .show(ui, |ui| {
+                    if let Some(scene) = &self.scene {
+                        let response = distribution_ui(
+                            ui,
+                            scene,
+                            &mut self.distribution,
+                            self.hovered_on_map.as_ref(),
+                            self.settings.colour_vision,
+                        );
+                        self.hovered_in_panel = response.hovered;
+                        if let Some(brushed) = response.brushed {
+                            self.highlighted = brushed.into_iter().collect();
+                        }
                     }
-                }
-            });
+                });
         }
-        egui::Panel::left("legend").resizable(true).default_size(290.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                if let Some(scene) = &self.scene {
-                    legend_ui(ui, &scene.styled.legend, self.settings.show_transitions, scene.comparison.to, self.settings.colour_vision);
-                    ui.separator();
-                    summary_ui(ui, &scene.summary);
-                    ui.separator();
-                    let open = self.profile.as_ref().map(|p| p.code);
-                    if let Some(ward) = priority_wards_ui(ui, &scene.summary, open.as_ref()) {
-                        self.open_ward(ward);
+        egui::Panel::left("legend")
+            .resizable(true)
+            .default_size(290.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if let Some(scene) = &self.scene {
+                        legend_ui(
+                            ui,
+                            &scene.styled.legend,
+                            self.settings.show_transitions,
+                            scene.comparison.to,
+                            self.settings.colour_vision,
+                        );
+                        ui.separator();
+                        summary_ui(ui, &scene.summary);
+                        ui.separator();
+                        let open = self.profile.as_ref().map(|p| p.code);
+                        if let Some(ward) = priority_wards_ui(ui, &scene.summary, open.as_ref()) {
+                            self.open_ward(ward);
+                        }
+                    } else {
+                        ui.label("No map yet.");
                     }
-                } else {
-                    ui.label("No map yet.");
-                }
+                });
             });
-        });
         if self.profile.is_some() {
             let mut close = false;
             let mut clicked = None;
-            egui::Panel::right("ward-profile").resizable(true).default_size(430.0).show(ui, |ui| {
-                if ui.button("Close ward profile").clicked() {
-                    close = true;
-                }
-                if let Some(profile) = &self.profile {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, self.selected.as_ref());
-                    });
-                }
-            });
+            egui::Panel::right("ward-profile")
+                .resizable(true)
+                .default_size(430.0)
+                .show(ui, |ui| {
+                    if ui.button("Close ward profile").clicked() {
+                        close = true;
+                    }
+                    if let Some(profile) = &self.profile {
+                        egui::ScrollArea::vertical().show(ui, |ui| {
+                            clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, self.selected.as_ref());
+                        });
+                    }
+                });
             if close {
                 self.profile = None;
             }
@@ -475,26 +626,38 @@ impl LocalityMapApp {
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         self.windows(&ctx);
 
-        if self.settings != before {
-            let changed = |s: &Settings| (s.la.clone(), s.from, s.to, s.mode, s.palette, s.classification.clone());
-            if changed(&self.settings) != changed(&before) {
-                self.rebuild_scene();
-            }
+        if self.rebuild_if_choices_changed() {
+            ctx.request_repaint();
         }
+    }
+
+    /// Rebuilds the scene when the LA, editions, mode, palette or classes changed (from the UI or from outside).
+    fn rebuild_if_choices_changed(&mut self) -> bool {
+        let changed = self.data.is_some() && self.built_for.as_ref() != Some(&scene_key(&self.settings));
+        if changed {
+            self.rebuild_scene();
+        }
+        changed
     }
 
     fn central(&mut self, ui: &mut egui::Ui) {
         if let Some(message) = self.load_error.clone() {
             let mut dismiss = false;
-            egui::Frame::new().fill(Color32::from_rgb(0xfd, 0xe0, 0xdc)).inner_margin(8.0).show(ui, |ui| {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("Could not open the data: {message}")).color(Color32::from_rgb(0x80, 0x10, 0x10)));
-                    if self.scene.is_some() {
-                        ui.label("The previous map is still shown.");
-                    }
-                    dismiss = ui.button("Dismiss").clicked();
+            egui::Frame::new()
+                .fill(Color32::from_rgb(0xfd, 0xe0, 0xdc))
+                .inner_margin(8.0)
+                .show(ui, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            RichText::new(format!("Could not open the data: {message}"))
+                                .color(Color32::from_rgb(0x80, 0x10, 0x10)),
+                        );
+                        if self.scene.is_some() {
+                            ui.label("The previous map is still shown.");
+                        }
+                        dismiss = ui.button("Dismiss").clicked();
+                    });
                 });
-            });
             if dismiss {
                 self.load_error = None;
             }
@@ -510,20 +673,39 @@ impl LocalityMapApp {
         }
         let Some(scene) = &self.scene else {
             if self.job.is_none() {
-                ui.centered_and_justified(|ui| ui.label("No data loaded. Use File → Open data folder…, or drop a folder here."));
+                ui.centered_and_justified(|ui| {
+                    ui.label("No data loaded. Use File, Open data folder…, or drop a folder here.")
+                });
             }
             return;
         };
-        let highlighted: HashSet<usize> = self.highlighted.iter().chain(&self.hovered_in_panel).filter_map(|c| scene.area_by_code.get(c).copied()).collect();
+        let highlighted: HashSet<usize> = self
+            .highlighted
+            .iter()
+            .chain(&self.hovered_in_panel)
+            .filter_map(|c| scene.area_by_code.get(c).copied())
+            .collect();
         let selected = self.selected.and_then(|c| scene.area_by_code.get(&c).copied());
         let rect = ui.available_rect_before_wrap();
-        self.last_map_rect = Some(ScreenRect { min: [rect.min.x, rect.min.y], max: [rect.max.x, rect.max.y] });
-        let map = ChoroplethMap { scene, memory: &mut self.memory, settings: &self.settings, highlighted: &highlighted, selected }.show(ui);
+        self.last_map_rect = Some(ScreenRect {
+            min: [rect.min.x, rect.min.y],
+            max: [rect.max.x, rect.max.y],
+        });
+        let map = ChoroplethMap {
+            scene,
+            memory: &mut self.memory,
+            settings: &self.settings,
+            highlighted: &highlighted,
+            selected,
+        }
+        .show(ui);
         self.hovered_on_map = map.hovered.map(|i| scene.row(&scene.areas[i]).lsoa_code);
         if let Some(index) = map.hovered {
             let row = scene.row(&scene.areas[index]).clone();
             let comparison = &scene.comparison;
-            map.response.clone().on_hover_ui_at_pointer(|ui| lsoa_tooltip_ui(ui, &row, comparison));
+            map.response
+                .clone()
+                .on_hover_ui_at_pointer(|ui| lsoa_tooltip_ui(ui, &row, comparison));
         }
         if let Some((index, add)) = map.clicked {
             let code = scene.row(&scene.areas[index]).lsoa_code;
@@ -560,15 +742,24 @@ impl eframe::App for LocalityMapApp {
 pub fn run_window(data: Option<PathBuf>) -> eframe::Result {
     let started = Instant::now();
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default().with_title("Locality Map").with_inner_size([1400.0, 900.0]).with_drag_and_drop(true),
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Locality Map")
+            .with_inner_size([1400.0, 900.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
     eframe::run_native(
         "Locality Map",
         options,
         Box::new(move |cc| {
-            let mut settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
-            let source = match data.or_else(|| std::env::var_os("LOCALITY_MAP_DATA").map(PathBuf::from)).or_else(|| settings.data_folder.clone()) {
+            let mut settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+                .unwrap_or_default();
+            let source = match data
+                .or_else(|| std::env::var_os("LOCALITY_MAP_DATA").map(PathBuf::from))
+                .or_else(|| settings.data_folder.clone())
+            {
                 Some(dir) => DataSource::Folder(dir),
                 None => DataSource::Embedded,
             };
@@ -578,7 +769,12 @@ pub fn run_window(data: Option<PathBuf>) -> eframe::Result {
             if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
                 eprintln!("window created after {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
             }
-            Ok(Box::new(LocalityMapApp::new(settings, source, Box::new(NativeFolderPicker), &cc.egui_ctx)))
+            Ok(Box::new(LocalityMapApp::new(
+                settings,
+                source,
+                Box::new(NativeFolderPicker),
+                &cc.egui_ctx,
+            )))
         }),
     )
 }

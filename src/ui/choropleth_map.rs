@@ -4,7 +4,9 @@
 use super::scene::MapScene;
 use super::settings::Settings;
 use crate::analysis::Transition;
-use crate::render::{LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh, zoom_level};
+use crate::render::{
+    LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh, zoom_level,
+};
 use crate::style::{ColourVision, HIGHLIGHT, LSOA_LINE, Rgba, TOP1_ORANGE, WARD_LINE};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, epaint::Vertex};
 use geo::Intersects as _;
@@ -69,7 +71,10 @@ pub fn to_color32(colour: Rgba, vision: ColourVision) -> Color32 {
 }
 
 fn screen_rect_of(rect: Rect) -> ScreenRect {
-    ScreenRect { min: [rect.min.x, rect.min.y], max: [rect.max.x, rect.max.y] }
+    ScreenRect {
+        min: [rect.min.x, rect.min.y],
+        max: [rect.max.x, rect.max.y],
+    }
 }
 
 fn pos(p: [f32; 2]) -> Pos2 {
@@ -77,10 +82,19 @@ fn pos(p: [f32; 2]) -> Pos2 {
 }
 
 /// Appends a world mesh (or part of it) to an egui mesh, projecting each vertex.
-fn push_world_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFromWorld, colour: Color32, vertices: std::ops::Range<u32>, indices: std::ops::Range<u32>) {
+fn push_world_mesh(
+    out: &mut egui::Mesh,
+    mesh: &WorldMesh,
+    transform: &ScreenFromWorld,
+    colour: Color32,
+    vertices: std::ops::Range<u32>,
+    indices: std::ops::Range<u32>,
+) {
     let (offset, scale) = transform.for_origin(mesh.origin_in_world);
     let base = out.vertices.len() as u32;
-    let Some(source) = mesh.vertices.get(vertices.start as usize..vertices.end as usize) else { return };
+    let Some(source) = mesh.vertices.get(vertices.start as usize..vertices.end as usize) else {
+        return;
+    };
     out.vertices.extend(source.iter().map(|v| Vertex {
         pos: Pos2::new(offset[0] + v[0] * scale, offset[1] - v[1] * scale),
         uv: egui::epaint::WHITE_UV,
@@ -92,7 +106,14 @@ fn push_world_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFro
 }
 
 fn whole_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFromWorld, colour: Color32) {
-    push_world_mesh(out, mesh, transform, colour, 0..mesh.vertices.len() as u32, 0..mesh.indices.len() as u32);
+    push_world_mesh(
+        out,
+        mesh,
+        transform,
+        colour,
+        0..mesh.vertices.len() as u32,
+        0..mesh.indices.len() as u32,
+    );
 }
 
 impl ChoroplethMap<'_> {
@@ -120,19 +141,37 @@ impl ChoroplethMap<'_> {
         let meshes = scene.meshes();
         let mut fill = egui::Mesh::default();
         for area in &scene.areas {
-            let Some(geometry) = layer.areas.get(area.layer_index) else { continue };
+            let Some(geometry) = layer.areas.get(area.layer_index) else {
+                continue;
+            };
             if !geometry.bbox_in_world.intersects(&visible) {
                 continue;
             }
-            let Some((vertices, indices)) = meshes.ranges.get(area.layer_index).cloned() else { continue };
-            let colour = scene.styled.fill_of.get(&geometry.code).copied().unwrap_or(crate::style::NO_DATA);
-            push_world_mesh(&mut fill, &meshes.mesh, &transform, to_color32(colour, vision), vertices, indices);
+            let Some((vertices, indices)) = meshes.ranges.get(area.layer_index).cloned() else {
+                continue;
+            };
+            let colour = scene
+                .styled
+                .fill_of
+                .get(&geometry.code)
+                .copied()
+                .unwrap_or(crate::style::NO_DATA);
+            push_world_mesh(
+                &mut fill,
+                &meshes.mesh,
+                &transform,
+                to_color32(colour, vision),
+                vertices,
+                indices,
+            );
         }
         painter.add(Shape::mesh(fill));
 
         // Boundaries from the per-zoom cache.
         let level = zoom_level(memory.view.metres_per_point);
-        let stale = memory.outlines.as_ref().is_none_or(|c| c.generation != scene.generation || c.level != level || c.show_transitions != self.settings.show_transitions);
+        let stale = memory.outlines.as_ref().is_none_or(|c| {
+            c.generation != scene.generation || c.level != level || c.show_transitions != self.settings.show_transitions
+        });
         if stale {
             memory.outlines = Some(build_outlines(scene, level, self.settings.show_transitions));
         }
@@ -142,8 +181,18 @@ impl ChoroplethMap<'_> {
                 whole_mesh(&mut lines, &outlines.lsoa, &transform, to_color32(LSOA_LINE, vision));
             }
             whole_mesh(&mut lines, &outlines.wards, &transform, to_color32(WARD_LINE, vision));
-            whole_mesh(&mut lines, &outlines.top1_solid, &transform, to_color32(TOP1_ORANGE, vision));
-            whole_mesh(&mut lines, &outlines.top1_dashed, &transform, to_color32(TOP1_ORANGE, vision));
+            whole_mesh(
+                &mut lines,
+                &outlines.top1_solid,
+                &transform,
+                to_color32(TOP1_ORANGE, vision),
+            );
+            whole_mesh(
+                &mut lines,
+                &outlines.top1_dashed,
+                &transform,
+                to_color32(TOP1_ORANGE, vision),
+            );
             painter.add(Shape::mesh(lines));
         }
 
@@ -178,7 +227,11 @@ impl ChoroplethMap<'_> {
         } else {
             None
         };
-        MapResponse { response, hovered, clicked }
+        MapResponse {
+            response,
+            hovered,
+            clicked,
+        }
     }
 }
 
@@ -225,10 +278,18 @@ fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> Outli
     let layer = scene.layer();
     let origin = scene.meshes().mesh.origin_in_world;
     let geometry_of = |i: usize| layer.areas.get(i).map(|a| &a.geometry_in_world);
-    let lsoa = outline_mesh(scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)), LSOA_LINE_WIDTH * metres_per_point, LineStyle::Solid, origin);
+    let lsoa = outline_mesh(
+        scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)),
+        LSOA_LINE_WIDTH * metres_per_point,
+        LineStyle::Solid,
+        origin,
+    );
     let wards = match scene.ward_layer() {
         Some(ward_layer) => outline_mesh(
-            scene.wards.iter().filter_map(|w| ward_layer.areas.get(w.layer_index).map(|a| &a.geometry_in_world)),
+            scene
+                .wards
+                .iter()
+                .filter_map(|w| ward_layer.areas.get(w.layer_index).map(|a| &a.geometry_in_world)),
             WARD_LINE_WIDTH * metres_per_point,
             LineStyle::Solid,
             origin,
@@ -236,16 +297,41 @@ fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> Outli
         None => WorldMesh::default(),
     };
     let with_transition = |wanted: &'static [Transition]| {
-        scene.areas.iter().filter(move |a| wanted.contains(&scene.row(a).transition)).filter_map(move |a| geometry_of(a.layer_index))
+        scene
+            .areas
+            .iter()
+            .filter(move |a| wanted.contains(&scene.row(a).transition))
+            .filter_map(move |a| geometry_of(a.layer_index))
     };
-    let top1_solid = outline_mesh(with_transition(&[Transition::Stayed, Transition::MovedIn]), TOP1_LINE_WIDTH * metres_per_point, LineStyle::Solid, origin);
+    let top1_solid = outline_mesh(
+        with_transition(&[Transition::Stayed, Transition::MovedIn]),
+        TOP1_LINE_WIDTH * metres_per_point,
+        LineStyle::Solid,
+        origin,
+    );
     let top1_dashed = if show_transitions {
-        let dashes = LineStyle::Dashed { dash: 7.0 * metres_per_point, gap: 4.0 * metres_per_point };
-        outline_mesh(with_transition(&[Transition::MovedOut]), 2.0 * metres_per_point, dashes, origin)
+        let dashes = LineStyle::Dashed {
+            dash: 7.0 * metres_per_point,
+            gap: 4.0 * metres_per_point,
+        };
+        outline_mesh(
+            with_transition(&[Transition::MovedOut]),
+            2.0 * metres_per_point,
+            dashes,
+            origin,
+        )
     } else {
         WorldMesh::default()
     };
-    OutlineCache { generation: scene.generation, level, show_transitions, lsoa, wards, top1_solid, top1_dashed }
+    OutlineCache {
+        generation: scene.generation,
+        level,
+        show_transitions,
+        lsoa,
+        wards,
+        top1_solid,
+        top1_dashed,
+    }
 }
 
 /// Stayed ●, moved in ▲, moved out ▽: shape tells them apart without colour.
@@ -258,18 +344,32 @@ pub fn paint_transition_marker(painter: &egui::Painter, centre: Pos2, transition
             painter.circle(centre, r, orange, dark);
         }
         Transition::MovedIn => {
-            let points = vec![centre + Vec2::new(0.0, -r * 1.2), centre + Vec2::new(r * 1.1, r * 0.8), centre + Vec2::new(-r * 1.1, r * 0.8)];
+            let points = vec![
+                centre + Vec2::new(0.0, -r * 1.2),
+                centre + Vec2::new(r * 1.1, r * 0.8),
+                centre + Vec2::new(-r * 1.1, r * 0.8),
+            ];
             painter.add(Shape::convex_polygon(points, orange, dark));
         }
         Transition::MovedOut => {
-            let points = vec![centre + Vec2::new(-r * 1.1, -r * 0.8), centre + Vec2::new(r * 1.1, -r * 0.8), centre + Vec2::new(0.0, r * 1.2)];
+            let points = vec![
+                centre + Vec2::new(-r * 1.1, -r * 0.8),
+                centre + Vec2::new(r * 1.1, -r * 0.8),
+                centre + Vec2::new(0.0, r * 1.2),
+            ];
             painter.add(Shape::convex_polygon(points, Color32::WHITE, Stroke::new(1.6, orange)));
         }
         Transition::Outside => {}
     }
 }
 
-fn paint_transition_markers(painter: &egui::Painter, scene: &MapScene, transform: &ScreenFromWorld, vision: ColourVision, rect: Rect) {
+fn paint_transition_markers(
+    painter: &egui::Painter,
+    scene: &MapScene,
+    transform: &ScreenFromWorld,
+    vision: ColourVision,
+    rect: Rect,
+) {
     for area in &scene.areas {
         let transition = scene.row(area).transition;
         if transition == Transition::Outside {
@@ -298,14 +398,25 @@ fn paint_ward_labels(painter: &egui::Painter, scene: &MapScene, transform: &Scre
 /// Dark text with a white halo, legible over any fill.
 pub fn text_with_halo(painter: &egui::Painter, at: Pos2, text: &str, font: FontId, colour: Color32) {
     let halo = Color32::from_rgba_unmultiplied(255, 255, 255, 220);
-    for offset in [Vec2::new(-1.0, 0.0), Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0), Vec2::new(0.0, 1.0)] {
+    for offset in [
+        Vec2::new(-1.0, 0.0),
+        Vec2::new(1.0, 0.0),
+        Vec2::new(0.0, -1.0),
+        Vec2::new(0.0, 1.0),
+    ] {
         painter.text(at + offset, Align2::CENTER_CENTER, text, font.clone(), halo);
     }
     painter.text(at, Align2::CENTER_CENTER, text, font, colour);
 }
 
 fn outline_area(painter: &egui::Painter, scene: &MapScene, index: usize, transform: &ScreenFromWorld, stroke: Stroke) {
-    let Some(area) = scene.areas.get(index).and_then(|a| scene.layer().areas.get(a.layer_index)) else { return };
+    let Some(area) = scene
+        .areas
+        .get(index)
+        .and_then(|a| scene.layer().areas.get(a.layer_index))
+    else {
+        return;
+    };
     for polygon in &area.geometry_in_world {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             let points: Vec<Pos2> = ring.0.iter().map(|c| pos(transform.apply(*c))).collect();
@@ -321,11 +432,21 @@ pub fn paint_scale_bar(painter: &egui::Painter, rect: Rect, metres_per_point: f6
     let start = Pos2::new(rect.left() + 16.0, rect.bottom() - 18.0);
     let end = start + Vec2::new(length_points, 0.0);
     let dark = Stroke::new(2.0, Color32::from_gray(30));
-    painter.rect_filled(Rect::from_min_max(start - Vec2::new(6.0, 18.0), end + Vec2::new(6.0, 8.0)), 3.0, Color32::from_white_alpha(200));
+    painter.rect_filled(
+        Rect::from_min_max(start - Vec2::new(6.0, 18.0), end + Vec2::new(6.0, 8.0)),
+        3.0,
+        Color32::from_white_alpha(200),
+    );
     painter.line_segment([start, end], dark);
     painter.line_segment([start, start - Vec2::new(0.0, 6.0)], dark);
     painter.line_segment([end, end - Vec2::new(0.0, 6.0)], dark);
-    painter.text(Pos2::new((start.x + end.x) / 2.0, start.y - 9.0), Align2::CENTER_CENTER, label, FontId::proportional(11.0), Color32::from_gray(20));
+    painter.text(
+        Pos2::new((start.x + end.x) / 2.0, start.y - 9.0),
+        Align2::CENTER_CENTER,
+        label,
+        FontId::proportional(11.0),
+        Color32::from_gray(20),
+    );
 }
 
 /// The largest 1, 2 or 5 × 10ⁿ metres not over `at_most`, and its label (`500 m`, `2 km`).
@@ -338,8 +459,16 @@ pub fn paint_scale_bar(painter: &egui::Painter, rect: Rect, metres_per_point: f6
 pub fn round_scale_length(at_most: f64) -> (f64, String) {
     let exponent = at_most.max(1.0).log10().floor();
     let base = 10f64.powf(exponent);
-    let length = [5.0, 2.0, 1.0].into_iter().map(|m| m * base).find(|l| *l <= at_most).unwrap_or(base);
-    let label = if length >= 1000.0 { format!("{} km", length / 1000.0) } else { format!("{length} m") };
+    let length = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|l| *l <= at_most)
+        .unwrap_or(base);
+    let label = if length >= 1000.0 {
+        format!("{} km", length / 1000.0)
+    } else {
+        format!("{length} m")
+    };
     (length, label)
 }
 
@@ -347,7 +476,21 @@ pub fn round_scale_length(at_most: f64) -> (f64, String) {
 pub fn paint_north_arrow(painter: &egui::Painter, rect: Rect) {
     let tip = Pos2::new(rect.right() - 26.0, rect.top() + 14.0);
     let dark = Color32::from_gray(30);
-    painter.add(Shape::convex_polygon(vec![tip, tip + Vec2::new(8.0, 22.0), tip + Vec2::new(0.0, 16.0)], dark, Stroke::NONE));
-    painter.add(Shape::convex_polygon(vec![tip, tip + Vec2::new(0.0, 16.0), tip + Vec2::new(-8.0, 22.0)], Color32::WHITE, Stroke::new(1.0, dark)));
-    painter.text(tip + Vec2::new(0.0, 32.0), Align2::CENTER_CENTER, "N", FontId::proportional(12.0), dark);
+    painter.add(Shape::convex_polygon(
+        vec![tip, tip + Vec2::new(8.0, 22.0), tip + Vec2::new(0.0, 16.0)],
+        dark,
+        Stroke::NONE,
+    ));
+    painter.add(Shape::convex_polygon(
+        vec![tip, tip + Vec2::new(0.0, 16.0), tip + Vec2::new(-8.0, 22.0)],
+        Color32::WHITE,
+        Stroke::new(1.0, dark),
+    ));
+    painter.text(
+        tip + Vec2::new(0.0, 32.0),
+        Align2::CENTER_CENTER,
+        "N",
+        FontId::proportional(12.0),
+        dark,
+    );
 }

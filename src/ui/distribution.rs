@@ -27,15 +27,27 @@ pub struct DistributionResponse {
 /// Bin width: a round number giving about 30 bars.
 fn bin_width(max_abs_change: i64) -> i64 {
     let raw = (max_abs_change.max(1) * 2 / 30).max(1);
-    [10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000].into_iter().find(|w| *w >= raw).unwrap_or(10_000)
+    [10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000]
+        .into_iter()
+        .find(|w| *w >= raw)
+        .unwrap_or(10_000)
 }
 
 /// Draws the panel; `marked` is the LSOA hovered on the map, marked on the scatter.
-pub fn distribution_ui(ui: &mut egui::Ui, scene: &MapScene, state: &mut DistributionState, marked: Option<&AreaCode>, vision: ColourVision) -> DistributionResponse {
+pub fn distribution_ui(
+    ui: &mut egui::Ui,
+    scene: &MapScene,
+    state: &mut DistributionState,
+    marked: Option<&AreaCode>,
+    vision: ColourVision,
+) -> DistributionResponse {
     let rows = &scene.comparison.rows;
     let (from, to) = (scene.comparison.from, scene.comparison.to);
     let mut out = DistributionResponse::default();
-    let changes: Vec<(i64, &AreaCode)> = rows.iter().filter_map(|r| r.change.map(|c| (c, &r.lsoa_code))).collect();
+    let changes: Vec<(i64, &AreaCode)> = rows
+        .iter()
+        .filter_map(|r| r.change.map(|c| (c, &r.lsoa_code)))
+        .collect();
     let width = bin_width(changes.iter().map(|(c, _)| c.abs()).max().unwrap_or(1));
     let bin_of = |c: i64| c.div_euclid(width);
     let mut counts: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
@@ -49,8 +61,15 @@ pub fn distribution_ui(ui: &mut egui::Ui, scene: &MapScene, state: &mut Distribu
             .iter()
             .map(|(bin, n)| {
                 let centre = (*bin as f64 + 0.5) * width as f64;
-                let colour = if centre < 0.0 { Color32::from_rgb(0xd6, 0x60, 0x4d) } else { Color32::from_rgb(0x43, 0x93, 0xc3) };
-                Bar::new(centre, *n as f64).width(width as f64 * 0.95).fill(colour).name(format!("{} to {}", bin * width, (bin + 1) * width - 1))
+                let colour = if centre < 0.0 {
+                    Color32::from_rgb(0xd6, 0x60, 0x4d)
+                } else {
+                    Color32::from_rgb(0x43, 0x93, 0xc3)
+                };
+                Bar::new(centre, *n as f64)
+                    .width(width as f64 * 0.95)
+                    .fill(colour)
+                    .name(format!("{} to {}", bin * width, (bin + 1) * width - 1))
             })
             .collect();
         let brush = *state;
@@ -66,14 +85,21 @@ pub fn distribution_ui(ui: &mut egui::Ui, scene: &MapScene, state: &mut Distribu
                 plot.bar_chart(BarChart::new("LSOAs", bars));
                 plot.vline(VLine::new("no change", 0.0).color(Color32::from_gray(80)));
                 if let (Some(a), Some(b)) = (brush.brush_start, brush.brush_end) {
-                    plot.span(Span::new("selected range", a.min(b)..=a.max(b)).fill(to_color32(HIGHLIGHT, vision).gamma_multiply(0.25)));
+                    plot.span(
+                        Span::new("selected range", a.min(b)..=a.max(b))
+                            .fill(to_color32(HIGHLIGHT, vision).gamma_multiply(0.25)),
+                    );
                 }
                 plot.pointer_coordinate()
             });
         let response = &histogram.response;
         if let Some(pointer) = histogram.inner.filter(|_| response.hovered()) {
             let bin = bin_of(pointer.x.floor() as i64);
-            out.hovered = changes.iter().filter(|(c, _)| bin_of(*c) == bin).map(|(_, code)| **code).collect();
+            out.hovered = changes
+                .iter()
+                .filter(|(c, _)| bin_of(*c) == bin)
+                .map(|(_, code)| **code)
+                .collect();
             if response.drag_started() {
                 state.brush_start = Some(pointer.x);
             }
@@ -81,11 +107,17 @@ pub fn distribution_ui(ui: &mut egui::Ui, scene: &MapScene, state: &mut Distribu
                 state.brush_end = Some(pointer.x);
             }
         }
-        if response.drag_stopped() {
-            if let (Some(a), Some(b)) = (state.brush_start, state.brush_end) {
-                let (low, high) = (a.min(b), a.max(b));
-                out.brushed = Some(changes.iter().filter(|(c, _)| (low..=high).contains(&(*c as f64))).map(|(_, code)| **code).collect());
-            }
+        if response.drag_stopped()
+            && let (Some(a), Some(b)) = (state.brush_start, state.brush_end)
+        {
+            let (low, high) = (a.min(b), a.max(b));
+            out.brushed = Some(
+                changes
+                    .iter()
+                    .filter(|(c, _)| (low..=high).contains(&(*c as f64)))
+                    .map(|(_, code)| **code)
+                    .collect(),
+            );
         }
         if response.double_clicked() {
             *state = DistributionState::default();
@@ -99,23 +131,38 @@ pub fn distribution_ui(ui: &mut egui::Ui, scene: &MapScene, state: &mut Distribu
         let top1 = f64::from(scene.comparison.threshold_to);
         let decile_line = f64::from(scene.comparison.threshold_to) * 10.0;
         let max_rank = pairs.iter().map(|(_, p)| p[0].max(p[1])).fold(1.0, f64::max);
-        let marked_point = marked.and_then(|m| pairs.iter().find(|(c, _)| *c == m)).map(|(_, p)| *p);
+        let marked_point = marked
+            .and_then(|m| pairs.iter().find(|(c, _)| *c == m))
+            .map(|(_, p)| *p);
         let orange = to_color32(TOP1_ORANGE, vision);
         let scatter = Plot::new("rank-scatter")
             .height(height)
-            .data_aspect(1.0)
+            .include_x(0.0)
+            .include_y(0.0)
             .x_axis_label(format!("IMD rank {from} (1 = most deprived)"))
             .y_axis_label(format!("IMD rank {to}"))
             .show(&mut columns[1], |plot| {
-                plot.line(Line::new("no change", PlotPoints::from(vec![[0.0, 0.0], [max_rank, max_rank]])).color(Color32::from_gray(150)));
+                plot.line(
+                    Line::new("no change", PlotPoints::from(vec![[0.0, 0.0], [max_rank, max_rank]]))
+                        .color(Color32::from_gray(150)),
+                );
                 plot.vline(VLine::new("1% line", top1).color(orange));
                 plot.add(egui_plot::HLine::new("1% line", top1).color(orange));
                 plot.vline(VLine::new("10% line", decile_line).color(Color32::from_gray(120)));
                 plot.add(egui_plot::HLine::new("10% line", decile_line).color(Color32::from_gray(120)));
                 let points: Vec<[f64; 2]> = pairs.iter().map(|(_, p)| *p).collect();
-                plot.points(Points::new("LSOAs", points).radius(2.0).color(Color32::from_rgb(0x31, 0x68, 0x8e)));
+                plot.points(
+                    Points::new("LSOAs", points)
+                        .radius(2.0)
+                        .color(Color32::from_rgb(0x31, 0x68, 0x8e)),
+                );
                 if let Some(point) = marked_point {
-                    plot.points(Points::new("hovered on the map", vec![point]).radius(6.0).shape(MarkerShape::Diamond).color(to_color32(HIGHLIGHT, vision)));
+                    plot.points(
+                        Points::new("hovered on the map", vec![point])
+                            .radius(6.0)
+                            .shape(MarkerShape::Diamond)
+                            .color(to_color32(HIGHLIGHT, vision)),
+                    );
                 }
                 plot.pointer_coordinate()
             });

@@ -53,11 +53,21 @@ impl LoadJob {
             };
             send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
             let result = load_data(&thread_source, &send).map(|(dataset, lsoa_meshes)| {
-                Arc::new(LoadedData { source: thread_source.clone(), dataset, lsoa_meshes, load_millis: started.elapsed().as_secs_f64() * 1e3 })
+                Arc::new(LoadedData {
+                    source: thread_source.clone(),
+                    dataset,
+                    lsoa_meshes,
+                    load_millis: started.elapsed().as_secs_f64() * 1e3,
+                })
             });
             send(LoadMessage::Done(result));
         });
-        Self { source, started: Instant::now(), stage: "Starting…".into(), receiver }
+        Self {
+            source,
+            started: Instant::now(),
+            stage: "Starting…".into(),
+            receiver,
+        }
     }
 
     /// The finished result, if the load is done; progress messages update `stage`.
@@ -73,19 +83,33 @@ impl LoadJob {
 }
 
 /// Loads synchronously (the tests and the loading thread use this).
-pub fn load_data(source: &DataSource, progress: &dyn Fn(LoadMessage)) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), String> {
+pub fn load_data(
+    source: &DataSource,
+    progress: &dyn Fn(LoadMessage),
+) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), String> {
     let dataset = load_dataset(source, &LoadOptions::default()).map_err(|e| e.to_string())?;
     if dataset.editions.is_empty() {
-        let first_error = dataset.report.problems.iter().find(|p| p.severity == crate::model::Severity::Error);
+        let first_error = dataset
+            .report
+            .problems
+            .iter()
+            .find(|p| p.severity == crate::model::Severity::Error);
         return Err(match first_error {
             Some(problem) => format!("No IMD table could be loaded from {}. {problem}", source.label()),
             None => format!("No IMD table was found in {}.", source.label()),
         });
     }
     if dataset.lsoa_layers.is_empty() {
-        return Err(format!("No LSOA boundaries were found in {}: the map needs an LSOA GeoJSON or shapefile.", source.label()));
+        return Err(format!(
+            "No LSOA boundaries were found in {}: the map needs an LSOA GeoJSON or shapefile.",
+            source.label()
+        ));
     }
     progress(LoadMessage::Progress("Tessellating LSOA polygons…".into()));
-    let lsoa_meshes = dataset.lsoa_layers.iter().map(|(vintage, layer)| (*vintage, AreaMeshes::build(layer))).collect();
+    let lsoa_meshes = dataset
+        .lsoa_layers
+        .iter()
+        .map(|(vintage, layer)| (*vintage, AreaMeshes::build(layer)))
+        .collect();
     Ok((dataset, lsoa_meshes))
 }

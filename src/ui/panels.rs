@@ -18,7 +18,13 @@ pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to:
     for entry in &legend.entries {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 14.0), Sense::hover());
-            ui.painter().rect(rect, 2.0, to_color32(entry.colour, vision), Stroke::new(0.5, Color32::from_gray(90)), egui::StrokeKind::Inside);
+            ui.painter().rect(
+                rect,
+                2.0,
+                to_color32(entry.colour, vision),
+                Stroke::new(0.5, Color32::from_gray(90)),
+                egui::StrokeKind::Inside,
+            );
             ui.label(&entry.label);
             ui.label(RichText::new(format!("({})", entry.count)).weak());
         });
@@ -27,7 +33,12 @@ pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to:
     ui.label(RichText::new("Most deprived 1% nationally").strong());
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 14.0), Sense::hover());
-        ui.painter().rect_stroke(rect, 1.0, Stroke::new(3.0, to_color32(TOP1_ORANGE, vision)), egui::StrokeKind::Inside);
+        ui.painter().rect_stroke(
+            rect,
+            1.0,
+            Stroke::new(3.0, to_color32(TOP1_ORANGE, vision)),
+            egui::StrokeKind::Inside,
+        );
         ui.label(format!("In the 1% in {to} (orange outline)"));
     });
     if show_transitions {
@@ -73,7 +84,11 @@ pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
     });
     ui.label(format!(
         "1%: {} stayed, {} moved in, {} moved out (line: rank ≤ {} / ≤ {})",
-        summary.top1.stayed, summary.top1.moved_in, summary.top1.moved_out, summary.top1.threshold_from, summary.top1.threshold_to
+        summary.top1.stayed,
+        summary.top1.moved_in,
+        summary.top1.moved_out,
+        summary.top1.threshold_from,
+        summary.top1.threshold_to
     ));
     if let Some(population) = summary.decile1.population_to {
         ui.label(format!("Population in decile 1 ({}): {population}", summary.to));
@@ -135,80 +150,119 @@ fn sort_key(row: &LsoaChange, column: ProfileColumn) -> i64 {
 }
 
 /// The ward profile: badge, counts, and a sortable table of its LSOAs. Returns the LSOA whose row was clicked.
-pub fn ward_profile_ui(ui: &mut egui::Ui, profile: &WardProfile, sort: &mut ProfileSort, selected: Option<&AreaCode>) -> Option<AreaCode> {
+pub fn ward_profile_ui(
+    ui: &mut egui::Ui,
+    profile: &WardProfile,
+    sort: &mut ProfileSort,
+    selected: Option<&AreaCode>,
+) -> Option<AreaCode> {
     ui.heading(&profile.name);
     ui.label(format!("{} · {}", profile.code, profile.la_name));
     if profile.priority_ward {
-        ui.label(RichText::new("Priority ward: an LSOA in the most deprived 1%").color(Color32::BLACK).background_color(to_color32(TOP1_ORANGE, ColourVision::Normal)));
+        ui.label(
+            RichText::new("Priority ward: an LSOA in the most deprived 1%")
+                .color(Color32::BLACK)
+                .background_color(to_color32(TOP1_ORANGE, ColourVision::Normal)),
+        );
     }
     let [earlier, later] = &profile.counts;
-    egui::Grid::new("ward-counts").num_columns(3).striped(true).show(ui, |ui| {
-        ui.label("");
-        ui.label(RichText::new(earlier.edition.to_string()).strong());
-        ui.label(RichText::new(later.edition.to_string()).strong());
-        ui.end_row();
-        ui.label("LSOAs in the 1%");
-        ui.label(earlier.in_top1.to_string());
-        ui.label(later.in_top1.to_string());
-        ui.end_row();
-        ui.label("LSOAs in the 10%");
-        ui.label(earlier.in_decile1.to_string());
-        ui.label(later.in_decile1.to_string());
-        ui.end_row();
-    });
-    ui.label(format!("{} LSOAs · population {}", profile.lsoas.len(), or_dash(profile.population)));
+    egui::Grid::new("ward-counts")
+        .num_columns(3)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("");
+            ui.label(RichText::new(earlier.edition.to_string()).strong());
+            ui.label(RichText::new(later.edition.to_string()).strong());
+            ui.end_row();
+            ui.label("LSOAs in the 1%");
+            ui.label(earlier.in_top1.to_string());
+            ui.label(later.in_top1.to_string());
+            ui.end_row();
+            ui.label("LSOAs in the 10%");
+            ui.label(earlier.in_decile1.to_string());
+            ui.label(later.in_decile1.to_string());
+            ui.end_row();
+        });
+    ui.label(format!(
+        "{} LSOAs · population {}",
+        profile.lsoas.len(),
+        or_dash(profile.population)
+    ));
     if let Some(population) = later.population_in_decile1 {
         ui.label(format!("Population in the 10% ({}): {population}", later.edition));
     }
     ui.separator();
 
     let mut rows: Vec<&LsoaChange> = profile.lsoas.iter().collect();
-    rows.sort_by(|a, b| sort_key(a, sort.column).cmp(&sort_key(b, sort.column)).then(a.lsoa_code.cmp(&b.lsoa_code)));
+    rows.sort_by(|a, b| {
+        sort_key(a, sort.column)
+            .cmp(&sort_key(b, sort.column))
+            .then(a.lsoa_code.cmp(&b.lsoa_code))
+    });
     if sort.descending {
         rows.reverse();
     }
     let mut clicked = None;
-    egui::ScrollArea::vertical().id_salt("ward-lsoas").max_height(360.0).show(ui, |ui| {
-        egui::Grid::new("ward-lsoa-table").num_columns(7).striped(true).show(ui, |ui| {
-            let headers = [
-                ("LSOA", ProfileColumn::Code),
-                (&*format!("{}", earlier.edition), ProfileColumn::RankFrom),
-                (&*format!("{}", later.edition), ProfileColumn::RankTo),
-                ("Change", ProfileColumn::Change),
-                ("Decile", ProfileColumn::DecileTo),
-                ("Pop.", ProfileColumn::Population),
-            ];
-            for (label, column) in headers {
-                let arrow = if sort.column == column { if sort.descending { " ⏷" } else { " ⏶" } } else { "" };
-                if ui.button(format!("{label}{arrow}")).on_hover_text("Sort").clicked() {
-                    sort.descending = sort.column == column && !sort.descending;
-                    sort.column = column;
-                }
-            }
-            ui.label("1%");
-            ui.end_row();
-            for row in rows {
-                let is_selected = selected == Some(&row.lsoa_code);
-                if ui.selectable_label(is_selected, row.lsoa_code.as_str()).on_hover_text(&row.lsoa_name).clicked() {
-                    clicked = Some(row.lsoa_code);
-                }
-                ui.label(or_dash(row.rank_from));
-                ui.label(or_dash(row.rank_to));
-                ui.label(change_text(row.change));
-                ui.label(format!("{} → {}", or_dash(row.decile_from), or_dash(row.decile_to)));
-                ui.label(or_dash(row.population));
-                ui.label(match row.transition {
-                    Transition::Outside => "",
-                    Transition::Stayed => "stayed",
-                    Transition::MovedIn => "moved in",
-                    Transition::MovedOut => "moved out",
+    egui::ScrollArea::vertical()
+        .id_salt("ward-lsoas")
+        .max_height(360.0)
+        .show(ui, |ui| {
+            egui::Grid::new("ward-lsoa-table")
+                .num_columns(7)
+                .striped(true)
+                .show(ui, |ui| {
+                    let headers = [
+                        ("LSOA", ProfileColumn::Code),
+                        (&*format!("{}", earlier.edition), ProfileColumn::RankFrom),
+                        (&*format!("{}", later.edition), ProfileColumn::RankTo),
+                        ("Change", ProfileColumn::Change),
+                        ("Deciles", ProfileColumn::DecileTo),
+                        ("Pop.", ProfileColumn::Population),
+                    ];
+                    for (label, column) in headers {
+                        // Plain text: the default fonts have no arrow glyphs.
+                        let arrow = if sort.column == column {
+                            if sort.descending { " (desc)" } else { " (asc)" }
+                        } else {
+                            ""
+                        };
+                        if ui.button(format!("{label}{arrow}")).on_hover_text("Sort").clicked() {
+                            sort.descending = sort.column == column && !sort.descending;
+                            sort.column = column;
+                        }
+                    }
+                    ui.label("1%");
+                    ui.end_row();
+                    for row in rows {
+                        let is_selected = selected == Some(&row.lsoa_code);
+                        if ui
+                            .selectable_label(is_selected, row.lsoa_code.as_str())
+                            .on_hover_text(&row.lsoa_name)
+                            .clicked()
+                        {
+                            clicked = Some(row.lsoa_code);
+                        }
+                        ui.label(or_dash(row.rank_from));
+                        ui.label(or_dash(row.rank_to));
+                        ui.label(change_text(row.change));
+                        ui.label(format!("{}, {}", or_dash(row.decile_from), or_dash(row.decile_to)));
+                        ui.label(or_dash(row.population));
+                        ui.label(match row.transition {
+                            Transition::Outside => "",
+                            Transition::Stayed => "stayed",
+                            Transition::MovedIn => "moved in",
+                            Transition::MovedOut => "moved out",
+                        });
+                        ui.end_row();
+                    }
                 });
-                ui.end_row();
-            }
         });
-    });
     if !profile.domain_lsoas_in_decile1.is_empty() {
-        egui::CollapsingHeader::new(format!("Domains: LSOAs in each domain's most deprived 10% ({})", later.edition)).show(ui, |ui| {
+        egui::CollapsingHeader::new(format!(
+            "Domains: LSOAs in each domain's most deprived 10% ({})",
+            later.edition
+        ))
+        .show(ui, |ui| {
             for (index, count) in &profile.domain_lsoas_in_decile1 {
                 ui.label(format!("{}: {count} of {}", index.label(), profile.lsoas.len()));
             }
@@ -253,14 +307,22 @@ pub fn lsoa_tooltip_ui(ui: &mut egui::Ui, row: &LsoaChange, comparison: &Edition
     };
     ui.label(format!("Change in rank: {}{meaning}", change_text(row.change)));
     ui.label(row.transition.label());
-    ui.label(RichText::new("Ranks are relative: a worse rank can mean others improved faster.").small().italics());
+    ui.label(
+        RichText::new("Ranks are relative: a worse rank can mean others improved faster.")
+            .small()
+            .italics(),
+    );
 }
 
 /// Every problem the load reported, worst first.
 pub fn problems_ui(ui: &mut egui::Ui, report: &JoinReport) {
     let mut problems: Vec<_> = report.problems.iter().collect();
-    problems.sort_by(|a, b| b.severity.cmp(&a.severity));
-    ui.label(format!("{} files read; {} problems.", report.files.len(), problems.len()));
+    problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
+    ui.label(format!(
+        "{} files read; {} problems.",
+        report.files.len(),
+        problems.len()
+    ));
     egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
         for problem in problems {
             let colour = match problem.severity {

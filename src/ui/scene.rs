@@ -67,37 +67,74 @@ impl MapScene {
     /// Builds the scene; fails with a sentence when the choices cannot be shown (e.g. an edition not loaded).
     pub fn build(data: Arc<LoadedData>, settings: &Settings, generation: u64) -> Result<Self, String> {
         let dataset = &data.dataset;
-        let comparison = EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to).map_err(|e| e.to_string())?;
+        let comparison = EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to)
+            .map_err(|e| e.to_string())?;
         let summary = LaSummary::new(dataset, &comparison).map_err(|e| e.to_string())?;
         let vintage = comparison.vintage;
         let Some(layer) = dataset.lsoa_layers.get(&vintage) else {
-            return Err(format!("No {vintage} boundaries are loaded, so IMD {} cannot be mapped.", settings.to));
+            return Err(format!(
+                "No {vintage} boundaries are loaded, so IMD {} cannot be mapped.",
+                settings.to
+            ));
         };
         let ranked_later = dataset.edition(settings.to).map_or(0, |e| e.ranked_count());
-        let styled = style_comparison(&comparison, settings.mode, &settings.classification, settings.palette, ranked_later);
+        let styled = style_comparison(
+            &comparison,
+            settings.mode,
+            &settings.classification,
+            settings.palette,
+            ranked_later,
+        );
         let mut areas = Vec::with_capacity(comparison.rows.len());
         let mut missing_boundaries = 0;
         for (row, change) in comparison.rows.iter().enumerate() {
             match layer.areas.binary_search_by(|a| a.code.cmp(&change.lsoa_code)) {
                 Ok(layer_index) => {
                     let area = &layer.areas[layer_index];
-                    let interior_in_world = area.geometry_in_world.interior_point().map_or(area.bbox_in_world.center(), |p| p.0);
-                    areas.push(SceneArea { layer_index, row, interior_in_world });
+                    let interior_in_world = area
+                        .geometry_in_world
+                        .interior_point()
+                        .map_or(area.bbox_in_world.center(), |p| p.0);
+                    areas.push(SceneArea {
+                        layer_index,
+                        row,
+                        interior_in_world,
+                    });
                 }
                 Err(_) => missing_boundaries += 1,
             }
         }
         if areas.is_empty() {
-            return Err(format!("None of the {} LSOAs of {} has a boundary in the loaded {vintage} files.", comparison.rows.len(), comparison.la_name));
+            return Err(format!(
+                "None of the {} LSOAs of {} has a boundary in the loaded {vintage} files.",
+                comparison.rows.len(),
+                comparison.la_name
+            ));
         }
-        let area_by_code = areas.iter().enumerate().map(|(i, a)| (comparison.rows[a.row].lsoa_code, i)).collect();
+        let area_by_code = areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (comparison.rows[a.row].lsoa_code, i))
+            .collect();
         let bbox_in_world = areas
             .iter()
             .map(|s| layer.areas[s.layer_index].bbox_in_world)
             .reduce(union)
             .unwrap_or_else(|| Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }));
         let wards = scene_wards(&data, vintage, &comparison);
-        Ok(Self { data, vintage, comparison, summary, styled, areas, area_by_code, wards, bbox_in_world, missing_boundaries, generation })
+        Ok(Self {
+            data,
+            vintage,
+            comparison,
+            summary,
+            styled,
+            areas,
+            area_by_code,
+            wards,
+            bbox_in_world,
+            missing_boundaries,
+            generation,
+        })
     }
 
     /// The LSOA layer drawn.
@@ -128,21 +165,35 @@ impl MapScene {
 
     /// A ward profile for the current editions.
     pub fn ward_profile(&self, ward: &AreaCode) -> Result<WardProfile, String> {
-        WardProfile::new(&self.data.dataset, ward.as_str(), Some(self.comparison.la_code.as_str()), self.comparison.from, self.comparison.to)
-            .map_err(|e| e.to_string())
+        WardProfile::new(
+            &self.data.dataset,
+            ward.as_str(),
+            Some(self.comparison.la_code.as_str()),
+            self.comparison.from,
+            self.comparison.to,
+        )
+        .map_err(|e| e.to_string())
     }
 }
 
 /// The smallest rectangle holding both.
 pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     Rect::new(
-        Coord { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-        Coord { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
     )
 }
 
 fn scene_wards(data: &LoadedData, vintage: LsoaVintage, comparison: &EditionComparison) -> Vec<SceneWard> {
-    let Some(layer) = data.dataset.ward_layer_for(vintage) else { return Vec::new() };
+    let Some(layer) = data.dataset.ward_layer_for(vintage) else {
+        return Vec::new();
+    };
     let mut codes: Vec<AreaCode> = comparison.rows.iter().filter_map(|r| r.ward_code).collect();
     codes.sort();
     codes.dedup();
@@ -151,9 +202,22 @@ fn scene_wards(data: &LoadedData, vintage: LsoaVintage, comparison: &EditionComp
         .filter_map(|code| {
             let layer_index = layer.areas.binary_search_by(|a| a.code.cmp(&code)).ok()?;
             let area = &layer.areas[layer_index];
-            let label_in_world = area.geometry_in_world.interior_point().map_or(area.bbox_in_world.center(), |p| p.0);
-            let name = comparison.rows.iter().find(|r| r.ward_code == Some(code)).map_or_else(|| area.name.clone(), |r| r.ward_name.clone());
-            Some(SceneWard { layer_index, code, name, label_in_world, bbox_in_world: area.bbox_in_world })
+            let label_in_world = area
+                .geometry_in_world
+                .interior_point()
+                .map_or(area.bbox_in_world.center(), |p| p.0);
+            let name = comparison
+                .rows
+                .iter()
+                .find(|r| r.ward_code == Some(code))
+                .map_or_else(|| area.name.clone(), |r| r.ward_name.clone());
+            Some(SceneWard {
+                layer_index,
+                code,
+                name,
+                label_in_world,
+                bbox_in_world: area.bbox_in_world,
+            })
         })
         .collect()
 }

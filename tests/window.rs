@@ -1,0 +1,257 @@
+//! The map window through egui's own test harness: the Leeds map renders, hover shows ranks, clicking opens the ward
+//! profile, the legend follows the mode, search jumps, bad data leaves the map intact. Snapshots in tests/snapshots/.
+
+use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
+use locality_map::io::DataSource;
+use locality_map::model::AreaCode;
+use locality_map::style::MapMode;
+use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
+use std::sync::{Arc, OnceLock};
+
+const SIZE: [f32; 2] = [1400.0, 900.0];
+
+/// The embedded Leeds default, loaded once for all tests.
+fn leeds() -> Arc<LoadedData> {
+    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
+        Arc::new(LoadedData {
+            source: DataSource::Embedded,
+            dataset,
+            lsoa_meshes,
+            load_millis: 0.0,
+        })
+    })
+    .clone()
+}
+
+fn harness(settings: Settings) -> Harness<'static, LocalityMapApp> {
+    let app = LocalityMapApp::with_data(settings, leeds());
+    let mut harness = Harness::builder()
+        .with_size(SIZE)
+        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
+    // Tooltips at once, so a hover test needs no waiting.
+    harness
+        .ctx
+        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
+    harness.run_steps(3);
+    harness
+}
+
+fn code(text: &str) -> AreaCode {
+    AreaCode::parse(text).unwrap()
+}
+
+fn snapshot_options() -> SnapshotOptions {
+    // llvmpipe and GPU rasterisers differ in anti-aliasing; a small per-pixel tolerance absorbs that, not layout changes.
+    SnapshotOptions::new().threshold(2.0).max_failed_pixels(200)
+}
+
+#[test]
+fn leeds_map_renders_with_legend_and_summary() {
+    let mut harness = harness(Settings::default());
+    let scene = harness.state().scene().expect("a scene");
+    assert_eq!(scene.areas.len(), 482, "every Leeds LSOA is drawn");
+    assert_eq!(scene.wards.len(), 33);
+    harness.get_by_label("Change in IMD rank, 2015 to 2019");
+    harness.get_by_label("Leeds (E08000035)");
+    harness.get_by_label_contains("Priority wards (6)");
+    harness.snapshot_options("leeds_rank_change_2015_2019", &snapshot_options());
+}
+
+#[test]
+fn hovering_a_known_lsoa_shows_its_ranks() {
+    let mut harness = harness(Settings::default());
+    // E01011623 rose from 1031 to 318: into the 1%.
+    let at = harness.state().screen_position_of(&code("E01011623")).expect("drawn");
+    harness.hover_at(at);
+    harness.run_steps(3);
+    harness.get_by_label_contains("(E01011623)");
+    harness.get_by_label("1031");
+    harness.get_by_label("318");
+    harness.get_by_label("Change in rank: −713 (more deprived)");
+    assert_eq!(
+        harness.query_all_by_label("Moved into the 1%").count(),
+        2,
+        "in the legend and in the tooltip"
+    );
+}
+
+#[test]
+fn clicking_an_lsoa_opens_its_ward_profile() {
+    let mut harness = harness(Settings::default());
+    // E01011372 is in Hunslet & Riverside (ranks 22 → 38), per the ONS ward lookup.
+    let at = harness.state().screen_position_of(&code("E01011372")).expect("drawn");
+    harness.hover_at(at);
+    harness.run_steps(2);
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    harness.run_steps(3);
+    let profile = harness.state().profile().expect("a ward profile opened");
+    assert_eq!(profile.name, "Hunslet & Riverside");
+    let scene = harness.state().scene().unwrap();
+    let expected_lsoas = scene
+        .comparison
+        .rows
+        .iter()
+        .filter(|r| r.ward_code == Some(profile.code))
+        .count();
+    let expected_top1_2019 = scene
+        .comparison
+        .rows
+        .iter()
+        .filter(|r| r.ward_code == Some(profile.code) && r.in_top1_to)
+        .count();
+    assert_eq!(profile.lsoas.len(), expected_lsoas);
+    assert_eq!(profile.counts[1].in_top1, expected_top1_2019);
+    assert_eq!(profile.counts[1].in_top1, 2);
+    harness.get_by_label("Hunslet & Riverside");
+    harness.get_by_label("Priority ward: an LSOA in the most deprived 1%");
+    assert_eq!(harness.state().selected(), Some(&code("E01011372")));
+    harness.snapshot_options("ward_profile_hunslet_and_riverside", &snapshot_options());
+}
+
+#[test]
+fn priority_ward_list_opens_a_profile() {
+    let mut harness = harness(Settings::default());
+    // The list sits low in the left panel, possibly scrolled out of view: use the accessibility action.
+    harness
+        .get_by_label("Killingbeck & Seacroft — 3 in the 1%")
+        .click_accesskit();
+    harness.run_steps(3);
+    let profile = harness
+        .state()
+        .profile()
+        .unwrap_or_else(|| panic!("opened; scene error: {:?}", harness.state().scene_error()));
+    assert_eq!(profile.code.as_str(), "E05011400");
+    assert_eq!(profile.counts[1].in_top1, 3);
+}
+
+#[test]
+fn legend_follows_the_mode() {
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("−500 or less");
+    harness.state_mut().settings.mode = MapMode::DecileLater;
+    harness.run_steps(3);
+    harness.get_by_label("IMD decile, 2019");
+    harness.get_by_label("1 (most deprived 10%)");
+    assert!(
+        harness.query_by_label("−500 or less").is_none(),
+        "the change classes are gone"
+    );
+    let legend = &harness.state().scene().unwrap().styled.legend;
+    assert_eq!(
+        legend
+            .entries
+            .iter()
+            .find(|e| e.label.starts_with("1 "))
+            .map(|e| e.count),
+        Some(114),
+        "114 Leeds LSOAs in decile 1 in 2019"
+    );
+    harness.snapshot_options("leeds_decile_2019", &snapshot_options());
+}
+
+#[test]
+fn search_jumps_to_an_lsoa() {
+    let mut harness = harness(Settings::default());
+    let before = harness.state().view();
+    let search = harness.get_by_label("Search");
+    search.click();
+    search.type_text("E01011372");
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.selected(), Some(&code("E01011372")));
+    let after = app.view();
+    assert!(
+        after.metres_per_point < before.metres_per_point / 3.0,
+        "zoomed in: {before:?} → {after:?}"
+    );
+    let at = app.screen_position_of(&code("E01011372")).unwrap();
+    let centre = egui::Pos2::new(SIZE[0] / 2.0, SIZE[1] / 2.0);
+    assert!(
+        (at - centre).length() < 400.0,
+        "the LSOA is near the middle of the window: {at:?}"
+    );
+}
+
+#[test]
+fn keyboard_zooms_and_fits() {
+    let mut harness = harness(Settings::default());
+    let fitted = harness.state().view();
+    harness.key_press(egui::Key::Plus);
+    harness.run_steps(2);
+    assert!((harness.state().view().metres_per_point - fitted.metres_per_point / 1.5).abs() < 1e-6);
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(2);
+    assert!(harness.state().view().center_in_world.x < fitted.center_in_world.x);
+    harness.key_press(egui::Key::Num0);
+    harness.run_steps(3);
+    assert_eq!(harness.state().view(), fitted);
+}
+
+#[test]
+fn opening_a_folder_without_data_keeps_the_map_and_says_why() {
+    let mut harness = harness(Settings::default());
+    let empty = std::env::temp_dir().join(format!("lm-window-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(
+        empty.join("broken.geojson"),
+        "{\"type\":\"FeatureCollection\",\"features\":[",
+    )
+    .unwrap();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().start_load(DataSource::Folder(empty.clone()), &ctx);
+    for _ in 0..500 {
+        harness.step();
+        if !harness.state().is_loading() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run_steps(2);
+    std::fs::remove_dir_all(&empty).ok();
+    let app = harness.state();
+    let error = app.load_error().expect("the failure is reported");
+    assert!(error.contains("No IMD table"), "{error}");
+    assert_eq!(
+        app.scene().map(|s| s.areas.len()),
+        Some(482),
+        "the Leeds map is still there"
+    );
+    harness.get_by_label_contains("Could not open the data");
+    harness.get_by_label("The previous map is still shown.");
+}
+
+#[test]
+fn menus_open_and_every_entry_can_be_drawn() {
+    let mut harness = harness(Settings::default());
+    for menu in ["File", "View", "Help"] {
+        harness.get_by_label(menu).click();
+        harness.run_steps(2);
+        harness.key_press(egui::Key::Escape);
+        harness.run_steps(2);
+    }
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness.get_by_label("Colour-vision preview").hover();
+    harness.run_steps(2);
+    harness.get_by_label("Deuteranopia (no green cones)").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().settings.colour_vision,
+        locality_map::style::ColourVision::Deuteranopia
+    );
+}
