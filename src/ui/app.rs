@@ -67,6 +67,8 @@ pub struct LocalityMapApp {
     last_map_rect: Option<ScreenRect>,
     /// The choices the current scene was built for; a difference means rebuild.
     built_for: Option<SceneKey>,
+    /// Process start, while waiting to report the first frame with a map (`LOCALITY_MAP_TIMING`).
+    first_map_timer: Option<Instant>,
 }
 
 /// The settings a scene depends on.
@@ -123,6 +125,7 @@ impl LocalityMapApp {
             picker,
             last_map_rect: None,
             built_for: None,
+            first_map_timer: None,
         }
     }
 
@@ -397,12 +400,16 @@ impl LocalityMapApp {
         let dataset = &data.dataset;
         ui.horizontal_wrapped(|ui| {
             let label = ui.label("Local authority");
-            let las = dataset.local_authorities(self.settings.to);
+            let las = data
+                .local_authorities
+                .get(&self.settings.to)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             egui::ComboBox::from_id_salt("la-picker")
                 .width(200.0)
                 .selected_text(&self.settings.la)
                 .show_ui(ui, |ui| {
-                    for (_, name) in &las {
+                    for (_, name) in las {
                         ui.selectable_value(&mut self.settings.la, name.clone(), name);
                     }
                 })
@@ -625,6 +632,14 @@ impl LocalityMapApp {
         }
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         self.windows(&ctx);
+        if self.scene.is_some() {
+            if let Some(started) = self.first_map_timer.take() {
+                eprintln!(
+                    "first frame with the map after {:.0} ms",
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
 
         if self.rebuild_if_choices_changed() {
             ctx.request_repaint();
@@ -769,12 +784,11 @@ pub fn run_window(data: Option<PathBuf>) -> eframe::Result {
             if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
                 eprintln!("window created after {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
             }
-            Ok(Box::new(LocalityMapApp::new(
-                settings,
-                source,
-                Box::new(NativeFolderPicker),
-                &cc.egui_ctx,
-            )))
+            let mut app = LocalityMapApp::new(settings, source, Box::new(NativeFolderPicker), &cc.egui_ctx);
+            if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
+                app.first_map_timer = Some(started);
+            }
+            Ok(Box::new(app))
         }),
     )
 }

@@ -140,6 +140,9 @@ impl ChoroplethMap<'_> {
         let layer = scene.layer();
         let meshes = scene.meshes();
         let mut fill = egui::Mesh::default();
+        // Reserve once: growing a half-megabyte vertex buffer by doubling every frame costs more than filling it.
+        fill.vertices.reserve(meshes.mesh.vertices.len());
+        fill.indices.reserve(meshes.mesh.indices.len());
         for area in &scene.areas {
             let Some(geometry) = layer.areas.get(area.layer_index) else {
                 continue;
@@ -177,6 +180,14 @@ impl ChoroplethMap<'_> {
         }
         if let Some(outlines) = &memory.outlines {
             let mut lines = egui::Mesh::default();
+            let parts = [
+                &outlines.lsoa,
+                &outlines.wards,
+                &outlines.top1_solid,
+                &outlines.top1_dashed,
+            ];
+            lines.vertices.reserve(parts.iter().map(|m| m.vertices.len()).sum());
+            lines.indices.reserve(parts.iter().map(|m| m.indices.len()).sum());
             if self.settings.show_lsoa_lines {
                 whole_mesh(&mut lines, &outlines.lsoa, &transform, to_color32(LSOA_LINE, vision));
             }

@@ -19,6 +19,31 @@ pub struct LoadedData {
     pub lsoa_meshes: BTreeMap<LsoaVintage, AreaMeshes>,
     /// How long the load took.
     pub load_millis: f64,
+    /// Local authorities of each edition, sorted by name (for the LA picker; computed once, not per frame).
+    pub local_authorities: BTreeMap<u16, Vec<(crate::model::AreaCode, String)>>,
+}
+
+impl LoadedData {
+    /// Wraps a loaded dataset and its meshes.
+    pub fn new(
+        source: DataSource,
+        dataset: Dataset,
+        lsoa_meshes: BTreeMap<LsoaVintage, AreaMeshes>,
+        load_millis: f64,
+    ) -> Self {
+        let local_authorities = dataset
+            .editions
+            .keys()
+            .map(|year| (*year, dataset.local_authorities(*year)))
+            .collect();
+        Self {
+            source,
+            dataset,
+            lsoa_meshes,
+            load_millis,
+            local_authorities,
+        }
+    }
 }
 
 /// A message from the loading thread.
@@ -53,12 +78,13 @@ impl LoadJob {
             };
             send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
             let result = load_data(&thread_source, &send).map(|(dataset, lsoa_meshes)| {
-                Arc::new(LoadedData {
-                    source: thread_source.clone(),
+                let load_millis = started.elapsed().as_secs_f64() * 1e3;
+                Arc::new(LoadedData::new(
+                    thread_source.clone(),
                     dataset,
                     lsoa_meshes,
-                    load_millis: started.elapsed().as_secs_f64() * 1e3,
-                })
+                    load_millis,
+                ))
             });
             send(LoadMessage::Done(result));
         });
