@@ -632,13 +632,13 @@ impl LocalityMapApp {
         }
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         self.windows(&ctx);
-        if self.scene.is_some() {
-            if let Some(started) = self.first_map_timer.take() {
-                eprintln!(
-                    "first frame with the map after {:.0} ms",
-                    started.elapsed().as_secs_f64() * 1e3
-                );
-            }
+        if self.scene.is_some()
+            && let Some(started) = self.first_map_timer.take()
+        {
+            eprintln!(
+                "first frame with the map after {:.0} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
         }
 
         if self.rebuild_if_choices_changed() {
