@@ -15,12 +15,7 @@ fn leeds() -> Arc<LoadedData> {
     static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
     DATA.get_or_init(|| {
         let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-        Arc::new(LoadedData {
-            source: DataSource::Embedded,
-            dataset,
-            lsoa_meshes,
-            load_millis: 0.0,
-        })
+        Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
     })
     .clone()
 }
