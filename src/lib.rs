@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod io;
 pub mod model;
+pub mod export;
 pub mod render;
 pub mod style;
 pub mod ui;
