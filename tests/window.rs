@@ -250,3 +250,39 @@ fn menus_open_and_every_entry_can_be_drawn() {
         locality_map::style::ColourVision::Deuteranopia
     );
 }
+
+#[test]
+fn box_drag_selects_the_lsoas_inside_and_undo_restores() {
+    let mut harness = harness(Settings {
+        tool: locality_map::ui::MapTool::Box,
+        ..Settings::default()
+    });
+    let from = harness.state().screen_position_of(&code("E01011372")).unwrap() - egui::vec2(60.0, 60.0);
+    let to = from + egui::vec2(120.0, 120.0);
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Default::default(),
+    };
+    harness.event(egui::Event::PointerMoved(from));
+    harness.event(press(from, true));
+    harness.run_steps(1);
+    for step in 1..=6 {
+        harness.event(egui::Event::PointerMoved(from + (to - from) * (step as f32 / 6.0)));
+        harness.run_steps(1);
+    }
+    harness.event(press(to, false));
+    harness.run_steps(3);
+    let app = harness.state();
+    let selected = app.selection().codes.clone();
+    assert!(
+        selected.contains(&code("E01011372")),
+        "the LSOA in the middle of the box is selected"
+    );
+    assert!(selected.len() >= 3, "{} selected", selected.len());
+    harness.get_by_label(&format!("Selection ({} LSOAs)", selected.len()));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(2);
+    assert!(harness.state().selection().codes.is_empty(), "Ctrl+Z undoes the box");
+}

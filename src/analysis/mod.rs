@@ -5,6 +5,7 @@ mod error;
 mod la_ranking;
 mod la_summary;
 mod rank_change;
+mod selection;
 mod ward_profile;
 
 pub use comparison::{AreaFilter, EditionComparison, LsoaChange, population_edition};
@@ -12,4 +13,5 @@ pub use error::AnalysisError;
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
 pub use rank_change::{Transition, rank_change, top1_threshold};
+pub use selection::{Selection, SelectionEdit, SelectionHistory, SelectionRule, SelectionSummary, select_in_polygon};
 pub use ward_profile::{WardCounts, WardProfile};

@@ -7,14 +7,15 @@ use super::panels::{
     ProfileSort, legend_ui, lsoa_tooltip_ui, priority_wards_ui, problems_ui, summary_ui, ward_profile_ui,
 };
 use super::scene::MapScene;
-use super::settings::Settings;
-use crate::analysis::WardProfile;
+use super::selection_panel::{SelectionAction, selection_ui};
+use super::settings::{MapTool, Settings};
+use crate::analysis::{SelectionEdit, SelectionHistory, WardProfile, select_in_polygon};
 use crate::io::DataSource;
 use crate::model::{AreaCode, Index, normalise};
 use crate::render::{MapView, ScreenRect};
 use crate::style::{Classification, ColourVision, DivergingPalette, MapMode};
 use egui::{Color32, RichText};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -56,6 +57,8 @@ pub struct LocalityMapApp {
     profile_sort: ProfileSort,
     selected: Option<AreaCode>,
     highlighted: HashSet<AreaCode>,
+    selection: SelectionHistory,
+    rule_change_limit: i64,
     hovered_on_map: Option<AreaCode>,
     hovered_in_panel: Vec<AreaCode>,
     search: String,
@@ -115,6 +118,8 @@ impl LocalityMapApp {
             profile_sort: ProfileSort::default(),
             selected: None,
             highlighted: HashSet::new(),
+            selection: SelectionHistory::default(),
+            rule_change_limit: -100,
             hovered_on_map: None,
             hovered_in_panel: Vec::new(),
             search: String::new(),
@@ -144,7 +149,12 @@ impl LocalityMapApp {
         self.memory.view
     }
 
-    /// The selected LSOA.
+    /// The LSOAs selected for resource flexing.
+    pub fn selection(&self) -> &crate::analysis::Selection {
+        self.selection.current()
+    }
+
+    /// The focused LSOA (clicked, or a profile row).
     pub fn selected(&self) -> Option<&AreaCode> {
         self.selected.as_ref()
     }
@@ -467,6 +477,14 @@ impl LocalityMapApp {
                 let query = self.search.clone();
                 self.search_for(&query);
             }
+            ui.separator();
+            ui.label("Drag to");
+            ui.selectable_value(&mut self.settings.tool, MapTool::Pan, "Pan")
+                .on_hover_text("Drag moves the map");
+            ui.selectable_value(&mut self.settings.tool, MapTool::Box, "Select box")
+                .on_hover_text("Drag a box to select LSOAs (shift adds); middle-drag pans");
+            ui.selectable_value(&mut self.settings.tool, MapTool::Lasso, "Select lasso")
+                .on_hover_text("Draw round LSOAs to select them (shift adds); middle-drag pans");
             if let Some(message) = &self.search_message {
                 ui.label(RichText::new(message).weak());
             }
@@ -553,6 +571,16 @@ impl LocalityMapApp {
                 self.selected = None;
                 self.highlighted.clear();
             }
+            let (undo, redo) = ctx.input(|i| {
+                let z = i.modifiers.command && i.key_pressed(egui::Key::Z);
+                (z && !i.modifiers.shift, z && i.modifiers.shift)
+            });
+            if undo {
+                self.selection.undo();
+            }
+            if redo {
+                self.selection.redo();
+            }
             if open {
                 self.open_folder(&ctx);
             }
@@ -577,11 +605,14 @@ impl LocalityMapApp {
                         );
                         self.hovered_in_panel = response.hovered;
                         if let Some(brushed) = response.brushed {
-                            self.highlighted = brushed.into_iter().collect();
+                            self.selection
+                                .apply(&SelectionEdit::Replace(brushed.into_iter().collect()));
                         }
                     }
                 });
         }
+        let mut ward_to_open = None;
+        let mut selection_action = SelectionAction::None;
         egui::Panel::left("legend")
             .resizable(true)
             .default_size(290.0)
@@ -599,14 +630,30 @@ impl LocalityMapApp {
                         summary_ui(ui, &scene.summary);
                         ui.separator();
                         let open = self.profile.as_ref().map(|p| p.code);
-                        if let Some(ward) = priority_wards_ui(ui, &scene.summary, open.as_ref()) {
-                            self.open_ward(ward);
-                        }
+                        ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
+                        ui.separator();
+                        let ward = self.profile.as_ref().map(|p| (p.code, p.name.clone()));
+                        let limit = &mut self.rule_change_limit;
+                        selection_action = selection_ui(ui, &scene.comparison, self.selection.current(), ward, limit);
                     } else {
                         ui.label("No map yet.");
                     }
                 });
             });
+        if let Some(ward) = ward_to_open {
+            self.open_ward(ward);
+        }
+        match selection_action {
+            SelectionAction::None => {}
+            SelectionAction::Edit(edit) => self.selection.apply(&edit),
+            SelectionAction::Undo => {
+                self.selection.undo();
+            }
+            SelectionAction::Redo => {
+                self.selection.redo();
+            }
+            SelectionAction::Focus(code) => self.select_lsoa(code, false),
+        }
         if self.profile.is_some() {
             let mut close = false;
             let mut clicked = None;
@@ -701,6 +748,13 @@ impl LocalityMapApp {
             .filter_map(|c| scene.area_by_code.get(c).copied())
             .collect();
         let selected = self.selected.and_then(|c| scene.area_by_code.get(&c).copied());
+        let selection: HashSet<usize> = self
+            .selection
+            .current()
+            .codes
+            .iter()
+            .filter_map(|c| scene.area_by_code.get(c).copied())
+            .collect();
         let rect = ui.available_rect_before_wrap();
         self.last_map_rect = Some(ScreenRect {
             min: [rect.min.x, rect.min.y],
@@ -711,6 +765,7 @@ impl LocalityMapApp {
             memory: &mut self.memory,
             settings: &self.settings,
             highlighted: &highlighted,
+            selection: &selection,
             selected,
         }
         .show(ui);
@@ -722,15 +777,27 @@ impl LocalityMapApp {
                 .clone()
                 .on_hover_ui_at_pointer(|ui| lsoa_tooltip_ui(ui, &row, comparison));
         }
-        if let Some((index, add)) = map.clicked {
-            let code = scene.row(&scene.areas[index]).lsoa_code;
+        let drawn = map.drawn.map(|(polygon, add)| {
+            let candidates: BTreeSet<AreaCode> = scene.comparison.rows.iter().map(|r| r.lsoa_code).collect();
+            (select_in_polygon(scene.layer(), &candidates, &polygon), add)
+        });
+        let clicked = map
+            .clicked
+            .map(|(index, add)| (scene.row(&scene.areas[index]).lsoa_code, add));
+        if let Some((code, add)) = clicked {
             if add {
-                if !self.highlighted.remove(&code) {
-                    self.highlighted.insert(code);
-                }
+                self.selection.apply(&SelectionEdit::Toggle([code].into()));
             } else {
+                self.selection.apply(&SelectionEdit::Replace([code].into()));
                 self.select_lsoa(code, true);
             }
+        }
+        if let Some((inside, add)) = drawn {
+            self.selection.apply(&if add {
+                SelectionEdit::Add(inside)
+            } else {
+                SelectionEdit::Replace(inside)
+            });
         }
     }
 }

@@ -2,7 +2,7 @@
 //! State lives in `MapMemory` (plain data); the widget is built each frame and borrows what it draws.
 
 use super::scene::MapScene;
-use super::settings::Settings;
+use super::settings::{MapTool, Settings};
 use crate::analysis::Transition;
 use crate::render::{
     LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh, zoom_level,
@@ -21,6 +21,8 @@ pub struct MapMemory {
     pub fitted_generation: Option<u64>,
     /// Set to refit on the next frame (key 0, "Fit to LA").
     pub fit_requested: bool,
+    /// The box or lasso being drawn, in screen points.
+    drawing: Vec<Pos2>,
     outlines: Option<OutlineCache>,
 }
 
@@ -48,6 +50,8 @@ pub struct MapResponse {
     pub hovered: Option<usize>,
     /// Scene index of the LSOA clicked, with whether shift/ctrl was held.
     pub clicked: Option<(usize, bool)>,
+    /// A box or lasso finished this frame, in world space, with whether shift/ctrl was held (add to the selection).
+    pub drawn: Option<(geo::Polygon<f64>, bool)>,
 }
 
 /// The choropleth map widget.
@@ -58,8 +62,10 @@ pub struct ChoroplethMap<'a> {
     pub memory: &'a mut MapMemory,
     /// Display choices.
     pub settings: &'a Settings,
-    /// LSOAs to outline (scene indices): search results, table rows, histogram brushing.
+    /// LSOAs pointed at elsewhere (scene indices): search results, histogram bars, table rows.
     pub highlighted: &'a HashSet<usize>,
+    /// The selection (scene indices), marked without hiding the fill.
+    pub selection: &'a HashSet<usize>,
     /// The selected LSOA (scene index).
     pub selected: Option<usize>,
 }
@@ -128,7 +134,10 @@ impl ChoroplethMap<'_> {
             memory.fitted_generation = Some(scene.generation);
             memory.fit_requested = false;
         }
-        handle_input(ui, &response, rect, screen, &mut memory.view);
+        let tool = self.settings.tool;
+        let drawing_tool = tool != MapTool::Pan;
+        handle_input(ui, &response, rect, screen, &mut memory.view, drawing_tool);
+        let drawn = track_drawing(ui, &response, tool, &mut memory.drawing);
 
         let transform = memory.view.screen_from_world(screen);
         let visible = memory.view.visible_world(screen);
@@ -214,12 +223,24 @@ impl ChoroplethMap<'_> {
             paint_ward_labels(&painter, scene, &transform, rect);
         }
 
-        // Highlights drawn per frame: few areas.
-        let highlight = to_color32(HIGHLIGHT, ColourVision::Normal);
-        for index in self.highlighted.iter().copied().chain(self.selected) {
-            let width = if Some(index) == self.selected { 3.5 } else { 2.5 };
-            outline_area(&painter, scene, index, &transform, Stroke::new(width, highlight));
+        // Selection and highlights, drawn per frame: outlines only, so the fill stays readable.
+        let selection_colour = to_color32(HIGHLIGHT, ColourVision::Normal);
+        for index in self.selection.iter().copied() {
+            outline_area(&painter, scene, index, &transform, Stroke::new(2.5, selection_colour));
         }
+        for index in self.highlighted.iter().copied() {
+            outline_area(
+                &painter,
+                scene,
+                index,
+                &transform,
+                Stroke::new(2.0, Color32::from_rgb(0x1a, 0x1a, 0x6e)),
+            );
+        }
+        if let Some(index) = self.selected {
+            outline_area(&painter, scene, index, &transform, Stroke::new(4.0, selection_colour));
+        }
+        paint_drawing(&painter, tool, &memory.drawing);
 
         let pointer_world = response.hover_pos().map(|p| transform.world_from_screen([p.x, p.y]));
         let hovered = pointer_world.and_then(|w| scene.area_at(w));
@@ -238,17 +259,88 @@ impl ChoroplethMap<'_> {
         } else {
             None
         };
+        let drawn = drawn.and_then(|(points, additive)| {
+            let ring: Vec<geo::Coord<f64>> = points.iter().map(|p| transform.world_from_screen([p.x, p.y])).collect();
+            (ring.len() >= 3).then(|| (geo::Polygon::new(geo::LineString::new(ring), vec![]), additive))
+        });
         MapResponse {
             response,
             hovered,
             clicked,
+            drawn,
         }
     }
 }
 
-/// Pan with drag or arrows, zoom with wheel (about the cursor), pinch, + / −; 0 fits the LA.
-fn handle_input(ui: &egui::Ui, response: &egui::Response, rect: Rect, screen: ScreenRect, view: &mut MapView) {
-    if response.dragged_by(egui::PointerButton::Primary) || response.dragged_by(egui::PointerButton::Middle) {
+/// Collects the box corners or lasso points while the primary button drags; returns the finished shape's screen
+/// points (with whether shift/ctrl was held) when the drag ends.
+fn track_drawing(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    tool: MapTool,
+    drawing: &mut Vec<Pos2>,
+) -> Option<(Vec<Pos2>, bool)> {
+    if tool == MapTool::Pan {
+        drawing.clear();
+        return None;
+    }
+    if response.drag_started_by(egui::PointerButton::Primary) {
+        drawing.clear();
+    }
+    if response.dragged_by(egui::PointerButton::Primary)
+        && let Some(at) = response.interact_pointer_pos()
+    {
+        match tool {
+            MapTool::Box => {
+                let start = drawing.first().copied().unwrap_or(at);
+                *drawing = vec![start, at];
+            }
+            _ => {
+                if drawing.last().is_none_or(|last| last.distance(at) > 2.0) {
+                    drawing.push(at);
+                }
+            }
+        }
+    }
+    if response.drag_stopped_by(egui::PointerButton::Primary) && !drawing.is_empty() {
+        let additive = ui.input(|i| i.modifiers.shift || i.modifiers.command);
+        let points = std::mem::take(drawing);
+        let ring = match (tool, points.as_slice()) {
+            (MapTool::Box, [a, b]) => vec![*a, Pos2::new(b.x, a.y), *b, Pos2::new(a.x, b.y)],
+            _ => points,
+        };
+        return Some((ring, additive));
+    }
+    None
+}
+
+fn paint_drawing(painter: &egui::Painter, tool: MapTool, drawing: &[Pos2]) {
+    let stroke = Stroke::new(1.5, Color32::from_rgb(0x1a, 0x1a, 0x6e));
+    match (tool, drawing) {
+        (MapTool::Box, [a, b]) => {
+            let fill = Color32::from_rgba_unmultiplied(0, 229, 255, 40);
+            painter.rect(Rect::from_two_pos(*a, *b), 0.0, fill, stroke, egui::StrokeKind::Inside);
+        }
+        (MapTool::Lasso, points) if points.len() > 1 => {
+            painter.add(Shape::line(points.to_vec(), stroke));
+        }
+        _ => {}
+    }
+}
+
+/// Pan with drag (middle button always; primary unless drawing a selection) or arrows, zoom with wheel (about the
+/// cursor), pinch, + / −.
+fn handle_input(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    rect: Rect,
+    screen: ScreenRect,
+    view: &mut MapView,
+    drawing_tool: bool,
+) {
+    if (!drawing_tool && response.dragged_by(egui::PointerButton::Primary))
+        || response.dragged_by(egui::PointerButton::Middle)
+    {
         let delta = response.drag_delta();
         view.pan_by_points([delta.x, delta.y]);
     }

@@ -7,6 +7,7 @@ mod distribution;
 mod loader;
 mod panels;
 mod scene;
+mod selection_panel;
 mod settings;
 
 pub use app::{FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
@@ -15,4 +16,5 @@ pub use distribution::{DistributionResponse, DistributionState, distribution_ui}
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, problems_ui, summary_ui, ward_profile_ui};
 pub use scene::{MapScene, SceneArea, SceneWard};
-pub use settings::Settings;
+pub use selection_panel::{SelectionAction, selection_ui};
+pub use settings::{MapTool, Settings};

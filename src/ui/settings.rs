@@ -5,6 +5,18 @@ use crate::style::{Classification, ColourVision, DivergingPalette, MapMode};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+/// What a drag on the map does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MapTool {
+    /// Drag pans the map.
+    #[default]
+    Pan,
+    /// Drag draws a box; LSOAs inside are selected.
+    Box,
+    /// Drag draws a freehand shape; LSOAs inside are selected.
+    Lasso,
+}
+
 /// What the planner chose. Plain data: no UI handles.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -33,6 +45,8 @@ pub struct Settings {
     pub colour_vision: ColourVision,
     /// The distribution panel (histogram and scatter).
     pub show_distribution: bool,
+    /// What a drag on the map does.
+    pub tool: MapTool,
 }
 
 impl Default for Settings {
@@ -50,6 +64,7 @@ impl Default for Settings {
             show_ward_labels: true,
             colour_vision: ColourVision::Normal,
             show_distribution: true,
+            tool: MapTool::Pan,
         }
     }
 }
