@@ -444,18 +444,7 @@ fn settle_crs(
     let bbox = parsed
         .iter()
         .filter_map(|(_, _, _, g)| g.bounding_rect())
-        .reduce(|a, b| {
-            geo::Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        });
+        .reduce(crate::model::rect_union);
     let Some(bbox) = bbox else {
         return Ok(Settled::As(declared.unwrap_or(Crs::Wgs84)));
     };

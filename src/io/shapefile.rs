@@ -319,18 +319,11 @@ fn settle_shapefile_crs(
     report: &mut JoinReport,
 ) -> Result<Crs, LoadError> {
     use geo::BoundingRect as _;
-    let Some(bbox) = areas.iter().filter_map(|a| a.3.bounding_rect()).reduce(|a, b| {
-        geo::Rect::new(
-            Coord {
-                x: a.min().x.min(b.min().x),
-                y: a.min().y.min(b.min().y),
-            },
-            Coord {
-                x: a.max().x.max(b.max().x),
-                y: a.max().y.max(b.max().y),
-            },
-        )
-    }) else {
+    let Some(bbox) = areas
+        .iter()
+        .filter_map(|a| a.3.bounding_rect())
+        .reduce(crate::model::rect_union)
+    else {
         return Ok(declared.unwrap_or(Crs::Bng));
     };
     let from_range = match coordinate_range(bbox.min(), bbox.max()) {

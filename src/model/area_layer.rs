@@ -59,6 +59,28 @@ impl Area {
     }
 }
 
+/// The smallest rectangle holding both.
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use locality_map::model::rect_union;
+/// let a = Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 1.0, y: 1.0 });
+/// let b = Rect::new(coord! { x: 2.0, y: -1.0 }, coord! { x: 3.0, y: 0.5 });
+/// assert_eq!(rect_union(a, b), Rect::new(coord! { x: 0.0, y: -1.0 }, coord! { x: 3.0, y: 1.0 }));
+/// ```
+pub fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 /// A layer of areas of one kind, indexed for "which area is at this point".
@@ -126,18 +148,7 @@ impl AreaLayer {
             .iter()
             .filter(|a| keep(a))
             .map(|a| a.bbox_in_world)
-            .reduce(|a, b| {
-                Rect::new(
-                    Coord {
-                        x: a.min().x.min(b.min().x),
-                        y: a.min().y.min(b.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(b.max().x),
-                        y: a.max().y.max(b.max().y),
-                    },
-                )
-            })
+            .reduce(rect_union)
     }
 
     /// Number of vertices in all areas.

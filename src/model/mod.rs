@@ -7,7 +7,7 @@ mod edition;
 mod lookup;
 mod report;
 
-pub use area_layer::{Area, AreaKind, AreaLayer};
+pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
 pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population};

@@ -119,7 +119,7 @@ impl MapScene {
         let bbox_in_world = areas
             .iter()
             .map(|s| layer.areas[s.layer_index].bbox_in_world)
-            .reduce(union)
+            .reduce(crate::model::rect_union)
             .unwrap_or_else(|| Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }));
         let wards = scene_wards(&data, vintage, &comparison);
         Ok(Self {
@@ -174,20 +174,6 @@ impl MapScene {
         )
         .map_err(|e| e.to_string())
     }
-}
-
-/// The smallest rectangle holding both.
-pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: a.min().x.min(b.min().x),
-            y: a.min().y.min(b.min().y),
-        },
-        Coord {
-            x: a.max().x.max(b.max().x),
-            y: a.max().y.max(b.max().y),
-        },
-    )
 }
 
 fn scene_wards(data: &LoadedData, vintage: LsoaVintage, comparison: &EditionComparison) -> Vec<SceneWard> {
