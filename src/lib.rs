@@ -1,8 +1,9 @@
 //! Locality Map: English Indices of Deprivation on LSOA and ward maps, for council planners.
 //!
 //! Data flows one way: [`io`] (read files, detect CRS) → [`model`] (typed areas, editions, lookups, R-tree)
-//! → [`analysis`] (rank change, 1% transitions, summaries, ward profiles) → [`cli`] and, above them, the window.
-//! Nothing here depends on egui.
+//! → [`analysis`] (rank change, 1% transitions, summaries, ward profiles, selections) → [`style`] (palettes, classes,
+//! legends) → [`render`] (projection, meshes, outlines) → [`ui`] (the egui window) and [`export`] (report PNGs);
+//! [`cli`] runs the analyses headless. Only [`ui`] depends on egui.
 
 pub mod analysis;
 pub mod cli;
