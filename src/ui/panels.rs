@@ -267,8 +267,49 @@ pub fn ward_profile_ui(
                 ui.label(format!("{}: {count} of {}", index.label(), profile.lsoas.len()));
             }
         });
+        egui::CollapsingHeader::new(format!(
+            "Domain ranks of each LSOA ({}; 1 = most deprived)",
+            later.edition
+        ))
+        .show(ui, |ui| {
+            let indices: Vec<_> = profile.domain_lsoas_in_decile1.keys().copied().collect();
+            egui::ScrollArea::horizontal().id_salt("domain-ranks").show(ui, |ui| {
+                egui::Grid::new("domain-rank-table").striped(true).show(ui, |ui| {
+                    ui.label(RichText::new("LSOA").strong());
+                    for index in &indices {
+                        ui.label(RichText::new(short_label(*index)).strong())
+                            .on_hover_text(index.label());
+                    }
+                    ui.end_row();
+                    for row in &profile.lsoas {
+                        ui.label(row.lsoa_code.as_str());
+                        for index in &indices {
+                            ui.label(or_dash(row.domain_ranks_to.get(index)));
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+        });
     }
     clicked
+}
+
+/// A column heading for a domain.
+fn short_label(index: crate::model::Index) -> &'static str {
+    use crate::model::Index;
+    match index {
+        Index::Imd => "IMD",
+        Index::Income => "Income",
+        Index::Employment => "Employ.",
+        Index::Education => "Educ.",
+        Index::Health => "Health",
+        Index::Crime => "Crime",
+        Index::Housing => "Housing",
+        Index::LivingEnvironment => "Environ.",
+        Index::Idaci => "IDACI",
+        Index::Idaopi => "IDAOPI",
+    }
 }
 
 /// `+120`, `−713` or `–` when unknown.
