@@ -7,9 +7,9 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod export;
 pub mod io;
 pub mod model;
-pub mod export;
 pub mod render;
 pub mod style;
 pub mod ui;
