@@ -1,6 +1,7 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
+mod map;
 mod output;
 mod validate;
 
@@ -38,6 +39,8 @@ pub enum Command {
     Ward(WardArgs),
     /// What was found in the data folder, and every problem joining it.
     Validate,
+    /// A report-ready map PNG of an LA: legend, 1% key, scale bar, north arrow, ward labels, attribution.
+    Map(map::MapArgs),
 }
 
 /// Which two editions to compare.
@@ -105,7 +108,7 @@ pub fn run(cli: Cli) -> ExitCode {
         return ExitCode::from(2);
     };
     let source = DataSource::from_args(cli.data);
-    let boundaries = matches!(command, Command::Validate);
+    let boundaries = matches!(command, Command::Validate | Command::Map(_));
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Changes(args) => changes(&dataset, args),
         Command::Ward(args) => ward(&dataset, args),
         Command::Validate => validate::run(&dataset),
+        Command::Map(args) => map::run(&dataset, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

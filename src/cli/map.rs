@@ -1,0 +1,71 @@
+//! `map`: one report-ready map PNG of an LA, rendered headlessly with the same styling as the window.
+
+use super::{CliResult, EditionPair};
+use crate::analysis::{AreaFilter, EditionComparison};
+use crate::export::{ExportError, ReportOptions, default_title, render_report, save_png_atomic};
+use crate::model::Dataset;
+use crate::style::MapMode;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `map` arguments.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// Local authority name or code
+    #[arg(long, default_value = "Leeds")]
+    pub la: String,
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// PNG file to write
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Image width in pixels [default: 3508, A4 landscape at 300 dpi]
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// Image height in pixels [default: 2480]
+    #[arg(long)]
+    pub height: Option<u32>,
+    /// Title [default: "LA: change in IMD rank, FROM to TO"]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Resolution in dots per inch (type size and the PNG's recorded DPI)
+    #[arg(long, default_value_t = 300.0)]
+    pub dpi: f32,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Renders and saves the map.
+pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
+    if !args.force && args.out.exists() {
+        return Err(exists_message(&args.out));
+    }
+    let comparison = EditionComparison::new(
+        dataset,
+        &AreaFilter::parse(&args.la),
+        args.editions.from,
+        args.editions.to,
+    )
+    .map_err(|e| e.to_string())?;
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| default_title(&comparison.la_name, MapMode::RankChange, comparison.from, comparison.to));
+    let a4 = ReportOptions::a4_landscape_300dpi(title);
+    let options = ReportOptions {
+        width_px: args.width.unwrap_or(a4.width_px),
+        height_px: args.height.unwrap_or(a4.height_px),
+        dpi: args.dpi,
+        ..a4
+    };
+    let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
+    save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
+        ExportError::Exists { path } => exists_message(&path),
+        e => e.to_string(),
+    })
+}
+
+fn exists_message(path: &std::path::Path) -> String {
+    format!("{} already exists; pass --force to replace it", path.display())
+}

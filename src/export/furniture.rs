@@ -1,0 +1,221 @@
+//! Map furniture for exports, drawn with `tiny-skia` in pixels: transition markers (also used as legend keys), the
+//! scale bar, the north arrow. Sizes come in as pixels per point so that everything scales with the DPI.
+
+use super::text::{Align, TextPainter, TextStyle};
+use crate::analysis::Transition;
+use crate::render::ScreenRect;
+use crate::style::{Rgba, TOP1_ORANGE};
+use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
+
+/// Near-black, for text and furniture.
+pub fn ink() -> Color {
+    Color::from_rgba8(30, 30, 30, 255)
+}
+
+/// A style colour as a tiny-skia colour.
+pub fn colour_of(colour: Rgba) -> Color {
+    let [r, g, b, a] = colour.0;
+    Color::from_rgba8(r, g, b, a)
+}
+
+/// An anti-aliased paint of one colour.
+pub fn paint_of(colour: Color) -> Paint<'static> {
+    let mut paint = Paint {
+        anti_alias: true,
+        ..Paint::default()
+    };
+    paint.set_color(colour);
+    paint
+}
+
+/// Fills a rectangle given by corners (no-op when empty).
+pub fn fill_rect(pixmap: &mut Pixmap, rect: ScreenRect, colour: Color) {
+    if let Some(r) = Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1]) {
+        pixmap.fill_rect(r, &paint_of(colour), Transform::identity(), None);
+    }
+}
+
+/// Outlines a rectangle.
+pub fn stroke_rect(pixmap: &mut Pixmap, rect: ScreenRect, colour: Color, width: f32) {
+    if let Some(r) = Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1]) {
+        let path = PathBuilder::from_rect(r);
+        let stroke = Stroke {
+            width,
+            ..Stroke::default()
+        };
+        pixmap.stroke_path(&path, &paint_of(colour), &stroke, Transform::identity(), None);
+    }
+}
+
+/// Stayed ●, moved in ▲ (both filled orange, dark edge), moved out ▽ (white, orange edge), as in the window: shape
+/// tells them apart without colour. `radius` in pixels.
+pub fn draw_transition_marker(pixmap: &mut Pixmap, centre: [f32; 2], transition: Transition, radius: f32) {
+    let [x, y] = centre;
+    let r = radius;
+    let path = match transition {
+        Transition::Stayed => PathBuilder::from_circle(x, y, r),
+        Transition::MovedIn => {
+            let mut b = PathBuilder::new();
+            b.move_to(x, y - r * 1.2);
+            b.line_to(x + r * 1.1, y + r * 0.8);
+            b.line_to(x - r * 1.1, y + r * 0.8);
+            b.close();
+            b.finish()
+        }
+        Transition::MovedOut => {
+            let mut b = PathBuilder::new();
+            b.move_to(x - r * 1.1, y - r * 0.8);
+            b.line_to(x + r * 1.1, y - r * 0.8);
+            b.line_to(x, y + r * 1.2);
+            b.close();
+            b.finish()
+        }
+        Transition::Outside => None,
+    };
+    let Some(path) = path else {
+        return;
+    };
+    let orange = colour_of(TOP1_ORANGE);
+    let (fill, edge, edge_width) = match transition {
+        Transition::MovedOut => (Color::WHITE, orange, r * 0.32),
+        _ => (orange, ink(), r * 0.24),
+    };
+    let stroke = Stroke {
+        width: edge_width,
+        ..Stroke::default()
+    };
+    pixmap.fill_path(&path, &paint_of(fill), FillRule::Winding, Transform::identity(), None);
+    pixmap.stroke_path(&path, &paint_of(edge), &stroke, Transform::identity(), None);
+}
+
+/// The largest 1, 2 or 5 × 10ⁿ metres not over `at_most`, and its label (`500 m`, `2 km`); as the window's scale bar.
+///
+/// ```
+/// use locality_map::export::round_scale_length;
+/// assert_eq!(round_scale_length(3_700.0), (2_000.0, "2 km".to_string()));
+/// assert_eq!(round_scale_length(640.0), (500.0, "500 m".to_string()));
+/// ```
+pub fn round_scale_length(at_most: f64) -> (f64, String) {
+    let exponent = at_most.max(1.0).log10().floor();
+    let base = 10f64.powf(exponent);
+    let length = [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|l| *l <= at_most)
+        .unwrap_or(base);
+    let label = if length >= 1000.0 {
+        format!("{} km", length / 1000.0)
+    } else {
+        format!("{length} m")
+    };
+    (length, label)
+}
+
+/// A scale bar of a round length about a fifth of the map wide, bottom-left inside the map, on a white backing:
+/// alternate dark and white halves, end ticks, the length above. Returns the length in metres.
+pub fn draw_scale_bar(
+    pixmap: &mut Pixmap,
+    text: &TextPainter,
+    map_rect: ScreenRect,
+    pixels_per_metre: f64,
+    px_per_pt: f32,
+) -> f64 {
+    let u = px_per_pt;
+    let (length_m, label) = round_scale_length(f64::from(map_rect.width()) * 0.2 / pixels_per_metre);
+    let length_px = (length_m * pixels_per_metre) as f32;
+    let bar_h = 3.0 * u;
+    let left = map_rect.min[0] + 14.0 * u;
+    let bottom = map_rect.max[1] - 12.0 * u;
+    let label_style = TextStyle::new(8.0 * u, ink());
+    let backing = ScreenRect {
+        min: [left - 6.0 * u, bottom - bar_h - label_style.size_px - 9.0 * u],
+        max: [left + length_px + 6.0 * u, bottom + 5.0 * u],
+    };
+    fill_rect(pixmap, backing, Color::from_rgba8(255, 255, 255, 215));
+    let half = length_px / 2.0;
+    let top = bottom - bar_h;
+    fill_rect(
+        pixmap,
+        ScreenRect {
+            min: [left, top],
+            max: [left + half, bottom],
+        },
+        ink(),
+    );
+    fill_rect(
+        pixmap,
+        ScreenRect {
+            min: [left + half, top],
+            max: [left + length_px, bottom],
+        },
+        Color::WHITE,
+    );
+    stroke_rect(
+        pixmap,
+        ScreenRect {
+            min: [left, top],
+            max: [left + length_px, bottom],
+        },
+        ink(),
+        0.6 * u,
+    );
+    text.draw(
+        pixmap,
+        &label,
+        [left + half, top - 3.5 * u],
+        Align::Center,
+        &label_style,
+        None,
+    );
+    text.draw(pixmap, "0", [left, top - 3.5 * u], Align::Center, &label_style, None);
+    length_m
+}
+
+/// North is up (British National Grid north, within a degree or so across England): an arrow with an N, top-right
+/// inside the map, on a white backing.
+pub fn draw_north_arrow(pixmap: &mut Pixmap, text: &TextPainter, map_rect: ScreenRect, px_per_pt: f32) {
+    let u = px_per_pt;
+    let tip = [map_rect.max[0] - 22.0 * u, map_rect.min[1] + 12.0 * u];
+    let (w, h, notch) = (7.0 * u, 20.0 * u, 14.0 * u);
+    let n_style = TextStyle::new(11.0 * u, ink()).bold();
+    let backing = ScreenRect {
+        min: [tip[0] - w - 5.0 * u, tip[1] - 5.0 * u],
+        max: [tip[0] + w + 5.0 * u, tip[1] + h + n_style.size_px + 8.0 * u],
+    };
+    fill_rect(pixmap, backing, Color::from_rgba8(255, 255, 255, 215));
+    let mut right = PathBuilder::new();
+    right.move_to(tip[0], tip[1]);
+    right.line_to(tip[0] + w, tip[1] + h);
+    right.line_to(tip[0], tip[1] + notch);
+    right.close();
+    let mut left = PathBuilder::new();
+    left.move_to(tip[0], tip[1]);
+    left.line_to(tip[0], tip[1] + notch);
+    left.line_to(tip[0] - w, tip[1] + h);
+    left.close();
+    let stroke = Stroke {
+        width: 0.8 * u,
+        ..Stroke::default()
+    };
+    if let Some(path) = right.finish() {
+        pixmap.fill_path(&path, &paint_of(ink()), FillRule::Winding, Transform::identity(), None);
+    }
+    if let Some(path) = left.finish() {
+        pixmap.fill_path(
+            &path,
+            &paint_of(Color::WHITE),
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+        pixmap.stroke_path(&path, &paint_of(ink()), &stroke, Transform::identity(), None);
+    }
+    text.draw(
+        pixmap,
+        "N",
+        [tip[0], tip[1] + h + n_style.size_px * 0.95],
+        Align::Center,
+        &n_style,
+        None,
+    );
+}

@@ -1,0 +1,284 @@
+//! The text parts of a report page: the right-hand column (title, subtitle, legend with class breaks and counts, the 1%
+//! key, the caveat) and the bottom strip (attribution, source editions, export date). Each is laid out by one function
+//! that can measure without drawing, so the page can shrink the column's type when it would not fit.
+
+use super::furniture::{colour_of, draw_transition_marker, fill_rect, ink, paint_of, stroke_rect};
+use super::text::{Align, TextPainter, TextStyle};
+use crate::analysis::{EditionComparison, Transition};
+use crate::render::ScreenRect;
+use crate::style::{Legend, TOP1_ORANGE, WARD_LINE};
+use tiny_skia::{Color, LineCap, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
+
+/// Grey for secondary text.
+fn grey() -> Color {
+    Color::from_rgba8(85, 85, 85, 255)
+}
+
+/// Writes lines down a column, or only measures them when there is no pixmap.
+pub struct ColumnWriter<'a> {
+    pixmap: Option<&'a mut Pixmap>,
+    text: &'a TextPainter,
+    /// Left edge.
+    pub x0: f32,
+    /// Right edge.
+    pub x1: f32,
+    /// Top of the next item.
+    pub y: f32,
+    /// Pixels per point.
+    pub u: f32,
+}
+
+impl<'a> ColumnWriter<'a> {
+    /// A writer from `(x0, y)` to `x1`.
+    pub fn new(pixmap: Option<&'a mut Pixmap>, text: &'a TextPainter, x0: f32, x1: f32, y: f32, u: f32) -> Self {
+        Self {
+            pixmap,
+            text,
+            x0,
+            x1,
+            y,
+            u,
+        }
+    }
+
+    /// Wrapped text from `x` to the right edge.
+    pub fn paragraph_at(&mut self, x: f32, text: &str, style: &TextStyle, align: Align) {
+        let lines = self.text.wrap(text, style.size_px, self.x1 - x);
+        for line in lines {
+            let baseline = self.y + self.text.cap_height(style.size_px) + (style.line_height() - style.size_px) / 2.0;
+            if let Some(pixmap) = self.pixmap.as_deref_mut() {
+                let anchor = match align {
+                    Align::Right => [self.x1, baseline],
+                    Align::Center => [(x + self.x1) / 2.0, baseline],
+                    Align::Left => [x, baseline],
+                };
+                self.text.draw(pixmap, &line, anchor, align, style, None);
+            }
+            self.y += style.line_height();
+        }
+    }
+
+    /// Wrapped text across the column.
+    pub fn paragraph(&mut self, text: &str, style: &TextStyle) {
+        self.paragraph_at(self.x0, text, style, Align::Left);
+    }
+
+    /// Vertical space in points.
+    pub fn gap(&mut self, points: f32) {
+        self.y += points * self.u;
+    }
+
+    /// A legend row: a key drawn by `key` in a box at the left, the label wrapped beside it, an optional count at the
+    /// right edge.
+    pub fn key_row(&mut self, label: &str, count: Option<usize>, key: impl FnOnce(&mut Pixmap, ScreenRect)) {
+        let u = self.u;
+        let style = TextStyle::new(8.5 * u, ink());
+        let key_box = ScreenRect {
+            min: [self.x0, self.y + 1.5 * u],
+            max: [self.x0 + 16.0 * u, self.y + 10.5 * u],
+        };
+        let count_text = count.map(|n| n.to_string()).unwrap_or_default();
+        let count_width = self.text.width(&count_text, style.size_px) + 6.0 * u;
+        let label_x = key_box.max[0] + 6.0 * u;
+        let lines = self.text.wrap(label, style.size_px, self.x1 - count_width - label_x);
+        let baseline = self.y + 6.0 * u + self.text.cap_height(style.size_px) / 2.0;
+        if let Some(pixmap) = self.pixmap.as_deref_mut() {
+            key(pixmap, key_box);
+            let mut line_baseline = baseline;
+            for line in &lines {
+                self.text
+                    .draw(pixmap, line, [label_x, line_baseline], Align::Left, &style, None);
+                line_baseline += style.line_height();
+            }
+            if count.is_some() {
+                self.text
+                    .draw(pixmap, &count_text, [self.x1, baseline], Align::Right, &style, None);
+            }
+        }
+        let text_height = style.line_height() * lines.len().max(1) as f32;
+        self.y += text_height.max(12.0 * u) + 2.0 * u;
+    }
+}
+
+/// What the right-hand column says.
+pub struct ColumnContent<'a> {
+    /// The editable title.
+    pub title: &'a str,
+    /// The comparison shown.
+    pub comparison: &'a EditionComparison,
+    /// Legend of the styled map.
+    pub legend: &'a Legend,
+    /// Whether markers and dashes are drawn.
+    pub show_transitions: bool,
+    /// Whether ward boundaries are drawn.
+    pub has_wards: bool,
+}
+
+/// Lays out (and draws, with a pixmap) the column from `rect.min`; returns the legend's rectangle and the bottom.
+pub fn draw_column(
+    pixmap: Option<&mut Pixmap>,
+    text: &TextPainter,
+    content: &ColumnContent<'_>,
+    rect: ScreenRect,
+    u: f32,
+) -> (ScreenRect, f32) {
+    let mut w = ColumnWriter::new(pixmap, text, rect.min[0], rect.max[0], rect.min[1], u);
+    let c = content.comparison;
+    w.paragraph(content.title, &TextStyle::new(17.0 * u, ink()).bold());
+    w.gap(2.0);
+    w.paragraph(
+        &format!("IMD {} to {}; rank 1 = most deprived", c.from, c.to),
+        &TextStyle::new(9.5 * u, grey()),
+    );
+    w.gap(12.0);
+    let legend_top = w.y;
+    w.paragraph(&content.legend.title, &TextStyle::new(10.0 * u, ink()).bold());
+    w.gap(1.5);
+    w.paragraph(&content.legend.subtitle, &TextStyle::new(7.5 * u, grey()));
+    w.gap(3.0);
+    w.paragraph_at(w.x0, "LSOAs", &TextStyle::new(7.0 * u, grey()), Align::Right);
+    for entry in &content.legend.entries {
+        let fill = colour_of(entry.colour);
+        w.key_row(&entry.label, Some(entry.count), |pixmap, key| {
+            fill_rect(pixmap, key, fill);
+            stroke_rect(pixmap, key, Color::from_rgba8(120, 120, 120, 255), 0.4 * u);
+        });
+    }
+    w.gap(6.0);
+    w.paragraph("Most deprived 1% of England", &TextStyle::new(10.0 * u, ink()).bold());
+    w.gap(3.0);
+    let orange = colour_of(TOP1_ORANGE);
+    let in_top1 = c.rows.iter().filter(|r| r.in_top1_to).count();
+    w.key_row(
+        &format!("Orange outline: in the 1% in {} (rank ≤ {})", c.to, c.threshold_to),
+        Some(in_top1),
+        |pixmap, key| {
+            fill_rect(pixmap, key, Color::WHITE);
+            stroke_rect(pixmap, inset(key, 0.85 * u), orange, 1.7 * u);
+        },
+    );
+    if content.show_transitions {
+        let count = |t: Transition| c.rows.iter().filter(|r| r.transition == t).count();
+        for transition in [Transition::Stayed, Transition::MovedIn] {
+            w.key_row(transition.label(), Some(count(transition)), |pixmap, key| {
+                draw_transition_marker(pixmap, key_centre(key), transition, 2.6 * u);
+            });
+        }
+        let moved_out = Transition::MovedOut;
+        w.key_row(
+            &format!(
+                "{} (dashed; was rank ≤ {} in {})",
+                moved_out.label(),
+                c.threshold_from,
+                c.from
+            ),
+            Some(count(moved_out)),
+            |pixmap, key| {
+                dashed_box(pixmap, key, u);
+                draw_transition_marker(pixmap, key_centre(key), moved_out, 2.6 * u);
+            },
+        );
+    }
+    if content.has_wards {
+        w.key_row("Ward boundary", None, |pixmap, key| {
+            let mid = key_centre(key)[1];
+            line(
+                pixmap,
+                [key.min[0], mid],
+                [key.max[0], mid],
+                colour_of(WARD_LINE),
+                1.1 * u,
+                None,
+            );
+        });
+    }
+    w.gap(6.0);
+    for note in &content.legend.notes {
+        w.paragraph(note, &TextStyle::new(7.0 * u, grey()));
+        w.gap(2.0);
+    }
+    let legend_rect = ScreenRect {
+        min: [rect.min[0], legend_top],
+        max: [rect.max[0], w.y],
+    };
+    (legend_rect, w.y)
+}
+
+/// What the bottom strip says.
+pub struct StripContent<'a> {
+    /// Attribution lines (OS, ONS, licence), years filled in.
+    pub attribution: &'a [String],
+    /// Source editions and files.
+    pub sources: &'a str,
+    /// `Exported YYYY-MM-DD …`.
+    pub exported: &'a str,
+}
+
+/// Lays out (and draws, with a pixmap) the strip: attribution under the map at the left, sources and the export date
+/// under the column at the right. `left` and `right` give the two blocks' edges; returns the height.
+pub fn draw_strip(
+    mut pixmap: Option<&mut Pixmap>,
+    text: &TextPainter,
+    content: &StripContent<'_>,
+    left: [f32; 2],
+    right: [f32; 2],
+    top: f32,
+    u: f32,
+) -> f32 {
+    let style = TextStyle::new(7.0 * u, ink());
+    let mut a = ColumnWriter::new(pixmap.as_deref_mut(), text, left[0], left[1], top, u);
+    for line in content.attribution {
+        a.paragraph(line, &style);
+    }
+    let left_bottom = a.y;
+    let mut b = ColumnWriter::new(pixmap, text, right[0], right[1], top, u);
+    b.paragraph(content.sources, &TextStyle::new(6.5 * u, grey()));
+    b.paragraph(content.exported, &style);
+    left_bottom.max(b.y) - top
+}
+
+fn inset(rect: ScreenRect, by: f32) -> ScreenRect {
+    ScreenRect {
+        min: [rect.min[0] + by, rect.min[1] + by],
+        max: [rect.max[0] - by, rect.max[1] - by],
+    }
+}
+
+fn key_centre(rect: ScreenRect) -> [f32; 2] {
+    rect.center()
+}
+
+fn dashed_box(pixmap: &mut Pixmap, key: ScreenRect, u: f32) {
+    let r = inset(key, 0.6 * u);
+    let corners = [
+        [r.min[0], r.min[1]],
+        [r.max[0], r.min[1]],
+        [r.max[0], r.max[1]],
+        [r.min[0], r.max[1]],
+    ];
+    for i in 0..4 {
+        line(
+            pixmap,
+            corners[i],
+            corners[(i + 1) % 4],
+            colour_of(TOP1_ORANGE),
+            1.1 * u,
+            StrokeDash::new(vec![3.5 * u, 2.2 * u], 0.0),
+        );
+    }
+}
+
+fn line(pixmap: &mut Pixmap, a: [f32; 2], b: [f32; 2], colour: Color, width: f32, dash: Option<StrokeDash>) {
+    let mut builder = PathBuilder::new();
+    builder.move_to(a[0], a[1]);
+    builder.line_to(b[0], b[1]);
+    if let Some(path) = builder.finish() {
+        let stroke = Stroke {
+            width,
+            line_cap: LineCap::Butt,
+            dash,
+            ..Stroke::default()
+        };
+        pixmap.stroke_path(&path, &paint_of(colour), &stroke, Transform::identity(), None);
+    }
+}
