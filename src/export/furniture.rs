@@ -3,7 +3,7 @@
 
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::Transition;
-use crate::render::ScreenRect;
+use crate::render::{ScreenRect, round_scale_length};
 use crate::style::{Rgba, TOP1_ORANGE};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
@@ -86,29 +86,6 @@ pub fn draw_transition_marker(pixmap: &mut Pixmap, centre: [f32; 2], transition:
     };
     pixmap.fill_path(&path, &paint_of(fill), FillRule::Winding, Transform::identity(), None);
     pixmap.stroke_path(&path, &paint_of(edge), &stroke, Transform::identity(), None);
-}
-
-/// The largest 1, 2 or 5 × 10ⁿ metres not over `at_most`, and its label (`500 m`, `2 km`); as the window's scale bar.
-///
-/// ```
-/// use locality_map::export::round_scale_length;
-/// assert_eq!(round_scale_length(3_700.0), (2_000.0, "2 km".to_string()));
-/// assert_eq!(round_scale_length(640.0), (500.0, "500 m".to_string()));
-/// ```
-pub fn round_scale_length(at_most: f64) -> (f64, String) {
-    let exponent = at_most.max(1.0).log10().floor();
-    let base = 10f64.powf(exponent);
-    let length = [5.0, 2.0, 1.0]
-        .into_iter()
-        .map(|m| m * base)
-        .find(|l| *l <= at_most)
-        .unwrap_or(base);
-    let label = if length >= 1000.0 {
-        format!("{} km", length / 1000.0)
-    } else {
-        format!("{length} m")
-    };
-    (length, label)
 }
 
 /// A scale bar of a round length about a fifth of the map wide, bottom-left inside the map, on a white backing:

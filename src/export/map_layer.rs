@@ -68,7 +68,7 @@ impl<'a> MapContent<'a> {
             let Some(area) = layer.areas.get(layer_index) else {
                 continue;
             };
-            bbox = Some(bbox.map_or(area.bbox_in_world, |b| union(b, area.bbox_in_world)));
+            bbox = Some(bbox.map_or(area.bbox_in_world, |b| crate::model::rect_union(b, area.bbox_in_world)));
             areas.push(DrawnArea {
                 layer_index,
                 row,
@@ -116,20 +116,6 @@ impl<'a> MapContent<'a> {
 
 fn interior_of(geometry: &MultiPolygon<f64>, bbox: Rect<f64>) -> Coord<f64> {
     geometry.interior_point().map_or(bbox.center(), |p| p.0)
-}
-
-/// The smallest rectangle holding both.
-pub fn union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: a.min().x.min(b.min().x),
-            y: a.min().y.min(b.min().y),
-        },
-        Coord {
-            x: a.max().x.max(b.max().x),
-            y: a.max().y.max(b.max().y),
-        },
-    )
 }
 
 /// How the map is drawn.

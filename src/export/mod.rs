@@ -12,8 +12,6 @@ mod text;
 
 pub use date::CivilDate;
 pub use error::ExportError;
-pub use furniture::round_scale_length;
-pub use map_layer::union;
 pub use report_png::{MapReport, ReportOptions, default_title, render_report};
 pub use save::{pixels_per_metre, save_png_atomic, write_png};
 pub use text::{Align, TextPainter, TextStyle};

@@ -4,7 +4,9 @@
 mod mesh;
 mod outline;
 mod projector;
+mod scale_bar;
 
 pub use mesh::{AreaMeshes, WorldMesh};
 pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
 pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};
+pub use scale_bar::round_scale_length;

@@ -5,7 +5,8 @@ use super::scene::MapScene;
 use super::settings::{MapTool, Settings};
 use crate::analysis::Transition;
 use crate::render::{
-    LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh, zoom_level,
+    LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh,
+    round_scale_length, zoom_level,
 };
 use crate::style::{ColourVision, HIGHLIGHT, LSOA_LINE, Rgba, TOP1_ORANGE, WARD_LINE};
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, epaint::Vertex};
@@ -550,29 +551,6 @@ pub fn paint_scale_bar(painter: &egui::Painter, rect: Rect, metres_per_point: f6
         FontId::proportional(11.0),
         Color32::from_gray(20),
     );
-}
-
-/// The largest 1, 2 or 5 × 10ⁿ metres not over `at_most`, and its label (`500 m`, `2 km`).
-///
-/// ```
-/// use locality_map::ui::round_scale_length;
-/// assert_eq!(round_scale_length(3_700.0), (2_000.0, "2 km".to_string()));
-/// assert_eq!(round_scale_length(640.0), (500.0, "500 m".to_string()));
-/// ```
-pub fn round_scale_length(at_most: f64) -> (f64, String) {
-    let exponent = at_most.max(1.0).log10().floor();
-    let base = 10f64.powf(exponent);
-    let length = [5.0, 2.0, 1.0]
-        .into_iter()
-        .map(|m| m * base)
-        .find(|l| *l <= at_most)
-        .unwrap_or(base);
-    let label = if length >= 1000.0 {
-        format!("{} km", length / 1000.0)
-    } else {
-        format!("{length} m")
-    };
-    (length, label)
 }
 
 /// North is up: British National Grid north, to within a degree or so across England.

@@ -11,7 +11,7 @@ mod selection_panel;
 mod settings;
 
 pub use app::{FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
-pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, round_scale_length, to_color32};
+pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, problems_ui, summary_ui, ward_profile_ui};
