@@ -1,7 +1,6 @@
 //! `map`: one report-ready map PNG of an LA, rendered headlessly with the same styling as the window.
 
 use super::{CliResult, EditionPair};
-use crate::analysis::{AreaFilter, EditionComparison};
 use crate::export::{ExportError, ReportOptions, default_title, render_report, save_png_atomic};
 use crate::model::Dataset;
 use crate::style::MapMode;
@@ -41,13 +40,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     if !args.force && args.out.exists() {
         return Err(exists_message(&args.out));
     }
-    let comparison = EditionComparison::new(
-        dataset,
-        &AreaFilter::parse(&args.la),
-        args.editions.from,
-        args.editions.to,
-    )
-    .map_err(|e| e.to_string())?;
+    let comparison = super::compare(dataset, &args.la, args.editions)?;
     let title = args
         .title
         .clone()

@@ -132,19 +132,8 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Loads the data; tables-only commands read boundaries only when no ward lookup is loaded (wards then come from polygons).
 fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<Dataset, String> {
     let dataset = load_dataset(source, options).map_err(|e| e.to_string())?;
-    if dataset.editions.is_empty() {
-        let first_error = dataset
-            .report
-            .problems
-            .iter()
-            .find(|p| p.severity == crate::model::Severity::Error);
-        return Err(match first_error {
-            Some(problem) => format!(
-                "no IMD table could be loaded from {}; first problem: {problem}",
-                source.label()
-            ),
-            None => format!("no IMD table was found in {}", source.label()),
-        });
+    if let Some(reason) = dataset.unusable_reason() {
+        return Err(reason);
     }
     if !boundaries && dataset.ward_lookups.is_empty() {
         return load_dataset(
@@ -159,14 +148,13 @@ fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<
     Ok(dataset)
 }
 
+/// The comparison a command asks for, or its one-sentence error.
+fn compare(dataset: &Dataset, la: &str, editions: EditionPair) -> Result<EditionComparison, String> {
+    EditionComparison::new(dataset, &AreaFilter::parse(la), editions.from, editions.to).map_err(|e| e.to_string())
+}
+
 fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
-    let comparison = EditionComparison::new(
-        dataset,
-        &AreaFilter::parse(&args.la),
-        args.editions.from,
-        args.editions.to,
-    )
-    .map_err(|e| e.to_string())?;
+    let comparison = compare(dataset, &args.la, args.editions)?;
     let summary = LaSummary::new(dataset, &comparison).map_err(|e| e.to_string())?;
     let text = if args.json {
         output::summary_json(&summary, dataset)
@@ -177,13 +165,7 @@ fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
 }
 
 fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
-    let comparison = EditionComparison::new(
-        dataset,
-        &AreaFilter::parse(&args.la),
-        args.editions.from,
-        args.editions.to,
-    )
-    .map_err(|e| e.to_string())?;
+    let comparison = compare(dataset, &args.la, args.editions)?;
     let rows: Vec<_> = if args.top1 {
         comparison.top1_rows().collect()
     } else {

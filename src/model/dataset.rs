@@ -137,6 +137,25 @@ impl Dataset {
         list
     }
 
+    /// Why nothing can be analysed, if so: no IMD table loaded. Names the first file-level error, if there was one.
+    pub fn unusable_reason(&self) -> Option<String> {
+        if !self.editions.is_empty() {
+            return None;
+        }
+        let first_error = self
+            .report
+            .problems
+            .iter()
+            .find(|p| p.severity == super::Severity::Error);
+        Some(match first_error {
+            Some(problem) => format!(
+                "no IMD table could be loaded from {}; first problem: {problem}",
+                self.source_label
+            ),
+            None => format!("no IMD table was found in {}", self.source_label),
+        })
+    }
+
     /// Finds a local authority in an edition by code or name (case and spacing ignored).
     pub fn find_la(&self, year: u16, query: &str) -> Option<(AreaCode, String)> {
         let wanted = normalise(query);

@@ -114,16 +114,11 @@ pub fn load_data(
     progress: &dyn Fn(LoadMessage),
 ) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), String> {
     let dataset = load_dataset(source, &LoadOptions::default()).map_err(|e| e.to_string())?;
-    if dataset.editions.is_empty() {
-        let first_error = dataset
-            .report
-            .problems
-            .iter()
-            .find(|p| p.severity == crate::model::Severity::Error);
-        return Err(match first_error {
-            Some(problem) => format!("No IMD table could be loaded from {}. {problem}", source.label()),
-            None => format!("No IMD table was found in {}.", source.label()),
-        });
+    if let Some(reason) = dataset.unusable_reason() {
+        // A sentence of its own in the window's banner.
+        let mut reason = reason;
+        reason[..1].make_ascii_uppercase();
+        return Err(reason);
     }
     if dataset.lsoa_layers.is_empty() {
         return Err(format!(
