@@ -60,28 +60,46 @@ pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to:
     }
 }
 
+/// A table of figures for the earlier and later edition side by side: a header row of the two years, then one row
+/// per label. The summary, the ward profile, the selection panel and the tooltip all show their counts this way.
+pub fn edition_table(ui: &mut egui::Ui, id: &str, editions: [u16; 2], striped: bool, rows: &[(&str, String, String)]) {
+    egui::Grid::new(id).num_columns(3).striped(striped).show(ui, |ui| {
+        ui.label("");
+        ui.label(RichText::new(editions[0].to_string()).strong());
+        ui.label(RichText::new(editions[1].to_string()).strong());
+        ui.end_row();
+        for (label, earlier, later) in rows {
+            ui.label(*label);
+            ui.label(earlier);
+            ui.label(later);
+            ui.end_row();
+        }
+    });
+}
+
 /// The LA summary numbers.
 pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
     ui.label(RichText::new(format!("{} ({})", summary.la_name, summary.la_code)).strong());
     ui.label(format!("{} LSOAs in {} wards", summary.lsoas, summary.wards));
-    egui::Grid::new("summary").num_columns(3).striped(true).show(ui, |ui| {
-        ui.label("");
-        ui.label(RichText::new(summary.from.to_string()).strong());
-        ui.label(RichText::new(summary.to.to_string()).strong());
-        ui.end_row();
-        ui.label("In the most deprived 1%");
-        ui.label(summary.top1.count_from.to_string());
-        ui.label(summary.top1.count_to.to_string());
-        ui.end_row();
-        ui.label("In the most deprived 10%");
-        ui.label(summary.decile1.count_from.to_string());
-        ui.label(summary.decile1.count_to.to_string());
-        ui.end_row();
-        ui.label("Share in decile 1");
-        ui.label(format!("{:.1}%", summary.decile1.share_from * 100.0));
-        ui.label(format!("{:.1}%", summary.decile1.share_to * 100.0));
-        ui.end_row();
-    });
+    let percent = |share: f64| format!("{:.1}%", share * 100.0);
+    let rows = [
+        (
+            "In the most deprived 1%",
+            summary.top1.count_from.to_string(),
+            summary.top1.count_to.to_string(),
+        ),
+        (
+            "In the most deprived 10%",
+            summary.decile1.count_from.to_string(),
+            summary.decile1.count_to.to_string(),
+        ),
+        (
+            "Share in decile 1",
+            percent(summary.decile1.share_from),
+            percent(summary.decile1.share_to),
+        ),
+    ];
+    edition_table(ui, "summary", [summary.from, summary.to], true, &rows);
     ui.label(format!(
         "1%: {} stayed, {} moved in, {} moved out (line: rank ≤ {} / ≤ {})",
         summary.top1.stayed,
@@ -166,23 +184,19 @@ pub fn ward_profile_ui(
         );
     }
     let [earlier, later] = &profile.counts;
-    egui::Grid::new("ward-counts")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            ui.label("");
-            ui.label(RichText::new(earlier.edition.to_string()).strong());
-            ui.label(RichText::new(later.edition.to_string()).strong());
-            ui.end_row();
-            ui.label("LSOAs in the 1%");
-            ui.label(earlier.in_top1.to_string());
-            ui.label(later.in_top1.to_string());
-            ui.end_row();
-            ui.label("LSOAs in the 10%");
-            ui.label(earlier.in_decile1.to_string());
-            ui.label(later.in_decile1.to_string());
-            ui.end_row();
-        });
+    let rows = [
+        (
+            "LSOAs in the 1%",
+            earlier.in_top1.to_string(),
+            later.in_top1.to_string(),
+        ),
+        (
+            "LSOAs in the 10%",
+            earlier.in_decile1.to_string(),
+            later.in_decile1.to_string(),
+        ),
+    ];
+    edition_table(ui, "ward-counts", [earlier.edition, later.edition], true, &rows);
     ui.label(format!(
         "{} LSOAs · population {}",
         profile.lsoas.len(),
@@ -323,24 +337,13 @@ pub fn lsoa_tooltip_ui(ui: &mut egui::Ui, row: &LsoaChange, comparison: &Edition
     if !row.ward_name.is_empty() {
         ui.label(format!("Ward: {}", row.ward_name));
     }
-    egui::Grid::new("tooltip").num_columns(3).show(ui, |ui| {
-        ui.label("");
-        ui.label(RichText::new(comparison.from.to_string()).strong());
-        ui.label(RichText::new(comparison.to.to_string()).strong());
-        ui.end_row();
-        ui.label("IMD rank");
-        ui.label(or_dash(row.rank_from));
-        ui.label(or_dash(row.rank_to));
-        ui.end_row();
-        ui.label("Decile");
-        ui.label(or_dash(row.decile_from));
-        ui.label(or_dash(row.decile_to));
-        ui.end_row();
-        ui.label("In the 1%");
-        ui.label(if row.in_top1_from { "yes" } else { "no" });
-        ui.label(if row.in_top1_to { "yes" } else { "no" });
-        ui.end_row();
-    });
+    let yes_no = |yes: bool| if yes { "yes" } else { "no" }.to_string();
+    let rows = [
+        ("IMD rank", or_dash(row.rank_from), or_dash(row.rank_to)),
+        ("Decile", or_dash(row.decile_from), or_dash(row.decile_to)),
+        ("In the 1%", yes_no(row.in_top1_from), yes_no(row.in_top1_to)),
+    ];
+    edition_table(ui, "tooltip", [comparison.from, comparison.to], false, &rows);
     let meaning = match row.change {
         Some(c) if c < 0 => " (more deprived)",
         Some(c) if c > 0 => " (less deprived)",

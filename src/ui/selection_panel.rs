@@ -1,5 +1,6 @@
 //! The selection panel: live summary of the LSOAs selected for resource flexing, selection by rule, and the list.
 
+use super::panels::edition_table;
 use crate::analysis::{EditionComparison, Selection, SelectionEdit, SelectionRule, SelectionSummary};
 use crate::model::AreaCode;
 use crate::style::signed;
@@ -76,23 +77,15 @@ pub fn selection_ui(
         ui.label(RichText::new("Click an LSOA, shift-click to add, or drag a box or lasso (toolbar).").weak());
         return action;
     }
-    egui::Grid::new("selection-summary")
-        .num_columns(3)
-        .striped(true)
-        .show(ui, |ui| {
-            ui.label("");
-            ui.label(RichText::new(comparison.from.to_string()).strong());
-            ui.label(RichText::new(comparison.to.to_string()).strong());
-            ui.end_row();
-            ui.label("In the 1%");
-            ui.label(summary.top1_from.to_string());
-            ui.label(summary.top1_to.to_string());
-            ui.end_row();
-            ui.label("In the 10%");
-            ui.label(summary.decile1_from.to_string());
-            ui.label(summary.decile1_to.to_string());
-            ui.end_row();
-        });
+    let rows = [
+        ("In the 1%", summary.top1_from.to_string(), summary.top1_to.to_string()),
+        (
+            "In the 10%",
+            summary.decile1_from.to_string(),
+            summary.decile1_to.to_string(),
+        ),
+    ];
+    edition_table(ui, "selection-summary", [comparison.from, comparison.to], true, &rows);
     ui.label(format!("Wards touched: {}", summary.wards_touched));
     if let Some(population) = summary.population {
         ui.label(format!("Population: {population}"));
