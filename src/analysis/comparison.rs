@@ -1,7 +1,10 @@
 //! One LA (or all England) compared between two editions: every LSOA with both ranks, the change and its 1% transition.
 
+use super::boundary_bridge::{
+    BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, LookupIndex, bridge_row,
+};
 use super::{AnalysisError, Transition, rank_change};
-use crate::model::{AreaCode, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, normalise};
+use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, normalise};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -57,6 +60,21 @@ pub struct LsoaChange {
     pub domain_ranks_to: BTreeMap<Index, u32>,
     /// Domain ranks in the earlier edition.
     pub domain_ranks_from: BTreeMap<Index, u32>,
+    /// Rank within its LA (1 = most deprived in the LA), earlier edition; ties share a rank.
+    pub la_rank_from: Option<u32>,
+    /// Rank within its LA, later edition.
+    pub la_rank_to: Option<u32>,
+    /// Earlier rank as a percentile of its edition's N (0–100, small = most deprived).
+    pub percentile_from: Option<f64>,
+    /// Later rank as a percentile of its edition's N.
+    pub percentile_to: Option<f64>,
+    /// `percentile_to - percentile_from`, in percentage points; negative = worsened relative to the rest of England.
+    pub percentile_change: Option<f64>,
+    /// Across the 2011 to 2021 boundary change: what the ONS lookup says happened to this LSOA. `None` when both
+    /// editions rank the same LSOAs.
+    pub boundary_change: Option<BoundaryChange>,
+    /// Across the boundary change: the earlier-vintage LSOAs its earlier figures come from.
+    pub earlier_lsoas: Vec<AreaCode>,
 }
 
 impl LsoaChange {
@@ -92,6 +110,43 @@ pub struct EditionComparison {
     pub rows: Vec<LsoaChange>,
     /// Where population figures came from.
     pub population_source: Option<String>,
+    /// N of the earlier edition.
+    pub ranked_from: u32,
+    /// N of the later edition.
+    pub ranked_to: u32,
+    /// The earlier edition's own LSOAs in the area (on its own boundaries), for counts that must not be bridged.
+    pub earlier_counts: EditionCounts,
+    /// How the editions were compared, and why care is needed.
+    pub comparison: ComparisonMethod,
+}
+
+/// One edition's own counts over an area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EditionCounts {
+    /// LSOAs of the edition in the area.
+    pub lsoas: usize,
+    /// In the edition's 1%.
+    pub top1: usize,
+    /// In decile 1.
+    pub decile1: usize,
+}
+
+/// How two editions were compared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComparisonMethod {
+    /// `direct` (same LSOAs) or `lsoa11_to_lsoa21_lookup`.
+    pub method: &'static str,
+    /// The rule, in words.
+    pub rule: &'static str,
+    /// What a reader must keep in mind.
+    pub caveat: &'static str,
+}
+
+impl ComparisonMethod {
+    /// True when the earlier edition's figures were bridged onto the later edition's LSOAs.
+    pub fn is_bridged(&self) -> bool {
+        self.method != "direct"
+    }
 }
 
 /// Looks up an edition or says which are loaded.
@@ -133,18 +188,26 @@ pub fn find_la(dataset: &Dataset, query: &str, years: [u16; 2]) -> Result<(AreaC
 }
 
 impl EditionComparison {
-    /// Compares two editions over an LA (or England).
+    /// Compares two editions over an LA (or England). Editions on different LSOA boundaries (2019 → 2025) are
+    /// compared on the later edition's LSOAs through the ONS 2011 → 2021 lookup (see [`super::boundary_bridge`]).
     pub fn new(dataset: &Dataset, area: &AreaFilter, from: u16, to: u16) -> Result<Self, AnalysisError> {
         let earlier = edition(dataset, from)?;
         let later = edition(dataset, to)?;
-        if earlier.vintage != later.vintage {
-            return Err(AnalysisError::DifferentVintages {
-                from,
-                from_vintage: earlier.vintage.to_string(),
-                to,
-                to_vintage: later.vintage.to_string(),
-            });
-        }
+        let bridge = if earlier.vintage == later.vintage {
+            None
+        } else {
+            match (&dataset.change_lookup, earlier.vintage < later.vintage) {
+                (Some(lookup), true) => Some(LookupIndex::new(lookup)),
+                _ => {
+                    return Err(AnalysisError::DifferentVintages {
+                        from,
+                        from_vintage: earlier.vintage.to_string(),
+                        to,
+                        to_vintage: later.vintage.to_string(),
+                    });
+                }
+            }
+        };
         let (la_code, la_name) = match area {
             AreaFilter::England => (
                 AreaCode::parse("E92000001").unwrap_or_else(|| unreachable!()),
@@ -154,34 +217,50 @@ impl EditionComparison {
         };
         let in_area = |row: &ImdRow| matches!(area, AreaFilter::England) || row.la_code.as_ref() == Some(&la_code);
         let mut codes: Vec<&AreaCode> = later.rows.iter().filter(|(_, r)| in_area(r)).map(|(c, _)| c).collect();
-        codes.extend(
-            earlier
-                .rows
-                .iter()
-                .filter(|(c, r)| in_area(r) && !later.rows.contains_key(*c))
-                .map(|(c, _)| c),
-        );
+        if bridge.is_none() {
+            codes.extend(
+                earlier
+                    .rows
+                    .iter()
+                    .filter(|(c, r)| in_area(r) && !later.rows.contains_key(*c))
+                    .map(|(c, _)| c),
+            );
+        }
         let (threshold_from, threshold_to) = (earlier.top1_threshold(), later.top1_threshold());
+        let (ranked_from, ranked_to) = (earlier.ranked_count(), later.ranked_count());
         let population_edition = population_edition(dataset, later);
+        let domain_ranks = |row: Option<&ImdRow>| -> BTreeMap<Index, u32> {
+            row.map(|r| {
+                r.indices
+                    .iter()
+                    .filter_map(|(i, v)| v.rank.map(|rank| (i, rank.get())))
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let percentile = |rank: Option<u32>, n: u32| rank.filter(|_| n > 0).map(|r| 100.0 * f64::from(r) / f64::from(n));
+        let mut la_of: Vec<Option<AreaCode>> = Vec::with_capacity(codes.len());
         let mut rows: Vec<LsoaChange> = codes
             .into_iter()
             .map(|code| {
-                let row_from = earlier.rows.get(code);
                 let row_to = later.rows.get(code);
-                let rank_from = row_from.and_then(ImdRow::imd_rank).map(|r| r.get());
+                let (row_from, bridged) = match &bridge {
+                    None => (earlier.rows.get(code), None),
+                    Some(index) => (None, bridge_row(index, dataset, earlier, code)),
+                };
+                la_of.push(row_to.or(row_from).and_then(|r| r.la_code));
+                let rank_from = match &bridged {
+                    None => row_from.and_then(ImdRow::imd_rank).map(|r| r.get()),
+                    Some(b) => b.rank,
+                };
                 let rank_to = row_to.and_then(ImdRow::imd_rank).map(|r| r.get());
-                let in_top1_from = rank_from.is_some_and(|r| r <= threshold_from);
+                let in_top1_from = match &bridged {
+                    None => rank_from.is_some_and(|r| r <= threshold_from),
+                    Some(b) => b.any_parent_in_top1,
+                };
                 let in_top1_to = rank_to.is_some_and(|r| r <= threshold_to);
                 let ward = dataset.ward_of(later.vintage, code);
-                let domain_ranks = |row: Option<&ImdRow>| -> BTreeMap<Index, u32> {
-                    row.map(|r| {
-                        r.indices
-                            .iter()
-                            .filter_map(|(i, v)| v.rank.map(|rank| (i, rank.get())))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-                };
+                let (percentile_from, percentile_to) = (percentile(rank_from, ranked_from), percentile(rank_to, ranked_to));
                 LsoaChange {
                     lsoa_code: *code,
                     lsoa_name: row_to.or(row_from).map(|r| r.name.clone()).unwrap_or_default(),
@@ -193,16 +272,30 @@ impl EditionComparison {
                     in_top1_from,
                     in_top1_to,
                     transition: Transition::from_membership(in_top1_from, in_top1_to),
-                    decile_from: row_from.and_then(ImdRow::imd_decile).map(|d| d.get()),
+                    decile_from: match &bridged {
+                        None => row_from.and_then(ImdRow::imd_decile).map(|d| d.get()),
+                        Some(b) => b.decile,
+                    },
                     decile_to: row_to.and_then(ImdRow::imd_decile).map(|d| d.get()),
                     population: population_edition
                         .and_then(|e| e.rows.get(code))
                         .and_then(ImdRow::population_total),
                     domain_ranks_to: domain_ranks(row_to),
-                    domain_ranks_from: domain_ranks(row_from),
+                    domain_ranks_from: match &bridged {
+                        None => domain_ranks(row_from),
+                        Some(b) => b.domain_ranks.clone(),
+                    },
+                    la_rank_from: None,
+                    la_rank_to: None,
+                    percentile_from,
+                    percentile_to,
+                    percentile_change: percentile_from.zip(percentile_to).map(|(a, b)| b - a),
+                    boundary_change: bridged.as_ref().map(|b| b.change),
+                    earlier_lsoas: bridged.map(|b| b.parents).unwrap_or_default(),
                 }
             })
             .collect();
+        rank_within_las(&mut rows, &la_of);
         rows.sort_by(|a, b| {
             (a.ward_name.is_empty(), &a.ward_name, &a.lsoa_code).cmp(&(
                 b.ward_name.is_empty(),
@@ -210,6 +303,30 @@ impl EditionComparison {
                 &b.lsoa_code,
             ))
         });
+        let earlier_counts = {
+            let own: Vec<&ImdRow> = earlier.rows.values().filter(|r| in_area(r)).collect();
+            EditionCounts {
+                lsoas: own.len(),
+                top1: own
+                    .iter()
+                    .filter(|r| r.imd_rank().is_some_and(|rank| rank.get() <= threshold_from))
+                    .count(),
+                decile1: own.iter().filter(|r| r.imd_decile().is_some_and(|d| d.get() == 1)).count(),
+            }
+        };
+        let comparison = if bridge.is_some() {
+            ComparisonMethod {
+                method: "lsoa11_to_lsoa21_lookup",
+                rule: BRIDGE_METHOD,
+                caveat: BRIDGE_CAVEAT,
+            }
+        } else {
+            ComparisonMethod {
+                method: "direct",
+                rule: DIRECT_METHOD,
+                caveat: DIRECT_CAVEAT,
+            }
+        };
         Ok(Self {
             la_code,
             la_name,
@@ -220,6 +337,10 @@ impl EditionComparison {
             threshold_to,
             rows,
             population_source: population_edition.and_then(|e| e.population_source.clone()),
+            ranked_from,
+            ranked_to,
+            earlier_counts,
+            comparison,
         })
     }
 
@@ -245,4 +366,33 @@ pub fn population_edition<'a>(dataset: &'a Dataset, edition: &'a ImdEdition) -> 
         .values()
         .rev()
         .find(|e| e.vintage == edition.vintage && e.has_population())
+}
+
+/// Fills `la_rank_from` / `la_rank_to`: 1 = most deprived LSOA of its LA; ties share the lower rank.
+fn rank_within_las(rows: &mut [LsoaChange], la_of: &[Option<AreaCode>]) {
+    let mut by_la: BTreeMap<Option<AreaCode>, Vec<usize>> = BTreeMap::new();
+    for (i, la) in la_of.iter().enumerate() {
+        by_la.entry(*la).or_default().push(i);
+    }
+    for members in by_la.values() {
+        for (get, set) in [
+            (
+                (|r: &LsoaChange| r.rank_from) as fn(&LsoaChange) -> Option<u32>,
+                (|r: &mut LsoaChange, v| r.la_rank_from = v) as fn(&mut LsoaChange, Option<u32>),
+            ),
+            (|r: &LsoaChange| r.rank_to, |r: &mut LsoaChange, v| r.la_rank_to = v),
+        ] {
+            let mut ranked: Vec<(u32, usize)> = members.iter().filter_map(|&i| get(&rows[i]).map(|r| (r, i))).collect();
+            ranked.sort_unstable();
+            let mut previous: Option<(u32, u32)> = None;
+            for (position, (rank, i)) in ranked.into_iter().enumerate() {
+                let within = match previous {
+                    Some((last_rank, last_within)) if last_rank == rank => last_within,
+                    _ => u32::try_from(position + 1).unwrap_or(u32::MAX),
+                };
+                previous = Some((rank, within));
+                set(&mut rows[i], Some(within));
+            }
+        }
+    }
 }

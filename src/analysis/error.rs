@@ -23,7 +23,7 @@ pub enum AnalysisError {
     },
     /// The editions rank different LSOA sets.
     #[error(
-        "IMD {from} ranks {from_vintage}s and IMD {to} ranks {to_vintage}s: comparing across the 2011→2021 boundary change needs the LSOA 2011→2021 lookup, which this comparison does not use yet"
+        "IMD {from} ranks {from_vintage}s and IMD {to} ranks {to_vintage}s: comparing across the 2011→2021 boundary change needs the ONS LSOA (2011) to LSOA (2021) lookup in the data folder, and the earlier edition as --from"
     )]
     DifferentVintages {
         /// Earlier edition.

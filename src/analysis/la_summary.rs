@@ -1,6 +1,6 @@
 //! The LA summary: 1% counts and transitions, decile 1 counts and shares, priority wards, and the LA's national rank.
 
-use super::{AnalysisError, EditionComparison, Transition, rank_las_by_decile1_share};
+use super::{AnalysisError, ComparisonMethod, EditionComparison, Transition, rank_las_by_decile1_share};
 use crate::model::{AreaCode, Dataset};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -70,8 +70,10 @@ pub struct LaSummary {
     pub from: u16,
     /// Later edition.
     pub to: u16,
-    /// LSOAs in the LA.
+    /// LSOAs in the LA (the later edition's, on its own boundaries).
     pub lsoas: usize,
+    /// LSOAs in the LA in the earlier edition (differs from `lsoas` across the 2011 to 2021 boundary change).
+    pub lsoas_from: usize,
     /// Wards the LSOAs fall in.
     pub wards: usize,
     /// The 1%.
@@ -84,6 +86,8 @@ pub struct LaSummary {
     pub la_rank_by_decile1_share: Option<LaRank>,
     /// Where population figures came from.
     pub population_source: Option<String>,
+    /// How the editions were compared, and the caveat.
+    pub comparison: ComparisonMethod,
 }
 
 impl LaSummary {
@@ -96,7 +100,14 @@ impl LaSummary {
             if lsoas == 0 { 0.0 } else { n as f64 / lsoas as f64 }
         };
         let decile1_to = count(&|r| r.in_decile1_to());
-        let decile1_from = count(&|r| r.in_decile1_from());
+        // The earlier edition's own counts: across the boundary change, bridged rows would count a split parent twice.
+        let own_from = comparison.earlier_counts;
+        let decile1_from = own_from.decile1;
+        let share_from = if own_from.lsoas == 0 {
+            0.0
+        } else {
+            decile1_from as f64 / own_from.lsoas as f64
+        };
         let population_to = comparison.population_source.as_ref().map(|_| {
             rows.iter()
                 .filter(|r| r.in_decile1_to())
@@ -135,11 +146,12 @@ impl LaSummary {
             from: comparison.from,
             to: comparison.to,
             lsoas,
+            lsoas_from: own_from.lsoas,
             wards: wards.len(),
             top1: Top1Summary {
                 threshold_from: comparison.threshold_from,
                 threshold_to: comparison.threshold_to,
-                count_from: count(&|r| r.in_top1_from),
+                count_from: own_from.top1,
                 count_to: count(&|r| r.in_top1_to),
                 moved_in: comparison.count(Transition::MovedIn),
                 moved_out: comparison.count(Transition::MovedOut),
@@ -148,13 +160,14 @@ impl LaSummary {
             decile1: Decile1Summary {
                 count_from: decile1_from,
                 count_to: decile1_to,
-                share_from: share(decile1_from),
+                share_from,
                 share_to: share(decile1_to),
                 population_to,
             },
             priority_wards,
             la_rank_by_decile1_share,
             population_source: comparison.population_source.clone(),
+            comparison: comparison.comparison.clone(),
         })
     }
 }

@@ -1,17 +1,23 @@
 //! Pure functions over the model: rank change, the 1% line and transitions, comparisons, LA summaries, ward profiles.
 
+pub mod boundary_bridge;
 pub mod comparison;
 mod error;
 mod la_ranking;
+mod league_table;
 mod la_summary;
 mod rank_change;
+mod reconcile;
 mod selection;
 mod ward_profile;
 
-pub use comparison::{AreaFilter, EditionComparison, LsoaChange, population_edition};
+pub use boundary_bridge::{BridgedRow, decile_of_rank};
+pub use comparison::{AreaFilter, ComparisonMethod, EditionComparison, EditionCounts, LsoaChange, population_edition};
 pub use error::AnalysisError;
+pub use league_table::{LeagueEntry, LeagueRow, LeagueTable};
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
+pub use reconcile::{LookupPair, Reconciliation};
 pub use rank_change::{Transition, rank_change, top1_threshold};
 pub use selection::{Selection, SelectionEdit, SelectionHistory, SelectionRule, SelectionSummary, select_in_polygon};
 pub use ward_profile::{WardCounts, WardProfile};

@@ -5,7 +5,7 @@ mod map;
 mod output;
 mod validate;
 
-use crate::analysis::{AreaFilter, EditionComparison, LaSummary, WardProfile};
+use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
 use crate::io::{DataSource, LoadOptions, load_dataset};
 use crate::model::Dataset;
 use clap::{Args, Parser, Subcommand};
@@ -41,6 +41,40 @@ pub enum Command {
     Validate,
     /// A report-ready map PNG of an LA: legend, 1% key, scale bar, north arrow, ward labels, attribution.
     Map(map::MapArgs),
+    /// How the LSOAs of an edition on 2011 boundaries map onto one on 2021 boundaries (ONS lookup: U, S, M, X).
+    Reconcile(ReconcileArgs),
+    /// Every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, in two editions, with the change.
+    League(LeagueArgs),
+}
+
+/// `reconcile` arguments.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Local authority name or code [default: all of England]
+    #[arg(long)]
+    pub la: Option<String>,
+    /// Earlier edition (2011 LSOAs)
+    #[arg(long, default_value_t = 2019)]
+    pub from: u16,
+    /// Later edition (2021 LSOAs)
+    #[arg(long, default_value_t = 2025)]
+    pub to: u16,
+    /// JSON, with the lookup rows behind every count
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `league` arguments.
+#[derive(Debug, Args)]
+pub struct LeagueArgs {
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// CSV instead of a table
+    #[arg(long)]
+    pub csv: bool,
+    /// JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which two editions to compare.
@@ -119,6 +153,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ward(args) => ward(&dataset, args),
         Command::Validate => validate::run(&dataset),
         Command::Map(args) => map::run(&dataset, args),
+        Command::Reconcile(args) => reconcile(&dataset, args),
+        Command::League(args) => league(&dataset, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -175,6 +211,24 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
         output::changes_csv(&rows).map_err(|e| e.to_string())?
     } else {
         output::changes_text(&comparison, &rows)
+    };
+    print(&text)
+}
+
+fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
+    let area = args.la.as_deref().map_or(AreaFilter::England, AreaFilter::parse);
+    let report = Reconciliation::new(dataset, &area, args.from, args.to).map_err(|e| e.to_string())?;
+    print(&if args.json { output::to_json(&report) } else { report.text() })
+}
+
+fn league(dataset: &Dataset, args: &LeagueArgs) -> CliResult {
+    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to).map_err(|e| e.to_string())?;
+    let text = if args.csv {
+        table.csv().map_err(|e| e.to_string())?
+    } else if args.json {
+        output::to_json(&table)
+    } else {
+        output::league_text(&table)
     };
     print(&text)
 }

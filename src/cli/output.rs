@@ -1,6 +1,6 @@
 //! Text, JSON and CSV renderings of analysis results for the command line.
 
-use crate::analysis::{EditionComparison, LaSummary, LsoaChange, WardProfile};
+use crate::analysis::{EditionComparison, LaSummary, LeagueTable, LsoaChange, WardProfile};
 use crate::model::Dataset;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -40,7 +40,16 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
     let (from, to) = (s.from, s.to);
     let _ = writeln!(out, "{} ({}): IMD {from} → {to}", s.la_name, s.la_code);
     let _ = writeln!(out, "Data: {}", dataset.source_label);
-    let _ = writeln!(out, "{} LSOAs in {} wards\n", s.lsoas, s.wards);
+    if s.comparison.is_bridged() {
+        let _ = writeln!(
+            out,
+            "{} LSOAs in {} wards (IMD {to}, 2021 LSOAs; IMD {from} had {} 2011 LSOAs here)",
+            s.lsoas, s.wards, s.lsoas_from
+        );
+        let _ = writeln!(out, "Compared: {}.\nCaveat: {}.\n", s.comparison.rule, s.comparison.caveat);
+    } else {
+        let _ = writeln!(out, "{} LSOAs in {} wards\n", s.lsoas, s.wards);
+    }
     let _ = writeln!(out, "{:<44}{:>10}{:>10}", "", from, to);
     let _ = writeln!(
         out,
@@ -105,7 +114,9 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
     out
 }
 
-/// The `changes` CSV: the header other tools rely on, then one row per LSOA.
+/// The `changes` CSV: the header other tools rely on (columns are only ever added at the end), then one row per LSOA.
+/// Across the 2011 to 2021 boundary change, `boundary_change` is the ONS letter (U, S, M, X) and `earlier_lsoas` the
+/// 2011 parents, space-separated; the rule is in the README ("Comparing 2019 with 2025").
 pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record([
@@ -121,6 +132,13 @@ pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
         "transition",
         "decile_from",
         "decile_to",
+        "la_rank_from",
+        "la_rank_to",
+        "percentile_from",
+        "percentile_to",
+        "percentile_change",
+        "boundary_change",
+        "earlier_lsoas",
     ])?;
     let text = |v: Option<String>| v.unwrap_or_default();
     for r in rows {
@@ -137,6 +155,13 @@ pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
             r.transition.key().to_string(),
             text(r.decile_from.map(|v| v.to_string())),
             text(r.decile_to.map(|v| v.to_string())),
+            text(r.la_rank_from.map(|v| v.to_string())),
+            text(r.la_rank_to.map(|v| v.to_string())),
+            text(r.percentile_from.map(|v| format!("{v:.3}"))),
+            text(r.percentile_to.map(|v| format!("{v:.3}"))),
+            text(r.percentile_change.map(|v| format!("{v:.3}"))),
+            text(r.boundary_change.map(|c| c.letter().to_string())),
+            r.earlier_lsoas.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
         ])?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
@@ -170,6 +195,43 @@ pub fn changes_text(c: &EditionComparison, rows: &[&LsoaChange]) -> String {
         );
     }
     let _ = writeln!(out, "\n{} LSOAs", rows.len());
+    if c.comparison.is_bridged() {
+        let _ = writeln!(out, "Compared: {}.\nCaveat: {}.", c.comparison.rule, c.comparison.caveat);
+    }
+    out
+}
+
+/// The LA league table as a readable table.
+pub fn league_text(t: &LeagueTable) -> String {
+    let mut out = String::new();
+    let (f, to) = (t.from, t.to);
+    let _ = writeln!(
+        out,
+        "Local authorities by share of LSOAs in the most deprived 10% (decile 1) and LSOAs in the 1%, IMD {f} and {to}\n"
+    );
+    let _ = writeln!(
+        out,
+        "{:<36} {:>6} {:>7} {:>6} {:>6} {:>7} {:>6} {:>7} {:>6}",
+        "LA", "Rank", "D1%", "1%", "Rank", "D1%", "1%", "RankCh", "1%Ch"
+    );
+    let _ = writeln!(out, "{:<36} {:>21} {:>21}", "", f, to);
+    let share = |e: Option<crate::analysis::LeagueEntry>| e.map_or("–".into(), |e| format!("{:.1}", e.decile1_share * 100.0));
+    for r in &t.rows {
+        let _ = writeln!(
+            out,
+            "{:<36} {:>6} {:>7} {:>6} {:>6} {:>7} {:>6} {:>7} {:>6}",
+            truncate(&r.la_name, 36),
+            opt(r.from.map(|e| e.rank_by_decile1_share)),
+            share(r.from),
+            opt(r.from.map(|e| e.top1)),
+            opt(r.to.map(|e| e.rank_by_decile1_share)),
+            share(r.to),
+            opt(r.to.map(|e| e.top1)),
+            r.rank_change.map_or_else(|| "–".into(), |c| format!("{c:+}")),
+            r.top1_change.map_or_else(|| "–".into(), |c| format!("{c:+}")),
+        );
+    }
+    let _ = writeln!(out, "\n{} LAs. Rank 1 = highest share of LSOAs in decile 1.", t.rows.len());
     out
 }
 

@@ -4,7 +4,7 @@ use super::{
     ClassBreaks, Classification, DECILES, DivergingPalette, Legend, LegendEntry, NO_DATA, RELATIVE_RANKS_CAVEAT, Rgba,
     classify::signed,
 };
-use crate::analysis::{EditionComparison, LsoaChange};
+use crate::analysis::{EditionComparison, LsoaChange, decile_of_rank};
 use crate::model::{AreaCode, Index};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -44,19 +44,6 @@ pub struct StyledMap {
     pub legend: Legend,
     /// The class of each LSOA with a figure (for linking the legend and the histogram to the map).
     pub class_of: HashMap<AreaCode, usize>,
-}
-
-/// A decile from a national rank: 1 for the most deprived tenth of N.
-///
-/// ```
-/// use locality_map::style::decile_of_rank;
-/// assert_eq!(decile_of_rank(1, 32_844), 1);
-/// assert_eq!(decile_of_rank(3_284, 32_844), 1);
-/// assert_eq!(decile_of_rank(32_844, 32_844), 10);
-/// ```
-pub fn decile_of_rank(rank: u32, ranked: u32) -> u8 {
-    let ranked = u64::from(ranked.max(1));
-    (((u64::from(rank.max(1)) - 1) * 10 / ranked) + 1).min(10) as u8
 }
 
 /// The figure a mode maps for one LSOA.

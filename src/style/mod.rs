@@ -11,5 +11,5 @@ pub use classify::{ClassBreaks, Classification, DEFAULT_CHANGE_BREAKS, signed};
 pub use colour::Rgba;
 pub use colour_vision::ColourVision;
 pub use legend::{Legend, LegendEntry, RELATIVE_RANKS_CAVEAT};
-pub use map_style::{MapMode, StyledMap, decile_of_rank, style_comparison};
+pub use map_style::{MapMode, StyledMap, style_comparison};
 pub use palette::{DECILES, DivergingPalette, HIGHLIGHT, LSOA_LINE, NO_DATA, TOP1_ORANGE, WARD_LINE};
