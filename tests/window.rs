@@ -286,3 +286,53 @@ fn box_drag_selects_the_lsoas_inside_and_undo_restores() {
     harness.run_steps(2);
     assert!(harness.state().selection().codes.is_empty(), "Ctrl+Z undoes the box");
 }
+
+#[test]
+fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
+    let mut harness = harness(Settings {
+        from: 2019,
+        to: 2025,
+        ..Settings::default()
+    });
+    let scene = harness.state().scene().expect("2019 -> 2025 maps");
+    assert_eq!(scene.areas.len(), 488, "every Leeds 2021 LSOA is drawn");
+    harness.get_by_label("Change in IMD rank, 2019 to 2025");
+    harness.get_by_label_contains("less directly comparable");
+    harness.snapshot_options("leeds_rank_change_2019_2025", &snapshot_options());
+}
+
+#[test]
+fn a_split_lsoa_tooltip_names_its_2011_parent() {
+    let mut harness = harness(Settings {
+        from: 2019,
+        to: 2025,
+        ..Settings::default()
+    });
+    // E01035040 (Leeds 044G) is one of two 2021 LSOAs split from E01032945 (Leeds 044F), per the ONS lookup.
+    let at = harness.state().screen_position_of(&code("E01035040")).expect("drawn");
+    harness.hover_at(at);
+    harness.run_steps(3);
+    harness.get_by_label_contains("(E01035040)");
+    harness.get_by_label_contains("Split from 2011 LSOA E01032945");
+    harness.get_by_label("Rank in the LA");
+}
+
+#[test]
+fn the_league_table_opens_an_la() {
+    let mut harness = harness(Settings::default());
+    harness.get_by_label("View").click();
+    harness.run_steps(2);
+    harness.get_by_label("LA league table…").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("LAs by share of LSOAs in the most deprived 10%");
+    harness.get_by_label("Find").click();
+    harness.run_steps(1);
+    harness.get_by_label("Find").type_text("Bradford");
+    harness.run_steps(3);
+    harness.get_by_label("Bradford").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().settings.la, "Bradford");
+    // The embedded default carries Leeds boundaries only: the window says so rather than showing a blank map.
+    let error = harness.state().scene_error().expect("no Bradford boundaries in the embedded default");
+    assert!(error.contains("Bradford"), "{error}");
+}

@@ -20,4 +20,4 @@ pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summar
 pub use reconcile::{LookupPair, Reconciliation};
 pub use rank_change::{Transition, rank_change, top1_threshold};
 pub use selection::{Selection, SelectionEdit, SelectionHistory, SelectionRule, SelectionSummary, select_in_polygon};
-pub use ward_profile::{WardCounts, WardProfile};
+pub use ward_profile::{WardCounts, WardEditionColumn, WardProfile};

@@ -18,6 +18,19 @@ pub struct WardCounts {
     pub population_in_decile1: Option<u64>,
 }
 
+/// One edition's view of the ward, on the profile's (later edition's) LSOAs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WardEditionColumn {
+    /// Edition year.
+    pub edition: u16,
+    /// The ward's LSOAs in this edition's 1% and decile 1 (bridged editions: any 2011 parent in it).
+    pub counts: WardCounts,
+    /// IMD rank of each of the ward's LSOAs (bridged through the ONS lookup when on other boundaries).
+    pub ranks: BTreeMap<AreaCode, u32>,
+    /// Brought onto the later edition's LSOAs through the 2011 to 2021 lookup.
+    pub bridged: bool,
+}
+
 /// A ward profile.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WardProfile {
@@ -41,6 +54,8 @@ pub struct WardProfile {
     pub domain_lsoas_in_decile1: BTreeMap<Index, usize>,
     /// Its LSOAs, by code.
     pub lsoas: Vec<LsoaChange>,
+    /// Every loaded edition up to the later one that can be put on its LSOAs (e.g. 2015, 2019 and 2025), oldest first.
+    pub editions: Vec<WardEditionColumn>,
 }
 
 impl WardProfile {
@@ -85,7 +100,9 @@ impl WardProfile {
             }
         };
         let la_query = ward_la.map(|c| c.to_string()).unwrap_or_default();
-        let comparison = EditionComparison::new(dataset, &super::AreaFilter::LocalAuthority(la_query), from, to)?;
+        let area = super::AreaFilter::LocalAuthority(la_query);
+        let comparison = EditionComparison::new(dataset, &area, from, to)?;
+        let editions = edition_columns(dataset, &area, &code, to);
         let lsoas: Vec<LsoaChange> = comparison
             .rows
             .into_iter()
@@ -142,8 +159,53 @@ impl WardProfile {
             population_source: comparison.population_source,
             domain_lsoas_in_decile1,
             lsoas,
+            editions,
         })
     }
+}
+
+/// The ward in every edition that compares with `to`: each earlier edition through a comparison with `to` (bridged
+/// across the boundary change when needed), and `to` itself. Editions that cannot be compared are left out.
+fn edition_columns(
+    dataset: &Dataset,
+    area: &super::AreaFilter,
+    ward: &AreaCode,
+    to: u16,
+) -> Vec<WardEditionColumn> {
+    let column = |year: u16, rows: &[&LsoaChange], earlier: bool, bridged: bool| {
+        let pick = |r: &LsoaChange| if earlier { r.rank_from } else { r.rank_to };
+        WardEditionColumn {
+            edition: year,
+            counts: WardCounts {
+                edition: year,
+                in_top1: rows
+                    .iter()
+                    .filter(|r| if earlier { r.in_top1_from } else { r.in_top1_to })
+                    .count(),
+                in_decile1: rows
+                    .iter()
+                    .filter(|r| if earlier { r.in_decile1_from() } else { r.in_decile1_to() })
+                    .count(),
+                population_in_decile1: None,
+            },
+            ranks: rows.iter().filter_map(|r| pick(r).map(|rank| (r.lsoa_code, rank))).collect(),
+            bridged,
+        }
+    };
+    let mut columns = Vec::new();
+    for year in dataset.editions.keys().copied().filter(|y| *y < to) {
+        let Ok(comparison) = EditionComparison::new(dataset, area, year, to) else {
+            continue;
+        };
+        let rows: Vec<&LsoaChange> = comparison.rows.iter().filter(|r| r.ward_code.as_ref() == Some(ward)).collect();
+        columns.push(column(year, &rows, true, comparison.comparison.is_bridged()));
+        if columns.len() == 1 {
+            // The later edition itself, once, from the same rows.
+            columns.push(column(to, &rows, false, false));
+        }
+    }
+    columns.sort_by_key(|c| c.edition);
+    columns
 }
 
 fn ward_hint(dataset: &Dataset, vintage: crate::model::LsoaVintage, wanted: &str) -> String {

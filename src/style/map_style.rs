@@ -21,7 +21,15 @@ pub enum MapMode {
     DecileEarlier,
     /// A domain's decile in the later edition (from its rank and N).
     DomainLater(Index),
+    /// A domain's decile in the earlier edition.
+    DomainEarlier(Index),
+    /// Later percentile − earlier percentile (rank / N), in whole percentage points: comparable across editions of
+    /// different N (2019's 32,844 LSOAs, 2025's 33,755).
+    PercentileChange,
 }
+
+/// Fixed classes for percentile change, in percentage points (one point is about 330 ranks).
+pub const PERCENTILE_CHANGE_BREAKS: [i64; 6] = [-10, -3, -1, 1, 3, 10];
 
 impl MapMode {
     /// Label for pickers, naming the editions.
@@ -31,6 +39,8 @@ impl MapMode {
             Self::DecileLater => format!("IMD decile, {to}"),
             Self::DecileEarlier => format!("IMD decile, {from}"),
             Self::DomainLater(index) => format!("{} domain decile, {to}", index.label()),
+            Self::DomainEarlier(index) => format!("{} domain decile, {from}", index.label()),
+            Self::PercentileChange => format!("Change in IMD percentile, {from} to {to}"),
         }
     }
 }
@@ -47,8 +57,13 @@ pub struct StyledMap {
 }
 
 /// The figure a mode maps for one LSOA.
-fn value_of(row: &LsoaChange, mode: MapMode, ranked_later: u32) -> Option<i64> {
+fn value_of(row: &LsoaChange, mode: MapMode, ranked_later: u32, ranked_earlier: u32) -> Option<i64> {
     match mode {
+        MapMode::PercentileChange => row.percentile_change.map(|p| p.round() as i64),
+        MapMode::DomainEarlier(index) => row
+            .domain_ranks_from
+            .get(&index)
+            .map(|rank| i64::from(decile_of_rank(*rank, ranked_earlier))),
         MapMode::RankChange => row.change,
         MapMode::DecileLater => row.decile_to.map(i64::from),
         MapMode::DecileEarlier => row.decile_from.map(i64::from),
@@ -70,7 +85,7 @@ pub fn style_comparison(
     let values: Vec<i64> = comparison
         .rows
         .iter()
-        .filter_map(|r| value_of(r, mode, ranked_later))
+        .filter_map(|r| value_of(r, mode, ranked_later, comparison.ranked_from))
         .collect();
     let (breaks, colours, labels, subtitle) = match mode {
         MapMode::RankChange => {
@@ -78,6 +93,18 @@ pub fn style_comparison(
             let colours = spread(&palette.seven(), breaks.class_count());
             let labels = breaks.labels();
             let subtitle = "Change = later rank − earlier rank. Negative = more deprived (worsened); positive = less deprived (improved).";
+            (breaks, colours, labels, subtitle)
+        }
+        MapMode::PercentileChange => {
+            let breaks = match classification {
+                Classification::Quantiles => ClassBreaks::resolve(classification, &values),
+                Classification::Fixed(_) => ClassBreaks {
+                    breaks: PERCENTILE_CHANGE_BREAKS.to_vec(),
+                },
+            };
+            let colours = spread(&palette.seven(), breaks.class_count());
+            let labels = breaks.labels().into_iter().map(|l| format!("{l} points")).collect();
+            let subtitle = "Change in percentile (rank / N, each edition's own N), percentage points. Negative = more deprived relative to England.";
             (breaks, colours, labels, subtitle)
         }
         _ => {
@@ -104,7 +131,7 @@ pub fn style_comparison(
     let mut counts = vec![0usize; colours.len()];
     let mut no_data = 0usize;
     for row in &comparison.rows {
-        match value_of(row, mode, ranked_later) {
+        match value_of(row, mode, ranked_later, comparison.ranked_from) {
             Some(v) => {
                 let class = breaks.class_of(v).min(colours.len().saturating_sub(1));
                 fill_of.insert(row.lsoa_code, colours.get(class).copied().unwrap_or(NO_DATA));
@@ -137,6 +164,14 @@ pub fn style_comparison(
         });
     }
     let mut notes = vec![RELATIVE_RANKS_CAVEAT.to_string()];
+    if comparison.comparison.is_bridged() {
+        notes.push(format!("{}.", comparison.comparison.caveat));
+        notes.push(format!(
+            "{} 2021 LSOAs; {} ranks brought onto them with the ONS 2011 to 2021 lookup (split: parent's rank; merged: population-weighted mean).",
+            comparison.rows.len(),
+            comparison.from
+        ));
+    }
     if mode == MapMode::RankChange && matches!(classification, Classification::Quantiles) {
         let shown: Vec<String> = breaks.breaks.iter().map(|b| signed(*b)).collect();
         notes.push(format!(

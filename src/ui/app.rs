@@ -2,6 +2,7 @@
 
 use super::choropleth_map::{ChoroplethMap, MapMemory};
 use super::distribution::{DistributionState, distribution_ui};
+use super::league_table::LeagueTableState;
 use super::loader::{LoadJob, LoadedData};
 use super::panels::{
     ProfileSort, legend_ui, lsoa_tooltip_ui, priority_wards_ui, problems_ui, summary_ui, ward_profile_ui,
@@ -65,6 +66,7 @@ pub struct LocalityMapApp {
     search_message: Option<String>,
     show_problems: bool,
     show_about: bool,
+    league: LeagueTableState,
     distribution: DistributionState,
     picker: Box<dyn FolderPicker>,
     last_map_rect: Option<ScreenRect>,
@@ -126,6 +128,7 @@ impl LocalityMapApp {
             search_message: None,
             show_problems: false,
             show_about: false,
+            league: LeagueTableState::default(),
             distribution: DistributionState::default(),
             picker,
             last_map_rect: None,
@@ -387,6 +390,9 @@ impl LocalityMapApp {
                     }
                 });
                 ui.separator();
+                if ui.button("LA league table…").clicked() {
+                    self.league.open = true;
+                }
                 if ui.button("Fit to the LA (0)").clicked() {
                     self.memory.fit_requested = true;
                 }
@@ -444,15 +450,23 @@ impl LocalityMapApp {
             }
             let label = ui.label("Show");
             let (from, to) = (self.settings.from, self.settings.to);
-            let mut modes = vec![MapMode::RankChange, MapMode::DecileLater, MapMode::DecileEarlier];
-            if let Some(edition) = dataset.edition(to) {
-                modes.extend(
-                    edition
-                        .indices_present()
-                        .into_iter()
-                        .filter(|i| *i != Index::Imd)
-                        .map(MapMode::DomainLater),
-                );
+            let mut modes = vec![
+                MapMode::RankChange,
+                MapMode::PercentileChange,
+                MapMode::DecileLater,
+                MapMode::DecileEarlier,
+            ];
+            // Every domain of both editions is a layer.
+            for (year, layer) in [(to, MapMode::DomainLater as fn(Index) -> MapMode), (from, MapMode::DomainEarlier)] {
+                if let Some(edition) = dataset.edition(year) {
+                    modes.extend(
+                        edition
+                            .indices_present()
+                            .into_iter()
+                            .filter(|i| *i != Index::Imd)
+                            .map(layer),
+                    );
+                }
             }
             egui::ComboBox::from_id_salt("mode")
                 .width(240.0)
@@ -512,6 +526,11 @@ impl LocalityMapApp {
 
     fn windows(&mut self, ctx: &egui::Context) {
         if let Some(data) = self.data.clone() {
+            let (from, to) = (self.settings.from, self.settings.to);
+            if let Some(la) = self.league.show(ctx, &data.dataset, self.generation, from, to, &self.settings.la) {
+                self.settings.la = la;
+                self.memory.fit_requested = true;
+            }
             egui::Window::new("Problems found in the data")
                 .open(&mut self.show_problems)
                 .default_width(620.0)

@@ -4,6 +4,7 @@
 mod app;
 mod choropleth_map;
 mod distribution;
+mod league_table;
 mod loader;
 mod panels;
 mod scene;
@@ -13,6 +14,7 @@ mod settings;
 pub use app::{FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
+pub use league_table::{LeagueColumn, LeagueTableState};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, problems_ui, summary_ui, ward_profile_ui};
 pub use scene::{MapScene, SceneArea, SceneWard};

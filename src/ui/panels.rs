@@ -1,8 +1,8 @@
 //! Side panels: legend, LA summary, priority wards, the ward profile table, the hover tooltip and the problems list.
 
 use super::choropleth_map::{paint_transition_marker, to_color32};
-use crate::analysis::{EditionComparison, LaSummary, LsoaChange, Transition, WardProfile};
-use crate::model::{AreaCode, JoinReport, Severity};
+use crate::analysis::{EditionComparison, LaSummary, LsoaChange, Transition, WardCounts, WardProfile};
+use crate::model::{AreaCode, BoundaryChange, JoinReport, Severity};
 use crate::style::{ColourVision, Legend, TOP1_ORANGE, signed};
 use egui::{Color32, RichText, Sense, Stroke, Vec2};
 
@@ -205,6 +205,9 @@ pub fn ward_profile_ui(
     if let Some(population) = later.population_in_decile1 {
         ui.label(format!("Population in the 10% ({}): {population}", later.edition));
     }
+    if profile.editions.len() > 2 {
+        all_editions_ui(ui, profile);
+    }
     ui.separator();
 
     let mut rows: Vec<&LsoaChange> = profile.lsoas.iter().collect();
@@ -338,24 +341,97 @@ pub fn lsoa_tooltip_ui(ui: &mut egui::Ui, row: &LsoaChange, comparison: &Edition
         ui.label(format!("Ward: {}", row.ward_name));
     }
     let yes_no = |yes: bool| if yes { "yes" } else { "no" }.to_string();
+    let percentile = |p: Option<f64>| p.map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"));
     let rows = [
         ("IMD rank", or_dash(row.rank_from), or_dash(row.rank_to)),
+        ("Rank in the LA", or_dash(row.la_rank_from), or_dash(row.la_rank_to)),
+        ("Percentile", percentile(row.percentile_from), percentile(row.percentile_to)),
         ("Decile", or_dash(row.decile_from), or_dash(row.decile_to)),
         ("In the 1%", yes_no(row.in_top1_from), yes_no(row.in_top1_to)),
     ];
     edition_table(ui, "tooltip", [comparison.from, comparison.to], false, &rows);
+    if let Some(change) = row.boundary_change {
+        ui.label(boundary_change_text(change, &row.earlier_lsoas, comparison.from));
+    }
     let meaning = match row.change {
         Some(c) if c < 0 => " (more deprived)",
         Some(c) if c > 0 => " (less deprived)",
         _ => "",
     };
     ui.label(format!("Change in rank: {}{meaning}", change_text(row.change)));
+    if let Some(points) = row.percentile_change {
+        ui.label(format!("Change in percentile: {points:+.1} points"));
+    }
     ui.label(row.transition.label());
     ui.label(
         RichText::new("Ranks are relative: a worse rank can mean others improved faster.")
             .small()
             .italics(),
     );
+}
+
+/// Every comparable edition side by side (e.g. 2015, 2019 and 2025): counts, then each LSOA's rank.
+fn all_editions_ui(ui: &mut egui::Ui, profile: &WardProfile) {
+    let years: Vec<String> = profile
+        .editions
+        .iter()
+        .map(|c| format!("{}{}", c.edition, if c.bridged { "*" } else { "" }))
+        .collect();
+    egui::CollapsingHeader::new(format!("All editions ({})", years.join(", ")))
+        .id_salt("ward-all-editions")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("ward-all-editions-scroll")
+                .max_height(220.0)
+                .show(ui, |ui| {
+                    egui::Grid::new("ward-all-editions-grid").striped(true).show(ui, |ui| {
+                        ui.label("");
+                        for year in &years {
+                            ui.label(RichText::new(year).strong());
+                        }
+                        ui.end_row();
+                        for (label, pick) in [
+                            ("In the 1%", (|c: &WardCounts| c.in_top1) as fn(&WardCounts) -> usize),
+                            ("In the 10%", |c: &WardCounts| c.in_decile1),
+                        ] {
+                            ui.label(label);
+                            for column in &profile.editions {
+                                ui.label(pick(&column.counts).to_string());
+                            }
+                            ui.end_row();
+                        }
+                        for lsoa in &profile.lsoas {
+                            ui.label(lsoa.lsoa_code.as_str()).on_hover_text(&lsoa.lsoa_name);
+                            for column in &profile.editions {
+                                ui.label(or_dash(column.ranks.get(&lsoa.lsoa_code)));
+                            }
+                            ui.end_row();
+                        }
+                    });
+                });
+            if profile.editions.iter().any(|c| c.bridged) {
+                ui.label(
+                    RichText::new("* on 2021 LSOAs through the ONS 2011 to 2021 lookup (split: parent's rank; merged: population-weighted mean)")
+                        .small()
+                        .italics(),
+                );
+            }
+        });
+}
+
+/// What the 2011 to 2021 boundary change did to an LSOA, naming its 2011 parent(s).
+pub fn boundary_change_text(change: BoundaryChange, parents: &[AreaCode], from: u16) -> String {
+    let list = parents.iter().map(AreaCode::to_string).collect::<Vec<_>>().join(", ");
+    match change {
+        BoundaryChange::Unchanged => format!("2011 LSOA {list}: unchanged in 2021"),
+        BoundaryChange::Split => format!("Split from 2011 LSOA {list}; its {from} rank is the parent's"),
+        BoundaryChange::Merged => {
+            format!("Merged from 2011 LSOAs {list}; its {from} rank is their population-weighted mean")
+        }
+        BoundaryChange::Irregular => {
+            format!("Redrawn irregularly from 2011 LSOAs {list}; its {from} rank is their population-weighted mean")
+        }
+    }
 }
 
 /// Every problem the load reported, worst first.
