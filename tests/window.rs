@@ -228,6 +228,8 @@ fn opening_a_folder_without_data_keeps_the_map_and_says_why() {
     );
     harness.get_by_label_contains("Could not open the data");
     harness.get_by_label("The previous map is still shown.");
+    // The way out: fetch the official files (`locality-map fetch` from the window).
+    harness.get_by_label("Download the official data into a folder…");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod map;
+mod fetch;
 mod output;
 mod validate;
 
@@ -45,6 +46,28 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// Every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, in two editions, with the change.
     League(LeagueArgs),
+    /// Download the official datasets of the catalogue (boundaries/sources.toml), verified, into a data folder.
+    Fetch(FetchArgs),
+}
+
+/// `fetch` arguments.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Data folder to fill [default: --data, else ./locality-map-data]
+    #[arg(long, value_name = "DIR")]
+    pub dest: Option<PathBuf>,
+    /// Fetch from a mirror instead of the publishers: a base URL or a folder laid out like the data folder
+    #[arg(long, value_name = "URL_OR_DIR")]
+    pub mirror: Option<String>,
+    /// Only these catalogue ids (repeatable); see boundaries/sources.toml
+    #[arg(long, value_name = "ID")]
+    pub only: Vec<String>,
+    /// Replace a present file that does not match the catalogue (a matching one is never downloaded again)
+    #[arg(long)]
+    pub force: bool,
+    /// Seconds without data before a download is abandoned
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
 }
 
 /// `reconcile` arguments.
@@ -141,6 +164,9 @@ pub fn run(cli: Cli) -> ExitCode {
         eprintln!("locality-map: no command given; try `locality-map --help`");
         return ExitCode::from(2);
     };
+    if let Command::Fetch(args) = &command {
+        return fetch::run(args, cli.data.as_deref());
+    }
     let source = DataSource::from_args(cli.data);
     let boundaries = matches!(command, Command::Validate | Command::Map(_));
     let options = LoadOptions {
@@ -155,6 +181,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Map(args) => map::run(&dataset, args),
         Command::Reconcile(args) => reconcile(&dataset, args),
         Command::League(args) => league(&dataset, args),
+        Command::Fetch(_) => Ok(()),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

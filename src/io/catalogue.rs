@@ -27,6 +27,10 @@ pub struct CatalogueEntry {
     pub file_name: String,
     /// Rows or features expected.
     pub expected_rows: Option<usize>,
+    /// Size of the file in bytes, when catalogued.
+    pub bytes: Option<u64>,
+    /// SHA-256 of the file (hex), when catalogued.
+    pub sha256: Option<String>,
 }
 
 /// Attribution lines required on published maps (`YEAR` to be filled in).

@@ -5,6 +5,7 @@ mod crs;
 mod data_source;
 mod embedded;
 mod error;
+mod fetch;
 mod geojson;
 mod imd_table;
 mod load;
@@ -20,6 +21,7 @@ pub use crs::{
 };
 pub use data_source::{DataSource, MAX_FILE_BYTES, SourceFile, embedded_files, list_data_files};
 pub use error::LoadError;
+pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
 pub use load::{LoadOptions, load_dataset};

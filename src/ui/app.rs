@@ -349,6 +349,9 @@ impl LocalityMapApp {
                 if ui.button("Use the embedded Leeds default").clicked() {
                     self.start_load(DataSource::Embedded, ui.ctx());
                 }
+                if ui.button("Download the official data into a folder…").clicked() {
+                    self.download_official_data(ui.ctx());
+                }
                 ui.separator();
                 if ui.button("Problems found in the data…").clicked() {
                     self.show_problems = true;
@@ -403,6 +406,14 @@ impl LocalityMapApp {
                 }
             });
         });
+    }
+
+    /// Asks for a folder, downloads the catalogue's official datasets into it, then opens it.
+    fn download_official_data(&mut self, ctx: &egui::Context) {
+        if let Some(folder) = self.picker.pick_folder() {
+            let repaint_ctx = ctx.clone();
+            self.job = Some(LoadJob::fetch_then_load(folder, move || repaint_ctx.request_repaint()));
+        }
     }
 
     fn open_folder(&mut self, ctx: &egui::Context) {
@@ -723,7 +734,7 @@ impl LocalityMapApp {
 
     fn central(&mut self, ui: &mut egui::Ui) {
         if let Some(message) = self.load_error.clone() {
-            let mut dismiss = false;
+            let (mut dismiss, mut download) = (false, false);
             egui::Frame::new()
                 .fill(Color32::from_rgb(0xfd, 0xe0, 0xdc))
                 .inner_margin(8.0)
@@ -737,10 +748,15 @@ impl LocalityMapApp {
                             ui.label("The previous map is still shown.");
                         }
                         dismiss = ui.button("Dismiss").clicked();
+                        download = ui.button("Download the official data into a folder…").clicked();
                     });
                 });
             if dismiss {
                 self.load_error = None;
+            }
+            if download {
+                self.load_error = None;
+                self.download_official_data(ui.ctx());
             }
         }
         if let Some(message) = &self.scene_error {
@@ -754,8 +770,12 @@ impl LocalityMapApp {
         }
         let Some(scene) = &self.scene else {
             if self.job.is_none() {
-                ui.centered_and_justified(|ui| {
-                    ui.label("No data loaded. Use File, Open data folder…, or drop a folder here.")
+                ui.vertical_centered(|ui| {
+                    ui.add_space(ui.available_height() / 3.0);
+                    ui.label("No data loaded. Use File, Open data folder…, or drop a folder here.");
+                    if ui.button("Download the official data into a folder…").clicked() {
+                        self.download_official_data(ui.ctx());
+                    }
                 });
             }
             return;

@@ -96,6 +96,65 @@ impl LoadJob {
         }
     }
 
+    /// Downloads the catalogue's official datasets into `dest` (`locality-map fetch`), then loads the folder. Files
+    /// that could not be fetched are named in the progress line and the folder is loaded with what it has.
+    pub fn fetch_then_load(dest: std::path::PathBuf, repaint: impl Fn() + Send + 'static) -> Self {
+        use crate::io::{Catalogue, FetchOptions, FetchOutcome, FetchSource, fetch_catalogue};
+        let (sender, receiver) = channel();
+        let source = DataSource::Folder(dest.clone());
+        let thread_source = source.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let send = |message| {
+                sender.send(message).ok();
+                repaint();
+            };
+            let catalogue = match Catalogue::shipped() {
+                Ok(c) => c,
+                Err(e) => return send(LoadMessage::Done(Err(format!("The built-in catalogue does not parse: {e}")))),
+            };
+            let options = FetchOptions {
+                dest,
+                source: FetchSource::Publishers,
+                only: Vec::new(),
+                force: false,
+                read_timeout: std::time::Duration::from_secs(60),
+            };
+            let mut progress = |id: &str, done: u64, total: Option<u64>| {
+                let of = total.map(|t| format!(" of {:.1} MB", t as f64 / 1e6)).unwrap_or_default();
+                send(LoadMessage::Progress(format!("Downloading {id}: {:.1} MB{of}…", done as f64 / 1e6)));
+            };
+            let results = fetch_catalogue(&catalogue, &options, &mut progress);
+            let failed: Vec<String> = results
+                .iter()
+                .filter_map(|r| match &r.outcome {
+                    FetchOutcome::Failed(why) => Some(format!("{}: {why}", r.id)),
+                    _ => None,
+                })
+                .collect();
+            send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
+            let result = load_data(&thread_source, &send)
+                .map(|(dataset, lsoa_meshes)| {
+                    let load_millis = started.elapsed().as_secs_f64() * 1e3;
+                    Arc::new(LoadedData::new(thread_source.clone(), dataset, lsoa_meshes, load_millis))
+                })
+                .map_err(|e| {
+                    if failed.is_empty() {
+                        format!("{e} (downloads without a direct address in the catalogue must be fetched by hand: see `locality-map fetch`)")
+                    } else {
+                        format!("{e}; downloads that failed: {}", failed.join("; "))
+                    }
+                });
+            send(LoadMessage::Done(result));
+        });
+        Self {
+            source,
+            started: Instant::now(),
+            stage: "Starting the download…".into(),
+            receiver,
+        }
+    }
+
     /// The finished result, if the load is done; progress messages update `stage`.
     pub fn poll(&mut self) -> Option<Result<Arc<LoadedData>, String>> {
         while let Ok(message) = self.receiver.try_recv() {
