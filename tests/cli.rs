@@ -204,15 +204,29 @@ fn summary_2019_to_2025_has_the_same_keys_plus_the_comparison_method() {
         Some(&data),
     ));
     let missing: Vec<_> = key_paths(&before).difference(&key_paths(&across)).cloned().collect();
-    assert!(missing.is_empty(), "keys missing across the boundary change: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "keys missing across the boundary change: {missing:?}"
+    );
     assert_eq!(across["top1"]["threshold_from"], 328);
     assert_eq!(across["top1"]["threshold_to"], 337);
     assert_eq!(across["lsoas"], 488);
     assert_eq!(across["comparison"]["method"], "lsoa11_to_lsoa21_lookup");
-    assert!(across["comparison"]["caveat"].as_str().unwrap().contains("less directly comparable"));
+    assert!(
+        across["comparison"]["caveat"]
+            .as_str()
+            .unwrap()
+            .contains("less directly comparable")
+    );
     assert_eq!(before["comparison"]["method"], "direct");
     // Priority wards are on the later edition's (2021-based) wards.
-    assert!(across["priority_wards"].as_array().unwrap().iter().all(|w| w["code"].as_str().unwrap().starts_with("E05")));
+    assert!(
+        across["priority_wards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["code"].as_str().unwrap().starts_with("E05"))
+    );
 }
 
 #[test]
@@ -226,8 +240,14 @@ fn reconcile_json_accounts_for_every_leeds_lsoa_and_lists_the_rows() {
     assert_eq!(report["lsoas_to"], 488);
     assert_eq!(report["unaccounted"], 0);
     for letter in ["U", "S", "M", "X"] {
-        let n = report["by_change"][letter].as_u64().unwrap_or_else(|| panic!("by_change.{letter}"));
-        assert_eq!(report["rows"][letter].as_array().unwrap().len() as u64, n, "rows behind {letter}");
+        let n = report["by_change"][letter]
+            .as_u64()
+            .unwrap_or_else(|| panic!("by_change.{letter}"));
+        assert_eq!(
+            report["rows"][letter].as_array().unwrap().len() as u64,
+            n,
+            "rows behind {letter}"
+        );
     }
     let merged = &report["rows"]["M"][0];
     assert!(merged["lsoa11"].is_string() && merged["lsoa21"].is_string());
@@ -236,7 +256,9 @@ fn reconcile_json_accounts_for_every_leeds_lsoa_and_lists_the_rows() {
 #[test]
 fn the_embedded_default_compares_2019_with_2025_and_diagram3_works_across_it() {
     let output = locality_map(
-        &["changes", "--la", "Leeds", "--from", "2019", "--to", "2025", "--top1", "--csv"],
+        &[
+            "changes", "--la", "Leeds", "--from", "2019", "--to", "2025", "--top1", "--csv",
+        ],
         None,
     );
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -249,13 +271,19 @@ fn the_embedded_default_compares_2019_with_2025_and_diagram3_works_across_it() {
     for row in &rows {
         assert!(row[column("in_top1_from")] == *"true" || row[column("in_top1_to")] == *"true");
         assert!(["U", "S", "M", "X"].contains(&&row[column("boundary_change")]));
-        assert!(!row[column("earlier_lsoas")].is_empty(), "each 2021 LSOA names its 2011 parent(s)");
+        assert!(
+            !row[column("earlier_lsoas")].is_empty(),
+            "each 2021 LSOA names its 2011 parent(s)"
+        );
     }
 }
 
 #[test]
 fn league_csv_ranks_every_la() {
-    let output = locality_map(&["league", "--from", "2015", "--to", "2019", "--csv"], Some(&common::shared_data()));
+    let output = locality_map(
+        &["league", "--from", "2015", "--to", "2019", "--csv"],
+        Some(&common::shared_data()),
+    );
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("la_code,la_name,lsoas_2015,"));

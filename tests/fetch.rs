@@ -41,7 +41,11 @@ fn serve(behaviour: Behaviour) -> String {
                 line.clear();
             }
             let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-            let relative = path.trim_start_matches('/').replace("%28", "(").replace("%29", ")").replace("%20", " ");
+            let relative = path
+                .trim_start_matches('/')
+                .replace("%28", "(")
+                .replace("%29", ")")
+                .replace("%20", " ");
             let relative = match behaviour {
                 Behaviour::WrongFile => WARDS_2025_FILE.to_string(),
                 _ => relative,
@@ -102,7 +106,11 @@ fn a_good_mirror_fills_the_folder_with_verified_copies() {
     let dest = temp_dest("good");
     let output = fetch(&dest, &base, &["--only", WARDS_2025]);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     for file in [WARDS_2019_FILE, WARDS_2025_FILE] {
         assert_eq!(
             std::fs::read(dest.join(file)).unwrap(),
@@ -111,7 +119,10 @@ fn a_good_mirror_fills_the_folder_with_verified_copies() {
         );
     }
     assert!(stdout.contains("2 written"), "{stdout}");
-    assert!(String::from_utf8_lossy(&output.stderr).contains("100%"), "progress is shown");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("100%"),
+        "progress is shown"
+    );
     // A second run keeps the verified files rather than downloading them again.
     let again = fetch(&dest, &base, &[]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("already present and verified"));
@@ -126,7 +137,10 @@ fn a_connection_dropped_mid_file_replaces_nothing() {
     let output = fetch(&dest, &base, &[]);
     assert!(!output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("FAILED") && stdout.contains("nothing was replaced"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED") && stdout.contains("nothing was replaced"),
+        "{stdout}"
+    );
     assert!(!dest.join(WARDS_2019_FILE).exists());
     assert_eq!(leftovers(&dest.join("boundaries")), Vec::<String>::new());
     // A folder with an older file the planner asked to replace (--force): the old file survives the failed download.
@@ -151,7 +165,10 @@ fn a_wrong_file_fails_verification_and_is_not_written() {
     let output = fetch(&dest, &base, &[]);
     assert!(!output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("bytes where the catalogue expects") || stdout.contains("SHA-256"), "{stdout}");
+    assert!(
+        stdout.contains("bytes where the catalogue expects") || stdout.contains("SHA-256"),
+        "{stdout}"
+    );
     assert!(!dest.join(WARDS_2019_FILE).exists());
     let _ = std::fs::remove_dir_all(&dest);
 }

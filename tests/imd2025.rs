@@ -28,8 +28,14 @@ fn raw_2025_leeds() -> HashMap<String, (u32, u32)> {
         .into_iter()
         .filter(|r| r["Local Authority District code (2024)"] == LEEDS)
         .map(|r| {
-            let decile_col = r.keys().find(|k| k.starts_with("Index of Multiple Deprivation (IMD) Decile")).unwrap();
-            (r["LSOA code (2021)"].clone(), (number(&r[RANK_2025]), number(&r[decile_col])))
+            let decile_col = r
+                .keys()
+                .find(|k| k.starts_with("Index of Multiple Deprivation (IMD) Decile"))
+                .unwrap();
+            (
+                r["LSOA code (2021)"].clone(),
+                (number(&r[RANK_2025]), number(&r[decile_col])),
+            )
         })
         .collect()
 }
@@ -41,7 +47,11 @@ fn leeds_2025_counts_equal_a_count_of_the_raw_file() {
     assert_eq!(comparison.vintage, LsoaVintage::Lsoa2021);
     assert_eq!(raw.len(), 488);
     assert_eq!(comparison.rows.len(), 488, "Leeds has 488 2021 LSOAs");
-    assert_eq!((comparison.threshold_from, comparison.threshold_to), (328, 337), "each edition's own N");
+    assert_eq!(
+        (comparison.threshold_from, comparison.threshold_to),
+        (328, 337),
+        "each edition's own N"
+    );
     assert_eq!((comparison.ranked_from, comparison.ranked_to), (32_844, 33_755));
     let top1 = raw.values().filter(|(rank, _)| *rank <= 337).count();
     let decile1 = raw.values().filter(|(_, decile)| *decile == 1).count();
@@ -49,9 +59,18 @@ fn leeds_2025_counts_equal_a_count_of_the_raw_file() {
     assert_eq!(summary.top1.count_to, top1);
     assert_eq!(summary.decile1.count_to, decile1);
     // The 2019 side counts 2019's own 482 LSOAs, not bridged rows (a split parent must not count twice).
-    let raw_2019 = common::ranks(FILE1_2019, "LSOA code (2011)", RANK_2019, "Local Authority District code (2019)", LEEDS);
+    let raw_2019 = common::ranks(
+        FILE1_2019,
+        "LSOA code (2011)",
+        RANK_2019,
+        "Local Authority District code (2019)",
+        LEEDS,
+    );
     assert_eq!(summary.lsoas_from, 482);
-    assert_eq!(summary.top1.count_from, raw_2019.values().filter(|r| **r <= 328).count());
+    assert_eq!(
+        summary.top1.count_from,
+        raw_2019.values().filter(|r| **r <= 328).count()
+    );
     assert!(summary.comparison.is_bridged());
     for row in &comparison.rows {
         assert_eq!(row.rank_to, Some(raw[row.lsoa_code.as_str()].0), "{}", row.lsoa_code);
@@ -70,14 +89,21 @@ fn leeds_reconciliation_equals_the_lookup_rows() {
         assert_eq!(*n, expected.get(*letter).copied().unwrap_or(0), "change {letter}");
         assert_eq!(report.rows[letter].len(), *n);
     }
-    assert_eq!(report.by_change.values().sum::<usize>(), expected.values().sum::<usize>());
+    assert_eq!(
+        report.by_change.values().sum::<usize>(),
+        expected.values().sum::<usize>()
+    );
 }
 
 #[test]
 fn england_reconciliation_accounts_for_every_lsoa() {
     let report = Reconciliation::new(shared_dataset(), &AreaFilter::England, 2019, 2025).unwrap();
     assert_eq!((report.lsoas_from, report.lsoas_to), (32_844, 33_755));
-    assert_eq!(report.unaccounted, 0, "{:?} {:?}", report.unaccounted_from, report.unaccounted_to);
+    assert_eq!(
+        report.unaccounted, 0,
+        "{:?} {:?}",
+        report.unaccounted_from, report.unaccounted_to
+    );
     let english_rows = raw_rows(LOOKUP)
         .iter()
         .filter(|r| r["lsoa11_code"].starts_with("E01") || r["lsoa21_code"].starts_with("E01"))
@@ -123,7 +149,11 @@ fn split_children_take_the_parent_rank_and_merges_the_population_weighted_mean()
             merges += 1;
             assert_eq!(row.boundary_change, Some(BoundaryChange::Merged));
             let total: f64 = list.iter().map(|(p, _)| population[p]).sum();
-            let mean: f64 = list.iter().map(|(p, _)| f64::from(raw_2019[p]) * population[p]).sum::<f64>() / total;
+            let mean: f64 = list
+                .iter()
+                .map(|(p, _)| f64::from(raw_2019[p]) * population[p])
+                .sum::<f64>()
+                / total;
             mean.round() as u32
         };
         assert_eq!(row.rank_from, Some(expected), "{}", row.lsoa_code);
@@ -131,13 +161,22 @@ fn split_children_take_the_parent_rank_and_merges_the_population_weighted_mean()
         let percentile = 100.0 * (f64::from(row.rank_to.unwrap()) / 33_755.0 - f64::from(expected) / 32_844.0);
         assert!((row.percentile_change.unwrap() - percentile).abs() < 1e-9);
     }
-    assert!(splits >= 14 && merges >= 1, "Leeds has split and merged LSOAs ({splits}, {merges})");
+    assert!(
+        splits >= 14 && merges >= 1,
+        "Leeds has split and merged LSOAs ({splits}, {merges})"
+    );
 }
 
 #[test]
 fn diagram3_across_the_boundary_change_keeps_every_lsoa_that_was_in_the_1_percent() {
     let comparison = leeds_2019_to_2025();
-    let raw_2019 = common::ranks(FILE1_2019, "LSOA code (2011)", RANK_2019, "Local Authority District code (2019)", LEEDS);
+    let raw_2019 = common::ranks(
+        FILE1_2019,
+        "LSOA code (2011)",
+        RANK_2019,
+        "Local Authority District code (2019)",
+        LEEDS,
+    );
     let top1_2019: Vec<&String> = raw_2019.iter().filter(|(_, r)| **r <= 328).map(|(c, _)| c).collect();
     let diagram3: Vec<_> = comparison.top1_rows().collect();
     for parent in top1_2019 {
@@ -156,24 +195,54 @@ fn within_la_ranks_put_the_most_deprived_lsoa_first() {
     let mut by_rank: Vec<_> = comparison.rows.iter().filter(|r| r.rank_to.is_some()).collect();
     by_rank.sort_by_key(|r| r.rank_to);
     let within: Vec<u32> = by_rank.iter().map(|r| r.la_rank_to.unwrap()).collect();
-    assert_eq!(within, (1..=482).collect::<Vec<u32>>(), "national order restricted to Leeds is 1..482");
-    assert!(comparison.rows.iter().all(|r| r.boundary_change.is_none() && r.earlier_lsoas.is_empty()));
+    assert_eq!(
+        within,
+        (1..=482).collect::<Vec<u32>>(),
+        "national order restricted to Leeds is 1..482"
+    );
+    assert!(
+        comparison
+            .rows
+            .iter()
+            .all(|r| r.boundary_change.is_none() && r.earlier_lsoas.is_empty())
+    );
 }
 
 #[test]
 fn league_table_ranks_every_la_in_both_editions() {
     let table = LeagueTable::new(shared_dataset(), 2019, 2025).unwrap();
-    assert_eq!(table.rows.iter().filter(|r| r.from.is_some()).count(), 317, "LAs in IMD 2019");
-    assert_eq!(table.rows.iter().filter(|r| r.to.is_some()).count(), 296, "LAs in IMD 2025");
+    assert_eq!(
+        table.rows.iter().filter(|r| r.from.is_some()).count(),
+        317,
+        "LAs in IMD 2019"
+    );
+    assert_eq!(
+        table.rows.iter().filter(|r| r.to.is_some()).count(),
+        296,
+        "LAs in IMD 2025"
+    );
     let leeds = table.rows.iter().find(|r| r.la_code.as_str() == LEEDS).unwrap();
-    assert_eq!(leeds.from.unwrap().rank_by_decile1_share, 33, "as the LA summary says for 2019");
+    assert_eq!(
+        leeds.from.unwrap().rank_by_decile1_share,
+        33,
+        "as the LA summary says for 2019"
+    );
     let raw = raw_2025_leeds();
-    assert_eq!(leeds.to.unwrap().top1 as usize, raw.values().filter(|(r, _)| *r <= 337).count());
+    assert_eq!(
+        leeds.to.unwrap().top1 as usize,
+        raw.values().filter(|(r, _)| *r <= 337).count()
+    );
     assert_eq!(leeds.to.unwrap().lsoas, 488);
     // The table is ordered by the 2025 rank, and the first LA has the highest 2025 share.
     let first = table.rows[0].to.unwrap();
     assert_eq!(first.rank_by_decile1_share, 1);
-    assert!(table.rows.iter().filter_map(|r| r.to).all(|e| e.decile1_share <= first.decile1_share));
+    assert!(
+        table
+            .rows
+            .iter()
+            .filter_map(|r| r.to)
+            .all(|e| e.decile1_share <= first.decile1_share)
+    );
 }
 
 #[test]

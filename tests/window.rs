@@ -335,6 +335,9 @@ fn the_league_table_opens_an_la() {
     harness.run_steps(3);
     assert_eq!(harness.state().settings.la, "Bradford");
     // The embedded default carries Leeds boundaries only: the window says so rather than showing a blank map.
-    let error = harness.state().scene_error().expect("no Bradford boundaries in the embedded default");
+    let error = harness
+        .state()
+        .scene_error()
+        .expect("no Bradford boundaries in the embedded default");
     assert!(error.contains("Bradford"), "{error}");
 }

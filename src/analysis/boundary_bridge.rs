@@ -254,7 +254,13 @@ mod tests {
     fn any_irregular_row_makes_the_lsoa_irregular() {
         let earlier = edition(&[("E01000001", 10, 1), ("E01000002", 20, 1)]);
         let lookup = lookup(&[("E01000001", "E01099999", "X"), ("E01000002", "E01099999", "M")]);
-        let bridged = bridge_row(&LookupIndex::new(&lookup), &Dataset::default(), &earlier, &code("E01099999")).unwrap();
+        let bridged = bridge_row(
+            &LookupIndex::new(&lookup),
+            &Dataset::default(),
+            &earlier,
+            &code("E01099999"),
+        )
+        .unwrap();
         assert_eq!((bridged.change, bridged.rank), (BoundaryChange::Irregular, Some(15)));
     }
 }

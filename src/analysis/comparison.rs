@@ -1,8 +1,6 @@
 //! One LA (or all England) compared between two editions: every LSOA with both ranks, the change and its 1% transition.
 
-use super::boundary_bridge::{
-    BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, LookupIndex, bridge_row,
-};
+use super::boundary_bridge::{BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, LookupIndex, bridge_row};
 use super::{AnalysisError, Transition, rank_change};
 use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, normalise};
 use serde::Serialize;
@@ -238,7 +236,8 @@ impl EditionComparison {
             })
             .unwrap_or_default()
         };
-        let percentile = |rank: Option<u32>, n: u32| rank.filter(|_| n > 0).map(|r| 100.0 * f64::from(r) / f64::from(n));
+        let percentile =
+            |rank: Option<u32>, n: u32| rank.filter(|_| n > 0).map(|r| 100.0 * f64::from(r) / f64::from(n));
         let mut la_of: Vec<Option<AreaCode>> = Vec::with_capacity(codes.len());
         let mut rows: Vec<LsoaChange> = codes
             .into_iter()
@@ -260,7 +259,8 @@ impl EditionComparison {
                 };
                 let in_top1_to = rank_to.is_some_and(|r| r <= threshold_to);
                 let ward = dataset.ward_of(later.vintage, code);
-                let (percentile_from, percentile_to) = (percentile(rank_from, ranked_from), percentile(rank_to, ranked_to));
+                let (percentile_from, percentile_to) =
+                    (percentile(rank_from, ranked_from), percentile(rank_to, ranked_to));
                 LsoaChange {
                     lsoa_code: *code,
                     lsoa_name: row_to.or(row_from).map(|r| r.name.clone()).unwrap_or_default(),
@@ -311,7 +311,10 @@ impl EditionComparison {
                     .iter()
                     .filter(|r| r.imd_rank().is_some_and(|rank| rank.get() <= threshold_from))
                     .count(),
-                decile1: own.iter().filter(|r| r.imd_decile().is_some_and(|d| d.get() == 1)).count(),
+                decile1: own
+                    .iter()
+                    .filter(|r| r.imd_decile().is_some_and(|d| d.get() == 1))
+                    .count(),
             }
         };
         let comparison = if bridge.is_some() {

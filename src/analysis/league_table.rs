@@ -114,9 +114,9 @@ impl LeagueTable {
                     la_name: b.or(a).map(|(n, _)| n.clone()).unwrap_or_default(),
                     from,
                     to,
-                    rank_change: from.zip(to).map(|(f, t)| {
-                        i64::from(t.rank_by_decile1_share) - i64::from(f.rank_by_decile1_share)
-                    }),
+                    rank_change: from
+                        .zip(to)
+                        .map(|(f, t)| i64::from(t.rank_by_decile1_share) - i64::from(f.rank_by_decile1_share)),
                     top1_change: from.zip(to).map(|(f, t)| i64::from(t.top1) - i64::from(f.top1)),
                 }
             })

@@ -71,7 +71,12 @@ impl Reconciliation {
             AreaFilter::LocalAuthority(query) => find_la(dataset, query, [to, from])?,
         };
         let in_area = |row: &ImdRow| matches!(area, AreaFilter::England) || row.la_code.as_ref() == Some(&la_code);
-        let from_codes: BTreeSet<AreaCode> = earlier.rows.iter().filter(|(_, r)| in_area(r)).map(|(c, _)| *c).collect();
+        let from_codes: BTreeSet<AreaCode> = earlier
+            .rows
+            .iter()
+            .filter(|(_, r)| in_area(r))
+            .map(|(c, _)| *c)
+            .collect();
         let to_codes: BTreeSet<AreaCode> = later.rows.iter().filter(|(_, r)| in_area(r)).map(|(c, _)| *c).collect();
         let row_in_area = |lsoa11: &AreaCode, lsoa21: &AreaCode, row_la: Option<&AreaCode>| match area {
             AreaFilter::England => lsoa11.as_str().starts_with("E01") || lsoa21.as_str().starts_with("E01"),
@@ -157,7 +162,10 @@ impl Reconciliation {
                 out.push_str(&format!("    {} -> {}\n", pair.lsoa11, pair.lsoa21));
             }
         }
-        out.push_str(&format!("Rule: {}.\nCaveat: {}.\n", self.comparison.rule, self.comparison.caveat));
+        out.push_str(&format!(
+            "Rule: {}.\nCaveat: {}.\n",
+            self.comparison.rule, self.comparison.caveat
+        ));
         out
     }
 }

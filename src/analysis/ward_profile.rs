@@ -166,12 +166,7 @@ impl WardProfile {
 
 /// The ward in every edition that compares with `to`: each earlier edition through a comparison with `to` (bridged
 /// across the boundary change when needed), and `to` itself. Editions that cannot be compared are left out.
-fn edition_columns(
-    dataset: &Dataset,
-    area: &super::AreaFilter,
-    ward: &AreaCode,
-    to: u16,
-) -> Vec<WardEditionColumn> {
+fn edition_columns(dataset: &Dataset, area: &super::AreaFilter, ward: &AreaCode, to: u16) -> Vec<WardEditionColumn> {
     let column = |year: u16, rows: &[&LsoaChange], earlier: bool, bridged: bool| {
         let pick = |r: &LsoaChange| if earlier { r.rank_from } else { r.rank_to };
         WardEditionColumn {
@@ -184,11 +179,20 @@ fn edition_columns(
                     .count(),
                 in_decile1: rows
                     .iter()
-                    .filter(|r| if earlier { r.in_decile1_from() } else { r.in_decile1_to() })
+                    .filter(|r| {
+                        if earlier {
+                            r.in_decile1_from()
+                        } else {
+                            r.in_decile1_to()
+                        }
+                    })
                     .count(),
                 population_in_decile1: None,
             },
-            ranks: rows.iter().filter_map(|r| pick(r).map(|rank| (r.lsoa_code, rank))).collect(),
+            ranks: rows
+                .iter()
+                .filter_map(|r| pick(r).map(|rank| (r.lsoa_code, rank)))
+                .collect(),
             bridged,
         }
     };
@@ -197,7 +201,11 @@ fn edition_columns(
         let Ok(comparison) = EditionComparison::new(dataset, area, year, to) else {
             continue;
         };
-        let rows: Vec<&LsoaChange> = comparison.rows.iter().filter(|r| r.ward_code.as_ref() == Some(ward)).collect();
+        let rows: Vec<&LsoaChange> = comparison
+            .rows
+            .iter()
+            .filter(|r| r.ward_code.as_ref() == Some(ward))
+            .collect();
         columns.push(column(year, &rows, true, comparison.comparison.is_bridged()));
         if columns.len() == 1 {
             // The later edition itself, once, from the same rows.

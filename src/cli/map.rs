@@ -33,6 +33,34 @@ pub struct MapArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// What the map shows (percentile-change suits editions of different N, e.g. 2019 to 2025)
+    #[arg(long, value_enum, default_value_t = Layer::RankChange)]
+    pub layer: Layer,
+}
+
+/// The `--layer` choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layer {
+    /// Later rank - earlier rank
+    RankChange,
+    /// Later percentile - earlier percentile (rank / N)
+    PercentileChange,
+    /// IMD decile in the later edition
+    DecileTo,
+    /// IMD decile in the earlier edition
+    DecileFrom,
+}
+
+impl Layer {
+    /// The map mode it draws.
+    pub fn mode(self) -> MapMode {
+        match self {
+            Self::RankChange => MapMode::RankChange,
+            Self::PercentileChange => MapMode::PercentileChange,
+            Self::DecileTo => MapMode::DecileLater,
+            Self::DecileFrom => MapMode::DecileEarlier,
+        }
+    }
 }
 
 /// Renders and saves the map.
@@ -44,12 +72,13 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     let title = args
         .title
         .clone()
-        .unwrap_or_else(|| default_title(&comparison.la_name, MapMode::RankChange, comparison.from, comparison.to));
+        .unwrap_or_else(|| default_title(&comparison.la_name, args.layer.mode(), comparison.from, comparison.to));
     let a4 = ReportOptions::a4_landscape_300dpi(title);
     let options = ReportOptions {
         width_px: args.width.unwrap_or(a4.width_px),
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,
+        mode: args.layer.mode(),
         ..a4
     };
     let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;

@@ -1,8 +1,8 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
-mod map;
 mod fetch;
+mod map;
 mod output;
 mod validate;
 
@@ -245,7 +245,11 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
 fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
     let area = args.la.as_deref().map_or(AreaFilter::England, AreaFilter::parse);
     let report = Reconciliation::new(dataset, &area, args.from, args.to).map_err(|e| e.to_string())?;
-    print(&if args.json { output::to_json(&report) } else { report.text() })
+    print(&if args.json {
+        output::to_json(&report)
+    } else {
+        report.text()
+    })
 }
 
 fn league(dataset: &Dataset, args: &LeagueArgs) -> CliResult {

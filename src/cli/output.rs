@@ -46,7 +46,11 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
             "{} LSOAs in {} wards (IMD {to}, 2021 LSOAs; IMD {from} had {} 2011 LSOAs here)",
             s.lsoas, s.wards, s.lsoas_from
         );
-        let _ = writeln!(out, "Compared: {}.\nCaveat: {}.\n", s.comparison.rule, s.comparison.caveat);
+        let _ = writeln!(
+            out,
+            "Compared: {}.\nCaveat: {}.\n",
+            s.comparison.rule, s.comparison.caveat
+        );
     } else {
         let _ = writeln!(out, "{} LSOAs in {} wards\n", s.lsoas, s.wards);
     }
@@ -161,7 +165,11 @@ pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
             text(r.percentile_to.map(|v| format!("{v:.3}"))),
             text(r.percentile_change.map(|v| format!("{v:.3}"))),
             text(r.boundary_change.map(|c| c.letter().to_string())),
-            r.earlier_lsoas.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+            r.earlier_lsoas
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
         ])?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
@@ -196,7 +204,11 @@ pub fn changes_text(c: &EditionComparison, rows: &[&LsoaChange]) -> String {
     }
     let _ = writeln!(out, "\n{} LSOAs", rows.len());
     if c.comparison.is_bridged() {
-        let _ = writeln!(out, "Compared: {}.\nCaveat: {}.", c.comparison.rule, c.comparison.caveat);
+        let _ = writeln!(
+            out,
+            "Compared: {}.\nCaveat: {}.",
+            c.comparison.rule, c.comparison.caveat
+        );
     }
     out
 }
@@ -215,7 +227,8 @@ pub fn league_text(t: &LeagueTable) -> String {
         "LA", "Rank", "D1%", "1%", "Rank", "D1%", "1%", "RankCh", "1%Ch"
     );
     let _ = writeln!(out, "{:<36} {:>21} {:>21}", "", f, to);
-    let share = |e: Option<crate::analysis::LeagueEntry>| e.map_or("–".into(), |e| format!("{:.1}", e.decile1_share * 100.0));
+    let share =
+        |e: Option<crate::analysis::LeagueEntry>| e.map_or("–".into(), |e| format!("{:.1}", e.decile1_share * 100.0));
     for r in &t.rows {
         let _ = writeln!(
             out,
@@ -231,7 +244,11 @@ pub fn league_text(t: &LeagueTable) -> String {
             r.top1_change.map_or_else(|| "–".into(), |c| format!("{c:+}")),
         );
     }
-    let _ = writeln!(out, "\n{} LAs. Rank 1 = highest share of LSOAs in decile 1.", t.rows.len());
+    let _ = writeln!(
+        out,
+        "\n{} LAs. Rank 1 = highest share of LSOAs in decile 1.",
+        t.rows.len()
+    );
     out
 }
 

@@ -130,9 +130,10 @@ fn fetch_one(
                 })
                 .map_err(|e| format!("{}: {e}", source.display()))
         }
-        FetchSource::MirrorUrl(base) => {
-            open_url(agent, &format!("{}/{}", base.trim_end_matches('/'), encode_path(&entry.file_name)))
-        }
+        FetchSource::MirrorUrl(base) => open_url(
+            agent,
+            &format!("{}/{}", base.trim_end_matches('/'), encode_path(&entry.file_name)),
+        ),
         FetchSource::Publishers => {
             let Some(url) = &entry.download_url else {
                 return FetchOutcome::Skipped(format!(
@@ -217,7 +218,8 @@ fn write_verified(
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(format!("the download stopped after {written} bytes: {e}")),
             };
-            out.write_all(&buffer[..n]).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+            out.write_all(&buffer[..n])
+                .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
             written += n as u64;
             progress(&entry.id, written, total.or(entry.bytes));
         }
@@ -226,8 +228,11 @@ fn write_verified(
         {
             return Err(format!("the download stopped after {written} of {expected} bytes"));
         }
-        let file = out.into_inner().map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-        file.sync_all().map_err(|e| format!("cannot sync {}: {e}", temp.display()))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        file.sync_all()
+            .map_err(|e| format!("cannot sync {}: {e}", temp.display()))?;
         verify(entry, &temp)?;
         Ok(written)
     })();
@@ -272,7 +277,9 @@ pub fn verify(entry: &CatalogueEntry, path: &Path) -> Result<(), String> {
         }
         let actual: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
         if !actual.eq_ignore_ascii_case(expected) {
-            return Err(format!("its SHA-256 is {actual}, not the catalogue's {expected} (a different or damaged file)"));
+            return Err(format!(
+                "its SHA-256 is {actual}, not the catalogue's {expected} (a different or damaged file)"
+            ));
         }
         return Ok(());
     }
@@ -304,7 +311,9 @@ fn verify_rows(entry: &CatalogueEntry, path: &Path) -> Result<(), String> {
         return Ok(());
     };
     if rows != expected {
-        return Err(format!("it has {rows} data rows where the catalogue expects {expected}"));
+        return Err(format!(
+            "it has {rows} data rows where the catalogue expects {expected}"
+        ));
     }
     Ok(())
 }

@@ -468,7 +468,10 @@ impl LocalityMapApp {
                 MapMode::DecileEarlier,
             ];
             // Every domain of both editions is a layer.
-            for (year, layer) in [(to, MapMode::DomainLater as fn(Index) -> MapMode), (from, MapMode::DomainEarlier)] {
+            for (year, layer) in [
+                (to, MapMode::DomainLater as fn(Index) -> MapMode),
+                (from, MapMode::DomainEarlier),
+            ] {
                 if let Some(edition) = dataset.edition(year) {
                     modes.extend(
                         edition
@@ -538,7 +541,10 @@ impl LocalityMapApp {
     fn windows(&mut self, ctx: &egui::Context) {
         if let Some(data) = self.data.clone() {
             let (from, to) = (self.settings.from, self.settings.to);
-            if let Some(la) = self.league.show(ctx, &data.dataset, self.generation, from, to, &self.settings.la) {
+            if let Some(la) = self
+                .league
+                .show(ctx, &data.dataset, self.generation, from, to, &self.settings.la)
+            {
                 self.settings.la = la;
                 self.memory.fit_requested = true;
             }

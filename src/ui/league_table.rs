@@ -114,53 +114,56 @@ impl LeagueTableState {
         let mut clicked = None;
         let mut sort_clicked = None;
         egui::ScrollArea::vertical().id_salt("league-scroll").show(ui, |ui| {
-            egui::Grid::new("league-grid").striped(true).num_columns(9).show(ui, |ui| {
-                let headers = [
-                    ("Local authority".to_string(), Some(LeagueColumn::Name)),
-                    (format!("Rank {from}"), Some(LeagueColumn::RankFrom)),
-                    (format!("D1 {from}"), None),
-                    (format!("1% {from}"), None),
-                    (format!("Rank {to}"), Some(LeagueColumn::RankTo)),
-                    (format!("D1 {to}"), None),
-                    (format!("1% {to}"), Some(LeagueColumn::Top1To)),
-                    ("Rank change".to_string(), Some(LeagueColumn::RankChange)),
-                    ("1% change".to_string(), None),
-                ];
-                for (label, column) in headers {
-                    match column {
-                        Some(column) => {
-                            let marker = if self.sort == column {
-                                if self.descending { " (desc)" } else { " (asc)" }
-                            } else {
-                                ""
-                            };
-                            if ui.button(format!("{label}{marker}")).clicked() {
-                                sort_clicked = Some(column);
+            egui::Grid::new("league-grid")
+                .striped(true)
+                .num_columns(9)
+                .show(ui, |ui| {
+                    let headers = [
+                        ("Local authority".to_string(), Some(LeagueColumn::Name)),
+                        (format!("Rank {from}"), Some(LeagueColumn::RankFrom)),
+                        (format!("D1 {from}"), None),
+                        (format!("1% {from}"), None),
+                        (format!("Rank {to}"), Some(LeagueColumn::RankTo)),
+                        (format!("D1 {to}"), None),
+                        (format!("1% {to}"), Some(LeagueColumn::Top1To)),
+                        ("Rank change".to_string(), Some(LeagueColumn::RankChange)),
+                        ("1% change".to_string(), None),
+                    ];
+                    for (label, column) in headers {
+                        match column {
+                            Some(column) => {
+                                let marker = if self.sort == column {
+                                    if self.descending { " (desc)" } else { " (asc)" }
+                                } else {
+                                    ""
+                                };
+                                if ui.button(format!("{label}{marker}")).clicked() {
+                                    sort_clicked = Some(column);
+                                }
+                            }
+                            None => {
+                                ui.label(RichText::new(label).strong());
                             }
                         }
-                        None => {
-                            ui.label(RichText::new(label).strong());
-                        }
                     }
-                }
-                ui.end_row();
-                let dash = || "-".to_string();
-                for row in rows {
-                    let current = crate::model::normalise(&row.la_name) == crate::model::normalise(current_la)
-                        || row.la_code.as_str() == current_la;
-                    if ui.selectable_label(current, &row.la_name).clicked() {
-                        clicked = Some(row.la_name.clone());
-                    }
-                    for entry in [row.from, row.to] {
-                        ui.label(entry.map_or_else(dash, |e| e.rank_by_decile1_share.to_string()));
-                        ui.label(entry.map_or_else(dash, |e| format!("{:.1}%", e.decile1_share * 100.0)));
-                        ui.label(entry.map_or_else(dash, |e| e.top1.to_string()));
-                    }
-                    ui.label(row.rank_change.map_or_else(dash, |c| format!("{c:+}")));
-                    ui.label(row.top1_change.map_or_else(dash, |c| format!("{c:+}")));
                     ui.end_row();
-                }
-            });
+                    let dash = || "-".to_string();
+                    for row in rows {
+                        let current = crate::model::normalise(&row.la_name) == crate::model::normalise(current_la)
+                            || row.la_code.as_str() == current_la;
+                        if ui.selectable_label(current, &row.la_name).clicked() {
+                            clicked = Some(row.la_name.clone());
+                        }
+                        for entry in [row.from, row.to] {
+                            ui.label(entry.map_or_else(dash, |e| e.rank_by_decile1_share.to_string()));
+                            ui.label(entry.map_or_else(dash, |e| format!("{:.1}%", e.decile1_share * 100.0)));
+                            ui.label(entry.map_or_else(dash, |e| e.top1.to_string()));
+                        }
+                        ui.label(row.rank_change.map_or_else(dash, |c| format!("{c:+}")));
+                        ui.label(row.top1_change.map_or_else(dash, |c| format!("{c:+}")));
+                        ui.end_row();
+                    }
+                });
         });
         if let Some(column) = sort_clicked {
             self.descending = self.sort == column && !self.descending;

@@ -111,7 +111,11 @@ impl LoadJob {
             };
             let catalogue = match Catalogue::shipped() {
                 Ok(c) => c,
-                Err(e) => return send(LoadMessage::Done(Err(format!("The built-in catalogue does not parse: {e}")))),
+                Err(e) => {
+                    return send(LoadMessage::Done(Err(format!(
+                        "The built-in catalogue does not parse: {e}"
+                    ))));
+                }
             };
             let options = FetchOptions {
                 dest,
@@ -121,8 +125,13 @@ impl LoadJob {
                 read_timeout: std::time::Duration::from_secs(60),
             };
             let mut progress = |id: &str, done: u64, total: Option<u64>| {
-                let of = total.map(|t| format!(" of {:.1} MB", t as f64 / 1e6)).unwrap_or_default();
-                send(LoadMessage::Progress(format!("Downloading {id}: {:.1} MB{of}…", done as f64 / 1e6)));
+                let of = total
+                    .map(|t| format!(" of {:.1} MB", t as f64 / 1e6))
+                    .unwrap_or_default();
+                send(LoadMessage::Progress(format!(
+                    "Downloading {id}: {:.1} MB{of}…",
+                    done as f64 / 1e6
+                )));
             };
             let results = fetch_catalogue(&catalogue, &options, &mut progress);
             let failed: Vec<String> = results

@@ -345,7 +345,11 @@ pub fn lsoa_tooltip_ui(ui: &mut egui::Ui, row: &LsoaChange, comparison: &Edition
     let rows = [
         ("IMD rank", or_dash(row.rank_from), or_dash(row.rank_to)),
         ("Rank in the LA", or_dash(row.la_rank_from), or_dash(row.la_rank_to)),
-        ("Percentile", percentile(row.percentile_from), percentile(row.percentile_to)),
+        (
+            "Percentile",
+            percentile(row.percentile_from),
+            percentile(row.percentile_to),
+        ),
         ("Decile", or_dash(row.decile_from), or_dash(row.decile_to)),
         ("In the 1%", yes_no(row.in_top1_from), yes_no(row.in_top1_to)),
     ];
