@@ -226,7 +226,7 @@ pub fn render_report(
 }
 
 /// The OS and ONS lines and the licence, from the shipped catalogue, with the year filled in.
-fn attribution_lines(year: i64) -> Vec<String> {
+pub(super) fn attribution_lines(year: i64) -> Vec<String> {
     let (os, ons, licence) = match Catalogue::shipped() {
         Ok(c) => (c.attribution.os, c.attribution.ons, c.attribution.licence),
         // The catalogue is compiled in and tested; these are its words.
