@@ -1,8 +1,9 @@
-//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`.
+//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod map;
 mod output;
+mod pack;
 mod validate;
 
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, WardProfile};
@@ -41,6 +42,8 @@ pub enum Command {
     Validate,
     /// A report-ready map PNG of an LA: legend, 1% key, scale bar, north arrow, ward labels, attribution.
     Map(map::MapArgs),
+    /// A briefing pack in a folder: LA map, Diagram 3 (CSV and PNG), and per priority ward a map, profile CSV and LSOA table.
+    Pack(pack::PackArgs),
 }
 
 /// Which two editions to compare.
@@ -108,7 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
         return ExitCode::from(2);
     };
     let source = DataSource::from_args(cli.data);
-    let boundaries = matches!(command, Command::Validate | Command::Map(_));
+    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_));
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
@@ -119,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ward(args) => ward(&dataset, args),
         Command::Validate => validate::run(&dataset),
         Command::Map(args) => map::run(&dataset, args),
+        Command::Pack(args) => pack::run(&dataset, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
