@@ -183,7 +183,8 @@ fn diagram3_png_has_its_rows_and_cell_colours() {
     };
     let rgb = |c: locality_map::style::Rgba| [c.0[0], c.0[1], c.0[2]];
     // E01011623: 1031 → 318, moved into the 1%: rank 2015 plain, rank 2019 orange, change red.
-    assert_eq!(sample("E01011623", 2), [255, 255, 255]);
+    let plain = |rgb: [u8; 3]| rgb == [255, 255, 255] || rgb == [244, 244, 244]; // white or the stripe
+    assert!(plain(sample("E01011623", 2)), "{:?}", sample("E01011623", 2));
     assert_eq!(sample("E01011623", 3), rgb(TABLE_TOP1));
     assert_eq!(sample("E01011623", 4), rgb(TABLE_WORSENED));
     // E01011372 (Hunslet & Riverside): 22 → 38, in the 1% in both, improved.
