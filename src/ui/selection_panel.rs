@@ -45,20 +45,20 @@ fn named_selections_ui(
         ui.add(
             egui::TextEdit::singleline(name)
                 .hint_text("e.g. Flexing pilot")
-                .desired_width(140.0),
+                .desired_width(150.0),
         )
         .labelled_by(label.id);
-        let can_save = !typed.is_empty() && !selection.codes.is_empty();
-        if ui
-            .add_enabled(can_save, egui::Button::new("Save selection as"))
-            .on_hover_text("Keep the current selection under this name (saved in the project file)")
-            .clicked()
-        {
-            *action = SelectionAction::SaveNamed(typed.clone());
-        }
     });
-    egui::Grid::new("named-selections-grid").num_columns(4).show(ui, |ui| {
-        for (saved, codes) in named {
+    let can_save = !typed.is_empty() && !selection.codes.is_empty();
+    if ui
+        .add_enabled(can_save, egui::Button::new("Save selection as"))
+        .on_hover_text("Keep the current selection under the name typed (saved in the project file)")
+        .clicked()
+    {
+        *action = SelectionAction::SaveNamed(typed.clone());
+    }
+    for (saved, codes) in named {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!("{saved} ({} LSOAs)", codes.len()));
             if ui.small_button("Open").on_hover_text(format!("Select the LSOAs of {saved}")).clicked() {
                 *action = SelectionAction::OpenNamed(saved.clone());
@@ -75,9 +75,8 @@ fn named_selections_ui(
             if ui.small_button("Delete").clicked() {
                 *action = SelectionAction::DeleteNamed(saved.clone());
             }
-            ui.end_row();
-        }
-    });
+        });
+    }
 }
 
 /// What the selection panel edits besides the selection itself.
