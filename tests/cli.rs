@@ -219,7 +219,12 @@ fn pack_writes_a_folder_per_priority_ward_and_refuses_to_overwrite() {
         assert!(w > 400 && h > 200, "{ward}: {w}×{h}");
         let profile = std::fs::read_to_string(folder.join("profile.csv")).unwrap();
         let mut lines = profile.trim_start_matches('\u{feff}').lines();
-        assert!(lines.next().unwrap().starts_with("lsoa_code,lsoa_name,ward_code,ward_name,rank_2015,rank_2019"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("lsoa_code,lsoa_name,ward_code,ward_name,rank_2015,rank_2019")
+        );
         assert!(lines.count() >= 5, "{ward}: a ward has several LSOAs");
     }
 
@@ -237,4 +242,38 @@ fn pack_writes_a_folder_per_priority_ward_and_refuses_to_overwrite() {
     let third = locality_map(&forced, Some(&data));
     assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));
     std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn a_projects_data_folder_outside_it_needs_a_flag() {
+    let data = std::fs::canonicalize(common::shared_data()).unwrap();
+    let dir = std::env::temp_dir().join(format!("lm-cli-project-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let project = dir.join("leeds.lmap");
+    let text = serde_json::json!({
+        "format": "locality-map-project",
+        "version": 1,
+        "data": {"folder": data},
+        "la": "Leeds",
+    });
+    std::fs::write(&project, text.to_string()).unwrap();
+    let project_arg = project.to_string_lossy().into_owned();
+    let args = ["--project", &project_arg, "summary", "--json"];
+    let refused = locality_map(&args, None);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("absolute path") && stderr.contains("--trust-project-data"),
+        "{stderr}"
+    );
+    let mut trusted = args.to_vec();
+    trusted.insert(2, "--trust-project-data");
+    let summary = json(&locality_map(&trusted, None));
+    assert_eq!(summary["la_name"], "Leeds");
+    assert_ne!(
+        summary["data_source"], "embedded Leeds default",
+        "the project's folder was read"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

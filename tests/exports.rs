@@ -106,7 +106,10 @@ fn selection_csv_round_trips_to_the_engines_rows() {
     // E01011623 moved into the 1%: 1031 → 318.
     let moved_in = records.iter().find(|r| &r[0] == "E01011623").unwrap();
     assert_eq!((&moved_in[4], &moved_in[5], &moved_in[6]), ("1031", "318", "-713"));
-    assert!(records.iter().all(|r| !r[11].is_empty()), "population known for 2011 LSOAs");
+    assert!(
+        records.iter().all(|r| !r[11].is_empty()),
+        "population known for 2011 LSOAs"
+    );
     // A second save refuses to replace the file.
     assert!(save_selection_csv(&path, false, &comparison, &codes).is_err());
     std::fs::remove_dir_all(dir).ok();
@@ -136,7 +139,10 @@ fn selection_geojson_reads_back_in_wgs84_over_leeds() {
         };
         for position in coordinates.iter().flatten().flatten() {
             let (lon, lat) = (position[0], position[1]);
-            assert!((-1.8..-1.2).contains(&lon) && (53.6..54.0).contains(&lat), "{lsoa}: {lon}, {lat}");
+            assert!(
+                (-1.8..-1.2).contains(&lon) && (53.6..54.0).contains(&lat),
+                "{lsoa}: {lon}, {lat}"
+            );
             vertices += 1;
         }
     }
@@ -171,7 +177,15 @@ fn diagram3_png_has_its_rows_and_cell_colours() {
     let wards: Vec<String> = table
         .cells
         .iter()
-        .map(|(c, _)| comparison.rows.iter().find(|r| r.lsoa_code == *c).unwrap().ward_name.clone())
+        .map(|(c, _)| {
+            comparison
+                .rows
+                .iter()
+                .find(|r| r.lsoa_code == *c)
+                .unwrap()
+                .ward_name
+                .clone()
+        })
         .collect();
     let mut sorted = wards.clone();
     sorted.sort();
@@ -179,7 +193,11 @@ fn diagram3_png_has_its_rows_and_cell_colours() {
     let sample = |lsoa: &str, column: usize| {
         let (_, cells) = table.cells.iter().find(|(c, _)| c.as_str() == lsoa).unwrap();
         let cell = cells[column];
-        colour_at(&table.image, cell.min[0] + cell.width() * 0.2, cell.min[1] + cell.height() / 2.0)
+        colour_at(
+            &table.image,
+            cell.min[0] + cell.width() * 0.2,
+            cell.min[1] + cell.height() / 2.0,
+        )
     };
     let rgb = |c: locality_map::style::Rgba| [c.0[0], c.0[1], c.0[2]];
     // E01011623: 1031 → 318, moved into the 1%: rank 2015 plain, rank 2019 orange, change red.
@@ -288,7 +306,10 @@ fn data_folders_outside_the_project_need_confirmation() {
             }
             other => panic!("{folder} must not be read silently: {other:?}"),
         }
-        assert_eq!(opened.project.selection, project.selection, "the rest of the project opens");
+        assert_eq!(
+            opened.project.selection, project.selection,
+            "the rest of the project opens"
+        );
     }
     std::fs::remove_dir_all(dir).ok();
 }
@@ -319,6 +340,9 @@ fn a_newer_project_is_refused_clearly() {
     )
     .unwrap();
     let message = open_project(&path).unwrap_err().to_string();
-    assert!(message.contains("version 7") && message.contains("newer Locality Map"), "{message}");
+    assert!(
+        message.contains("version 7") && message.contains("newer Locality Map"),
+        "{message}"
+    );
     std::fs::remove_dir_all(dir).ok();
 }

@@ -361,7 +361,10 @@ fn a_saved_project_reopens_with_its_la_editions_view_and_selections() {
     harness.key_press(egui::Key::ArrowLeft);
     harness.run_steps(2);
     let view = harness.state().view();
-    assert!(view.metres_per_point < fitted.metres_per_point * 0.9, "zoomed in before saving");
+    assert!(
+        view.metres_per_point < fitted.metres_per_point * 0.9,
+        "zoomed in before saving"
+    );
 
     click_menu_entry(&mut harness, "File", "Save project as…");
     assert_eq!(harness.state().project_path(), Some(path.as_path()));
@@ -369,7 +372,8 @@ fn a_saved_project_reopens_with_its_la_editions_view_and_selections() {
     assert!(path.exists());
 
     // A fresh window, other choices, opens the project.
-    let fresh = LocalityMapApp::with_data(Settings::default(), leeds()).with_file_picker(Box::new(StubFiles(path.clone())));
+    let fresh =
+        LocalityMapApp::with_data(Settings::default(), leeds()).with_file_picker(Box::new(StubFiles(path.clone())));
     let mut reopened = harness_for(fresh);
     assert_eq!(reopened.state().settings.mode, MapMode::RankChange);
     click_menu_entry(&mut reopened, "File", "Open project…");
@@ -403,7 +407,45 @@ fn copying_the_map_image_reports_rather_than_panics() {
         assert!(message.text.contains("Copied the map image"), "{}", message.text);
     } else {
         // A machine without a display has no clipboard: said in the window, not a crash.
-        assert!(message.text.starts_with("Could not copy the map image"), "{}", message.text);
+        assert!(
+            message.text.starts_with("Could not copy the map image"),
+            "{}",
+            message.text
+        );
     }
     harness.get_by_label(&message.text);
+}
+
+#[test]
+fn a_project_naming_a_folder_outside_it_asks_before_reading_it() {
+    let dir = std::env::temp_dir().join(format!("lm-window-unsafe-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("elsewhere.lmap");
+    std::fs::write(
+        &path,
+        r#"{"format": "locality-map-project", "version": 1, "data": {"folder": "/etc"}, "la": "Leeds",
+            "selection": ["E01011372"], "from_a_later_build": {"ignored": true}}"#,
+    )
+    .unwrap();
+    let app = LocalityMapApp::with_data(Settings::default(), leeds()).with_file_picker(Box::new(StubFiles(path)));
+    let mut harness = harness_for(app);
+    click_menu_entry(&mut harness, "File", "Open project…");
+    assert!(
+        !harness.state().is_loading(),
+        "nothing is read before the planner answers"
+    );
+    assert_eq!(harness.state().selection().codes, [code("E01011372")].into());
+    harness.get_by_label("Open the project's data folder?");
+    harness.get_by_label_contains("by an absolute path");
+    harness.get_by_label("Keep the current data").click();
+    harness.run_steps(3);
+    assert!(!harness.state().is_loading());
+    assert!(harness.query_by_label("Open the project's data folder?").is_none());
+    assert_eq!(
+        harness.state().scene().map(|s| s.areas.len()),
+        Some(482),
+        "the map stays"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -57,7 +57,11 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
         .map(|f| args.out.join(f))
         .collect();
     for ward in &wards {
-        files.extend(["map.png", "profile.csv", "lsoas.png"].iter().map(|f| ward.folder.join(f)));
+        files.extend(
+            ["map.png", "profile.csv", "lsoas.png"]
+                .iter()
+                .map(|f| ward.folder.join(f)),
+        );
     }
     if !args.force
         && let Some(existing) = files.iter().find(|f| f.exists())
@@ -100,18 +104,29 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
         let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)
             .map_err(|e| e.to_string())?;
         let options = ReportOptions {
-            title: format!("{}, {}: change in IMD rank, {from} to {to}", ward.name, comparison.la_name),
+            title: format!(
+                "{}, {}: change in IMD rank, {from} to {to}",
+                ward.name, comparison.la_name
+            ),
             extent: ward_extent(dataset, &comparison, &ward.code),
+            focus_ward: Some(ward.code),
             ..map_options.clone()
         };
         let map = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
-        saved(save_png_atomic(&map.image, &ward.folder.join("map.png"), args.dpi, args.force))?;
+        saved(save_png_atomic(
+            &map.image,
+            &ward.folder.join("map.png"),
+            args.dpi,
+            args.force,
+        ))?;
         let rows: Vec<_> = profile.lsoas.iter().collect();
         saved(save_atomic(&ward.folder.join("profile.csv"), args.force, |out| {
             write_selection_csv(out, &rows, from, to)
         }))?;
         let in_top1 = rows.iter().filter(|r| r.in_top1_to).count();
-        let population = profile.population.map_or_else(String::new, |p| format!("; population {p}"));
+        let population = profile
+            .population
+            .map_or_else(String::new, |p| format!("; population {p}"));
         let table_options = TableOptions {
             title: format!("{}, {}: LSOAs, IMD {from} and {to}", ward.name, comparison.la_name),
             subtitle: format!(
@@ -123,7 +138,12 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
             export_date: date,
         };
         let table = render_rank_table(&rows, from, to, &table_options).map_err(|e| e.to_string())?;
-        saved(save_png_atomic(&table.image, &ward.folder.join("lsoas.png"), args.dpi, args.force))?;
+        saved(save_png_atomic(
+            &table.image,
+            &ward.folder.join("lsoas.png"),
+            args.dpi,
+            args.force,
+        ))?;
     }
     let which = if args.all_wards { "wards" } else { "priority wards" };
     super::print(&format!(
@@ -162,7 +182,9 @@ fn plan_wards(
         .map(|(code, name)| {
             let mut slug = slug(&name);
             if slug.is_empty() || !used.insert(slug.clone()) {
-                slug = format!("{slug}-{}", code.as_str().to_lowercase()).trim_start_matches('-').to_string();
+                slug = format!("{slug}-{}", code.as_str().to_lowercase())
+                    .trim_start_matches('-')
+                    .to_string();
                 used.insert(slug.clone());
             }
             WardPlan {

@@ -18,7 +18,11 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The rows of a comparison whose LSOA is in `codes`, in comparison order.
 pub fn selected_rows<'a>(comparison: &'a EditionComparison, codes: &BTreeSet<AreaCode>) -> Vec<&'a LsoaChange> {
-    comparison.rows.iter().filter(|r| codes.contains(&r.lsoa_code)).collect()
+    comparison
+        .rows
+        .iter()
+        .filter(|r| codes.contains(&r.lsoa_code))
+        .collect()
 }
 
 /// The column names, with the edition years in them: `lsoa_code, lsoa_name, ward_code, ward_name, rank_2015,

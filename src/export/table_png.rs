@@ -65,14 +65,18 @@ pub fn diagram3_rows(comparison: &EditionComparison) -> Vec<&LsoaChange> {
 }
 
 /// The Diagram 3 table for a comparison, with its standard title.
-pub fn render_diagram3(comparison: &EditionComparison, dpi: f32, export_date: CivilDate) -> Result<RankTable, ExportError> {
+pub fn render_diagram3(
+    comparison: &EditionComparison,
+    dpi: f32,
+    export_date: CivilDate,
+) -> Result<RankTable, ExportError> {
     let options = TableOptions {
         title: format!(
             "{}: LSOAs in the most deprived 1% nationally, IMD {} and {}",
             comparison.la_name, comparison.from, comparison.to
         ),
         subtitle: format!(
-            "In the 1% in either edition (rank <= {} of {}, rank <= {} of {}), by ward.",
+            "In the 1% in either edition (rank <= {} in {}, rank <= {} in {}), by ward, then LSOA.",
             comparison.threshold_from, comparison.from, comparison.threshold_to, comparison.to
         ),
         dpi,
@@ -117,7 +121,11 @@ pub fn render_rank_table(
                 format!("{}  {}", r.lsoa_code, r.lsoa_name)
             };
             [
-                if r.ward_name.is_empty() { "(no ward)".into() } else { r.ward_name.clone() },
+                if r.ward_name.is_empty() {
+                    "(no ward)".into()
+                } else {
+                    r.ward_name.clone()
+                },
                 lsoa,
                 r.rank_from.map_or_else(|| "-".into(), |v| v.to_string()),
                 r.rank_to.map_or_else(|| "-".into(), |v| v.to_string()),
@@ -183,8 +191,22 @@ pub fn render_rank_table(
         });
     };
     pixmap.fill(Color::WHITE);
-    text.draw(&mut pixmap, &options.title, [margin, title_base], Align::Left, &title_style, None);
-    text.draw(&mut pixmap, &options.subtitle, [margin, subtitle_base], Align::Left, &body, None);
+    text.draw(
+        &mut pixmap,
+        &options.title,
+        [margin, title_base],
+        Align::Left,
+        &title_style,
+        None,
+    );
+    text.draw(
+        &mut pixmap,
+        &options.subtitle,
+        [margin, subtitle_base],
+        Align::Left,
+        &body,
+        None,
+    );
 
     let grid = Color::from_rgba8(170, 170, 170, 255);
     let stripe = Color::from_rgba8(244, 244, 244, 255);
@@ -210,7 +232,16 @@ pub fn render_rank_table(
         Color::from_rgba8(225, 225, 225, 255),
     );
     for (i, rect) in header_rects.iter().enumerate() {
-        draw_cell_text(&mut pixmap, &text, &headings[i], rect, i, pad, baseline(rect, &header), &header);
+        draw_cell_text(
+            &mut pixmap,
+            &text,
+            &headings[i],
+            rect,
+            i,
+            pad,
+            baseline(rect, &header),
+            &header,
+        );
     }
     let mut cells = Vec::with_capacity(rows.len());
     for (n, (row, texts)) in rows.iter().zip(&cell_texts).enumerate() {
@@ -232,7 +263,16 @@ pub fn render_rank_table(
                 None if n % 2 == 1 => fill_rect(&mut pixmap, *rect, stripe),
                 None => {}
             }
-            draw_cell_text(&mut pixmap, &text, &texts[i], rect, i, pad, baseline(rect, &body), &body);
+            draw_cell_text(
+                &mut pixmap,
+                &text,
+                &texts[i],
+                rect,
+                i,
+                pad,
+                baseline(rect, &body),
+                &body,
+            );
         }
         cells.push((row.lsoa_code, rects));
     }

@@ -102,9 +102,7 @@ fn put_in_place(temp: &Path, path: &Path, overwrite: bool) -> Result<(), SaveErr
 /// `.<name>.tmp-<pid>-<n>` in the target's folder (same file system, so the rename is atomic; unique per save).
 pub fn temp_path_beside(path: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy());
+    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy());
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
 }

@@ -14,7 +14,8 @@ use crate::export::{
     ReportOptions, default_title, render_report, save_png_atomic, save_selection_csv, save_selection_geojson,
 };
 use crate::io::{
-    DataFolderStatus, DataSource, OpenedProject, PROJECT_EXTENSION, Project, data_folder_for, open_project, save_project,
+    DataFolderStatus, DataSource, OpenedProject, PROJECT_EXTENSION, Project, data_folder_for, open_project,
+    save_project,
 };
 use crate::model::{AreaCode, Index, normalise};
 use crate::render::{MapView, ScreenRect};
@@ -315,7 +316,9 @@ impl LocalityMapApp {
         self.project_path = Some(path.to_path_buf());
         self.profile = None;
         self.data_confirmation = None;
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let current = self.data.as_ref().map(|d| d.source.clone());
         match opened.data {
             DataFolderStatus::Embedded => {
@@ -355,7 +358,10 @@ impl LocalityMapApp {
         let extension = if geojson { "geojson" } else { "csv" };
         let codes = self.selection.current().codes.clone();
         if codes.is_empty() {
-            self.say(false, "Nothing is selected: select LSOAs on the map or in the selection panel first.");
+            self.say(
+                false,
+                "Nothing is selected: select LSOAs on the map or in the selection panel first.",
+            );
             return;
         }
         let name = format!("{}-selection.{extension}", file_stem_for(&scene.comparison.la_name));
@@ -404,7 +410,9 @@ impl LocalityMapApp {
             return;
         };
         let path = with_extension(&path, "png");
-        let Some(options) = self.report_options(3508, 2480, 300.0) else { return };
+        let Some(options) = self.report_options(3508, 2480, 300.0) else {
+            return;
+        };
         let result = render_report(&scene.data.dataset, &scene.comparison, &options)
             .and_then(|report| save_png_atomic(&report.image, &path, options.dpi, true));
         match result {
@@ -417,7 +425,9 @@ impl LocalityMapApp {
     /// display) gets a message, not a crash.
     pub fn copy_map_image(&mut self) {
         let Some(scene) = &self.scene else { return };
-        let Some(options) = self.report_options(1754, 1240, 150.0) else { return };
+        let Some(options) = self.report_options(1754, 1240, 150.0) else {
+            return;
+        };
         let report = match render_report(&scene.data.dataset, &scene.comparison, &options) {
             Ok(report) => report,
             Err(e) => return self.say(false, format!("Could not draw the map image: {e}")),
@@ -438,7 +448,10 @@ impl LocalityMapApp {
             copied
         });
         match result {
-            Ok(()) => self.say(true, format!("Copied the map image ({width} x {height} pixels) to the clipboard")),
+            Ok(()) => self.say(
+                true,
+                format!("Copied the map image ({width} x {height} pixels) to the clipboard"),
+            ),
             Err(e) => self.say(false, format!("Could not copy the map image to the clipboard: {e}")),
         }
     }
@@ -695,7 +708,10 @@ impl LocalityMapApp {
                 if ui.button("Open project…").clicked() {
                     self.open_project_dialog(ui.ctx());
                 }
-                if ui.add(egui::Button::new("Save project").shortcut_text("Ctrl+S")).clicked() {
+                if ui
+                    .add(egui::Button::new("Save project").shortcut_text("Ctrl+S"))
+                    .clicked()
+                {
                     self.save_project();
                 }
                 if ui.button("Save project as…").clicked() {
@@ -704,19 +720,31 @@ impl LocalityMapApp {
                 ui.separator();
                 let has_map = self.scene.is_some();
                 let has_selection = !self.selection.current().codes.is_empty();
-                if ui.add_enabled(has_map && has_selection, egui::Button::new("Export selection as CSV…")).clicked() {
+                if ui
+                    .add_enabled(has_map && has_selection, egui::Button::new("Export selection as CSV…"))
+                    .clicked()
+                {
                     self.export_selection(false);
                 }
                 if ui
-                    .add_enabled(has_map && has_selection, egui::Button::new("Export selection as GeoJSON…"))
+                    .add_enabled(
+                        has_map && has_selection,
+                        egui::Button::new("Export selection as GeoJSON…"),
+                    )
                     .clicked()
                 {
                     self.export_selection(true);
                 }
-                if ui.add_enabled(has_map, egui::Button::new("Export map image…")).clicked() {
+                if ui
+                    .add_enabled(has_map, egui::Button::new("Export map image…"))
+                    .clicked()
+                {
                     self.export_map_image();
                 }
-                if ui.add_enabled(has_map, egui::Button::new("Copy map image to clipboard")).clicked() {
+                if ui
+                    .add_enabled(has_map, egui::Button::new("Copy map image to clipboard"))
+                    .clicked()
+                {
                     self.copy_map_image();
                 }
                 ui.separator();
@@ -902,12 +930,11 @@ impl LocalityMapApp {
                         }
                     });
                 });
-            if let Some(open) = answer {
-                if let Some(confirmation) = self.data_confirmation.take()
-                    && open
-                {
-                    self.start_load(DataSource::Folder(confirmation.folder), ctx);
-                }
+            if let Some(open) = answer
+                && let Some(confirmation) = self.data_confirmation.take()
+                && open
+            {
+                self.start_load(DataSource::Folder(confirmation.folder), ctx);
             }
         }
         if let Some(data) = self.data.clone() {
@@ -1261,7 +1288,11 @@ fn file_stem_for(name: &str) -> String {
         .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
         .collect();
     let stem = stem.trim_matches('-');
-    if stem.is_empty() { "locality-map".into() } else { stem.into() }
+    if stem.is_empty() {
+        "locality-map".into()
+    } else {
+        stem.into()
+    }
 }
 
 /// The path with the extension added when the dialog returned a name without it.

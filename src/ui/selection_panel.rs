@@ -60,7 +60,11 @@ fn named_selections_ui(
     for (saved, codes) in named {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("{saved} ({} LSOAs)", codes.len()));
-            if ui.small_button("Open").on_hover_text(format!("Select the LSOAs of {saved}")).clicked() {
+            if ui
+                .small_button("Open")
+                .on_hover_text(format!("Select the LSOAs of {saved}"))
+                .clicked()
+            {
                 *action = SelectionAction::OpenNamed(saved.clone());
             }
             let can_rename = !typed.is_empty() && typed != *saved;
