@@ -198,6 +198,7 @@ pub fn render_report(
         legend: &styled.legend,
         show_transitions: options.show_transitions,
         has_wards: !content.wards.is_empty(),
+        counts_cover_whole_la: options.focus_ward.is_some(),
     };
     let column_rect = ScreenRect {
         min: [column_left, margin],
