@@ -289,3 +289,104 @@ fn league_csv_ranks_every_la() {
     assert!(text.starts_with("la_code,la_name,lsoas_2015,"));
     assert!(text.lines().any(|l| l.starts_with("E08000035,Leeds,")));
 }
+
+fn png_size(path: &std::path::Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    ));
+    let reader = decoder.read_info().unwrap();
+    (reader.info().width, reader.info().height)
+}
+
+#[test]
+fn pack_writes_a_folder_per_priority_ward_and_refuses_to_overwrite() {
+    let data = common::shared_data();
+    let out = std::env::temp_dir().join(format!("lm-pack-{}", std::process::id()));
+    std::fs::remove_dir_all(&out).ok();
+    let out_arg = out.to_string_lossy().into_owned();
+    let args = [
+        "pack", "--la", "Leeds", "--from", "2015", "--to", "2019", "--out", &out_arg, "--width", "1200", "--height",
+        "850", "--dpi", "100",
+    ];
+    let first = locality_map(&args, Some(&data));
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+
+    assert_eq!(png_size(&out.join("overview.png")), (1200, 850));
+    let (w, h) = png_size(&out.join("diagram3.png"));
+    assert!(w > 500 && h > 300, "{w}×{h}");
+    let diagram3 = std::fs::read_to_string(out.join("diagram3.csv")).unwrap();
+    assert_eq!(diagram3.lines().count(), 1 + 16 + 12 - 9);
+    let mut wards: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    wards.sort();
+    assert_eq!(wards.len(), 6, "Leeds has 6 priority wards: {wards:?}");
+    assert!(wards.contains(&"hunslet-riverside".to_string()), "{wards:?}");
+    for ward in &wards {
+        let folder = out.join(ward);
+        assert_eq!(png_size(&folder.join("map.png")), (1200, 850), "{ward}");
+        let (w, h) = png_size(&folder.join("lsoas.png"));
+        assert!(w > 400 && h > 200, "{ward}: {w}×{h}");
+        let profile = std::fs::read_to_string(folder.join("profile.csv")).unwrap();
+        let mut lines = profile.trim_start_matches('\u{feff}').lines();
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("lsoa_code,lsoa_name,ward_code,ward_name,rank_2015,rank_2019")
+        );
+        assert!(lines.count() >= 5, "{ward}: a ward has several LSOAs");
+    }
+
+    let again = locality_map(&args, Some(&data));
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("overview.png already exists; pass --force to replace it"),
+        "{stderr}"
+    );
+
+    let mut forced: Vec<&str> = args.to_vec();
+    forced.push("--force");
+    let third = locality_map(&forced, Some(&data));
+    assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));
+    std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn a_projects_data_folder_outside_it_needs_a_flag() {
+    let data = std::fs::canonicalize(common::shared_data()).unwrap();
+    let dir = std::env::temp_dir().join(format!("lm-cli-project-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let project = dir.join("leeds.lmap");
+    let text = serde_json::json!({
+        "format": "locality-map-project",
+        "version": 1,
+        "data": {"folder": data},
+        "la": "Leeds",
+    });
+    std::fs::write(&project, text.to_string()).unwrap();
+    let project_arg = project.to_string_lossy().into_owned();
+    let args = ["--project", &project_arg, "summary", "--json"];
+    let refused = locality_map(&args, None);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("absolute path") && stderr.contains("--trust-project-data"),
+        "{stderr}"
+    );
+    let mut trusted = args.to_vec();
+    trusted.insert(2, "--trust-project-data");
+    let summary = json(&locality_map(&trusted, None));
+    assert_eq!(summary["la_name"], "Leeds");
+    assert_ne!(
+        summary["data_source"], "embedded Leeds default",
+        "the project's folder was read"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -186,6 +186,9 @@ fn search_jumps_to_an_lsoa() {
 fn keyboard_zooms_and_fits() {
     let mut harness = harness(Settings::default());
     let fitted = harness.state().view();
+    // Leave the name field so the keys reach the map.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
     harness.key_press(egui::Key::Plus);
     harness.run_steps(2);
     assert!((harness.state().view().metres_per_point - fitted.metres_per_point / 1.5).abs() < 1e-6);
@@ -340,4 +343,164 @@ fn the_league_table_opens_an_la() {
         .scene_error()
         .expect("no Bradford boundaries in the embedded default");
     assert!(error.contains("Bradford"), "{error}");
+}
+
+/// Save and open dialogs that always answer with one path.
+struct StubFiles(std::path::PathBuf);
+
+impl locality_map::ui::FilePicker for StubFiles {
+    fn save_file(&mut self, _title: &str, _default_name: &str, _extension: &str) -> Option<std::path::PathBuf> {
+        Some(self.0.clone())
+    }
+
+    fn open_file(&mut self, _title: &str, _extension: &str) -> Option<std::path::PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+fn harness_for(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
+    let mut harness = Harness::builder()
+        .with_size(SIZE)
+        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn click_menu_entry(harness: &mut Harness<'static, LocalityMapApp>, menu: &str, entry: &str) {
+    harness.get_by_label(menu).click();
+    harness.run_steps(2);
+    harness.get_by_label(entry).click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_saved_project_reopens_with_its_la_editions_view_and_selections() {
+    let dir = std::env::temp_dir().join(format!("lm-window-project-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("leeds.lmap");
+    let settings = Settings {
+        mode: MapMode::DecileLater,
+        ..Settings::default()
+    };
+    let app = LocalityMapApp::with_data(settings, leeds()).with_file_picker(Box::new(StubFiles(path.clone())));
+    let mut harness = harness_for(app);
+
+    // Select the 2019 1%, keep it under a name, then select something else.
+    // The selection panel is below the fold of the left panel: accessibility clicks reach it without scrolling.
+    harness.get_by_label("All in the 1%").click_accesskit();
+    harness.run_steps(2);
+    let top1 = harness.state().selection().codes.clone();
+    assert_eq!(top1.len(), 12);
+    let name = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Name");
+    name.focus();
+    harness.run_steps(1);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Name")
+        .type_text("Flexing pilot");
+    harness.run_steps(2);
+    harness.get_by_label("Save selection as").click_accesskit();
+    harness.run_steps(2);
+    assert_eq!(harness.state().named_selections().get("Flexing pilot"), Some(&top1));
+    harness.get_by_label("Flexing pilot (12 LSOAs)");
+    harness.get_by_label("Decile 1").click_accesskit();
+    harness.run_steps(2);
+    let decile1 = harness.state().selection().codes.clone();
+    assert!(decile1.len() > 12);
+    let fitted = harness.state().view();
+    // Leave the name field so the keys reach the map.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Plus);
+    harness.run_steps(2);
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(2);
+    let view = harness.state().view();
+    assert!(
+        view.metres_per_point < fitted.metres_per_point * 0.9,
+        "zoomed in before saving"
+    );
+
+    click_menu_entry(&mut harness, "File", "Save project as…");
+    assert_eq!(harness.state().project_path(), Some(path.as_path()));
+    harness.get_by_label_contains("Saved the project to");
+    assert!(path.exists());
+
+    // A fresh window, other choices, opens the project.
+    let fresh =
+        LocalityMapApp::with_data(Settings::default(), leeds()).with_file_picker(Box::new(StubFiles(path.clone())));
+    let mut reopened = harness_for(fresh);
+    assert_eq!(reopened.state().settings.mode, MapMode::RankChange);
+    click_menu_entry(&mut reopened, "File", "Open project…");
+    reopened.run_steps(3);
+    let app = reopened.state();
+    assert_eq!(app.settings.la, "Leeds");
+    assert_eq!((app.settings.from, app.settings.to), (2015, 2019));
+    assert_eq!(app.settings.mode, MapMode::DecileLater);
+    assert_eq!(app.selection().codes, decile1, "the current selection");
+    assert_eq!(app.named_selections().get("Flexing pilot"), Some(&top1));
+    let restored = app.view();
+    assert!(
+        (restored.center_in_world.x - view.center_in_world.x).abs() < 1e-6
+            && (restored.metres_per_point - view.metres_per_point).abs() < 1e-9,
+        "{restored:?} vs {view:?}"
+    );
+    reopened.get_by_label("Flexing pilot (12 LSOAs)");
+    reopened.get_by_label("Open").click_accesskit();
+    reopened.run_steps(2);
+    assert_eq!(reopened.state().selection().codes, top1, "a named selection reopens");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn copying_the_map_image_reports_rather_than_panics() {
+    let mut harness = harness(Settings::default());
+    harness.state_mut().copy_map_image();
+    harness.run_steps(2);
+    let message = harness.state().file_message().expect("a message either way").clone();
+    if message.ok {
+        assert!(message.text.contains("Copied the map image"), "{}", message.text);
+    } else {
+        // A machine without a display has no clipboard: said in the window, not a crash.
+        assert!(
+            message.text.starts_with("Could not copy the map image"),
+            "{}",
+            message.text
+        );
+    }
+    harness.get_by_label(&message.text);
+}
+
+#[test]
+fn a_project_naming_a_folder_outside_it_asks_before_reading_it() {
+    let dir = std::env::temp_dir().join(format!("lm-window-unsafe-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("elsewhere.lmap");
+    std::fs::write(
+        &path,
+        r#"{"format": "locality-map-project", "version": 1, "data": {"folder": "/etc"}, "la": "Leeds",
+            "selection": ["E01011372"], "from_a_later_build": {"ignored": true}}"#,
+    )
+    .unwrap();
+    let app = LocalityMapApp::with_data(Settings::default(), leeds()).with_file_picker(Box::new(StubFiles(path)));
+    let mut harness = harness_for(app);
+    click_menu_entry(&mut harness, "File", "Open project…");
+    assert!(
+        !harness.state().is_loading(),
+        "nothing is read before the planner answers"
+    );
+    assert_eq!(harness.state().selection().codes, [code("E01011372")].into());
+    harness.get_by_label("Open the project's data folder?");
+    harness.get_by_label_contains("by an absolute path");
+    harness.get_by_label("Keep the current data").click();
+    harness.run_steps(3);
+    assert!(!harness.state().is_loading());
+    assert!(harness.query_by_label("Open the project's data folder?").is_none());
+    assert_eq!(
+        harness.state().scene().map(|s| s.areas.len()),
+        Some(482),
+        "the map stays"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -1,13 +1,14 @@
-//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`.
+//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod fetch;
 mod map;
 mod output;
+mod pack;
 mod validate;
 
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
-use crate::io::{DataSource, LoadOptions, load_dataset};
+use crate::io::{DataFolderStatus, DataSource, LoadOptions, load_dataset, open_project};
 use crate::model::Dataset;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write as _;
@@ -21,6 +22,13 @@ pub struct Cli {
     /// Data folder of official IMD, boundary and lookup files [default: $LOCALITY_MAP_DATA, else the embedded Leeds default]
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Use the data folder of this Locality Map project (.lmap) when --data is not given
+    #[arg(long, global = true, value_name = "FILE")]
+    pub project: Option<PathBuf>,
+    /// Read the project's data folder even when it lies outside the project's folder (an absolute path, or one
+    /// reached through ..); without this such a folder is refused
+    #[arg(long, global = true)]
+    pub trust_project_data: bool,
     /// IMD edition of tables whose headers name no year (2015, 2019 or 2025)
     #[arg(long, global = true, value_name = "YEAR")]
     pub edition: Option<u16>,
@@ -42,6 +50,8 @@ pub enum Command {
     Validate,
     /// A report-ready map PNG of an LA: legend, 1% key, scale bar, north arrow, ward labels, attribution.
     Map(map::MapArgs),
+    /// A briefing pack in a folder: LA map, Diagram 3 (CSV and PNG), and per priority ward a map, profile CSV and LSOA table.
+    Pack(pack::PackArgs),
     /// How the LSOAs of an edition on 2011 boundaries map onto one on 2021 boundaries (ONS lookup: U, S, M, X).
     Reconcile(ReconcileArgs),
     /// Every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, in two editions, with the change.
@@ -167,8 +177,14 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Fetch(args) = &command {
         return fetch::run(args, cli.data.as_deref());
     }
-    let source = DataSource::from_args(cli.data);
-    let boundaries = matches!(command, Command::Validate | Command::Map(_));
+    let source = match data_source(cli.data, cli.project.as_deref(), cli.trust_project_data) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("locality-map: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_));
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
@@ -182,6 +198,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Reconcile(args) => reconcile(&dataset, args),
         Command::League(args) => league(&dataset, args),
         Command::Fetch(_) => Ok(()),
+        Command::Pack(args) => pack::run(&dataset, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -189,6 +206,27 @@ pub fn run(cli: Cli) -> ExitCode {
             eprintln!("locality-map: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `--data`, else the data folder of `--project` (checked: a folder outside the project's folder needs
+/// `--trust-project-data`), else `$LOCALITY_MAP_DATA` or the embedded default.
+fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: bool) -> Result<DataSource, String> {
+    let Some(project) = project.filter(|_| data.is_none()) else {
+        return Ok(DataSource::from_args(data));
+    };
+    let opened = open_project(project).map_err(|e| e.to_string())?;
+    match opened.data {
+        DataFolderStatus::Embedded => Ok(DataSource::Embedded),
+        DataFolderStatus::Ready(folder) => Ok(DataSource::Folder(folder)),
+        DataFolderStatus::Missing(folder) => Err(format!(
+            "the project's data folder {} is missing; give the data with --data DIR",
+            folder.display()
+        )),
+        DataFolderStatus::NeedsConfirmation { path, .. } if trust => Ok(DataSource::Folder(path)),
+        DataFolderStatus::NeedsConfirmation { reason, .. } => Err(format!(
+            "{reason}, so it is not read without --trust-project-data (or give the data with --data DIR)"
+        )),
     }
 }
 

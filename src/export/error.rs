@@ -12,7 +12,7 @@ pub enum ExportError {
         path: PathBuf,
     },
     /// Writing, syncing or renaming failed.
-    #[error("cannot write the image — {path}")]
+    #[error("cannot write the file — {path}: {source}")]
     Io {
         /// The file being written.
         path: PathBuf,
@@ -61,4 +61,13 @@ pub enum ExportError {
         /// LSOA vintage.
         vintage: String,
     },
+}
+
+impl From<crate::io::SaveError> for ExportError {
+    fn from(error: crate::io::SaveError) -> Self {
+        match error {
+            crate::io::SaveError::Exists { path } => Self::Exists { path },
+            crate::io::SaveError::Io { path, source } => Self::Io { path, source },
+        }
+    }
 }

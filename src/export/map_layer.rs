@@ -134,6 +134,8 @@ pub struct MapPainter<'p> {
     pub show_transitions: bool,
     /// Draw ward names.
     pub show_ward_labels: bool,
+    /// A ward to bring forward: everything outside it is veiled in white and its boundary drawn heavier.
+    pub focus: Option<&'p Area>,
 }
 
 impl MapPainter<'_> {
@@ -184,6 +186,9 @@ impl MapPainter<'_> {
             .map(|w| w.area)
             .filter(|a| a.bbox_in_world.intersects(&self.visible_in_world));
         self.stroke_areas(pixmap, wards, WARD_LINE, 1.1 * u, None);
+        if let Some(focus) = self.focus {
+            self.draw_focus(pixmap, focus);
+        }
         let with = |wanted: &'static [Transition]| {
             visible
                 .iter()
@@ -216,6 +221,23 @@ impl MapPainter<'_> {
         if self.show_ward_labels {
             self.draw_ward_labels(pixmap, text, content);
         }
+    }
+
+    /// Veils the map outside `focus` (even-odd: the map rectangle with the ward's rings as holes) and outlines it.
+    fn draw_focus(&self, pixmap: &mut Pixmap, focus: &Area) {
+        let r = self.map_rect;
+        let mut veil = PathBuilder::new();
+        if let Some(rect) = tiny_skia::Rect::from_ltrb(r.min[0], r.min[1], r.max[0], r.max[1]) {
+            veil.push_rect(rect);
+        }
+        self.push_geometry(&mut veil, &focus.geometry_in_world);
+        if let Some(path) = veil.finish() {
+            let paint = paint_of(tiny_skia::Color::from_rgba8(255, 255, 255, 115));
+            pixmap.fill_path(&path, &paint, FillRule::EvenOdd, Transform::identity(), self.clip);
+        }
+        let u = self.px_per_pt;
+        self.stroke_areas(pixmap, std::iter::once(focus), Rgba::hex(0xffffff), 3.6 * u, None);
+        self.stroke_areas(pixmap, std::iter::once(focus), Rgba::hex(0x1a1a1a), 2.0 * u, None);
     }
 
     fn inside_map(&self, p: [f32; 2], margin: f32) -> bool {

@@ -112,6 +112,8 @@ pub struct ColumnContent<'a> {
     pub show_transitions: bool,
     /// Whether ward boundaries are drawn.
     pub has_wards: bool,
+    /// On a map zoomed to part of the LA (a ward), the counts still cover the whole LA: the count heading says so.
+    pub counts_cover_whole_la: bool,
 }
 
 /// Lays out (and draws, with a pixmap) the column from `rect.min`; returns the legend's rectangle and the bottom.
@@ -136,7 +138,12 @@ pub fn draw_column(
     w.gap(1.5);
     w.paragraph(&content.legend.subtitle, &TextStyle::new(7.5 * u, grey()));
     w.gap(3.0);
-    w.paragraph_at(w.x0, "LSOAs", &TextStyle::new(7.0 * u, grey()), Align::Right);
+    let counts_heading = if content.counts_cover_whole_la {
+        format!("LSOAs in all of {}", c.la_name)
+    } else {
+        "LSOAs".to_string()
+    };
+    w.paragraph_at(w.x0, &counts_heading, &TextStyle::new(7.0 * u, grey()), Align::Right);
     for entry in &content.legend.entries {
         let fill = colour_of(entry.colour);
         w.key_row(&entry.label, Some(entry.count), |pixmap, key| {

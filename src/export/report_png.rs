@@ -10,7 +10,7 @@ use super::page_text::{ColumnContent, StripContent, draw_column, draw_strip};
 use super::text::TextPainter;
 use crate::analysis::EditionComparison;
 use crate::io::Catalogue;
-use crate::model::Dataset;
+use crate::model::{AreaCode, Dataset};
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
 use crate::style::{Classification, DivergingPalette, MapMode, style_comparison};
 use std::path::Path;
@@ -41,6 +41,8 @@ pub struct ReportOptions {
     pub show_ward_labels: bool,
     /// The date printed as "Exported …" (today by default; fixed in tests so snapshots do not change daily).
     pub export_date: CivilDate,
+    /// A ward to bring forward (outlined heavily, the rest veiled), e.g. for a ward map; `None` = none.
+    pub focus_ward: Option<AreaCode>,
 }
 
 impl ReportOptions {
@@ -58,6 +60,7 @@ impl ReportOptions {
             show_transitions: true,
             show_ward_labels: true,
             export_date: CivilDate::today(),
+            focus_ward: None,
         }
     }
 
@@ -179,6 +182,9 @@ pub fn render_report(
         clip: clip.as_ref(),
         show_transitions: options.show_transitions,
         show_ward_labels: options.show_ward_labels,
+        focus: options
+            .focus_ward
+            .and_then(|ward| dataset.ward_layer_for(comparison.vintage)?.get(&ward)),
     }
     .draw(&mut pixmap, &text, &content, comparison, &styled);
     draw_scale_bar(&mut pixmap, &text, map_rect_px, screen_from_world.points_per_metre, u);
@@ -192,6 +198,7 @@ pub fn render_report(
         legend: &styled.legend,
         show_transitions: options.show_transitions,
         has_wards: !content.wards.is_empty(),
+        counts_cover_whole_la: options.focus_ward.is_some(),
     };
     let column_rect = ScreenRect {
         min: [column_left, margin],
@@ -226,7 +233,7 @@ pub fn render_report(
 }
 
 /// The OS and ONS lines and the licence, from the shipped catalogue, with the year filled in.
-fn attribution_lines(year: i64) -> Vec<String> {
+pub(super) fn attribution_lines(year: i64) -> Vec<String> {
     let (os, ons, licence) = match Catalogue::shipped() {
         Ok(c) => (c.attribution.os, c.attribution.ons, c.attribution.licence),
         // The catalogue is compiled in and tested; these are its words.

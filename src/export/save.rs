@@ -1,10 +1,9 @@
-//! PNG encoding with the resolution recorded (pHYs), and atomic saving: a temporary file beside the target, fsync,
-//! rename, so an interrupted export never leaves a half-written image under the target's name.
+//! PNG encoding with the resolution recorded (pHYs), and atomic saving of exports through `io::save_atomic` (a
+//! temporary file beside the target, fsync, rename), so an interrupted export never leaves a half-written file.
 
 use super::ExportError;
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 use tiny_skia::Pixmap;
 
 /// Metres per inch, for pHYs (which counts pixels per metre).
@@ -53,72 +52,22 @@ pub fn write_png(pixmap: &Pixmap, dpi: f32, out: impl Write) -> Result<(), png::
     writer.finish()
 }
 
-/// Saves a pixmap as a PNG with pHYs set to `dpi`. Refuses to replace an existing file unless `overwrite`. Atomic:
-/// the image is written to a hidden temporary file in the same folder, synced, then renamed over the target.
+/// Saves a pixmap as a PNG with pHYs set to `dpi`. Refuses to replace an existing file unless `overwrite`. Atomic,
+/// through [`crate::io::save_atomic`]: an interrupted export never leaves a half-written image under the target's name.
 pub fn save_png_atomic(pixmap: &Pixmap, path: &Path, dpi: f32, overwrite: bool) -> Result<(), ExportError> {
-    if !overwrite && path.exists() {
-        return Err(ExportError::Exists { path: path.into() });
-    }
-    let temp = temp_path_beside(path);
-    let result = write_temp(pixmap, dpi, &temp, path).and_then(|()| {
-        std::fs::rename(&temp, path).map_err(|source| ExportError::Io {
-            path: path.into(),
-            source,
+    save_atomic(path, overwrite, |out| {
+        write_png(pixmap, dpi, out).map_err(|e| match e {
+            png::EncodingError::IoError(e) => e,
+            e => std::io::Error::other(e),
         })
-    });
-    if result.is_err() {
-        // The temporary file is ours and useless now; the error that matters is the one returned.
-        std::fs::remove_file(&temp).ok();
-        return result;
-    }
-    sync_folder_of(path);
-    Ok(())
+    })
 }
 
-/// `.<name>.<pid>.tmp` in the target's folder (same file system, so the rename is atomic).
-fn temp_path_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy());
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
-fn write_temp(pixmap: &Pixmap, dpi: f32, temp: &Path, target: &Path) -> Result<(), ExportError> {
-    let io_error = |source| ExportError::Io {
-        path: target.into(),
-        source,
-    };
-    let file = File::create(temp).map_err(io_error)?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    write_png(pixmap, dpi, &mut out).map_err(|source| match source {
-        png::EncodingError::IoError(source) => io_error(source),
-        source => ExportError::Encode {
-            path: target.into(),
-            source,
-        },
-    })?;
-    let file = out.into_inner().map_err(|e| io_error(e.into_error()))?;
-    file.sync_all().map_err(io_error)
-}
-
-/// Makes the rename durable. Best effort: some file systems cannot sync a folder, and the image is already complete.
-fn sync_folder_of(path: &Path) {
-    #[cfg(unix)]
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        File::open(folder).and_then(|f| f.sync_all()).ok();
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn temp_file_is_hidden_beside_the_target() {
-        let temp = temp_path_beside(Path::new("/a/b/map.png"));
-        assert_eq!(temp.parent(), Some(Path::new("/a/b")));
-        assert!(temp.file_name().unwrap().to_string_lossy().starts_with(".map.png."));
-    }
+/// Saves any export atomically (see [`crate::io::save_atomic`]), as an [`ExportError`].
+pub fn save_atomic(
+    path: &Path,
+    overwrite: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ExportError> {
+    crate::io::save_atomic(path, overwrite, write).map_err(ExportError::from)
 }

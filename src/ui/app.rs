@@ -8,16 +8,22 @@ use super::panels::{
     ProfileSort, legend_ui, lsoa_tooltip_ui, priority_wards_ui, problems_ui, summary_ui, ward_profile_ui,
 };
 use super::scene::MapScene;
-use super::selection_panel::{SelectionAction, selection_ui};
+use super::selection_panel::{SelectionAction, SelectionPanelState, selection_ui};
 use super::settings::{MapTool, Settings};
 use crate::analysis::{SelectionEdit, SelectionHistory, WardProfile, select_in_polygon};
-use crate::io::DataSource;
+use crate::export::{
+    ReportOptions, default_title, render_report, save_png_atomic, save_selection_csv, save_selection_geojson,
+};
+use crate::io::{
+    DataFolderStatus, DataSource, OpenedProject, PROJECT_EXTENSION, Project, data_folder_for, open_project,
+    save_project,
+};
 use crate::model::{AreaCode, Index, normalise};
 use crate::render::{MapView, ScreenRect};
 use crate::style::{Classification, ColourVision, DivergingPalette, MapMode};
 use egui::{Color32, RichText};
-use std::collections::{BTreeSet, HashSet};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -36,6 +42,50 @@ impl FolderPicker for NativeFolderPicker {
             .set_title("Open a data folder (IMD tables, boundaries, lookups)")
             .pick_folder()
     }
+}
+
+/// Asks the planner where to save a file or which file to open. Behind a trait so tests need no desktop portal.
+pub trait FilePicker {
+    /// Where to save: `None` if cancelled. `extension` is without the dot. The dialog itself asks before replacing
+    /// an existing file, so the app then saves over it.
+    fn save_file(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf>;
+    /// Which file to open: `None` if cancelled.
+    fn open_file(&mut self, title: &str, extension: &str) -> Option<PathBuf>;
+}
+
+/// The operating system's file dialogs.
+pub struct NativeFilePicker;
+
+impl FilePicker for NativeFilePicker {
+    fn save_file(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title(title)
+            .set_file_name(default_name)
+            .add_filter(extension, &[extension])
+            .save_file()
+    }
+
+    fn open_file(&mut self, title: &str, extension: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter(extension, &[extension])
+            .pick_file()
+    }
+}
+
+/// A message about a file the planner saved, exported or opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMessage {
+    /// False when something went wrong.
+    pub ok: bool,
+    /// One sentence.
+    pub text: String,
+}
+
+/// A project whose data folder lies outside its own folder: the planner is asked before it is read.
+struct DataConfirmation {
+    folder: PathBuf,
+    reason: String,
 }
 
 /// Key under which settings are persisted.
@@ -69,6 +119,23 @@ pub struct LocalityMapApp {
     league: LeagueTableState,
     distribution: DistributionState,
     picker: Box<dyn FolderPicker>,
+    file_picker: Box<dyn FilePicker>,
+    /// The project file last saved or opened (Ctrl+S saves there).
+    project_path: Option<PathBuf>,
+    /// Selections saved under a name.
+    named_selections: BTreeMap<String, BTreeSet<AreaCode>>,
+    /// The name typed in the selection panel.
+    selection_name: String,
+    /// The title for exported map images, when a project set one.
+    report_title: Option<String>,
+    /// The result of the last save, export or open.
+    file_message: Option<FileMessage>,
+    /// A view from an opened project, applied once its map is drawn.
+    pending_view: Option<MapView>,
+    /// A project's data folder waiting for the planner's yes or no.
+    data_confirmation: Option<DataConfirmation>,
+    /// Kept alive while the app runs: on Linux the copied image is served from it.
+    clipboard: Option<arboard::Clipboard>,
     last_map_rect: Option<ScreenRect>,
     /// The choices the current scene was built for; a difference means rebuild.
     built_for: Option<SceneKey>,
@@ -131,9 +198,300 @@ impl LocalityMapApp {
             league: LeagueTableState::default(),
             distribution: DistributionState::default(),
             picker,
+            file_picker: Box::new(NoPicker),
+            project_path: None,
+            named_selections: BTreeMap::new(),
+            selection_name: String::new(),
+            report_title: None,
+            file_message: None,
+            pending_view: None,
+            data_confirmation: None,
+            clipboard: None,
             last_map_rect: None,
             built_for: None,
             first_map_timer: None,
+        }
+    }
+
+    /// Uses these save and open dialogs (the native ones in the window; stubs in tests).
+    pub fn with_file_picker(mut self, picker: Box<dyn FilePicker>) -> Self {
+        self.file_picker = picker;
+        self
+    }
+
+    /// Selections saved under a name.
+    pub fn named_selections(&self) -> &BTreeMap<String, BTreeSet<AreaCode>> {
+        &self.named_selections
+    }
+
+    /// The project file last saved or opened.
+    pub fn project_path(&self) -> Option<&Path> {
+        self.project_path.as_deref()
+    }
+
+    /// The result of the last save, export or open, if any.
+    pub fn file_message(&self) -> Option<&FileMessage> {
+        self.file_message.as_ref()
+    }
+
+    fn say(&mut self, ok: bool, text: impl Into<String>) {
+        self.file_message = Some(FileMessage { ok, text: text.into() });
+    }
+
+    /// The state as a project saved at `project_file` (the data folder is stored relative to it when inside it).
+    pub fn project(&self, project_file: &Path) -> Project {
+        let folder = match self.data.as_ref().map(|d| &d.source) {
+            Some(DataSource::Folder(dir)) => Some(dir.as_path()),
+            _ => None,
+        };
+        Project {
+            data: data_folder_for(project_file, folder),
+            la: self.settings.la.clone(),
+            from: self.settings.from,
+            to: self.settings.to,
+            mode: self.settings.mode,
+            palette: self.settings.palette,
+            classification: self.settings.classification.clone(),
+            view: Some(self.memory.view),
+            named_selections: self.named_selections.clone(),
+            selection: self.selection.current().codes.clone(),
+            report_title: self.report_title.clone(),
+            ..Project::default()
+        }
+    }
+
+    /// Saves the project where it was last saved or opened, else asks where (Ctrl+S).
+    pub fn save_project(&mut self) {
+        match self.project_path.clone() {
+            Some(path) => self.save_project_to(&path),
+            None => self.save_project_as(),
+        }
+    }
+
+    /// Asks where, then saves the project there.
+    pub fn save_project_as(&mut self) {
+        let name = format!("{}.{PROJECT_EXTENSION}", file_stem_for(&self.settings.la));
+        if let Some(path) = self.file_picker.save_file("Save project", &name, PROJECT_EXTENSION) {
+            self.save_project_to(&path);
+        }
+    }
+
+    /// Saves the project to a file, atomically, replacing it (the save dialog has already asked).
+    pub fn save_project_to(&mut self, path: &Path) {
+        let path = with_extension(path, PROJECT_EXTENSION);
+        match save_project(&path, &self.project(&path), true) {
+            Ok(()) => {
+                self.say(true, format!("Saved the project to {}", path.display()));
+                self.project_path = Some(path);
+            }
+            Err(e) => self.say(false, format!("Could not save the project: {e}")),
+        }
+    }
+
+    /// Asks which project to open, then opens it.
+    pub fn open_project_dialog(&mut self, ctx: &egui::Context) {
+        if let Some(path) = self.file_picker.open_file("Open project", PROJECT_EXTENSION) {
+            self.open_project_from(&path, ctx);
+        }
+    }
+
+    /// Opens a project file: its choices, view and selections now; its data folder loaded if it is safe and present,
+    /// asked about if it lies outside the project's folder, reported if missing (selections are kept either way).
+    pub fn open_project_from(&mut self, path: &Path, ctx: &egui::Context) {
+        match open_project(path) {
+            Ok(opened) => self.apply_project(opened, path, ctx),
+            Err(e) => self.say(false, format!("Could not open the project: {e}")),
+        }
+    }
+
+    fn apply_project(&mut self, opened: OpenedProject, path: &Path, ctx: &egui::Context) {
+        let project = opened.project;
+        self.settings.la = project.la;
+        self.settings.from = project.from;
+        self.settings.to = project.to;
+        self.settings.mode = project.mode;
+        self.settings.palette = project.palette;
+        self.settings.classification = project.classification;
+        self.named_selections = project.named_selections;
+        self.selection.apply(&SelectionEdit::Replace(project.selection));
+        self.report_title = project.report_title;
+        self.pending_view = project.view;
+        self.project_path = Some(path.to_path_buf());
+        self.profile = None;
+        self.data_confirmation = None;
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let current = self.data.as_ref().map(|d| d.source.clone());
+        match opened.data {
+            DataFolderStatus::Embedded => {
+                if current != Some(DataSource::Embedded) {
+                    self.start_load(DataSource::Embedded, ctx);
+                }
+                self.say(true, format!("Opened {name} (embedded Leeds data)"));
+            }
+            DataFolderStatus::Ready(folder) => {
+                if !same_folder(current.as_ref(), &folder) {
+                    self.start_load(DataSource::Folder(folder.clone()), ctx);
+                }
+                self.say(true, format!("Opened {name} with the data in {}", folder.display()));
+            }
+            DataFolderStatus::Missing(folder) => self.say(
+                false,
+                format!(
+                    "Opened {name}, but its data folder {} is missing: the map shows the data already open and the \
+                     project's selections are kept. Use File, Open data folder… to point at the data.",
+                    folder.display()
+                ),
+            ),
+            DataFolderStatus::NeedsConfirmation { path: folder, reason } => {
+                if same_folder(current.as_ref(), &folder) {
+                    self.say(true, format!("Opened {name} with the data already open"));
+                } else {
+                    self.say(true, format!("Opened {name}; its data folder needs your confirmation"));
+                    self.data_confirmation = Some(DataConfirmation { folder, reason });
+                }
+            }
+        }
+    }
+
+    /// Asks where, then writes the selection as CSV (`geojson` false) or GeoJSON.
+    pub fn export_selection(&mut self, geojson: bool) {
+        let Some(scene) = &self.scene else { return };
+        let extension = if geojson { "geojson" } else { "csv" };
+        let codes = self.selection.current().codes.clone();
+        if codes.is_empty() {
+            self.say(
+                false,
+                "Nothing is selected: select LSOAs on the map or in the selection panel first.",
+            );
+            return;
+        }
+        let name = format!("{}-selection.{extension}", file_stem_for(&scene.comparison.la_name));
+        let title = format!("Export selection as {}", extension.to_uppercase());
+        let Some(path) = self.file_picker.save_file(&title, &name, extension) else {
+            return;
+        };
+        let path = with_extension(&path, extension);
+        let result = if geojson {
+            save_selection_geojson(&path, true, &scene.data.dataset, &scene.comparison, &codes)
+        } else {
+            save_selection_csv(&path, true, &scene.comparison, &codes)
+        };
+        match result {
+            Ok(n) => self.say(true, format!("Exported {n} LSOAs to {}", path.display())),
+            Err(e) => self.say(false, format!("Could not export the selection: {e}")),
+        }
+    }
+
+    /// The report options for the current choices at a size (the map of the whole LA).
+    fn report_options(&self, width_px: u32, height_px: u32, dpi: f32) -> Option<ReportOptions> {
+        let scene = self.scene.as_ref()?;
+        let c = &scene.comparison;
+        let title = self
+            .report_title
+            .clone()
+            .unwrap_or_else(|| default_title(&c.la_name, self.settings.mode, c.from, c.to));
+        Some(ReportOptions {
+            width_px,
+            height_px,
+            dpi,
+            mode: self.settings.mode,
+            classification: self.settings.classification.clone(),
+            palette: self.settings.palette,
+            show_transitions: self.settings.show_transitions,
+            show_ward_labels: self.settings.show_ward_labels,
+            ..ReportOptions::a4_landscape_300dpi(title)
+        })
+    }
+
+    /// Asks where, then renders the LA map as an A4 landscape 300 dpi report PNG and saves it atomically.
+    pub fn export_map_image(&mut self) {
+        let Some(scene) = &self.scene else { return };
+        let name = format!("{}-map.png", file_stem_for(&scene.comparison.la_name));
+        let Some(path) = self.file_picker.save_file("Export map image", &name, "png") else {
+            return;
+        };
+        let path = with_extension(&path, "png");
+        let Some(options) = self.report_options(3508, 2480, 300.0) else {
+            return;
+        };
+        let result = render_report(&scene.data.dataset, &scene.comparison, &options)
+            .and_then(|report| save_png_atomic(&report.image, &path, options.dpi, true));
+        match result {
+            Ok(()) => self.say(true, format!("Saved the map image to {}", path.display())),
+            Err(e) => self.say(false, format!("Could not export the map image: {e}")),
+        }
+    }
+
+    /// Renders the LA map (A4 landscape at 150 dpi) and puts it on the clipboard. A machine without a clipboard (no
+    /// display) gets a message, not a crash.
+    pub fn copy_map_image(&mut self) {
+        let Some(scene) = &self.scene else { return };
+        let Some(options) = self.report_options(1754, 1240, 150.0) else {
+            return;
+        };
+        let report = match render_report(&scene.data.dataset, &scene.comparison, &options) {
+            Ok(report) => report,
+            Err(e) => return self.say(false, format!("Could not draw the map image: {e}")),
+        };
+        let (width, height) = (report.image.width() as usize, report.image.height() as usize);
+        let bytes = report.image.take_demultiplied();
+        let clipboard = match self.clipboard.take() {
+            Some(clipboard) => Ok(clipboard),
+            None => arboard::Clipboard::new(),
+        };
+        let result = clipboard.and_then(|mut clipboard| {
+            let copied = clipboard.set_image(arboard::ImageData {
+                width,
+                height,
+                bytes: bytes.into(),
+            });
+            self.clipboard = Some(clipboard);
+            copied
+        });
+        match result {
+            Ok(()) => self.say(
+                true,
+                format!("Copied the map image ({width} x {height} pixels) to the clipboard"),
+            ),
+            Err(e) => self.say(false, format!("Could not copy the map image to the clipboard: {e}")),
+        }
+    }
+
+    fn handle_selection_action(&mut self, action: SelectionAction) {
+        match action {
+            SelectionAction::None => {}
+            SelectionAction::Edit(edit) => self.selection.apply(&edit),
+            SelectionAction::Undo => {
+                self.selection.undo();
+            }
+            SelectionAction::Redo => {
+                self.selection.redo();
+            }
+            SelectionAction::Focus(code) => self.select_lsoa(code, false),
+            SelectionAction::SaveNamed(name) => {
+                let codes = self.selection.current().codes.clone();
+                self.say(true, format!("Saved {} LSOAs as \"{name}\"", codes.len()));
+                self.named_selections.insert(name, codes);
+                self.selection_name.clear();
+            }
+            SelectionAction::OpenNamed(name) => {
+                if let Some(codes) = self.named_selections.get(&name) {
+                    self.selection.apply(&SelectionEdit::Replace(codes.clone()));
+                }
+            }
+            SelectionAction::RenameNamed(old, new) => {
+                if self.named_selections.contains_key(&new) {
+                    self.say(false, format!("There is already a selection called \"{new}\""));
+                } else if let Some(codes) = self.named_selections.remove(&old) {
+                    self.named_selections.insert(new, codes);
+                    self.selection_name.clear();
+                }
+            }
+            SelectionAction::DeleteNamed(name) => {
+                self.named_selections.remove(&name);
+            }
         }
     }
 
@@ -353,6 +711,49 @@ impl LocalityMapApp {
                     self.download_official_data(ui.ctx());
                 }
                 ui.separator();
+                if ui.button("Open project…").clicked() {
+                    self.open_project_dialog(ui.ctx());
+                }
+                if ui
+                    .add(egui::Button::new("Save project").shortcut_text("Ctrl+S"))
+                    .clicked()
+                {
+                    self.save_project();
+                }
+                if ui.button("Save project as…").clicked() {
+                    self.save_project_as();
+                }
+                ui.separator();
+                let has_map = self.scene.is_some();
+                let has_selection = !self.selection.current().codes.is_empty();
+                if ui
+                    .add_enabled(has_map && has_selection, egui::Button::new("Export selection as CSV…"))
+                    .clicked()
+                {
+                    self.export_selection(false);
+                }
+                if ui
+                    .add_enabled(
+                        has_map && has_selection,
+                        egui::Button::new("Export selection as GeoJSON…"),
+                    )
+                    .clicked()
+                {
+                    self.export_selection(true);
+                }
+                if ui
+                    .add_enabled(has_map, egui::Button::new("Export map image…"))
+                    .clicked()
+                {
+                    self.export_map_image();
+                }
+                if ui
+                    .add_enabled(has_map, egui::Button::new("Copy map image to clipboard"))
+                    .clicked()
+                {
+                    self.copy_map_image();
+                }
+                ui.separator();
                 if ui.button("Problems found in the data…").clicked() {
                     self.show_problems = true;
                 }
@@ -539,6 +940,31 @@ impl LocalityMapApp {
     }
 
     fn windows(&mut self, ctx: &egui::Context) {
+        if let Some(confirmation) = &self.data_confirmation {
+            let mut answer = None;
+            egui::Window::new("Open the project's data folder?")
+                .collapsible(false)
+                .default_width(520.0)
+                .show(ctx, |ui| {
+                    ui.label(format!("{}.", confirmation.reason));
+                    ui.label(RichText::new(confirmation.folder.display().to_string()).monospace());
+                    ui.label("Only open it if you trust where this project file came from.");
+                    ui.horizontal(|ui| {
+                        if ui.button("Open this folder").clicked() {
+                            answer = Some(true);
+                        }
+                        if ui.button("Keep the current data").clicked() {
+                            answer = Some(false);
+                        }
+                    });
+                });
+            if let Some(open) = answer
+                && let Some(confirmation) = self.data_confirmation.take()
+                && open
+            {
+                self.start_load(DataSource::Folder(confirmation.folder), ctx);
+            }
+        }
         if let Some(data) = self.data.clone() {
             let (from, to) = (self.settings.from, self.settings.to);
             if let Some(la) = self
@@ -620,6 +1046,16 @@ impl LocalityMapApp {
             if open {
                 self.open_folder(&ctx);
             }
+            let (save, save_as) = ctx.input(|i| {
+                let s = i.modifiers.command && i.key_pressed(egui::Key::S);
+                (s && !i.modifiers.shift, s && i.modifiers.shift)
+            });
+            if save {
+                self.save_project();
+            }
+            if save_as {
+                self.save_project_as();
+            }
         }
         self.rebuild_if_choices_changed();
 
@@ -669,8 +1105,12 @@ impl LocalityMapApp {
                         ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
                         ui.separator();
                         let ward = self.profile.as_ref().map(|p| (p.code, p.name.clone()));
-                        let limit = &mut self.rule_change_limit;
-                        selection_action = selection_ui(ui, &scene.comparison, self.selection.current(), ward, limit);
+                        let state = SelectionPanelState {
+                            change_limit: &mut self.rule_change_limit,
+                            named: &self.named_selections,
+                            name: &mut self.selection_name,
+                        };
+                        selection_action = selection_ui(ui, &scene.comparison, self.selection.current(), ward, state);
                     } else {
                         ui.label("No map yet.");
                     }
@@ -679,17 +1119,7 @@ impl LocalityMapApp {
         if let Some(ward) = ward_to_open {
             self.open_ward(ward);
         }
-        match selection_action {
-            SelectionAction::None => {}
-            SelectionAction::Edit(edit) => self.selection.apply(&edit),
-            SelectionAction::Undo => {
-                self.selection.undo();
-            }
-            SelectionAction::Redo => {
-                self.selection.redo();
-            }
-            SelectionAction::Focus(code) => self.select_lsoa(code, false),
-        }
+        self.handle_selection_action(selection_action);
         if self.profile.is_some() {
             let mut close = false;
             let mut clicked = None;
@@ -765,6 +1195,23 @@ impl LocalityMapApp {
                 self.download_official_data(ui.ctx());
             }
         }
+        if let Some(message) = self.file_message.clone() {
+            let (fill, ink) = if message.ok {
+                (Color32::from_rgb(0xe5, 0xf5, 0xe0), Color32::from_rgb(0x10, 0x50, 0x10))
+            } else {
+                (Color32::from_rgb(0xfd, 0xe0, 0xdc), Color32::from_rgb(0x80, 0x10, 0x10))
+            };
+            let mut dismiss = false;
+            egui::Frame::new().fill(fill).inner_margin(6.0).show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(&message.text).color(ink));
+                    dismiss = ui.small_button("Dismiss").clicked();
+                });
+            });
+            if dismiss {
+                self.file_message = None;
+            }
+        }
         if let Some(message) = &self.scene_error {
             ui.label(RichText::new(message).color(Color32::from_rgb(0x99, 0x5a, 0)));
         }
@@ -815,6 +1262,14 @@ impl LocalityMapApp {
         }
         .show(ui);
         self.hovered_on_map = map.hovered.map(|i| scene.row(&scene.areas[i]).lsoa_code);
+        // A project's view, once its own map has been fitted (not while its data is still loading).
+        if self.job.is_none()
+            && self.built_for.as_ref() == Some(&scene_key(&self.settings))
+            && let Some(view) = self.pending_view.take()
+        {
+            self.memory.view = view;
+            ui.ctx().request_repaint();
+        }
         if let Some(index) = map.hovered {
             let row = scene.row(&scene.areas[index]).clone();
             let comparison = &scene.comparison;
@@ -852,6 +1307,48 @@ struct NoPicker;
 impl FolderPicker for NoPicker {
     fn pick_folder(&mut self) -> Option<PathBuf> {
         None
+    }
+}
+
+impl FilePicker for NoPicker {
+    fn save_file(&mut self, _title: &str, _default_name: &str, _extension: &str) -> Option<PathBuf> {
+        None
+    }
+
+    fn open_file(&mut self, _title: &str, _extension: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// True when the data open now is this folder.
+fn same_folder(current: Option<&DataSource>, folder: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    matches!(current, Some(DataSource::Folder(dir)) if canonical(dir) == canonical(folder))
+}
+
+/// A file name stem from an LA name: `Leeds`, `Kingston-upon-Hull`.
+fn file_stem_for(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    let stem = stem.trim_matches('-');
+    if stem.is_empty() {
+        "locality-map".into()
+    } else {
+        stem.into()
+    }
+}
+
+/// The path with the extension added when the dialog returned a name without it.
+fn with_extension(path: &Path, extension: &str) -> PathBuf {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
+        path.to_path_buf()
+    } else {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".");
+        name.push(extension);
+        PathBuf::from(name)
     }
 }
 
@@ -896,7 +1393,8 @@ pub fn run_window(data: Option<PathBuf>) -> eframe::Result {
             if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
                 eprintln!("window created after {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
             }
-            let mut app = LocalityMapApp::new(settings, source, Box::new(NativeFolderPicker), &cc.egui_ctx);
+            let mut app = LocalityMapApp::new(settings, source, Box::new(NativeFolderPicker), &cc.egui_ctx)
+                .with_file_picker(Box::new(NativeFilePicker));
             if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
                 app.first_map_timer = Some(started);
             }

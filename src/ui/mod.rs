@@ -11,12 +11,12 @@ mod scene;
 mod selection_panel;
 mod settings;
 
-pub use app::{FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
+pub use app::{FilePicker, FolderPicker, LocalityMapApp, NativeFilePicker, NativeFolderPicker, run_window};
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
 pub use league_table::{LeagueColumn, LeagueTableState};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, problems_ui, summary_ui, ward_profile_ui};
 pub use scene::{MapScene, SceneArea, SceneWard};
-pub use selection_panel::{SelectionAction, selection_ui};
+pub use selection_panel::{SelectionAction, SelectionPanelState, selection_ui};
 pub use settings::{MapTool, Settings};

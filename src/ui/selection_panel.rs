@@ -1,10 +1,12 @@
-//! The selection panel: live summary of the LSOAs selected for resource flexing, selection by rule, and the list.
+//! The selection panel: live summary of the LSOAs selected for resource flexing, selection by rule, named selections
+//! (save under a name, reopen, rename, delete), and the list.
 
 use super::panels::edition_table;
 use crate::analysis::{EditionComparison, Selection, SelectionEdit, SelectionRule, SelectionSummary};
 use crate::model::AreaCode;
 use crate::style::signed;
 use egui::RichText;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the planner asked for in the panel.
 pub enum SelectionAction {
@@ -18,6 +20,77 @@ pub enum SelectionAction {
     Redo,
     /// Focus an LSOA (show it on the map and in its ward profile).
     Focus(AreaCode),
+    /// Save the current selection under this name.
+    SaveNamed(String),
+    /// Make this named selection the current one.
+    OpenNamed(String),
+    /// Rename a named selection (old name, new name).
+    RenameNamed(String, String),
+    /// Delete a named selection.
+    DeleteNamed(String),
+}
+
+/// Named selections: a name field, "Save selection as", and per name Open, Rename (to the name typed) and Delete.
+fn named_selections_ui(
+    ui: &mut egui::Ui,
+    selection: &Selection,
+    named: &BTreeMap<String, BTreeSet<AreaCode>>,
+    name: &mut String,
+    action: &mut SelectionAction,
+) {
+    ui.label(RichText::new(format!("Named selections ({})", named.len())).strong());
+    let typed = name.trim().to_string();
+    ui.horizontal(|ui| {
+        let label = ui.label("Name");
+        ui.add(
+            egui::TextEdit::singleline(name)
+                .hint_text("e.g. Flexing pilot")
+                .desired_width(150.0),
+        )
+        .labelled_by(label.id);
+    });
+    let can_save = !typed.is_empty() && !selection.codes.is_empty();
+    if ui
+        .add_enabled(can_save, egui::Button::new("Save selection as"))
+        .on_hover_text("Keep the current selection under the name typed (saved in the project file)")
+        .clicked()
+    {
+        *action = SelectionAction::SaveNamed(typed.clone());
+    }
+    for (saved, codes) in named {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{saved} ({} LSOAs)", codes.len()));
+            if ui
+                .small_button("Open")
+                .on_hover_text(format!("Select the LSOAs of {saved}"))
+                .clicked()
+            {
+                *action = SelectionAction::OpenNamed(saved.clone());
+            }
+            let can_rename = !typed.is_empty() && typed != *saved;
+            if ui
+                .add_enabled(can_rename, egui::Button::new("Rename").small())
+                .on_hover_text("Rename to the name typed above")
+                .on_disabled_hover_text("Type the new name above first")
+                .clicked()
+            {
+                *action = SelectionAction::RenameNamed(saved.clone(), typed.clone());
+            }
+            if ui.small_button("Delete").clicked() {
+                *action = SelectionAction::DeleteNamed(saved.clone());
+            }
+        });
+    }
+}
+
+/// What the selection panel edits besides the selection itself.
+pub struct SelectionPanelState<'a> {
+    /// The threshold for "change at most".
+    pub change_limit: &'a mut i64,
+    /// Selections saved under a name.
+    pub named: &'a BTreeMap<String, BTreeSet<AreaCode>>,
+    /// The name being typed.
+    pub name: &'a mut String,
 }
 
 /// Draws the panel. `ward` is the ward whose profile is open, for "select all in ward".
@@ -26,8 +99,9 @@ pub fn selection_ui(
     comparison: &EditionComparison,
     selection: &Selection,
     ward: Option<(AreaCode, String)>,
-    change_limit: &mut i64,
+    state: SelectionPanelState<'_>,
 ) -> SelectionAction {
+    let change_limit = state.change_limit;
     let mut action = SelectionAction::None;
     let summary = SelectionSummary::new(comparison, selection);
     ui.label(RichText::new(format!("Selection ({} LSOAs)", summary.lsoas)).strong());
@@ -73,6 +147,7 @@ pub fn selection_ui(
             action = SelectionAction::Edit(SelectionEdit::Clear);
         }
     });
+    named_selections_ui(ui, selection, state.named, state.name, &mut action);
     if summary.lsoas == 0 {
         ui.label(RichText::new("Click an LSOA, shift-click to add, or drag a box or lasso (toolbar).").weak());
         return action;
