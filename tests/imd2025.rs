@@ -250,3 +250,22 @@ fn comparing_backwards_across_the_boundary_change_is_a_clear_error() {
     let error = EditionComparison::new(shared_dataset(), &AreaFilter::parse("Leeds"), 2025, 2019).unwrap_err();
     assert!(error.to_string().contains("earlier edition"), "{error}");
 }
+
+#[test]
+fn deciles_computed_from_ranks_equal_the_published_deciles() {
+    // Domain and bridged deciles are computed from ranks; the rule must reproduce MHCLG's own IMD deciles exactly.
+    for (file, n) in [(FILE1_2019, 32_844), (FILE1_2025, 33_755)] {
+        let rows = raw_rows(file);
+        let decile_col = rows[0].keys().find(|k| k.contains("Decile")).unwrap().clone();
+        let rank_col = rows[0].keys().find(|k| k.contains("IMD) Rank")).unwrap().clone();
+        assert_eq!(rows.len(), n);
+        for row in &rows {
+            let rank = number(&row[&rank_col]);
+            assert_eq!(
+                u32::from(locality_map::analysis::decile_of_rank(rank, n as u32)),
+                number(&row[&decile_col]),
+                "{file}: rank {rank}"
+            );
+        }
+    }
+}

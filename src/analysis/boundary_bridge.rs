@@ -83,17 +83,19 @@ impl<'a> LookupIndex<'a> {
     }
 }
 
-/// Decile of a rank among N: 1 = most deprived tenth.
+/// Decile of a rank among N, as MHCLG publishes them: ceil(10 × rank / N), so decile 1 is ranks ≤ floor(N / 10)
+/// (3,284 of 32,844; checked against every row of the IoD 2019 File 1).
 ///
 /// ```
 /// use locality_map::analysis::decile_of_rank;
+/// assert_eq!(decile_of_rank(1, 32_844), 1);
 /// assert_eq!(decile_of_rank(3_284, 32_844), 1);
 /// assert_eq!(decile_of_rank(3_285, 32_844), 2);
 /// assert_eq!(decile_of_rank(32_844, 32_844), 10);
 /// ```
 pub fn decile_of_rank(rank: u32, ranked: u32) -> u8 {
     let ranked = u64::from(ranked.max(1));
-    (((u64::from(rank.max(1)) - 1) * 10 / ranked) + 1).min(10) as u8
+    (u64::from(rank.max(1)) * 10).div_ceil(ranked).clamp(1, 10) as u8
 }
 
 /// Bridges the earlier edition onto one later LSOA. `None` when the lookup does not list it.

@@ -281,13 +281,13 @@ pub fn ward_text(p: &WardProfile) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{:<10} {:<22} {:>8} {:>8} {:>7} {:>4} {:>4} {:>6}",
-        "LSOA", "Name", p.counts[0].edition, p.counts[1].edition, "Change", "D", "D", "Pop"
+        "\n{:<10} {:<22} {:>8} {:>8} {:>7} {:>4} {:>4} {:>6} {:>6}",
+        "LSOA", "Name", p.counts[0].edition, p.counts[1].edition, "Change", "D", "D", "Pop", "LA rk"
     );
     for r in &p.lsoas {
         let _ = writeln!(
             out,
-            "{:<10} {:<22} {:>8} {:>8} {:>7} {:>4} {:>4} {:>6}",
+            "{:<10} {:<22} {:>8} {:>8} {:>7} {:>4} {:>4} {:>6} {:>6}",
             r.lsoa_code,
             truncate(&r.lsoa_name, 22),
             opt(r.rank_from),
@@ -295,7 +295,8 @@ pub fn ward_text(p: &WardProfile) -> String {
             r.change.map_or_else(|| "–".into(), |c| format!("{c:+}")),
             opt(r.decile_from),
             opt(r.decile_to),
-            opt(r.population)
+            opt(r.population),
+            opt(r.la_rank_to)
         );
     }
     if !p.domain_lsoas_in_decile1.is_empty() {

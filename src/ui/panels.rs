@@ -259,8 +259,11 @@ pub fn ward_profile_ui(
                         {
                             clicked = Some(row.lsoa_code);
                         }
-                        ui.label(or_dash(row.rank_from));
-                        ui.label(or_dash(row.rank_to));
+                        // The rank within the LA (1 = most deprived in the LA) on hover, beside the national rank.
+                        ui.label(or_dash(row.rank_from))
+                            .on_hover_text(format!("Rank in the LA: {}", or_dash(row.la_rank_from)));
+                        ui.label(or_dash(row.rank_to))
+                            .on_hover_text(format!("Rank in the LA: {}", or_dash(row.la_rank_to)));
                         ui.label(change_text(row.change));
                         ui.label(format!("{}, {}", or_dash(row.decile_from), or_dash(row.decile_to)));
                         ui.label(or_dash(row.population));
