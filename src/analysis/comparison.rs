@@ -15,7 +15,35 @@ pub enum AreaFilter {
     England,
 }
 
+/// The 2011 → 2021 lookup that carries `earlier` onto `later`, or why the two cannot be compared.
+pub fn change_lookup<'a>(
+    dataset: &'a Dataset,
+    earlier: &ImdEdition,
+    later: &ImdEdition,
+) -> Result<&'a crate::model::LsoaChangeLookup, AnalysisError> {
+    match &dataset.change_lookup {
+        Some(lookup) if earlier.vintage < later.vintage => Ok(lookup),
+        _ => Err(AnalysisError::DifferentVintages {
+            from: earlier.year,
+            from_vintage: earlier.vintage.to_string(),
+            to: later.year,
+            to_vintage: later.vintage.to_string(),
+        }),
+    }
+}
+
 impl AreaFilter {
+    /// The area's code and name: `E92000001` England, or the LA found in the first of `years` that has it.
+    pub fn resolve(&self, dataset: &Dataset, years: [u16; 2]) -> Result<(AreaCode, String), AnalysisError> {
+        match self {
+            Self::England => Ok((
+                AreaCode::parse("E92000001").unwrap_or_else(|| unreachable!()),
+                "England".to_string(),
+            )),
+            Self::LocalAuthority(query) => find_la(dataset, query, years),
+        }
+    }
+
     /// `all` or `England` → England; anything else names an LA.
     pub fn parse(text: &str) -> Self {
         match normalise(text).as_str() {
@@ -194,25 +222,9 @@ impl EditionComparison {
         let bridge = if earlier.vintage == later.vintage {
             None
         } else {
-            match (&dataset.change_lookup, earlier.vintage < later.vintage) {
-                (Some(lookup), true) => Some(LookupIndex::new(lookup)),
-                _ => {
-                    return Err(AnalysisError::DifferentVintages {
-                        from,
-                        from_vintage: earlier.vintage.to_string(),
-                        to,
-                        to_vintage: later.vintage.to_string(),
-                    });
-                }
-            }
+            Some(LookupIndex::new(change_lookup(dataset, earlier, later)?))
         };
-        let (la_code, la_name) = match area {
-            AreaFilter::England => (
-                AreaCode::parse("E92000001").unwrap_or_else(|| unreachable!()),
-                "England".to_string(),
-            ),
-            AreaFilter::LocalAuthority(query) => find_la(dataset, query, [to, from])?,
-        };
+        let (la_code, la_name) = area.resolve(dataset, [to, from])?;
         let in_area = |row: &ImdRow| matches!(area, AreaFilter::England) || row.la_code.as_ref() == Some(&la_code);
         let mut codes: Vec<&AreaCode> = later.rows.iter().filter(|(_, r)| in_area(r)).map(|(c, _)| c).collect();
         if bridge.is_none() {

@@ -2,7 +2,7 @@
 //! accounted for by a row of the ONS lookup, counted by what happened to it (U, S, M, X), and any that are not are
 //! listed rather than dropped.
 
-use super::comparison::{AreaFilter, edition, find_la};
+use super::comparison::{AreaFilter, change_lookup, edition};
 use super::{AnalysisError, ComparisonMethod};
 use crate::analysis::boundary_bridge::{BRIDGE_CAVEAT, BRIDGE_METHOD};
 use crate::model::{AreaCode, BoundaryChange, Dataset, ImdRow};
@@ -52,24 +52,8 @@ impl Reconciliation {
     pub fn new(dataset: &Dataset, area: &AreaFilter, from: u16, to: u16) -> Result<Self, AnalysisError> {
         let earlier = edition(dataset, from)?;
         let later = edition(dataset, to)?;
-        let lookup = match &dataset.change_lookup {
-            Some(lookup) if earlier.vintage < later.vintage => lookup,
-            _ => {
-                return Err(AnalysisError::DifferentVintages {
-                    from,
-                    from_vintage: earlier.vintage.to_string(),
-                    to,
-                    to_vintage: later.vintage.to_string(),
-                });
-            }
-        };
-        let (la_code, la_name) = match area {
-            AreaFilter::England => (
-                AreaCode::parse("E92000001").unwrap_or_else(|| unreachable!()),
-                "England".to_string(),
-            ),
-            AreaFilter::LocalAuthority(query) => find_la(dataset, query, [to, from])?,
-        };
+        let lookup = change_lookup(dataset, earlier, later)?;
+        let (la_code, la_name) = area.resolve(dataset, [to, from])?;
         let in_area = |row: &ImdRow| matches!(area, AreaFilter::England) || row.la_code.as_ref() == Some(&la_code);
         let from_codes: BTreeSet<AreaCode> = earlier
             .rows

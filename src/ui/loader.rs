@@ -68,55 +68,16 @@ pub struct LoadJob {
 impl LoadJob {
     /// Starts loading on a background thread; `repaint` is called whenever there is news.
     pub fn start(source: DataSource, repaint: impl Fn() + Send + 'static) -> Self {
-        let (sender, receiver) = channel();
-        let thread_source = source.clone();
-        std::thread::spawn(move || {
-            let started = Instant::now();
-            let send = |message| {
-                sender.send(message).ok();
-                repaint();
-            };
-            send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
-            let result = load_data(&thread_source, &send).map(|(dataset, lsoa_meshes)| {
-                let load_millis = started.elapsed().as_secs_f64() * 1e3;
-                Arc::new(LoadedData::new(
-                    thread_source.clone(),
-                    dataset,
-                    lsoa_meshes,
-                    load_millis,
-                ))
-            });
-            send(LoadMessage::Done(result));
-        });
-        Self {
-            source,
-            started: Instant::now(),
-            stage: "Starting…".into(),
-            receiver,
-        }
+        Self::spawn(source, "Starting…", repaint, |_| Ok(()))
     }
 
-    /// Downloads the catalogue's official datasets into `dest` (`locality-map fetch`), then loads the folder. Files
-    /// that could not be fetched are named in the progress line and the folder is loaded with what it has.
+    /// Downloads the catalogue's official datasets into `dest` (`locality-map fetch`), then loads the folder with what
+    /// it has; if that fails, the message names the downloads that failed.
     pub fn fetch_then_load(dest: std::path::PathBuf, repaint: impl Fn() + Send + 'static) -> Self {
         use crate::io::{Catalogue, FetchOptions, FetchOutcome, FetchSource, fetch_catalogue};
-        let (sender, receiver) = channel();
         let source = DataSource::Folder(dest.clone());
-        let thread_source = source.clone();
-        std::thread::spawn(move || {
-            let started = Instant::now();
-            let send = |message| {
-                sender.send(message).ok();
-                repaint();
-            };
-            let catalogue = match Catalogue::shipped() {
-                Ok(c) => c,
-                Err(e) => {
-                    return send(LoadMessage::Done(Err(format!(
-                        "The built-in catalogue does not parse: {e}"
-                    ))));
-                }
-            };
+        Self::spawn(source, "Starting the download…", repaint, move |send| {
+            let catalogue = Catalogue::shipped().map_err(|e| format!("The built-in catalogue does not parse: {e}"))?;
             let options = FetchOptions {
                 dest,
                 source: FetchSource::Publishers,
@@ -133,33 +94,60 @@ impl LoadJob {
                     done as f64 / 1e6
                 )));
             };
-            let results = fetch_catalogue(&catalogue, &options, &mut progress);
-            let failed: Vec<String> = results
-                .iter()
-                .filter_map(|r| match &r.outcome {
+            let failed: Vec<String> = fetch_catalogue(&catalogue, &options, &mut progress)
+                .into_iter()
+                .filter_map(|r| match r.outcome {
                     FetchOutcome::Failed(why) => Some(format!("{}: {why}", r.id)),
                     _ => None,
                 })
                 .collect();
+            Err(if failed.is_empty() {
+                "downloads without a direct address in the catalogue must be fetched by hand (see `locality-map fetch`)"
+                    .to_string()
+            } else {
+                format!("downloads that failed: {}", failed.join("; "))
+            })
+        })
+    }
+
+    /// Runs `prepare` then loads `source`, on a background thread. `prepare`'s `Err` is not fatal: it is appended to
+    /// the load's error, should the load fail.
+    fn spawn(
+        source: DataSource,
+        stage: &str,
+        repaint: impl Fn() + Send + 'static,
+        prepare: impl FnOnce(&dyn Fn(LoadMessage)) -> Result<(), String> + Send + 'static,
+    ) -> Self {
+        let (sender, receiver) = channel();
+        let thread_source = source.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let send = |message| {
+                sender.send(message).ok();
+                repaint();
+            };
+            let note = prepare(&send).err();
             send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
             let result = load_data(&thread_source, &send)
                 .map(|(dataset, lsoa_meshes)| {
                     let load_millis = started.elapsed().as_secs_f64() * 1e3;
-                    Arc::new(LoadedData::new(thread_source.clone(), dataset, lsoa_meshes, load_millis))
+                    Arc::new(LoadedData::new(
+                        thread_source.clone(),
+                        dataset,
+                        lsoa_meshes,
+                        load_millis,
+                    ))
                 })
-                .map_err(|e| {
-                    if failed.is_empty() {
-                        format!("{e} (downloads without a direct address in the catalogue must be fetched by hand: see `locality-map fetch`)")
-                    } else {
-                        format!("{e}; downloads that failed: {}", failed.join("; "))
-                    }
+                .map_err(|e| match &note {
+                    Some(note) => format!("{e} ({note})"),
+                    None => e,
                 });
             send(LoadMessage::Done(result));
         });
         Self {
             source,
             started: Instant::now(),
-            stage: "Starting the download…".into(),
+            stage: stage.into(),
             receiver,
         }
     }
