@@ -307,6 +307,13 @@ impl LayerLod {
     }
 }
 
+/// Culling: the layer indices of the areas whose bounding boxes meet the view (R-tree envelope query), sorted.
+pub fn areas_in_view(layer: &AreaLayer, view_in_world: Rect<f64>) -> Vec<usize> {
+    let mut hits: Vec<usize> = layer.areas_in_envelope_unsorted(view_in_world).map(|(i, _)| i).collect();
+    hits.sort_unstable();
+    hits
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

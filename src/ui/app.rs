@@ -37,6 +37,9 @@ impl FolderPicker for NativeFolderPicker {
     }
 }
 
+/// The LA picker's national choice (`AreaFilter::parse` reads it as England).
+pub const ALL_ENGLAND: &str = "All England";
+
 /// Key under which settings are persisted.
 const SETTINGS_KEY: &str = "locality-map-settings";
 
@@ -419,6 +422,9 @@ impl LocalityMapApp {
                 .width(200.0)
                 .selected_text(&self.settings.la)
                 .show_ui(ui, |ui| {
+                    // Every LSOA in the boundary files, the LSOAs without IMD data (e.g. Welsh) in the no-data colour.
+                    ui.selectable_value(&mut self.settings.la, ALL_ENGLAND.to_string(), ALL_ENGLAND);
+                    ui.separator();
                     for (_, name) in las {
                         ui.selectable_value(&mut self.settings.la, name.clone(), name);
                     }
@@ -503,6 +509,10 @@ impl LocalityMapApp {
             if let Some(scene) = &self.scene
                 && scene.missing_boundaries > 0 {
                     ui.label(RichText::new(format!("{} LSOAs have no boundary loaded", scene.missing_boundaries)).color(Color32::from_rgb(0x99, 0x5a, 0)));
+                }
+            if let Some(scene) = &self.scene
+                && scene.without_imd_data > 0 {
+                    ui.label(RichText::new(format!("{} areas have no IMD data (drawn grey)", scene.without_imd_data)).weak());
                 }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new("Contains OS data © Crown copyright and database right. Contains National Statistics data © Crown copyright and database right. OGL v3.0").small().weak());

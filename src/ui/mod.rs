@@ -10,7 +10,7 @@ mod scene;
 mod selection_panel;
 mod settings;
 
-pub use app::{FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
+pub use app::{ALL_ENGLAND, FolderPicker, LocalityMapApp, NativeFolderPicker, run_window};
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
