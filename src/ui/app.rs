@@ -512,7 +512,7 @@ impl LocalityMapApp {
                 }
             if let Some(scene) = &self.scene
                 && scene.without_imd_data > 0 {
-                    ui.label(RichText::new(format!("{} areas have no IMD data (drawn grey)", scene.without_imd_data)).weak());
+                    ui.label(RichText::new(format!("{} areas have no IMD data (grey)", scene.without_imd_data)).weak());
                 }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(RichText::new("Contains OS data © Crown copyright and database right. Contains National Statistics data © Crown copyright and database right. OGL v3.0").small().weak());

@@ -219,7 +219,8 @@ impl MapScene {
         WardProfile::new(
             &self.data.dataset,
             ward.as_str(),
-            Some(self.comparison.la_code.as_str()),
+            // Nationally the ward's own LA applies (the comparison's "LA" is England).
+            (!self.national).then(|| self.comparison.la_code.as_str()),
             self.comparison.from,
             self.comparison.to,
         )
