@@ -199,3 +199,40 @@ fn culling_returns_exactly_the_areas_whose_boxes_meet_the_view() {
         assert_eq!(areas_in_view(layer, view), expected, "view {view:?}");
     }
 }
+
+#[test]
+fn the_national_png_draws_welsh_lsoas_as_no_data_and_english_ones_in_colour() {
+    use locality_map::export::{ReportOptions, render_report};
+    let data = national();
+    let comparison = EditionComparison::new(&data.dataset, &AreaFilter::England, 2015, 2019).expect("compares");
+    let options = ReportOptions {
+        width_px: 900,
+        height_px: 900,
+        dpi: 96.0,
+        ..ReportOptions::a4_landscape_300dpi("England")
+    };
+    let report = render_report(&data.dataset, &comparison, &options).expect("renders");
+    let layer = &data.dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
+    let pixel_at = |code: &str| {
+        let area = layer.get(&AreaCode::parse(code).unwrap()).expect("in the layer");
+        use geo::InteriorPoint as _;
+        let inside = area.geometry_in_world.interior_point().expect("a point inside").0;
+        let [x, y] = report.screen_from_world.apply(inside);
+        let p = report.image.pixel(x as u32, y as u32).expect("on the page");
+        [p.red(), p.green(), p.blue()]
+    };
+    // Largest Welsh LSOA (Powys) and a large English one (Northumberland) by area.
+    use geo::Area as _;
+    let largest = |welsh: bool| {
+        layer
+            .areas
+            .iter()
+            .filter(|a| a.code.is_welsh() == welsh)
+            .max_by(|a, b| a.geometry_in_world.unsigned_area().total_cmp(&b.geometry_in_world.unsigned_area()))
+            .map(|a| a.code.to_string())
+            .unwrap()
+    };
+    let grey = NO_DATA.0;
+    assert_eq!(pixel_at(&largest(true)), [grey[0], grey[1], grey[2]], "Wales is drawn, as no data");
+    assert_ne!(pixel_at(&largest(false)), [grey[0], grey[1], grey[2]], "England is coloured");
+}
