@@ -71,9 +71,10 @@ fn load_national_window(c: &mut Criterion) {
     let dir = national_folder();
     let mut group = c.benchmark_group("load_national_window");
     group.sample_size(10);
-    group.bench_function("tables + lookup + national GeoJSON + join + index + tessellation", |b| {
-        b.iter(|| load_data(&DataSource::Folder(dir.clone()), &|_| {}).expect("loads"))
-    });
+    group.bench_function(
+        "tables + lookup + national GeoJSON + join + index + tessellation",
+        |b| b.iter(|| load_data(&DataSource::Folder(dir.clone()), &|_| {}).expect("loads")),
+    );
     let (dataset, meshes) = load_data(&DataSource::Folder(dir.clone()), &|_| {}).expect("loads");
     let layer = &dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
     let origin = meshes[&LsoaVintage::Lsoa2011].mesh.origin_in_world;

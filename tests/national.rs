@@ -54,7 +54,11 @@ fn all_england_draws_every_lsoa_and_welsh_ones_as_no_data() {
     assert_eq!(scene.areas.len(), 32_844, "every English LSOA has its boundary");
     assert_eq!(scene.missing_boundaries, 0);
     assert_eq!(scene.without_imd_data, 1_909, "the Welsh LSOAs are kept, as no data");
-    assert_eq!(scene.fill_by_layer_index.len(), 34_753, "no area is dropped from the drawing");
+    assert_eq!(
+        scene.fill_by_layer_index.len(),
+        34_753,
+        "no area is dropped from the drawing"
+    );
     for (area, fill) in layer.areas.iter().zip(&scene.fill_by_layer_index) {
         if area.code.is_welsh() {
             assert_eq!(*fill, NO_DATA, "{} is drawn in the no-data colour", area.code);
@@ -75,7 +79,10 @@ fn all_england_draws_every_lsoa_and_welsh_ones_as_no_data() {
     let meshes = scene.meshes();
     assert!(meshes.ranges.iter().all(|(v, i)| !v.is_empty() && !i.is_empty()));
     let la_of = scene.la_of_layer_index();
-    assert!(la_of.iter().all(Option::is_some), "every LSOA of E&W is in the LSOA -> ward -> LA lookup");
+    assert!(
+        la_of.iter().all(Option::is_some),
+        "every LSOA of E&W is in the LSOA -> ward -> LA lookup"
+    );
 }
 
 #[test]
@@ -88,7 +95,12 @@ fn simplified_bands_keep_every_shared_border_of_leeds_identical_on_both_sides() 
     let in_leeds: Vec<bool> = layer
         .areas
         .iter()
-        .map(|a| data.dataset.ward_of(LsoaVintage::Lsoa2011, &a.code).and_then(|w| w.ward.la_code) == Some(leeds))
+        .map(|a| {
+            data.dataset
+                .ward_of(LsoaVintage::Lsoa2011, &a.code)
+                .and_then(|w| w.ward.la_code)
+                == Some(leeds)
+        })
         .collect();
     assert_eq!(in_leeds.iter().filter(|x| **x).count(), 482);
     let shared: Vec<usize> = (0..topology.arcs.len())
@@ -157,7 +169,10 @@ fn simplified_bands_keep_every_shared_border_of_leeds_identical_on_both_sides() 
         let count: usize = band.arcs.iter().map(Vec::len).sum();
         if band_index > 0 {
             let finer: usize = lod.band(band_index - 1).expect("built").arcs.iter().map(Vec::len).sum();
-            assert!(count < finer, "band {band_index} has {count} arc vertices, the finer one {finer}");
+            assert!(
+                count < finer,
+                "band {band_index} has {count} arc vertices, the finer one {finer}"
+            );
         }
     }
     // Full detail reassembles the published rings exactly (same area to a square millimetre).
@@ -192,7 +207,10 @@ fn culling_returns_exactly_the_areas_whose_boxes_meet_the_view() {
             .enumerate()
             .filter(|(_, a)| {
                 let b = a.bbox_in_world;
-                b.min().x <= view.max().x && b.max().x >= view.min().x && b.min().y <= view.max().y && b.max().y >= view.min().y
+                b.min().x <= view.max().x
+                    && b.max().x >= view.min().x
+                    && b.min().y <= view.max().y
+                    && b.max().y >= view.min().y
             })
             .map(|(i, _)| i)
             .collect();
@@ -228,11 +246,23 @@ fn the_national_png_draws_welsh_lsoas_as_no_data_and_english_ones_in_colour() {
             .areas
             .iter()
             .filter(|a| a.code.is_welsh() == welsh)
-            .max_by(|a, b| a.geometry_in_world.unsigned_area().total_cmp(&b.geometry_in_world.unsigned_area()))
+            .max_by(|a, b| {
+                a.geometry_in_world
+                    .unsigned_area()
+                    .total_cmp(&b.geometry_in_world.unsigned_area())
+            })
             .map(|a| a.code.to_string())
             .unwrap()
     };
     let grey = NO_DATA.0;
-    assert_eq!(pixel_at(&largest(true)), [grey[0], grey[1], grey[2]], "Wales is drawn, as no data");
-    assert_ne!(pixel_at(&largest(false)), [grey[0], grey[1], grey[2]], "England is coloured");
+    assert_eq!(
+        pixel_at(&largest(true)),
+        [grey[0], grey[1], grey[2]],
+        "Wales is drawn, as no data"
+    );
+    assert_ne!(
+        pixel_at(&largest(false)),
+        [grey[0], grey[1], grey[2]],
+        "England is coloured"
+    );
 }

@@ -50,7 +50,8 @@ fn all_england_renders_and_hover_and_click_work_nationally() {
         .areas
         .iter()
         .max_by(|a, b| {
-            let area = |s: &locality_map::ui::SceneArea| scene.layer().areas[s.layer_index].geometry_in_world.unsigned_area();
+            let area =
+                |s: &locality_map::ui::SceneArea| scene.layer().areas[s.layer_index].geometry_in_world.unsigned_area();
             area(a).total_cmp(&area(b))
         })
         .expect("areas");

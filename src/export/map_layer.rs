@@ -235,7 +235,13 @@ impl MapPainter<'_> {
                     line_cap: LineCap::Round,
                     ..Stroke::default()
                 };
-                pixmap.stroke_path(&path, &paint_of(colour_of(WARD_LINE)), &stroke, Transform::identity(), self.clip);
+                pixmap.stroke_path(
+                    &path,
+                    &paint_of(colour_of(WARD_LINE)),
+                    &stroke,
+                    Transform::identity(),
+                    self.clip,
+                );
             }
         } else {
             self.stroke_areas(pixmap, visible.iter().map(|(_, a)| *a), LSOA_LINE, 0.3 * u, None);

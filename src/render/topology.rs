@@ -38,6 +38,26 @@ pub struct Topology {
 
 type Key = (u64, u64);
 
+/// A multiply-rotate hasher for coordinate keys: SipHash is a third of the topology build otherwise.
+#[derive(Clone, Copy, Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type KeyMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 fn key(c: Coord<f64>) -> Key {
     // +0.0 and -0.0 are one point.
     ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())
@@ -70,12 +90,18 @@ impl Topology {
             .map(|area| {
                 area.geometry_in_world
                     .iter()
-                    .map(|p| std::iter::once(p.exterior()).chain(p.interiors()).map(open_ring).collect())
+                    .map(|p| {
+                        std::iter::once(p.exterior())
+                            .chain(p.interiors())
+                            .map(open_ring)
+                            .collect()
+                    })
                     .collect()
             })
             .collect();
         // Distinct neighbours of every vertex: a node is a vertex with other than two.
-        let mut neighbours: HashMap<Key, Vec<Key>> = HashMap::with_capacity(layer.vertex_count());
+        let mut neighbours: KeyMap<Key, Vec<Key>> =
+            KeyMap::with_capacity_and_hasher(layer.vertex_count(), Default::default());
         for ring in rings.iter().flatten().flatten() {
             let n = ring.len();
             if n < 2 {
@@ -93,7 +119,7 @@ impl Topology {
         }
         let is_node = |c: Coord<f64>| neighbours.get(&key(c)).is_none_or(|l| l.len() != 2);
         let mut arcs: Vec<TopoArc> = Vec::new();
-        let mut arc_by_end_edge: HashMap<(Key, Key), u32> = HashMap::new();
+        let mut arc_by_end_edge: KeyMap<(Key, Key), u32> = KeyMap::default();
         let mut areas = Vec::with_capacity(rings.len());
         for (area_index, polygons) in rings.iter().enumerate() {
             let area_index = area_index as u32;
@@ -277,7 +303,9 @@ impl LayerLod {
                 let arcs = topology.simplified_arcs(*tolerance);
                 let meshes = AreaMeshes::from_geometries(
                     origin_in_world,
-                    (0..topology.areas.len()).into_par_iter().map(|i| topology.assemble(i, &arcs)),
+                    (0..topology.areas.len())
+                        .into_par_iter()
+                        .map(|i| topology.assemble(i, &arcs)),
                 );
                 LodBand {
                     tolerance: *tolerance,
@@ -309,7 +337,10 @@ impl LayerLod {
 
 /// Culling: the layer indices of the areas whose bounding boxes meet the view (R-tree envelope query), sorted.
 pub fn areas_in_view(layer: &AreaLayer, view_in_world: Rect<f64>) -> Vec<usize> {
-    let mut hits: Vec<usize> = layer.areas_in_envelope_unsorted(view_in_world).map(|(i, _)| i).collect();
+    let mut hits: Vec<usize> = layer
+        .areas_in_envelope_unsorted(view_in_world)
+        .map(|(i, _)| i)
+        .collect();
     hits.sort_unstable();
     hits
 }
@@ -349,7 +380,10 @@ mod tests {
         // Two squares side by side share the edge x = 10 (with its wiggly middle vertices).
         let layer = AreaLayer::new(
             AreaKind::Lsoa(LsoaVintage::Lsoa2011),
-            vec![square("E01000001", 0.0, 0.0, 10.0), square("E01000002", 10.0, 0.0, 10.0)],
+            vec![
+                square("E01000001", 0.0, 0.0, 10.0),
+                square("E01000002", 10.0, 0.0, 10.0),
+            ],
             vec![],
         );
         let topology = Topology::build(&layer);
@@ -361,7 +395,13 @@ mod tests {
             let a = topology.assemble(0, &arcs);
             let b = topology.assemble(1, &arcs);
             let on_line = |m: &MultiPolygon<f64>| -> Vec<(u64, u64)> {
-                let mut v: Vec<_> = m.0[0].exterior().0.iter().filter(|c| c.x > 9.0 && c.x < 11.0).map(|c| key(*c)).collect();
+                let mut v: Vec<_> = m.0[0]
+                    .exterior()
+                    .0
+                    .iter()
+                    .filter(|c| c.x > 9.0 && c.x < 11.0)
+                    .map(|c| key(*c))
+                    .collect();
                 v.sort();
                 v.dedup();
                 v
@@ -369,9 +409,16 @@ mod tests {
             assert_eq!(on_line(&a), on_line(&b), "tolerance {tolerance}");
         }
         let boundaries = topology.group_boundaries(|i| Some(i));
-        assert_eq!(boundaries.len(), topology.arcs.len(), "every arc separates two areas or is an edge");
+        assert_eq!(
+            boundaries.len(),
+            topology.arcs.len(),
+            "every arc separates two areas or is an edge"
+        );
         let one_group = topology.group_boundaries(|_| Some(0));
-        assert!(one_group.iter().all(|id| topology.arcs[*id as usize].areas.len() == 1), "interior arcs are dropped");
+        assert!(
+            one_group.iter().all(|id| topology.arcs[*id as usize].areas.len() == 1),
+            "interior arcs are dropped"
+        );
     }
 
     #[test]

@@ -152,7 +152,16 @@ impl ChoroplethMap<'_> {
         painter.rect_filled(rect, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
 
         if scene.national {
-            paint_national(&painter, scene, &mut memory.la_arcs, &transform, visible, memory.view.metres_per_point, vision, self.settings.show_lsoa_lines);
+            paint_national(
+                &painter,
+                scene,
+                &mut memory.la_arcs,
+                &transform,
+                visible,
+                memory.view.metres_per_point,
+                vision,
+                self.settings.show_lsoa_lines,
+            );
         } else {
             // Fills: only areas whose box meets the view; colours come from the styled map.
             let layer = scene.layer();

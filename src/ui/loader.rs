@@ -65,7 +65,8 @@ impl LoadedData {
     /// Builds (or waits for) the levels of detail on this thread.
     pub fn build_lod_now(&self) {
         for (vintage, lod) in &self.lsoa_lod {
-            if let (Some(layer), Some(meshes)) = (self.dataset.lsoa_layers.get(vintage), self.lsoa_meshes.get(vintage)) {
+            if let (Some(layer), Some(meshes)) = (self.dataset.lsoa_layers.get(vintage), self.lsoa_meshes.get(vintage))
+            {
                 lod.fill(layer, meshes.mesh.origin_in_world);
             }
         }
