@@ -27,6 +27,9 @@ pub struct MapMemory {
     outlines: Option<OutlineCache>,
     /// National scenes: the arcs that are LA boundaries, for the data (by address) they were found in.
     la_arcs: Option<(usize, Vec<u32>)>,
+    /// National scenes: last frame's fill and line vertex and index counts, reserved up front next frame (growing
+    /// megabyte buffers by doubling every frame costs more than filling them).
+    national_sizes: [usize; 4],
 }
 
 /// Boundary meshes for one zoom level and one scene.
@@ -156,6 +159,7 @@ impl ChoroplethMap<'_> {
                 &painter,
                 scene,
                 &mut memory.la_arcs,
+                &mut memory.national_sizes,
                 &transform,
                 visible,
                 memory.view.metres_per_point,
@@ -468,6 +472,7 @@ fn paint_national(
     painter: &egui::Painter,
     scene: &MapScene,
     la_arcs: &mut Option<(usize, Vec<u32>)>,
+    sizes: &mut [usize; 4],
     transform: &ScreenFromWorld,
     visible: geo::Rect<f64>,
     metres_per_point: f64,
@@ -482,6 +487,8 @@ fn paint_national(
     let (offset, scale) = transform.for_origin(meshes.mesh.origin_in_world);
     let in_view = areas_in_view(layer, visible);
     let mut fill = egui::Mesh::default();
+    fill.vertices.reserve(sizes[0]);
+    fill.indices.reserve(sizes[1]);
     let mut last_colour: Option<(Rgba, Color32)> = None;
     for index in in_view {
         let (Some(area), Some(colour)) = (layer.areas.get(index), scene.fill_by_layer_index.get(index)) else {
@@ -520,20 +527,27 @@ fn paint_national(
             }
         }
     }
+    (sizes[0], sizes[1]) = (fill.vertices.len(), fill.indices.len());
     painter.add(Shape::mesh(fill));
 
     let Some(topology) = lod.and_then(|l| l.topology()) else {
         return;
     };
-    let arcs: Vec<&[geo::Coord<f64>]> = match band {
-        Some(b) => b.arcs.iter().map(Vec::as_slice).collect(),
-        None => topology.arcs.iter().map(|a| a.coords.as_slice()).collect(),
+    let coords_of = |id: usize| -> Option<&[geo::Coord<f64>]> {
+        match band {
+            Some(b) => b.arcs.get(id).map(Vec::as_slice),
+            None => topology.arcs.get(id).map(|a| a.coords.as_slice()),
+        }
     };
     let mut lines = egui::Mesh::default();
+    lines.vertices.reserve(sizes[2]);
+    lines.indices.reserve(sizes[3]);
     if show_lsoa_lines && metres_per_point <= NATIONAL_LSOA_LINES_FROM {
         let colour = to_color32(LSOA_LINE, vision);
-        for (arc, coords) in topology.arcs.iter().zip(&arcs) {
-            if arc.bbox_in_world.intersects(&visible) {
+        for (id, arc) in topology.arcs.iter().enumerate() {
+            if arc.bbox_in_world.intersects(&visible)
+                && let Some(coords) = coords_of(id)
+            {
                 push_screen_polyline(&mut lines, coords, transform, LSOA_LINE_WIDTH as f32, colour);
             }
         }
@@ -547,7 +561,7 @@ fn paint_national(
     if let Some((_, ids)) = la_arcs.as_ref() {
         let colour = to_color32(WARD_LINE, vision);
         for id in ids {
-            let (Some(arc), Some(coords)) = (topology.arcs.get(*id as usize), arcs.get(*id as usize)) else {
+            let (Some(arc), Some(coords)) = (topology.arcs.get(*id as usize), coords_of(*id as usize)) else {
                 continue;
             };
             if arc.bbox_in_world.intersects(&visible) {
@@ -555,6 +569,7 @@ fn paint_national(
             }
         }
     }
+    (sizes[2], sizes[3]) = (lines.vertices.len(), lines.indices.len());
     painter.add(Shape::mesh(lines));
 }
 
