@@ -62,7 +62,9 @@ fn frames(c: &mut Criterion) {
     group.sample_size(20);
     let centre = egui::pos2(760.0, 380.0);
     let mut h = harness_with(&data, 0, true);
-    group.bench_function("idle, whole country, distribution panel open", |b| b.iter(|| cpu_frame(&mut h)));
+    group.bench_function("idle, whole country, distribution panel open", |b| {
+        b.iter(|| cpu_frame(&mut h))
+    });
     for steps in [0, 5, 9, 14] {
         let mut h = harness(&data, steps);
         let metres_per_point = h.state().view().metres_per_point;

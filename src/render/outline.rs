@@ -135,10 +135,16 @@ mod tests {
             .collect();
         let mut mesh = WorldMesh::default();
         push_dashes(&mut mesh, &coords, 1.0, 7.0 * 1.189_207, 4.0 * 1.189_207);
-        let length: f64 = coords.windows(2).map(|p| (p[1].x - p[0].x).hypot(p[1].y - p[0].y)).sum();
+        let length: f64 = coords
+            .windows(2)
+            .map(|p| (p[1].x - p[0].x).hypot(p[1].y - p[0].y))
+            .sum();
         let quads = mesh.vertices.len() / 4;
         // About one quad per dash, plus one more wherever a dash turns a vertex.
         let dashes = length / (11.0 * 1.189_207);
-        assert!(quads as f64 >= dashes * 0.9 && (quads as f64) <= dashes + 2_000.0, "{quads} quads for {dashes} dashes");
+        assert!(
+            quads as f64 >= dashes * 0.9 && (quads as f64) <= dashes + 2_000.0,
+            "{quads} quads for {dashes} dashes"
+        );
     }
 }
