@@ -93,7 +93,7 @@ fn frames(c: &mut Criterion) {
     group.bench_function("zooming across all bands", |b| {
         b.iter(|| {
             step += 1;
-            let delta = if (step / 30) % 2 == 0 { 120.0 } else { -120.0 };
+            let delta = if (step / 30).is_multiple_of(2) { 120.0 } else { -120.0 };
             h.event(egui::Event::PointerMoved(centre));
             h.event(egui::Event::MouseWheel {
                 unit: egui::MouseWheelUnit::Point,

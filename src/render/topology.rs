@@ -408,7 +408,7 @@ mod tests {
             };
             assert_eq!(on_line(&a), on_line(&b), "tolerance {tolerance}");
         }
-        let boundaries = topology.group_boundaries(|i| Some(i));
+        let boundaries = topology.group_boundaries(Some);
         assert_eq!(
             boundaries.len(),
             topology.arcs.len(),
