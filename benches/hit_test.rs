@@ -36,6 +36,15 @@ fn hit_test(c: &mut Criterion) {
     let layer = AreaLayer::new(file.kind, file.areas, vec![]);
     let extent = layer.bbox_where(|_| true).expect("extent");
     let points = random_points(100_000, extent);
+    // `bench/compare.sh` queries the very same points with shapely.
+    if let Some(out) = std::env::var_os("HIT_TEST_POINTS") {
+        let csv: String = std::iter::once("x,y\n".to_string())
+            .chain(points.iter().map(|p| format!("{},{}\n", p.x, p.y)))
+            .collect();
+        std::fs::write(&out, csv).expect("write the points");
+        let hits = points.iter().filter(|p| layer.area_at(**p).is_some()).count();
+        eprintln!("hit_test: {hits} of {} points fall in an LSOA", points.len());
+    }
     let mut group = c.benchmark_group("hit_test");
     group.throughput(Throughput::Elements(points.len() as u64));
     group.sample_size(10);

@@ -3,7 +3,9 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use locality_map::io::{DataSource, LoadOptions, load_dataset, read_geojson};
-use locality_map::model::{AreaLayer, JoinReport};
+use locality_map::model::{AreaLayer, JoinReport, LsoaVintage};
+use locality_map::render::{LayerLod, Topology};
+use locality_map::ui::load_data;
 // The same allocator as the binary, so the figures are the app's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -62,5 +64,46 @@ fn load_national_geojson(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load_leeds, load_national_geojson);
+/// What the window does for "All England": the national GeoJSON, the IMD tables and the lookup loaded, joined and
+/// indexed, then every LSOA tessellated in parallel; and, on the background thread after that, the shared-arc topology
+/// and the level-of-detail bands.
+fn load_national_window(c: &mut Criterion) {
+    let dir = national_folder();
+    let mut group = c.benchmark_group("load_national_window");
+    group.sample_size(10);
+    group.bench_function(
+        "tables + lookup + national GeoJSON + join + index + tessellation",
+        |b| b.iter(|| load_data(&DataSource::Folder(dir.clone()), &|_| {}).expect("loads")),
+    );
+    let (dataset, meshes) = load_data(&DataSource::Folder(dir.clone()), &|_| {}).expect("loads");
+    let layer = &dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
+    let origin = meshes[&LsoaVintage::Lsoa2011].mesh.origin_in_world;
+    group.bench_function("background: shared-arc topology", |b| b.iter(|| Topology::build(layer)));
+    group.bench_function("background: topology + 5 simplified bands tessellated", |b| {
+        b.iter(|| LayerLod::build_now(layer, origin))
+    });
+    group.finish();
+}
+
+/// The national boundaries with the IMD 2015 and 2019 tables and the LSOA -> ward -> LA lookup.
+fn national_folder() -> PathBuf {
+    let dir = std::env::temp_dir().join("locality-map-bench-national");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for file in [
+        "imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.csv",
+        "imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
+        "imd2019/File_2_-_IoD2019_Domains_of_Deprivation.csv",
+        "imd2019/File_6_-_IoD2019_Population_Denominators.csv",
+        "lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv",
+        "boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson",
+    ] {
+        let link = dir.join(Path::new(file).file_name().expect("file name"));
+        if !link.exists() {
+            std::os::unix::fs::symlink(shared().join(file), &link).expect("symlink");
+        }
+    }
+    dir
+}
+
+criterion_group!(benches, load_leeds, load_national_geojson, load_national_window);
 criterion_main!(benches);

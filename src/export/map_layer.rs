@@ -11,7 +11,7 @@ use super::furniture::{colour_of, draw_transition_marker, ink, paint_of};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
 use crate::model::{Area, AreaLayer, Dataset};
-use crate::render::{ScreenFromWorld, ScreenRect};
+use crate::render::{ScreenFromWorld, ScreenRect, Topology};
 use crate::style::{LSOA_LINE, NO_DATA, Rgba, StyledMap, TOP1_ORANGE, WARD_LINE};
 use geo::{Coord, InteriorPoint as _, Intersects as _, LineString, MultiPolygon, Rect};
 use tiny_skia::{FillRule, LineCap, LineJoin, Mask, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
@@ -48,6 +48,13 @@ pub struct MapContent<'a> {
     pub wards: Vec<DrawnWard<'a>>,
     /// Extent of the drawn LSOAs.
     pub bbox_in_world: Rect<f64>,
+    /// All England: every area of the layer is drawn, those without a comparison row (Welsh LSOAs) in the no-data
+    /// colour; LA outlines replace LSOA and ward lines.
+    pub national: bool,
+    /// National maps: layer indices of the areas with no comparison row.
+    pub without_data: Vec<usize>,
+    /// National maps: the LA boundaries, each shared border once (arcs of the layer's shared-edge topology).
+    pub la_boundaries: Vec<LineString<f64>>,
 }
 
 impl<'a> MapContent<'a> {
@@ -82,8 +89,37 @@ impl<'a> MapContent<'a> {
                 vintage: comparison.vintage.to_string(),
             });
         };
+        let national = comparison.la_code.as_str() == "E92000001";
+        let (mut without_data, mut la_boundaries) = (Vec::new(), Vec::new());
+        let mut bbox_in_world = bbox_in_world;
+        if national {
+            let mut drawn = vec![false; layer.areas.len()];
+            for area in &areas {
+                drawn[area.layer_index] = true;
+            }
+            without_data = (0..layer.areas.len()).filter(|i| !drawn[*i]).collect();
+            bbox_in_world = layer.bbox_where(|_| true).unwrap_or(bbox_in_world);
+            let topology = Topology::build(layer);
+            let la_of: Vec<_> = layer
+                .areas
+                .iter()
+                .map(|a| {
+                    dataset
+                        .ward_of(comparison.vintage, &a.code)
+                        .and_then(|w| w.ward.la_code)
+                        .or(a.la_code)
+                })
+                .collect();
+            la_boundaries = topology
+                .group_boundaries(|i| la_of.get(i).copied().flatten())
+                .into_iter()
+                .filter_map(|id| topology.arcs.get(id as usize))
+                .map(|arc| LineString::new(arc.coords.clone()))
+                .collect();
+        }
         let mut wards: Vec<DrawnWard<'a>> = Vec::new();
-        if let Some(ward_layer) = dataset.ward_layer_for(comparison.vintage) {
+        // Nationally the ward layer covers a few LAs at most: LA outlines are drawn instead.
+        if let Some(ward_layer) = dataset.ward_layer_for(comparison.vintage).filter(|_| !national) {
             let mut codes: Vec<_> = comparison
                 .rows
                 .iter()
@@ -106,6 +142,9 @@ impl<'a> MapContent<'a> {
             areas,
             wards,
             bbox_in_world,
+            national,
+            without_data,
+            la_boundaries,
         })
     }
 
@@ -156,9 +195,15 @@ impl MapPainter<'_> {
             .collect();
         let transition_of = |d: &DrawnArea| comparison.rows.get(d.row).map_or(Transition::Outside, |r| r.transition);
 
+        let without_data = content
+            .without_data
+            .iter()
+            .filter_map(|i| content.layer.areas.get(*i))
+            .filter(|a| a.bbox_in_world.intersects(&self.visible_in_world));
+
         // Fills: one even-odd path per colour, in first-seen order so the output is deterministic.
         let mut by_colour: Vec<(Rgba, PathBuilder)> = Vec::new();
-        for (_, area) in &visible {
+        for area in visible.iter().map(|(_, a)| *a).chain(without_data) {
             let colour = styled.fill_of.get(&area.code).copied().unwrap_or(NO_DATA);
             let index = match by_colour.iter().position(|(c, _)| *c == colour) {
                 Some(i) => i,
@@ -179,7 +224,30 @@ impl MapPainter<'_> {
         }
 
         let u = self.px_per_pt;
-        self.stroke_areas(pixmap, visible.iter().map(|(_, a)| *a), LSOA_LINE, 0.3 * u, None);
+        if content.national {
+            // LSOAs are a pixel or two across nationally: LA borders instead of LSOA lines.
+            let mut builder = PathBuilder::new();
+            for line in &content.la_boundaries {
+                self.push_line(&mut builder, line);
+            }
+            if let Some(path) = builder.finish() {
+                let stroke = Stroke {
+                    width: 0.3 * u,
+                    line_join: LineJoin::Round,
+                    line_cap: LineCap::Round,
+                    ..Stroke::default()
+                };
+                pixmap.stroke_path(
+                    &path,
+                    &paint_of(colour_of(WARD_LINE)),
+                    &stroke,
+                    Transform::identity(),
+                    self.clip,
+                );
+            }
+        } else {
+            self.stroke_areas(pixmap, visible.iter().map(|(_, a)| *a), LSOA_LINE, 0.3 * u, None);
+        }
         let wards = content
             .wards
             .iter()
@@ -269,6 +337,29 @@ impl MapPainter<'_> {
             last = p;
         }
         builder.close();
+    }
+
+    /// An open line, dropping vertices less than a fifth of a pixel from the last one kept.
+    fn push_line(&self, builder: &mut PathBuilder, line: &LineString<f64>) {
+        let mut points = line.0.iter().map(|c| self.pixel_from_world.apply(*c));
+        let Some(first) = points.next() else {
+            return;
+        };
+        builder.move_to(first[0], first[1]);
+        let mut last = first;
+        let mut pending = None;
+        for p in points {
+            if (p[0] - last[0]).abs() + (p[1] - last[1]).abs() < 0.2 {
+                pending = Some(p);
+                continue;
+            }
+            builder.line_to(p[0], p[1]);
+            last = p;
+            pending = None;
+        }
+        if let Some(p) = pending {
+            builder.line_to(p[0], p[1]);
+        }
     }
 
     fn stroke_areas<'b>(

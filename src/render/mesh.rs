@@ -2,7 +2,7 @@
 //! so that recolouring changes vertex colours only and panning or zooming only re-projects.
 
 use crate::model::AreaLayer;
-use geo::{Coord, TriangulateEarcut as _};
+use geo::{Coord, MultiPolygon, TriangulateEarcut as _};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -30,13 +30,22 @@ impl AreaMeshes {
     /// Triangulates every area of a layer, in parallel.
     pub fn build(layer: &AreaLayer) -> Self {
         let origin_in_world = layer.bbox_where(|_| true).map_or(Coord { x: 0.0, y: 0.0 }, |r| r.min());
-        let per_area: Vec<(Vec<[f32; 2]>, Vec<u32>)> = layer
-            .areas
-            .par_iter()
-            .map(|area| {
+        Self::from_geometries(
+            origin_in_world,
+            layer.areas.par_iter().map(|area| &area.geometry_in_world),
+        )
+    }
+
+    /// Triangulates geometries (one per area, in order) in parallel, relative to `origin_in_world`.
+    pub fn from_geometries<G: std::borrow::Borrow<MultiPolygon<f64>> + Send>(
+        origin_in_world: Coord<f64>,
+        geometries: impl IndexedParallelIterator<Item = G>,
+    ) -> Self {
+        let per_area: Vec<(Vec<[f32; 2]>, Vec<u32>)> = geometries
+            .map(|geometry| {
                 let mut vertices = Vec::new();
                 let mut indices = Vec::new();
-                for polygon in &area.geometry_in_world {
+                for polygon in geometry.borrow() {
                     let raw = polygon.earcut_triangles_raw();
                     let base = vertices.len() as u32;
                     vertices.extend(

@@ -5,8 +5,10 @@ mod mesh;
 mod outline;
 mod projector;
 mod scale_bar;
+mod topology;
 
 pub use mesh::{AreaMeshes, WorldMesh};
 pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
 pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};
 pub use scale_bar::round_scale_length;
+pub use topology::{BAND_TOLERANCES, LayerLod, LodBand, RingArcs, TopoArc, Topology, areas_in_view, band_for};

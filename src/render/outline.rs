@@ -49,35 +49,39 @@ pub fn outline_mesh<'a>(
     mesh
 }
 
-/// Walks a ring laying dashes along it, carrying the pattern across vertices.
+/// Walks a ring laying dashes along it, carrying the pattern across vertices. The pattern position is carried as its
+/// own small number (not the distance travelled along the ring, whose remainder loses precision on long national rings),
+/// and every step advances at least a millimetre, so float rounding can never stall the walk.
 fn push_dashes(mesh: &mut WorldMesh, coords: &[Coord<f64>], half: f64, dash: f64, gap: f64) {
+    const MIN_STEP: f64 = 1e-3;
     let period = dash + gap;
-    if period <= 0.0 {
+    if period <= MIN_STEP * 2.0 {
         return;
     }
-    let mut travelled = 0.0;
+    let mut phase = 0.0;
     for pair in coords.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let length = (b.x - a.x).hypot(b.y - a.y);
+        let point = |t: f64| Coord {
+            x: a.x + (b.x - a.x) * t / length,
+            y: a.y + (b.y - a.y) * t / length,
+        };
         let mut at = 0.0;
-        while at < length {
-            let phase = (travelled + at) % period;
-            let (on, remaining) = if phase < dash {
-                (true, dash - phase)
-            } else {
-                (false, period - phase)
-            };
-            let end = (at + remaining).min(length);
+        while length - at > MIN_STEP {
+            let on = phase < dash;
+            let remaining = if on { dash - phase } else { period - phase };
+            let step = remaining.min(length - at).max(MIN_STEP);
             if on {
-                let point = |t: f64| Coord {
-                    x: a.x + (b.x - a.x) * t / length,
-                    y: a.y + (b.y - a.y) * t / length,
-                };
-                push_segment(mesh, point(at), point(end), half);
+                push_segment(mesh, point(at), point((at + step).min(length)), half);
             }
-            at = end;
+            at += step;
+            phase += step;
+            if phase >= period - MIN_STEP {
+                phase = 0.0;
+            } else if on && phase >= dash - MIN_STEP {
+                phase = dash;
+            }
         }
-        travelled += length;
     }
 }
 
@@ -111,4 +115,36 @@ pub fn zoom_level(metres_per_point: f64) -> i32 {
 /// The `metres_per_point` a zoom level stands for.
 pub fn metres_per_point_of_level(level: i32) -> f64 {
     2f64.powf(f64::from(level) / 4.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashes_on_long_national_rings_finish_and_cover_the_pattern() {
+        // A ring far from the origin with segment lengths that leave float remainders: the walk used to stall here.
+        let coords: Vec<Coord<f64>> = (0..2_000)
+            .map(|i| {
+                let t = f64::from(i) * 0.0031;
+                Coord {
+                    x: 400_000.0 + 90_000.0 * t.cos() + 0.1 * f64::from(i % 7),
+                    y: 300_000.0 + 90_000.0 * t.sin(),
+                }
+            })
+            .collect();
+        let mut mesh = WorldMesh::default();
+        push_dashes(&mut mesh, &coords, 1.0, 7.0 * 1.189_207, 4.0 * 1.189_207);
+        let length: f64 = coords
+            .windows(2)
+            .map(|p| (p[1].x - p[0].x).hypot(p[1].y - p[0].y))
+            .sum();
+        let quads = mesh.vertices.len() / 4;
+        // About one quad per dash, plus one more wherever a dash turns a vertex.
+        let dashes = length / (11.0 * 1.189_207);
+        assert!(
+            quads as f64 >= dashes * 0.9 && (quads as f64) <= dashes + 2_000.0,
+            "{quads} quads for {dashes} dashes"
+        );
+    }
 }

@@ -88,6 +88,9 @@ struct DataConfirmation {
     reason: String,
 }
 
+/// The LA picker's national choice (`AreaFilter::parse` reads it as England).
+pub const ALL_ENGLAND: &str = "All England";
+
 /// Key under which settings are persisted.
 const SETTINGS_KEY: &str = "locality-map-settings";
 
@@ -524,8 +527,16 @@ impl LocalityMapApp {
     pub fn screen_position_of(&self, code: &AreaCode) -> Option<egui::Pos2> {
         let scene = self.scene.as_ref()?;
         let screen = self.last_map_rect?;
-        let area = scene.areas.get(*scene.area_by_code.get(code)?)?;
-        let [x, y] = self.memory.view.screen_from_world(screen).apply(area.interior_in_world);
+        let interior_in_world = match scene.area_by_code.get(code) {
+            Some(index) => scene.areas.get(*index)?.interior_in_world,
+            // Areas drawn without IMD data (Welsh LSOAs nationally) are in the layer only.
+            None => {
+                let layer = scene.layer();
+                let area = &layer.areas[layer.areas.binary_search_by(|a| a.code.cmp(code)).ok()?];
+                geo::InteriorPoint::interior_point(&area.geometry_in_world)?.0
+            }
+        };
+        let [x, y] = self.memory.view.screen_from_world(screen).apply(interior_in_world);
         Some(egui::Pos2::new(x, y))
     }
 
@@ -837,6 +848,9 @@ impl LocalityMapApp {
                 .width(200.0)
                 .selected_text(&self.settings.la)
                 .show_ui(ui, |ui| {
+                    // Every LSOA in the boundary files, the LSOAs without IMD data (e.g. Welsh) in the no-data colour.
+                    ui.selectable_value(&mut self.settings.la, ALL_ENGLAND.to_string(), ALL_ENGLAND);
+                    ui.separator();
                     for (_, name) in las {
                         ui.selectable_value(&mut self.settings.la, name.clone(), name);
                     }
@@ -933,8 +947,15 @@ impl LocalityMapApp {
                 && scene.missing_boundaries > 0 {
                     ui.label(RichText::new(format!("{} LSOAs have no boundary loaded", scene.missing_boundaries)).color(Color32::from_rgb(0x99, 0x5a, 0)));
                 }
+            if let Some(scene) = &self.scene
+                && scene.without_imd_data > 0 {
+                    ui.label(RichText::new(format!("{} areas have no IMD data (grey)", scene.without_imd_data)).weak());
+                }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label(RichText::new("Contains OS data © Crown copyright and database right. Contains National Statistics data © Crown copyright and database right. OGL v3.0").small().weak());
+                // Truncated (full text on hover) rather than drawn over the labels on the left in a narrow window.
+                let attribution = "Contains OS data © Crown copyright and database right. Contains National Statistics data © Crown copyright and database right. OGL v3.0";
+                ui.add(egui::Label::new(RichText::new(attribution).small().weak()).truncate())
+                    .on_hover_text(attribution);
             });
         });
     }
@@ -1269,6 +1290,22 @@ impl LocalityMapApp {
         {
             self.memory.view = view;
             ui.ctx().request_repaint();
+        }
+        if let Some(layer_index) = map.hovered_without_data {
+            let area = &scene.layer().areas[layer_index];
+            let text = format!(
+                "{} ({}): no IMD data for IMD {} and {}{}",
+                area.name,
+                area.code,
+                scene.comparison.from,
+                scene.comparison.to,
+                if area.code.is_welsh() {
+                    ". Welsh LSOAs are ranked by the Welsh Index (WIMD), not the English IMD."
+                } else {
+                    "."
+                }
+            );
+            map.response.clone().on_hover_text_at_pointer(text);
         }
         if let Some(index) = map.hovered {
             let row = scene.row(&scene.areas[index]).clone();

@@ -5,7 +5,7 @@ use super::scene::MapScene;
 use super::settings::{MapTool, Settings};
 use crate::analysis::Transition;
 use crate::render::{
-    LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, metres_per_point_of_level, outline_mesh,
+    LineStyle, MapView, ScreenFromWorld, ScreenRect, WorldMesh, areas_in_view, metres_per_point_of_level, outline_mesh,
     round_scale_length, zoom_level,
 };
 use crate::style::{ColourVision, HIGHLIGHT, LSOA_LINE, Rgba, TOP1_ORANGE, WARD_LINE};
@@ -25,6 +25,11 @@ pub struct MapMemory {
     /// The box or lasso being drawn, in screen points.
     drawing: Vec<Pos2>,
     outlines: Option<OutlineCache>,
+    /// National scenes: the arcs that are LA boundaries, for the data (by address) they were found in.
+    la_arcs: Option<(usize, Vec<u32>)>,
+    /// National scenes: last frame's fill and line vertex and index counts, reserved up front next frame (growing
+    /// megabyte buffers by doubling every frame costs more than filling them).
+    national_sizes: [usize; 4],
 }
 
 /// Boundary meshes for one zoom level and one scene.
@@ -42,6 +47,9 @@ struct OutlineCache {
 const LSOA_LINE_WIDTH: f64 = 0.6;
 const WARD_LINE_WIDTH: f64 = 2.2;
 const TOP1_LINE_WIDTH: f64 = 3.0;
+const LA_LINE_WIDTH: f32 = 1.2;
+/// Nationally, LSOA boundaries are drawn from this zoom in (metres per point): farther out they would be a grey wash.
+const NATIONAL_LSOA_LINES_FROM: f64 = 25.0;
 
 /// What happened on the map this frame.
 pub struct MapResponse {
@@ -49,6 +57,8 @@ pub struct MapResponse {
     pub response: egui::Response,
     /// Scene index of the LSOA under the pointer.
     pub hovered: Option<usize>,
+    /// A boundary under the pointer that has no IMD row for these editions (e.g. a Welsh LSOA nationally): layer index.
+    pub hovered_without_data: Option<usize>,
     /// Scene index of the LSOA clicked, with whether shift/ctrl was held.
     pub clicked: Option<(usize, bool)>,
     /// A box or lasso finished this frame, in world space, with whether shift/ctrl was held (add to the selection).
@@ -146,39 +156,53 @@ impl ChoroplethMap<'_> {
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
 
-        // Fills: only areas whose box meets the view; colours come from the styled map.
-        let layer = scene.layer();
-        let meshes = scene.meshes();
-        let mut fill = egui::Mesh::default();
-        // Reserve once: growing a half-megabyte vertex buffer by doubling every frame costs more than filling it.
-        fill.vertices.reserve(meshes.mesh.vertices.len());
-        fill.indices.reserve(meshes.mesh.indices.len());
-        for area in &scene.areas {
-            let Some(geometry) = layer.areas.get(area.layer_index) else {
-                continue;
-            };
-            if !geometry.bbox_in_world.intersects(&visible) {
-                continue;
-            }
-            let Some((vertices, indices)) = meshes.ranges.get(area.layer_index).cloned() else {
-                continue;
-            };
-            let colour = scene
-                .styled
-                .fill_of
-                .get(&geometry.code)
-                .copied()
-                .unwrap_or(crate::style::NO_DATA);
-            push_world_mesh(
-                &mut fill,
-                &meshes.mesh,
+        if scene.national {
+            paint_national(
+                &painter,
+                scene,
+                &mut memory.la_arcs,
+                &mut memory.national_sizes,
                 &transform,
-                to_color32(colour, vision),
-                vertices,
-                indices,
+                visible,
+                memory.view.metres_per_point,
+                vision,
+                self.settings.show_lsoa_lines,
             );
+        } else {
+            // Fills: only areas whose box meets the view; colours come from the styled map.
+            let layer = scene.layer();
+            let meshes = scene.meshes();
+            let mut fill = egui::Mesh::default();
+            // Reserve once: growing a half-megabyte vertex buffer by doubling every frame costs more than filling it.
+            fill.vertices.reserve(meshes.mesh.vertices.len());
+            fill.indices.reserve(meshes.mesh.indices.len());
+            for area in &scene.areas {
+                let Some(geometry) = layer.areas.get(area.layer_index) else {
+                    continue;
+                };
+                if !geometry.bbox_in_world.intersects(&visible) {
+                    continue;
+                }
+                let Some((vertices, indices)) = meshes.ranges.get(area.layer_index).cloned() else {
+                    continue;
+                };
+                let colour = scene
+                    .styled
+                    .fill_of
+                    .get(&geometry.code)
+                    .copied()
+                    .unwrap_or(crate::style::NO_DATA);
+                push_world_mesh(
+                    &mut fill,
+                    &meshes.mesh,
+                    &transform,
+                    to_color32(colour, vision),
+                    vertices,
+                    indices,
+                );
+            }
+            painter.add(Shape::mesh(fill));
         }
-        painter.add(Shape::mesh(fill));
 
         // Boundaries from the per-zoom cache.
         let level = zoom_level(memory.view.metres_per_point);
@@ -245,6 +269,15 @@ impl ChoroplethMap<'_> {
 
         let pointer_world = response.hover_pos().map(|p| transform.world_from_screen([p.x, p.y]));
         let hovered = pointer_world.and_then(|w| scene.area_at(w));
+        let hovered_without_data = match (hovered, pointer_world) {
+            (None, Some(w)) if scene.national => {
+                let layer = scene.layer();
+                layer
+                    .area_at(w)
+                    .and_then(|area| layer.areas.binary_search_by(|a| a.code.cmp(&area.code)).ok())
+            }
+            _ => None,
+        };
         if let Some(index) = hovered {
             outline_area(&painter, scene, index, &transform, Stroke::new(2.0, Color32::BLACK));
         }
@@ -267,6 +300,7 @@ impl ChoroplethMap<'_> {
         MapResponse {
             response,
             hovered,
+            hovered_without_data,
             clicked,
             drawn,
         }
@@ -382,12 +416,17 @@ fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> Outli
     let layer = scene.layer();
     let origin = scene.meshes().mesh.origin_in_world;
     let geometry_of = |i: usize| layer.areas.get(i).map(|a| &a.geometry_in_world);
-    let lsoa = outline_mesh(
-        scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)),
-        LSOA_LINE_WIDTH * metres_per_point,
-        LineStyle::Solid,
-        origin,
-    );
+    // Nationally LSOA lines come from the simplified arcs in view, each border once (see `paint_national`).
+    let lsoa = if scene.national {
+        WorldMesh::default()
+    } else {
+        outline_mesh(
+            scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)),
+            LSOA_LINE_WIDTH * metres_per_point,
+            LineStyle::Solid,
+            origin,
+        )
+    };
     let wards = match scene.ward_layer() {
         Some(ward_layer) => outline_mesh(
             scene
@@ -435,6 +474,151 @@ fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> Outli
         wards,
         top1_solid,
         top1_dashed,
+    }
+}
+
+/// All England: the areas in view (R-tree culling) from the level-of-detail band for this zoom, areas smaller than a
+/// point drawn as a point-sized square, then LSOA borders (zoomed in) and LA borders from the simplified shared arcs.
+#[allow(clippy::too_many_arguments)]
+fn paint_national(
+    painter: &egui::Painter,
+    scene: &MapScene,
+    la_arcs: &mut Option<(usize, Vec<u32>)>,
+    sizes: &mut [usize; 4],
+    transform: &ScreenFromWorld,
+    visible: geo::Rect<f64>,
+    metres_per_point: f64,
+    vision: ColourVision,
+    show_lsoa_lines: bool,
+) {
+    let layer = scene.layer();
+    let lod = scene.lod();
+    let band = lod.and_then(|l| l.best_band(metres_per_point));
+    // Until the bands are built the full-detail triangles stand in.
+    let meshes = band.map_or(scene.meshes(), |b| &b.meshes);
+    let (offset, scale) = transform.for_origin(meshes.mesh.origin_in_world);
+    let in_view = areas_in_view(layer, visible);
+    let mut fill = egui::Mesh::default();
+    fill.vertices.reserve(sizes[0]);
+    fill.indices.reserve(sizes[1]);
+    let mut last_colour: Option<(Rgba, Color32)> = None;
+    for index in in_view {
+        let (Some(area), Some(colour)) = (layer.areas.get(index), scene.fill_by_layer_index.get(index)) else {
+            continue;
+        };
+        let colour = match last_colour {
+            Some((c, converted)) if c == *colour => converted,
+            _ => {
+                let converted = to_color32(*colour, vision);
+                last_colour = Some((*colour, converted));
+                converted
+            }
+        };
+        let bbox = area.bbox_in_world;
+        let size = bbox.width().max(bbox.height());
+        let range = meshes.ranges.get(index).cloned().filter(|(v, _)| !v.is_empty());
+        match range {
+            Some((vertices, indices)) if size >= metres_per_point => {
+                let base = fill.vertices.len() as u32;
+                if let Some(source) = meshes.mesh.vertices.get(vertices.start as usize..vertices.end as usize) {
+                    fill.vertices.extend(source.iter().map(|v| Vertex {
+                        pos: Pos2::new(offset[0] + v[0] * scale, offset[1] - v[1] * scale),
+                        uv: egui::epaint::WHITE_UV,
+                        color: colour,
+                    }));
+                }
+                if let Some(source) = meshes.mesh.indices.get(indices.start as usize..indices.end as usize) {
+                    fill.indices.extend(source.iter().map(|i| i - vertices.start + base));
+                }
+            }
+            _ => {
+                // Smaller than a point (or collapsed at this band): a point-sized square in its colour.
+                let centre = pos(transform.apply(bbox.center()));
+                let half = ((size / metres_per_point) as f32).max(1.0) / 2.0;
+                fill.add_colored_rect(Rect::from_center_size(centre, Vec2::splat(half * 2.0)), colour);
+            }
+        }
+    }
+    (sizes[0], sizes[1]) = (fill.vertices.len(), fill.indices.len());
+    painter.add(Shape::mesh(fill));
+
+    let Some(topology) = lod.and_then(|l| l.topology()) else {
+        return;
+    };
+    let coords_of = |id: usize| -> Option<&[geo::Coord<f64>]> {
+        match band {
+            Some(b) => b.arcs.get(id).map(Vec::as_slice),
+            None => topology.arcs.get(id).map(|a| a.coords.as_slice()),
+        }
+    };
+    let mut lines = egui::Mesh::default();
+    lines.vertices.reserve(sizes[2]);
+    lines.indices.reserve(sizes[3]);
+    if show_lsoa_lines && metres_per_point <= NATIONAL_LSOA_LINES_FROM {
+        let colour = to_color32(LSOA_LINE, vision);
+        for (id, arc) in topology.arcs.iter().enumerate() {
+            if arc.bbox_in_world.intersects(&visible)
+                && let Some(coords) = coords_of(id)
+            {
+                push_screen_polyline(&mut lines, coords, transform, LSOA_LINE_WIDTH as f32, colour);
+            }
+        }
+    }
+    let data_key = std::sync::Arc::as_ptr(&scene.data) as usize;
+    if la_arcs.as_ref().is_none_or(|(key, _)| *key != data_key) {
+        let la_of = scene.la_of_layer_index();
+        let boundaries = topology.group_boundaries(|i| la_of.get(i).copied().flatten());
+        *la_arcs = Some((data_key, boundaries));
+    }
+    if let Some((_, ids)) = la_arcs.as_ref() {
+        let colour = to_color32(WARD_LINE, vision);
+        for id in ids {
+            let (Some(arc), Some(coords)) = (topology.arcs.get(*id as usize), coords_of(*id as usize)) else {
+                continue;
+            };
+            if arc.bbox_in_world.intersects(&visible) {
+                push_screen_polyline(&mut lines, coords, transform, LA_LINE_WIDTH, colour);
+            }
+        }
+    }
+    (sizes[2], sizes[3]) = (lines.vertices.len(), lines.indices.len());
+    painter.add(Shape::mesh(lines));
+}
+
+/// A line `width` points wide along world points, as quads built on screen; segments shorter than a third of a point
+/// are merged into the next.
+fn push_screen_polyline(
+    out: &mut egui::Mesh,
+    coords: &[geo::Coord<f64>],
+    transform: &ScreenFromWorld,
+    width: f32,
+    colour: Color32,
+) {
+    let half = width / 2.0;
+    let mut points = coords.iter().map(|c| pos(transform.apply(*c)));
+    let Some(mut last) = points.next() else { return };
+    let count = coords.len();
+    for (k, p) in points.enumerate() {
+        let d = p - last;
+        let length = d.length();
+        if length < 0.33 && k + 2 < count {
+            continue;
+        }
+        if length == 0.0 {
+            continue;
+        }
+        let u = d / length * half;
+        let n = Vec2::new(-u.y, u.x);
+        let base = out.vertices.len() as u32;
+        for corner in [last - u + n, last - u - n, p + u - n, p + u + n] {
+            out.vertices.push(Vertex {
+                pos: corner,
+                uv: egui::epaint::WHITE_UV,
+                color: colour,
+            });
+        }
+        out.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+        last = p;
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::io::{DataSource, LoadOptions, load_dataset};
 use crate::model::{Dataset, LsoaVintage};
-use crate::render::AreaMeshes;
+use crate::render::{AreaMeshes, LayerLod};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -21,6 +21,8 @@ pub struct LoadedData {
     pub load_millis: f64,
     /// Local authorities of each edition, sorted by name (for the LA picker; computed once, not per frame).
     pub local_authorities: BTreeMap<u16, Vec<(crate::model::AreaCode, String)>>,
+    /// Levels of detail per LSOA vintage, filled in off the UI thread (`start_lod`) and picked up when ready.
+    pub lsoa_lod: BTreeMap<LsoaVintage, LayerLod>,
 }
 
 impl LoadedData {
@@ -36,12 +38,37 @@ impl LoadedData {
             .keys()
             .map(|year| (*year, dataset.local_authorities(*year)))
             .collect();
+        let lsoa_lod = lsoa_meshes.keys().map(|v| (*v, LayerLod::default())).collect();
         Self {
             source,
             dataset,
             lsoa_meshes,
             load_millis,
             local_authorities,
+            lsoa_lod,
+        }
+    }
+
+    /// Builds the levels of detail of every LSOA layer on a background thread; `ready` is called after each layer
+    /// (the window repaints to pick them up). Drawing never waits for it.
+    pub fn start_lod(self: &Arc<Self>, ready: impl Fn() + Send + 'static) {
+        let data = Arc::clone(self);
+        std::thread::Builder::new()
+            .name("level-of-detail".into())
+            .spawn(move || {
+                data.build_lod_now();
+                ready();
+            })
+            .ok();
+    }
+
+    /// Builds (or waits for) the levels of detail on this thread.
+    pub fn build_lod_now(&self) {
+        for (vintage, lod) in &self.lsoa_lod {
+            if let (Some(layer), Some(meshes)) = (self.dataset.lsoa_layers.get(vintage), self.lsoa_meshes.get(vintage))
+            {
+                lod.fill(layer, meshes.mesh.origin_in_world);
+            }
         }
     }
 }
@@ -142,7 +169,13 @@ impl LoadJob {
                     Some(note) => format!("{e} ({note})"),
                     None => e,
                 });
+            let lod_data = result.as_ref().ok().cloned();
             send(LoadMessage::Done(result));
+            // The map is up; the simplified bands for the national view follow on this thread.
+            if let Some(data) = lod_data {
+                data.build_lod_now();
+                repaint();
+            }
         });
         Self {
             source,

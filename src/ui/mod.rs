@@ -11,7 +11,9 @@ mod scene;
 mod selection_panel;
 mod settings;
 
-pub use app::{FilePicker, FolderPicker, LocalityMapApp, NativeFilePicker, NativeFolderPicker, run_window};
+pub use app::{
+    ALL_ENGLAND, FilePicker, FolderPicker, LocalityMapApp, NativeFilePicker, NativeFolderPicker, run_window,
+};
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
 pub use league_table::{LeagueColumn, LeagueTableState};

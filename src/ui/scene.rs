@@ -5,8 +5,8 @@ use super::LoadedData;
 use super::settings::Settings;
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LsoaChange, WardProfile};
 use crate::model::{AreaCode, AreaLayer, LsoaVintage};
-use crate::render::AreaMeshes;
-use crate::style::{StyledMap, style_comparison};
+use crate::render::{AreaMeshes, LayerLod};
+use crate::style::{NO_DATA, Rgba, StyledMap, style_comparison};
 use geo::{Coord, InteriorPoint as _, Rect};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -61,6 +61,12 @@ pub struct MapScene {
     pub missing_boundaries: usize,
     /// Bumped whenever the scene changes, so caches know.
     pub generation: u64,
+    /// All England: every area of the layer is drawn (culled and simplified per zoom band), not only the compared ones.
+    pub national: bool,
+    /// National scenes: the fill of every layer area (layer order), the no-data colour where there is no IMD row.
+    pub fill_by_layer_index: Vec<Rgba>,
+    /// National scenes: boundaries in the layer with no IMD data for these editions (drawn in the no-data colour).
+    pub without_imd_data: usize,
 }
 
 impl MapScene {
@@ -121,7 +127,28 @@ impl MapScene {
             .map(|s| layer.areas[s.layer_index].bbox_in_world)
             .reduce(crate::model::rect_union)
             .unwrap_or_else(|| Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }));
-        let wards = scene_wards(&data, vintage, &comparison);
+        let national = matches!(AreaFilter::parse(&settings.la), AreaFilter::England);
+        // Nationally the ward layer (if any) covers a few LAs at most: LA outlines are drawn instead.
+        let wards = if national {
+            Vec::new()
+        } else {
+            scene_wards(&data, vintage, &comparison)
+        };
+        let (fill_by_layer_index, without_imd_data) = if national {
+            let fills: Vec<Rgba> = layer
+                .areas
+                .iter()
+                .map(|a| styled.fill_of.get(&a.code).copied().unwrap_or(NO_DATA))
+                .collect();
+            (fills, layer.areas.len() - areas.len())
+        } else {
+            (Vec::new(), 0)
+        };
+        let bbox_in_world = if national {
+            layer.bbox_where(|_| true).unwrap_or(bbox_in_world)
+        } else {
+            bbox_in_world
+        };
         Ok(Self {
             data,
             vintage,
@@ -134,6 +161,9 @@ impl MapScene {
             bbox_in_world,
             missing_boundaries,
             generation,
+            national,
+            fill_by_layer_index,
+            without_imd_data,
         })
     }
 
@@ -145,6 +175,27 @@ impl MapScene {
     /// Its fill triangles.
     pub fn meshes(&self) -> &AreaMeshes {
         &self.data.lsoa_meshes[&self.vintage]
+    }
+
+    /// Its levels of detail (bands appear as the background thread builds them).
+    pub fn lod(&self) -> Option<&LayerLod> {
+        self.data.lsoa_lod.get(&self.vintage)
+    }
+
+    /// The local authority of each layer area (layer order), from the LSOA -> ward -> LA lookup, else the boundary
+    /// file's own LA code.
+    pub fn la_of_layer_index(&self) -> Vec<Option<AreaCode>> {
+        let dataset = &self.data.dataset;
+        self.layer()
+            .areas
+            .iter()
+            .map(|a| {
+                dataset
+                    .ward_of(self.vintage, &a.code)
+                    .and_then(|w| w.ward.la_code)
+                    .or(a.la_code)
+            })
+            .collect()
     }
 
     /// The ward boundaries drawn over the LSOAs, if loaded.
@@ -168,7 +219,8 @@ impl MapScene {
         WardProfile::new(
             &self.data.dataset,
             ward.as_str(),
-            Some(self.comparison.la_code.as_str()),
+            // Nationally the ward's own LA applies (the comparison's "LA" is England).
+            (!self.national).then(|| self.comparison.la_code.as_str()),
             self.comparison.from,
             self.comparison.to,
         )

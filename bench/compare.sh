@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# All England, against the Python peers, in one run on the same files:
+#   1. load + index of the national LSOA GeoJSON (criterion, in-process) vs geopandas read_file (+ to_crs 27700)
+#   2. national 3000x3000 PNG, whole process start to file on disk (hyperfine) vs geopandas + matplotlib
+#   3. hit-test of the same 100,000 points (written by the hit_test bench) vs shapely 2 STRtree queries
+#   4. frame time while panning and zooming the national map (criterion, frame_national) - no peer
+#   5. peak memory (max RSS, /usr/bin/time -v) of the national PNG export
+# Peers are skipped with a message when geopandas/shapely/matplotlib are missing. Prints medians and peer / ours.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+data="$(cd "${DATA:-$here/../shared/data}" && pwd)"
+target="${CARGO_TARGET_DIR:-$here/target}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+national="$data/boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"
+results="$out/results.tsv" # name \t ours seconds \t peer seconds (or -)
+: >"$results"
+
+cargo build --release --quiet --bin locality-map --manifest-path "$here/Cargo.toml"
+bin="$target/release/locality-map"
+have_python=1
+python3 -c "import geopandas, shapely, matplotlib" 2>/dev/null || {
+  echo "geopandas / shapely / matplotlib not available (pip install geopandas matplotlib); peers skipped" >&2
+  have_python=0
+}
+
+criterion_median() { # group, benchmark id -> median seconds from criterion's estimates
+  python3 - "$target/criterion" "$1" "$2" <<'PY'
+import json, os, sys
+root, group, wanted = sys.argv[1:]
+for d in os.listdir(os.path.join(root, group)):
+    b = os.path.join(root, group, d, "new", "benchmark.json")
+    if os.path.exists(b) and json.load(open(b))["function_id"] == wanted:
+        print(json.load(open(os.path.join(root, group, d, "new", "estimates.json")))["median"]["point_estimate"] / 1e9)
+        break
+PY
+}
+
+# 1. Load + index.
+echo "== load + index (criterion: cargo bench --bench load)" >&2
+cargo bench --quiet --bench load --manifest-path "$here/Cargo.toml" -- --noplot load_national >&2
+ours_load=$(criterion_median load_national_geojson "read file + parse + reproject + R-tree (34,753 LSOAs)")
+peer_load=-
+if [ "$have_python" = 1 ]; then
+  peer_load=$(python3 - "$national" <<'PY'
+import sys, time, statistics, geopandas as gpd
+times = []
+for _ in range(5):
+    t = time.perf_counter()
+    df = gpd.read_file(sys.argv[1]).to_crs(27700)
+    df.sindex  # build the STRtree, as ours builds its R-tree
+    times.append(time.perf_counter() - t)
+print(statistics.median(times))
+PY
+)
+fi
+printf 'load + reproject + index, national GeoJSON\t%s\t%s\n' "$ours_load" "$peer_load" >>"$results"
+
+# 2. National 3000 x 3000 PNG, whole process.
+echo "== national 3000x3000 PNG (hyperfine)" >&2
+ours_png="$bin --data $data map --la all --from 2015 --to 2019 --width 3000 --height 3000 --out $out/ours.png --force"
+cat >"$out/peer_png.py" <<PY
+import sys, pandas as pd, geopandas as gpd, matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+data = "$data"
+lsoa = gpd.read_file("$national").to_crs(27700)
+r15 = pd.read_csv(data + "/imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.csv", thousands=",")
+r19 = pd.read_csv(data + "/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", thousands=",")
+r15 = r15.iloc[:, [0, 4]].set_axis(["code", "rank_2015"], axis=1)
+r19 = r19.iloc[:, [0, 4]].set_axis(["code", "rank_2019"], axis=1)
+code = [c for c in lsoa.columns if c.upper().startswith("LSOA11CD")][0]
+m = lsoa.merge(r15, how="left", left_on=code, right_on="code").merge(r19, how="left", left_on=code, right_on="code", suffixes=("", "_19"))
+m["change"] = m["rank_2019"] - m["rank_2015"]
+fig, ax = plt.subplots(figsize=(10, 10), dpi=300)
+m.plot(column="change", cmap="RdBu", vmin=-1000, vmax=1000, ax=ax, edgecolor="none", legend=True,
+       missing_kwds={"color": "#bdbdbd"})
+ax.set_axis_off()
+fig.savefig(sys.argv[1], dpi=300)
+PY
+peer_png="python3 $out/peer_png.py $out/peer.png"
+cmds=("$ours_png")
+if [ "$have_python" = 1 ] && $peer_png; then cmds+=("$peer_png"); else echo "geopandas PNG peer skipped" >&2; fi
+hyperfine --warmup 1 --runs 5 --export-json "$out/png.json" "${cmds[@]}" >&2
+read -r ours_png_s peer_png_s < <(python3 - "$out/png.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(r[0]["median"], r[1]["median"] if len(r) > 1 else "-")
+PY
+)
+printf 'national 3000x3000 PNG, whole process\t%s\t%s\n' "$ours_png_s" "$peer_png_s" >>"$results"
+
+# 3. Hit-test of the same 100,000 points.
+echo "== hit-test (criterion: cargo bench --bench hit_test)" >&2
+HIT_TEST_POINTS="$out/points.csv" cargo bench --quiet --bench hit_test --manifest-path "$here/Cargo.toml" -- --noplot >&2
+ours_hit=$(criterion_median hit_test "100k random points, national LSOAs")
+peer_hit=-
+if [ "$have_python" = 1 ]; then
+  peer_hit=$(python3 - "$national" "$out/points.csv" <<'PY'
+import sys, time, statistics, numpy as np, geopandas as gpd, shapely
+polygons = gpd.read_file(sys.argv[1]).to_crs(27700).geometry.values
+xy = np.loadtxt(sys.argv[2], delimiter=",", skiprows=1)
+points = shapely.points(xy)
+tree = shapely.STRtree(polygons)
+times = []
+for _ in range(7):
+    t = time.perf_counter()
+    point_index, _ = tree.query(points, predicate="within")
+    times.append(time.perf_counter() - t)
+print(f"shapely: {len(np.unique(point_index))} of {len(points)} points fall in an LSOA", file=sys.stderr)
+print(statistics.median(times))
+PY
+)
+fi
+printf 'hit-test 100,000 points (query only)\t%s\t%s\n' "$ours_hit" "$peer_hit" >>"$results"
+
+# 4. Frame times of the national window (no peer).
+echo "== national frames (criterion: cargo bench --bench frame_national)" >&2
+WGPU_BACKEND=gl cargo bench --quiet --bench frame_national --manifest-path "$here/Cargo.toml" -- --noplot >&2
+python3 - "$target/criterion/frame_national" >>"$results" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+rows = []
+for d in os.listdir(root):
+    b = os.path.join(root, d, "new", "benchmark.json")
+    if os.path.exists(b):
+        name = json.load(open(b))["function_id"]
+        median = json.load(open(os.path.join(root, d, "new", "estimates.json")))["median"]["point_estimate"] / 1e9
+        rows.append((name, median))
+for name, median in sorted(rows):
+    print(f"frame: {name}\t{median}\t-")
+PY
+
+# 5. Peak memory.
+echo "== peak memory (/usr/bin/time -v)" >&2
+rss_kb=$(/usr/bin/time -v $ours_png 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+printf 'peak RSS, national PNG export (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
+
+echo
+python3 - "$results" <<'PY'
+import sys
+print(f"{'benchmark':48s} {'Locality Map':>14s} {'peer':>12s} {'peer / ours':>12s}")
+for line in open(sys.argv[1]):
+    name, ours, peer = line.rstrip("\n").split("\t")
+    def fmt(v):
+        if v == "-": return "-"
+        v = float(v)
+        if "MB" in name: return f"{v:.0f} MB"
+        return f"{v * 1e3:.1f} ms" if v < 1 else f"{v:.2f} s"
+    ratio = f"{float(peer) / float(ours):.1f}x" if peer != "-" and ours != "-" else ""
+    print(f"{name:48s} {fmt(ours):>14s} {fmt(peer):>12s} {ratio:>12s}")
+PY

@@ -1,0 +1,98 @@
+//! The map window on the national file: "All England" renders every LSOA (Welsh ones as no data), with LA outlines and
+//! the 1% highlighted; hovering and clicking an LSOA work at the national zoom. Snapshot in tests/snapshots/.
+
+mod common;
+
+use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
+use geo::Area as _;
+use locality_map::io::DataSource;
+use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
+use std::sync::Arc;
+
+#[test]
+fn all_england_renders_and_hover_and_click_work_nationally() {
+    // Relative (tests run in the package root), so the status bar, and so the snapshot, does not name the checkout.
+    assert!(common::shared_data().is_dir());
+    let source = DataSource::Folder("../shared/data".into());
+    let (dataset, meshes) = load_data(&source, &|_| {}).expect("../shared/data loads");
+    let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
+    // Bands built before the first frame, so the snapshot does not depend on the background thread's timing.
+    data.build_lod_now();
+    let settings = Settings {
+        la: ALL_ENGLAND.into(),
+        from: 2015,
+        to: 2019,
+        show_distribution: false,
+        ..Settings::default()
+    };
+    let app = LocalityMapApp::with_data(settings, data);
+    let mut harness = Harness::builder()
+        .with_size([1000.0, 760.0])
+        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
+    harness
+        .ctx
+        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
+    harness.run_steps(3);
+
+    let scene = harness.state().scene().expect("a national scene");
+    assert!(scene.national);
+    assert_eq!(scene.areas.len(), 32_844);
+    assert_eq!(scene.without_imd_data, 1_909);
+    harness.get_by_label("England (E92000001)");
+    harness.get_by_label("Change in IMD rank, 2015 to 2019");
+    harness.get_by_label_contains("1909 areas have no IMD data (grey)");
+    harness.snapshot_options(
+        "all_england_rank_change_2015_2019",
+        &SnapshotOptions::new().threshold(2.0).max_failed_pixels(400),
+    );
+
+    // The largest English LSOA: big enough to point at from the national view.
+    let scene = harness.state().scene().unwrap();
+    let largest = scene
+        .areas
+        .iter()
+        .max_by(|a, b| {
+            let area =
+                |s: &locality_map::ui::SceneArea| scene.layer().areas[s.layer_index].geometry_in_world.unsigned_area();
+            area(a).total_cmp(&area(b))
+        })
+        .expect("areas");
+    let code = scene.row(largest).lsoa_code;
+    let ward = scene.row(largest).ward_name.clone();
+    let at = harness.state().screen_position_of(&code).expect("drawn");
+    harness.hover_at(at);
+    harness.run_steps(3);
+    harness.get_by_label_contains(&format!("({code})"));
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    harness.event(egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    harness.run_steps(3);
+    assert_eq!(harness.state().selected(), Some(&code));
+    let profile = harness.state().profile().expect("its ward profile opened");
+    assert_eq!(profile.name, ward);
+
+    // A Welsh LSOA is drawn and says why it has no colour: W01000470 (Powys 001D, 42 km², several pixels wide here).
+    let welsh = locality_map::model::AreaCode::parse("W01000470").unwrap();
+    let at = harness
+        .state()
+        .screen_position_of(&welsh)
+        .expect("Welsh LSOAs are drawn nationally");
+    harness.hover_at(at);
+    harness.run_steps(3);
+    assert!(
+        harness
+            .query_all_by_label_contains("(W01000470): no IMD data for IMD 2015 and 2019")
+            .next()
+            .is_some(),
+        "the Welsh LSOA's tooltip says it has no IMD data"
+    );
+}
