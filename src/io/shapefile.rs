@@ -208,6 +208,15 @@ pub fn read_shapefile(
                 continue;
             }
         };
+        // A damaged .shp can hold NaN or infinite doubles; geometry code cannot order them, so the shape is unusable.
+        if rings.iter().flatten().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
+            report.warn_at(
+                path,
+                at,
+                format!("{code} has a coordinate that is not a finite number (a damaged .shp?); skipped"),
+            );
+            continue;
+        }
         vertices += rings.iter().map(Vec::len).sum::<usize>();
         if vertices > MAX_VERTICES {
             return Err(shp_error(format!(
