@@ -18,12 +18,15 @@ pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
 };
-pub use data_source::{DataSource, MAX_FILE_BYTES, SourceFile, embedded_files, list_data_files};
+pub use data_source::{
+    DataSource, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, SourceFile, embedded_files, list_data_files,
+    max_bytes_for_extension, read_file,
+};
 pub use error::LoadError;
 pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
-pub use raw_table::{RawTable, read_csv, read_workbook};
+pub use raw_table::{MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv, read_workbook};
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};
