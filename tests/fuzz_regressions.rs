@@ -19,6 +19,10 @@ const EXPECTED: &[(&str, &str)] = &[
     // A NaN coordinate in a .shp record reached geo's winding order (`is_cw`), which panicked; that record is now
     // skipped and reported, and the file's other records load.
     ("shapefile_nan_coordinate.bin", "Ok"),
+    // A .shp record declaring 1.3 billion points made the shapefile crate ask for 21 GB before reading any; the
+    // counts are now checked against the record's bytes first and that record and the ones after it are skipped
+    // (the file's header then names no polygon type, so it is refused as not boundaries).
+    ("shapefile_huge_point_count.bin", "Unrecognised"),
 ];
 
 /// The shapefile target's input layout: four u32 LE lengths (shp, shx, dbf, prj), then the bodies.
