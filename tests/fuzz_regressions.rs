@@ -14,15 +14,19 @@ use std::time::Instant;
 
 const FOLDER: &str = "tests/fuzz_regressions";
 
-/// What a regression input must give: `Ok`, or the name of a `LoadError` variant.
-const EXPECTED: &[(&str, &str)] = &[
+/// What a regression input must give: `Ok`, or the name of a `LoadError` variant; and a text the report must hold.
+const EXPECTED: &[(&str, &str, &str)] = &[
     // A NaN coordinate in a .shp record reached geo's winding order (`is_cw`), which panicked; that record is now
     // skipped and reported, and the file's other records load.
-    ("shapefile_nan_coordinate.bin", "Ok"),
+    ("shapefile_nan_coordinate.bin", "Ok", "not a finite number"),
     // A .shp record declaring 1.3 billion points made the shapefile crate ask for 21 GB before reading any; the
     // counts are now checked against the record's bytes first and that record and the ones after it are skipped
     // (the file's header then names no polygon type, so it is refused as not boundaries).
-    ("shapefile_huge_point_count.bin", "Unrecognised"),
+    (
+        "shapefile_huge_point_count.bin",
+        "Unrecognised",
+        "1 parts and 1342177299 points, more than its 352 bytes hold",
+    ),
 ];
 
 /// The shapefile target's input layout: four u32 LE lengths (shp, shx, dbf, prj), then the bodies.
@@ -61,14 +65,14 @@ fn variant(error: &LoadError) -> &'static str {
     }
 }
 
-/// Runs one input through its target's loader; returns `Ok` or the error variant of the main call.
-fn run(path: &Path) -> String {
+/// Runs one input through its target's loader; returns `Ok` or the error variant of the main call, and the report.
+fn run(path: &Path) -> (String, JoinReport) {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let data = std::fs::read(path).expect("regression input");
     let mut report = JoinReport::default();
     let outcome = |result: Result<(), LoadError>| result.map_or_else(|e| variant(&e).to_string(), |()| "Ok".into());
     let (target, _) = name.split_once('_').unwrap_or((name, ""));
-    match target {
+    let result = match target {
         "geojson" => outcome(read_geojson(Path::new("fuzz.geojson"), &data, &mut report).map(drop)),
         "shapefile" => {
             let [shp, shx, dbf, prj] = split_shapefile(&data);
@@ -106,7 +110,8 @@ fn run(path: &Path) -> String {
             parse_lookup(&table, &mut report).map(drop)
         })),
         other => panic!("{name}: no fuzz target {other:?}; name regression files TARGET_what.ext"),
-    }
+    };
+    (result, report)
 }
 
 #[test]
@@ -121,15 +126,20 @@ fn every_fuzz_finding_loads_without_a_panic() {
     assert!(!paths.is_empty());
     for path in &paths {
         let started = Instant::now();
-        let result = run(path);
+        let (result, report) = run(path);
         let seconds = started.elapsed().as_secs_f64();
         assert!(seconds < 2.0, "{}: took {seconds:.1} s", path.display());
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if let Some((_, expected)) = EXPECTED.iter().find(|(n, _)| *n == name) {
+        if let Some((_, expected, reported)) = EXPECTED.iter().find(|(n, _, _)| *n == name) {
             assert_eq!(result, *expected, "{name}");
+            assert!(
+                report.problems.iter().any(|p| p.message.contains(reported)),
+                "{name}: no problem reported containing {reported:?}: {:#?}",
+                report.problems
+            );
         }
     }
-    for (name, _) in EXPECTED {
+    for (name, _, _) in EXPECTED {
         assert!(Path::new(FOLDER).join(name).is_file(), "{name} is listed but missing");
     }
 }

@@ -121,17 +121,8 @@ pub fn read_shapefile(
     .map_err(|e| shp_error(e.to_string()))?;
     let shape_type = shape_reader.header().shape_type;
     let mut shapes = Vec::new();
-    for (i, shape) in shape_reader.iter_shapes().enumerate() {
-        if i == sane_records {
-            if let Some(why) = &damaged {
-                report.warn_at(
-                    path,
-                    format!("record {}", i + 1),
-                    format!("shape cannot be read ({why}); this and later shapes skipped"),
-                );
-            }
-            break;
-        }
+    let mut stopped_early = false;
+    for (i, shape) in shape_reader.iter_shapes().take(sane_records).enumerate() {
         match shape {
             Ok(shape) => shapes.push(shape),
             Err(e) => {
@@ -140,9 +131,17 @@ pub fn read_shapefile(
                     format!("record {}", i + 1),
                     format!("shape cannot be read ({e}); this and later shapes skipped"),
                 );
+                stopped_early = true;
                 break;
             }
         }
+    }
+    if let Some(why) = damaged.filter(|_| !stopped_early) {
+        report.warn_at(
+            path,
+            format!("record {}", sane_records + 1),
+            format!("shape cannot be read ({why}); this and later shapes skipped"),
+        );
     }
     if !matches!(
         shape_type,
