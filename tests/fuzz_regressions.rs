@@ -27,6 +27,13 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "Unrecognised",
         "1 parts and 1342177299 points, more than its 352 bytes hold",
     ),
+    // The same through a part start: a ring's size is the gap between part starts, and a negative start made the
+    // crate ask for 134 million points (2 GB). Part starts are now checked to rise within the record's points.
+    (
+        "shapefile_huge_point_count_no_shx.bin",
+        "Shapefile",
+        "part 1 starts at point -134545408, outside the record's 18 points",
+    ),
 ];
 
 /// The shapefile target's input layout: four u32 LE lengths (shp, shx, dbf, prj), then the bodies.

@@ -357,6 +357,19 @@ fn records_with_sane_counts(shp: &[u8], shx: Option<&[u8]>) -> (usize, Option<St
                 );
                 return (sane, Some(why));
             }
+            // Each ring's size is the gap between part starts, so the starts must rise within 0..=points.
+            let mut previous = 0;
+            for part in 0..usize::try_from(parts).unwrap_or(0) {
+                let start_of_part = le_i32(shp, content + fixed as usize + 4 * part).unwrap_or(-1);
+                if start_of_part < previous || start_of_part > points {
+                    let why = format!(
+                        "part {} starts at point {start_of_part}, outside the record's {points} points",
+                        part + 1
+                    );
+                    return (sane, Some(why));
+                }
+                previous = start_of_part;
+            }
         }
         sane += 1;
         if content_words < 0 {
