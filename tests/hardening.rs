@@ -27,9 +27,16 @@ fn assert_too_large(path: &Path, limit: u64) {
     let started = Instant::now();
     match read_file(path) {
         Err(LoadError::TooLarge { limit_mb, .. }) => assert_eq!(limit_mb, limit >> 20),
-        other => panic!("{}: expected TooLarge, got {:?}", path.display(), other.map(|b| b.len())),
+        other => panic!(
+            "{}: expected TooLarge, got {:?}",
+            path.display(),
+            other.map(|b| b.len())
+        ),
     }
-    assert!(started.elapsed().as_secs_f64() < 1.0, "refused from its size, without reading it");
+    assert!(
+        started.elapsed().as_secs_f64() < 1.0,
+        "refused from its size, without reading it"
+    );
 }
 
 #[test]

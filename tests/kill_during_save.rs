@@ -124,7 +124,10 @@ fn kill_9_during_save_never_tears_the_target() {
         // land after the rename, which must then show the complete new file).
         let at = save_time.mul_f64(1.25 * (f64::from(i) + random_fraction()) / f64::from(KILLS));
         let (mut child, mut stdout) = spawn_child(&target);
-        assert!(wait_for(&mut stdout, "saving"), "kill {i}: the child never started saving");
+        assert!(
+            wait_for(&mut stdout, "saving"),
+            "kill {i}: the child never started saving"
+        );
         std::thread::sleep(at);
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");

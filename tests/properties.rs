@@ -105,7 +105,12 @@ fn check_transitions_partition(comparison: &EditionComparison) -> Result<(), Tes
     for row in &comparison.rows {
         let in_from = row.rank_from.is_some_and(|r| r <= comparison.threshold_from);
         let in_to = row.rank_to.is_some_and(|r| r <= comparison.threshold_to);
-        prop_assert_eq!(row.transition, Transition::from_membership(in_from, in_to), "{}", row.lsoa_code);
+        prop_assert_eq!(
+            row.transition,
+            Transition::from_membership(in_from, in_to),
+            "{}",
+            row.lsoa_code
+        );
     }
     Ok(())
 }

@@ -194,7 +194,11 @@ pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 512 << 20;
 fn zip_unpacked_bytes(bytes: &[u8]) -> Option<u64> {
     const END_OF_DIRECTORY: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
     const DIRECTORY_ENTRY: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
-    let u16_at = |at: usize| bytes.get(at..at + 2).map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])));
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
     let u32_at = |at: usize| {
         bytes
             .get(at..at + 4)
