@@ -14,7 +14,8 @@ use std::time::Instant;
 
 const FOLDER: &str = "tests/fuzz_regressions";
 
-/// What a regression input must give: `Ok`, or the name of a `LoadError` variant; and a text the report must hold.
+/// What a regression input must give: `Ok`, or the name of a `LoadError` variant; and a text the report must hold
+/// (none when empty).
 const EXPECTED: &[(&str, &str, &str)] = &[
     // A NaN coordinate in a .shp record reached geo's winding order (`is_cw`), which panicked; that record is now
     // skipped and reported, and the file's other records load.
@@ -34,6 +35,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
         "Shapefile",
         "part 1 starts at point -134545408, outside the record's 18 points",
     ),
+    // A cell reference with too many column letters overflowed a u32 inside calamine 0.38 (a panic where overflow
+    // checks are on); `read_workbook` now contains a panic in calamine and names the file as a damaged workbook.
+    ("imd_xlsx_cell_reference_overflow.xlsx", "Spreadsheet", ""),
 ];
 
 /// The shapefile target's input layout: four u32 LE lengths (shp, shx, dbf, prj), then the bodies.
@@ -140,7 +144,7 @@ fn every_fuzz_finding_loads_without_a_panic() {
         if let Some((_, expected, reported)) = EXPECTED.iter().find(|(n, _, _)| *n == name) {
             assert_eq!(result, *expected, "{name}");
             assert!(
-                report.problems.iter().any(|p| p.message.contains(reported)),
+                reported.is_empty() || report.problems.iter().any(|p| p.message.contains(reported)),
                 "{name}: no problem reported containing {reported:?}: {:#?}",
                 report.problems
             );

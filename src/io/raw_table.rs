@@ -147,13 +147,28 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
             MAX_WORKBOOK_UNPACKED_BYTES >> 20
         )));
     }
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
+    // calamine can panic on a damaged workbook (calamine 0.38 overflows a u32 on a cell reference with too many
+    // column letters, which panics where overflow checks are on: debug builds and tests). Contain that here: the
+    // planner gets a sentence about the file, not a crash.
+    let read_sheets = || -> Result<Vec<(String, calamine::Range<Data>)>, LoadError> {
+        let mut workbook =
+            calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
+        let mut sheets = Vec::new();
+        for sheet in workbook.sheet_names() {
+            let range = workbook
+                .worksheet_range(&sheet)
+                .map_err(|e| spreadsheet_error(format!("sheet {sheet:?}: {e}")))?;
+            sheets.push((sheet, range));
+        }
+        Ok(sheets)
+    };
+    let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read_sheets)).unwrap_or_else(|_| {
+        Err(spreadsheet_error(
+            "the spreadsheet reader failed on it (a damaged workbook?)".into(),
+        ))
+    })?;
     let mut tables = Vec::new();
-    for sheet in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&sheet)
-            .map_err(|e| spreadsheet_error(format!("sheet {sheet:?}: {e}")))?;
+    for (sheet, range) in sheets {
         let first_row = range.start().map_or(0, |(row, _)| row as usize);
         let mut rows_iter = range.rows().enumerate().map(|(i, cells)| {
             let record: StringRecord = cells
