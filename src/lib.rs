@@ -12,4 +12,5 @@ pub mod io;
 pub mod model;
 pub mod render;
 pub mod style;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -12,6 +12,11 @@ fn main() -> std::process::ExitCode {
     if cli.command.is_some() {
         return run(cli);
     }
+    open_window(cli)
+}
+
+#[cfg(feature = "gui")]
+fn open_window(cli: Cli) -> std::process::ExitCode {
     match locality_map::ui::run_window(cli.data) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -21,4 +26,10 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_cli: Cli) -> std::process::ExitCode {
+    eprintln!("locality-map: built without the `gui` feature; use a sub-command (`locality-map --help`)");
+    std::process::ExitCode::FAILURE
 }

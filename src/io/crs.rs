@@ -169,6 +169,15 @@ pub fn world_from_lonlat(lonlat: Coord<f64>) -> Option<Coord<f64>> {
 /// assert!((again.x - world.x).abs() < 0.001 && (again.y - world.y).abs() < 0.001); // round trip within 1 mm
 /// ```
 pub fn lonlat_from_world(world: Coord<f64>) -> Option<Coord<f64>> {
+    // The datum shift works in 3D but both ends are 2D: going back starts from height 0 on OSGB36, not the height the
+    // forward shift left, which moves the point by up to about a millimetre at the edges of Great Britain. One
+    // correction step (aim off by the miss) makes this the inverse of `world_from_lonlat` to well under a micrometre.
+    let first = lonlat_from_world_once(world)?;
+    let miss = world_from_lonlat(first)? - world;
+    lonlat_from_world_once(world - miss)
+}
+
+fn lonlat_from_world_once(world: Coord<f64>) -> Option<Coord<f64>> {
     let (wgs84, bng) = projections()?;
     let mut point = (world.x, world.y, 0.0);
     proj4rs::transform::transform(bng, wgs84, &mut point).ok()?;

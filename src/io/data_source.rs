@@ -63,8 +63,23 @@ impl SourceFile {
     }
 }
 
-/// Largest file read: a GeoJSON over 1 GB is refused with a clear message instead of exhausting memory.
+/// Largest file read: a GeoJSON or shapefile over 1 GB is refused with a clear message instead of exhausting memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Largest CSV (or text) table read. The national IMD tables and ONS lookups are 2–5 MB; 256 MB is fifty times that.
+pub const MAX_TABLE_BYTES: u64 = 256 << 20;
+
+/// Largest workbook (`.xlsx`, `.xls`, `.ods`) read, compressed as on disk. The official IMD workbooks are 1.5–2.3 MB.
+pub const MAX_WORKBOOK_BYTES: u64 = 128 << 20;
+
+/// The cap for a file of this (lower-case) extension, sidecars included.
+pub fn max_bytes_for_extension(extension: &str) -> u64 {
+    match extension {
+        "csv" | "tsv" | "txt" => MAX_TABLE_BYTES,
+        "xlsx" | "xls" | "ods" => MAX_WORKBOOK_BYTES,
+        _ => MAX_FILE_BYTES,
+    }
+}
 
 /// Extensions read as data; sidecars (`.shx`, `.dbf`, `.prj`, `.cpg`) travel with their `.shp`.
 const DATA_EXTENSIONS: [&str; 9] = ["csv", "tsv", "txt", "xlsx", "xls", "ods", "geojson", "json", "shp"];
@@ -143,29 +158,52 @@ pub fn list_data_files(root: &Path) -> Result<FolderListing, LoadError> {
     Ok((files, skipped))
 }
 
-/// Reads a file with a size cap.
+/// Reads a file with the size cap for its kind ([`max_bytes_for_extension`]): a larger file is refused from its size
+/// on disk before any of it is read, and a file that grows while it is read stops at the cap.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    read_capped(path, max_bytes_for_extension(&extension))
+}
+
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     let io_error = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            size_mb: size >> 20,
-            limit_mb: MAX_FILE_BYTES >> 20,
-            path: path.to_path_buf(),
-        });
+    let too_large = |size: u64| LoadError::TooLarge {
+        size_mb: size >> 20,
+        limit_mb: limit >> 20,
+        path: path.to_path_buf(),
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
+    if size > limit {
+        return Err(too_large(size));
     }
-    std::fs::read(path).map_err(io_error)
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
-/// Reads the sidecar of a `.shp` with the given extension, trying lower and upper case.
-pub fn read_sidecar(shp: &Path, extension: &str) -> Option<Vec<u8>> {
+/// Reads the sidecar of a `.shp` with the given extension, trying lower and upper case: `None` when there is none.
+/// A sidecar over the shapefile cap is refused like any other file, not read whole.
+pub fn read_sidecar(shp: &Path, extension: &str) -> Result<Option<Vec<u8>>, LoadError> {
     debug_assert!(SIDECAR_EXTENSIONS.contains(&extension));
-    [extension.to_string(), extension.to_ascii_uppercase()]
-        .iter()
-        .find_map(|ext| std::fs::read(shp.with_extension(ext)).ok())
+    for ext in [extension.to_string(), extension.to_ascii_uppercase()] {
+        match read_capped(&shp.with_extension(ext), MAX_FILE_BYTES) {
+            Ok(bytes) => return Ok(Some(bytes)),
+            Err(LoadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(None)
 }
 
 /// The embedded Leeds default: national IMD tables and Leeds boundaries and lookups, gzip-compressed at build time.

@@ -170,8 +170,8 @@ fn parse_source_file(
             if !options.boundaries {
                 return Ok(Parsed::NotRead("boundary file: not read for this command"));
             }
-            let sidecar = |ext: &str| disk_path.and_then(|p| read_sidecar(p, ext));
-            let (shx, dbf, prj) = (sidecar("shx"), sidecar("dbf"), sidecar("prj"));
+            let sidecar = |ext: &str| disk_path.map_or(Ok(None), |p| read_sidecar(p, ext));
+            let (shx, dbf, prj) = (sidecar("shx")?, sidecar("dbf")?, sidecar("prj")?);
             let parts = ShapefileParts {
                 shp: &file.bytes,
                 shx: shx.as_deref(),

@@ -21,7 +21,10 @@ pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
 };
-pub use data_source::{DataSource, MAX_FILE_BYTES, SourceFile, embedded_files, list_data_files};
+pub use data_source::{
+    DataSource, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, SourceFile, embedded_files, list_data_files,
+    max_bytes_for_extension, read_file,
+};
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
@@ -32,7 +35,7 @@ pub use project::{
     DataFolder, DataFolderStatus, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION, Project,
     ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project, write_project,
 };
-pub use raw_table::{RawTable, read_csv, read_workbook};
+pub use raw_table::{MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv, read_workbook};
 pub use save::{SaveError, save_atomic, temp_path_beside};
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};

@@ -137,13 +137,38 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
         detail,
         path: path.to_path_buf(),
     };
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
+    // An .xlsx or .ods is a zip: refuse one that says it unpacks to more than the cap before inflating anything.
+    if let Some(unpacked) = zip_unpacked_bytes(bytes)
+        && unpacked > MAX_WORKBOOK_UNPACKED_BYTES
+    {
+        return Err(spreadsheet_error(format!(
+            "it unpacks to {} MB, over the {} MB limit for a workbook",
+            unpacked >> 20,
+            MAX_WORKBOOK_UNPACKED_BYTES >> 20
+        )));
+    }
+    // calamine can panic on a damaged workbook (calamine 0.38 overflows a u32 on a cell reference with too many
+    // column letters, which panics where overflow checks are on: debug builds and tests). Contain that here: the
+    // planner gets a sentence about the file, not a crash.
+    let read_sheets = || -> Result<Vec<(String, calamine::Range<Data>)>, LoadError> {
+        let mut workbook =
+            calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
+        let mut sheets = Vec::new();
+        for sheet in workbook.sheet_names() {
+            let range = workbook
+                .worksheet_range(&sheet)
+                .map_err(|e| spreadsheet_error(format!("sheet {sheet:?}: {e}")))?;
+            sheets.push((sheet, range));
+        }
+        Ok(sheets)
+    };
+    let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read_sheets)).unwrap_or_else(|_| {
+        Err(spreadsheet_error(
+            "the spreadsheet reader failed on it (a damaged workbook?)".into(),
+        ))
+    })?;
     let mut tables = Vec::new();
-    for sheet in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&sheet)
-            .map_err(|e| spreadsheet_error(format!("sheet {sheet:?}: {e}")))?;
+    for (sheet, range) in sheets {
         let first_row = range.start().map_or(0, |(row, _)| row as usize);
         let mut rows_iter = range.rows().enumerate().map(|(i, cells)| {
             let record: StringRecord = cells
@@ -176,6 +201,47 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
     Ok(tables)
 }
 
+/// The most a workbook may unpack to (the sum of its zip entries). The official IMD workbooks unpack to under 40 MB.
+pub const MAX_WORKBOOK_UNPACKED_BYTES: u64 = 512 << 20;
+
+/// The total unpacked size a zip's central directory declares, if `bytes` is a zip whose directory can be read.
+/// A zip64 entry (sizes over 4 GB) counts as `u64::MAX`.
+fn zip_unpacked_bytes(bytes: &[u8]) -> Option<u64> {
+    const END_OF_DIRECTORY: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
+    const DIRECTORY_ENTRY: [u8; 4] = [0x50, 0x4b, 0x01, 0x02];
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    if !bytes.starts_with(b"PK") || bytes.len() < 22 {
+        return None;
+    }
+    // The end-of-directory record is the last 22 bytes plus a comment of up to 64 KiB.
+    let search_from = bytes.len().saturating_sub(22 + 0xFFFF);
+    let end = (search_from..=bytes.len() - 22)
+        .rev()
+        .find(|&at| bytes.get(at..at + 4) == Some(&END_OF_DIRECTORY[..]))?;
+    let entries = u16_at(end + 10)?;
+    let mut at = usize::try_from(u32_at(end + 16)?).ok()?;
+    let mut total = 0u64;
+    for _ in 0..entries {
+        if bytes.get(at..at + 4) != Some(&DIRECTORY_ENTRY[..]) {
+            return None;
+        }
+        let unpacked = u32_at(at + 24)?;
+        total = total.saturating_add(if unpacked == 0xFFFF_FFFF { u64::MAX } else { unpacked });
+        let variable = u16_at(at + 28)? + u16_at(at + 30)? + u16_at(at + 32)?;
+        at = at.checked_add(46 + usize::try_from(variable).ok()?)?;
+    }
+    Some(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +263,27 @@ mod tests {
             read_csv(Path::new("e.csv"), b" \n"),
             Err(LoadError::Empty { .. })
         ));
+    }
+
+    #[test]
+    fn zip_bomb_refused_before_inflating() {
+        // A zip whose one entry declares 4,000,000,000 bytes unpacked (the data itself is never reached).
+        let mut zip = Vec::new();
+        let name = b"xl/worksheets/sheet1.xml";
+        let directory_at = 0u32;
+        zip.extend_from_slice(&[0x50, 0x4b, 0x01, 0x02]);
+        zip.extend_from_slice(&[0; 20]);
+        zip.extend_from_slice(&4_000_000_000u32.to_le_bytes());
+        zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        zip.extend_from_slice(&[0; 16]);
+        zip.extend_from_slice(name);
+        let directory_len = zip.len() as u32;
+        zip.extend_from_slice(&[0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0]);
+        zip.extend_from_slice(&directory_len.to_le_bytes());
+        zip.extend_from_slice(&directory_at.to_le_bytes());
+        zip.extend_from_slice(&[0, 0]);
+        assert_eq!(zip_unpacked_bytes(&zip), Some(4_000_000_000));
+        let error = read_workbook(Path::new("bomb.xlsx"), &zip).unwrap_err();
+        assert!(error.to_string().contains("unpacks to 3814 MB"), "{error}");
     }
 }

@@ -91,8 +91,23 @@ pub fn read_shapefile(
         }
     }
 
-    let mut shape_reader = match parts.shx {
+    // The shapefile crate allocates the .shx index and each record's points from counts in the files before it
+    // reads them, so a damaged count asks for gigabytes: check the counts against the bytes first.
+    let shx = match parts.shx {
+        Some(shx) if shx_declares_more_than_it_holds(shx) => {
+            report.warn_at(
+                path,
+                "shx",
+                "the .shx index is damaged (it declares more entries than it holds); read the .shp records in order",
+            );
+            None
+        }
+        shx => shx,
+    };
+    let (sane_records, damaged) = records_with_sane_counts(parts.shp, shx);
+    let mut shape_reader = match shx {
         Some(shx) => ShapeReader::with_shx(Cursor::new(parts.shp), Cursor::new(shx)),
+        None if parts.shx.is_some() => ShapeReader::new(Cursor::new(parts.shp)),
         None => {
             report.push(
                 Severity::Note,
@@ -106,7 +121,8 @@ pub fn read_shapefile(
     .map_err(|e| shp_error(e.to_string()))?;
     let shape_type = shape_reader.header().shape_type;
     let mut shapes = Vec::new();
-    for (i, shape) in shape_reader.iter_shapes().enumerate() {
+    let mut stopped_early = false;
+    for (i, shape) in shape_reader.iter_shapes().take(sane_records).enumerate() {
         match shape {
             Ok(shape) => shapes.push(shape),
             Err(e) => {
@@ -115,9 +131,17 @@ pub fn read_shapefile(
                     format!("record {}", i + 1),
                     format!("shape cannot be read ({e}); this and later shapes skipped"),
                 );
+                stopped_early = true;
                 break;
             }
         }
+    }
+    if let Some(why) = damaged.filter(|_| !stopped_early) {
+        report.warn_at(
+            path,
+            format!("record {}", sane_records + 1),
+            format!("shape cannot be read ({why}); this and later shapes skipped"),
+        );
     }
     if !matches!(
         shape_type,
@@ -208,6 +232,15 @@ pub fn read_shapefile(
                 continue;
             }
         };
+        // A damaged .shp can hold NaN or infinite doubles; geometry code cannot order them, so the shape is unusable.
+        if rings.iter().flatten().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
+            report.warn_at(
+                path,
+                at,
+                format!("{code} has a coordinate that is not a finite number (a damaged .shp?); skipped"),
+            );
+            continue;
+        }
         vertices += rings.iter().map(Vec::len).sum::<usize>();
         if vertices > MAX_VERTICES {
             return Err(shp_error(format!(
@@ -260,6 +293,91 @@ pub fn read_shapefile(
         areas,
         crs,
     })
+}
+
+fn be_i32(bytes: &[u8], at: usize) -> Option<i64> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(i64::from(i32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+fn le_i32(bytes: &[u8], at: usize) -> Option<i64> {
+    let b = bytes.get(at..at.checked_add(4)?)?;
+    Some(i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+/// True when the .shx header declares a length beyond the bytes there (the reader would allocate for all of it).
+fn shx_declares_more_than_it_holds(shx: &[u8]) -> bool {
+    be_i32(shx, 24).is_none_or(|words| words * 2 > shx.len() as i64)
+}
+
+/// How many records, in the order the shapefile reader visits them (by the .shx offsets when there is one, else one
+/// after another up to the header's file length), have part and point counts that fit in the bytes that follow; and,
+/// if the walk stopped at a record whose counts do not fit, why. Other damage is left to the reader to report.
+fn records_with_sane_counts(shp: &[u8], shx: Option<&[u8]>) -> (usize, Option<String>) {
+    let Some(file_length) = be_i32(shp, 24).map(|words| words * 2) else {
+        return (usize::MAX, None);
+    };
+    let mut offsets = shx.map(|shx| {
+        (100..shx.len())
+            .step_by(8)
+            .map_while(move |at| be_i32(shx, at).map(|words| words * 2))
+    });
+    let (mut position, mut sane) = (100i64, 0usize);
+    while position < file_length {
+        if let Some(offsets) = offsets.as_mut() {
+            match offsets.next() {
+                Some(offset) => position = offset,
+                None => break,
+            }
+        }
+        let Some(start) = usize::try_from(position).ok() else {
+            break;
+        };
+        let (Some(content_words), Some(shape_type)) = (be_i32(shp, start + 4), le_i32(shp, start + 8)) else {
+            break;
+        };
+        let available = shp.len().saturating_sub(start + 8) as i64;
+        let content = start + 8;
+        // Byte offsets of the counts and the bytes each part and point needs, by shape type.
+        let counts = match shape_type {
+            3 | 5 | 13 | 15 | 23 | 25 => Some((le_i32(shp, content + 36), le_i32(shp, content + 40), 4, 44)),
+            31 => Some((le_i32(shp, content + 36), le_i32(shp, content + 40), 8, 44)),
+            8 | 18 | 28 => Some((Some(0), le_i32(shp, content + 36), 0, 40)),
+            _ => None,
+        };
+        if let Some((parts, points, bytes_per_part, fixed)) = counts {
+            let (Some(parts), Some(points)) = (parts, points) else {
+                break;
+            };
+            let needed = fixed + parts.max(0) * bytes_per_part + points.max(0) * 16;
+            if parts < 0 || points < 0 || needed > available.min(content_words * 2) {
+                let why = format!(
+                    "the record says {parts} parts and {points} points, more than its {} bytes hold",
+                    available.min(content_words * 2).max(0)
+                );
+                return (sane, Some(why));
+            }
+            // Each ring's size is the gap between part starts, so the starts must rise within 0..=points.
+            let mut previous = 0;
+            for part in 0..usize::try_from(parts).unwrap_or(0) {
+                let start_of_part = le_i32(shp, content + fixed as usize + 4 * part).unwrap_or(-1);
+                if start_of_part < previous || start_of_part > points {
+                    let why = format!(
+                        "part {} starts at point {start_of_part}, outside the record's {points} points",
+                        part + 1
+                    );
+                    return (sane, Some(why));
+                }
+                previous = start_of_part;
+            }
+        }
+        sane += 1;
+        if content_words < 0 {
+            break;
+        }
+        position += 8 + content_words * 2;
+    }
+    (usize::MAX, None)
 }
 
 /// The dbase crate prints some errors as `Error { kind: …, record_num: … }`; keep the sentence inside.

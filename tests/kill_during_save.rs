@@ -1,0 +1,166 @@
+//! `kill -9` during a large PNG export never leaves a torn file under the target's name.
+//!
+//! The test binary runs itself as the child (`child_saves_large_png`, a no-op unless `LM_KILL_CHILD_OUT` is set), which
+//! saves an 18 MB PNG of noise (2,500 × 2,500 RGB, incompressible) over an existing "old" PNG through
+//! `export::save_png_atomic`. The child's save is timed once; then the child is killed with SIGKILL at 60 points spread
+//! over that time (about 15 s in all). After each kill the target must be the old file byte for byte or a complete new PNG that decodes
+//! in full, and no stray file may carry the target's own name (leftover `.NAME.PID.tmp` files are counted and removed).
+
+use locality_map::export::save_png_atomic;
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+use tiny_skia::Pixmap;
+
+const CHILD_ENV: &str = "LM_KILL_CHILD_OUT";
+const SIDE: u32 = 2_500;
+const KILLS: u32 = 60;
+
+/// A pixmap of opaque noise from a xorshift generator, so that DEFLATE cannot shrink it and the save takes a while.
+fn noise(side: u32, seed: u64) -> Pixmap {
+    let mut pixmap = Pixmap::new(side, side).expect("pixmap");
+    let mut state = seed | 1;
+    for pixel in pixmap.data_mut().chunks_exact_mut(4) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        pixel[..3].copy_from_slice(&state.to_le_bytes()[..3]);
+        pixel[3] = 255;
+    }
+    pixmap
+}
+
+/// The child: save a large PNG over the target, telling the parent when the save starts and ends.
+#[test]
+fn child_saves_large_png() {
+    let Some(out) = std::env::var_os(CHILD_ENV) else {
+        return; // Run as an ordinary test: nothing to do.
+    };
+    let pixmap = noise(SIDE, 0x9E37_79B9_7F4A_7C15);
+    println!("saving");
+    save_png_atomic(&pixmap, Path::new(&out), 300.0, true).expect("the child's save succeeds");
+    println!("saved");
+}
+
+fn spawn_child(out: &Path) -> (Child, BufReader<std::process::ChildStdout>) {
+    let mut child = Command::new(std::env::current_exe().expect("test binary path"))
+        .args(["--exact", "child_saves_large_png", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("child starts");
+    let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    (child, stdout)
+}
+
+/// Reads child output up to a line containing `marker`.
+fn wait_for(stdout: &mut BufReader<std::process::ChildStdout>, marker: &str) -> bool {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match stdout.read_line(&mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) if line.contains(marker) => return true,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Decodes a PNG in full (every IDAT, every CRC) and returns its size.
+fn decode_png(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut buffer = vec![0; reader.output_buffer_size().ok_or("no buffer size")?];
+    let info = reader.next_frame(&mut buffer).map_err(|e| e.to_string())?;
+    reader.finish().map_err(|e| e.to_string())?;
+    Ok((info.width, info.height))
+}
+
+fn folder_entries(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("temp folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn kill_9_during_save_never_tears_the_target() {
+    let folder = std::env::temp_dir().join(format!("lm-kill-during-save-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("temp folder");
+    let target: PathBuf = folder.join("report.png");
+    let target_name = "report.png";
+    let old = noise(64, 7);
+    let write_old = || save_png_atomic(&old, &target, 96.0, true).expect("old file saved");
+    write_old();
+    let old_bytes = std::fs::read(&target).expect("old file");
+
+    // Time one whole save once.
+    let (mut child, mut stdout) = spawn_child(&target);
+    assert!(wait_for(&mut stdout, "saving"), "the child never started saving");
+    let started = Instant::now();
+    assert!(wait_for(&mut stdout, "saved"), "the child never finished saving");
+    let save_time = started.elapsed();
+    assert!(child.wait().expect("child exits").success());
+    let new_bytes_len = std::fs::read(&target).expect("new file").len();
+    assert_eq!(decode_png(&std::fs::read(&target).expect("new file")), Ok((SIDE, SIDE)));
+    eprintln!("one save of a {new_bytes_len}-byte PNG takes {save_time:?}");
+
+    let mut seed = u64::from(std::process::id()) ^ 0x2545_F491_4F6C_DD1D;
+    let mut random_fraction = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let (mut old_kept, mut new_complete, mut stray_temps) = (0, 0, 0);
+    for i in 0..KILLS {
+        write_old();
+        // Stratified: kill i falls at a random point in the i-th sixtieth of 1.25 × the save time (the last ones
+        // land after the rename, which must then show the complete new file).
+        let at = save_time.mul_f64(1.25 * (f64::from(i) + random_fraction()) / f64::from(KILLS));
+        let (mut child, mut stdout) = spawn_child(&target);
+        assert!(
+            wait_for(&mut stdout, "saving"),
+            "kill {i}: the child never started saving"
+        );
+        std::thread::sleep(at);
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+
+        let bytes = std::fs::read(&target).unwrap_or_else(|e| panic!("kill {i} at {at:?}: the target is gone: {e}"));
+        if bytes == old_bytes {
+            old_kept += 1;
+        } else {
+            match decode_png(&bytes) {
+                Ok(size) => {
+                    assert_eq!(size, (SIDE, SIDE), "kill {i} at {at:?}: a PNG of the wrong size");
+                    new_complete += 1;
+                }
+                Err(e) => panic!("kill {i} at {at:?}: the target is torn ({} bytes): {e}", bytes.len()),
+            }
+        }
+        for name in folder_entries(&folder) {
+            if name == target_name {
+                continue;
+            }
+            assert!(
+                name.starts_with(&format!(".{target_name}.")) && name.ends_with(".tmp"),
+                "kill {i}: unexpected file {name:?} beside the target"
+            );
+            assert_ne!(name, target_name);
+            stray_temps += 1;
+            std::fs::remove_file(folder.join(&name)).ok();
+        }
+    }
+    eprintln!(
+        "{KILLS} kills: old file intact {old_kept}, complete new file {new_complete}, stray temporary files left by kill -9 {stray_temps}"
+    );
+    assert_eq!(old_kept + new_complete, KILLS);
+    assert!(old_kept > 0, "no kill landed during the save: the timing is off");
+    std::fs::remove_dir_all(&folder).ok();
+}
