@@ -4,7 +4,7 @@
 //! saves an 18 MB PNG of noise (2,500 × 2,500 RGB, incompressible) over an existing "old" PNG through
 //! `export::save_png_atomic`. The child's save is timed once; then the child is killed with SIGKILL at 60 points spread
 //! over that time (about 15 s in all). After each kill the target must be the old file byte for byte or a complete new PNG that decodes
-//! in full, and no stray file may carry the target's own name (leftover `.NAME.PID.tmp` files are counted and removed).
+//! in full, and no stray file may carry the target's own name (leftover `.NAME.tmp-PID-N` files are counted and removed).
 
 use locality_map::export::save_png_atomic;
 use std::io::{BufRead as _, BufReader};
@@ -149,7 +149,8 @@ fn kill_9_during_save_never_tears_the_target() {
                 continue;
             }
             assert!(
-                name.starts_with(&format!(".{target_name}.")) && name.ends_with(".tmp"),
+                // `io::temp_path_beside`: a hidden `.NAME.tmp-PID-N` beside the target, never the target's own name.
+                name.starts_with(&format!(".{target_name}.tmp-")),
                 "kill {i}: unexpected file {name:?} beside the target"
             );
             assert_ne!(name, target_name);
