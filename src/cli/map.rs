@@ -83,7 +83,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     };
     let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
     save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
-        ExportError::Exists { path } => exists_message(&path),
+        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
         e => e.to_string(),
     })
 }

@@ -73,7 +73,7 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     }
     let saved = |result: Result<(), ExportError>| {
         result.map_err(|e| match e {
-            ExportError::Exists { path } => exists_message(&path),
+            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
             e => e.to_string(),
         })
     };

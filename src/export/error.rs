@@ -1,25 +1,14 @@
 //! Why an export failed: one sentence naming the file.
 
+use crate::io::SaveError;
 use std::path::PathBuf;
 
 /// A failure to render or save a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// The target exists and overwriting was not asked for.
-    #[error("the file already exists and was not replaced — {path}")]
-    Exists {
-        /// The target.
-        path: PathBuf,
-    },
-    /// Writing, syncing or renaming failed.
-    #[error("cannot write the file — {path}: {source}")]
-    Io {
-        /// The file being written.
-        path: PathBuf,
-        /// What the system said.
-        #[source]
-        source: std::io::Error,
-    },
+    /// Saving failed: the target exists and overwriting was not asked for, or writing failed (see [`SaveError`]).
+    #[error(transparent)]
+    Save(#[from] SaveError),
     /// PNG encoding failed.
     #[error("cannot encode the PNG — {path}")]
     Encode {
@@ -61,13 +50,4 @@ pub enum ExportError {
         /// LSOA vintage.
         vintage: String,
     },
-}
-
-impl From<crate::io::SaveError> for ExportError {
-    fn from(error: crate::io::SaveError) -> Self {
-        match error {
-            crate::io::SaveError::Exists { path } => Self::Exists { path },
-            crate::io::SaveError::Io { path, source } => Self::Io { path, source },
-        }
-    }
 }

@@ -887,14 +887,8 @@ impl LocalityMapApp {
                 (to, MapMode::DomainLater as fn(Index) -> MapMode),
                 (from, MapMode::DomainEarlier),
             ] {
-                if let Some(edition) = dataset.edition(year) {
-                    modes.extend(
-                        edition
-                            .indices_present()
-                            .into_iter()
-                            .filter(|i| *i != Index::Imd)
-                            .map(layer),
-                    );
+                if let Some(indices) = data.indices_present.get(&year) {
+                    modes.extend(indices.iter().copied().filter(|i| *i != Index::Imd).map(layer));
                 }
             }
             egui::ComboBox::from_id_salt("mode")

@@ -23,6 +23,9 @@ pub struct LoadedData {
     pub local_authorities: BTreeMap<u16, Vec<(crate::model::AreaCode, String)>>,
     /// Levels of detail per LSOA vintage, filled in off the UI thread (`start_lod`) and picked up when ready.
     pub lsoa_lod: BTreeMap<LsoaVintage, LayerLod>,
+    /// The indices (IMD, domains, IDACI/IDAOPI) each edition has ranks for, for the layer picker: scanning every row of
+    /// two editions each frame cost a quarter of a national frame.
+    pub indices_present: BTreeMap<u16, Vec<crate::model::Index>>,
 }
 
 impl LoadedData {
@@ -39,12 +42,18 @@ impl LoadedData {
             .map(|year| (*year, dataset.local_authorities(*year)))
             .collect();
         let lsoa_lod = lsoa_meshes.keys().map(|v| (*v, LayerLod::default())).collect();
+        let indices_present = dataset
+            .editions
+            .iter()
+            .map(|(year, edition)| (*year, edition.indices_present()))
+            .collect();
         Self {
             source,
             dataset,
             lsoa_meshes,
             load_millis,
             local_authorities,
+            indices_present,
             lsoa_lod,
         }
     }
