@@ -98,13 +98,39 @@ pub fn decile_of_rank(rank: u32, ranked: u32) -> u8 {
     (u64::from(rank.max(1)) * 10).div_ceil(ranked).clamp(1, 10) as u8
 }
 
+/// The earlier edition with what every bridged row needs, worked out once: N and the 1% line each scan every row.
+pub struct Earlier<'a> {
+    /// The edition.
+    pub edition: &'a ImdEdition,
+    /// Its N.
+    pub ranked: u32,
+    /// Its 1% line.
+    pub threshold: u32,
+    /// Where its populations (the merge weights) come from.
+    pub population: Option<&'a ImdEdition>,
+}
+
+impl<'a> Earlier<'a> {
+    /// Prepares an edition for bridging.
+    pub fn new(dataset: &'a Dataset, edition: &'a ImdEdition) -> Self {
+        let ranked = edition.ranked_count();
+        Self {
+            edition,
+            ranked,
+            threshold: super::top1_threshold(ranked),
+            population: super::population_edition(dataset, edition),
+        }
+    }
+}
+
 /// Bridges the earlier edition onto one later LSOA. `None` when the lookup does not list it.
-pub fn bridge_row(
-    index: &LookupIndex<'_>,
-    dataset: &Dataset,
-    earlier: &ImdEdition,
-    later_code: &AreaCode,
-) -> Option<BridgedRow> {
+pub fn bridge_row(index: &LookupIndex<'_>, earlier: &Earlier<'_>, later_code: &AreaCode) -> Option<BridgedRow> {
+    let Earlier {
+        edition: earlier,
+        ranked,
+        threshold,
+        population,
+    } = *earlier;
     let parents_rows = index.parents_of.get(later_code)?;
     let parents: Vec<AreaCode> = parents_rows
         .iter()
@@ -119,7 +145,6 @@ pub fn bridge_row(
     } else {
         parents_rows[0].1
     };
-    let threshold = earlier.top1_threshold();
     let rows: Vec<&ImdRow> = parents.iter().filter_map(|p| earlier.rows.get(p)).collect();
     let any_parent_in_top1 = rows
         .iter()
@@ -142,7 +167,6 @@ pub fn bridge_row(
         });
     }
     // Several parents (or a parent the earlier edition lacks): weight by mid-2015 population where every parent has one.
-    let population = super::population_edition(dataset, earlier);
     let weights: Vec<f64> = parents
         .iter()
         .map(|p| {
@@ -174,7 +198,7 @@ pub fn bridge_row(
         change,
         parents,
         rank,
-        decile: rank.map(|r| decile_of_rank(r, earlier.ranked_count())),
+        decile: rank.map(|r| decile_of_rank(r, ranked)),
         any_parent_in_top1,
         any_parent_in_decile1,
         domain_ranks,
@@ -232,7 +256,7 @@ mod tests {
         let earlier = edition(&[("E01000001", 100, 3_000), ("E01000002", 500, 1_000)]);
         let lookup = lookup(&[("E01000001", "E01099999", "M"), ("E01000002", "E01099999", "M")]);
         let index = LookupIndex::new(&lookup);
-        let bridged = bridge_row(&index, &Dataset::default(), &earlier, &code("E01099999")).unwrap();
+        let bridged = bridge_row(&index, &Earlier::new(&Dataset::default(), &earlier), &code("E01099999")).unwrap();
         assert_eq!(bridged.change, BoundaryChange::Merged);
         assert_eq!(bridged.rank, Some(200));
         assert_eq!(bridged.parents.len(), 2);
@@ -245,24 +269,20 @@ mod tests {
         let lookup = lookup(&[("E01000001", "E01099998", "S"), ("E01000001", "E01099999", "S")]);
         let index = LookupIndex::new(&lookup);
         for child in ["E01099998", "E01099999"] {
-            let bridged = bridge_row(&index, &Dataset::default(), &earlier, &code(child)).unwrap();
+            let bridged = bridge_row(&index, &Earlier::new(&Dataset::default(), &earlier), &code(child)).unwrap();
             assert_eq!((bridged.change, bridged.rank), (BoundaryChange::Split, Some(250)));
             assert_eq!(bridged.parents, vec![code("E01000001")]);
         }
-        assert!(bridge_row(&index, &Dataset::default(), &earlier, &code("E01000001")).is_none());
+        assert!(bridge_row(&index, &Earlier::new(&Dataset::default(), &earlier), &code("E01000001")).is_none());
     }
 
     #[test]
     fn any_irregular_row_makes_the_lsoa_irregular() {
         let earlier = edition(&[("E01000001", 10, 1), ("E01000002", 20, 1)]);
         let lookup = lookup(&[("E01000001", "E01099999", "X"), ("E01000002", "E01099999", "M")]);
-        let bridged = bridge_row(
-            &LookupIndex::new(&lookup),
-            &Dataset::default(),
-            &earlier,
-            &code("E01099999"),
-        )
-        .unwrap();
+        let dataset = Dataset::default();
+        let prepared = Earlier::new(&dataset, &earlier);
+        let bridged = bridge_row(&LookupIndex::new(&lookup), &prepared, &code("E01099999")).unwrap();
         assert_eq!((bridged.change, bridged.rank), (BoundaryChange::Irregular, Some(15)));
     }
 }

@@ -1,6 +1,8 @@
 //! One LA (or all England) compared between two editions: every LSOA with both ranks, the change and its 1% transition.
 
-use super::boundary_bridge::{BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, LookupIndex, bridge_row};
+use super::boundary_bridge::{
+    BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, Earlier, LookupIndex, bridge_row,
+};
 use super::{AnalysisError, Transition, rank_change};
 use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, normalise};
 use serde::Serialize;
@@ -222,7 +224,10 @@ impl EditionComparison {
         let bridge = if earlier.vintage == later.vintage {
             None
         } else {
-            Some(LookupIndex::new(change_lookup(dataset, earlier, later)?))
+            Some((
+                LookupIndex::new(change_lookup(dataset, earlier, later)?),
+                Earlier::new(dataset, earlier),
+            ))
         };
         let (la_code, la_name) = area.resolve(dataset, [to, from])?;
         let in_area = |row: &ImdRow| matches!(area, AreaFilter::England) || row.la_code.as_ref() == Some(&la_code);
@@ -257,7 +262,7 @@ impl EditionComparison {
                 let row_to = later.rows.get(code);
                 let (row_from, bridged) = match &bridge {
                     None => (earlier.rows.get(code), None),
-                    Some(index) => (None, bridge_row(index, dataset, earlier, code)),
+                    Some((index, prepared)) => (None, bridge_row(index, prepared, code)),
                 };
                 la_of.push(row_to.or(row_from).and_then(|r| r.la_code));
                 let rank_from = match &bridged {
