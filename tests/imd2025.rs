@@ -22,6 +22,17 @@ fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
 
+/// 2019 ranks of Leeds' 2011 LSOAs, straight from the CSV.
+fn raw_2019_leeds() -> HashMap<String, u32> {
+    common::ranks(
+        FILE1_2019,
+        "LSOA code (2011)",
+        RANK_2019,
+        "Local Authority District code (2019)",
+        LEEDS,
+    )
+}
+
 /// 2025 ranks of Leeds' 2021 LSOAs, straight from the CSV.
 fn raw_2025_leeds() -> HashMap<String, (u32, u32)> {
     raw_rows(FILE1_2025)
@@ -59,13 +70,7 @@ fn leeds_2025_counts_equal_a_count_of_the_raw_file() {
     assert_eq!(summary.top1.count_to, top1);
     assert_eq!(summary.decile1.count_to, decile1);
     // The 2019 side counts 2019's own 482 LSOAs, not bridged rows (a split parent must not count twice).
-    let raw_2019 = common::ranks(
-        FILE1_2019,
-        "LSOA code (2011)",
-        RANK_2019,
-        "Local Authority District code (2019)",
-        LEEDS,
-    );
+    let raw_2019 = raw_2019_leeds();
     assert_eq!(summary.lsoas_from, 482);
     assert_eq!(
         summary.top1.count_from,
@@ -170,13 +175,7 @@ fn split_children_take_the_parent_rank_and_merges_the_population_weighted_mean()
 #[test]
 fn diagram3_across_the_boundary_change_keeps_every_lsoa_that_was_in_the_1_percent() {
     let comparison = leeds_2019_to_2025();
-    let raw_2019 = common::ranks(
-        FILE1_2019,
-        "LSOA code (2011)",
-        RANK_2019,
-        "Local Authority District code (2019)",
-        LEEDS,
-    );
+    let raw_2019 = raw_2019_leeds();
     let top1_2019: Vec<&String> = raw_2019.iter().filter(|(_, r)| **r <= 328).map(|(c, _)| c).collect();
     let diagram3: Vec<_> = comparison.top1_rows().collect();
     for parent in top1_2019 {
