@@ -14,6 +14,7 @@ use crate::model::{Area, AreaLayer, Dataset};
 use crate::render::{ScreenFromWorld, ScreenRect, Topology};
 use crate::style::{LSOA_LINE, NO_DATA, Rgba, StyledMap, TOP1_ORANGE, WARD_LINE};
 use geo::{Coord, InteriorPoint as _, Intersects as _, LineString, MultiPolygon, Rect};
+use rayon::prelude::*;
 use tiny_skia::{FillRule, LineCap, LineJoin, Mask, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
 
 /// One LSOA of the comparison that has a boundary.
@@ -66,32 +67,32 @@ impl<'a> MapContent<'a> {
                 la: comparison.la_name.clone(),
             });
         };
-        let mut areas = Vec::with_capacity(comparison.rows.len());
-        let mut bbox: Option<Rect<f64>> = None;
-        for (row, change) in comparison.rows.iter().enumerate() {
-            let Ok(layer_index) = layer.areas.binary_search_by(|a| a.code.cmp(&change.lsoa_code)) else {
-                continue;
-            };
-            let Some(area) = layer.areas.get(layer_index) else {
-                continue;
-            };
-            bbox = Some(bbox.map_or(area.bbox_in_world, |b| crate::model::rect_union(b, area.bbox_in_world)));
-            areas.push(DrawnArea {
-                layer_index,
-                row,
-                interior_in_world: interior_of(&area.geometry_in_world, area.bbox_in_world),
-            });
-        }
-        let Some(bbox_in_world) = bbox else {
+        let national = comparison.la_code.as_str() == "E92000001";
+        // Nationally the interior points (34,753 of them) and the LA borders' topology are the two big jobs: they
+        // run side by side, and the interior points in parallel among themselves.
+        let (areas, la_boundaries) = rayon::join(
+            || drawn_areas(layer, comparison),
+            || {
+                if national {
+                    la_boundaries(dataset, layer, comparison)
+                } else {
+                    Vec::new()
+                }
+            },
+        );
+        let Some(mut bbox_in_world) = areas
+            .iter()
+            .filter_map(|d| layer.areas.get(d.layer_index))
+            .map(|a| a.bbox_in_world)
+            .reduce(crate::model::rect_union)
+        else {
             return Err(ExportError::NoAreas {
                 lsoas: comparison.rows.len(),
                 la: comparison.la_name.clone(),
                 vintage: comparison.vintage.to_string(),
             });
         };
-        let national = comparison.la_code.as_str() == "E92000001";
-        let (mut without_data, mut la_boundaries) = (Vec::new(), Vec::new());
-        let mut bbox_in_world = bbox_in_world;
+        let mut without_data = Vec::new();
         if national {
             let mut drawn = vec![false; layer.areas.len()];
             for area in &areas {
@@ -99,23 +100,6 @@ impl<'a> MapContent<'a> {
             }
             without_data = (0..layer.areas.len()).filter(|i| !drawn[*i]).collect();
             bbox_in_world = layer.bbox_where(|_| true).unwrap_or(bbox_in_world);
-            let topology = Topology::build(layer);
-            let la_of: Vec<_> = layer
-                .areas
-                .iter()
-                .map(|a| {
-                    dataset
-                        .ward_of(comparison.vintage, &a.code)
-                        .and_then(|w| w.ward.la_code)
-                        .or(a.la_code)
-                })
-                .collect();
-            la_boundaries = topology
-                .group_boundaries(|i| la_of.get(i).copied().flatten())
-                .into_iter()
-                .filter_map(|id| topology.arcs.get(id as usize))
-                .map(|arc| LineString::new(arc.coords.clone()))
-                .collect();
         }
         let mut wards: Vec<DrawnWard<'a>> = Vec::new();
         // Nationally the ward layer covers a few LAs at most: LA outlines are drawn instead.
@@ -151,6 +135,45 @@ impl<'a> MapContent<'a> {
     fn area(&self, drawn: &DrawnArea) -> Option<&'a Area> {
         self.layer.areas.get(drawn.layer_index)
     }
+}
+
+/// The comparison's rows that have a boundary in the layer, in comparison order, with their interior points.
+fn drawn_areas(layer: &AreaLayer, comparison: &EditionComparison) -> Vec<DrawnArea> {
+    comparison
+        .rows
+        .par_iter()
+        .enumerate()
+        .filter_map(|(row, change)| {
+            let layer_index = layer.areas.binary_search_by(|a| a.code.cmp(&change.lsoa_code)).ok()?;
+            let area = layer.areas.get(layer_index)?;
+            Some(DrawnArea {
+                layer_index,
+                row,
+                interior_in_world: interior_of(&area.geometry_in_world, area.bbox_in_world),
+            })
+        })
+        .collect()
+}
+
+/// Every LA border of the layer once: arcs of its shared-edge topology with a different LA (or none) on each side.
+fn la_boundaries(dataset: &Dataset, layer: &AreaLayer, comparison: &EditionComparison) -> Vec<LineString<f64>> {
+    let topology = Topology::build(layer);
+    let la_of: Vec<_> = layer
+        .areas
+        .iter()
+        .map(|a| {
+            dataset
+                .ward_of(comparison.vintage, &a.code)
+                .and_then(|w| w.ward.la_code)
+                .or(a.la_code)
+        })
+        .collect();
+    topology
+        .group_boundaries(|i| la_of.get(i).copied().flatten())
+        .into_iter()
+        .filter_map(|id| topology.arcs.get(id as usize))
+        .map(|arc| LineString::new(arc.coords.clone()))
+        .collect()
 }
 
 fn interior_of(geometry: &MultiPolygon<f64>, bbox: Rect<f64>) -> Coord<f64> {
