@@ -6,6 +6,7 @@ mod common;
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use geo::Area as _;
 use locality_map::io::DataSource;
+use locality_map::style::ColourVision;
 use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
 use std::sync::Arc;
 
@@ -94,5 +95,43 @@ fn all_england_renders_and_hover_and_click_work_nationally() {
             .next()
             .is_some(),
         "the Welsh LSOA's tooltip says it has no IMD data"
+    );
+
+    // Zoomed out, panning moves the meshes kept from the last frame instead of rebuilding them: after a drag the
+    // map must look exactly as a fresh build at the same view draws it (a wrong shift would move every area).
+    harness.key_press(egui::Key::Escape);
+    harness.key_press(egui::Key::Num0);
+    harness.run_steps(2);
+    let start = harness.state().screen_position_of(&code).expect("drawn");
+    let step = egui::vec2(7.3, -4.1);
+    harness.drag_at(start);
+    harness.run_steps(1);
+    for k in 1..=6 {
+        harness.hover_at(start + step * k as f32);
+        harness.run_steps(1);
+    }
+    harness.drop_at(start + step * 6.0);
+    harness.run_steps(2);
+    let moved = harness.state().screen_position_of(&code).expect("still drawn");
+    assert!(
+        (moved - start).length() > 40.0,
+        "the drag panned the map: {start:?} -> {moved:?}"
+    );
+    let panned = harness.render().expect("renders");
+    // Changing the colour-vision preview there and back forces a fresh build at the same view.
+    harness.state_mut().settings.colour_vision = ColourVision::Deuteranopia;
+    harness.run_steps(2);
+    harness.state_mut().settings.colour_vision = ColourVision::Normal;
+    harness.run_steps(2);
+    let rebuilt = harness.render().expect("renders");
+    assert_eq!(panned.dimensions(), rebuilt.dimensions());
+    let differing = panned
+        .pixels()
+        .zip(rebuilt.pixels())
+        .filter(|(a, b)| a.0.iter().zip(b.0).any(|(x, y)| x.abs_diff(y) > 8))
+        .count();
+    assert!(
+        differing < 50,
+        "{differing} pixels differ between the panned map and a fresh build of the same view"
     );
 }

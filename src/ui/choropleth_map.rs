@@ -30,7 +30,39 @@ pub struct MapMemory {
     /// National scenes: last frame's fill and line vertex and index counts, reserved up front next frame (growing
     /// megabyte buffers by doubling every frame costs more than filling them).
     national_sizes: [usize; 4],
+    /// National scenes zoomed out: the meshes last built, moved rather than rebuilt while only the offset changes.
+    national_meshes: Option<NationalMeshes>,
 }
+
+/// The whole layer's fill and line meshes in screen points, as built for `key` and moved since to `anchor`.
+struct NationalMeshes {
+    key: NationalKey,
+    /// Where the world point `ANCHOR_IN_WORLD` was on screen when the meshes were last built or moved.
+    anchor: Pos2,
+    /// Moves since the build: each adds an f32 rounding, so the meshes are rebuilt now and then.
+    moves: u32,
+    fill: std::sync::Arc<egui::Mesh>,
+    lines: std::sync::Arc<egui::Mesh>,
+}
+
+/// Everything but the offset that the national meshes depend on.
+#[derive(Clone, Copy, PartialEq)]
+struct NationalKey {
+    generation: u64,
+    band_tolerance_bits: Option<u64>,
+    topology_built: bool,
+    metres_per_point_bits: u64,
+    vision: ColourVision,
+    show_lsoa_lines: bool,
+}
+
+/// Any fixed world point: the shift of its screen position is the shift of every vertex while the scale is unchanged.
+const ANCHOR_IN_WORLD: geo::Coord<f64> = geo::Coord {
+    x: 400_000.0,
+    y: 400_000.0,
+};
+/// Moved meshes are rebuilt after this many moves (a drift of well under a hundredth of a point).
+const NATIONAL_MOVES_BEFORE_REBUILD: u32 = 240;
 
 /// Boundary meshes for one zoom level and one scene.
 struct OutlineCache {
@@ -160,11 +192,9 @@ impl ChoroplethMap<'_> {
             paint_national(
                 &painter,
                 scene,
-                &mut memory.la_arcs,
-                &mut memory.national_sizes,
+                memory,
                 &transform,
                 visible,
-                memory.view.metres_per_point,
                 vision,
                 self.settings.show_lsoa_lines,
             );
@@ -479,25 +509,92 @@ fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> Outli
 
 /// All England: the areas in view (R-tree culling) from the level-of-detail band for this zoom, areas smaller than a
 /// point drawn as a point-sized square, then LSOA borders (zoomed in) and LA borders from the simplified shared arcs.
-#[allow(clippy::too_many_arguments)]
+///
+/// Zoomed out far enough that the whole country is within a few screens, nothing is culled and the meshes are kept:
+/// panning then moves last frame's vertices instead of re-projecting 34,753 areas and every LA border.
 fn paint_national(
     painter: &egui::Painter,
     scene: &MapScene,
-    la_arcs: &mut Option<(usize, Vec<u32>)>,
-    sizes: &mut [usize; 4],
+    memory: &mut MapMemory,
     transform: &ScreenFromWorld,
     visible: geo::Rect<f64>,
-    metres_per_point: f64,
     vision: ColourVision,
     show_lsoa_lines: bool,
 ) {
+    let metres_per_point = memory.view.metres_per_point;
+    let lod = scene.lod();
+    let band = lod.and_then(|l| l.best_band(metres_per_point));
+    // A national scene's box is the whole layer's.
+    let (layer_bbox, clip) = (scene.bbox_in_world, painter.clip_rect());
+    let whole_layer = layer_bbox.width() / metres_per_point <= 2.0 * f64::from(clip.width())
+        && layer_bbox.height() / metres_per_point <= 2.0 * f64::from(clip.height());
+    if !whole_layer {
+        memory.national_meshes = None;
+        let (fill, lines) = build_national(scene, memory, transform, Some(visible), vision, show_lsoa_lines);
+        painter.add(Shape::mesh(fill));
+        painter.add(Shape::mesh(lines));
+        return;
+    }
+    let key = NationalKey {
+        generation: scene.generation,
+        band_tolerance_bits: band.map(|b| b.tolerance.to_bits()),
+        topology_built: lod.and_then(|l| l.topology()).is_some(),
+        metres_per_point_bits: metres_per_point.to_bits(),
+        vision,
+        show_lsoa_lines,
+    };
+    let anchor = pos(transform.apply(ANCHOR_IN_WORLD));
+    let reusable = memory
+        .national_meshes
+        .as_ref()
+        .is_some_and(|m| m.key == key && m.moves < NATIONAL_MOVES_BEFORE_REBUILD);
+    if reusable && let Some(kept) = memory.national_meshes.as_mut() {
+        let delta = anchor - kept.anchor;
+        if delta != Vec2::ZERO {
+            // In place when egui has let go of last frame's shapes (it has, once the frame is tessellated).
+            std::sync::Arc::make_mut(&mut kept.fill).translate(delta);
+            std::sync::Arc::make_mut(&mut kept.lines).translate(delta);
+            kept.anchor = anchor;
+            kept.moves += 1;
+        }
+    } else {
+        let (fill, lines) = build_national(scene, memory, transform, None, vision, show_lsoa_lines);
+        memory.national_meshes = Some(NationalMeshes {
+            key,
+            anchor,
+            moves: 0,
+            fill: std::sync::Arc::new(fill),
+            lines: std::sync::Arc::new(lines),
+        });
+    }
+    if let Some(kept) = &memory.national_meshes {
+        painter.add(Shape::Mesh(kept.fill.clone()));
+        painter.add(Shape::Mesh(kept.lines.clone()));
+    }
+}
+
+/// The national fill and line meshes in screen points: the areas meeting `visible` (all of them when `None`).
+fn build_national(
+    scene: &MapScene,
+    memory: &mut MapMemory,
+    transform: &ScreenFromWorld,
+    visible: Option<geo::Rect<f64>>,
+    vision: ColourVision,
+    show_lsoa_lines: bool,
+) -> (egui::Mesh, egui::Mesh) {
+    let metres_per_point = memory.view.metres_per_point;
+    let sizes = &mut memory.national_sizes;
     let layer = scene.layer();
     let lod = scene.lod();
     let band = lod.and_then(|l| l.best_band(metres_per_point));
     // Until the bands are built the full-detail triangles stand in.
     let meshes = band.map_or(scene.meshes(), |b| &b.meshes);
     let (offset, scale) = transform.for_origin(meshes.mesh.origin_in_world);
-    let in_view = areas_in_view(layer, visible);
+    let in_view: Vec<usize> = match visible {
+        Some(visible) => areas_in_view(layer, visible),
+        None => (0..layer.areas.len()).collect(),
+    };
+    let meets_view = |bbox: &geo::Rect<f64>| visible.is_none_or(|v| bbox.intersects(&v));
     let mut fill = egui::Mesh::default();
     fill.vertices.reserve(sizes[0]);
     fill.indices.reserve(sizes[1]);
@@ -540,10 +637,10 @@ fn paint_national(
         }
     }
     (sizes[0], sizes[1]) = (fill.vertices.len(), fill.indices.len());
-    painter.add(Shape::mesh(fill));
 
+    let mut lines = egui::Mesh::default();
     let Some(topology) = lod.and_then(|l| l.topology()) else {
-        return;
+        return (fill, lines);
     };
     let coords_of = |id: usize| -> Option<&[geo::Coord<f64>]> {
         match band {
@@ -551,13 +648,12 @@ fn paint_national(
             None => topology.arcs.get(id).map(|a| a.coords.as_slice()),
         }
     };
-    let mut lines = egui::Mesh::default();
     lines.vertices.reserve(sizes[2]);
     lines.indices.reserve(sizes[3]);
     if show_lsoa_lines && metres_per_point <= NATIONAL_LSOA_LINES_FROM {
         let colour = to_color32(LSOA_LINE, vision);
         for (id, arc) in topology.arcs.iter().enumerate() {
-            if arc.bbox_in_world.intersects(&visible)
+            if meets_view(&arc.bbox_in_world)
                 && let Some(coords) = coords_of(id)
             {
                 push_screen_polyline(&mut lines, coords, transform, LSOA_LINE_WIDTH as f32, colour);
@@ -565,6 +661,7 @@ fn paint_national(
         }
     }
     let data_key = std::sync::Arc::as_ptr(&scene.data) as usize;
+    let la_arcs = &mut memory.la_arcs;
     if la_arcs.as_ref().is_none_or(|(key, _)| *key != data_key) {
         let la_of = scene.la_of_layer_index();
         let boundaries = topology.group_boundaries(|i| la_of.get(i).copied().flatten());
@@ -576,13 +673,13 @@ fn paint_national(
             let (Some(arc), Some(coords)) = (topology.arcs.get(*id as usize), coords_of(*id as usize)) else {
                 continue;
             };
-            if arc.bbox_in_world.intersects(&visible) {
+            if meets_view(&arc.bbox_in_world) {
                 push_screen_polyline(&mut lines, coords, transform, LA_LINE_WIDTH, colour);
             }
         }
     }
     (sizes[2], sizes[3]) = (lines.vertices.len(), lines.indices.len());
-    painter.add(Shape::mesh(lines));
+    (fill, lines)
 }
 
 /// A line `width` points wide along world points, as quads built on screen; segments shorter than a third of a point
