@@ -17,6 +17,7 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(feature = "gui")]
 fn open_window(cli: Cli) -> std::process::ExitCode {
+    hand_memory_back_promptly();
     match locality_map::ui::run_window(cli.data) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
@@ -25,6 +26,23 @@ fn open_window(cli: Cli) -> std::process::ExitCode {
             );
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The window stays open for hours and frees megabyte meshes at every zoom step; the command line lives for a second.
+/// So only the window has mimalloc return freed pages at once (its default keeps them a second for reuse) and turns
+/// off transparent huge pages (a 4 KB touch otherwise commits 2 MB). Together about 80 MB less for the national map;
+/// the command line keeps both (a national PNG export is 8% slower without huge pages).
+#[cfg(feature = "gui")]
+fn hand_memory_back_promptly() {
+    // `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (include/mimalloc.h); libmimalloc-sys names no constant.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: mi_option_set only stores an option value (read at each purge); prctl with PR_SET_THP_DISABLE only sets
+    // a flag on this process. Neither touches memory Rust owns.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 

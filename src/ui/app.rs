@@ -1394,13 +1394,34 @@ impl eframe::App for LocalityMapApp {
 }
 
 /// Opens the window. `data` overrides the remembered folder; with neither, the embedded Leeds default.
+///
+/// Drawn with OpenGL (`glow`) unless `LOCALITY_MAP_RENDERER=wgpu`: on a machine without a GPU (Mesa llvmpipe) the
+/// national map needs about 55 MB less that way, wgpu's staging and buffer copies being the difference. If the first
+/// renderer cannot start, the other is tried before giving up.
 pub fn run_window(data: Option<PathBuf>) -> eframe::Result {
     let started = Instant::now();
+    let wgpu_first = std::env::var("LOCALITY_MAP_RENDERER").is_ok_and(|r| r.eq_ignore_ascii_case("wgpu"));
+    let (first, second) = if wgpu_first {
+        (eframe::Renderer::Wgpu, eframe::Renderer::Glow)
+    } else {
+        (eframe::Renderer::Glow, eframe::Renderer::Wgpu)
+    };
+    match open_with(first, data.clone(), started) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            eprintln!("locality-map: the {first} renderer could not start ({error}); trying {second}");
+            open_with(second, data, started)
+        }
+    }
+}
+
+fn open_with(renderer: eframe::Renderer, data: Option<PathBuf>, started: Instant) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Locality Map")
             .with_inner_size([1400.0, 900.0])
             .with_drag_and_drop(true),
+        renderer,
         ..Default::default()
     };
     eframe::run_native(
