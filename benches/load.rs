@@ -29,9 +29,11 @@ fn leeds_folder() -> PathBuf {
         "boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.geojson",
     ] {
         let link = dir.join(Path::new(file).file_name().expect("file name"));
-        if !link.exists() {
-            std::os::unix::fs::symlink(shared().join(file), &link).expect("symlink");
+        // Relinked every run: a link left by another checkout may point at a folder that is gone.
+        if link.symlink_metadata().is_ok() {
+            std::fs::remove_file(&link).expect("remove the old link");
         }
+        std::os::unix::fs::symlink(shared().join(file), &link).expect("symlink");
     }
     dir
 }
@@ -98,9 +100,11 @@ fn national_folder() -> PathBuf {
         "boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson",
     ] {
         let link = dir.join(Path::new(file).file_name().expect("file name"));
-        if !link.exists() {
-            std::os::unix::fs::symlink(shared().join(file), &link).expect("symlink");
+        // Relinked every run: a link left by another checkout may point at a folder that is gone.
+        if link.symlink_metadata().is_ok() {
+            std::fs::remove_file(&link).expect("remove the old link");
         }
+        std::os::unix::fs::symlink(shared().join(file), &link).expect("symlink");
     }
     dir
 }
