@@ -58,9 +58,11 @@ impl AreaMeshes {
                 (vertices, indices)
             })
             .collect();
+        // Exact sizes: growing by doubling would leave up to half of every band's buffers unused for good.
         let mut mesh = WorldMesh {
             origin_in_world,
-            ..WorldMesh::default()
+            vertices: Vec::with_capacity(per_area.iter().map(|(v, _)| v.len()).sum()),
+            indices: Vec::with_capacity(per_area.iter().map(|(_, i)| i.len()).sum()),
         };
         let mut ranges = Vec::with_capacity(per_area.len());
         for (vertices, indices) in per_area {

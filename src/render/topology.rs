@@ -183,6 +183,7 @@ impl Topology {
             }
             areas.push(area_arcs);
         }
+        arcs.shrink_to_fit();
         Self { arcs, areas }
     }
 
@@ -194,10 +195,27 @@ impl Topology {
                 if tolerance <= 0.0 || arc.coords.len() <= 2 {
                     arc.coords.clone()
                 } else {
-                    LineString::new(arc.coords.clone()).simplify(tolerance).0
+                    // geo collects the kept points into the buffer of its working list: half again too big.
+                    let mut kept = LineString::new(arc.coords.clone()).simplify(tolerance).0;
+                    kept.shrink_to_fit();
+                    kept
                 }
             })
             .collect()
+    }
+
+    /// How many vertices the arcs would keep at `tolerance`, without keeping the simplified arcs.
+    pub fn simplified_vertex_count(&self, tolerance: f64) -> usize {
+        self.arcs
+            .par_iter()
+            .map(|arc| {
+                if tolerance <= 0.0 || arc.coords.len() <= 2 {
+                    arc.coords.len()
+                } else {
+                    LineString::new(arc.coords.clone()).simplify(tolerance).0.len()
+                }
+            })
+            .sum()
     }
 
     /// One area's polygons rebuilt from (simplified) arcs; rings that collapse below three distinct points are left
@@ -269,6 +287,12 @@ pub fn band_for(metres_per_point: f64) -> usize {
         .unwrap_or(0)
 }
 
+/// A band is kept only when it has at most this share of the vertices of the next finer level kept (full detail
+/// first). Topology-preserving simplification keeps every node, so on an already generalised file most bands remove
+/// almost nothing (the national super-generalised LSOAs keep 98%, 97% and 94% at 5, 20 and 80 m): such a band would
+/// draw no faster than the finer one and cost as much memory again.
+pub const KEEP_BAND_AT_MOST: f64 = 0.9;
+
 /// One level of detail: simplified arcs and the fill triangles of the areas rebuilt from them.
 #[derive(Debug)]
 pub struct LodBand {
@@ -281,10 +305,14 @@ pub struct LodBand {
 }
 
 /// The levels of detail of a layer, filled in by a background thread; the UI takes what is ready and never waits.
+///
+/// Band 0 is full detail: the layer's own mesh and the topology's arcs, never copied. A band that would simplify too
+/// little (see [`KEEP_BAND_AT_MOST`]) is decided against and left empty; its zooms draw the next finer level.
 #[derive(Debug, Default)]
 pub struct LayerLod {
     topology: OnceLock<Topology>,
-    bands: [OnceLock<LodBand>; BAND_TOLERANCES.len()],
+    /// Per band once decided: the band, or `None` when not worth keeping (always `None` for band 0).
+    bands: [OnceLock<Option<LodBand>>; BAND_TOLERANCES.len()],
 }
 
 impl LayerLod {
@@ -295,10 +323,25 @@ impl LayerLod {
         lod
     }
 
-    /// Builds the topology, then the bands coarsest first (the national view needs those first).
+    /// Builds the topology, decides which bands are worth keeping (finest first, each against the finer level kept),
+    /// then builds the kept bands coarsest first (the national view needs those first).
     pub fn fill(&self, layer: &AreaLayer, origin_in_world: Coord<f64>) {
         let topology = self.topology.get_or_init(|| Topology::build(layer));
-        for (band, tolerance) in BAND_TOLERANCES.iter().enumerate().rev() {
+        let mut keep = [false; BAND_TOLERANCES.len()];
+        let mut finer = topology.arcs.iter().map(|a| a.coords.len()).sum::<usize>();
+        for (band, tolerance) in BAND_TOLERANCES.iter().enumerate().skip(1) {
+            let count = topology.simplified_vertex_count(*tolerance);
+            if count as f64 <= KEEP_BAND_AT_MOST * finer as f64 {
+                keep[band] = true;
+                finer = count;
+            }
+        }
+        for (band, cell) in self.bands.iter().enumerate() {
+            if !keep[band] {
+                cell.get_or_init(|| None);
+            }
+        }
+        for (band, tolerance) in BAND_TOLERANCES.iter().enumerate().rev().filter(|(b, _)| keep[*b]) {
             self.bands[band].get_or_init(|| {
                 let arcs = topology.simplified_arcs(*tolerance);
                 let meshes = AreaMeshes::from_geometries(
@@ -307,11 +350,11 @@ impl LayerLod {
                         .into_par_iter()
                         .map(|i| topology.assemble(i, &arcs)),
                 );
-                LodBand {
+                Some(LodBand {
                     tolerance: *tolerance,
                     arcs,
                     meshes,
-                }
+                })
             });
         }
     }
@@ -321,17 +364,28 @@ impl LayerLod {
         self.topology.get()
     }
 
-    /// A band, once built.
+    /// A band, once built, if it was kept.
     pub fn band(&self, band: usize) -> Option<&LodBand> {
-        self.bands.get(band)?.get()
+        self.bands.get(band)?.get()?.as_ref()
     }
 
-    /// The band for a zoom if built, else the nearest built one (coarser first: cheaper to draw while waiting).
+    /// The bands built and kept, finest first.
+    pub fn kept_bands(&self) -> impl Iterator<Item = &LodBand> {
+        (0..self.bands.len()).filter_map(|b| self.band(b))
+    }
+
+    /// The band to draw at a zoom; `None` means full detail (the layer's own mesh and the topology's arcs). A band
+    /// decided against gives way to the next finer one kept; while the bands are still being built, the nearest one
+    /// built stands in (coarser first: cheaper to draw while waiting).
     pub fn best_band(&self, metres_per_point: f64) -> Option<&LodBand> {
         let wanted = band_for(metres_per_point);
-        (wanted..self.bands.len())
-            .chain((0..wanted).rev())
-            .find_map(|b| self.band(b))
+        match self.bands.get(wanted)?.get() {
+            Some(Some(band)) => Some(band),
+            Some(None) => (1..wanted).rev().find_map(|b| self.band(b)),
+            None => (wanted..self.bands.len())
+                .chain((1..wanted).rev())
+                .find_map(|b| self.band(b)),
+        }
     }
 }
 
@@ -418,6 +472,40 @@ mod tests {
         assert!(
             one_group.iter().all(|id| topology.arcs[*id as usize].areas.len() == 1),
             "interior arcs are dropped"
+        );
+    }
+
+    #[test]
+    fn bands_that_simplify_too_little_are_not_kept_and_their_zooms_draw_the_finer_level() {
+        let layer = AreaLayer::new(
+            AreaKind::Lsoa(LsoaVintage::Lsoa2011),
+            vec![
+                square("E01000001", 0.0, 0.0, 10.0),
+                square("E01000002", 10.0, 0.0, 10.0),
+            ],
+            vec![],
+        );
+        let lod = LayerLod::build_now(&layer, Coord { x: 0.0, y: 0.0 });
+        // At 5 m the 0.3 m wiggles go, at 20 m the unshared sides shrink to their ends; 80 and 320 m have nothing
+        // left to remove (every arc is down to its two nodes) and are not kept.
+        let kept: Vec<f64> = lod.kept_bands().map(|b| b.tolerance).collect();
+        assert_eq!(kept, vec![5.0, 20.0]);
+        assert!(
+            lod.band(0).is_none(),
+            "full detail is the layer's own mesh, never copied"
+        );
+        assert!(lod.best_band(3.0).is_none(), "finer than every band: full detail");
+        for (metres_per_point, drawn) in [(5.0, 5.0), (10.0, 5.0), (30.0, 20.0), (100.0, 20.0), (1_000.0, 20.0)] {
+            assert_eq!(
+                lod.best_band(metres_per_point).map(|b| b.tolerance),
+                Some(drawn),
+                "{metres_per_point} m per point"
+            );
+        }
+        let band = lod.band(1).expect("kept");
+        assert!(
+            band.meshes.ranges.iter().all(|(v, _)| !v.is_empty()),
+            "both squares have triangles"
         );
     }
 

@@ -558,6 +558,8 @@ fn paint_national(
             kept.moves += 1;
         }
     } else {
+        // Let go of the old meshes first: building beside them would hold both (about 20 MB nationally).
+        memory.national_meshes = None;
         let (fill, lines) = build_national(scene, memory, transform, None, vision, show_lsoa_lines);
         memory.national_meshes = Some(NationalMeshes {
             key,

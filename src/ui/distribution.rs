@@ -150,7 +150,18 @@ pub fn distribution_ui(
                 plot.add(egui_plot::HLine::new("1% line", top1).color(orange));
                 plot.vline(VLine::new("10% line", decile_line).color(Color32::from_gray(120)));
                 plot.add(egui_plot::HLine::new("10% line", decile_line).color(Color32::from_gray(120)));
-                let points: Vec<[f64; 2]> = pairs.iter().map(|(_, p)| *p).collect();
+                // One marker per screen pixel (at last frame's scale, which zooming in refines): 32,844 LSOAs
+                // nationally fall on far fewer pixels, and each marker drawn costs a quad all the way to the GPU.
+                let transform = *plot.transform();
+                let mut pixels_used = std::collections::HashSet::new();
+                let points: Vec<[f64; 2]> = pairs
+                    .iter()
+                    .map(|(_, p)| *p)
+                    .filter(|p| {
+                        let at = transform.position_from_point(&egui_plot::PlotPoint::new(p[0], p[1]));
+                        pixels_used.insert((at.x.floor() as i64, at.y.floor() as i64))
+                    })
+                    .collect();
                 plot.points(
                     Points::new("LSOAs", points)
                         .radius(2.0)
