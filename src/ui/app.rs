@@ -144,6 +144,8 @@ pub struct LocalityMapApp {
     built_for: Option<SceneKey>,
     /// Process start, while waiting to report the first frame with a map (`LOCALITY_MAP_TIMING`).
     first_map_timer: Option<Instant>,
+    /// `LOCALITY_MAP_FRAME_TIMES`: whole frames (ours, egui's and the renderer's) timed while repainting continuously.
+    frame_timer: Option<FrameTimer>,
 }
 
 /// The settings a scene depends on.
@@ -213,6 +215,7 @@ impl LocalityMapApp {
             last_map_rect: None,
             built_for: None,
             first_map_timer: None,
+            frame_timer: None,
         }
     }
 
@@ -1385,6 +1388,9 @@ fn with_extension(path: &Path, extension: &str) -> PathBuf {
 
 impl eframe::App for LocalityMapApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(timer) = &mut self.frame_timer {
+            timer.tick(ui.ctx(), self.memory.view.metres_per_point);
+        }
         self.show(ui);
     }
 
@@ -1450,7 +1456,47 @@ fn open_with(renderer: eframe::Renderer, data: Option<PathBuf>, started: Instant
             if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
                 app.first_map_timer = Some(started);
             }
+            if std::env::var_os("LOCALITY_MAP_FRAME_TIMES").is_some() {
+                app.frame_timer = Some(FrameTimer::default());
+            }
             Ok(Box::new(app))
         }),
     )
+}
+
+/// Times whole frames in the real window: the interval between one frame's start and the next while repainting
+/// continuously, so it includes the renderer (on a machine without a GPU, Mesa's llvmpipe rasterising). Prints the
+/// median and the slowest of every 60 frames with the zoom and whether a button was held (panning).
+#[derive(Default)]
+struct FrameTimer {
+    last: Option<Instant>,
+    intervals_ms: Vec<f64>,
+    dragging: bool,
+}
+
+impl FrameTimer {
+    fn tick(&mut self, ctx: &egui::Context, metres_per_point: f64) {
+        ctx.request_repaint();
+        let now = Instant::now();
+        let dragging = ctx.input(|i| i.pointer.any_down());
+        if dragging != self.dragging {
+            // A new phase: do not mix idle and panning frames.
+            self.intervals_ms.clear();
+            self.dragging = dragging;
+        } else if let Some(last) = self.last {
+            self.intervals_ms.push((now - last).as_secs_f64() * 1e3);
+        }
+        self.last = Some(now);
+        if self.intervals_ms.len() == 60 {
+            self.intervals_ms.sort_by(f64::total_cmp);
+            eprintln!(
+                "frames: median {:.1} ms, slowest {:.1} ms, at {:.0} m per point, {}",
+                self.intervals_ms[30],
+                self.intervals_ms[59],
+                metres_per_point,
+                if dragging { "panning" } else { "idle" }
+            );
+            self.intervals_ms.clear();
+        }
+    }
 }
