@@ -5,18 +5,7 @@
 # sits idle, then pans with the mouse held down. Prints the window's own lines: median and slowest of each 60 frames.
 # Needs xvfb-run and xdotool. Usage: bench/window_frames.sh [DATA_DIR]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-data="$(cd "${1:-$here/../shared/data}" && pwd)"
-target="${CARGO_TARGET_DIR:-$here/target}"
-cargo build --release --quiet --bin locality-map --manifest-path "$here/Cargo.toml"
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/localitymap"
-cat >"$scratch/localitymap/app.ron" <<RON
-{
-    "locality-map-settings": "(data_folder:Some(\"$data\"),la:\"All England\",from:2015,to:2019,mode:RankChange,palette:RedBlue,classification:Fixed([-500,-100,-20,20,100,500]),show_transitions:true,show_lsoa_lines:true,show_ward_labels:true,colour_vision:Normal,show_distribution:true,tool:Pan)",
-}
-RON
+source "$(dirname "$0")/window_setup.sh"
 cat >"$scratch/drive.sh" <<'DRIVE'
 #!/usr/bin/env bash
 set -euo pipefail

@@ -3,18 +3,7 @@
 # a scratch XDG_DATA_HOME), waits for the map, zooms in to street level and back out with the wheel, pans, then reads
 # the process's high-water mark. Needs xvfb-run and xdotool. Usage: bench/window_memory.sh [DATA_DIR]
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-data="$(cd "${1:-$here/../shared/data}" && pwd)"
-target="${CARGO_TARGET_DIR:-$here/target}"
-cargo build --release --quiet --bin locality-map --manifest-path "$here/Cargo.toml"
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/localitymap"
-cat >"$scratch/localitymap/app.ron" <<RON
-{
-    "locality-map-settings": "(data_folder:Some(\"$data\"),la:\"All England\",from:2015,to:2019,mode:RankChange,palette:RedBlue,classification:Fixed([-500,-100,-20,20,100,500]),show_transitions:true,show_lsoa_lines:true,show_ward_labels:true,colour_vision:Normal,show_distribution:${SHOW_DISTRIBUTION:-true},tool:Pan)",
-}
-RON
+source "$(dirname "$0")/window_setup.sh"
 cat >"$scratch/drive.sh" <<'DRIVE'
 #!/usr/bin/env bash
 set -euo pipefail

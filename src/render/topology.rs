@@ -189,33 +189,12 @@ impl Topology {
 
     /// Every arc simplified (Douglas-Peucker, ends kept) to `tolerance` metres; 0 keeps them as they are.
     pub fn simplified_arcs(&self, tolerance: f64) -> Vec<Vec<Coord<f64>>> {
-        self.arcs
-            .par_iter()
-            .map(|arc| {
-                if tolerance <= 0.0 || arc.coords.len() <= 2 {
-                    arc.coords.clone()
-                } else {
-                    // geo collects the kept points into the buffer of its working list: half again too big.
-                    let mut kept = LineString::new(arc.coords.clone()).simplify(tolerance).0;
-                    kept.shrink_to_fit();
-                    kept
-                }
-            })
-            .collect()
+        self.arcs.par_iter().map(|arc| simplify_arc(arc, tolerance)).collect()
     }
 
     /// How many vertices the arcs would keep at `tolerance`, without keeping the simplified arcs.
     pub fn simplified_vertex_count(&self, tolerance: f64) -> usize {
-        self.arcs
-            .par_iter()
-            .map(|arc| {
-                if tolerance <= 0.0 || arc.coords.len() <= 2 {
-                    arc.coords.len()
-                } else {
-                    LineString::new(arc.coords.clone()).simplify(tolerance).0.len()
-                }
-            })
-            .sum()
+        self.arcs.par_iter().map(|arc| simplify_arc(arc, tolerance).len()).sum()
     }
 
     /// One area's polygons rebuilt from (simplified) arcs; rings that collapse below three distinct points are left
@@ -261,6 +240,17 @@ impl Topology {
             })
             .collect()
     }
+}
+
+/// One arc simplified (Douglas-Peucker, ends kept) to `tolerance` metres; 0 keeps it as it is.
+fn simplify_arc(arc: &TopoArc, tolerance: f64) -> Vec<Coord<f64>> {
+    if tolerance <= 0.0 || arc.coords.len() <= 2 {
+        return arc.coords.clone();
+    }
+    // geo collects the kept points into the buffer of its working list: half again too big.
+    let mut kept = LineString::new(arc.coords.clone()).simplify(tolerance).0;
+    kept.shrink_to_fit();
+    kept
 }
 
 fn bbox_of(coords: &[Coord<f64>]) -> Rect<f64> {
@@ -429,17 +419,21 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn neighbours_share_one_arc_and_keep_it_identical_when_simplified() {
-        // Two squares side by side share the edge x = 10 (with its wiggly middle vertices).
-        let layer = AreaLayer::new(
+    /// Two squares side by side, sharing the edge x = 10 (with its wiggly middle vertices).
+    fn two_squares() -> AreaLayer {
+        AreaLayer::new(
             AreaKind::Lsoa(LsoaVintage::Lsoa2011),
             vec![
                 square("E01000001", 0.0, 0.0, 10.0),
                 square("E01000002", 10.0, 0.0, 10.0),
             ],
             vec![],
-        );
+        )
+    }
+
+    #[test]
+    fn neighbours_share_one_arc_and_keep_it_identical_when_simplified() {
+        let layer = two_squares();
         let topology = Topology::build(&layer);
         let shared: Vec<&TopoArc> = topology.arcs.iter().filter(|a| a.areas.len() == 2).collect();
         assert!(!shared.is_empty(), "the common side is one shared arc");
@@ -477,14 +471,7 @@ mod tests {
 
     #[test]
     fn bands_that_simplify_too_little_are_not_kept_and_their_zooms_draw_the_finer_level() {
-        let layer = AreaLayer::new(
-            AreaKind::Lsoa(LsoaVintage::Lsoa2011),
-            vec![
-                square("E01000001", 0.0, 0.0, 10.0),
-                square("E01000002", 10.0, 0.0, 10.0),
-            ],
-            vec![],
-        );
+        let layer = two_squares();
         let lod = LayerLod::build_now(&layer, Coord { x: 0.0, y: 0.0 });
         // At 5 m the 0.3 m wiggles go, at 20 m the unshared sides shrink to their ends; 80 and 320 m have nothing
         // left to remove (every arc is down to its two nodes) and are not kept.
