@@ -158,16 +158,7 @@ fn drawn_areas(layer: &AreaLayer, comparison: &EditionComparison) -> Vec<DrawnAr
 /// Every LA border of the layer once: arcs of its shared-edge topology with a different LA (or none) on each side.
 fn la_boundaries(dataset: &Dataset, layer: &AreaLayer, comparison: &EditionComparison) -> Vec<LineString<f64>> {
     let topology = Topology::build(layer);
-    let la_of: Vec<_> = layer
-        .areas
-        .iter()
-        .map(|a| {
-            dataset
-                .ward_of(comparison.vintage, &a.code)
-                .and_then(|w| w.ward.la_code)
-                .or(a.la_code)
-        })
-        .collect();
+    let la_of = dataset.la_of_areas(comparison.vintage, layer);
     topology
         .group_boundaries(|i| la_of.get(i).copied().flatten())
         .into_iter()

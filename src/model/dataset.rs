@@ -68,6 +68,20 @@ impl Dataset {
         }
     }
 
+    /// The local authority of each area of a layer (layer order): from its ward (LSOA -> ward -> LA lookup, or the
+    /// ward polygon it lies in), else the boundary file's own LA code.
+    pub fn la_of_areas(&self, vintage: LsoaVintage, layer: &AreaLayer) -> Vec<Option<AreaCode>> {
+        layer
+            .areas
+            .iter()
+            .map(|a| {
+                self.ward_of(vintage, &a.code)
+                    .and_then(|w| w.ward.la_code)
+                    .or(a.la_code)
+            })
+            .collect()
+    }
+
     /// Every LSOA of a vintage that has a ward, with it (lookup rows first, then polygon-derived ones).
     pub fn wards_of_lsoas(&self, vintage: LsoaVintage) -> impl Iterator<Item = (&AreaCode, WardAssignment<'_>)> {
         let lookup = self

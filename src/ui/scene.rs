@@ -185,17 +185,7 @@ impl MapScene {
     /// The local authority of each layer area (layer order), from the LSOA -> ward -> LA lookup, else the boundary
     /// file's own LA code.
     pub fn la_of_layer_index(&self) -> Vec<Option<AreaCode>> {
-        let dataset = &self.data.dataset;
-        self.layer()
-            .areas
-            .iter()
-            .map(|a| {
-                dataset
-                    .ward_of(self.vintage, &a.code)
-                    .and_then(|w| w.ward.la_code)
-                    .or(a.la_code)
-            })
-            .collect()
+        self.data.dataset.la_of_areas(self.vintage, self.layer())
     }
 
     /// The ward boundaries drawn over the LSOAs, if loaded.
