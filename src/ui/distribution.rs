@@ -5,15 +5,97 @@ use super::choropleth_map::to_color32;
 use super::scene::MapScene;
 use crate::model::AreaCode;
 use crate::style::{ColourVision, HIGHLIGHT, TOP1_ORANGE};
-use egui::Color32;
-use egui_plot::{Bar, BarChart, Line, MarkerShape, Plot, PlotPoints, Points, Span, VLine};
+use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
+use egui_plot::{
+    Bar, BarChart, Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, PlotTransform, Points, Span, VLine,
+};
 
-/// What the panel remembers: a range being dragged out on the histogram.
-#[derive(Clone, Copy, Debug, Default)]
+/// What the panel remembers: a range being dragged out on the histogram, and the scatter's points as an image.
+#[derive(Clone, Default)]
 pub struct DistributionState {
     brush_start: Option<f64>,
     brush_end: Option<f64>,
+    scatter: Option<ScatterImage>,
+    data: Option<std::sync::Arc<DistributionData>>,
 }
+
+/// What the panel plots, gathered once per scene: nationally, collecting and binning 32,844 rows every frame cost a
+/// millisecond or two of a frame.
+struct DistributionData {
+    generation: u64,
+    /// Change in rank of each LSOA that has one.
+    changes: Vec<(i64, AreaCode)>,
+    /// Histogram bin width, and LSOAs per bin.
+    bin_width: i64,
+    counts: std::collections::BTreeMap<i64, usize>,
+    /// Earlier and later rank of each LSOA ranked in both.
+    pairs: Vec<(AreaCode, [f64; 2])>,
+    points: Vec<[f64; 2]>,
+    max_rank: f64,
+}
+
+impl DistributionData {
+    fn of(scene: &MapScene) -> Self {
+        let rows = &scene.comparison.rows;
+        let changes: Vec<(i64, AreaCode)> = rows.iter().filter_map(|r| r.change.map(|c| (c, r.lsoa_code))).collect();
+        let bin_width = bin_width(changes.iter().map(|(c, _)| c.abs()).max().unwrap_or(1));
+        let mut counts = std::collections::BTreeMap::new();
+        for (c, _) in &changes {
+            *counts.entry(c.div_euclid(bin_width)).or_default() += 1;
+        }
+        let pairs: Vec<(AreaCode, [f64; 2])> = rows
+            .iter()
+            .filter_map(|r| Some((r.lsoa_code, [f64::from(r.rank_from?), f64::from(r.rank_to?)])))
+            .collect();
+        let points = pairs.iter().map(|(_, p)| *p).collect();
+        let max_rank = pairs.iter().map(|(_, p)| p[0].max(p[1])).fold(1.0, f64::max);
+        Self {
+            generation: scene.generation,
+            changes,
+            bin_width,
+            counts,
+            pairs,
+            points,
+            max_rank,
+        }
+    }
+}
+
+impl std::fmt::Debug for DistributionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DistributionState")
+            .field("brush_start", &self.brush_start)
+            .field("brush_end", &self.brush_end)
+            .field("scatter", &self.scatter.as_ref().map(|s| s.key))
+            .field("data_for", &self.data.as_ref().map(|d| d.generation))
+            .finish()
+    }
+}
+
+/// The scatter's markers drawn once into a texture at screen resolution and shown as one quad.
+///
+/// Drawn as 32,844 egui markers, the national scatter cost the real window about 28 ms a frame on a machine without
+/// a GPU (Mesa llvmpipe rasterising every marker's feathered triangles), more than the map itself. It is redrawn
+/// only when the comparison, the plot's bounds or its size change.
+#[derive(Clone)]
+struct ScatterImage {
+    key: ScatterKey,
+    texture: TextureHandle,
+    /// The plot rectangle the image covers (ranks).
+    min: [f64; 2],
+    max: [f64; 2],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct ScatterKey {
+    generation: u64,
+    bounds_bits: [u64; 4],
+    size_px: [usize; 2],
+}
+
+/// Marker radius in points (egui_plot's default marker size for the look it replaces).
+const SCATTER_RADIUS: f32 = 2.0;
+const SCATTER_COLOUR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
 
 /// LSOAs the planner pointed at in the panel.
 #[derive(Clone, Debug, Default)]
@@ -41,19 +123,19 @@ pub fn distribution_ui(
     marked: Option<&AreaCode>,
     vision: ColourVision,
 ) -> DistributionResponse {
-    let rows = &scene.comparison.rows;
     let (from, to) = (scene.comparison.from, scene.comparison.to);
     let mut out = DistributionResponse::default();
-    let changes: Vec<(i64, &AreaCode)> = rows
-        .iter()
-        .filter_map(|r| r.change.map(|c| (c, &r.lsoa_code)))
-        .collect();
-    let width = bin_width(changes.iter().map(|(c, _)| c.abs()).max().unwrap_or(1));
+    let data = match &state.data {
+        Some(data) if data.generation == scene.generation => data.clone(),
+        _ => {
+            let data = std::sync::Arc::new(DistributionData::of(scene));
+            state.data = Some(data.clone());
+            data
+        }
+    };
+    let (changes, counts, width, pairs, max_rank) =
+        (&data.changes, &data.counts, data.bin_width, &data.pairs, data.max_rank);
     let bin_of = |c: i64| c.div_euclid(width);
-    let mut counts: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
-    for (c, _) in &changes {
-        *counts.entry(bin_of(*c)).or_default() += 1;
-    }
     let height = ui.available_height().clamp(140.0, 260.0);
     ui.columns(2, |columns| {
         // Histogram of change.
@@ -72,7 +154,7 @@ pub fn distribution_ui(
                     .name(format!("{} to {}", bin * width, (bin + 1) * width - 1))
             })
             .collect();
-        let brush = *state;
+        let brush = (state.brush_start, state.brush_end);
         let histogram = Plot::new("change-histogram")
             .height(height)
             .allow_drag(false)
@@ -84,7 +166,7 @@ pub fn distribution_ui(
             .show(&mut columns[0], |plot| {
                 plot.bar_chart(BarChart::new("LSOAs", bars));
                 plot.vline(VLine::new("no change", 0.0).color(Color32::from_gray(80)));
-                if let (Some(a), Some(b)) = (brush.brush_start, brush.brush_end) {
+                if let (Some(a), Some(b)) = brush {
                     plot.span(
                         Span::new("selected range", a.min(b)..=a.max(b))
                             .fill(to_color32(HIGHLIGHT, vision).gamma_multiply(0.25)),
@@ -98,7 +180,7 @@ pub fn distribution_ui(
             out.hovered = changes
                 .iter()
                 .filter(|(c, _)| bin_of(*c) == bin)
-                .map(|(_, code)| **code)
+                .map(|(_, code)| *code)
                 .collect();
             if response.drag_started() {
                 state.brush_start = Some(pointer.x);
@@ -115,25 +197,19 @@ pub fn distribution_ui(
                 changes
                     .iter()
                     .filter(|(c, _)| (low..=high).contains(&(*c as f64)))
-                    .map(|(_, code)| **code)
+                    .map(|(_, code)| *code)
                     .collect(),
             );
         }
         if response.double_clicked() {
-            *state = DistributionState::default();
+            state.brush_start = None;
+            state.brush_end = None;
         }
 
         // Scatter of earlier against later rank.
-        let pairs: Vec<(&AreaCode, [f64; 2])> = rows
-            .iter()
-            .filter_map(|r| Some((&r.lsoa_code, [f64::from(r.rank_from?), f64::from(r.rank_to?)])))
-            .collect();
         let top1 = f64::from(scene.comparison.threshold_to);
         let decile_line = f64::from(scene.comparison.threshold_to) * 10.0;
-        let max_rank = pairs.iter().map(|(_, p)| p[0].max(p[1])).fold(1.0, f64::max);
-        let marked_point = marked
-            .and_then(|m| pairs.iter().find(|(c, _)| *c == m))
-            .map(|(_, p)| *p);
+        let marked_point = marked.and_then(|m| pairs.iter().find(|(c, _)| c == m)).map(|(_, p)| *p);
         let orange = to_color32(TOP1_ORANGE, vision);
         let scatter = Plot::new("rank-scatter")
             .height(height)
@@ -150,23 +226,23 @@ pub fn distribution_ui(
                 plot.add(egui_plot::HLine::new("1% line", top1).color(orange));
                 plot.vline(VLine::new("10% line", decile_line).color(Color32::from_gray(120)));
                 plot.add(egui_plot::HLine::new("10% line", decile_line).color(Color32::from_gray(120)));
-                // One marker per screen pixel (at last frame's scale, which zooming in refines): 32,844 LSOAs
-                // nationally fall on far fewer pixels, and each marker drawn costs a quad all the way to the GPU.
-                let transform = *plot.transform();
-                let mut pixels_used = std::collections::HashSet::new();
-                let points: Vec<[f64; 2]> = pairs
-                    .iter()
-                    .map(|(_, p)| *p)
-                    .filter(|p| {
-                        let at = transform.position_from_point(&egui_plot::PlotPoint::new(p[0], p[1]));
-                        pixels_used.insert((at.x.floor() as i64, at.y.floor() as i64))
-                    })
-                    .collect();
-                plot.points(
-                    Points::new("LSOAs", points)
-                        .radius(2.0)
-                        .color(Color32::from_rgb(0x31, 0x68, 0x8e)),
+                let image = scatter_texture(
+                    plot.ctx(),
+                    &mut state.scatter,
+                    &data.points,
+                    plot.transform(),
+                    [max_rank, max_rank],
+                    scene.generation,
                 );
+                if let Some(image) = image {
+                    let centre =
+                        PlotPoint::new((image.min[0] + image.max[0]) / 2.0, (image.min[1] + image.max[1]) / 2.0);
+                    let size = egui::vec2(
+                        (image.max[0] - image.min[0]) as f32,
+                        (image.max[1] - image.min[1]) as f32,
+                    );
+                    plot.image(PlotImage::new("LSOAs", image.texture.id(), centre, size).allow_hover(false));
+                }
                 if let Some(point) = marked_point {
                     plot.points(
                         Points::new("hovered on the map", vec![point])
@@ -186,9 +262,149 @@ pub fn distribution_ui(
                 .filter(|(_, d)| *d < tolerance)
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((code, _)) = nearest {
-                out.hovered = vec![**code];
+                out.hovered = vec![*code];
             }
         }
     });
     out
+}
+
+/// The scatter's texture for this frame's plot, redrawn when the comparison or the plot's bounds or size changed.
+///
+/// It covers the part of the plot's bounds (last frame's: the ones the plot is about to show unless it is being
+/// dragged or zoomed, when one frame shows the old image stretched) that holds ranks, `0..=extent`: covering only the
+/// data keeps the plot's automatic bounds from growing to fit the image frame after frame.
+fn scatter_texture<'s>(
+    ctx: &egui::Context,
+    cache: &'s mut Option<ScatterImage>,
+    points: &[[f64; 2]],
+    transform: &PlotTransform,
+    extent: [f64; 2],
+    generation: u64,
+) -> Option<&'s ScatterImage> {
+    let bounds = transform.bounds();
+    let (bmin, bmax) = (bounds.min(), bounds.max());
+    let min = [bmin[0].max(0.0), bmin[1].max(0.0)];
+    let max = [bmax[0].min(extent[0]), bmax[1].min(extent[1])];
+    let frame = transform.frame();
+    if !(max[0] > min[0] && max[1] > min[1]) || frame.width() < 1.0 || frame.height() < 1.0 {
+        return None;
+    }
+    let ppp = ctx.pixels_per_point();
+    // Pixels of the covered part at the plot's scale; capped so a deep zoom cannot ask for a giant texture.
+    let size_px = [
+        ((max[0] - min[0]) / (bmax[0] - bmin[0]) * f64::from(frame.width() * ppp)).round() as usize,
+        ((max[1] - min[1]) / (bmax[1] - bmin[1]) * f64::from(frame.height() * ppp)).round() as usize,
+    ]
+    .map(|n| n.clamp(1, 4096));
+    let key = ScatterKey {
+        generation,
+        bounds_bits: [min[0], min[1], max[0], max[1]].map(f64::to_bits),
+        size_px,
+    };
+    if cache.as_ref().is_none_or(|c| c.key != key) {
+        let image = scatter_image(points, min, max, size_px, SCATTER_RADIUS * ppp, SCATTER_COLOUR);
+        match cache {
+            // Same texture id: egui replaces the pixels in place.
+            Some(kept) => {
+                kept.texture.set(image, TextureOptions::LINEAR);
+                kept.key = key;
+                kept.min = min;
+                kept.max = max;
+            }
+            None => {
+                *cache = Some(ScatterImage {
+                    key,
+                    texture: ctx.load_texture("rank-scatter-points", image, TextureOptions::LINEAR),
+                    min,
+                    max,
+                });
+            }
+        }
+    }
+    cache.as_ref()
+}
+
+/// Draws `points` (x, y in plot units, y up) inside the plot rectangle `min..max` as anti-aliased discs of
+/// `radius_px` on a transparent image of `size_px` pixels.
+fn scatter_image(
+    points: &[[f64; 2]],
+    min: [f64; 2],
+    max: [f64; 2],
+    size_px: [usize; 2],
+    radius_px: f32,
+    colour: Color32,
+) -> ColorImage {
+    let [w, h] = size_px;
+    let mut coverage = vec![0u8; w * h];
+    let reach = radius_px.ceil() as i64 + 1;
+    let (sx, sy) = (w as f64 / (max[0] - min[0]), h as f64 / (max[1] - min[1]));
+    for p in points {
+        let cx = ((p[0] - min[0]) * sx) as f32;
+        let cy = ((max[1] - p[1]) * sy) as f32;
+        if cx < -radius_px - 1.0
+            || cy < -radius_px - 1.0
+            || cx > w as f32 + radius_px + 1.0
+            || cy > h as f32 + radius_px + 1.0
+        {
+            continue;
+        }
+        let (px, py) = (cx.floor() as i64, cy.floor() as i64);
+        for y in (py - reach).max(0)..=(py + reach).min(h as i64 - 1) {
+            for x in (px - reach).max(0)..=(px + reach).min(w as i64 - 1) {
+                // Coverage of the pixel centre by the disc, with a one-pixel ramp at its edge.
+                let d = (x as f32 + 0.5 - cx).hypot(y as f32 + 0.5 - cy);
+                let c = (radius_px + 0.5 - d).clamp(0.0, 1.0);
+                if c > 0.0 {
+                    let cell = &mut coverage[y as usize * w + x as usize];
+                    *cell = (*cell).max((c * 255.0).round() as u8);
+                }
+            }
+        }
+    }
+    let pixels = coverage
+        .into_iter()
+        .map(|c| colour.gamma_multiply(f32::from(c) / 255.0))
+        .collect();
+    ColorImage::new(size_px, pixels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scatter_image_marks_each_point_where_the_plot_puts_it() {
+        // Ranks 0..=1000 both ways on 100 × 50 pixels: (250, 800) is at x = 25, y = 50 − 40 = 10 (y up).
+        let image = scatter_image(
+            &[[250.0, 800.0]],
+            [0.0, 0.0],
+            [1000.0, 1000.0],
+            [100, 50],
+            2.0,
+            SCATTER_COLOUR,
+        );
+        let at = |x: usize, y: usize| image.pixels[y * 100 + x];
+        assert_eq!(at(25, 10), SCATTER_COLOUR);
+        assert_eq!(at(24, 9), SCATTER_COLOUR);
+        // Past the disc's radius and its one-pixel ramp: untouched.
+        assert_eq!(at(29, 10), Color32::TRANSPARENT);
+        assert_eq!(at(25, 14), Color32::TRANSPARENT);
+        // The disc's ink adds up to its area, π r².
+        let ink: f32 = image.pixels.iter().map(|p| f32::from(p.a()) / 255.0).sum();
+        assert!((ink - std::f32::consts::PI * 4.0).abs() < 1.0, "{ink}");
+    }
+
+    #[test]
+    fn points_outside_the_covered_rectangle_are_left_out() {
+        let image = scatter_image(
+            &[[5000.0, 5000.0], [-300.0, 10.0]],
+            [0.0, 0.0],
+            [1000.0, 1000.0],
+            [40, 40],
+            2.0,
+            SCATTER_COLOUR,
+        );
+        assert!(image.pixels.iter().all(|p| *p == Color32::TRANSPARENT));
+    }
 }
