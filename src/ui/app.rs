@@ -1161,7 +1161,13 @@ impl LocalityMapApp {
                 self.select_lsoa(code, false);
             }
         }
-        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+        // No fill: the map covers most of the panel with its own image, and the window is cleared to the panel colour
+        // (`clear_color`), so filling it too would shade most of the window's pixels twice (on a machine without a
+        // GPU each full-window pass costs llvmpipe a few milliseconds).
+        let central = egui::Frame::central_panel(ui.style()).fill(Color32::TRANSPARENT);
+        egui::CentralPanel::default()
+            .frame(central)
+            .show(ui, |ui| self.central(ui));
         self.windows(&ctx);
         if self.scene.is_some()
             && let Some(started) = self.first_map_timer.take()
@@ -1397,6 +1403,11 @@ impl eframe::App for LocalityMapApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
+
+    /// The panels' colour: the central panel is left unfilled (see `show`).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
 }
 
 /// Opens the window. `data` overrides the remembered folder; with neither, the embedded Leeds default.
@@ -1428,6 +1439,9 @@ fn open_with(renderer: eframe::Renderer, data: Option<PathBuf>, started: Instant
             .with_inner_size([1400.0, 900.0])
             .with_drag_and_drop(true),
         renderer,
+        // Dithering smooths gradients the map does not have (flat fills), and computing its noise for every pixel cost
+        // llvmpipe about 2 ms a frame.
+        dithering: false,
         ..Default::default()
     };
     eframe::run_native(

@@ -1,6 +1,7 @@
 //! The map widget: fills, boundaries, the 1% highlight, ward labels, hover and click, pan and zoom.
 //! State lives in `MapMemory` (plain data); the widget is built each frame and borrows what it draws.
 
+use super::map_canvas::{CanvasFrame, MapCanvas};
 use super::scene::MapScene;
 use super::settings::{MapTool, Settings};
 use crate::analysis::Transition;
@@ -12,6 +13,7 @@ use crate::style::{ColourVision, HIGHLIGHT, LSOA_LINE, Rgba, TOP1_ORANGE, WARD_L
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, epaint::Vertex};
 use geo::Intersects as _;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// What the map remembers between frames.
 #[derive(Default)]
@@ -32,7 +34,21 @@ pub struct MapMemory {
     national_sizes: [usize; 4],
     /// National scenes zoomed out: the meshes last built, moved rather than rebuilt while only the offset changes.
     national_meshes: Option<NationalMeshes>,
+    /// The image of the fills and lines.
+    canvas: MapCanvas,
+    /// The view last frame, and when (egui input time) it last changed.
+    last_view: Option<MapView>,
+    view_changed_at: f64,
+    /// The map's size this frame, in screen points.
+    map_size: Vec2,
 }
+
+/// Seconds the view must stay still before the map image is drawn for it at once (until then it is drawn on a
+/// worker while the last one stands in).
+const SETTLE_SECONDS: f64 = 0.2;
+
+/// The map's background (land outside the data, sea).
+const MAP_BACKGROUND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xea);
 
 /// The whole layer's fill and line meshes in screen points, as built for `key` and moved since to `anchor`.
 struct NationalMeshes {
@@ -119,7 +135,7 @@ pub fn to_color32(colour: Rgba, vision: ColourVision) -> Color32 {
     Color32::from_rgba_unmultiplied(r, g, b, a)
 }
 
-fn screen_rect_of(rect: Rect) -> ScreenRect {
+pub(super) fn screen_rect_of(rect: Rect) -> ScreenRect {
     ScreenRect {
         min: [rect.min.x, rect.min.y],
         max: [rect.max.x, rect.max.y],
@@ -183,97 +199,62 @@ impl ChoroplethMap<'_> {
         let drawn = track_drawing(ui, &response, tool, &mut memory.drawing);
 
         let transform = memory.view.screen_from_world(screen);
+        memory.map_size = rect.size();
         let visible = memory.view.visible_world(screen);
-        let vision = self.settings.colour_vision;
         let painter = ui.painter_at(rect);
-        painter.rect_filled(rect, 0.0, Color32::from_rgb(0xf4, 0xf1, 0xea));
 
-        if scene.national {
-            paint_national(
-                &painter,
-                scene,
-                memory,
-                &transform,
-                visible,
-                vision,
-                self.settings.show_lsoa_lines,
-            );
-        } else {
-            // Fills: only areas whose box meets the view; colours come from the styled map.
-            let layer = scene.layer();
-            let meshes = scene.meshes();
-            let mut fill = egui::Mesh::default();
-            // Reserve once: growing a half-megabyte vertex buffer by doubling every frame costs more than filling it.
-            fill.vertices.reserve(meshes.mesh.vertices.len());
-            fill.indices.reserve(meshes.mesh.indices.len());
-            for area in &scene.areas {
-                let Some(geometry) = layer.areas.get(area.layer_index) else {
-                    continue;
-                };
-                if !geometry.bbox_in_world.intersects(&visible) {
-                    continue;
+        // Fills and boundary lines: an image of them, redrawn when the view or what is drawn changes (see
+        // `map_canvas`). While the view is moving, the last image stands in, moved to the current view, and the next
+        // is drawn on a worker; once it has been still for `SETTLE_SECONDS`, the image is drawn for it at once.
+        let ctx = ui.ctx().clone();
+        let frame = CanvasFrame {
+            content: content_key(scene, self.settings),
+            view: memory.view,
+            rect,
+            pixels_per_point: ctx.pixels_per_point(),
+        };
+        let now = ui.input(|i| i.time);
+        if memory.last_view != Some(memory.view) {
+            memory.last_view = Some(memory.view);
+            memory.view_changed_at = now;
+        }
+        let moving = now - memory.view_changed_at < SETTLE_SECONDS;
+        let mut canvas = std::mem::take(&mut memory.canvas);
+        canvas.poll(&ctx);
+        if !canvas.is_current(&frame) {
+            if moving && canvas.can_stand_in_for(&frame) {
+                if !canvas.drawing() {
+                    let meshes = map_meshes(
+                        scene,
+                        memory,
+                        &transform,
+                        visible,
+                        self.settings,
+                        rect,
+                        frame.pixels_per_point,
+                    );
+                    canvas.draw_later(&ctx, frame, meshes, MAP_BACKGROUND);
                 }
-                let Some((vertices, indices)) = meshes.ranges.get(area.layer_index).cloned() else {
-                    continue;
-                };
-                let colour = scene
-                    .styled
-                    .fill_of
-                    .get(&geometry.code)
-                    .copied()
-                    .unwrap_or(crate::style::NO_DATA);
-                push_world_mesh(
-                    &mut fill,
-                    &meshes.mesh,
+                // Until the view settles and the image is exact.
+                ctx.request_repaint();
+            } else if !canvas.wait_for(&ctx, &frame) {
+                let meshes = map_meshes(
+                    scene,
+                    memory,
                     &transform,
-                    to_color32(colour, vision),
-                    vertices,
-                    indices,
+                    visible,
+                    self.settings,
+                    rect,
+                    frame.pixels_per_point,
                 );
+                canvas.draw_now(&ctx, frame, &meshes, MAP_BACKGROUND);
             }
-            painter.add(Shape::mesh(fill));
         }
+        if !canvas.paint(&painter, &frame, MAP_BACKGROUND) {
+            painter.rect_filled(rect, 0.0, MAP_BACKGROUND);
+        }
+        memory.canvas = canvas;
 
-        // Boundaries from the per-zoom cache.
-        let level = zoom_level(memory.view.metres_per_point);
-        let stale = memory.outlines.as_ref().is_none_or(|c| {
-            c.generation != scene.generation || c.level != level || c.show_transitions != self.settings.show_transitions
-        });
-        if stale {
-            memory.outlines = Some(build_outlines(scene, level, self.settings.show_transitions));
-        }
-        if let Some(outlines) = &memory.outlines {
-            let mut lines = egui::Mesh::default();
-            let parts = [
-                &outlines.lsoa,
-                &outlines.wards,
-                &outlines.top1_solid,
-                &outlines.top1_dashed,
-            ];
-            lines.vertices.reserve(parts.iter().map(|m| m.vertices.len()).sum());
-            lines.indices.reserve(parts.iter().map(|m| m.indices.len()).sum());
-            if self.settings.show_lsoa_lines {
-                whole_mesh(&mut lines, &outlines.lsoa, &transform, to_color32(LSOA_LINE, vision));
-            }
-            whole_mesh(&mut lines, &outlines.wards, &transform, to_color32(WARD_LINE, vision));
-            whole_mesh(
-                &mut lines,
-                &outlines.top1_solid,
-                &transform,
-                to_color32(TOP1_ORANGE, vision),
-            );
-            whole_mesh(
-                &mut lines,
-                &outlines.top1_dashed,
-                &transform,
-                to_color32(TOP1_ORANGE, vision),
-            );
-            painter.add(Shape::mesh(lines));
-        }
-
-        if self.settings.show_transitions {
-            paint_transition_markers(&painter, scene, &transform, vision, rect);
-        }
         if self.settings.show_ward_labels {
             paint_ward_labels(&painter, scene, &transform, rect);
         }
@@ -335,6 +316,121 @@ impl ChoroplethMap<'_> {
             drawn,
         }
     }
+}
+
+/// Everything but the view that the map's fill and line meshes depend on, as one key: the scene (its areas,
+/// colours and boundaries), what is switched on, and how far the level-of-detail bands have been built.
+fn content_key(scene: &MapScene, settings: &Settings) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    scene.generation.hash(&mut hasher);
+    (settings.colour_vision as u8).hash(&mut hasher);
+    settings.show_lsoa_lines.hash(&mut hasher);
+    settings.show_transitions.hash(&mut hasher);
+    if let Some(lod) = scene.lod() {
+        lod.topology().is_some().hash(&mut hasher);
+        lod.kept_bands().count().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The map's fills and boundary lines for the view `transform`, in screen points, in drawing order.
+fn map_meshes(
+    scene: &MapScene,
+    memory: &mut MapMemory,
+    transform: &ScreenFromWorld,
+    visible: geo::Rect<f64>,
+    settings: &Settings,
+    rect: Rect,
+    pixels_per_point: f32,
+) -> Vec<Arc<egui::Mesh>> {
+    let vision = settings.colour_vision;
+    let mut meshes = Vec::with_capacity(3);
+    if scene.national {
+        let (fill, lines) = national_meshes(scene, memory, transform, visible, vision, settings.show_lsoa_lines);
+        meshes.extend([fill, lines]);
+    } else {
+        // Fills: only areas whose box meets the view; colours come from the styled map.
+        let layer = scene.layer();
+        let area_meshes = scene.meshes();
+        let mut fill = egui::Mesh::default();
+        // Reserve once: growing a half-megabyte vertex buffer by doubling costs more than filling it.
+        fill.vertices.reserve(area_meshes.mesh.vertices.len());
+        fill.indices.reserve(area_meshes.mesh.indices.len());
+        for area in &scene.areas {
+            let Some(geometry) = layer.areas.get(area.layer_index) else {
+                continue;
+            };
+            if !geometry.bbox_in_world.intersects(&visible) {
+                continue;
+            }
+            let Some((vertices, indices)) = area_meshes.ranges.get(area.layer_index).cloned() else {
+                continue;
+            };
+            let colour = scene
+                .styled
+                .fill_of
+                .get(&geometry.code)
+                .copied()
+                .unwrap_or(crate::style::NO_DATA);
+            push_world_mesh(
+                &mut fill,
+                &area_meshes.mesh,
+                transform,
+                to_color32(colour, vision),
+                vertices,
+                indices,
+            );
+        }
+        meshes.push(Arc::new(fill));
+    }
+
+    // Boundaries from the per-zoom cache.
+    let level = zoom_level(memory.view.metres_per_point);
+    let stale = memory.outlines.as_ref().is_none_or(|c| {
+        c.generation != scene.generation || c.level != level || c.show_transitions != settings.show_transitions
+    });
+    if stale {
+        memory.outlines = Some(build_outlines(scene, level, settings.show_transitions));
+    }
+    if let Some(outlines) = &memory.outlines {
+        let mut lines = egui::Mesh::default();
+        let parts = [
+            &outlines.lsoa,
+            &outlines.wards,
+            &outlines.top1_solid,
+            &outlines.top1_dashed,
+        ];
+        lines.vertices.reserve(parts.iter().map(|m| m.vertices.len()).sum());
+        lines.indices.reserve(parts.iter().map(|m| m.indices.len()).sum());
+        if settings.show_lsoa_lines {
+            whole_mesh(&mut lines, &outlines.lsoa, transform, to_color32(LSOA_LINE, vision));
+        }
+        whole_mesh(&mut lines, &outlines.wards, transform, to_color32(WARD_LINE, vision));
+        whole_mesh(
+            &mut lines,
+            &outlines.top1_solid,
+            transform,
+            to_color32(TOP1_ORANGE, vision),
+        );
+        whole_mesh(
+            &mut lines,
+            &outlines.top1_dashed,
+            transform,
+            to_color32(TOP1_ORANGE, vision),
+        );
+        meshes.push(Arc::new(lines));
+    }
+    if settings.show_transitions {
+        meshes.push(Arc::new(transition_marker_mesh(
+            scene,
+            transform,
+            vision,
+            rect,
+            pixels_per_point,
+        )));
+    }
+    meshes
 }
 
 /// Collects the box corners or lasso points while the primary button drags; returns the finished shape's screen
@@ -512,28 +608,25 @@ fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> Outli
 ///
 /// Zoomed out far enough that the whole country is within a few screens, nothing is culled and the meshes are kept:
 /// panning then moves last frame's vertices instead of re-projecting 34,753 areas and every LA border.
-fn paint_national(
-    painter: &egui::Painter,
+fn national_meshes(
     scene: &MapScene,
     memory: &mut MapMemory,
     transform: &ScreenFromWorld,
     visible: geo::Rect<f64>,
     vision: ColourVision,
     show_lsoa_lines: bool,
-) {
+) -> (Arc<egui::Mesh>, Arc<egui::Mesh>) {
     let metres_per_point = memory.view.metres_per_point;
     let lod = scene.lod();
     let band = lod.and_then(|l| l.best_band(metres_per_point));
     // A national scene's box is the whole layer's.
-    let (layer_bbox, clip) = (scene.bbox_in_world, painter.clip_rect());
-    let whole_layer = layer_bbox.width() / metres_per_point <= 2.0 * f64::from(clip.width())
-        && layer_bbox.height() / metres_per_point <= 2.0 * f64::from(clip.height());
+    let (layer_bbox, clip) = (scene.bbox_in_world, memory.map_size);
+    let whole_layer = layer_bbox.width() / metres_per_point <= 2.0 * f64::from(clip.x)
+        && layer_bbox.height() / metres_per_point <= 2.0 * f64::from(clip.y);
     if !whole_layer {
         memory.national_meshes = None;
         let (fill, lines) = build_national(scene, memory, transform, Some(visible), vision, show_lsoa_lines);
-        painter.add(Shape::mesh(fill));
-        painter.add(Shape::mesh(lines));
-        return;
+        return (Arc::new(fill), Arc::new(lines));
     }
     let key = NationalKey {
         generation: scene.generation,
@@ -552,8 +645,8 @@ fn paint_national(
         let delta = anchor - kept.anchor;
         if delta != Vec2::ZERO {
             // In place when egui has let go of last frame's shapes (it has, once the frame is tessellated).
-            std::sync::Arc::make_mut(&mut kept.fill).translate(delta);
-            std::sync::Arc::make_mut(&mut kept.lines).translate(delta);
+            Arc::make_mut(&mut kept.fill).translate(delta);
+            Arc::make_mut(&mut kept.lines).translate(delta);
             kept.anchor = anchor;
             kept.moves += 1;
         }
@@ -565,13 +658,13 @@ fn paint_national(
             key,
             anchor,
             moves: 0,
-            fill: std::sync::Arc::new(fill),
-            lines: std::sync::Arc::new(lines),
+            fill: Arc::new(fill),
+            lines: Arc::new(lines),
         });
     }
-    if let Some(kept) = &memory.national_meshes {
-        painter.add(Shape::Mesh(kept.fill.clone()));
-        painter.add(Shape::Mesh(kept.lines.clone()));
+    match &memory.national_meshes {
+        Some(kept) => (kept.fill.clone(), kept.lines.clone()),
+        None => Default::default(),
     }
 }
 
@@ -662,7 +755,7 @@ fn build_national(
             }
         }
     }
-    let data_key = std::sync::Arc::as_ptr(&scene.data) as usize;
+    let data_key = Arc::as_ptr(&scene.data) as usize;
     let la_arcs = &mut memory.la_arcs;
     if la_arcs.as_ref().is_none_or(|(key, _)| *key != data_key) {
         let la_of = scene.la_of_layer_index();
@@ -723,20 +816,30 @@ fn push_screen_polyline(
 
 /// Stayed ●, moved in ▲, moved out ▽: shape tells them apart without colour.
 pub fn paint_transition_marker(painter: &egui::Painter, centre: Pos2, transition: Transition, vision: ColourVision) {
+    if let Some(shape) = transition_marker(centre, transition, vision) {
+        painter.add(shape);
+    }
+}
+
+/// The marker of an LSOA that stayed in, moved into or moved out of the 1% (nothing for the others).
+fn transition_marker(centre: Pos2, transition: Transition, vision: ColourVision) -> Option<Shape> {
     let orange = to_color32(TOP1_ORANGE, vision);
     let dark = Stroke::new(1.2, Color32::from_gray(30));
     let r = 5.0;
     match transition {
-        Transition::Stayed => {
-            painter.circle(centre, r, orange, dark);
-        }
+        Transition::Stayed => Some(Shape::Circle(egui::epaint::CircleShape {
+            center: centre,
+            radius: r,
+            fill: orange,
+            stroke: dark,
+        })),
         Transition::MovedIn => {
             let points = vec![
                 centre + Vec2::new(0.0, -r * 1.2),
                 centre + Vec2::new(r * 1.1, r * 0.8),
                 centre + Vec2::new(-r * 1.1, r * 0.8),
             ];
-            painter.add(Shape::convex_polygon(points, orange, dark));
+            Some(Shape::convex_polygon(points, orange, dark))
         }
         Transition::MovedOut => {
             let points = vec![
@@ -744,29 +847,34 @@ pub fn paint_transition_marker(painter: &egui::Painter, centre: Pos2, transition
                 centre + Vec2::new(r * 1.1, -r * 0.8),
                 centre + Vec2::new(0.0, r * 1.2),
             ];
-            painter.add(Shape::convex_polygon(points, Color32::WHITE, Stroke::new(1.6, orange)));
+            Some(Shape::convex_polygon(points, Color32::WHITE, Stroke::new(1.6, orange)))
         }
-        Transition::Outside => {}
+        Transition::Outside => None,
     }
 }
 
-fn paint_transition_markers(
-    painter: &egui::Painter,
+/// The transition markers of the LSOAs whose interior point is on the map, tessellated (feathered edges and all) for
+/// the map image: nationally there are several hundred, and drawn by the renderer they cost llvmpipe about 8 ms a frame.
+fn transition_marker_mesh(
     scene: &MapScene,
     transform: &ScreenFromWorld,
     vision: ColourVision,
     rect: Rect,
-) {
+    pixels_per_point: f32,
+) -> egui::Mesh {
+    let options = egui::epaint::TessellationOptions::default();
+    // No prepared discs: they would be textured from the font atlas, which the map image does not sample.
+    let mut tessellator = egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
+    let mut mesh = egui::Mesh::default();
     for area in &scene.areas {
-        let transition = scene.row(area).transition;
-        if transition == Transition::Outside {
-            continue;
-        }
         let centre = pos(transform.apply(area.interior_in_world));
-        if rect.contains(centre) {
-            paint_transition_marker(painter, centre, transition, vision);
+        if rect.contains(centre)
+            && let Some(shape) = transition_marker(centre, scene.row(area).transition, vision)
+        {
+            tessellator.tessellate_shape(shape, &mut mesh);
         }
     }
+    mesh
 }
 
 fn paint_ward_labels(painter: &egui::Painter, scene: &MapScene, transform: &ScreenFromWorld, rect: Rect) {

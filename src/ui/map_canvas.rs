@@ -1,0 +1,474 @@
+//! The map's heavy layers (fills and boundary lines) drawn on the CPU into one image, shown as a single textured quad.
+//!
+//! Why: on a machine without a GPU, Mesa's llvmpipe rasterises egui's triangles, and it runs its fragment shader on
+//! whole 4×4 blocks for every triangle however small. The national map is tens of thousands of triangles a pixel or
+//! two across, so a frame cost 35–60 ms in llvmpipe alone while our own work for it was 1–3 ms. Drawn once here into
+//! the map's pixels, the same triangles cost the renderer one quad a frame, and the image is redrawn only when the
+//! view or what is drawn changes. Desktop GIS does the same (QGIS renders its map canvas to an image and moves that
+//! image while you pan): while the planner pans or zooms, the last image is moved and scaled to the current view and
+//! the next one is drawn on a worker thread; once the view settles it is redrawn at once, exactly.
+//!
+//! The rasteriser follows OpenGL's rules (a pixel belongs to a triangle when its centre is inside; pixels on a shared
+//! edge to exactly one of the two triangles) so the image is the one the renderer drew from the same meshes, and
+//! blends premultiplied colours in gamma space as egui's renderers do. Vertex colours are interpolated across a triangle
+//! (only the markers' feathered edges need it; fills and lines are flat). Textures are not sampled: the meshes drawn
+//! here are untextured (text stays with the renderer).
+
+use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions};
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+/// Draws `meshes` (screen points) in order onto `background`, into an image of `size_px` pixels whose top-left pixel
+/// corner is at `origin_px` (screen pixels, i.e. points × `pixels_per_point`).
+///
+/// ```
+/// use egui::{Color32, Mesh, Pos2, Rect};
+/// use locality_map::ui::rasterise;
+/// let mut mesh = Mesh::default();
+/// mesh.add_colored_rect(Rect::from_min_max(Pos2::new(1.0, 1.0), Pos2::new(3.0, 2.0)), Color32::RED);
+/// let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [4, 3], Color32::WHITE);
+/// let red: Vec<usize> = (0..12).filter(|i| image.pixels[*i] == Color32::RED).collect();
+/// assert_eq!(red, vec![5, 6]); // row 1, columns 1 and 2
+/// ```
+pub fn rasterise(
+    meshes: &[&egui::Mesh],
+    origin_px: [f32; 2],
+    pixels_per_point: f32,
+    size_px: [usize; 2],
+    background: Color32,
+) -> ColorImage {
+    let [width, height] = size_px;
+    let mut pixels = vec![background; width * height];
+    if width == 0 || height == 0 {
+        return ColorImage::new(size_px, pixels);
+    }
+    // Horizontal bands drawn in parallel, each going through every triangle in order (so blending stays ordered).
+    let band_rows = height.div_ceil(rayon::current_num_threads() * 4).max(16);
+    pixels
+        .par_chunks_mut(band_rows * width)
+        .enumerate()
+        .for_each(|(band, rows)| {
+            let mut target = Band {
+                pixels: rows,
+                width,
+                first_row: band * band_rows,
+            };
+            for mesh in meshes {
+                let to_px = |i: u32| {
+                    mesh.vertices.get(i as usize).map(|v| {
+                        (
+                            [
+                                v.pos.x * pixels_per_point - origin_px[0],
+                                v.pos.y * pixels_per_point - origin_px[1],
+                            ],
+                            v.color,
+                        )
+                    })
+                };
+                for triangle in mesh.indices.chunks_exact(3) {
+                    let (Some(a), Some(b), Some(c)) = (to_px(triangle[0]), to_px(triangle[1]), to_px(triangle[2]))
+                    else {
+                        continue;
+                    };
+                    target.fill_triangle(a, b, c);
+                }
+            }
+        });
+    ColorImage::new(size_px, pixels)
+}
+
+/// Rows `first_row..` of the image.
+struct Band<'a> {
+    pixels: &'a mut [Color32],
+    width: usize,
+    first_row: usize,
+}
+
+impl Band<'_> {
+    fn fill_triangle(&mut self, a: Corner, mut b: Corner, mut c: Corner) {
+        if a.1.a() == 0 && b.1.a() == 0 && c.1.a() == 0 {
+            return;
+        }
+        // Wound one way, so that inside is where all three edge functions are positive.
+        let area = (b.0[0] - a.0[0]) * (c.0[1] - a.0[1]) - (b.0[1] - a.0[1]) * (c.0[0] - a.0[0]);
+        if !area.is_finite() || area == 0.0 {
+            return;
+        }
+        if area < 0.0 {
+            std::mem::swap(&mut b, &mut c);
+        }
+        let ([a, b, c], [ca, cb, cc]) = ([a.0, b.0, c.0], [a.1, b.1, c.1]);
+        let rows = self.pixels.len() / self.width;
+        let (first, last) = (self.first_row as f32, (self.first_row + rows) as f32 - 1.0);
+        // Pixels whose centres (x + 0.5) can be inside the triangle's box.
+        let min_x = (a[0].min(b[0]).min(c[0]) - 0.5).ceil().max(0.0);
+        let max_x = (a[0].max(b[0]).max(c[0]) - 0.5).floor().min(self.width as f32 - 1.0);
+        let min_y = (a[1].min(b[1]).min(c[1]) - 0.5).ceil().max(first);
+        let max_y = (a[1].max(b[1]).max(c[1]) - 0.5).floor().min(last);
+        if min_x > max_x || min_y > max_y {
+            return;
+        }
+        // Opposite each corner, the edge whose function is that corner's barycentric weight (times twice the area).
+        let edges = [Edge::new(b, c), Edge::new(c, a), Edge::new(a, b)];
+        // Flat triangles (all the fills and lines) take one colour; the tessellated markers' feathered edges fade,
+        // their colours interpolated across the triangle as the renderer would.
+        let flat = ca == cb && cb == cc;
+        let twice_area = area.abs();
+        let (x0, x1) = (min_x as usize, max_x as usize);
+        for y in min_y as usize..=max_y as usize {
+            let py = y as f32 + 0.5;
+            let row_start = (y - self.first_row) * self.width;
+            let Some(row) = self.pixels.get_mut(row_start + x0..=row_start + x1) else {
+                continue;
+            };
+            for (dx, pixel) in row.iter_mut().enumerate() {
+                let px = (x0 + dx) as f32 + 0.5;
+                let e = [0, 1, 2].map(|k| edges[k].value(px, py));
+                if !edges.iter().zip(e).all(|(edge, v)| edge.covers(v)) {
+                    continue;
+                }
+                let colour = if flat {
+                    ca
+                } else {
+                    let w = e.map(|v| v / twice_area);
+                    let mix = |f: fn(&Color32) -> u8| {
+                        (w[0] * f32::from(f(&ca)) + w[1] * f32::from(f(&cb)) + w[2] * f32::from(f(&cc)))
+                            .round()
+                            .clamp(0.0, 255.0) as u8
+                    };
+                    Color32::from_rgba_premultiplied(mix(Color32::r), mix(Color32::g), mix(Color32::b), mix(Color32::a))
+                };
+                *pixel = over(colour, *pixel);
+            }
+        }
+    }
+}
+
+/// A triangle corner in image pixels, with its colour.
+type Corner = ([f32; 2], Color32);
+
+/// One edge of a triangle wound so that its inside is where every edge function is positive.
+struct Edge {
+    from: [f32; 2],
+    d: [f32; 2],
+    /// Owns the pixels exactly on it: of the two triangles sharing an edge (which run along it in opposite
+    /// directions), exactly one does, so a shared edge is drawn once (a half-transparent line would show a seam).
+    owns_ties: bool,
+}
+
+impl Edge {
+    fn new(from: [f32; 2], to: [f32; 2]) -> Self {
+        let d = [to[0] - from[0], to[1] - from[1]];
+        Self {
+            from,
+            d,
+            owns_ties: d[1] > 0.0 || (d[1] == 0.0 && d[0] < 0.0),
+        }
+    }
+
+    fn value(&self, x: f32, y: f32) -> f32 {
+        self.d[0] * (y - self.from[1]) - self.d[1] * (x - self.from[0])
+    }
+
+    fn covers(&self, value: f32) -> bool {
+        value > 0.0 || (value == 0.0 && self.owns_ties)
+    }
+}
+
+/// Premultiplied "over", in gamma space like egui's renderers.
+fn over(src: Color32, dst: Color32) -> Color32 {
+    let a = src.a();
+    if a == 255 {
+        return src;
+    }
+    let keep = u32::from(255 - a);
+    let mix = |s: u8, d: u8| (u32::from(s) + (u32::from(d) * keep + 127) / 255).min(255) as u8;
+    Color32::from_rgba_premultiplied(
+        mix(src.r(), dst.r()),
+        mix(src.g(), dst.g()),
+        mix(src.b(), dst.b()),
+        mix(a, dst.a()),
+    )
+}
+
+/// What an image of the map was drawn for: the content (everything but the view that the meshes depend on, as a
+/// key the map computes), the view, the map's rectangle and the display's pixel density.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CanvasFrame {
+    pub content: u64,
+    pub view: crate::render::MapView,
+    pub rect: Rect,
+    pub pixels_per_point: f32,
+}
+
+impl CanvasFrame {
+    /// The image's pixel box: the map rectangle in whole screen pixels.
+    fn pixel_box(&self) -> ([f32; 2], [usize; 2]) {
+        let ppp = self.pixels_per_point;
+        let min = [(self.rect.min.x * ppp).floor(), (self.rect.min.y * ppp).floor()];
+        let max = [(self.rect.max.x * ppp).ceil(), (self.rect.max.y * ppp).ceil()];
+        (
+            min,
+            [(max[0] - min[0]).max(0.0) as usize, (max[1] - min[1]).max(0.0) as usize],
+        )
+    }
+
+    fn screen_from_world(&self) -> crate::render::ScreenFromWorld {
+        self.view
+            .screen_from_world(super::choropleth_map::screen_rect_of(self.rect))
+    }
+}
+
+/// A drawn image of the map and its worker.
+#[derive(Default)]
+pub struct MapCanvas {
+    texture: Option<TextureHandle>,
+    /// What the texture shows.
+    shown: Option<CanvasFrame>,
+    /// An image being drawn on the worker thread.
+    in_flight: Option<(CanvasFrame, Receiver<ColorImage>)>,
+}
+
+impl MapCanvas {
+    /// Takes a finished image from the worker, if there is one.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let Some((frame, receiver)) = &self.in_flight else {
+            return;
+        };
+        match receiver.try_recv() {
+            Ok(image) => {
+                let frame = *frame;
+                self.in_flight = None;
+                self.show(ctx, frame, image);
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.in_flight = None,
+        }
+    }
+
+    /// Whether the image shows exactly `frame`.
+    pub fn is_current(&self, frame: &CanvasFrame) -> bool {
+        self.shown.as_ref() == Some(frame)
+    }
+
+    /// Whether an image of the same content (only the view differs) can stand in while the next is drawn.
+    pub fn can_stand_in_for(&self, frame: &CanvasFrame) -> bool {
+        self.texture.is_some() && self.shown.is_some_and(|s| s.content == frame.content)
+    }
+
+    /// Whether the worker is busy.
+    pub fn drawing(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    /// Draws `frame` on a worker thread; `poll` picks it up. The meshes are in screen points of `frame`'s view.
+    pub fn draw_later(
+        &mut self,
+        ctx: &egui::Context,
+        frame: CanvasFrame,
+        meshes: Vec<Arc<egui::Mesh>>,
+        background: Color32,
+    ) {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new().name("map-canvas".into()).spawn(move || {
+            let image = draw(&frame, &meshes, background);
+            // The window may have moved on and dropped the receiver: nothing to do then.
+            let _ = sender.send(image);
+            ctx.request_repaint();
+        });
+        if spawned.is_ok() {
+            self.in_flight = Some((frame, receiver));
+        }
+    }
+
+    /// If the worker is drawing exactly `frame`, waits for it and shows it; whether it did. (A job for another view
+    /// is let go: its thread finishes and its image is dropped.)
+    pub fn wait_for(&mut self, ctx: &egui::Context, frame: &CanvasFrame) -> bool {
+        let Some((pending, receiver)) = self.in_flight.take() else {
+            return false;
+        };
+        if pending != *frame {
+            return false;
+        }
+        match receiver.recv() {
+            Ok(image) => {
+                self.show(ctx, pending, image);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Draws `frame` now from `meshes` (screen points of `frame`'s view).
+    pub fn draw_now(
+        &mut self,
+        ctx: &egui::Context,
+        frame: CanvasFrame,
+        meshes: &[Arc<egui::Mesh>],
+        background: Color32,
+    ) {
+        let image = draw(&frame, meshes, background);
+        self.show(ctx, frame, image);
+    }
+
+    fn show(&mut self, ctx: &egui::Context, frame: CanvasFrame, image: ColorImage) {
+        match &mut self.texture {
+            Some(texture) => texture.set(image, TextureOptions::NEAREST),
+            None => self.texture = Some(ctx.load_texture("map-canvas", image, TextureOptions::NEAREST)),
+        }
+        self.shown = Some(frame);
+    }
+
+    /// Paints the image where its world rectangle falls in `now`'s view (moved and scaled if it was drawn for another
+    /// view), and the background wherever it does not reach. Returns whether anything was painted.
+    pub fn paint(&self, painter: &egui::Painter, now: &CanvasFrame, background: Color32) -> bool {
+        let (Some(texture), Some(shown)) = (&self.texture, &self.shown) else {
+            return false;
+        };
+        let (origin_px, size_px) = shown.pixel_box();
+        let ppp = shown.pixels_per_point;
+        let drawn_for = shown.screen_from_world();
+        let corner = |px: [f32; 2]| drawn_for.world_from_screen([px[0] / ppp, px[1] / ppp]);
+        let (top_left, bottom_right) = (
+            corner(origin_px),
+            corner([origin_px[0] + size_px[0] as f32, origin_px[1] + size_px[1] as f32]),
+        );
+        let now_transform = now.screen_from_world();
+        let (a, b) = (now_transform.apply(top_left), now_transform.apply(bottom_right));
+        let image_rect = Rect::from_min_max(Pos2::new(a[0], a[1]), Pos2::new(b[0], b[1]));
+        let map = now.rect;
+        if !image_rect.contains_rect(map) {
+            for strip in uncovered(map, image_rect) {
+                painter.rect_filled(strip, 0.0, background);
+            }
+        }
+        painter.image(
+            texture.id(),
+            image_rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        true
+    }
+}
+
+fn draw(frame: &CanvasFrame, meshes: &[Arc<egui::Mesh>], background: Color32) -> ColorImage {
+    let (origin_px, size_px) = frame.pixel_box();
+    let refs: Vec<&egui::Mesh> = meshes.iter().map(Arc::as_ref).collect();
+    rasterise(&refs, origin_px, frame.pixels_per_point, size_px, background)
+}
+
+/// The parts of `outer` that `inner` leaves uncovered: up to four strips.
+fn uncovered(outer: Rect, inner: Rect) -> Vec<Rect> {
+    let inner = inner.intersect(outer);
+    if !inner.is_positive() {
+        return vec![outer];
+    }
+    let strips = [
+        Rect::from_min_max(outer.min, Pos2::new(outer.max.x, inner.min.y)),
+        Rect::from_min_max(Pos2::new(outer.min.x, inner.max.y), outer.max),
+        Rect::from_min_max(Pos2::new(outer.min.x, inner.min.y), Pos2::new(inner.min.x, inner.max.y)),
+        Rect::from_min_max(Pos2::new(inner.max.x, inner.min.y), Pos2::new(outer.max.x, inner.max.y)),
+    ];
+    strips.into_iter().filter(|r| r.is_positive()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::Mesh;
+
+    fn count(image: &ColorImage, colour: Color32) -> usize {
+        image.pixels.iter().filter(|p| **p == colour).count()
+    }
+
+    #[test]
+    fn a_square_split_into_two_triangles_covers_its_pixels_once() {
+        // 10 × 10 points at 2 pixels a point: 400 pixels, each drawn exactly once (a half-transparent fill shows
+        // any pixel drawn twice along the diagonal as darker).
+        let mut mesh = Mesh::default();
+        let half_black = Color32::from_black_alpha(128);
+        mesh.add_colored_rect(
+            Rect::from_min_max(Pos2::new(5.0, 5.0), Pos2::new(15.0, 15.0)),
+            half_black,
+        );
+        let image = rasterise(&[&mesh], [0.0, 0.0], 2.0, [40, 40], Color32::WHITE);
+        let once = over(half_black, Color32::WHITE);
+        assert_eq!(count(&image, once), 400);
+        assert_eq!(count(&image, Color32::WHITE), 40 * 40 - 400);
+    }
+
+    #[test]
+    fn neighbouring_triangles_leave_no_gap_and_no_overlap() {
+        // A fan of thin triangles around a centre at irregular angles: every pixel of the disc they make is drawn
+        // exactly once, as GL would.
+        let mut mesh = Mesh::default();
+        let centre = Pos2::new(20.3, 19.7);
+        let half_black = Color32::from_black_alpha(100);
+        mesh.vertices.push(egui::epaint::Vertex {
+            pos: centre,
+            uv: egui::epaint::WHITE_UV,
+            color: half_black,
+        });
+        let n = 37;
+        for k in 0..=n {
+            let angle = std::f32::consts::TAU * (k as f32 / n as f32).powf(1.3);
+            mesh.vertices.push(egui::epaint::Vertex {
+                pos: centre + 15.0 * egui::vec2(angle.cos(), angle.sin()),
+                uv: egui::epaint::WHITE_UV,
+                color: half_black,
+            });
+            if k > 0 {
+                mesh.indices.extend([0, k, k + 1]);
+            }
+        }
+        let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [40, 40], Color32::WHITE);
+        let once = over(half_black, Color32::WHITE);
+        let drawn = image.pixels.iter().filter(|p| **p != Color32::WHITE).count();
+        assert_eq!(count(&image, once), drawn, "some pixels were drawn twice");
+        // About the disc's area (the polygon inscribed in a radius-15 circle).
+        assert!((drawn as f32 - 700.0).abs() < 40.0, "{drawn}");
+    }
+
+    #[test]
+    fn bands_meet_without_seams() {
+        // Tall enough for many parallel bands: a full-height triangle pair fills every row of its columns.
+        let mut mesh = Mesh::default();
+        mesh.add_colored_rect(
+            Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(3.0, 500.0)),
+            Color32::RED,
+        );
+        let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [5, 500], Color32::WHITE);
+        assert_eq!(count(&image, Color32::RED), 3 * 500);
+    }
+
+    #[test]
+    fn later_meshes_draw_over_earlier_and_the_origin_shifts_everything() {
+        let mut under = Mesh::default();
+        under.add_colored_rect(
+            Rect::from_min_max(Pos2::new(100.0, 100.0), Pos2::new(104.0, 104.0)),
+            Color32::RED,
+        );
+        let mut top = Mesh::default();
+        top.add_colored_rect(
+            Rect::from_min_max(Pos2::new(102.0, 100.0), Pos2::new(104.0, 104.0)),
+            Color32::BLUE,
+        );
+        let image = rasterise(&[&under, &top], [100.0, 100.0], 1.0, [4, 4], Color32::WHITE);
+        assert_eq!(image.pixels[0], Color32::RED);
+        assert_eq!(image.pixels[3], Color32::BLUE);
+        assert_eq!(count(&image, Color32::RED), 8);
+    }
+
+    #[test]
+    fn uncovered_strips_and_the_image_tile_the_map() {
+        let map = Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(100.0, 80.0));
+        let image = Rect::from_min_max(Pos2::new(10.0, -5.0), Pos2::new(120.0, 70.0));
+        let strips = uncovered(map, image);
+        let area: f32 = strips.iter().map(|r| r.area()).sum::<f32>() + image.intersect(map).area();
+        assert_eq!(area, map.area());
+        assert!(uncovered(map, map.expand(1.0)).is_empty());
+    }
+}
