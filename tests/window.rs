@@ -504,3 +504,61 @@ fn a_project_naming_a_folder_outside_it_asks_before_reading_it() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn while_panning_the_last_map_image_moves_with_the_pointer_until_the_next_is_drawn() {
+    let mut harness = harness(Settings::default());
+    let before = harness.render().expect("renders");
+    let start = harness.state().screen_position_of(&code("E01011372")).expect("drawn");
+    let delta = egui::vec2(41.0, 27.0);
+    // Points around the city centre, all well inside the map before and after the move, and above the pointer (its
+    // tooltip opens below it).
+    let samples: Vec<egui::Pos2> = (-8..8)
+        .flat_map(|i| (-12..-1).map(move |j| start + egui::vec2(i as f32 * 17.0, j as f32 * 13.0)))
+        .collect();
+    let colour_at = |image: &image::RgbaImage, p: egui::Pos2| *image.get_pixel(p.x as u32, p.y as u32);
+    let agreeing = |a: &image::RgbaImage, b: &image::RgbaImage, shift: egui::Vec2| {
+        samples
+            .iter()
+            .filter(|p| {
+                let (x, y) = (colour_at(a, **p), colour_at(b, **p + shift));
+                x.0.iter().zip(y.0).all(|(u, v)| u.abs_diff(v) <= 8)
+            })
+            .count()
+    };
+
+    harness.drag_at(start);
+    harness.run_steps(1);
+    harness.hover_at(start + delta);
+    harness.run_steps(1);
+    // The frame the view moved in: the image drawn for the old view stands in, moved by the drag (the exact image
+    // is being drawn on the worker).
+    let during = harness.render().expect("renders");
+    let moved_along = agreeing(&before, &during, delta);
+    let left_behind = agreeing(&before, &during, egui::Vec2::ZERO);
+    assert!(
+        moved_along >= samples.len() * 95 / 100,
+        "the map moved with the pointer: {moved_along} of {} samples agree",
+        samples.len()
+    );
+    assert!(
+        left_behind < moved_along * 3 / 4,
+        "{left_behind} agree unmoved, {moved_along} moved"
+    );
+
+    harness.drop_at(start + delta);
+    harness.run_steps(2);
+    // Settled: the image drawn for the new view is the moved one.
+    let after = harness.render().expect("renders");
+    let settled = agreeing(&before, &after, delta);
+    assert!(
+        settled >= samples.len() * 95 / 100,
+        "{settled} of {} samples agree",
+        samples.len()
+    );
+    assert_eq!(
+        harness.state().screen_position_of(&code("E01011372")),
+        Some(start + delta),
+        "the view moved by the drag"
+    );
+}

@@ -223,7 +223,7 @@ impl ChoroplethMap<'_> {
         canvas.poll(&ctx);
         if !canvas.is_current(&frame) {
             if moving && canvas.can_stand_in_for(&frame) {
-                if !canvas.drawing() {
+                if canvas.ready_for_more() {
                     let meshes = map_meshes(
                         scene,
                         memory,

@@ -18,6 +18,7 @@ use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions};
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
 
 /// Draws `meshes` (screen points) in order onto `background`, into an image of `size_px` pixels whose top-left pixel
 /// corner is at `origin_px` (screen pixels, i.e. points × `pixels_per_point`).
@@ -226,20 +227,23 @@ pub struct MapCanvas {
     texture: Option<TextureHandle>,
     /// What the texture shows.
     shown: Option<CanvasFrame>,
-    /// An image being drawn on the worker thread.
-    in_flight: Option<(CanvasFrame, Receiver<ColorImage>)>,
+    /// An image being drawn on the worker thread, and when it was started.
+    in_flight: Option<(CanvasFrame, Receiver<ColorImage>, Instant)>,
+    /// When the last worker image arrived, and how long it took.
+    last_arrival: Option<(Instant, Duration)>,
 }
 
 impl MapCanvas {
     /// Takes a finished image from the worker, if there is one.
     pub fn poll(&mut self, ctx: &egui::Context) {
-        let Some((frame, receiver)) = &self.in_flight else {
+        let Some((frame, receiver, started)) = &self.in_flight else {
             return;
         };
         match receiver.try_recv() {
             Ok(image) => {
-                let frame = *frame;
+                let (frame, took) = (*frame, started.elapsed());
                 self.in_flight = None;
+                self.last_arrival = Some((Instant::now(), took));
                 self.show(ctx, frame, image);
             }
             Err(TryRecvError::Empty) => {}
@@ -257,9 +261,11 @@ impl MapCanvas {
         self.texture.is_some() && self.shown.is_some_and(|s| s.content == frame.content)
     }
 
-    /// Whether the worker is busy.
-    pub fn drawing(&self) -> bool {
-        self.in_flight.is_some()
+    /// Whether the worker may start another image: it is idle, and has rested as long as its last image took. While
+    /// the planner pans, the worker would otherwise draw without pause on one of the two cores the renderer needs
+    /// (whole-country panning frames took 28 ms instead of 16); the moved image meanwhile stands in.
+    pub fn ready_for_more(&self) -> bool {
+        self.in_flight.is_none() && self.last_arrival.is_none_or(|(at, took)| at.elapsed() >= took)
     }
 
     /// Draws `frame` on a worker thread; `poll` picks it up. The meshes are in screen points of `frame`'s view.
@@ -279,14 +285,14 @@ impl MapCanvas {
             ctx.request_repaint();
         });
         if spawned.is_ok() {
-            self.in_flight = Some((frame, receiver));
+            self.in_flight = Some((frame, receiver, Instant::now()));
         }
     }
 
     /// If the worker is drawing exactly `frame`, waits for it and shows it; whether it did. (A job for another view
     /// is let go: its thread finishes and its image is dropped.)
     pub fn wait_for(&mut self, ctx: &egui::Context, frame: &CanvasFrame) -> bool {
-        let Some((pending, receiver)) = self.in_flight.take() else {
+        let Some((pending, receiver, _)) = self.in_flight.take() else {
             return false;
         };
         if pending != *frame {
