@@ -1,7 +1,8 @@
 //! Frame time of the "All England" map window (34,753 LSOAs of the national file, 1400 x 900 points, legend open,
 //! distribution panel closed but in one case) through egui's own test harness, at four zooms from the whole country to a street: idle
-//! and panning, and zooming across the level-of-detail bands. CPU work of a frame: our UI and mesh building, then egui's
-//! tessellation. Run: `WGPU_BACKEND=gl cargo bench --bench frame_national`.
+//! and panning, zooming across the level-of-detail bands, and a frame that redraws the map image. CPU work of a frame:
+//! our UI (with, when the image must be redrawn at once, building the meshes and rasterising them), then egui's
+//! tessellation of the rest. Run: `WGPU_BACKEND=gl cargo bench --bench frame_national`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
@@ -83,6 +84,25 @@ fn frames(c: &mut Criterion) {
                     modifiers: Default::default(),
                 });
                 h.event(egui::Event::PointerMoved(centre + egui::vec2(15.0 * direction, 8.0)));
+                cpu_frame(&mut h)
+            })
+        });
+    }
+    // A frame that redraws the map image at once (the colours changed: new content, so no stand-in): building the
+    // fill, line and marker meshes for the view and rasterising them into the image on the CPU. While the view moves
+    // this work is done on a worker instead, between frames.
+    for steps in [0, 9] {
+        let mut h = harness(&data, steps);
+        let metres_per_point = h.state().view().metres_per_point;
+        let mut deuteranopia = false;
+        group.bench_function(format!("redrawing the map image, {metres_per_point:.0} m per point"), |b| {
+            b.iter(|| {
+                deuteranopia = !deuteranopia;
+                h.state_mut().settings.colour_vision = if deuteranopia {
+                    locality_map::style::ColourVision::Deuteranopia
+                } else {
+                    locality_map::style::ColourVision::Normal
+                };
                 cpu_frame(&mut h)
             })
         });
