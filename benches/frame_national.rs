@@ -95,7 +95,8 @@ fn frames(c: &mut Criterion) {
         let mut h = harness(&data, steps);
         let metres_per_point = h.state().view().metres_per_point;
         let mut deuteranopia = false;
-        group.bench_function(format!("redrawing the map image, {metres_per_point:.0} m per point"), |b| {
+        let label = format!("redrawing the map image, {metres_per_point:.0} m per point");
+        group.bench_function(label, |b| {
             b.iter(|| {
                 deuteranopia = !deuteranopia;
                 h.state_mut().settings.colour_vision = if deuteranopia {
