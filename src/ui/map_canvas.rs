@@ -44,36 +44,59 @@ pub fn rasterise(
     if width == 0 || height == 0 {
         return ColorImage::new(size_px, pixels);
     }
-    // Horizontal bands drawn in parallel, each going through every triangle in order (so blending stays ordered).
+    // Every corner in image pixels, once.
+    let corners: Vec<Vec<Corner>> = meshes
+        .par_iter()
+        .map(|mesh| {
+            mesh.vertices
+                .iter()
+                .map(|v| {
+                    let p = [
+                        v.pos.x * pixels_per_point - origin_px[0],
+                        v.pos.y * pixels_per_point - origin_px[1],
+                    ];
+                    (p, v.color)
+                })
+                .collect()
+        })
+        .collect();
+    // Horizontal bands drawn in parallel. Each triangle is listed, in drawing order, in the bands its rows reach, so
+    // a band goes through its own triangles only (blending stays in order within it).
     let band_rows = height.div_ceil(rayon::current_num_threads() * 4).max(16);
+    let mut by_band: Vec<Vec<[Corner; 3]>> = vec![Vec::new(); height.div_ceil(band_rows)];
+    for (mesh, corners) in meshes.iter().zip(&corners) {
+        for triangle in mesh.indices.chunks_exact(3) {
+            let corner = |i: u32| corners.get(i as usize).copied();
+            let (Some(a), Some(b), Some(c)) = (corner(triangle[0]), corner(triangle[1]), corner(triangle[2])) else {
+                continue;
+            };
+            let (low, high) = (a.0[1].min(b.0[1]).min(c.0[1]), a.0[1].max(b.0[1]).max(c.0[1]));
+            // Rows whose pixel centres (y + 0.5) it can cover.
+            let (first, last) = ((low - 0.5).ceil(), (high - 0.5).floor().min(height as f32 - 1.0));
+            if !(first.is_finite() && last.is_finite()) || last < first.max(0.0) {
+                continue;
+            }
+            for list in by_band
+                .iter_mut()
+                .take(last as usize / band_rows + 1)
+                .skip(first.max(0.0) as usize / band_rows)
+            {
+                list.push([a, b, c]);
+            }
+        }
+    }
     pixels
         .par_chunks_mut(band_rows * width)
+        .zip(by_band.par_iter())
         .enumerate()
-        .for_each(|(band, rows)| {
+        .for_each(|(band, (rows, triangles))| {
             let mut target = Band {
                 pixels: rows,
                 width,
                 first_row: band * band_rows,
             };
-            for mesh in meshes {
-                let to_px = |i: u32| {
-                    mesh.vertices.get(i as usize).map(|v| {
-                        (
-                            [
-                                v.pos.x * pixels_per_point - origin_px[0],
-                                v.pos.y * pixels_per_point - origin_px[1],
-                            ],
-                            v.color,
-                        )
-                    })
-                };
-                for triangle in mesh.indices.chunks_exact(3) {
-                    let (Some(a), Some(b), Some(c)) = (to_px(triangle[0]), to_px(triangle[1]), to_px(triangle[2]))
-                    else {
-                        continue;
-                    };
-                    target.fill_triangle(a, b, c);
-                }
+            for [a, b, c] in triangles {
+                target.fill_triangle(*a, *b, *c);
             }
         });
     ColorImage::new(size_px, pixels)
@@ -119,12 +142,30 @@ impl Band<'_> {
         let (x0, x1) = (min_x as usize, max_x as usize);
         for y in min_y as usize..=max_y as usize {
             let py = y as f32 + 0.5;
+            // The row's span from where each edge crosses it, widened by a pixel: thin slanted lines would otherwise
+            // test every pixel of their box. The exact test below still decides each pixel.
+            let (mut from, mut to) = (x0 as f32, x1 as f32);
+            // Narrow boxes (most national triangles) are quicker tested whole.
+            for edge in edges.iter().filter(|_| x1 - x0 > 8) {
+                let (slope, at_zero) = edge.along_row(py);
+                if slope > 0.0 {
+                    from = from.max((-at_zero / slope - 0.5).floor() - 1.0);
+                } else if slope < 0.0 {
+                    to = to.min((-at_zero / slope - 0.5).ceil() + 1.0);
+                } else if at_zero < 0.0 {
+                    to = from - 1.0;
+                }
+            }
+            if !(from <= to) {
+                continue;
+            }
+            let (from, to) = (from as usize, to as usize);
             let row_start = (y - self.first_row) * self.width;
-            let Some(row) = self.pixels.get_mut(row_start + x0..=row_start + x1) else {
+            let Some(row) = self.pixels.get_mut(row_start + from..=row_start + to) else {
                 continue;
             };
             for (dx, pixel) in row.iter_mut().enumerate() {
-                let px = (x0 + dx) as f32 + 0.5;
+                let px = (from + dx) as f32 + 0.5;
                 let e = [0, 1, 2].map(|k| edges[k].value(px, py));
                 if !edges.iter().zip(e).all(|(edge, v)| edge.covers(v)) {
                     continue;
@@ -170,6 +211,11 @@ impl Edge {
 
     fn value(&self, x: f32, y: f32) -> f32 {
         self.d[0] * (y - self.from[1]) - self.d[1] * (x - self.from[0])
+    }
+
+    /// The edge function along the row through `y`: `value(x, y) = slope · x + at_zero`.
+    fn along_row(&self, y: f32) -> (f32, f32) {
+        (-self.d[1], self.d[0] * (y - self.from[1]) + self.d[1] * self.from[0])
     }
 
     fn covers(&self, value: f32) -> bool {
@@ -438,6 +484,65 @@ mod tests {
         assert!((drawn as f32 - 700.0).abs() < 40.0, "{drawn}");
     }
 
+    /// Every pixel of the image tested against every triangle, in order: what the row spans must reproduce.
+    fn brute_force(triangles: &[[Corner; 3]], size: [usize; 2], background: Color32) -> Vec<Color32> {
+        let mut pixels = vec![background; size[0] * size[1]];
+        for [a, b, c] in triangles {
+            let (a, mut b, mut c) = (*a, *b, *c);
+            let area = (b.0[0] - a.0[0]) * (c.0[1] - a.0[1]) - (b.0[1] - a.0[1]) * (c.0[0] - a.0[0]);
+            if area == 0.0 {
+                continue;
+            }
+            if area < 0.0 {
+                std::mem::swap(&mut b, &mut c);
+            }
+            let edges = [Edge::new(b.0, c.0), Edge::new(c.0, a.0), Edge::new(a.0, b.0)];
+            for (i, pixel) in pixels.iter_mut().enumerate() {
+                let (x, y) = ((i % size[0]) as f32 + 0.5, (i / size[0]) as f32 + 0.5);
+                if edges.iter().all(|e| e.covers(e.value(x, y))) {
+                    *pixel = over(a.1, *pixel);
+                }
+            }
+        }
+        pixels
+    }
+
+    #[test]
+    fn row_spans_draw_exactly_the_pixels_a_full_test_draws() {
+        // Pseudo-random triangles, many of them long and thin like the map's line quads, half-transparent so a
+        // pixel drawn twice or missed shows.
+        let mut seed = 0x2545_f491_u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32
+        };
+        let size = [97, 83];
+        let mut mesh = Mesh::default();
+        let mut triangles = Vec::new();
+        for k in 0..400u32 {
+            let a = Pos2::new(next() * 110.0 - 5.0, next() * 95.0 - 5.0);
+            let thin = k % 2 == 0;
+            let b = a + egui::vec2(next() * 60.0 - 30.0, next() * 60.0 - 30.0);
+            let c = if thin {
+                b + egui::vec2(next() * 1.5, next() * 1.5)
+            } else {
+                a + egui::vec2(next() * 40.0 - 20.0, next() * 40.0 - 20.0)
+            };
+            let colour = Color32::from_rgba_premultiplied(0, (k % 7 * 20) as u8, 60, 90);
+            for p in [a, b, c] {
+                mesh.vertices.push(egui::epaint::Vertex {
+                    pos: p,
+                    uv: egui::epaint::WHITE_UV,
+                    color: colour,
+                });
+            }
+            mesh.indices.extend([3 * k, 3 * k + 1, 3 * k + 2]);
+            triangles.push([a, b, c].map(|p| ([p.x, p.y], colour)));
+        }
+        let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, size, Color32::WHITE);
+        assert_eq!(image.pixels, brute_force(&triangles, size, Color32::WHITE));
+    }
+
     #[test]
     fn bands_meet_without_seams() {
         // Tall enough for many parallel bands: a full-height triangle pair fills every row of its columns.
@@ -448,6 +553,14 @@ mod tests {
         );
         let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [5, 500], Color32::WHITE);
         assert_eq!(count(&image, Color32::RED), 3 * 500);
+        // Reaching past the image at both ends and off its left side: clipped, not dropped.
+        let mut mesh = Mesh::default();
+        mesh.add_colored_rect(
+            Rect::from_min_max(Pos2::new(-4.0, -30.0), Pos2::new(2.0, 900.0)),
+            Color32::RED,
+        );
+        let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [5, 500], Color32::WHITE);
+        assert_eq!(count(&image, Color32::RED), 2 * 500);
     }
 
     #[test]
