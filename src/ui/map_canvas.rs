@@ -156,7 +156,7 @@ impl Band<'_> {
                     to = from - 1.0;
                 }
             }
-            if !(from <= to) {
+            if from > to {
                 continue;
             }
             let (from, to) = (from as usize, to as usize);
