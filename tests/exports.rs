@@ -82,7 +82,13 @@ fn selection_csv_round_trips_to_the_engines_rows() {
             "decile_2019",
             "in_top1_2015",
             "in_top1_2019",
-            "population"
+            "population",
+            "transition",
+            "la_rank_2015",
+            "la_rank_2019",
+            "percentile_2015",
+            "percentile_2019",
+            "percentile_change"
         ]
     );
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -102,10 +108,28 @@ fn selection_csv_round_trips_to_the_engines_rows() {
         assert_eq!(record[9].parse::<bool>().unwrap(), row.in_top1_from);
         assert_eq!(record[10].parse::<bool>().unwrap(), row.in_top1_to);
         assert_eq!(record[11].parse::<u32>().ok(), row.population);
+        assert_eq!(&record[12], row.transition.key());
+        assert_eq!(record[13].parse::<u32>().ok(), row.la_rank_from);
+        assert_eq!(record[14].parse::<u32>().ok(), row.la_rank_to);
+        let close = |text: &str, value: Option<f64>| match (text.parse::<f64>().ok(), value) {
+            (Some(a), Some(b)) => (a - b).abs() <= 0.0005,
+            (None, None) => true,
+            _ => false,
+        };
+        assert!(close(&record[15], row.percentile_from), "{}", &record[15]);
+        assert!(close(&record[16], row.percentile_to), "{}", &record[16]);
+        assert!(close(&record[17], row.percentile_change), "{}", &record[17]);
     }
     // E01011623 moved into the 1%: 1031 → 318.
     let moved_in = records.iter().find(|r| &r[0] == "E01011623").unwrap();
     assert_eq!((&moved_in[4], &moved_in[5], &moved_in[6]), ("1031", "318", "-713"));
+    assert_eq!(&moved_in[12], "moved_in");
+    // Every Leeds LSOA has a rank within Leeds (1 = most deprived of its 482) in both editions.
+    assert!(
+        records
+            .iter()
+            .all(|r| r[13].parse::<u32>().is_ok_and(|n| (1..=482).contains(&n)))
+    );
     assert!(
         records.iter().all(|r| !r[11].is_empty()),
         "population known for 2011 LSOAs"

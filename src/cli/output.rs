@@ -1,6 +1,7 @@
 //! Text, JSON and CSV renderings of analysis results for the command line.
 
 use crate::analysis::{EditionComparison, LaSummary, LeagueTable, LsoaChange, WardProfile};
+use crate::export::CHANGES_CSV_COLUMNS;
 use crate::model::Dataset;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -123,54 +124,9 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
 /// 2011 parents, space-separated; the rule is in the README ("Comparing 2019 with 2025").
 pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record([
-        "lsoa_code",
-        "lsoa_name",
-        "ward_code",
-        "ward_name",
-        "rank_from",
-        "rank_to",
-        "change",
-        "in_top1_from",
-        "in_top1_to",
-        "transition",
-        "decile_from",
-        "decile_to",
-        "la_rank_from",
-        "la_rank_to",
-        "percentile_from",
-        "percentile_to",
-        "percentile_change",
-        "boundary_change",
-        "earlier_lsoas",
-    ])?;
-    let text = |v: Option<String>| v.unwrap_or_default();
+    writer.write_record(CHANGES_CSV_COLUMNS.iter().map(|c| c.header(None)))?;
     for r in rows {
-        writer.write_record([
-            r.lsoa_code.to_string(),
-            r.lsoa_name.clone(),
-            text(r.ward_code.as_ref().map(ToString::to_string)),
-            r.ward_name.clone(),
-            text(r.rank_from.map(|v| v.to_string())),
-            text(r.rank_to.map(|v| v.to_string())),
-            text(r.change.map(|v| v.to_string())),
-            r.in_top1_from.to_string(),
-            r.in_top1_to.to_string(),
-            r.transition.key().to_string(),
-            text(r.decile_from.map(|v| v.to_string())),
-            text(r.decile_to.map(|v| v.to_string())),
-            text(r.la_rank_from.map(|v| v.to_string())),
-            text(r.la_rank_to.map(|v| v.to_string())),
-            text(r.percentile_from.map(|v| format!("{v:.3}"))),
-            text(r.percentile_to.map(|v| format!("{v:.3}"))),
-            text(r.percentile_change.map(|v| format!("{v:.3}"))),
-            text(r.boundary_change.map(|c| c.letter().to_string())),
-            r.earlier_lsoas
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ])?;
+        writer.write_record(CHANGES_CSV_COLUMNS.iter().map(|c| c.cell(r)))?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -1,6 +1,7 @@
 //! Report exports: map PNGs rendered headlessly from the same model and style as the window (`tiny-skia` for shapes,
 //! `ab_glyph` for text), the Diagram 3 table picture, selection exports (CSV, GeoJSON), and atomic saving.
 
+mod change_columns;
 mod date;
 mod error;
 mod furniture;
@@ -12,6 +13,7 @@ mod selection_table;
 mod table_png;
 mod text;
 
+pub use change_columns::{CHANGES_CSV_COLUMNS, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;
 pub use report_png::{MapReport, ReportOptions, default_title, render_report};

@@ -3,6 +3,7 @@
 //! The rows are the comparison's own `LsoaChange` rows, in comparison order (ward, then LSOA code).
 
 use super::ExportError;
+use super::change_columns::SELECTION_COLUMNS;
 use super::save::save_atomic;
 use crate::analysis::{EditionComparison, LsoaChange};
 use crate::io::lonlat_from_world;
@@ -26,42 +27,19 @@ pub fn selected_rows<'a>(comparison: &'a EditionComparison, codes: &BTreeSet<Are
 }
 
 /// The column names, with the edition years in them: `lsoa_code, lsoa_name, ward_code, ward_name, rank_2015,
-/// rank_2019, change, decile_2015, decile_2019, in_top1_2015, in_top1_2019, population`.
+/// rank_2019, change, decile_2015, decile_2019, in_top1_2015, in_top1_2019, population`, then `transition`,
+/// `la_rank_2015`, `la_rank_2019`, `percentile_2015`, `percentile_2019`, `percentile_change` (see
+/// [`SELECTION_COLUMNS`]).
 pub fn selection_columns(from: u16, to: u16) -> Vec<String> {
-    let mut columns: Vec<String> = ["lsoa_code", "lsoa_name", "ward_code", "ward_name"]
-        .map(String::from)
-        .to_vec();
-    columns.extend([
-        format!("rank_{from}"),
-        format!("rank_{to}"),
-        "change".into(),
-        format!("decile_{from}"),
-        format!("decile_{to}"),
-        format!("in_top1_{from}"),
-        format!("in_top1_{to}"),
-        "population".into(),
-    ]);
-    columns
+    SELECTION_COLUMNS.iter().map(|c| c.header(Some((from, to)))).collect()
 }
 
 /// One row's values as JSON, keyed by [`selection_columns`] (unknown values are `null`).
 pub fn selection_properties(row: &LsoaChange, from: u16, to: u16) -> Map<String, Value> {
-    let columns = selection_columns(from, to);
-    let values = [
-        json!(row.lsoa_code.as_str()),
-        json!(row.lsoa_name),
-        json!(row.ward_code.map(|c| c.to_string())),
-        json!(row.ward_name),
-        json!(row.rank_from),
-        json!(row.rank_to),
-        json!(row.change),
-        json!(row.decile_from),
-        json!(row.decile_to),
-        json!(row.in_top1_from),
-        json!(row.in_top1_to),
-        json!(row.population),
-    ];
-    columns.into_iter().zip(values).collect()
+    SELECTION_COLUMNS
+        .iter()
+        .map(|c| (c.header(Some((from, to))), c.json(row)))
+        .collect()
 }
 
 /// Writes the rows as CSV: the byte-order mark, one header row, then one row per LSOA. Unknown values are empty
@@ -70,22 +48,8 @@ pub fn write_selection_csv(out: &mut dyn Write, rows: &[&LsoaChange], from: u16,
     out.write_all(UTF8_BOM)?;
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(selection_columns(from, to))?;
-    let text = |v: Option<String>| v.unwrap_or_default();
     for r in rows {
-        writer.write_record([
-            r.lsoa_code.to_string(),
-            r.lsoa_name.clone(),
-            text(r.ward_code.as_ref().map(ToString::to_string)),
-            r.ward_name.clone(),
-            text(r.rank_from.map(|v| v.to_string())),
-            text(r.rank_to.map(|v| v.to_string())),
-            text(r.change.map(|v| v.to_string())),
-            text(r.decile_from.map(|v| v.to_string())),
-            text(r.decile_to.map(|v| v.to_string())),
-            r.in_top1_from.to_string(),
-            r.in_top1_to.to_string(),
-            text(r.population.map(|v| v.to_string())),
-        ])?;
+        writer.write_record(SELECTION_COLUMNS.iter().map(|c| c.cell(r)))?;
     }
     writer.flush()
 }

@@ -1,0 +1,201 @@
+//! The columns of an LSOA change table, each defined once: its header, its CSV cell and its JSON value. The command
+//! line's `changes` CSV, the selection CSV and GeoJSON, and the report pack all write their rows through these, so a
+//! column reads the same wherever a planner finds it.
+
+use crate::analysis::LsoaChange;
+use serde_json::{Value, json};
+
+/// One column of an LSOA change table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeColumn {
+    LsoaCode,
+    LsoaName,
+    WardCode,
+    WardName,
+    RankFrom,
+    RankTo,
+    Change,
+    InTop1From,
+    InTop1To,
+    Transition,
+    DecileFrom,
+    DecileTo,
+    LaRankFrom,
+    LaRankTo,
+    PercentileFrom,
+    PercentileTo,
+    PercentileChange,
+    BoundaryChange,
+    EarlierLsoas,
+    Population,
+}
+
+/// The `changes` CSV of the command line, in the order other tools rely on (columns are only ever added at the end).
+pub const CHANGES_CSV_COLUMNS: [ChangeColumn; 19] = {
+    use ChangeColumn::*;
+    [
+        LsoaCode,
+        LsoaName,
+        WardCode,
+        WardName,
+        RankFrom,
+        RankTo,
+        Change,
+        InTop1From,
+        InTop1To,
+        Transition,
+        DecileFrom,
+        DecileTo,
+        LaRankFrom,
+        LaRankTo,
+        PercentileFrom,
+        PercentileTo,
+        PercentileChange,
+        BoundaryChange,
+        EarlierLsoas,
+    ]
+};
+
+/// A saved selection (CSV and GeoJSON properties): the first twelve as first released, then the 1% transition, the
+/// ranks within the LA and the national percentiles.
+pub const SELECTION_COLUMNS: [ChangeColumn; 18] = {
+    use ChangeColumn::*;
+    [
+        LsoaCode,
+        LsoaName,
+        WardCode,
+        WardName,
+        RankFrom,
+        RankTo,
+        Change,
+        DecileFrom,
+        DecileTo,
+        InTop1From,
+        InTop1To,
+        Population,
+        Transition,
+        LaRankFrom,
+        LaRankTo,
+        PercentileFrom,
+        PercentileTo,
+        PercentileChange,
+    ]
+};
+
+/// Which edition a column belongs to.
+enum Edition {
+    Neither,
+    From,
+    To,
+}
+
+impl ChangeColumn {
+    fn name(self) -> (&'static str, Edition) {
+        use ChangeColumn::*;
+        match self {
+            LsoaCode => ("lsoa_code", Edition::Neither),
+            LsoaName => ("lsoa_name", Edition::Neither),
+            WardCode => ("ward_code", Edition::Neither),
+            WardName => ("ward_name", Edition::Neither),
+            RankFrom => ("rank", Edition::From),
+            RankTo => ("rank", Edition::To),
+            Change => ("change", Edition::Neither),
+            InTop1From => ("in_top1", Edition::From),
+            InTop1To => ("in_top1", Edition::To),
+            Transition => ("transition", Edition::Neither),
+            DecileFrom => ("decile", Edition::From),
+            DecileTo => ("decile", Edition::To),
+            LaRankFrom => ("la_rank", Edition::From),
+            LaRankTo => ("la_rank", Edition::To),
+            PercentileFrom => ("percentile", Edition::From),
+            PercentileTo => ("percentile", Edition::To),
+            PercentileChange => ("percentile_change", Edition::Neither),
+            BoundaryChange => ("boundary_change", Edition::Neither),
+            EarlierLsoas => ("earlier_lsoas", Edition::Neither),
+            Population => ("population", Edition::Neither),
+        }
+    }
+
+    /// The header: a column of one edition ends `_from`/`_to`, or with the edition's year when `years` is given.
+    ///
+    /// ```
+    /// use locality_map::export::ChangeColumn;
+    /// assert_eq!(ChangeColumn::LaRankTo.header(None), "la_rank_to");
+    /// assert_eq!(ChangeColumn::LaRankTo.header(Some((2015, 2019))), "la_rank_2019");
+    /// assert_eq!(ChangeColumn::Change.header(Some((2015, 2019))), "change");
+    /// ```
+    pub fn header(self, years: Option<(u16, u16)>) -> String {
+        let (base, edition) = self.name();
+        match (edition, years) {
+            (Edition::Neither, _) => base.to_string(),
+            (Edition::From, None) => format!("{base}_from"),
+            (Edition::To, None) => format!("{base}_to"),
+            (Edition::From, Some((from, _))) => format!("{base}_{from}"),
+            (Edition::To, Some((_, to))) => format!("{base}_{to}"),
+        }
+    }
+
+    /// The CSV cell: unknown values are empty, the 1% columns `true`/`false`, percentiles to three decimals, the
+    /// boundary change its ONS letter and the earlier LSOAs space-separated.
+    pub fn cell(self, row: &LsoaChange) -> String {
+        fn text(value: Option<impl ToString>) -> String {
+            value.map(|v| v.to_string()).unwrap_or_default()
+        }
+        let percent = |value: Option<f64>| value.map(|v| format!("{v:.3}")).unwrap_or_default();
+        use ChangeColumn::*;
+        match self {
+            LsoaCode => row.lsoa_code.to_string(),
+            LsoaName => row.lsoa_name.clone(),
+            WardCode => text(row.ward_code),
+            WardName => row.ward_name.clone(),
+            RankFrom => text(row.rank_from),
+            RankTo => text(row.rank_to),
+            Change => text(row.change),
+            InTop1From => row.in_top1_from.to_string(),
+            InTop1To => row.in_top1_to.to_string(),
+            Transition => row.transition.key().to_string(),
+            DecileFrom => text(row.decile_from),
+            DecileTo => text(row.decile_to),
+            LaRankFrom => text(row.la_rank_from),
+            LaRankTo => text(row.la_rank_to),
+            PercentileFrom => percent(row.percentile_from),
+            PercentileTo => percent(row.percentile_to),
+            PercentileChange => percent(row.percentile_change),
+            BoundaryChange => text(row.boundary_change.map(|c| c.letter())),
+            EarlierLsoas => row
+                .earlier_lsoas
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            Population => text(row.population),
+        }
+    }
+
+    /// The JSON value: numbers as numbers, unknown values `null`.
+    pub fn json(self, row: &LsoaChange) -> Value {
+        use ChangeColumn::*;
+        match self {
+            LsoaCode => json!(row.lsoa_code.as_str()),
+            LsoaName => json!(row.lsoa_name),
+            WardCode => json!(row.ward_code.map(|c| c.to_string())),
+            WardName => json!(row.ward_name),
+            RankFrom => json!(row.rank_from),
+            RankTo => json!(row.rank_to),
+            Change => json!(row.change),
+            InTop1From => json!(row.in_top1_from),
+            InTop1To => json!(row.in_top1_to),
+            Transition => json!(row.transition.key()),
+            DecileFrom => json!(row.decile_from),
+            DecileTo => json!(row.decile_to),
+            LaRankFrom => json!(row.la_rank_from),
+            LaRankTo => json!(row.la_rank_to),
+            PercentileFrom => json!(row.percentile_from),
+            PercentileTo => json!(row.percentile_to),
+            PercentileChange => json!(row.percentile_change),
+            BoundaryChange => json!(row.boundary_change.map(|c| c.letter())),
+            EarlierLsoas => json!(row.earlier_lsoas.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+            Population => json!(row.population),
+        }
+    }
+}
