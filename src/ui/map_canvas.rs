@@ -267,6 +267,9 @@ impl CanvasFrame {
     }
 }
 
+/// How long the worker rests, in multiples of its last image's time, before drawing the next while the view moves.
+const REST_PER_WORK: u32 = 2;
+
 /// A drawn image of the map and its worker.
 #[derive(Default)]
 pub struct MapCanvas {
@@ -307,11 +310,15 @@ impl MapCanvas {
         self.texture.is_some() && self.shown.is_some_and(|s| s.content == frame.content)
     }
 
-    /// Whether the worker may start another image: it is idle, and has rested as long as its last image took. While
-    /// the planner pans, the worker would otherwise draw without pause on one of the two cores the renderer needs
-    /// (whole-country panning frames took 28 ms instead of 16); the moved image meanwhile stands in.
+    /// Whether the worker may start another image: it is idle, and has rested twice as long as its last image took.
+    /// While the planner pans, the worker would otherwise draw without pause on one of the two cores the renderer
+    /// needs (whole-country panning frames took 28 ms instead of 12; resting only as long, 284 m/pt panning frames
+    /// still reached 15–17 ms); the moved image meanwhile stands in.
     pub fn ready_for_more(&self) -> bool {
-        self.in_flight.is_none() && self.last_arrival.is_none_or(|(at, took)| at.elapsed() >= took)
+        self.in_flight.is_none()
+            && self
+                .last_arrival
+                .is_none_or(|(at, took)| at.elapsed() >= took * REST_PER_WORK)
     }
 
     /// Draws `frame` on a worker thread; `poll` picks it up. The meshes are in screen points of `frame`'s view.
