@@ -39,13 +39,17 @@ pub struct MapMemory {
     /// The view last frame, and when (egui input time) it last changed.
     last_view: Option<MapView>,
     view_changed_at: f64,
-    /// The map's size this frame, in screen points.
-    map_size: Vec2,
 }
 
 /// Seconds the view must stay still before the map image is drawn for it at once (until then it is drawn on a
 /// worker while the last one stands in).
 const SETTLE_SECONDS: f64 = 0.2;
+
+/// How the map image is redrawn this frame.
+enum Redraw {
+    Now,
+    OnWorker,
+}
 
 /// The map's background (land outside the data, sea).
 const MAP_BACKGROUND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xea);
@@ -199,7 +203,6 @@ impl ChoroplethMap<'_> {
         let drawn = track_drawing(ui, &response, tool, &mut memory.drawing);
 
         let transform = memory.view.screen_from_world(screen);
-        memory.map_size = rect.size();
         let visible = memory.view.visible_world(screen);
         let painter = ui.painter_at(rect);
 
@@ -221,33 +224,24 @@ impl ChoroplethMap<'_> {
         let moving = now - memory.view_changed_at < SETTLE_SECONDS;
         let mut canvas = std::mem::take(&mut memory.canvas);
         canvas.poll(&ctx);
-        if !canvas.is_current(&frame) {
-            if moving && canvas.can_stand_in_for(&frame) {
-                if canvas.ready_for_more() {
-                    let meshes = map_meshes(
-                        scene,
-                        memory,
-                        &transform,
-                        visible,
-                        self.settings,
-                        rect,
-                        frame.pixels_per_point,
-                    );
-                    canvas.draw_later(&ctx, frame, meshes, MAP_BACKGROUND);
-                }
-                // Until the view settles and the image is exact.
-                ctx.request_repaint();
-            } else if !canvas.wait_for(&ctx, &frame) {
-                let meshes = map_meshes(
-                    scene,
-                    memory,
-                    &transform,
-                    visible,
-                    self.settings,
-                    rect,
-                    frame.pixels_per_point,
-                );
-                canvas.draw_now(&ctx, frame, &meshes, MAP_BACKGROUND);
+        // Not at all (current; or the worker busy or resting while the last image stands in), now, or on the worker.
+        let redraw = if canvas.is_current(&frame) {
+            None
+        } else if moving && canvas.can_stand_in_for(&frame) {
+            // Until the view settles and the image is exact.
+            ctx.request_repaint();
+            canvas.ready_for_more().then_some(Redraw::OnWorker)
+        } else if canvas.wait_for(&ctx, &frame) {
+            None
+        } else {
+            Some(Redraw::Now)
+        };
+        if let Some(redraw) = redraw {
+            let ppp = frame.pixels_per_point;
+            let meshes = map_meshes(scene, memory, &transform, visible, self.settings, rect, ppp);
+            match redraw {
+                Redraw::Now => canvas.draw_now(&ctx, frame, &meshes, MAP_BACKGROUND),
+                Redraw::OnWorker => canvas.draw_later(&ctx, frame, meshes, MAP_BACKGROUND),
             }
         }
         if !canvas.paint(&painter, &frame, MAP_BACKGROUND) {
@@ -347,7 +341,15 @@ fn map_meshes(
     let vision = settings.colour_vision;
     let mut meshes = Vec::with_capacity(3);
     if scene.national {
-        let (fill, lines) = national_meshes(scene, memory, transform, visible, vision, settings.show_lsoa_lines);
+        let (fill, lines) = national_meshes(
+            scene,
+            memory,
+            transform,
+            rect.size(),
+            visible,
+            vision,
+            settings.show_lsoa_lines,
+        );
         meshes.extend([fill, lines]);
     } else {
         // Fills: only areas whose box meets the view; colours come from the styled map.
@@ -612,6 +614,7 @@ fn national_meshes(
     scene: &MapScene,
     memory: &mut MapMemory,
     transform: &ScreenFromWorld,
+    map_size: Vec2,
     visible: geo::Rect<f64>,
     vision: ColourVision,
     show_lsoa_lines: bool,
@@ -620,7 +623,7 @@ fn national_meshes(
     let lod = scene.lod();
     let band = lod.and_then(|l| l.best_band(metres_per_point));
     // A national scene's box is the whole layer's.
-    let (layer_bbox, clip) = (scene.bbox_in_world, memory.map_size);
+    let (layer_bbox, clip) = (scene.bbox_in_world, map_size);
     let whole_layer = layer_bbox.width() / metres_per_point <= 2.0 * f64::from(clip.x)
         && layer_bbox.height() / metres_per_point <= 2.0 * f64::from(clip.y);
     if !whole_layer {
