@@ -28,8 +28,8 @@ struct DistributionData {
     /// Histogram bin width, and LSOAs per bin.
     bin_width: i64,
     counts: std::collections::BTreeMap<i64, usize>,
-    /// Earlier and later rank of each LSOA ranked in both.
-    pairs: Vec<(AreaCode, [f64; 2])>,
+    /// Each LSOA ranked in both editions, and its earlier and later rank (side by side).
+    codes: Vec<AreaCode>,
     points: Vec<[f64; 2]>,
     max_rank: f64,
 }
@@ -43,18 +43,17 @@ impl DistributionData {
         for (c, _) in &changes {
             *counts.entry(c.div_euclid(bin_width)).or_default() += 1;
         }
-        let pairs: Vec<(AreaCode, [f64; 2])> = rows
+        let (codes, points): (Vec<AreaCode>, Vec<[f64; 2]>) = rows
             .iter()
             .filter_map(|r| Some((r.lsoa_code, [f64::from(r.rank_from?), f64::from(r.rank_to?)])))
-            .collect();
-        let points = pairs.iter().map(|(_, p)| *p).collect();
-        let max_rank = pairs.iter().map(|(_, p)| p[0].max(p[1])).fold(1.0, f64::max);
+            .unzip();
+        let max_rank = points.iter().map(|p| p[0].max(p[1])).fold(1.0, f64::max);
         Self {
             generation: scene.generation,
             changes,
             bin_width,
             counts,
-            pairs,
+            codes,
             points,
             max_rank,
         }
@@ -81,15 +80,15 @@ impl std::fmt::Debug for DistributionState {
 struct ScatterImage {
     key: ScatterKey,
     texture: TextureHandle,
-    /// The plot rectangle the image covers (ranks).
-    min: [f64; 2],
-    max: [f64; 2],
 }
 
+/// What the scatter image was drawn for.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct ScatterKey {
     generation: u64,
-    bounds_bits: [u64; 4],
+    /// The plot rectangle the image covers (ranks).
+    min: [f64; 2],
+    max: [f64; 2],
     size_px: [usize; 2],
 }
 
@@ -133,8 +132,8 @@ pub fn distribution_ui(
             data
         }
     };
-    let (changes, counts, width, pairs, max_rank) =
-        (&data.changes, &data.counts, data.bin_width, &data.pairs, data.max_rank);
+    let (changes, counts, width, max_rank) = (&data.changes, &data.counts, data.bin_width, data.max_rank);
+    let pairs = || data.codes.iter().zip(&data.points);
     let bin_of = |c: i64| c.div_euclid(width);
     let height = ui.available_height().clamp(140.0, 260.0);
     ui.columns(2, |columns| {
@@ -209,7 +208,7 @@ pub fn distribution_ui(
         // Scatter of earlier against later rank.
         let top1 = f64::from(scene.comparison.threshold_to);
         let decile_line = f64::from(scene.comparison.threshold_to) * 10.0;
-        let marked_point = marked.and_then(|m| pairs.iter().find(|(c, _)| c == m)).map(|(_, p)| *p);
+        let marked_point = marked.and_then(|m| pairs().find(|(c, _)| *c == m)).map(|(_, p)| *p);
         let orange = to_color32(TOP1_ORANGE, vision);
         let scatter = Plot::new("rank-scatter")
             .height(height)
@@ -235,12 +234,9 @@ pub fn distribution_ui(
                     scene.generation,
                 );
                 if let Some(image) = image {
-                    let centre =
-                        PlotPoint::new((image.min[0] + image.max[0]) / 2.0, (image.min[1] + image.max[1]) / 2.0);
-                    let size = egui::vec2(
-                        (image.max[0] - image.min[0]) as f32,
-                        (image.max[1] - image.min[1]) as f32,
-                    );
+                    let ScatterKey { min, max, .. } = image.key;
+                    let centre = PlotPoint::new((min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0);
+                    let size = egui::vec2((max[0] - min[0]) as f32, (max[1] - min[1]) as f32);
                     plot.image(PlotImage::new("LSOAs", image.texture.id(), centre, size).allow_hover(false));
                 }
                 if let Some(point) = marked_point {
@@ -256,8 +252,7 @@ pub fn distribution_ui(
         if let Some(pointer) = scatter.inner.filter(|_| scatter.response.hovered()) {
             // The nearest point within a few pixels' worth of ranks.
             let tolerance = max_rank / 60.0;
-            let nearest = pairs
-                .iter()
+            let nearest = pairs()
                 .map(|(code, p)| (code, (p[0] - pointer.x).hypot(p[1] - pointer.y)))
                 .filter(|(_, d)| *d < tolerance)
                 .min_by(|a, b| a.1.total_cmp(&b.1));
@@ -299,7 +294,8 @@ fn scatter_texture<'s>(
     .map(|n| n.clamp(1, 4096));
     let key = ScatterKey {
         generation,
-        bounds_bits: [min[0], min[1], max[0], max[1]].map(f64::to_bits),
+        min,
+        max,
         size_px,
     };
     if cache.as_ref().is_none_or(|c| c.key != key) {
@@ -309,15 +305,11 @@ fn scatter_texture<'s>(
             Some(kept) => {
                 kept.texture.set(image, TextureOptions::LINEAR);
                 kept.key = key;
-                kept.min = min;
-                kept.max = max;
             }
             None => {
                 *cache = Some(ScatterImage {
                     key,
                     texture: ctx.load_texture("rank-scatter-points", image, TextureOptions::LINEAR),
-                    min,
-                    max,
                 });
             }
         }
