@@ -443,16 +443,22 @@ mod tests {
         image.pixels.iter().filter(|p| **p == colour).count()
     }
 
+    /// A rectangle from `min` to `max` (points) as two triangles of one colour.
+    fn rect_mesh(min: (f32, f32), max: (f32, f32), colour: Color32) -> Mesh {
+        let mut mesh = Mesh::default();
+        mesh.add_colored_rect(
+            Rect::from_min_max(Pos2::new(min.0, min.1), Pos2::new(max.0, max.1)),
+            colour,
+        );
+        mesh
+    }
+
     #[test]
     fn a_square_split_into_two_triangles_covers_its_pixels_once() {
         // 10 × 10 points at 2 pixels a point: 400 pixels, each drawn exactly once (a half-transparent fill shows
         // any pixel drawn twice along the diagonal as darker).
-        let mut mesh = Mesh::default();
         let half_black = Color32::from_black_alpha(128);
-        mesh.add_colored_rect(
-            Rect::from_min_max(Pos2::new(5.0, 5.0), Pos2::new(15.0, 15.0)),
-            half_black,
-        );
+        let mesh = rect_mesh((5.0, 5.0), (15.0, 15.0), half_black);
         let image = rasterise(&[&mesh], [0.0, 0.0], 2.0, [40, 40], Color32::WHITE);
         let once = over(half_black, Color32::WHITE);
         assert_eq!(count(&image, once), 400);
@@ -553,35 +559,19 @@ mod tests {
     #[test]
     fn bands_meet_without_seams() {
         // Tall enough for many parallel bands: a full-height triangle pair fills every row of its columns.
-        let mut mesh = Mesh::default();
-        mesh.add_colored_rect(
-            Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(3.0, 500.0)),
-            Color32::RED,
-        );
+        let mesh = rect_mesh((0.0, 0.0), (3.0, 500.0), Color32::RED);
         let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [5, 500], Color32::WHITE);
         assert_eq!(count(&image, Color32::RED), 3 * 500);
         // Reaching past the image at both ends and off its left side: clipped, not dropped.
-        let mut mesh = Mesh::default();
-        mesh.add_colored_rect(
-            Rect::from_min_max(Pos2::new(-4.0, -30.0), Pos2::new(2.0, 900.0)),
-            Color32::RED,
-        );
+        let mesh = rect_mesh((-4.0, -30.0), (2.0, 900.0), Color32::RED);
         let image = rasterise(&[&mesh], [0.0, 0.0], 1.0, [5, 500], Color32::WHITE);
         assert_eq!(count(&image, Color32::RED), 2 * 500);
     }
 
     #[test]
     fn later_meshes_draw_over_earlier_and_the_origin_shifts_everything() {
-        let mut under = Mesh::default();
-        under.add_colored_rect(
-            Rect::from_min_max(Pos2::new(100.0, 100.0), Pos2::new(104.0, 104.0)),
-            Color32::RED,
-        );
-        let mut top = Mesh::default();
-        top.add_colored_rect(
-            Rect::from_min_max(Pos2::new(102.0, 100.0), Pos2::new(104.0, 104.0)),
-            Color32::BLUE,
-        );
+        let under = rect_mesh((100.0, 100.0), (104.0, 104.0), Color32::RED);
+        let top = rect_mesh((102.0, 100.0), (104.0, 104.0), Color32::BLUE);
         let image = rasterise(&[&under, &top], [100.0, 100.0], 1.0, [4, 4], Color32::WHITE);
         assert_eq!(image.pixels[0], Color32::RED);
         assert_eq!(image.pixels[3], Color32::BLUE);
