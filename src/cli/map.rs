@@ -1,7 +1,11 @@
-//! `map`: one report-ready map PNG of an LA, rendered headlessly with the same styling as the window.
+//! `map`: one report-ready map of an LA, rendered headlessly with the same styling as the window: a PNG, or vectors
+//! with real text (`FILE.pdf`, `FILE.svg`), chosen by the extension of `--out`.
 
 use super::{CliResult, EditionPair};
-use crate::export::{ExportError, ReportOptions, default_title, render_report, save_png_atomic};
+use crate::export::{
+    ExportError, Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report, save_png_atomic,
+    save_svg_report,
+};
 use crate::model::Dataset;
 use crate::style::MapMode;
 use clap::Args;
@@ -15,9 +19,18 @@ pub struct MapArgs {
     pub la: String,
     #[command(flatten)]
     pub editions: EditionPair,
-    /// PNG file to write
+    /// File to write: `.png` (pixels), `.pdf` or `.svg` (vectors and real text)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// Paper for a PDF or SVG (sets the page in points, replacing --width/--height)
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
+    /// Portrait instead of landscape (with --paper)
+    #[arg(long)]
+    pub portrait: bool,
+    /// PDF only: add one page per priority ward after the LA's page
+    #[arg(long)]
+    pub ward_pages: bool,
     /// Image width in pixels [default: 3508, A4 landscape at 300 dpi]
     #[arg(long)]
     pub width: Option<u32>,
@@ -36,6 +49,36 @@ pub struct MapArgs {
     /// What the map shows (percentile-change suits editions of different N, e.g. 2019 to 2025)
     #[arg(long, value_enum, default_value_t = Layer::RankChange)]
     pub layer: Layer,
+}
+
+/// The `--paper` choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaperArg {
+    /// 210 × 297 mm
+    A4,
+    /// 297 × 420 mm
+    A3,
+}
+
+/// What `--out`'s extension asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Png,
+    Pdf,
+    Svg,
+}
+
+fn format_of(path: &std::path::Path) -> Result<Format, String> {
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+    match extension.as_deref() {
+        Some("png") => Ok(Format::Png),
+        Some("pdf") => Ok(Format::Pdf),
+        Some("svg") => Ok(Format::Svg),
+        _ => Err(format!(
+            "{} does not end in .png, .pdf or .svg, so the format to write is not known",
+            path.display()
+        )),
+    }
 }
 
 /// The `--layer` choices.
@@ -65,6 +108,7 @@ impl Layer {
 
 /// Renders and saves the map.
 pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
+    let format = format_of(&args.out)?;
     if !args.force && args.out.exists() {
         return Err(exists_message(&args.out));
     }
@@ -81,8 +125,34 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         mode: args.layer.mode(),
         ..a4
     };
-    let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
-    save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
+    let options = match args.paper {
+        Some(paper) => {
+            let paper = match paper {
+                PaperArg::A4 => Paper::A4,
+                PaperArg::A3 => Paper::A3,
+            };
+            let on_paper = paper_options(&options, paper, !args.portrait);
+            if format == Format::Png {
+                // Pixels at the asked resolution for the same sheet.
+                let scale = options.dpi / 72.0;
+                ReportOptions {
+                    width_px: (on_paper.width_px as f32 * scale).round() as u32,
+                    height_px: (on_paper.height_px as f32 * scale).round() as u32,
+                    ..options
+                }
+            } else {
+                on_paper
+            }
+        }
+        None => options,
+    };
+    let saved = match format {
+        Format::Png => render_report(dataset, &comparison, &options)
+            .and_then(|report| save_png_atomic(&report.image, &args.out, options.dpi, args.force)),
+        Format::Pdf => save_pdf_report(dataset, &comparison, &options, args.ward_pages, &args.out, args.force),
+        Format::Svg => save_svg_report(dataset, &comparison, &options, &args.out, args.force),
+    };
+    saved.map_err(|e| match e {
         ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
         e => e.to_string(),
     })

@@ -1,7 +1,10 @@
-//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
+//! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`, `html`,
+//! `export`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
+mod export;
 mod fetch;
+mod html;
 mod map;
 mod output;
 mod pack;
@@ -50,12 +53,17 @@ pub enum Command {
     Validate,
     /// A report-ready map PNG of an LA: legend, 1% key, scale bar, north arrow, ward labels, attribution.
     Map(map::MapArgs),
-    /// A briefing pack in a folder: LA map, Diagram 3 (CSV and PNG), and per priority ward a map, profile CSV and LSOA table.
+    /// A briefing pack in a folder: LA map, Diagram 3 (CSV and PNG), workbook, PDF report, GeoPackage, and per priority
+    /// ward a map, profile CSV and LSOA table.
     Pack(pack::PackArgs),
     /// How the LSOAs of an edition on 2011 boundaries map onto one on 2021 boundaries (ONS lookup: U, S, M, X).
     Reconcile(ReconcileArgs),
     /// Every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, in two editions, with the change.
     League(LeagueArgs),
+    /// A single-file interactive web map of an LA (no network needed): hover for ranks, search by code or ward.
+    Html(html::HtmlArgs),
+    /// An LA's data as a GeoPackage (`.gpkg`: LSOA, ward and LA layers in EPSG:27700) or a briefing workbook (`.xlsx`).
+    Export(export::ExportArgs),
     /// Download the official datasets of the catalogue (boundaries/sources.toml), verified, into a data folder.
     Fetch(FetchArgs),
 }
@@ -184,7 +192,10 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_));
+    let boundaries = matches!(
+        command,
+        Command::Validate | Command::Map(_) | Command::Pack(_) | Command::Html(_) | Command::Export(_)
+    );
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
@@ -199,6 +210,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::League(args) => league(&dataset, args),
         Command::Fetch(_) => Ok(()),
         Command::Pack(args) => pack::run(&dataset, args),
+        Command::Html(args) => html::run(&dataset, args),
+        Command::Export(args) => export::run(&dataset, args),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,14 +1,16 @@
-//! `pack`: a briefing pack for an LA in one folder — the LA map, the Diagram 3 table (CSV and PNG), and per priority
-//! ward (or every ward) a map zoomed to the ward, its profile as CSV and its LSOA table as a PNG. Every file is saved
-//! atomically, and nothing is replaced without `--force`.
+//! `pack`: a briefing pack for an LA in one folder — the LA map, the Diagram 3 table (CSV and PNG), the briefing
+//! workbook (`briefing.xlsx`), the vector report (`report.pdf`: the LA page and a page per priority ward), the
+//! GeoPackage (`areas.gpkg`), and per priority ward (or every ward) a map zoomed to the ward, its profile as CSV and
+//! its LSOA table as a PNG. Every file is saved atomically, and nothing is replaced without `--force`.
 
 use super::{CliResult, EditionPair, output};
 use crate::analysis::{EditionComparison, LaSummary, WardProfile};
 use crate::export::{
-    ExportError, ReportOptions, TableOptions, default_title, render_diagram3, render_rank_table, render_report,
-    save_atomic, save_png_atomic, write_selection_csv,
+    ExportError, Paper, ReportOptions, TableOptions, default_title, paper_options, render_diagram3, render_rank_table,
+    render_report, save_atomic, save_briefing_xlsx, save_geopackage, save_pdf_report, save_png_atomic, ward_extent,
+    write_selection_csv,
 };
-use crate::model::{AreaCode, Dataset, rect_union};
+use crate::model::{AreaCode, Dataset};
 use crate::style::MapMode;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -52,10 +54,17 @@ struct WardPlan {
 pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let wards = plan_wards(dataset, &comparison, &args.out, args.all_wards)?;
-    let mut files: Vec<PathBuf> = ["overview.png", "diagram3.csv", "diagram3.png"]
-        .iter()
-        .map(|f| args.out.join(f))
-        .collect();
+    let mut files: Vec<PathBuf> = [
+        "overview.png",
+        "diagram3.csv",
+        "diagram3.png",
+        "briefing.xlsx",
+        "report.pdf",
+        "areas.gpkg",
+    ]
+    .iter()
+    .map(|f| args.out.join(f))
+    .collect();
     for ward in &wards {
         files.extend(
             ["map.png", "profile.csv", "lsoas.png"]
@@ -99,6 +108,17 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     saved(save_atomic(&files[1], args.force, |out| out.write_all(csv.as_bytes())))?;
     let table = render_diagram3(&comparison, args.dpi, date).map_err(|e| e.to_string())?;
     saved(save_png_atomic(&table.image, &files[2], args.dpi, args.force))?;
+    saved(save_briefing_xlsx(dataset, &comparison, &files[3], args.force, date))?;
+    let on_a4 = paper_options(&map_options, Paper::A4, true);
+    saved(save_pdf_report(
+        dataset,
+        &comparison,
+        &on_a4,
+        true,
+        &files[4],
+        args.force,
+    ))?;
+    saved(save_geopackage(dataset, &comparison, &files[5], args.force))?;
 
     for ward in &wards {
         let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)
@@ -147,7 +167,7 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     }
     let which = if args.all_wards { "wards" } else { "priority wards" };
     super::print(&format!(
-        "Wrote {} files to {}: overview, Diagram 3 ({} LSOAs) and {} {which}.\n",
+        "Wrote {} files to {}: overview, Diagram 3 ({} LSOAs), briefing workbook, PDF report, GeoPackage and {} {which}.\n",
         files.len(),
         args.out.display(),
         diagram3.len(),
@@ -208,34 +228,6 @@ pub fn slug(name: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
-}
-
-/// The ward's boundary box (else its LSOAs' boxes), with a margin so neighbouring context shows.
-fn ward_extent(dataset: &Dataset, comparison: &EditionComparison, ward: &AreaCode) -> Option<geo::Rect<f64>> {
-    let from_ward_layer = dataset
-        .ward_layer_for(comparison.vintage)
-        .and_then(|layer| layer.get(ward))
-        .map(|area| area.bbox_in_world);
-    let bbox = from_ward_layer.or_else(|| {
-        let layer = dataset.lsoa_layers.get(&comparison.vintage)?;
-        comparison
-            .rows
-            .iter()
-            .filter(|r| r.ward_code.as_ref() == Some(ward))
-            .filter_map(|r| layer.get(&r.lsoa_code).map(|a| a.bbox_in_world))
-            .reduce(rect_union)
-    })?;
-    let margin = 0.08 * bbox.width().max(bbox.height()).max(500.0);
-    Some(geo::Rect::new(
-        geo::Coord {
-            x: bbox.min().x - margin,
-            y: bbox.min().y - margin,
-        },
-        geo::Coord {
-            x: bbox.max().x + margin,
-            y: bbox.max().y + margin,
-        },
-    ))
 }
 
 fn exists_message(path: &Path) -> String {

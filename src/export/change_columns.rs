@@ -82,6 +82,19 @@ pub const SELECTION_COLUMNS: [ChangeColumn; 18] = {
     ]
 };
 
+/// A typed cell for writers that keep numbers as numbers (the workbook, the GeoPackage).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellValue {
+    /// Text, including codes (kept as text so a spreadsheet never reads `E01011264` or a leading zero as a number).
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// Yes/no.
+    Bool(bool),
+    /// Not known: an empty cell, a NULL.
+    Empty,
+}
+
 /// Which edition a column belongs to.
 enum Edition {
     Neither,
@@ -169,6 +182,24 @@ impl ChangeColumn {
                 .collect::<Vec<_>>()
                 .join(" "),
             Population => text(row.population),
+        }
+    }
+
+    /// The typed value: the JSON value's kind, with the list of earlier LSOAs as the CSV's text.
+    pub fn value(self, row: &LsoaChange) -> CellValue {
+        if self == ChangeColumn::EarlierLsoas {
+            let text = self.cell(row);
+            return if text.is_empty() {
+                CellValue::Empty
+            } else {
+                CellValue::Text(text)
+            };
+        }
+        match self.json(row) {
+            Value::String(s) => CellValue::Text(s),
+            Value::Number(n) => n.as_f64().map_or(CellValue::Empty, CellValue::Number),
+            Value::Bool(b) => CellValue::Bool(b),
+            _ => CellValue::Empty,
         }
     }
 

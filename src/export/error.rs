@@ -50,4 +50,12 @@ pub enum ExportError {
         /// LSOA vintage.
         vintage: String,
     },
+    /// A writer could not build its file (workbook, GeoPackage, PDF): what it said.
+    #[error("cannot build the {what}: {message}")]
+    Build {
+        /// What was being built, e.g. `workbook`.
+        what: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }

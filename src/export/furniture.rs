@@ -1,11 +1,12 @@
 //! Map furniture for exports, drawn with `tiny-skia` in pixels: transition markers (also used as legend keys), the
 //! scale bar, the north arrow. Sizes come in as pixels per point so that everything scales with the DPI.
 
+use super::surface::{LineStyle, Surface};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::Transition;
 use crate::render::{ScreenRect, round_scale_length};
 use crate::style::{Rgba, TOP1_ORANGE};
-use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
+use tiny_skia::{Color, FillRule, PathBuilder, Rect};
 
 /// Near-black, for text and furniture.
 pub fn ink() -> Color {
@@ -18,38 +19,23 @@ pub fn colour_of(colour: Rgba) -> Color {
     Color::from_rgba8(r, g, b, a)
 }
 
-/// An anti-aliased paint of one colour.
-pub fn paint_of(colour: Color) -> Paint<'static> {
-    let mut paint = Paint {
-        anti_alias: true,
-        ..Paint::default()
-    };
-    paint.set_color(colour);
-    paint
-}
-
 /// Fills a rectangle given by corners (no-op when empty).
-pub fn fill_rect(pixmap: &mut Pixmap, rect: ScreenRect, colour: Color) {
+pub fn fill_rect(surface: &mut dyn Surface, rect: ScreenRect, colour: Color) {
     if let Some(r) = Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1]) {
-        pixmap.fill_rect(r, &paint_of(colour), Transform::identity(), None);
+        surface.fill_path(&PathBuilder::from_rect(r), colour, FillRule::Winding, None);
     }
 }
 
 /// Outlines a rectangle.
-pub fn stroke_rect(pixmap: &mut Pixmap, rect: ScreenRect, colour: Color, width: f32) {
+pub fn stroke_rect(surface: &mut dyn Surface, rect: ScreenRect, colour: Color, width: f32) {
     if let Some(r) = Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1]) {
-        let path = PathBuilder::from_rect(r);
-        let stroke = Stroke {
-            width,
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(&path, &paint_of(colour), &stroke, Transform::identity(), None);
+        surface.stroke_path(&PathBuilder::from_rect(r), colour, &LineStyle::solid(width), None);
     }
 }
 
 /// Stayed ●, moved in ▲ (both filled orange, dark edge), moved out ▽ (white, orange edge), as in the window: shape
 /// tells them apart without colour. `radius` in pixels.
-pub fn draw_transition_marker(pixmap: &mut Pixmap, centre: [f32; 2], transition: Transition, radius: f32) {
+pub fn draw_transition_marker(surface: &mut dyn Surface, centre: [f32; 2], transition: Transition, radius: f32) {
     let [x, y] = centre;
     let r = radius;
     let path = match transition {
@@ -80,18 +66,14 @@ pub fn draw_transition_marker(pixmap: &mut Pixmap, centre: [f32; 2], transition:
         Transition::MovedOut => (Color::WHITE, orange, r * 0.32),
         _ => (orange, ink(), r * 0.24),
     };
-    let stroke = Stroke {
-        width: edge_width,
-        ..Stroke::default()
-    };
-    pixmap.fill_path(&path, &paint_of(fill), FillRule::Winding, Transform::identity(), None);
-    pixmap.stroke_path(&path, &paint_of(edge), &stroke, Transform::identity(), None);
+    surface.fill_path(&path, fill, FillRule::Winding, None);
+    surface.stroke_path(&path, edge, &LineStyle::solid(edge_width), None);
 }
 
 /// A scale bar of a round length about a fifth of the map wide, bottom-left inside the map, on a white backing:
 /// alternate dark and white halves, end ticks, the length above. Returns the length in metres.
 pub fn draw_scale_bar(
-    pixmap: &mut Pixmap,
+    surface: &mut dyn Surface,
     text: &TextPainter,
     map_rect: ScreenRect,
     pixels_per_metre: f64,
@@ -108,11 +90,11 @@ pub fn draw_scale_bar(
         min: [left - 6.0 * u, bottom - bar_h - label_style.size_px - 9.0 * u],
         max: [left + length_px + 6.0 * u, bottom + 5.0 * u],
     };
-    fill_rect(pixmap, backing, Color::from_rgba8(255, 255, 255, 215));
+    fill_rect(surface, backing, Color::from_rgba8(255, 255, 255, 215));
     let half = length_px / 2.0;
     let top = bottom - bar_h;
     fill_rect(
-        pixmap,
+        surface,
         ScreenRect {
             min: [left, top],
             max: [left + half, bottom],
@@ -120,7 +102,7 @@ pub fn draw_scale_bar(
         ink(),
     );
     fill_rect(
-        pixmap,
+        surface,
         ScreenRect {
             min: [left + half, top],
             max: [left + length_px, bottom],
@@ -128,7 +110,7 @@ pub fn draw_scale_bar(
         Color::WHITE,
     );
     stroke_rect(
-        pixmap,
+        surface,
         ScreenRect {
             min: [left, top],
             max: [left + length_px, bottom],
@@ -136,21 +118,21 @@ pub fn draw_scale_bar(
         ink(),
         0.6 * u,
     );
-    text.draw(
-        pixmap,
+    surface.text(
+        text,
         &label,
         [left + half, top - 3.5 * u],
         Align::Center,
         &label_style,
         None,
     );
-    text.draw(pixmap, "0", [left, top - 3.5 * u], Align::Center, &label_style, None);
+    surface.text(text, "0", [left, top - 3.5 * u], Align::Center, &label_style, None);
     length_m
 }
 
 /// North is up (British National Grid north, within a degree or so across England): an arrow with an N, top-right
 /// inside the map, on a white backing.
-pub fn draw_north_arrow(pixmap: &mut Pixmap, text: &TextPainter, map_rect: ScreenRect, px_per_pt: f32) {
+pub fn draw_north_arrow(surface: &mut dyn Surface, text: &TextPainter, map_rect: ScreenRect, px_per_pt: f32) {
     let u = px_per_pt;
     let tip = [map_rect.max[0] - 22.0 * u, map_rect.min[1] + 12.0 * u];
     let (w, h, notch) = (7.0 * u, 20.0 * u, 14.0 * u);
@@ -159,7 +141,7 @@ pub fn draw_north_arrow(pixmap: &mut Pixmap, text: &TextPainter, map_rect: Scree
         min: [tip[0] - w - 5.0 * u, tip[1] - 5.0 * u],
         max: [tip[0] + w + 5.0 * u, tip[1] + h + n_style.size_px + 8.0 * u],
     };
-    fill_rect(pixmap, backing, Color::from_rgba8(255, 255, 255, 215));
+    fill_rect(surface, backing, Color::from_rgba8(255, 255, 255, 215));
     let mut right = PathBuilder::new();
     right.move_to(tip[0], tip[1]);
     right.line_to(tip[0] + w, tip[1] + h);
@@ -170,25 +152,15 @@ pub fn draw_north_arrow(pixmap: &mut Pixmap, text: &TextPainter, map_rect: Scree
     left.line_to(tip[0], tip[1] + notch);
     left.line_to(tip[0] - w, tip[1] + h);
     left.close();
-    let stroke = Stroke {
-        width: 0.8 * u,
-        ..Stroke::default()
-    };
     if let Some(path) = right.finish() {
-        pixmap.fill_path(&path, &paint_of(ink()), FillRule::Winding, Transform::identity(), None);
+        surface.fill_path(&path, ink(), FillRule::Winding, None);
     }
     if let Some(path) = left.finish() {
-        pixmap.fill_path(
-            &path,
-            &paint_of(Color::WHITE),
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
-        pixmap.stroke_path(&path, &paint_of(ink()), &stroke, Transform::identity(), None);
+        surface.fill_path(&path, Color::WHITE, FillRule::Winding, None);
+        surface.stroke_path(&path, ink(), &LineStyle::solid(0.8 * u), None);
     }
-    text.draw(
-        pixmap,
+    surface.text(
+        text,
         "N",
         [tip[0], tip[1] + h + n_style.size_px * 0.95],
         Align::Center,

@@ -7,7 +7,8 @@
 //! holes and islands and needs one fill call per legend class. Neighbours of one colour then also join without seams.
 
 use super::ExportError;
-use super::furniture::{colour_of, draw_transition_marker, ink, paint_of};
+use super::furniture::{colour_of, draw_transition_marker, ink};
+use super::surface::{LineStyle, Surface};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
 use crate::model::{Area, AreaLayer, Dataset};
@@ -15,7 +16,7 @@ use crate::render::{ScreenFromWorld, ScreenRect, Topology};
 use crate::style::{LSOA_LINE, NO_DATA, Rgba, StyledMap, TOP1_ORANGE, WARD_LINE};
 use geo::{Coord, InteriorPoint as _, Intersects as _, LineString, MultiPolygon, Rect};
 use rayon::prelude::*;
-use tiny_skia::{FillRule, LineCap, LineJoin, Mask, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
+use tiny_skia::{FillRule, PathBuilder};
 
 /// One LSOA of the comparison that has a boundary.
 #[derive(Clone, Debug)]
@@ -182,7 +183,7 @@ pub struct MapPainter<'p> {
     /// Pixels per typographic point.
     pub px_per_pt: f32,
     /// Clip to the map rectangle (needed when areas run past its edge).
-    pub clip: Option<&'p Mask>,
+    pub clip: Option<ScreenRect>,
     /// Draw the moved-out dashes and the transition markers.
     pub show_transitions: bool,
     /// Draw ward names.
@@ -195,7 +196,7 @@ impl MapPainter<'_> {
     /// Draws fills, outlines, markers and ward labels.
     pub fn draw(
         &self,
-        pixmap: &mut Pixmap,
+        surface: &mut dyn Surface,
         text: &TextPainter,
         content: &MapContent<'_>,
         comparison: &EditionComparison,
@@ -232,8 +233,7 @@ impl MapPainter<'_> {
         }
         for (colour, builder) in by_colour {
             if let Some(path) = builder.finish() {
-                let paint = paint_of(colour_of(colour));
-                pixmap.fill_path(&path, &paint, FillRule::EvenOdd, Transform::identity(), self.clip);
+                surface.fill_path(&path, colour_of(colour), FillRule::EvenOdd, self.clip);
             }
         }
 
@@ -245,31 +245,24 @@ impl MapPainter<'_> {
                 self.push_line(&mut builder, line);
             }
             if let Some(path) = builder.finish() {
-                let stroke = Stroke {
-                    width: 0.3 * u,
-                    line_join: LineJoin::Round,
-                    line_cap: LineCap::Round,
-                    ..Stroke::default()
-                };
-                pixmap.stroke_path(
+                surface.stroke_path(
                     &path,
-                    &paint_of(colour_of(WARD_LINE)),
-                    &stroke,
-                    Transform::identity(),
+                    colour_of(WARD_LINE),
+                    &LineStyle::solid(0.3 * u).round(),
                     self.clip,
                 );
             }
         } else {
-            self.stroke_areas(pixmap, visible.iter().map(|(_, a)| *a), LSOA_LINE, 0.3 * u, None);
+            self.stroke_areas(surface, visible.iter().map(|(_, a)| *a), LSOA_LINE, 0.3 * u, None);
         }
         let wards = content
             .wards
             .iter()
             .map(|w| w.area)
             .filter(|a| a.bbox_in_world.intersects(&self.visible_in_world));
-        self.stroke_areas(pixmap, wards, WARD_LINE, 1.1 * u, None);
+        self.stroke_areas(surface, wards, WARD_LINE, 1.1 * u, None);
         if let Some(focus) = self.focus {
-            self.draw_focus(pixmap, focus);
+            self.draw_focus(surface, focus);
         }
         let with = |wanted: &'static [Transition]| {
             visible
@@ -278,7 +271,7 @@ impl MapPainter<'_> {
                 .map(|(_, a)| *a)
         };
         self.stroke_areas(
-            pixmap,
+            surface,
             with(&[Transition::Stayed, Transition::MovedIn]),
             TOP1_ORANGE,
             1.7 * u,
@@ -286,27 +279,27 @@ impl MapPainter<'_> {
         );
         if self.show_transitions {
             self.stroke_areas(
-                pixmap,
+                surface,
                 with(&[Transition::MovedOut]),
                 TOP1_ORANGE,
                 1.1 * u,
-                StrokeDash::new(vec![3.5 * u, 2.2 * u], 0.0),
+                Some(vec![3.5 * u, 2.2 * u]),
             );
             for (drawn, _) in &visible {
                 let transition = transition_of(drawn);
                 let centre = self.pixel_from_world.apply(drawn.interior_in_world);
                 if transition != Transition::Outside && self.inside_map(centre, 0.0) {
-                    draw_transition_marker(pixmap, centre, transition, 2.6 * u);
+                    draw_transition_marker(surface, centre, transition, 2.6 * u);
                 }
             }
         }
         if self.show_ward_labels {
-            self.draw_ward_labels(pixmap, text, content);
+            self.draw_ward_labels(surface, text, content);
         }
     }
 
     /// Veils the map outside `focus` (even-odd: the map rectangle with the ward's rings as holes) and outlines it.
-    fn draw_focus(&self, pixmap: &mut Pixmap, focus: &Area) {
+    fn draw_focus(&self, surface: &mut dyn Surface, focus: &Area) {
         let r = self.map_rect;
         let mut veil = PathBuilder::new();
         if let Some(rect) = tiny_skia::Rect::from_ltrb(r.min[0], r.min[1], r.max[0], r.max[1]) {
@@ -314,12 +307,16 @@ impl MapPainter<'_> {
         }
         self.push_geometry(&mut veil, &focus.geometry_in_world);
         if let Some(path) = veil.finish() {
-            let paint = paint_of(tiny_skia::Color::from_rgba8(255, 255, 255, 115));
-            pixmap.fill_path(&path, &paint, FillRule::EvenOdd, Transform::identity(), self.clip);
+            surface.fill_path(
+                &path,
+                tiny_skia::Color::from_rgba8(255, 255, 255, 115),
+                FillRule::EvenOdd,
+                self.clip,
+            );
         }
         let u = self.px_per_pt;
-        self.stroke_areas(pixmap, std::iter::once(focus), Rgba::hex(0xffffff), 3.6 * u, None);
-        self.stroke_areas(pixmap, std::iter::once(focus), Rgba::hex(0x1a1a1a), 2.0 * u, None);
+        self.stroke_areas(surface, std::iter::once(focus), Rgba::hex(0xffffff), 3.6 * u, None);
+        self.stroke_areas(surface, std::iter::once(focus), Rgba::hex(0x1a1a1a), 2.0 * u, None);
     }
 
     fn inside_map(&self, p: [f32; 2], margin: f32) -> bool {
@@ -378,11 +375,11 @@ impl MapPainter<'_> {
 
     fn stroke_areas<'b>(
         &self,
-        pixmap: &mut Pixmap,
+        surface: &mut dyn Surface,
         areas: impl Iterator<Item = &'b Area>,
         colour: Rgba,
         width_px: f32,
-        dash: Option<StrokeDash>,
+        dash: Option<Vec<f32>>,
     ) {
         let mut builder = PathBuilder::new();
         for area in areas {
@@ -391,25 +388,19 @@ impl MapPainter<'_> {
         let Some(path) = builder.finish() else {
             return;
         };
-        let stroke = Stroke {
-            width: width_px,
-            line_join: LineJoin::Round,
-            line_cap: if dash.is_some() { LineCap::Butt } else { LineCap::Round },
-            dash,
-            ..Stroke::default()
+        let line = match dash {
+            Some(dash) => LineStyle {
+                join: tiny_skia::LineJoin::Round,
+                ..LineStyle::solid(width_px).dashed(dash)
+            },
+            None => LineStyle::solid(width_px).round(),
         };
-        pixmap.stroke_path(
-            &path,
-            &paint_of(colour_of(colour)),
-            &stroke,
-            Transform::identity(),
-            self.clip,
-        );
+        surface.stroke_path(&path, colour_of(colour), &line, self.clip);
     }
 
     /// Ward names at their interior points, dark on a white halo; a label is left out where the ward is narrower than
     /// its name on the page or where it would overlap a label already placed (then one line up or down is tried).
-    fn draw_ward_labels(&self, pixmap: &mut Pixmap, text: &TextPainter, content: &MapContent<'_>) {
+    fn draw_ward_labels(&self, surface: &mut dyn Surface, text: &TextPainter, content: &MapContent<'_>) {
         let u = self.px_per_pt;
         let style = TextStyle::new(7.0 * u, ink()).halo(1.3 * u);
         let cap = text.cap_height(style.size_px);
@@ -434,7 +425,7 @@ impl MapPainter<'_> {
             });
             if let Some((centre, rect)) = fits {
                 let baseline = [centre[0], centre[1] + cap / 2.0];
-                text.draw(pixmap, &ward.name, baseline, Align::Center, &style, self.clip);
+                surface.text(text, &ward.name, baseline, Align::Center, &style, self.clip);
                 placed.push(rect);
             }
         }

@@ -1,29 +1,46 @@
 //! Report exports: map PNGs rendered headlessly from the same model and style as the window (`tiny-skia` for shapes,
 //! `ab_glyph` for text), the Diagram 3 table picture, selection exports (CSV, GeoJSON), and atomic saving.
 
+mod briefing_xlsx;
 mod change_columns;
 mod date;
 mod error;
 mod furniture;
+mod geopackage;
 mod map_layer;
 mod page_text;
 mod report_png;
 mod save;
 mod selection_table;
+mod surface;
 mod table_png;
 mod text;
+mod vector_pdf;
+mod vector_report;
+mod vector_svg;
+mod web_map;
 
-pub use change_columns::{CHANGES_CSV_COLUMNS, ChangeColumn, SELECTION_COLUMNS};
+pub use briefing_xlsx::{
+    CB_SAFE_IMPROVED, CB_SAFE_TOP1, CB_SAFE_WORSENED, FIXED_SHEETS, LEAGUE_SHEET, briefing_workbook,
+    save_briefing_xlsx, sheet_name,
+};
+pub use change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;
-pub use report_png::{MapReport, ReportOptions, default_title, render_report};
+pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, save_geopackage};
+pub use report_png::{MapReport, PageLayout, ReportOptions, default_title, render_report, vector_report_page};
 pub use save::{pixels_per_metre, save_atomic, save_png_atomic, write_png};
 pub use selection_table::{
     UTF8_BOM, save_selection_csv, save_selection_geojson, selected_rows, selection_columns, selection_geojson,
     selection_properties, write_selection_csv,
 };
+pub use surface::{LineStyle, RasterSurface, Surface, VectorOp, VectorPage};
 pub use table_png::{
     RankTable, TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, TableOptions, diagram3_rows, render_diagram3,
     render_rank_table,
 };
 pub use text::{Align, TextPainter, TextStyle};
+pub use vector_pdf::pdf_of_pages;
+pub use vector_report::{Paper, paper_options, pdf_report, save_pdf_report, save_svg_report, svg_report, ward_extent};
+pub use vector_svg::{SVG_FONT_FAMILY, svg_of_page};
+pub use web_map::{WebMap, WebMapGeometry, WebMapOptions, save_web_map, web_map};

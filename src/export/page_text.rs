@@ -2,21 +2,22 @@
 //! key, the caveat) and the bottom strip (attribution, source editions, export date). Each is laid out by one function
 //! that can measure without drawing, so the page can shrink the column's type when it would not fit.
 
-use super::furniture::{colour_of, draw_transition_marker, fill_rect, ink, paint_of, stroke_rect};
+use super::furniture::{colour_of, draw_transition_marker, fill_rect, ink, stroke_rect};
+use super::surface::{LineStyle, Surface};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
 use crate::render::ScreenRect;
 use crate::style::{Legend, TOP1_ORANGE, WARD_LINE};
-use tiny_skia::{Color, LineCap, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
+use tiny_skia::{Color, PathBuilder};
 
 /// Grey for secondary text.
 fn grey() -> Color {
     Color::from_rgba8(85, 85, 85, 255)
 }
 
-/// Writes lines down a column, or only measures them when there is no pixmap.
-pub struct ColumnWriter<'a> {
-    pixmap: Option<&'a mut Pixmap>,
+/// Writes lines down a column, or only measures them when there is no surface.
+pub struct ColumnWriter<'a, 's> {
+    surface: Option<&'a mut (dyn Surface + 's)>,
     text: &'a TextPainter,
     /// Left edge.
     pub x0: f32,
@@ -28,11 +29,18 @@ pub struct ColumnWriter<'a> {
     pub u: f32,
 }
 
-impl<'a> ColumnWriter<'a> {
+impl<'a, 's> ColumnWriter<'a, 's> {
     /// A writer from `(x0, y)` to `x1`.
-    pub fn new(pixmap: Option<&'a mut Pixmap>, text: &'a TextPainter, x0: f32, x1: f32, y: f32, u: f32) -> Self {
+    pub fn new(
+        surface: Option<&'a mut (dyn Surface + 's)>,
+        text: &'a TextPainter,
+        x0: f32,
+        x1: f32,
+        y: f32,
+        u: f32,
+    ) -> Self {
         Self {
-            pixmap,
+            surface,
             text,
             x0,
             x1,
@@ -46,13 +54,13 @@ impl<'a> ColumnWriter<'a> {
         let lines = self.text.wrap(text, style.size_px, self.x1 - x);
         for line in lines {
             let baseline = self.y + self.text.cap_height(style.size_px) + (style.line_height() - style.size_px) / 2.0;
-            if let Some(pixmap) = self.pixmap.as_deref_mut() {
+            if let Some(surface) = self.surface.as_deref_mut() {
                 let anchor = match align {
                     Align::Right => [self.x1, baseline],
                     Align::Center => [(x + self.x1) / 2.0, baseline],
                     Align::Left => [x, baseline],
                 };
-                self.text.draw(pixmap, &line, anchor, align, style, None);
+                surface.text(self.text, &line, anchor, align, style, None);
             }
             self.y += style.line_height();
         }
@@ -70,7 +78,7 @@ impl<'a> ColumnWriter<'a> {
 
     /// A legend row: a key drawn by `key` in a box at the left, the label wrapped beside it, an optional count at the
     /// right edge.
-    pub fn key_row(&mut self, label: &str, count: Option<usize>, key: impl FnOnce(&mut Pixmap, ScreenRect)) {
+    pub fn key_row(&mut self, label: &str, count: Option<usize>, key: impl FnOnce(&mut dyn Surface, ScreenRect)) {
         let u = self.u;
         let style = TextStyle::new(8.5 * u, ink());
         let key_box = ScreenRect {
@@ -82,17 +90,15 @@ impl<'a> ColumnWriter<'a> {
         let label_x = key_box.max[0] + 6.0 * u;
         let lines = self.text.wrap(label, style.size_px, self.x1 - count_width - label_x);
         let baseline = self.y + 6.0 * u + self.text.cap_height(style.size_px) / 2.0;
-        if let Some(pixmap) = self.pixmap.as_deref_mut() {
-            key(pixmap, key_box);
+        if let Some(surface) = self.surface.as_deref_mut() {
+            key(surface, key_box);
             let mut line_baseline = baseline;
             for line in &lines {
-                self.text
-                    .draw(pixmap, line, [label_x, line_baseline], Align::Left, &style, None);
+                surface.text(self.text, line, [label_x, line_baseline], Align::Left, &style, None);
                 line_baseline += style.line_height();
             }
             if count.is_some() {
-                self.text
-                    .draw(pixmap, &count_text, [self.x1, baseline], Align::Right, &style, None);
+                surface.text(self.text, &count_text, [self.x1, baseline], Align::Right, &style, None);
             }
         }
         let text_height = style.line_height() * lines.len().max(1) as f32;
@@ -116,15 +122,15 @@ pub struct ColumnContent<'a> {
     pub counts_cover_whole_la: bool,
 }
 
-/// Lays out (and draws, with a pixmap) the column from `rect.min`; returns the legend's rectangle and the bottom.
-pub fn draw_column(
-    pixmap: Option<&mut Pixmap>,
+/// Lays out (and draws, with a surface) the column from `rect.min`; returns the legend's rectangle and the bottom.
+pub fn draw_column<'s>(
+    surface: Option<&mut (dyn Surface + 's)>,
     text: &TextPainter,
     content: &ColumnContent<'_>,
     rect: ScreenRect,
     u: f32,
 ) -> (ScreenRect, f32) {
-    let mut w = ColumnWriter::new(pixmap, text, rect.min[0], rect.max[0], rect.min[1], u);
+    let mut w = ColumnWriter::new(surface, text, rect.min[0], rect.max[0], rect.min[1], u);
     let c = content.comparison;
     w.paragraph(content.title, &TextStyle::new(17.0 * u, ink()).bold());
     w.gap(2.0);
@@ -146,9 +152,9 @@ pub fn draw_column(
     w.paragraph_at(w.x0, &counts_heading, &TextStyle::new(7.0 * u, grey()), Align::Right);
     for entry in &content.legend.entries {
         let fill = colour_of(entry.colour);
-        w.key_row(&entry.label, Some(entry.count), |pixmap, key| {
-            fill_rect(pixmap, key, fill);
-            stroke_rect(pixmap, key, Color::from_rgba8(120, 120, 120, 255), 0.4 * u);
+        w.key_row(&entry.label, Some(entry.count), |surface, key| {
+            fill_rect(surface, key, fill);
+            stroke_rect(surface, key, Color::from_rgba8(120, 120, 120, 255), 0.4 * u);
         });
     }
     w.gap(6.0);
@@ -159,16 +165,16 @@ pub fn draw_column(
     w.key_row(
         &format!("Orange outline: in the 1% in {} (rank ≤ {})", c.to, c.threshold_to),
         Some(in_top1),
-        |pixmap, key| {
-            fill_rect(pixmap, key, Color::WHITE);
-            stroke_rect(pixmap, inset(key, 0.85 * u), orange, 1.7 * u);
+        |surface, key| {
+            fill_rect(surface, key, Color::WHITE);
+            stroke_rect(surface, inset(key, 0.85 * u), orange, 1.7 * u);
         },
     );
     if content.show_transitions {
         let count = |t: Transition| c.rows.iter().filter(|r| r.transition == t).count();
         for transition in [Transition::Stayed, Transition::MovedIn] {
-            w.key_row(transition.label(), Some(count(transition)), |pixmap, key| {
-                draw_transition_marker(pixmap, key_centre(key), transition, 2.6 * u);
+            w.key_row(transition.label(), Some(count(transition)), |surface, key| {
+                draw_transition_marker(surface, key_centre(key), transition, 2.6 * u);
             });
         }
         let moved_out = Transition::MovedOut;
@@ -180,17 +186,17 @@ pub fn draw_column(
                 c.from
             ),
             Some(count(moved_out)),
-            |pixmap, key| {
-                dashed_box(pixmap, key, u);
-                draw_transition_marker(pixmap, key_centre(key), moved_out, 2.6 * u);
+            |surface, key| {
+                dashed_box(surface, key, u);
+                draw_transition_marker(surface, key_centre(key), moved_out, 2.6 * u);
             },
         );
     }
     if content.has_wards {
-        w.key_row("Ward boundary", None, |pixmap, key| {
+        w.key_row("Ward boundary", None, |surface, key| {
             let mid = key_centre(key)[1];
             line(
-                pixmap,
+                surface,
                 [key.min[0], mid],
                 [key.max[0], mid],
                 colour_of(WARD_LINE),
@@ -221,10 +227,10 @@ pub struct StripContent<'a> {
     pub exported: &'a str,
 }
 
-/// Lays out (and draws, with a pixmap) the strip: attribution under the map at the left, sources and the export date
+/// Lays out (and draws, with a surface) the strip: attribution under the map at the left, sources and the export date
 /// under the column at the right. `left` and `right` give the two blocks' edges; returns the height.
-pub fn draw_strip(
-    mut pixmap: Option<&mut Pixmap>,
+pub fn draw_strip<'s>(
+    mut surface: Option<&mut (dyn Surface + 's)>,
     text: &TextPainter,
     content: &StripContent<'_>,
     left: [f32; 2],
@@ -233,12 +239,12 @@ pub fn draw_strip(
     u: f32,
 ) -> f32 {
     let style = TextStyle::new(7.0 * u, ink());
-    let mut a = ColumnWriter::new(pixmap.as_deref_mut(), text, left[0], left[1], top, u);
+    let mut a = ColumnWriter::new(surface.as_deref_mut(), text, left[0], left[1], top, u);
     for line in content.attribution {
         a.paragraph(line, &style);
     }
     let left_bottom = a.y;
-    let mut b = ColumnWriter::new(pixmap, text, right[0], right[1], top, u);
+    let mut b = ColumnWriter::new(surface, text, right[0], right[1], top, u);
     b.paragraph(content.sources, &TextStyle::new(6.5 * u, grey()));
     b.paragraph(content.exported, &style);
     left_bottom.max(b.y) - top
@@ -255,7 +261,7 @@ fn key_centre(rect: ScreenRect) -> [f32; 2] {
     rect.center()
 }
 
-fn dashed_box(pixmap: &mut Pixmap, key: ScreenRect, u: f32) {
+fn dashed_box(surface: &mut dyn Surface, key: ScreenRect, u: f32) {
     let r = inset(key, 0.6 * u);
     let corners = [
         [r.min[0], r.min[1]],
@@ -265,27 +271,25 @@ fn dashed_box(pixmap: &mut Pixmap, key: ScreenRect, u: f32) {
     ];
     for i in 0..4 {
         line(
-            pixmap,
+            surface,
             corners[i],
             corners[(i + 1) % 4],
             colour_of(TOP1_ORANGE),
             1.1 * u,
-            StrokeDash::new(vec![3.5 * u, 2.2 * u], 0.0),
+            Some(vec![3.5 * u, 2.2 * u]),
         );
     }
 }
 
-fn line(pixmap: &mut Pixmap, a: [f32; 2], b: [f32; 2], colour: Color, width: f32, dash: Option<StrokeDash>) {
+fn line(surface: &mut dyn Surface, a: [f32; 2], b: [f32; 2], colour: Color, width: f32, dash: Option<Vec<f32>>) {
     let mut builder = PathBuilder::new();
     builder.move_to(a[0], a[1]);
     builder.line_to(b[0], b[1]);
     if let Some(path) = builder.finish() {
-        let stroke = Stroke {
-            width,
-            line_cap: LineCap::Butt,
+        let style = LineStyle {
             dash,
-            ..Stroke::default()
+            ..LineStyle::solid(width)
         };
-        pixmap.stroke_path(&path, &paint_of(colour), &stroke, Transform::identity(), None);
+        surface.stroke_path(&path, colour, &style, None);
     }
 }

@@ -7,6 +7,7 @@ use super::date::CivilDate;
 use super::furniture::{draw_north_arrow, draw_scale_bar, fill_rect, stroke_rect};
 use super::map_layer::{MapContent, MapPainter};
 use super::page_text::{ColumnContent, StripContent, draw_column, draw_strip};
+use super::surface::{RasterSurface, Surface, VectorPage};
 use super::text::TextPainter;
 use crate::analysis::EditionComparison;
 use crate::io::Catalogue;
@@ -14,7 +15,7 @@ use crate::model::{AreaCode, Dataset};
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
 use crate::style::{Classification, DivergingPalette, MapMode, style_comparison};
 use std::path::Path;
-use tiny_skia::{Color, FillRule, Mask, PathBuilder, Pixmap, Rect, Transform};
+use tiny_skia::{Color, Pixmap};
 
 /// What to draw and at what size.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +113,35 @@ pub fn render_report(
     comparison: &EditionComparison,
     options: &ReportOptions,
 ) -> Result<MapReport, ExportError> {
+    check_page(options)?;
+    let (width, height) = (options.width_px, options.height_px);
+    let Some(mut pixmap) = Pixmap::new(width, height) else {
+        return Err(ExportError::BadSize { width, height });
+    };
+    pixmap.fill(Color::WHITE);
+    let layout = draw_report_page(&mut RasterSurface::new(&mut pixmap), dataset, comparison, options)?;
+    Ok(MapReport {
+        image: pixmap,
+        map_rect_px: layout.map_rect_px,
+        screen_from_world: layout.screen_from_world,
+        legend_rect_px: layout.legend_rect_px,
+        attribution_rect_px: layout.attribution_rect_px,
+    })
+}
+
+/// Records the same page as vectors and real text, for the SVG and PDF writers.
+pub fn vector_report_page(
+    dataset: &Dataset,
+    comparison: &EditionComparison,
+    options: &ReportOptions,
+) -> Result<(VectorPage, PageLayout), ExportError> {
+    check_page(options)?;
+    let mut page = VectorPage::new(options.width_px as f32, options.height_px as f32, options.dpi / 72.0);
+    let layout = draw_report_page(&mut page, dataset, comparison, options)?;
+    Ok((page, layout))
+}
+
+fn check_page(options: &ReportOptions) -> Result<(), ExportError> {
     let (width, height) = (options.width_px, options.height_px);
     if !(200..=20_000).contains(&width) || !(200..=20_000).contains(&height) {
         return Err(ExportError::BadSize { width, height });
@@ -119,10 +149,29 @@ pub fn render_report(
     if !(30.0..=2_400.0).contains(&options.dpi) {
         return Err(ExportError::BadDpi { dpi: options.dpi });
     }
-    let Some(mut pixmap) = Pixmap::new(width, height) else {
-        return Err(ExportError::BadSize { width, height });
-    };
-    pixmap.fill(Color::WHITE);
+    Ok(())
+}
+
+/// Where the parts of a page are, in page pixels.
+#[derive(Clone, Copy, Debug)]
+pub struct PageLayout {
+    /// The map's rectangle.
+    pub map_rect_px: ScreenRect,
+    /// World (BNG metres) → page pixels.
+    pub screen_from_world: ScreenFromWorld,
+    /// The legend's rectangle (legend title to caveat).
+    pub legend_rect_px: ScreenRect,
+    /// The bottom strip: attribution, sources, export date.
+    pub attribution_rect_px: ScreenRect,
+}
+
+/// Lays out and draws the page onto any surface: the one description of the report behind every format.
+fn draw_report_page(
+    surface: &mut dyn Surface,
+    dataset: &Dataset,
+    comparison: &EditionComparison,
+    options: &ReportOptions,
+) -> Result<PageLayout, ExportError> {
     let content = MapContent::build(dataset, comparison)?;
     let ranked_later = dataset.edition(comparison.to).map_or(0, |e| e.ranked_count());
     let styled = style_comparison(
@@ -134,7 +183,15 @@ pub fn render_report(
     );
     let text = TextPainter::new();
     let u = options.px_per_pt();
-    let (w, h) = (width as f32, height as f32);
+    let (w, h) = (options.width_px as f32, options.height_px as f32);
+    fill_rect(
+        surface,
+        ScreenRect {
+            min: [0.0, 0.0],
+            max: [w, h],
+        },
+        Color::WHITE,
+    );
     let margin = 16.0 * u;
     let gutter = 14.0 * u;
 
@@ -173,23 +230,22 @@ pub fn render_report(
     let bbox = options.extent.unwrap_or(content.bbox_in_world);
     let view = MapView::fit(bbox, map_rect_px);
     let screen_from_world = view.screen_from_world(map_rect_px);
-    let clip = options.extent.and_then(|_| clip_mask(width, height, map_rect_px));
     MapPainter {
         pixel_from_world: screen_from_world,
         map_rect: map_rect_px,
         visible_in_world: view.visible_world(map_rect_px),
         px_per_pt: u,
-        clip: clip.as_ref(),
+        clip: options.extent.map(|_| map_rect_px),
         show_transitions: options.show_transitions,
         show_ward_labels: options.show_ward_labels,
         focus: options
             .focus_ward
             .and_then(|ward| dataset.ward_layer_for(comparison.vintage)?.get(&ward)),
     }
-    .draw(&mut pixmap, &text, &content, comparison, &styled);
-    draw_scale_bar(&mut pixmap, &text, map_rect_px, screen_from_world.points_per_metre, u);
-    draw_north_arrow(&mut pixmap, &text, map_rect_px, u);
-    stroke_rect(&mut pixmap, map_rect_px, Color::from_rgba8(150, 150, 150, 255), 0.5 * u);
+    .draw(surface, &text, &content, comparison, &styled);
+    draw_scale_bar(surface, &text, map_rect_px, screen_from_world.points_per_metre, u);
+    draw_north_arrow(surface, &text, map_rect_px, u);
+    stroke_rect(surface, map_rect_px, Color::from_rgba8(150, 150, 150, 255), 0.5 * u);
 
     // The column: shrink its type if it would run into the strip.
     let column = ColumnContent {
@@ -212,19 +268,18 @@ pub fn render_report(
         }
         column_u *= (column_rect.height() / (bottom - column_rect.min[1])).clamp(0.5, 0.98);
     }
-    let (legend_rect_px, _) = draw_column(Some(&mut pixmap), &text, &column, column_rect, column_u);
+    let (legend_rect_px, _) = draw_column(Some(&mut *surface), &text, &column, column_rect, column_u);
     fill_rect(
-        &mut pixmap,
+        surface,
         ScreenRect {
             min: [margin, strip_top - 4.0 * u],
             max: [column_right, strip_top - 4.0 * u + 0.5 * u],
         },
         Color::from_rgba8(190, 190, 190, 255),
     );
-    draw_strip(Some(&mut pixmap), &text, &strip, left, right, strip_top, u);
+    draw_strip(Some(surface), &text, &strip, left, right, strip_top, u);
 
-    Ok(MapReport {
-        image: pixmap,
+    Ok(PageLayout {
         map_rect_px,
         screen_from_world,
         legend_rect_px,
@@ -252,7 +307,7 @@ pub(super) fn attribution_lines(year: i64) -> Vec<String> {
 }
 
 /// `Source editions: English Indices of Deprivation 2015 (file) and 2019 (files); boundaries: …`.
-fn sources_text(dataset: &Dataset, comparison: &EditionComparison) -> String {
+pub(super) fn sources_text(dataset: &Dataset, comparison: &EditionComparison) -> String {
     let names = |paths: &[std::path::PathBuf]| -> String {
         let mut names: Vec<String> = paths.iter().map(|p| file_name(p)).collect();
         names.dedup();
@@ -288,19 +343,6 @@ fn file_name(path: &Path) -> String {
         .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let name = name.trim_start_matches("embedded:");
     name.strip_suffix(".gz").unwrap_or(name).to_string()
-}
-
-/// A mask that is opaque inside the map rectangle.
-fn clip_mask(width: u32, height: u32, rect: ScreenRect) -> Option<Mask> {
-    let mut mask = Mask::new(width, height)?;
-    let r = Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1])?;
-    mask.fill_path(
-        &PathBuilder::from_rect(r),
-        FillRule::Winding,
-        false,
-        Transform::identity(),
-    );
-    Some(mask)
 }
 
 #[cfg(test)]

@@ -108,6 +108,36 @@ impl TextPainter {
         Cow::Owned(out)
     }
 
+    /// The font file, for writers that embed it (PDF, SVG) so their text is real text in the same face.
+    pub fn font_data(&self) -> &'static [u8] {
+        epaint_default_fonts::UBUNTU_LIGHT
+    }
+
+    /// Font units per em.
+    pub fn units_per_em(&self) -> f32 {
+        self.units_per_em
+    }
+
+    /// Ascent and descent (negative) in font units.
+    pub fn ascent_descent_units(&self) -> (f32, f32) {
+        (self.font.ascent_unscaled(), self.font.descent_unscaled())
+    }
+
+    /// A line as glyphs: per character (after the stand-ins) its glyph id, the kerning before it and its advance,
+    /// in font units, exactly as `width` and `draw` place them.
+    pub fn glyphs(&self, text: &str) -> Vec<(u16, char, f32, f32)> {
+        let mut previous: Option<GlyphId> = None;
+        self.displayable(text)
+            .chars()
+            .map(|c| {
+                let id = self.font.glyph_id(c);
+                let kern = previous.map_or(0.0, |p| self.font.kern_unscaled(p, id));
+                previous = Some(id);
+                (id.0, c, kern, self.font.h_advance_unscaled(id))
+            })
+            .collect()
+    }
+
     /// Distance above the baseline to the top of capitals (approximately the ascent less the accents' room).
     pub fn cap_height(&self, size_px: f32) -> f32 {
         size_px * 0.69

@@ -767,6 +767,15 @@ impl LocalityMapApp {
                 {
                     self.copy_map_image();
                 }
+                let report = self.report_options(842, 595, 72.0);
+                if let Some((ok, text)) = super::export_formats::export_formats_menu(
+                    ui,
+                    self.scene.as_ref(),
+                    report,
+                    self.file_picker.as_mut(),
+                ) {
+                    self.say(ok, text);
+                }
                 ui.separator();
                 if ui.button("Problems found in the data…").clicked() {
                     self.show_problems = true;
@@ -1367,7 +1376,7 @@ fn same_folder(current: Option<&DataSource>, folder: &Path) -> bool {
 }
 
 /// A file name stem from an LA name: `Leeds`, `Kingston-upon-Hull`.
-fn file_stem_for(name: &str) -> String {
+pub(super) fn file_stem_for(name: &str) -> String {
     let stem: String = name
         .chars()
         .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
@@ -1381,7 +1390,7 @@ fn file_stem_for(name: &str) -> String {
 }
 
 /// The path with the extension added when the dialog returned a name without it.
-fn with_extension(path: &Path, extension: &str) -> PathBuf {
+pub(super) fn with_extension(path: &Path, extension: &str) -> PathBuf {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
         path.to_path_buf()
     } else {

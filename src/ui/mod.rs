@@ -4,6 +4,7 @@
 mod app;
 mod choropleth_map;
 mod distribution;
+mod export_formats;
 mod league_table;
 mod loader;
 mod map_canvas;
@@ -17,6 +18,7 @@ pub use app::{
 };
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
+pub use export_formats::{ExportFormat, export_formats_menu, export_to};
 pub use league_table::{LeagueColumn, LeagueTableState};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
 pub use map_canvas::rasterise;

@@ -1,0 +1,62 @@
+//! `export`: an LA's data in a format other tools open: `FILE.gpkg` (GeoPackage for QGIS/ArcGIS: LSOA, ward and LA
+//! layers in EPSG:27700) or `FILE.xlsx` (the briefing workbook), chosen by the extension of `--out`.
+
+use super::{CliResult, EditionPair};
+use crate::export::{CivilDate, ExportError, save_briefing_xlsx, save_geopackage};
+use crate::model::Dataset;
+use clap::Args;
+use std::path::PathBuf;
+
+/// `export` arguments.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Local authority name or code, or `all` for England
+    #[arg(long, default_value = "Leeds")]
+    pub la: String,
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// File to write: `.gpkg` or `.xlsx`
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Writes the file.
+pub fn run(dataset: &Dataset, args: &ExportArgs) -> CliResult {
+    let extension = args.out.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let gpkg = match extension.as_deref() {
+        Some("gpkg") => true,
+        Some("xlsx") => false,
+        _ => {
+            return Err(format!(
+                "{} does not end in .gpkg or .xlsx, so the format to write is not known",
+                args.out.display()
+            ));
+        }
+    };
+    if !args.force && args.out.exists() {
+        return Err(exists_message(&args.out));
+    }
+    let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let saved = if gpkg {
+        save_geopackage(dataset, &comparison, &args.out, args.force)
+    } else {
+        save_briefing_xlsx(dataset, &comparison, &args.out, args.force, CivilDate::today())
+    };
+    saved.map_err(|e| match e {
+        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
+        e => e.to_string(),
+    })?;
+    super::print(&format!(
+        "Wrote {} ({} LSOAs of {}).\n",
+        args.out.display(),
+        comparison.rows.len(),
+        comparison.la_name
+    ))
+}
+
+fn exists_message(path: &std::path::Path) -> String {
+    format!("{} already exists; pass --force to replace it", path.display())
+}

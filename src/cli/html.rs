@@ -1,0 +1,65 @@
+//! `html`: the single-file interactive web map of an LA (no network needed to open it).
+
+use super::map::Layer;
+use super::{CliResult, EditionPair};
+use crate::export::{ExportError, WebMapOptions, default_title, save_web_map};
+use crate::model::Dataset;
+use crate::style::{Classification, DivergingPalette};
+use clap::Args;
+use std::path::PathBuf;
+
+/// `html` arguments.
+#[derive(Debug, Args)]
+pub struct HtmlArgs {
+    /// Local authority name or code, or `all` for England
+    #[arg(long, default_value = "Leeds")]
+    pub la: String,
+    #[command(flatten)]
+    pub editions: EditionPair,
+    /// What the map shows
+    #[arg(long, value_enum, default_value_t = Layer::RankChange)]
+    pub layer: Layer,
+    /// HTML file to write
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Title [default: "LA: change in IMD rank, FROM to TO"]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Builds and saves the page, then says how big it is.
+pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
+    if !args.force && args.out.exists() {
+        return Err(exists_message(&args.out));
+    }
+    let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let options = WebMapOptions {
+        title: args
+            .title
+            .clone()
+            .unwrap_or_else(|| default_title(&comparison.la_name, args.layer.mode(), comparison.from, comparison.to)),
+        mode: args.layer.mode(),
+        classification: Classification::default(),
+        palette: DivergingPalette::default(),
+        export_date: crate::export::CivilDate::today(),
+    };
+    let map = save_web_map(dataset, &comparison, &options, &args.out, args.force).map_err(|e| match e {
+        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
+        e => e.to_string(),
+    })?;
+    super::print(&format!(
+        "Wrote {} ({:.1} MB): {} LSOAs, {} vertices simplified to {:.0} m.\n",
+        args.out.display(),
+        map.html.len() as f64 / 1e6,
+        comparison.rows.len(),
+        map.geometry.vertices,
+        map.geometry.tolerance_m
+    ))
+}
+
+fn exists_message(path: &std::path::Path) -> String {
+    format!("{} already exists; pass --force to replace it", path.display())
+}

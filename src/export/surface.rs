@@ -1,0 +1,313 @@
+//! Where a report page is drawn: one set of drawing calls, two targets. The raster target paints a `tiny-skia` pixmap
+//! (the PNG); the vector target records the same calls as paths and real text (`VectorPage`), which the SVG and PDF
+//! writers serialise. The page layout, the map and the furniture are drawn once, through [`Surface`], so every
+//! format shows the same map.
+
+use super::text::{Align, TextPainter, TextStyle};
+use crate::render::ScreenRect;
+use tiny_skia::{
+    Color, FillRule, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Stroke, StrokeDash, Transform,
+};
+
+/// How a line is drawn, in pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineStyle {
+    /// Width.
+    pub width: f32,
+    /// End caps.
+    pub cap: LineCap,
+    /// Corners.
+    pub join: LineJoin,
+    /// Dash and gap lengths, from the start; `None` = solid.
+    pub dash: Option<Vec<f32>>,
+}
+
+impl LineStyle {
+    /// A solid line with butt caps and mitred corners (tiny-skia's defaults).
+    pub fn solid(width: f32) -> Self {
+        Self {
+            width,
+            cap: LineCap::Butt,
+            join: LineJoin::Miter,
+            dash: None,
+        }
+    }
+
+    /// Round caps and corners.
+    pub fn round(mut self) -> Self {
+        self.cap = LineCap::Round;
+        self.join = LineJoin::Round;
+        self
+    }
+
+    /// Dashed.
+    pub fn dashed(mut self, dash: Vec<f32>) -> Self {
+        self.dash = Some(dash);
+        self
+    }
+
+    fn stroke(&self) -> Stroke {
+        Stroke {
+            width: self.width,
+            line_cap: self.cap,
+            line_join: self.join,
+            dash: self.dash.clone().and_then(|d| StrokeDash::new(d, 0.0)),
+            ..Stroke::default()
+        }
+    }
+}
+
+/// A drawing target in page pixels (y down).
+pub trait Surface {
+    /// Fills a path in one colour; `clip` keeps it inside a rectangle.
+    fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>);
+    /// Strokes a path in one colour.
+    fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>);
+    /// One line of text from its anchor; returns its advance width.
+    fn text(
+        &mut self,
+        painter: &TextPainter,
+        text: &str,
+        anchor: [f32; 2],
+        align: Align,
+        style: &TextStyle,
+        clip: Option<ScreenRect>,
+    ) -> f32;
+}
+
+fn paint(colour: Color) -> Paint<'static> {
+    let mut paint = Paint {
+        anti_alias: true,
+        ..Paint::default()
+    };
+    paint.set_color(colour);
+    paint
+}
+
+/// A pixmap as a surface, keeping the clip mask of the last clip rectangle (an A4 page's mask is 8.7 MB: built once).
+pub struct RasterSurface<'a> {
+    pixmap: &'a mut Pixmap,
+    mask: Option<(ScreenRect, Mask)>,
+}
+
+impl<'a> RasterSurface<'a> {
+    /// Draws onto `pixmap`.
+    pub fn new(pixmap: &'a mut Pixmap) -> Self {
+        Self { pixmap, mask: None }
+    }
+
+    fn mask(&mut self, clip: Option<ScreenRect>) -> Option<&Mask> {
+        let rect = clip?;
+        if self.mask.as_ref().is_none_or(|(r, _)| *r != rect) {
+            let mut mask = Mask::new(self.pixmap.width(), self.pixmap.height())?;
+            let r = tiny_skia::Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1])?;
+            mask.fill_path(
+                &PathBuilder::from_rect(r),
+                FillRule::Winding,
+                false,
+                Transform::identity(),
+            );
+            self.mask = Some((rect, mask));
+        }
+        self.mask.as_ref().map(|(_, m)| m)
+    }
+}
+
+impl Surface for RasterSurface<'_> {
+    fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
+        self.mask(clip);
+        let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
+        self.pixmap
+            .fill_path(path, &paint(colour), rule, Transform::identity(), mask);
+    }
+
+    fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>) {
+        self.mask(clip);
+        let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
+        self.pixmap
+            .stroke_path(path, &paint(colour), &line.stroke(), Transform::identity(), mask);
+    }
+
+    fn text(
+        &mut self,
+        painter: &TextPainter,
+        text: &str,
+        anchor: [f32; 2],
+        align: Align,
+        style: &TextStyle,
+        clip: Option<ScreenRect>,
+    ) -> f32 {
+        self.mask(clip);
+        let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
+        painter.draw(self.pixmap, text, anchor, align, style, mask)
+    }
+}
+
+/// A bare pixmap as a surface (tables: no clipping, so no mask to keep).
+impl Surface for Pixmap {
+    fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
+        RasterSurface::new(self).fill_path(path, colour, rule, clip);
+    }
+
+    fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>) {
+        RasterSurface::new(self).stroke_path(path, colour, line, clip);
+    }
+
+    fn text(
+        &mut self,
+        painter: &TextPainter,
+        text: &str,
+        anchor: [f32; 2],
+        align: Align,
+        style: &TextStyle,
+        clip: Option<ScreenRect>,
+    ) -> f32 {
+        RasterSurface::new(self).text(painter, text, anchor, align, style, clip)
+    }
+}
+
+/// One recorded drawing call.
+#[derive(Clone, Debug)]
+pub enum VectorOp {
+    /// A filled path.
+    Fill {
+        /// The outline.
+        path: Path,
+        /// Its colour (alpha included).
+        colour: Color,
+        /// Even-odd or non-zero.
+        rule: FillRule,
+        /// Clip rectangle.
+        clip: Option<ScreenRect>,
+    },
+    /// A stroked path.
+    Stroke {
+        /// The line.
+        path: Path,
+        /// Its colour.
+        colour: Color,
+        /// Width, caps, joins, dashes.
+        line: LineStyle,
+        /// Clip rectangle.
+        clip: Option<ScreenRect>,
+    },
+    /// A line of text: the characters as given (after the font's stand-ins), from its left baseline point.
+    Text {
+        /// What it says.
+        text: String,
+        /// Left end of the baseline.
+        origin: [f32; 2],
+        /// Style (size, colour, halo, weight).
+        style: TextStyle,
+        /// Clip rectangle.
+        clip: Option<ScreenRect>,
+    },
+}
+
+/// A page recorded as vector operations, in page pixels (y down), with the pixels-per-point of its layout.
+#[derive(Clone, Debug)]
+pub struct VectorPage {
+    /// Width in page pixels.
+    pub width_px: f32,
+    /// Height in page pixels.
+    pub height_px: f32,
+    /// Page pixels per typographic point (72 dpi pages: 1).
+    pub px_per_pt: f32,
+    /// What was drawn, in order.
+    pub ops: Vec<VectorOp>,
+}
+
+impl VectorPage {
+    /// An empty page.
+    pub fn new(width_px: f32, height_px: f32, px_per_pt: f32) -> Self {
+        Self {
+            width_px,
+            height_px,
+            px_per_pt,
+            ops: Vec::new(),
+        }
+    }
+
+    /// Every text item's words, in drawing order (for tests and search).
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.ops.iter().filter_map(|op| match op {
+            VectorOp::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+}
+
+impl Surface for VectorPage {
+    fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
+        self.ops.push(VectorOp::Fill {
+            path: path.clone(),
+            colour,
+            rule,
+            clip,
+        });
+    }
+
+    fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>) {
+        self.ops.push(VectorOp::Stroke {
+            path: path.clone(),
+            colour,
+            line: line.clone(),
+            clip,
+        });
+    }
+
+    fn text(
+        &mut self,
+        painter: &TextPainter,
+        text: &str,
+        anchor: [f32; 2],
+        align: Align,
+        style: &TextStyle,
+        clip: Option<ScreenRect>,
+    ) -> f32 {
+        let width = painter.width(text, style.size_px);
+        let x = match align {
+            Align::Left => anchor[0],
+            Align::Center => anchor[0] - width / 2.0,
+            Align::Right => anchor[0] - width,
+        };
+        if !text.trim().is_empty() {
+            self.ops.push(VectorOp::Text {
+                text: painter.displayable(text).into_owned(),
+                origin: [x, anchor[1]],
+                style: *style,
+                clip,
+            });
+        }
+        width
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vector_page_records_what_the_raster_draws() {
+        let painter = TextPainter::new();
+        let style = TextStyle::new(12.0, Color::BLACK);
+        let mut page = VectorPage::new(100.0, 50.0, 1.0);
+        let mut pixmap = Pixmap::new(100, 50).unwrap();
+        let rect = PathBuilder::from_rect(tiny_skia::Rect::from_ltrb(10.0, 10.0, 30.0, 30.0).unwrap());
+        let mut raster = RasterSurface::new(&mut pixmap);
+        for surface in [&mut page as &mut dyn Surface, &mut raster] {
+            surface.fill_path(&rect, Color::from_rgba8(255, 0, 0, 255), FillRule::Winding, None);
+            let w = surface.text(&painter, "Leeds ≤ 1", [90.0, 40.0], Align::Right, &style, None);
+            assert!(w > 20.0);
+        }
+        assert_eq!(pixmap.pixel(20, 20).map(|p| (p.red(), p.alpha())), Some((255, 255)));
+        assert_eq!(page.ops.len(), 2);
+        let texts: Vec<&str> = page.texts().collect();
+        assert_eq!(texts.len(), 1);
+        assert!(texts[0].starts_with("Leeds"));
+        let VectorOp::Text { origin, .. } = &page.ops[1] else {
+            panic!("text op")
+        };
+        assert!(origin[0] < 90.0 - 20.0);
+    }
+}
