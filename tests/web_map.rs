@@ -2,7 +2,7 @@
 //! headless Chromium (Debian's `chromium`) it draws the styled fills at known LSOAs and hovering an LSOA shows its
 //! ranks, change and ward. Without Chromium the browser checks are skipped loudly (and fail on CI).
 
-use geo::InteriorPoint as _;
+use geo::{Distance as _, Euclidean, InteriorPoint as _};
 use locality_map::analysis::{AreaFilter, EditionComparison, Transition};
 use locality_map::export::{CivilDate, WebMapOptions, default_title, web_map};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
@@ -101,12 +101,6 @@ fn run_chromium(browser: &str, profile: &Path, extra: &[String], url: &str) -> s
     command.output().expect("chromium runs")
 }
 
-fn attribute<'a>(dom: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!("{name}=\"");
-    let at = dom.find(&key)? + key.len();
-    Some(&dom[at..at + dom[at..].find('"')?])
-}
-
 #[test]
 fn in_chromium_the_fills_are_drawn_at_known_lsoas_and_hovering_shows_the_tooltip() {
     let Some(browser) = chromium() else { return };
@@ -117,35 +111,33 @@ fn in_chromium_the_fills_are_drawn_at_known_lsoas_and_hovering_shows_the_tooltip
     std::fs::write(&page, &map.html).unwrap();
     let url = format!("file://{}", page.display());
 
-    // The page reports its view (scale and offsets in CSS pixels) on the body.
-    let dom = run_chromium(browser, &dir.join("profile-1"), &["--dump-dom".into()], &url);
-    let dom = String::from_utf8_lossy(&dom.stdout).to_string();
-    let view_json = attribute(&dom, "data-view")
-        .expect("the page drew and recorded its view")
-        .replace("&quot;", "\"");
-    let view: serde_json::Value = serde_json::from_str(&view_json).unwrap();
-    let (scale, tx, ty) = (
-        view["scale"].as_f64().unwrap(),
-        view["tx"].as_f64().unwrap(),
-        view["ty"].as_f64().unwrap(),
-    );
-    let (left, top) = (
-        view["map"]["left"].as_f64().unwrap(),
-        view["map"]["top"].as_f64().unwrap(),
-    );
+    // A view chosen here (the page opens at `#view=scale,tx,ty`): Leeds fitted into 1,000 x 640 CSS pixels.
     let geometry = map.geometry;
+    let layer = dataset.lsoa_layers.get(&comparison.vintage).unwrap();
+    let bbox = comparison
+        .rows
+        .iter()
+        .filter_map(|r| layer.get(&r.lsoa_code))
+        .map(|a| a.bbox_in_world)
+        .reduce(locality_map::model::rect_union)
+        .unwrap();
+    let (width_steps, height_steps) = (bbox.width() / geometry.step_m, bbox.height() / geometry.step_m);
+    let scale = (1000.0 / width_steps).min(640.0 / height_steps);
+    let (tx, ty) = (20.0, 20.0 + height_steps * scale);
+    let view = format!("view={scale},{tx},{ty}");
     let to_css = |c: geo::Coord<f64>| -> (f64, f64) {
         let qx = ((c.x - geometry.origin_in_world.x) / geometry.step_m).round();
         let qy = ((c.y - geometry.origin_in_world.y) / geometry.step_m).round();
         (qx * scale + tx, -qy * scale + ty)
     };
+    let (left, top) = (0.0, 0.0); // the map is the page's top-left cell
 
     let shot = dir.join("shot.png");
     let out = run_chromium(
         browser,
         &dir.join("profile-2"),
         &[format!("--screenshot={}", shot.display())],
-        &url,
+        &format!("{url}#{view}"),
     );
     assert!(
         shot.exists(),
@@ -173,17 +165,37 @@ fn in_chromium_the_fills_are_drawn_at_known_lsoas_and_hovering_shows_the_tooltip
         DivergingPalette::default(),
         dataset.edition(2019).unwrap().ranked_count(),
     );
-    let layer = dataset.lsoa_layers.get(&comparison.vintage).unwrap();
+    // Ward names sit at the wards' interior points: LSOA points under a name's box are not sampled.
+    let labels: Vec<(f64, f64)> = dataset
+        .ward_layer_for(comparison.vintage)
+        .map(|wards| {
+            wards
+                .areas
+                .iter()
+                .filter_map(|w| w.geometry_in_world.interior_point())
+                .map(|p| to_css(p.0))
+                .collect()
+        })
+        .unwrap_or_default();
+    let metres_per_css_px = geometry.step_m / scale;
     let (mut checked, mut matched) = (0, 0);
-    for row in comparison
-        .rows
-        .iter()
-        .filter(|r| r.transition == Transition::Outside)
-        .step_by(12)
-    {
+    for row in comparison.rows.iter().filter(|r| r.transition == Transition::Outside) {
         let area = layer.get(&row.lsoa_code).unwrap();
-        let interior = area.geometry_in_world.interior_point().unwrap().0;
-        let (x, y) = to_css(interior);
+        let interior = area.geometry_in_world.interior_point().unwrap();
+        let (x, y) = to_css(interior.0);
+        // Off the LSOA's outline (2.5 CSS pixels) and clear of ward names.
+        let edge = area
+            .geometry_in_world
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|ring| Euclidean.distance(&interior, ring))
+            .fold(f64::INFINITY, f64::min);
+        let under_label = labels
+            .iter()
+            .any(|(lx, ly)| (x - lx).abs() < 95.0 && (y - ly).abs() < 11.0);
+        if edge < 2.5 * metres_per_css_px || under_label {
+            continue;
+        }
         let want = styled.fill_of.get(&row.lsoa_code).copied().unwrap_or(NO_DATA).0;
         let Some(got) = pixel(x, y) else { continue };
         checked += 1;
@@ -193,7 +205,7 @@ fn in_chromium_the_fills_are_drawn_at_known_lsoas_and_hovering_shows_the_tooltip
             eprintln!("{}: at ({x:.0}, {y:.0}) {got:?}, styled {want:?}", row.lsoa_code);
         }
     }
-    assert!(checked >= 30, "{checked} LSOAs sampled");
+    assert!(checked >= 100, "{checked} LSOAs sampled");
     // Ward names may cover a few interior points.
     assert!(
         matched * 10 >= checked * 9,
@@ -214,7 +226,7 @@ fn in_chromium_the_fills_are_drawn_at_known_lsoas_and_hovering_shows_the_tooltip
         browser,
         &dir.join("profile-3"),
         &["--dump-dom".into()],
-        &format!("{url}#hover={x:.1},{y:.1}"),
+        &format!("{url}#{view}&hover={x:.1},{y:.1}"),
     );
     let dom = String::from_utf8_lossy(&hovered.stdout).to_string();
     let tooltip_at = dom.find("id=\"tooltip\"").expect("tooltip element");

@@ -22,7 +22,7 @@ pub fn colour_of(colour: Rgba) -> Color {
 /// Fills a rectangle given by corners (no-op when empty).
 pub fn fill_rect(surface: &mut dyn Surface, rect: ScreenRect, colour: Color) {
     if let Some(r) = Rect::from_ltrb(rect.min[0], rect.min[1], rect.max[0], rect.max[1]) {
-        surface.fill_path(&PathBuilder::from_rect(r), colour, FillRule::Winding, None);
+        surface.fill_rect(r, colour);
     }
 }
 

@@ -63,6 +63,10 @@ pub trait Surface {
     fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>);
     /// Strokes a path in one colour.
     fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>);
+    /// Fills a rectangle (a raster fills it as tiny-skia's `fill_rect`, with its own edge coverage).
+    fn fill_rect(&mut self, rect: tiny_skia::Rect, colour: Color) {
+        self.fill_path(&PathBuilder::from_rect(rect), colour, FillRule::Winding, None);
+    }
     /// One line of text from its anchor; returns its advance width.
     fn text(
         &mut self,
@@ -114,6 +118,10 @@ impl<'a> RasterSurface<'a> {
 }
 
 impl Surface for RasterSurface<'_> {
+    fn fill_rect(&mut self, rect: tiny_skia::Rect, colour: Color) {
+        self.pixmap.fill_rect(rect, &paint(colour), Transform::identity(), None);
+    }
+
     fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
         self.mask(clip);
         let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
@@ -145,6 +153,10 @@ impl Surface for RasterSurface<'_> {
 
 /// A bare pixmap as a surface (tables: no clipping, so no mask to keep).
 impl Surface for Pixmap {
+    fn fill_rect(&mut self, rect: tiny_skia::Rect, colour: Color) {
+        RasterSurface::new(self).fill_rect(rect, colour);
+    }
+
     fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
         RasterSurface::new(self).fill_path(path, colour, rule, clip);
     }

@@ -274,12 +274,20 @@
   const footer = document.getElementById("attribution");
   for (const line of D.attribution.concat([D.sources, D.exported])) footer.appendChild(el("div", "", line));
 
-  resize(); fit(); draw();
-  window.addEventListener("resize", () => { resize(); fit(); draw(); });
+  // `#view=scale,tx,ty` (CSS pixels per step, offsets) opens at that view: a link to a place, and a fixed view for checks.
+  const given = /view=([-\d.e]+),([-\d.e]+),([-\d.e]+)/.exec(location.hash);
+  function start() {
+    resize();
+    if (given) { view.scale = Number(given[1]); view.tx = Number(given[2]); view.ty = Number(given[3]); }
+    else fit();
+    draw();
+  }
+  start();
+  window.addEventListener("resize", start);
 
   // For checks and embedding: the view, and `#hover=x,y` (CSS pixels) hovers there once drawn.
   document.body.dataset.view = JSON.stringify({ scale: view.scale, tx: view.tx, ty: view.ty, step: D.step, origin: D.origin, map: mapBox.getBoundingClientRect().toJSON() });
-  const m = /hover=([\d.]+),([\d.]+)/.exec(location.hash);
+  const m = /hover=([-\d.]+),([-\d.]+)/.exec(location.hash);
   if (m) {
     const r = canvas.getBoundingClientRect();
     canvas.dispatchEvent(new MouseEvent("mousemove", { clientX: r.left + Number(m[1]), clientY: r.top + Number(m[2]), bubbles: true }));
