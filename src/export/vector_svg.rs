@@ -24,9 +24,9 @@ pub fn svg_of_page(page: &VectorPage) -> String {
         num(h)
     );
     let font = TextPainter::new();
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<defs><style>@font-face{{font-family:'{SVG_FONT_FAMILY}';src:url(data:font/ttf;base64,{});}} text{{font-family:'{SVG_FONT_FAMILY}',Ubuntu,sans-serif;font-weight:300;white-space:pre}}</style>\n",
+        "<defs><style>@font-face{{font-family:'{SVG_FONT_FAMILY}';src:url(data:font/ttf;base64,{});}} text{{font-family:'{SVG_FONT_FAMILY}',Ubuntu,sans-serif;font-weight:300;white-space:pre}}</style>",
         base64(font.font_data())
     );
     let mut clips: Vec<ScreenRect> = Vec::new();
