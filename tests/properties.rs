@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::shared_dataset;
+use common::embedded_dataset;
 use geo::{Coord, InteriorPoint as _};
 use locality_map::analysis::{
     AreaFilter, EditionComparison, LaSummary, Transition, WardProfile, rank_change, top1_threshold,
@@ -179,7 +179,7 @@ struct Leeds {
 fn leeds() -> &'static Leeds {
     static LEEDS_DATA: OnceLock<Leeds> = OnceLock::new();
     LEEDS_DATA.get_or_init(|| {
-        let dataset = shared_dataset();
+        let dataset = embedded_dataset();
         let comparison = EditionComparison::new(dataset, &AreaFilter::LocalAuthority("Leeds".into()), 2015, 2019)
             .expect("Leeds compares 2015 → 2019");
         let summary = LaSummary::new(dataset, &comparison).expect("Leeds summary");
@@ -202,7 +202,7 @@ fn leeds() -> &'static Leeds {
 
 #[test]
 fn real_leeds_transitions_partition_and_change_is_antisymmetric() {
-    let dataset = shared_dataset();
+    let dataset = embedded_dataset();
     let leeds = leeds();
     check_transitions_partition(&leeds.comparison).expect("partition");
     let backward = EditionComparison::new(dataset, &AreaFilter::LocalAuthority("Leeds".into()), 2019, 2015)
@@ -265,7 +265,7 @@ proptest! {
     #[test]
     fn real_leeds_interior_point_hits_its_lsoa(pick in 0..482usize) {
         let leeds = leeds();
-        let layer = &shared_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
+        let layer = &embedded_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
         let code = leeds.comparison.rows[pick % leeds.comparison.rows.len()].lsoa_code;
         let area = layer.get(&code).expect("every Leeds LSOA has a boundary");
         let inside = area.geometry_in_world.interior_point().expect("an LSOA has an interior point");
