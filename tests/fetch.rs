@@ -18,8 +18,7 @@ const WARDS_2025_FILE: &str = "boundaries/Leeds_E08000035_wards_2025_BGC_WGS84.g
 fn mirror_folder() -> &'static Path {
     static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     FOLDER.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fetch-mirror-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = common::scratch_for_this_process("fetch-mirror");
         std::fs::create_dir_all(dir.join("boundaries")).unwrap();
         for file in [WARDS_2019_FILE, WARDS_2025_FILE] {
             let name = Path::new(file).file_name().unwrap().to_str().unwrap();

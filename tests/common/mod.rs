@@ -108,9 +108,7 @@ pub fn embedded_bytes(name: &str) -> Vec<u8> {
 pub fn embedded_folder() -> &'static Path {
     static FOLDER: OnceLock<PathBuf> = OnceLock::new();
     FOLDER.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("embedded-leeds-{}", std::process::id()));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch_for_this_process("embedded-leeds");
         for relative in EMBEDDED_FILES {
             let name = Path::new(relative).file_name().unwrap().to_string_lossy();
             let name = name.trim_end_matches(".gz");
@@ -118,6 +116,27 @@ pub fn embedded_folder() -> &'static Path {
         }
         dir
     })
+}
+
+/// A fresh folder `PREFIX-PID` under cargo's temporary folder for tests; folders of the same prefix left by test
+/// processes that have ended are removed first, so runs do not pile up copies.
+pub fn scratch_for_this_process(prefix: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let pid = name.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-'));
+            if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
+                && !Path::new(&format!("/proc/{pid}")).exists()
+            {
+                std::fs::remove_dir_all(entry.path()).ok();
+            }
+        }
+    }
+    let dir = root.join(format!("{prefix}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
 }
 
 /// Parses CSV text into rows keyed by the exact header text, numbers left as published. Deliberately independent of
