@@ -1,7 +1,9 @@
 //! IMD tables (MHCLG Files 1, 2, 3, 6, 7; plain `code,rank` CSVs; the ONS IMD lookup), recognised by their headers.
 
 use super::{LoadError, RawTable};
-use crate::model::{AreaCode, Decile, ImdRow, Index, JoinReport, LsoaVintage, Population, Rank};
+use crate::model::{
+    AreaCode, Decile, ImdRow, Index, JoinReport, LsoaVintage, Population, Rank, Severity, national_lsoas,
+};
 use std::collections::HashMap;
 
 /// An IMD table read from one file, not yet merged with the other files of its edition.
@@ -17,6 +19,8 @@ pub struct ImdTable {
     pub has_population: bool,
     /// What the population columns say they count, e.g. `Total population: mid 2015 (excluding prisoners)`.
     pub population_header: Option<String>,
+    /// Welsh rows skipped (the English IMD does not rank Wales).
+    pub welsh_rows: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +28,16 @@ enum Measure {
     Rank,
     Decile,
     Score,
+}
+
+impl Measure {
+    fn label(self) -> &'static str {
+        match self {
+            Measure::Rank => "rank",
+            Measure::Decile => "decile",
+            Measure::Score => "score",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,18 +227,29 @@ pub fn parse_imd_table(
         });
     };
     let (la_code_col, la_name_col, la_year) = la_columns(table);
-    let index_cols: Vec<(usize, Index, Measure)> = table
-        .headers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| index_column(h).map(|(index, measure)| (i, index, measure)))
-        .collect();
-    let population_cols: Vec<(usize, PopulationField)> = table
-        .headers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| population_column(h).map(|f| (i, f)))
-        .collect();
+    let index_cols: Vec<(usize, Index, Measure)> = first_of_each(
+        table,
+        report,
+        table
+            .headers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| index_column(h).map(|(index, measure)| (i, (index, measure)))),
+        |(index, measure)| format!("the {} {}", index.label(), measure.label()),
+    )
+    .into_iter()
+    .map(|(i, (index, measure))| (i, index, measure))
+    .collect();
+    let population_cols: Vec<(usize, PopulationField)> = first_of_each(
+        table,
+        report,
+        table
+            .headers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| population_column(h).map(|f| (i, f))),
+        |field| format!("the {field:?} population"),
+    );
     if index_cols.is_empty() && population_cols.is_empty() {
         return Err(LoadError::MissingColumn {
             what: "IMD rank, decile, score or population",
@@ -261,6 +286,13 @@ pub fn parse_imd_table(
         });
     }
 
+    if table.rows.is_empty() {
+        return Err(LoadError::Unrecognised {
+            detail: format!("row 2: the IMD {year} table has a header but no data rows, so it holds no ranks"),
+            path: path.clone(),
+        });
+    }
+    let national = national_lsoas(year).unwrap_or(u32::MAX);
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut first_row_of: HashMap<AreaCode, (usize, usize)> = HashMap::with_capacity(table.rows.len());
     let mut welsh = Vec::new();
@@ -302,6 +334,15 @@ pub fn parse_imd_table(
             match measure {
                 Measure::Rank => match parse_whole(text) {
                     Ok(Some(n)) => match u32::try_from(n).ok().and_then(Rank::new) {
+                        Some(rank) if rank.get() > national => report.push(
+                            Severity::Error,
+                            Some(path.clone()),
+                            Some(at()),
+                            format!(
+                                "{code}: rank {text:?} in column {:?} is above {national}, the number of LSOAs IMD {year} ranks (a rank of another edition?); left blank",
+                                header(table, i)
+                            ),
+                        ),
                         Some(rank) => value.rank = Some(rank),
                         None => report.warn_at(
                             path,
@@ -334,15 +375,33 @@ pub fn parse_imd_table(
                     Ok(None) => {}
                     Err(why) => report.warn_at(path, at(), format!("{code}: decile {text:?} {why}; left blank")),
                 },
-                Measure::Score => match text.replace(',', "").parse::<f32>() {
-                    Ok(score) if score.is_finite() => value.score = Some(score),
-                    _ if text.is_empty() => {}
-                    _ => report.warn_at(
+                Measure::Score => match parse_score(text) {
+                    Ok(score) => value.score = score,
+                    Err(why) => report.warn_at(
                         path,
                         at(),
-                        format!("{code}: score {text:?} is not a number; left blank"),
+                        format!("{code}: score {text:?} in column {:?} {why}; left blank", header(table, i)),
                     ),
                 },
+            }
+        }
+        for index in Index::ALL {
+            let value = row.indices.entry(index);
+            if let (Some(rank), Some(decile)) = (value.rank, value.decile)
+                && !decile_fits_rank(decile.get(), rank.get(), national)
+            {
+                let from_rank = decile_of_rank(rank.get(), national);
+                report.warn_at(
+                    path,
+                    at(),
+                    format!(
+                        "{code}: {} decile {} contradicts rank {} (decile {from_rank} of the {national} LSOAs IMD {year} ranks); used the rank's decile",
+                        index.label(),
+                        decile.get(),
+                        rank.get()
+                    ),
+                );
+                value.decile = Decile::new(from_rank);
             }
         }
         if !population_cols.is_empty() {
@@ -382,6 +441,15 @@ pub fn parse_imd_table(
                 rows.push((code, row));
             }
         }
+    }
+    if rows.is_empty() && welsh.is_empty() {
+        return Err(LoadError::Unrecognised {
+            detail: format!(
+                "none of the table's {} data rows could be used (see the warnings), so it holds no IMD {year} ranks",
+                table.rows.len()
+            ),
+            path: path.clone(),
+        });
     }
     if let Some((first_row, _)) = newer_codes.first() {
         let examples: Vec<String> = newer_codes.iter().take(5).map(|(_, c)| c.to_string()).collect();
@@ -424,6 +492,7 @@ pub fn parse_imd_table(
         rows,
         has_population: !population_cols.is_empty(),
         population_header,
+        welsh_rows: welsh.len(),
     })
 }
 
@@ -441,13 +510,19 @@ fn is_2021_only_code(code: &AreaCode) -> bool {
     }
 }
 
-/// Parses a whole number as MHCLG and Excel write them: `29199`, `"29,199"`, `29199.0`. Empty → `None`.
+/// Parses a whole number as MHCLG and Excel write them: `29199`, `"29,199"`, `29199.0`. Empty → `None`. Only
+/// well-formed thousands groups are thousands (`1,234,567`, `29 199`): a decimal comma (`13915,0`) or a misplaced
+/// separator (`3,28`, `1,2,3`) is an error, never a different number.
 ///
 /// ```
 /// use locality_map::io::parse_whole;
 /// assert_eq!(parse_whole("\"29,199\"".trim_matches('"')), Ok(Some(29_199)));
+/// assert_eq!(parse_whole("1,234,567"), Ok(Some(1_234_567)));
 /// assert_eq!(parse_whole("328.0"), Ok(Some(328)));
 /// assert!(parse_whole("328.5").is_err());
+/// assert!(parse_whole("13915,0").is_err());
+/// assert!(parse_whole("3,28").is_err());
+/// assert!(parse_whole("1,2,3").is_err());
 /// assert_eq!(parse_whole(""), Ok(None));
 /// ```
 pub fn parse_whole(text: &str) -> Result<Option<u64>, &'static str> {
@@ -455,22 +530,122 @@ pub fn parse_whole(text: &str) -> Result<Option<u64>, &'static str> {
     if let Ok(n) = text.parse::<u64>() {
         return Ok(Some(n));
     }
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != ' ' && *c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() {
+    let text = text.trim();
+    if text.is_empty() {
         return Ok(None);
     }
-    if let Ok(n) = cleaned.parse::<u64>() {
-        return Ok(Some(n));
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let Some(digits) = ungrouped(whole) else {
+        return Err("has a decimal comma or a misplaced thousands separator (only groups of three are thousands)");
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Leave the rest (`1e3`, `-4`, `abc`) to the float parser for the message.
+        return match text.parse::<f64>() {
+            Ok(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e12 => Ok(Some(f as u64)),
+            Ok(_) => Err("is not a whole number"),
+            Err(_) => Err("is not a number"),
+        };
     }
-    match cleaned.parse::<f64>() {
-        Ok(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e12 => Ok(Some(f as u64)),
-        Ok(_) => Err("is not a whole number"),
-        Err(_) => Err("is not a number"),
+    match fraction {
+        Some(f) if !f.bytes().all(|b| b == b'0') => {
+            if f.bytes().all(|b| b.is_ascii_digit()) {
+                Err("is not a whole number")
+            } else {
+                Err("is not a number")
+            }
+        }
+        _ => digits.parse::<u64>().map(Some).map_err(|_| "is not a number"),
     }
+}
+
+/// The digits of `1,234,567` / `1 234 567` / `1234567` without their separators; `None` when a separator is there
+/// but the groups are not a leading group of one to three digits followed by groups of exactly three.
+fn ungrouped(whole: &str) -> Option<String> {
+    let separator = whole.chars().find(|c| matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}'));
+    let Some(separator) = separator else {
+        return Some(whole.to_string());
+    };
+    let groups: Vec<&str> = whole.split(separator).collect();
+    let first_ok = groups.first().is_some_and(|g| (1..=3).contains(&g.len()));
+    let rest_ok = groups.iter().skip(1).all(|g| g.len() == 3);
+    (first_ok && rest_ok).then(|| groups.concat())
+}
+
+/// A score: a decimal number with a decimal point (`34.567`, `-1.771`). A comma is refused: scores are below a
+/// thousand, so `34,567` is a decimal comma, and reading it either way could be wrong. Empty → `None`.
+fn parse_score(text: &str) -> Result<Option<f32>, &'static str> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.contains(',') {
+        return Err("has a comma (a decimal comma? scores are read with a decimal point)");
+    }
+    match text.parse::<f32>() {
+        Ok(score) if score.is_finite() => Ok(Some(score)),
+        _ => Err("is not a number"),
+    }
+}
+
+/// The decile a rank falls in among `n` LSOAs: ranks 1..=n cut into ten equal groups.
+fn decile_of_rank(rank: u32, n: u32) -> u8 {
+    let decile = (u64::from(rank.saturating_sub(1)) * 10) / u64::from(n.max(1)) + 1;
+    decile.min(10) as u8
+}
+
+/// True when a published decile agrees with its rank. MHCLG's cut at a fractional boundary (N/10 is not whole) may
+/// fall either side, so both roundings are accepted.
+fn decile_fits_rank(decile: u8, rank: u32, n: u32) -> bool {
+    let n = u64::from(n.max(1));
+    let by_floor = decile_of_rank(rank, n as u32);
+    let by_ceiling = (u64::from(rank) * 10).div_ceil(n).clamp(1, 10) as u8;
+    decile == by_floor || decile == by_ceiling
+}
+
+/// Keeps the first column of each kind (a second "IMD Rank" column must not silently replace the first) and warns,
+/// naming both columns, about every later one.
+fn first_of_each<K: PartialEq + Copy>(
+    table: &RawTable,
+    report: &mut JoinReport,
+    columns: impl Iterator<Item = (usize, K)>,
+    describe: impl Fn(K) -> String,
+) -> Vec<(usize, K)> {
+    let mut kept: Vec<(usize, K)> = Vec::new();
+    for (i, kind) in columns {
+        match kept.iter().find(|(_, k)| *k == kind) {
+            Some(&(first, _)) => report.warn_at(
+                &table.path,
+                "row 1",
+                format!(
+                    "columns {} ({:?}) and {} ({:?}) both hold {}; used column {} and ignored column {}",
+                    column_letters(first),
+                    header(table, first),
+                    column_letters(i),
+                    header(table, i),
+                    describe(kind),
+                    column_letters(first),
+                    column_letters(i)
+                ),
+            ),
+            None => kept.push((i, kind)),
+        }
+    }
+    kept
+}
+
+/// A 0-based column index as a spreadsheet names it: 0 → `A`, 26 → `AA`.
+fn column_letters(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 #[cfg(test)]

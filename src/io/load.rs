@@ -2,7 +2,8 @@
 //! joins tables, boundaries and lookups, and reports everything it skipped.
 
 use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file, read_sidecar};
-use super::geojson::{BoundaryFile, read_geojson};
+use super::boundary_file::BoundaryFile;
+use super::geojson::read_geojson;
 use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 use super::shapefile::{ShapefileParts, read_shapefile};
@@ -22,6 +23,9 @@ pub struct LoadOptions {
     pub boundaries: bool,
     /// The edition of tables whose headers name no year (`--edition`).
     pub edition_hint: Option<u16>,
+    /// Quote the headers of a table that is not recognised (to help the planner see what it is). Turned off for
+    /// files outside the trusted folder, whose contents are never printed.
+    pub quote_headers: bool,
 }
 
 impl Default for LoadOptions {
@@ -29,6 +33,7 @@ impl Default for LoadOptions {
         Self {
             boundaries: true,
             edition_hint: None,
+            quote_headers: true,
         }
     }
 }
@@ -73,17 +78,34 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             for (path, why) in skipped {
                 report.push(Severity::Warning, Some(path), None, why);
             }
+            // Files reached through links to outside the folders given are read, but nothing of their contents is
+            // ever quoted in a message (a link to /etc/passwd must not have its first line printed).
+            let trusted: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
             paths
                 .into_par_iter()
                 .map(|path| {
                     let started = Instant::now();
                     let mut file_report = JoinReport::default();
+                    let inside = std::fs::canonicalize(&path)
+                        .is_ok_and(|real| trusted.iter().any(|root| real.starts_with(root)));
+                    if !inside {
+                        file_report.push(
+                            Severity::Note,
+                            Some(path.clone()),
+                            None,
+                            "a link to a file outside the data folder; read, but none of its text is quoted here",
+                        );
+                    }
                     let parsed = read_file(&path).and_then(|bytes| {
                         let file = SourceFile {
                             path: path.clone(),
                             bytes,
                         };
-                        parse_source_file(&file, Some(&path), options, &mut file_report)
+                        let options = LoadOptions {
+                            quote_headers: options.quote_headers && inside,
+                            ..options.clone()
+                        };
+                        parse_source_file(&file, Some(&path), &options, &mut file_report)
                     });
                     (path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
                 })
@@ -206,18 +228,32 @@ fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport)
     } else if is_imd_table(table) {
         parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
     } else {
+        // Only what identifies a header: the first eight cells of row 1, each cut to 40 characters.
+        let headers = if options.quote_headers {
+            let cut = |h: &String| h.chars().take(40).collect::<String>();
+            format!(" (headers: {})", table.headers.iter().take(8).map(cut).collect::<Vec<_>>().join(", "))
+        } else {
+            String::new()
+        };
         Err(LoadError::Unrecognised {
             detail: format!(
-                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards (headers: {})",
-                table.headers.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards{headers}"
             ),
             path: table.path.clone(),
         })
     }
 }
 
-/// Merges the tables of each edition row by row. The first file read wins a disagreement, which is reported.
-fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, report: &mut JoinReport) {
+/// Merges the tables of each edition row by row. Where two files disagree, the more authoritative file wins, by a
+/// stated rule ([`authority_order`]), and the disagreement is reported naming both files.
+fn merge_editions(dataset: &mut Dataset, mut tables: Vec<(PathBuf, ImdTable)>, report: &mut JoinReport) {
+    let catalogue = super::Catalogue::shipped().ok();
+    tables.sort_by(|(pa, a), (pb, b)| {
+        a.year
+            .cmp(&b.year)
+            .then_with(|| authority_order(catalogue.as_ref(), (pa, a), (pb, b)))
+    });
+    let mut winner_of: BTreeMap<u16, PathBuf> = BTreeMap::new();
     for (path, table) in tables {
         let edition = dataset
             .editions
@@ -232,13 +268,14 @@ fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, repor
                 .unwrap_or_default();
             edition.population_source = Some(format!("IoD{} population denominators: {what} ({file})", table.year));
         }
-        if edition.rows.is_empty() {
+        let Some(winner) = winner_of.get(&table.year).cloned() else {
             // The first file of an edition: build the map in one pass from sorted rows (codes are unique per file).
             let mut rows = table.rows;
             rows.sort_unstable_by_key(|a| a.0);
             edition.rows = rows.into_iter().collect();
+            winner_of.insert(table.year, path);
             continue;
-        }
+        };
         let mut disagreements = 0usize;
         let mut example = None;
         for (code, row) in table.rows {
@@ -263,11 +300,18 @@ fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, repor
                 if rank_clash || decile_clash {
                     disagreements += 1;
                     example.get_or_insert_with(|| {
+                        let figure = |rank: Option<crate::model::Rank>, decile: Option<crate::model::Decile>| {
+                            format!(
+                                "rank {}, decile {}",
+                                rank.map_or("–".into(), |r| r.get().to_string()),
+                                decile.map_or("–".into(), |d| d.get().to_string())
+                            )
+                        };
                         format!(
-                            "{code} {} rank {:?} vs {:?}",
+                            "{code} {}: {} there, {} here",
                             index.label(),
-                            slot.rank.map(|r| r.get()),
-                            value.rank.map(|r| r.get())
+                            figure(slot.rank, slot.decile),
+                            figure(value.rank, value.decile)
                         )
                     });
                 }
@@ -281,10 +325,64 @@ fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, repor
                 Severity::Warning,
                 Some(path),
                 None,
-                format!("{disagreements} figures disagree with an earlier file of IMD {} (e.g. {}); kept the earlier file's", table.year, example.unwrap_or_default()),
+                format!(
+                    "{disagreements} figures of IMD {} disagree with {} (e.g. {}); kept that file's figures, because {}",
+                    table.year,
+                    crate::model::escape_path(&winner),
+                    example.unwrap_or_default(),
+                    AUTHORITY_RULE
+                ),
             );
         }
     }
+    for edition in dataset.editions.values() {
+        let (loaded, national) = (edition.loaded_ranked_count(), edition.ranked_count());
+        if !edition.has_imd_ranks() {
+            report.push(
+                Severity::Warning,
+                edition.sources.first().cloned(),
+                None,
+                format!(
+                    "IMD {} has no IMD ranks loaded (its files hold other figures only), so it cannot be compared or mapped",
+                    edition.year
+                ),
+            );
+        } else if edition.is_extract() {
+            report.push(
+                Severity::Note,
+                None,
+                None,
+                format!(
+                    "IMD {}: {loaded} of the {national} LSOAs it ranks are loaded (an extract); the 1% line (rank ≤ {}), deciles and percentiles use the edition's national {national}",
+                    edition.year,
+                    edition.top1_threshold()
+                ),
+            );
+        }
+    }
+}
+
+/// Which file of an edition wins a disagreement, said in the report.
+const AUTHORITY_RULE: &str = "when files of one edition disagree, the official download (a catalogued file name with the catalogued row count) wins, then the file ranking more LSOAs, then the first by path";
+
+/// Orders two files of one edition by [`AUTHORITY_RULE`], most authoritative first.
+fn authority_order(
+    catalogue: Option<&super::Catalogue>,
+    (path_a, a): (&PathBuf, &ImdTable),
+    (path_b, b): (&PathBuf, &ImdTable),
+) -> std::cmp::Ordering {
+    let official = |path: &PathBuf, table: &ImdTable| {
+        catalogue
+            .and_then(|c| c.entry_for(path))
+            .and_then(|e| e.expected_rows)
+            .is_some_and(|rows| rows == table.rows.len() || rows == table.rows.len() + table.welsh_rows)
+    };
+    let ranked = |table: &ImdTable| table.rows.iter().filter(|(_, r)| r.imd_rank().is_some()).count();
+    official(path_b, b)
+        .cmp(&official(path_a, a))
+        .then_with(|| ranked(b).cmp(&ranked(a)))
+        .then_with(|| b.rows.len().cmp(&a.rows.len()))
+        .then_with(|| path_a.cmp(path_b))
 }
 
 fn merge_lookups(dataset: &mut Dataset, lookups: Vec<Lookup>, report: &mut JoinReport) {
