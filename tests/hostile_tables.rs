@@ -43,7 +43,7 @@ fn leeds_only_extracts_keep_the_national_1_percent_line_and_say_they_are_extract
         })
     });
     let dataset = load(&dir);
-    assert_eq!(dataset.edition(2019).unwrap().rows.len(), 482);
+    assert_eq!(dataset.edition(2019).unwrap().loaded_ranked_count(), 482);
     assert_eq!(dataset.edition(2019).unwrap().top1_threshold(), 328);
     assert_eq!(dataset.edition(2015).unwrap().top1_threshold(), 328);
     assert_eq!(leeds_answers(&dataset), LEEDS);

@@ -26,7 +26,7 @@ fn peak_growth(case: &str, test_name: &str, load: impl FnOnce()) -> Option<u64> 
         let before = status_kb("VmRSS:").unwrap();
         load();
         let peak = status_kb("VmHWM:").unwrap();
-        println!("PEAK_GROWTH_BYTES={}", peak.saturating_sub(before) * 1024);
+        println!("\nPEAK_GROWTH_BYTES={}", peak.saturating_sub(before) * 1024);
         return None;
     }
     if status_kb("VmHWM:").is_none() {
@@ -42,7 +42,7 @@ fn peak_growth(case: &str, test_name: &str, load: impl FnOnce()) -> Option<u64> 
     assert!(output.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     let growth = stdout
         .lines()
-        .find_map(|l| l.strip_prefix("PEAK_GROWTH_BYTES="))
+        .find_map(|l| l.split("PEAK_GROWTH_BYTES=").nth(1))
         .unwrap_or_else(|| panic!("the child printed no measurement: {stdout}"))
         .parse()
         .unwrap();

@@ -309,7 +309,8 @@ fn cell_text(cell: &calamine::Data) -> String {
 
 /// True for an Office Open XML workbook (a zip holding `xl/workbook.xml`), which can be read cell by cell.
 fn is_xlsx(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK") && bytes.windows(16).any(|w| w == b"xl/workbook.xml")
+    const WORKBOOK_PART: &[u8] = b"xl/workbook.xml";
+    bytes.starts_with(b"PK") && bytes.windows(WORKBOOK_PART.len()).any(|w| w == WORKBOOK_PART)
 }
 
 /// Reads the cells actually present in each sheet of an `.xlsx`, one at a time: a workbook with a single cell at
