@@ -156,7 +156,16 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                 boundaries.push((path, file));
             }
             Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
-            Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
+            // A file of another kind (crime or claimant counts, point centroids) is passed over with a note; any other
+            // failure is a file that could not be used (an error, which makes `validate` fail).
+            Err(error) => {
+                let severity = if error.is_other_kind_of_file() {
+                    Severity::Note
+                } else {
+                    Severity::Error
+                };
+                report.push(severity, Some(path), None, error.to_string())
+            }
         }
     }
 
