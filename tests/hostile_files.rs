@@ -290,3 +290,115 @@ fn a_project_data_folder_that_is_a_link_outside_needs_confirmation_and_nothing_o
         std::fs::remove_dir_all(d).ok();
     }
 }
+
+/// An HTTP server on 127.0.0.1 that answers every request with a 200 and then `body` (it never ends on its own).
+fn serve_forever(body: fn(&mut std::net::TcpStream) -> std::io::Result<()>) -> String {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let header = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
+                if stream.write_all(header.as_bytes()).is_ok() {
+                    let _ = body(&mut stream);
+                }
+            });
+        }
+    });
+    base
+}
+
+fn fetch_wards(dest: &Path, mirror: &str, extra: &[&str]) -> (std::process::Output, Vec<String>) {
+    let mut args = vec!["fetch", "--dest", dest.to_str().unwrap(), "--mirror", mirror];
+    args.extend(["--only", "boundaries_leeds_wards2019_bgc_wgs84", "--timeout", "5"]);
+    args.extend(extra);
+    let output = cli(&args, None);
+    let mut left: Vec<String> = Vec::new();
+    for entry in walk(dest) {
+        left.push(entry.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    (output, left)
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            out.extend(walk(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
+
+#[test]
+fn an_endless_download_stops_at_the_catalogued_size_and_leaves_nothing() {
+    use std::io::Write as _;
+    let base = serve_forever(|stream| {
+        let chunk = vec![b'x'; 64 * 1024];
+        loop {
+            stream.write_all(&chunk)?;
+        }
+    });
+    let dest = scratch("fetch-endless");
+    let (output, left) = fetch_wards(&dest, &base, &[]);
+    let (stdout, stderr) = texts(&output);
+    assert!(!output.status.success());
+    assert!(stdout.contains("more than expected for this dataset"), "{stdout}{stderr}");
+    assert!(left.is_empty(), "no partial file is left: {left:?}");
+    std::fs::remove_dir_all(&dest).ok();
+}
+
+#[test]
+fn a_trickling_download_stops_at_the_deadline_and_leaves_nothing() {
+    use std::io::Write as _;
+    let base = serve_forever(|stream| {
+        loop {
+            stream.write_all(b"{")?;
+            stream.flush()?;
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    let dest = scratch("fetch-trickle");
+    let (output, left) = fetch_wards(&dest, &base, &["--deadline", "2"]);
+    let (stdout, stderr) = texts(&output);
+    assert!(!output.status.success());
+    assert!(stdout.contains("took over 2 seconds in all"), "{stdout}{stderr}");
+    assert!(left.is_empty(), "no partial file is left: {left:?}");
+    std::fs::remove_dir_all(&dest).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_mirror_file_that_is_a_device_is_not_copied() {
+    let mirror = scratch("fetch-mirror-device");
+    std::fs::create_dir_all(mirror.join("boundaries")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", mirror.join("boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.geojson"))
+        .unwrap();
+    let dest = scratch("fetch-mirror-device-dest");
+    let (output, left) = fetch_wards(&dest, mirror.to_str().unwrap(), &[]);
+    let (stdout, stderr) = texts(&output);
+    assert!(!output.status.success());
+    assert!(stdout.contains("not a regular file"), "{stdout}{stderr}");
+    assert!(left.is_empty(), "{left:?}");
+    // A partial file of our naming left by a fetch that was killed (process 999999 is gone) is removed next time.
+    let stale = dest.join("boundaries/.Leeds_E08000035_wards_2019_BGC_WGS84.geojson.part-999999");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, "half").unwrap();
+    let base = serve_forever(|stream| {
+        use std::io::Write as _;
+        stream.write_all(b"not the file")
+    });
+    let _ = fetch_wards(&dest, &base, &[]);
+    assert!(!stale.exists(), "the stale partial file is removed");
+    std::fs::remove_dir_all(&mirror).ok();
+    std::fs::remove_dir_all(&dest).ok();
+}
