@@ -350,7 +350,10 @@ fn pack_writes_a_folder_per_priority_ward_and_refuses_to_overwrite() {
     assert!(!again.status.success());
     let stderr = String::from_utf8_lossy(&again.stderr);
     // One sentence (beside the one-line notice that the data folder has problems: see `validate`).
-    let sentences = stderr.lines().filter(|l| !l.contains("in the data: run validate")).count();
+    let sentences = stderr
+        .lines()
+        .filter(|l| !l.contains("in the data: run validate"))
+        .count();
     assert_eq!(sentences, 1, "{stderr}");
     assert!(
         stderr.contains("overview.png already exists; pass --force to replace it"),

@@ -3,9 +3,7 @@
 
 mod support;
 
-use locality_map::io::{
-    DataFolderStatus, LoadError, ShapefileParts, open_project, read_shapefile,
-};
+use locality_map::io::{DataFolderStatus, LoadError, ShapefileParts, open_project, read_shapefile};
 use locality_map::model::{JoinReport, LsoaVintage, Severity};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -29,17 +27,39 @@ fn edit_lsoa_boundaries(name: &str, f: impl Fn(&mut Vec<Value>)) -> PathBuf {
 fn holes_outside_or_around_their_shell_are_dropped_and_the_feature_named() {
     let dir = edit_lsoa_boundaries("holes", |features| {
         // Feature 1 gains a hole 50 km away; feature 2 a hole around the whole of its shell.
-        let far = serde_json::json!([[380000.0, 380000.0], [380100.0, 380000.0], [380100.0, 380100.0], [380000.0, 380000.0]]);
+        let far = serde_json::json!([
+            [380000.0, 380000.0],
+            [380100.0, 380000.0],
+            [380100.0, 380100.0],
+            [380000.0, 380000.0]
+        ]);
         features[0]["geometry"] = normalise_to_polygon(&features[0]["geometry"]);
         features[0]["geometry"]["coordinates"].as_array_mut().unwrap().push(far);
         features[1]["geometry"] = normalise_to_polygon(&features[1]["geometry"]);
-        let around = serde_json::json!([[300000.0, 300000.0], [500000.0, 300000.0], [500000.0, 500000.0], [300000.0, 500000.0], [300000.0, 300000.0]]);
-        features[1]["geometry"]["coordinates"].as_array_mut().unwrap().push(around);
+        let around = serde_json::json!([
+            [300000.0, 300000.0],
+            [500000.0, 300000.0],
+            [500000.0, 500000.0],
+            [300000.0, 500000.0],
+            [300000.0, 300000.0]
+        ]);
+        features[1]["geometry"]["coordinates"]
+            .as_array_mut()
+            .unwrap()
+            .push(around);
     });
     let dataset = load(&dir);
-    let outside = one_problem(&dataset, Severity::Warning, &["feature 1", "lies outside its outer ring", LSOA11_BNG]);
+    let outside = one_problem(
+        &dataset,
+        Severity::Warning,
+        &["feature 1", "lies outside its outer ring", LSOA11_BNG],
+    );
     assert_eq!(outside.location.as_deref(), Some("feature 1"));
-    one_problem(&dataset, Severity::Warning, &["feature 2", "contains its outer ring", LSOA11_BNG]);
+    one_problem(
+        &dataset,
+        Severity::Warning,
+        &["feature 2", "contains its outer ring", LSOA11_BNG],
+    );
     let layer = &dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
     assert_eq!(layer.areas.len(), 482);
     // The two features keep exactly the holes they were published with (the added ones are gone).
@@ -74,7 +94,11 @@ fn a_ring_that_crosses_itself_is_reported() {
         ]]});
     });
     let dataset = load(&dir);
-    one_problem(&dataset, Severity::Warning, &["feature 3", "crosses itself", LSOA11_BNG]);
+    one_problem(
+        &dataset,
+        Severity::Warning,
+        &["feature 3", "crosses itself", LSOA11_BNG],
+    );
     assert_eq!(leeds_answers(&dataset), LEEDS);
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -92,7 +116,11 @@ fn a_code_property_given_twice_with_different_values_skips_the_feature() {
         Some(format!("{head}\"LSOA11CD\": \"E01011999\", {tail}").into_bytes())
     });
     let dataset = load(&dir);
-    one_problem(&dataset, Severity::Warning, &["feature 1", "\"LSOA11CD\" appears twice", LSOA11_BNG]);
+    one_problem(
+        &dataset,
+        Severity::Warning,
+        &["feature 1", "\"LSOA11CD\" appears twice", LSOA11_BNG],
+    );
     assert_eq!(dataset.lsoa_layers[&LsoaVintage::Lsoa2011].areas.len(), 481);
     assert_eq!(leeds_answers(&dataset), LEEDS);
     std::fs::remove_dir_all(&dir).ok();
@@ -140,7 +168,11 @@ fn a_shx_whose_entries_repeat_is_not_trusted_and_every_record_draws_its_own_poly
     let good = shx_for(&shp);
     let (file, report) = read_with_shx(&good);
     let file = file.unwrap();
-    assert!(report.problems.iter().all(|p| p.location.as_deref() != Some("shx")), "{:?}", report.problems);
+    assert!(
+        report.problems.iter().all(|p| p.location.as_deref() != Some("shx")),
+        "{:?}",
+        report.problems
+    );
     let boxes: Vec<_> = file.areas.iter().map(|a| a.bbox_in_world).collect();
     // Every entry pointing at record 1 (what a broken writer left): the reader must not draw it three times.
     let mut repeated = good.clone();
@@ -150,8 +182,15 @@ fn a_shx_whose_entries_repeat_is_not_trusted_and_every_record_draws_its_own_poly
     }
     let (file, report) = read_with_shx(&repeated);
     let file = file.unwrap();
-    let problem = report.problems.iter().find(|p| p.location.as_deref() == Some("shx")).unwrap();
-    assert!(problem.message.contains("entries 1 and 2 point at the same"), "{problem}");
+    let problem = report
+        .problems
+        .iter()
+        .find(|p| p.location.as_deref() == Some("shx"))
+        .unwrap();
+    assert!(
+        problem.message.contains("entries 1 and 2 point at the same"),
+        "{problem}"
+    );
     assert_eq!(file.areas.iter().map(|a| a.bbox_in_world).collect::<Vec<_>>(), boxes);
 }
 
@@ -159,7 +198,12 @@ fn a_shx_whose_entries_repeat_is_not_trusted_and_every_record_draws_its_own_poly
 fn mkfifo(path: &Path) {
     use std::os::unix::ffi::OsStrExt as _;
     let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+    assert_eq!(
+        unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) },
+        0,
+        "mkfifo {}",
+        path.display()
+    );
 }
 
 #[cfg(unix)]
@@ -167,8 +211,16 @@ fn mkfifo(path: &Path) {
 fn fifos_named_like_data_files_are_reported_and_never_block() {
     let dir = embedded_copy("fifo", |_, bytes| Some(bytes));
     mkfifo(&dir.join("File_1_pipe.csv"));
-    std::fs::write(dir.join("wards.shp"), std::fs::read("tests/malformed/missing_shx.shp").unwrap()).unwrap();
-    std::fs::write(dir.join("wards.dbf"), std::fs::read("tests/malformed/missing_shx.dbf").unwrap()).unwrap();
+    std::fs::write(
+        dir.join("wards.shp"),
+        std::fs::read("tests/malformed/missing_shx.shp").unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("wards.dbf"),
+        std::fs::read("tests/malformed/missing_shx.dbf").unwrap(),
+    )
+    .unwrap();
     mkfifo(&dir.join("wards.shx"));
     mkfifo(&dir.join("wards.prj"));
     // Run the load on a thread: a blocking open would hang the test, so time out instead.
@@ -186,7 +238,9 @@ fn fifos_named_like_data_files_are_reported_and_never_block() {
     mkfifo(&project);
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || sender.send(open_project(&project).map(|_| ())).ok());
-    let opened = receiver.recv_timeout(std::time::Duration::from_secs(60)).expect("no block");
+    let opened = receiver
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("no block");
     assert!(opened.unwrap_err().to_string().contains("named pipe"));
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -194,8 +248,16 @@ fn fifos_named_like_data_files_are_reported_and_never_block() {
 #[test]
 fn oversized_sidecars_and_project_files_are_refused_from_their_size() {
     let dir = scratch("sidecars");
-    std::fs::write(dir.join("w.shp"), std::fs::read("tests/malformed/missing_shx.shp").unwrap()).unwrap();
-    std::fs::write(dir.join("w.dbf"), std::fs::read("tests/malformed/missing_shx.dbf").unwrap()).unwrap();
+    std::fs::write(
+        dir.join("w.shp"),
+        std::fs::read("tests/malformed/missing_shx.shp").unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("w.dbf"),
+        std::fs::read("tests/malformed/missing_shx.dbf").unwrap(),
+    )
+    .unwrap();
     let prj = std::fs::File::create(dir.join("w.prj")).unwrap();
     prj.set_len(900 << 20).unwrap(); // sparse: 900 MB on paper, nothing on disk
     let dataset = load(&dir);
@@ -218,17 +280,42 @@ fn out_force_replaces_only_regular_files() {
     let fifo = dir.join("pipe.png");
     mkfifo(&fifo);
     for out in [&link, &fifo, &dir] {
-        let args = ["map", "--out", out.to_str().unwrap(), "--force", "--width", "400", "--height", "300", "--dpi", "50"];
+        let args = [
+            "map",
+            "--out",
+            out.to_str().unwrap(),
+            "--force",
+            "--width",
+            "400",
+            "--height",
+            "300",
+            "--dpi",
+            "50",
+        ];
         let output = cli(&args, None);
         let (_, stderr) = texts(&output);
         assert!(!output.status.success(), "{}", out.display());
-        assert!(stderr.contains("not replaced") || stderr.contains("not a regular file"), "{stderr}");
+        assert!(
+            stderr.contains("not replaced") || stderr.contains("not a regular file"),
+            "{stderr}"
+        );
     }
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
     let regular = dir.join("real.png");
     std::fs::write(&regular, "old").unwrap();
-    let args = ["map", "--out", regular.to_str().unwrap(), "--force", "--width", "400", "--height", "300", "--dpi", "50"];
+    let args = [
+        "map",
+        "--out",
+        regular.to_str().unwrap(),
+        "--force",
+        "--width",
+        "400",
+        "--height",
+        "300",
+        "--dpi",
+        "50",
+    ];
     assert!(cli(&args, None).status.success());
     assert!(std::fs::read(&regular).unwrap().starts_with(b"\x89PNG"));
     std::fs::remove_dir_all(&dir).ok();
@@ -238,12 +325,27 @@ fn out_force_replaces_only_regular_files() {
 fn a_pack_rerun_removes_stale_temporary_files_and_leaves_no_staging_folder() {
     let dir = scratch("pack-stale");
     let pack = dir.join("pack");
-    let args = ["pack", "--out", pack.to_str().unwrap(), "--width", "400", "--height", "300", "--dpi", "50"];
+    let args = [
+        "pack",
+        "--out",
+        pack.to_str().unwrap(),
+        "--width",
+        "400",
+        "--height",
+        "300",
+        "--dpi",
+        "50",
+    ];
     assert!(cli(&args, None).status.success());
     // What a pack killed midway left (process 999999 is not running).
     let stale = pack.join(".overview.png.tmp-999999-0");
     std::fs::write(&stale, "half a png").unwrap();
-    let ward = std::fs::read_dir(&pack).unwrap().flatten().find(|e| e.path().is_dir()).unwrap().path();
+    let ward = std::fs::read_dir(&pack)
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().is_dir())
+        .unwrap()
+        .path();
     let stale_in_ward = ward.join(".map.png.tmp-999999-3");
     std::fs::write(&stale_in_ward, "half").unwrap();
     std::fs::create_dir_all(dir.join(".pack.pack-999999")).unwrap();
@@ -251,7 +353,10 @@ fn a_pack_rerun_removes_stale_temporary_files_and_leaves_no_staging_folder() {
     forced.push("--force");
     let output = cli(&forced, None);
     assert!(output.status.success(), "{}", texts(&output).1);
-    assert!(!stale.exists() && !stale_in_ward.exists(), "stale temporary files are removed");
+    assert!(
+        !stale.exists() && !stale_in_ward.exists(),
+        "stale temporary files are removed"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -271,9 +376,17 @@ fn a_project_data_folder_that_is_a_link_outside_needs_confirmation_and_nothing_o
     std::fs::create_dir_all(&project_folder).unwrap();
     std::os::unix::fs::symlink(&outside, project_folder.join("data")).unwrap();
     let project = project_folder.join("leeds.lmap");
-    std::fs::write(&project, r#"{"format": "locality-map-project", "version": 1, "data": {"folder": "data"}}"#).unwrap();
+    std::fs::write(
+        &project,
+        r#"{"format": "locality-map-project", "version": 1, "data": {"folder": "data"}}"#,
+    )
+    .unwrap();
     let opened = open_project(&project).unwrap();
-    assert!(matches!(opened.data, DataFolderStatus::NeedsConfirmation { .. }), "{:?}", opened.data);
+    assert!(
+        matches!(opened.data, DataFolderStatus::NeedsConfirmation { .. }),
+        "{:?}",
+        opened.data
+    );
     let output = cli(&["validate", "--project", project.to_str().unwrap()], None);
     let (stdout, stderr) = texts(&output);
     assert!(!output.status.success());
@@ -284,7 +397,10 @@ fn a_project_data_folder_that_is_a_link_outside_needs_confirmation_and_nothing_o
     std::os::unix::fs::symlink(outside.join("secret.csv"), data.join("passwd.csv")).unwrap();
     let output = cli(&["validate"], Some(&data));
     let (stdout, stderr) = texts(&output);
-    assert!(!stdout.contains("secret line") && !stderr.contains("secret line"), "{stdout}{stderr}");
+    assert!(
+        !stdout.contains("secret line") && !stderr.contains("secret line"),
+        "{stdout}{stderr}"
+    );
     assert!(stdout.contains("outside the data folder"), "{stdout}");
     for d in [&dir, &outside, &data] {
         std::fs::remove_dir_all(d).ok();
@@ -352,7 +468,10 @@ fn an_endless_download_stops_at_the_catalogued_size_and_leaves_nothing() {
     let (output, left) = fetch_wards(&dest, &base, &[]);
     let (stdout, stderr) = texts(&output);
     assert!(!output.status.success());
-    assert!(stdout.contains("more than expected for this dataset"), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("more than expected for this dataset"),
+        "{stdout}{stderr}"
+    );
     assert!(left.is_empty(), "no partial file is left: {left:?}");
     std::fs::remove_dir_all(&dest).ok();
 }
@@ -381,8 +500,11 @@ fn a_trickling_download_stops_at_the_deadline_and_leaves_nothing() {
 fn a_mirror_file_that_is_a_device_is_not_copied() {
     let mirror = scratch("fetch-mirror-device");
     std::fs::create_dir_all(mirror.join("boundaries")).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", mirror.join("boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.geojson"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        mirror.join("boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.geojson"),
+    )
+    .unwrap();
     let dest = scratch("fetch-mirror-device-dest");
     let (output, left) = fetch_wards(&dest, mirror.to_str().unwrap(), &[]);
     let (stdout, stderr) = texts(&output);

@@ -3,9 +3,7 @@
 //! resident memory (`VmHWM` in `/proc/self/status`) grew. The bounds asserted are the ones stated in FUZZING.md.
 //! Linux only (where `/proc` is); elsewhere the tests say so and pass.
 
-use locality_map::io::{
-    ShapefileParts, open_project, read_csv, read_geojson, read_shapefile, read_workbook,
-};
+use locality_map::io::{ShapefileParts, open_project, read_csv, read_geojson, read_shapefile, read_workbook};
 use locality_map::model::JoinReport;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,7 +37,11 @@ fn peak_growth(case: &str, test_name: &str, load: impl FnOnce()) -> Option<u64> 
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "child failed: {stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let growth = stdout
         .lines()
         .find_map(|l| l.split("PEAK_GROWTH_BYTES=").nth(1))
@@ -58,8 +60,16 @@ fn scratch(name: &str) -> PathBuf {
 fn assert_within(growth: Option<u64>, file_bytes: u64, multiple: u64, plus: u64, what: &str) {
     if let Some(growth) = growth {
         let bound = multiple * file_bytes + plus;
-        eprintln!("{what}: peak grew {} MB for a {} MB file (bound {} MB)", growth / MB, file_bytes / MB, bound / MB);
-        assert!(growth <= bound, "{what}: peak grew {growth} bytes, over {multiple} x {file_bytes} + {plus}");
+        eprintln!(
+            "{what}: peak grew {} MB for a {} MB file (bound {} MB)",
+            growth / MB,
+            file_bytes / MB,
+            bound / MB
+        );
+        assert!(
+            growth <= bound,
+            "{what}: peak grew {growth} bytes, over {multiple} x {file_bytes} + {plus}"
+        );
     }
 }
 
@@ -103,7 +113,12 @@ fn xlsx_memory_is_bounded_by_the_cells_present() {
         let table = &tables[0];
         assert_eq!(table.headers.len(), 3);
         assert_eq!(table.rows.len(), 2, "the header's row and the far cell's row");
-        assert!(table.row_shape_problem(&table.rows[1].1).unwrap().contains("16384 cells"));
+        assert!(
+            table
+                .row_shape_problem(&table.rows[1].1)
+                .unwrap()
+                .contains("16384 cells")
+        );
     });
     assert_within(growth, bytes.len() as u64, 1000, 32 * MB, "xlsx");
 }
@@ -202,9 +217,13 @@ fn project_memory_is_bounded_whatever_the_file_says_its_size_is() {
     let dir = scratch("project");
     let path = dir.join("huge.lmap");
     std::fs::File::create(&path).unwrap().set_len(8 << 30).unwrap();
-    let growth = peak_growth("project", "project_memory_is_bounded_whatever_the_file_says_its_size_is", || {
-        assert!(open_project(&path).is_err());
-    });
+    let growth = peak_growth(
+        "project",
+        "project_memory_is_bounded_whatever_the_file_says_its_size_is",
+        || {
+            assert!(open_project(&path).is_err());
+        },
+    );
     assert_within(growth, 0, 0, 16 * MB, "project");
     std::fs::remove_file(&path).ok();
 }

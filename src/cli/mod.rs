@@ -200,16 +200,16 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         })
         .and_then(|dataset| match &command {
-        Command::Summary(args) => summary(&dataset, args),
-        Command::Changes(args) => changes(&dataset, args),
-        Command::Ward(args) => ward(&dataset, args),
-        Command::Validate => validate::run(&dataset),
-        Command::Map(args) => map::run(&dataset, args),
-        Command::Reconcile(args) => reconcile(&dataset, args),
-        Command::League(args) => league(&dataset, args),
-        Command::Fetch(_) => Ok(()),
-        Command::Pack(args) => pack::run(&dataset, args),
-    });
+            Command::Summary(args) => summary(&dataset, args),
+            Command::Changes(args) => changes(&dataset, args),
+            Command::Ward(args) => ward(&dataset, args),
+            Command::Validate => validate::run(&dataset),
+            Command::Map(args) => map::run(&dataset, args),
+            Command::Reconcile(args) => reconcile(&dataset, args),
+            Command::League(args) => league(&dataset, args),
+            Command::Fetch(_) => Ok(()),
+            Command::Pack(args) => pack::run(&dataset, args),
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -97,14 +97,20 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
 /// `.<name>.pack-<pid>` beside the pack's folder (same file system, so the final rename is atomic).
 fn staging_folder(out: &Path) -> PathBuf {
     let name = out.file_name().map_or_else(|| "pack".into(), |n| n.to_string_lossy());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.pack-{}", std::process::id()))
 }
 
 /// Removes staging folders of our naming left beside `out` by packs that were killed (their process is gone).
 fn remove_stale_staging(out: &Path) {
     let Some(name) = out.file_name() else { return };
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let prefix = format!(".{}.pack-", name.to_string_lossy());
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
@@ -127,7 +133,14 @@ fn remove_stale_staging(out: &Path) {
             .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
             .map(|e| e.path()),
     ) {
-        for file in ["overview.png", "diagram3.csv", "diagram3.png", "map.png", "profile.csv", "lsoas.png"] {
+        for file in [
+            "overview.png",
+            "diagram3.csv",
+            "diagram3.png",
+            "map.png",
+            "profile.csv",
+            "lsoas.png",
+        ] {
             crate::io::remove_stale_temp_files(&folder.join(file));
         }
     }
@@ -143,8 +156,7 @@ fn put_pack_in_place(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<us
             .map(|()| rows)
             .map_err(|e| format!("cannot move the finished pack into place ({e}) — {}", escape_path(out)));
     }
-    let mut moved = 0;
-    for file in files {
+    for (moved, file) in files.iter().enumerate() {
         let (from, to) = (staging.join(file), out.join(file));
         let result = to
             .parent()
@@ -158,7 +170,6 @@ fn put_pack_in_place(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<us
                 escape_path(out)
             ));
         }
-        moved += 1;
     }
     Ok(rows)
 }
@@ -197,12 +208,24 @@ fn write_pack(
     let date = map_options.export_date;
 
     let overview = render_report(dataset, comparison, &map_options).map_err(|e| e.to_string())?;
-    saved(save_png_atomic(&overview.image, &base.join("overview.png"), args.dpi, false))?;
+    saved(save_png_atomic(
+        &overview.image,
+        &base.join("overview.png"),
+        args.dpi,
+        false,
+    ))?;
     let diagram3: Vec<_> = crate::export::diagram3_rows(comparison);
     let csv = output::changes_csv(&diagram3).map_err(|e| e.to_string())?;
-    saved(save_atomic(&base.join("diagram3.csv"), false, |out| out.write_all(csv.as_bytes())))?;
+    saved(save_atomic(&base.join("diagram3.csv"), false, |out| {
+        out.write_all(csv.as_bytes())
+    }))?;
     let table = render_diagram3(comparison, args.dpi, date).map_err(|e| e.to_string())?;
-    saved(save_png_atomic(&table.image, &base.join("diagram3.png"), args.dpi, false))?;
+    saved(save_png_atomic(
+        &table.image,
+        &base.join("diagram3.png"),
+        args.dpi,
+        false,
+    ))?;
 
     for ward in wards {
         let folder = base.join(&ward.folder);
@@ -238,7 +261,12 @@ fn write_pack(
             export_date: date,
         };
         let table = render_rank_table(&rows, from, to, &table_options).map_err(|e| e.to_string())?;
-        saved(save_png_atomic(&table.image, &folder.join("lsoas.png"), args.dpi, false))?;
+        saved(save_png_atomic(
+            &table.image,
+            &folder.join("lsoas.png"),
+            args.dpi,
+            false,
+        ))?;
     }
     Ok(())
 }

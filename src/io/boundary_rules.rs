@@ -12,9 +12,9 @@
 //! | a hole outside its outer ring, or one containing it | the hole dropped, with a warning (it would paint over neighbours) |
 //! | a ring that crosses itself | drawn as given, with a warning (its area may be wrong) |
 
+use super::LoadError;
 use super::boundary_file::ParsedArea;
 use super::crs::{CoordinateRange, Crs, coordinate_range, project_to_world};
-use super::LoadError;
 use crate::model::{Area, JoinReport, Severity};
 use geo::{BoundingRect as _, Coord, LineString, MultiPolygon, Polygon};
 use std::path::Path;
@@ -131,7 +131,10 @@ pub(crate) fn settle_crs(
         report.warn_at(
             path,
             declared.field,
-            format!("coordinates are {what}; {said}; read them as longitude/latitude, then {}", crs.epsg()),
+            format!(
+                "coordinates are {what}; {said}; read them as longitude/latitude, then {}",
+                crs.epsg()
+            ),
         );
     } else if declared.crs != Some(crs) {
         report.warn_at(
@@ -194,9 +197,15 @@ pub(crate) fn check_polygons(
     let mut polygons = Vec::with_capacity(geometry.0.len());
     for (p, polygon) in geometry.0.into_iter().enumerate() {
         let (exterior, interiors) = polygon.into_inner();
-        let part = if p == 0 { String::new() } else { format!(" of part {}", p + 1) };
+        let part = if p == 0 {
+            String::new()
+        } else {
+            format!(" of part {}", p + 1)
+        };
         if ring_crosses_itself(&exterior) {
-            problems.push(format!("the outer ring{part} crosses itself (drawn as given; its area may be wrong)"));
+            problems.push(format!(
+                "the outer ring{part} crosses itself (drawn as given; its area may be wrong)"
+            ));
         }
         let shell = Polygon::new(exterior, Vec::new());
         let mut kept = Vec::with_capacity(interiors.len());
@@ -295,7 +304,10 @@ mod tests {
         assert_eq!(checked.0[0].interiors().len(), 1);
         let problem = &report.problems[0];
         assert_eq!(problem.location.as_deref(), Some("feature 4"));
-        assert!(problem.message.contains("hole 2 lies outside its outer ring"), "{problem}");
+        assert!(
+            problem.message.contains("hole 2 lies outside its outer ring"),
+            "{problem}"
+        );
         assert!(problem.message.contains("hole 3 contains its outer ring"), "{problem}");
     }
 

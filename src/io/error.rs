@@ -133,4 +133,3 @@ impl LoadError {
             if NOT_OURS.iter().any(|n| detail.contains(n)))
     }
 }
-

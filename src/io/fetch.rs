@@ -184,9 +184,14 @@ fn fetch_one(
                     ..entry.clone()
                 };
                 return match open_url(agent, url) {
-                    Ok((reader, total)) => {
-                        write_verified(&workbook_entry, &workbook_path, reader, total, options.deadline, progress)
-                    }
+                    Ok((reader, total)) => write_verified(
+                        &workbook_entry,
+                        &workbook_path,
+                        reader,
+                        total,
+                        options.deadline,
+                        progress,
+                    ),
                     Err(e) => FetchOutcome::Failed(e),
                 };
             }

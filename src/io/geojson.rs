@@ -300,11 +300,7 @@ fn read_feature(
         return Ok(());
     };
     let identifying = [Some(&keys.code), keys.name.as_ref(), keys.la_code.as_ref()];
-    if let Some(key) = properties
-        .conflicting
-        .iter()
-        .find(|k| identifying.contains(&Some(*k)))
-    {
+    if let Some(key) = properties.conflicting.iter().find(|k| identifying.contains(&Some(*k))) {
         report.warn_at(
             path,
             at,

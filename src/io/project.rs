@@ -254,7 +254,10 @@ pub fn resolve_data_folder(project_folder: &Path, data: &Path) -> DataFolderStat
     }
     // The text stays inside; the folder itself may not: a `data` that is a symbolic link to somewhere else is
     // outside the project's folder however its path reads. Compare the resolved (canonical) paths.
-    match (std::fs::canonicalize(project_folder_or_here(project_folder)), std::fs::canonicalize(&resolved)) {
+    match (
+        std::fs::canonicalize(project_folder_or_here(project_folder)),
+        std::fs::canonicalize(&resolved),
+    ) {
         (Ok(project), Ok(real)) if real.starts_with(&project) => DataFolderStatus::Ready(resolved),
         (Ok(_), Ok(real)) => DataFolderStatus::NeedsConfirmation {
             path: resolved,
@@ -276,7 +279,11 @@ pub fn resolve_data_folder(project_folder: &Path, data: &Path) -> DataFolderStat
 
 /// `""` (a project file named without a folder) is the current folder.
 fn project_folder_or_here(folder: &Path) -> &Path {
-    if folder.as_os_str().is_empty() { Path::new(".") } else { folder }
+    if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    }
 }
 
 fn resolved_rest(project_folder: &Path, data: &Path) -> PathBuf {

@@ -115,7 +115,10 @@ pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
     {
         return Err(LoadError::Csv {
             row: line + 1,
-            detail: format!("the line is over {} KB long, which no table row is", MAX_LINE_BYTES >> 10),
+            detail: format!(
+                "the line is over {} KB long, which no table row is",
+                MAX_LINE_BYTES >> 10
+            ),
             path: path.to_path_buf(),
         });
     }
@@ -371,7 +374,9 @@ fn table_from_cells(path: &Path, sheet: &str, mut cells: Vec<SparseCell>) -> Res
         let row_number = row_cells[0].0 as usize + 1;
         if rows.len() == MAX_ROWS {
             return Err(LoadError::Spreadsheet {
-                detail: format!("sheet {sheet:?}, row {row_number}: more than {MAX_ROWS} rows, more than any LSOA table"),
+                detail: format!(
+                    "sheet {sheet:?}, row {row_number}: more than {MAX_ROWS} rows, more than any LSOA table"
+                ),
                 path: path.to_path_buf(),
             });
         }

@@ -140,7 +140,11 @@ pub fn remove_stale_temp_files(path: &Path) {
     let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
         return;
     };
-    let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
     let prefix = format!(".{}.tmp-", name.to_string_lossy());
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;

@@ -61,10 +61,7 @@ pub fn read_shapefile(
     let field_names: Vec<String> = dbf_reader.fields().iter().map(|f| f.name().to_string()).collect();
     // The .dbf reader gives each record as a map, so a repeated field name would silently keep the last value.
     let mut seen_fields = std::collections::HashSet::new();
-    if let Some(repeated) = field_names
-        .iter()
-        .find(|n| !seen_fields.insert(n.to_ascii_lowercase()))
-    {
+    if let Some(repeated) = field_names.iter().find(|n| !seen_fields.insert(n.to_ascii_lowercase())) {
         return Err(shp_error(format!(
             "the .dbf has two fields named {repeated:?}, so which value is the area's cannot be told"
         )));
@@ -352,7 +349,10 @@ fn shx_entries_problem(shx: &[u8]) -> Option<String> {
         };
         let (offset, length) = (offset * 2, length * 2);
         if offset < 100 || length < 0 {
-            return Some(format!("entry {} points at byte {offset}, inside the file header", i + 1));
+            return Some(format!(
+                "entry {} points at byte {offset}, inside the file header",
+                i + 1
+            ));
         }
         if let Some((previous, end)) = previous_end
             && offset < end
