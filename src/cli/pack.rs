@@ -166,7 +166,7 @@ fn put_pack_in_place(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<us
             return Err(format!(
                 "the pack is incomplete: {moved} of its {} files were put in place, then moving {} failed ({e}) — {}",
                 files.len(),
-                file.display(),
+                escape_path(file),
                 escape_path(out)
             ));
         }
