@@ -117,7 +117,9 @@ pub fn briefing_workbook(
     write_lsoas(sheet, &all, &CHANGES_CSV_COLUMNS, from, to).map_err(xlsx)?;
 
     let mut used = std::collections::BTreeSet::new();
-    for ward in &summary.priority_wards {
+    // All of England has hundreds of priority wards: their sheets are left to the LAs' own workbooks.
+    let national = comparison.la_code.as_str() == "E92000001";
+    for ward in summary.priority_wards.iter().filter(|_| !national) {
         let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)
             .map_err(|e| ExportError::Build {
                 what: "workbook",
@@ -247,7 +249,7 @@ fn write_read_me(
         (
             "Sheets".into(),
             "Summary; Diagram 3 (LSOAs in the 1% in either edition); All LSOAs; one sheet per priority ward (a ward \
-             with at least one LSOA in the 1%); LA league (every LA ranked by share of LSOAs in decile 1)."
+             with at least one LSOA in the 1%; not for all of England); LA league (every LA ranked by share of LSOAs in decile 1)."
                 .into(),
         ),
         (
