@@ -71,13 +71,7 @@ fn count(n: usize) -> Value {
 
 /// Builds the GeoPackage in memory and returns its bytes.
 pub fn geopackage_bytes(dataset: &Dataset, comparison: &EditionComparison) -> Result<Vec<u8>, ExportError> {
-    let layer = dataset
-        .lsoa_layers
-        .get(&comparison.vintage)
-        .ok_or_else(|| ExportError::NoBoundaries {
-            vintage: comparison.vintage.to_string(),
-            la: comparison.la_name.clone(),
-        })?;
+    let layer = super::map_layer::lsoa_layer_of(dataset, comparison)?;
     let (from, to) = (comparison.from, comparison.to);
     let mut db = Connection::open_in_memory().map_err(build_error)?;
     create_core_tables(&db)?;

@@ -62,12 +62,7 @@ pub struct MapContent<'a> {
 impl<'a> MapContent<'a> {
     /// Finds every LSOA of the comparison in the loaded boundaries, and the wards they lie in.
     pub fn build(dataset: &'a Dataset, comparison: &EditionComparison) -> Result<Self, ExportError> {
-        let Some(layer) = dataset.lsoa_layers.get(&comparison.vintage) else {
-            return Err(ExportError::NoBoundaries {
-                vintage: comparison.vintage.to_string(),
-                la: comparison.la_name.clone(),
-            });
-        };
+        let layer = lsoa_layer_of(dataset, comparison)?;
         let national = comparison.la_code.as_str() == "E92000001";
         // Nationally the interior points (34,753 of them) and the LA borders' topology are the two big jobs: they
         // run side by side, and the interior points in parallel among themselves.
@@ -136,6 +131,17 @@ impl<'a> MapContent<'a> {
     fn area(&self, drawn: &DrawnArea) -> Option<&'a Area> {
         self.layer.areas.get(drawn.layer_index)
     }
+}
+
+/// The LSOA boundaries of the comparison's vintage, or the error every map-drawing export gives without them.
+pub fn lsoa_layer_of<'a>(dataset: &'a Dataset, comparison: &EditionComparison) -> Result<&'a AreaLayer, ExportError> {
+    dataset
+        .lsoa_layers
+        .get(&comparison.vintage)
+        .ok_or_else(|| ExportError::NoBoundaries {
+            vintage: comparison.vintage.to_string(),
+            la: comparison.la_name.clone(),
+        })
 }
 
 /// The comparison's rows that have a boundary in the layer, in comparison order, with their interior points.

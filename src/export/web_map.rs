@@ -67,13 +67,7 @@ pub fn web_map(
     comparison: &EditionComparison,
     options: &WebMapOptions,
 ) -> Result<WebMap, ExportError> {
-    let full = dataset
-        .lsoa_layers
-        .get(&comparison.vintage)
-        .ok_or_else(|| ExportError::NoBoundaries {
-            vintage: comparison.vintage.to_string(),
-            la: comparison.la_name.clone(),
-        })?;
+    let full = super::map_layer::lsoa_layer_of(dataset, comparison)?;
     // Only the comparison's LSOAs, in comparison order: their own topology.
     let areas: Vec<_> = comparison
         .rows
