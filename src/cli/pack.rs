@@ -2,7 +2,7 @@
 //! ward (or every ward) a map zoomed to the ward, its profile as CSV and its LSOA table as a PNG. Every file is saved
 //! atomically, and nothing is replaced without `--force`.
 
-use super::{CliResult, EditionPair, output};
+use super::{CliError, CliResult, EditionPair, output};
 use crate::analysis::{EditionComparison, LaSummary, WardProfile};
 use crate::export::{
     ExportError, ReportOptions, TableOptions, default_title, render_diagram3, render_rank_table, render_report,
@@ -66,17 +66,15 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     if !args.force
         && let Some(existing) = files.iter().find(|f| f.exists())
     {
-        return Err(exists_message(existing));
+        return Err(CliError::Exists { path: existing.clone() });
     }
     for folder in std::iter::once(&args.out).chain(wards.iter().map(|w| &w.folder)) {
-        std::fs::create_dir_all(folder).map_err(|e| format!("cannot create the folder {}: {e}", folder.display()))?;
+        std::fs::create_dir_all(folder).map_err(|source| CliError::CreateFolder {
+            path: folder.clone(),
+            source,
+        })?;
     }
-    let saved = |result: Result<(), ExportError>| {
-        result.map_err(|e| match e {
-            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-            e => e.to_string(),
-        })
-    };
+    let saved = |result: Result<(), ExportError>| result.map_err(CliError::from);
     let a4 = ReportOptions::a4_landscape_300dpi(default_title(
         &comparison.la_name,
         MapMode::RankChange,
@@ -92,17 +90,16 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     let (from, to) = (comparison.from, comparison.to);
     let date = map_options.export_date;
 
-    let overview = render_report(dataset, &comparison, &map_options).map_err(|e| e.to_string())?;
+    let overview = render_report(dataset, &comparison, &map_options)?;
     saved(save_png_atomic(&overview.image, &files[0], args.dpi, args.force))?;
     let diagram3: Vec<_> = crate::export::diagram3_rows(&comparison);
-    let csv = output::changes_csv(&diagram3).map_err(|e| e.to_string())?;
+    let csv = output::changes_csv(&diagram3)?;
     saved(save_atomic(&files[1], args.force, |out| out.write_all(csv.as_bytes())))?;
-    let table = render_diagram3(&comparison, args.dpi, date).map_err(|e| e.to_string())?;
+    let table = render_diagram3(&comparison, args.dpi, date)?;
     saved(save_png_atomic(&table.image, &files[2], args.dpi, args.force))?;
 
     for ward in &wards {
-        let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)
-            .map_err(|e| e.to_string())?;
+        let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)?;
         let options = ReportOptions {
             title: format!(
                 "{}, {}: change in IMD rank, {from} to {to}",
@@ -112,7 +109,7 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
             focus_ward: Some(ward.code),
             ..map_options.clone()
         };
-        let map = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
+        let map = render_report(dataset, &comparison, &options)?;
         saved(save_png_atomic(
             &map.image,
             &ward.folder.join("map.png"),
@@ -137,7 +134,7 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
             dpi: args.dpi,
             export_date: date,
         };
-        let table = render_rank_table(&rows, from, to, &table_options).map_err(|e| e.to_string())?;
+        let table = render_rank_table(&rows, from, to, &table_options)?;
         saved(save_png_atomic(
             &table.image,
             &ward.folder.join("lsoas.png"),
@@ -161,7 +158,7 @@ fn plan_wards(
     comparison: &EditionComparison,
     out: &Path,
     all: bool,
-) -> Result<Vec<WardPlan>, String> {
+) -> Result<Vec<WardPlan>, CliError> {
     let mut wards: Vec<(AreaCode, String)> = if all {
         let mut wards: Vec<(AreaCode, String)> = comparison
             .rows
@@ -172,7 +169,7 @@ fn plan_wards(
         wards.dedup_by(|a, b| a.0 == b.0);
         wards
     } else {
-        let summary = LaSummary::new(dataset, comparison).map_err(|e| e.to_string())?;
+        let summary = LaSummary::new(dataset, comparison)?;
         summary.priority_wards.into_iter().map(|w| (w.code, w.name)).collect()
     };
     wards.retain(|(_, name)| !name.is_empty());
@@ -236,10 +233,6 @@ fn ward_extent(dataset: &Dataset, comparison: &EditionComparison, ward: &AreaCod
             y: bbox.max().y + margin,
         },
     ))
-}
-
-fn exists_message(path: &Path) -> String {
-    format!("{} already exists; pass --force to replace it", path.display())
 }
 
 #[cfg(test)]

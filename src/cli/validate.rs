@@ -5,7 +5,7 @@ use crate::model::{Dataset, Severity};
 use std::fmt::Write as _;
 
 /// Prints the report; fails when nothing usable was found.
-pub fn run(dataset: &Dataset) -> Result<(), String> {
+pub fn run(dataset: &Dataset) -> super::CliResult {
     let mut out = String::new();
     let catalogue = Catalogue::shipped().ok();
     let _ = writeln!(out, "Data: {}\n\nFiles read:", dataset.source_label);
@@ -83,7 +83,7 @@ pub fn run(dataset: &Dataset) -> Result<(), String> {
     }
     super::print(&out)?;
     if dataset.editions.is_empty() {
-        return Err("not usable: no IMD table was loaded".into());
+        return Err(super::CliError::Message("not usable: no IMD table was loaded".into()));
     }
     Ok(())
 }

@@ -10,7 +10,6 @@ mod geojson;
 mod imd_table;
 mod load;
 mod lookup_table;
-mod project;
 mod raw_table;
 mod save;
 mod shapefile;
@@ -31,10 +30,6 @@ pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
-pub use project::{
-    DataFolder, DataFolderStatus, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION, Project,
-    ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project, write_project,
-};
 pub use raw_table::{MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv, read_workbook};
 pub use save::{SaveError, save_atomic, temp_path_beside};
 pub use shapefile::{ShapefileParts, read_shapefile};

@@ -10,6 +10,6 @@ mod report;
 pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
-pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population};
+pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population, top1_threshold};
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
 pub use report::{FileSummary, JoinReport, Problem, Severity};

@@ -6,8 +6,11 @@
 //! is resolved against the project file's own folder; an absolute folder, or a relative one whose `..` components
 //! climb out of the project's folder, is never read silently — [`DataFolderStatus::NeedsConfirmation`] says so and
 //! the window asks (the command line requires a flag). A missing folder still opens the project, selections and all.
+//!
+//! Its own layer, above `render`: the file stores style choices and a `render::MapView`, so it may use them; `io`
+//! below it only provides the atomic save.
 
-use super::save::{SaveError, save_atomic};
+use crate::io::{SaveError, save_atomic};
 use crate::model::AreaCode;
 use crate::render::MapView;
 use crate::style::{Classification, DivergingPalette, MapMode};
@@ -194,7 +197,7 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, ProjectError> {
 /// confirmation.
 ///
 /// ```
-/// use locality_map::io::{DataFolderStatus, resolve_data_folder};
+/// use locality_map::project::{DataFolderStatus, resolve_data_folder};
 /// use std::path::Path;
 /// let status = resolve_data_folder(Path::new("/projects/leeds"), Path::new("../../etc/passwd"));
 /// assert!(matches!(status, DataFolderStatus::NeedsConfirmation { .. }));
