@@ -4,24 +4,18 @@
 //! orange, the dark ward lines) lands in the same places. The export is drawn at 1/0.52 pixels per point, where its
 //! marker radius (2.6 pt) and line widths come out as the window's (5, 3, 2.2 points) within a few tenths of a pixel.
 
-use super::loader::LoadedData;
+use super::loader::embedded_leeds as leeds;
 use super::map_cache::{MAP_BACKGROUND, map_meshes};
 use super::paint::{screen_rect_of, to_color32};
 use super::scene::MapScene;
 use super::settings::Settings;
 use crate::export::{MapPainter, ReportMapContent, TextPainter};
-use crate::io::DataSource;
 use crate::render::MapView;
 use crate::style::{ColourVision, Rgba, TOP1_ORANGE, WARD_LINE};
 use egui::{Color32, Pos2, Rect};
 use std::sync::Arc;
 
 const SIZE: [usize; 2] = [900, 700];
-
-fn leeds() -> Arc<LoadedData> {
-    let (dataset, meshes) = super::load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-    Arc::new(LoadedData::new(DataSource::Embedded, dataset, meshes, 0.0))
-}
 
 /// Both pictures of `scene` for the view fitted to it: the window's, then the export's, as RGBA rows.
 fn both_pictures(scene: &MapScene, settings: &Settings) -> (Vec<[u8; 4]>, Vec<[u8; 4]>) {

@@ -184,17 +184,8 @@ mod tests {
     use super::*;
     use crate::ui::files::{FilePicker, FolderPicker};
     use crate::ui::session::ViewRequest;
-    use crate::ui::{LoadedData, load_data};
-    use std::sync::{Arc, OnceLock};
 
-    fn leeds() -> Arc<LoadedData> {
-        static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-        DATA.get_or_init(|| {
-            let (dataset, meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-            Arc::new(LoadedData::new(DataSource::Embedded, dataset, meshes, 0.0))
-        })
-        .clone()
-    }
+    use crate::ui::loader::embedded_leeds as leeds;
 
     /// Dialogs that always answer with one path.
     struct Always(PathBuf);

@@ -248,3 +248,14 @@ pub fn load_data(
         .collect();
     Ok((dataset, lsoa_meshes))
 }
+
+/// The embedded Leeds default, loaded once for the unit tests that need it.
+#[cfg(test)]
+pub(crate) fn embedded_leeds() -> Arc<LoadedData> {
+    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let (dataset, meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
+        Arc::new(LoadedData::new(DataSource::Embedded, dataset, meshes, 0.0))
+    })
+    .clone()
+}

@@ -66,7 +66,7 @@ impl MapCache {
         let ctx = ui.ctx().clone();
         let frame = CanvasFrame {
             content: content_key(scene, settings),
-            view: view,
+            view,
             rect,
             pixels_per_point: ctx.pixels_per_point(),
         };
@@ -98,7 +98,7 @@ impl MapCache {
                 Redraw::OnWorker => canvas.draw_later(&ctx, frame, meshes, MAP_BACKGROUND),
             }
         }
-        if !canvas.paint(&painter, &frame, MAP_BACKGROUND) {
+        if !canvas.paint(painter, &frame, MAP_BACKGROUND) {
             painter.rect_filled(rect, 0.0, MAP_BACKGROUND);
         }
         self.canvas = canvas;

@@ -62,6 +62,7 @@ const NATIONAL_LSOA_LINES_FROM: f64 = 25.0;
 ///
 /// Zoomed out far enough that the whole country is within a few screens, nothing is culled and the meshes are kept:
 /// panning then moves last frame's vertices instead of re-projecting 34,753 areas and every LA border.
+#[allow(clippy::too_many_arguments)]
 pub fn national_meshes(
     scene: &MapScene,
     cache: &mut NationalCache,

@@ -130,8 +130,10 @@ impl Session {
 
     /// A session over data already loaded, its scene built for `settings` (tests, benchmarks).
     pub fn with_data(data: Arc<LoadedData>, settings: &Settings) -> Self {
-        let mut session = Self::default();
-        session.data = Some(data);
+        let mut session = Self {
+            data: Some(data),
+            ..Self::default()
+        };
         session.rebuild_scene(settings);
         session
     }

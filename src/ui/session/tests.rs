@@ -2,18 +2,8 @@
 
 use super::*;
 use crate::project::{DataFolder, DataFolderStatus, OpenedProject, Project, resolve_data_folder};
-use crate::ui::load_data;
-use std::sync::OnceLock;
 
-/// The embedded Leeds default, loaded once for these tests.
-pub(crate) fn leeds() -> Arc<LoadedData> {
-    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let (dataset, meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-        Arc::new(LoadedData::new(DataSource::Embedded, dataset, meshes, 0.0))
-    })
-    .clone()
-}
+use crate::ui::loader::embedded_leeds as leeds;
 
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
