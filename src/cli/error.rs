@@ -25,13 +25,13 @@ pub enum CliError {
     #[error("cannot write the CSV: {0}")]
     Csv(#[from] csv::Error),
     /// An output file is there already and `--force` was not given.
-    #[error("{} already exists; pass --force to replace it", path.display())]
+    #[error("{} already exists; pass --force to replace it", crate::model::escape_path(path))]
     Exists {
         /// The file.
         path: PathBuf,
     },
     /// A folder for the output could not be made.
-    #[error("cannot create the folder {}: {source}", path.display())]
+    #[error("cannot create the folder {}: {source}", crate::model::escape_path(path))]
     CreateFolder {
         /// The folder.
         path: PathBuf,

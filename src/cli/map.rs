@@ -1,7 +1,7 @@
 //! `map`: one report-ready map PNG of an LA, rendered headlessly with the same styling as the window.
 
-use super::{CliError, CliResult, EditionPair};
-use crate::export::{ReportOptions, default_title, render_report, save_png_atomic};
+use super::{CliResult, EditionPair};
+use crate::export::{ExportError, ReportOptions, default_title, render_report, save_png_atomic};
 use crate::model::Dataset;
 use crate::style::MapMode;
 use clap::Args;
@@ -66,7 +66,7 @@ impl Layer {
 /// Renders and saves the map.
 pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     if !args.force && args.out.exists() {
-        return Err(CliError::Exists { path: args.out.clone() });
+        return Err(exists_message(&args.out).into());
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let title = args
@@ -81,6 +81,18 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         mode: args.layer.mode(),
         ..a4
     };
-    let report = render_report(dataset, &comparison, &options)?;
-    Ok(save_png_atomic(&report.image, &args.out, options.dpi, args.force)?)
+    let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
+    Ok(
+        save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
+            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
+            e => e.to_string(),
+        })?,
+    )
+}
+
+fn exists_message(path: &std::path::Path) -> String {
+    format!(
+        "{} already exists; pass --force to replace it",
+        crate::model::escape_path(path)
+    )
 }
