@@ -248,7 +248,7 @@ fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: 
         DataFolderStatus::Ready(folder) => Ok(DataSource::Folder(folder)),
         DataFolderStatus::Missing(folder) => Err(CliError::Message(format!(
             "the project's data folder {} is missing; give the data with --data DIR",
-            folder.display()
+            crate::model::escape_path(&folder)
         ))),
         DataFolderStatus::NeedsConfirmation { path, .. } if trust => Ok(DataSource::Folder(path)),
         DataFolderStatus::NeedsConfirmation { reason, .. } => Err(CliError::Message(format!(
