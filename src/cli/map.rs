@@ -66,7 +66,7 @@ impl Layer {
 /// Renders and saves the map.
 pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out));
+        return Err(exists_message(&args.out).into());
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let title = args
@@ -82,10 +82,12 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         ..a4
     };
     let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
-    save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
-        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-        e => e.to_string(),
-    })
+    Ok(
+        save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
+            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
+            e => e.to_string(),
+        })?,
+    )
 }
 
 fn exists_message(path: &std::path::Path) -> String {

@@ -1,15 +1,19 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
+mod error;
 mod fetch;
 mod map;
 mod output;
 mod pack;
 mod validate;
 
+pub use error::CliError;
+
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
-use crate::io::{DataFolderStatus, DataSource, LoadOptions, load_dataset, open_project};
+use crate::io::{DataSource, LoadOptions, load_dataset};
 use crate::model::Dataset;
+use crate::project::{DataFolderStatus, open_project};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -103,6 +107,7 @@ pub struct ReconcileArgs {
 /// `league` arguments.
 #[derive(Debug, Args)]
 pub struct LeagueArgs {
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// CSV instead of a table
@@ -130,6 +135,7 @@ pub struct SummaryArgs {
     /// Local authority name or code, or `all` for England
     #[arg(long, default_value = "Leeds")]
     pub la: String,
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// One JSON object instead of a table
@@ -143,6 +149,7 @@ pub struct ChangesArgs {
     /// Local authority name or code, or `all` for England
     #[arg(long, default_value = "Leeds")]
     pub la: String,
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// Only LSOAs in the most deprived 1% in either edition
@@ -161,6 +168,7 @@ pub struct WardArgs {
     /// Local authority, when several wards share the name
     #[arg(long)]
     pub la: Option<String>,
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// JSON instead of text
@@ -168,8 +176,8 @@ pub struct WardArgs {
     pub json: bool,
 }
 
-/// A failure to report: one sentence, no stack trace.
-type CliResult = Result<(), String>;
+/// A command's outcome: its failure stays typed until `run` prints it as one sentence.
+pub type CliResult = Result<(), CliError>;
 
 /// Runs a sub-command, printing to stdout and errors to stderr.
 pub fn run(cli: Cli) -> ExitCode {
@@ -183,7 +191,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let source = match data_source(cli.data, cli.project.as_deref(), cli.trust_project_data) {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("locality-map: {}", crate::model::escape_text(&message));
+            eprintln!("locality-map: {}", crate::model::escape_text(&message.to_string()));
             return ExitCode::FAILURE;
         }
     };
@@ -213,7 +221,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("locality-map: {}", crate::model::escape_text(&message));
+            eprintln!("locality-map: {}", crate::model::escape_text(&message.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -230,52 +238,56 @@ fn warn_of_problems(dataset: &Dataset) {
 
 /// `--data`, else the data folder of `--project` (checked: a folder outside the project's folder needs
 /// `--trust-project-data`), else `$LOCALITY_MAP_DATA` or the embedded default.
-fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: bool) -> Result<DataSource, String> {
+fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: bool) -> Result<DataSource, CliError> {
     let Some(project) = project.filter(|_| data.is_none()) else {
         return Ok(DataSource::from_args(data));
     };
-    let opened = open_project(project).map_err(|e| e.to_string())?;
+    let opened = open_project(project)?;
     match opened.data {
         DataFolderStatus::Embedded => Ok(DataSource::Embedded),
         DataFolderStatus::Ready(folder) => Ok(DataSource::Folder(folder)),
-        DataFolderStatus::Missing(folder) => Err(format!(
+        DataFolderStatus::Missing(folder) => Err(CliError::Message(format!(
             "the project's data folder {} is missing; give the data with --data DIR",
             crate::model::escape_path(&folder)
-        )),
+        ))),
         DataFolderStatus::NeedsConfirmation { path, .. } if trust => Ok(DataSource::Folder(path)),
-        DataFolderStatus::NeedsConfirmation { reason, .. } => Err(format!(
+        DataFolderStatus::NeedsConfirmation { reason, .. } => Err(CliError::Message(format!(
             "{reason}, so it is not read without --trust-project-data (or give the data with --data DIR)"
-        )),
+        ))),
     }
 }
 
 /// Loads the data; tables-only commands read boundaries only when no ward lookup is loaded (wards then come from polygons).
-fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<Dataset, String> {
-    let dataset = load_dataset(source, options).map_err(|e| e.to_string())?;
+fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<Dataset, CliError> {
+    let dataset = load_dataset(source, options)?;
     if let Some(reason) = dataset.unusable_reason() {
-        return Err(reason);
+        return Err(CliError::Message(reason));
     }
     if !boundaries && dataset.ward_lookups.is_empty() {
-        return load_dataset(
+        return Ok(load_dataset(
             source,
             &LoadOptions {
                 boundaries: true,
                 ..options.clone()
             },
-        )
-        .map_err(|e| e.to_string());
+        )?);
     }
     Ok(dataset)
 }
 
 /// The comparison a command asks for, or its one-sentence error.
-fn compare(dataset: &Dataset, la: &str, editions: EditionPair) -> Result<EditionComparison, String> {
-    EditionComparison::new(dataset, &AreaFilter::parse(la), editions.from, editions.to).map_err(|e| e.to_string())
+fn compare(dataset: &Dataset, la: &str, editions: EditionPair) -> Result<EditionComparison, CliError> {
+    Ok(EditionComparison::new(
+        dataset,
+        &AreaFilter::parse(la),
+        editions.from,
+        editions.to,
+    )?)
 }
 
 fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
     let comparison = compare(dataset, &args.la, args.editions)?;
-    let summary = LaSummary::new(dataset, &comparison).map_err(|e| e.to_string())?;
+    let summary = LaSummary::new(dataset, &comparison)?;
     let text = if args.json {
         output::summary_json(&summary, dataset)
     } else {
@@ -292,7 +304,7 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
         comparison.rows.iter().collect()
     };
     let text = if args.csv {
-        output::changes_csv(&rows).map_err(|e| e.to_string())?
+        output::changes_csv(&rows)?
     } else {
         output::changes_text(&comparison, &rows)
     };
@@ -301,7 +313,7 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
 
 fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
     let area = args.la.as_deref().map_or(AreaFilter::England, AreaFilter::parse);
-    let report = Reconciliation::new(dataset, &area, args.from, args.to).map_err(|e| e.to_string())?;
+    let report = Reconciliation::new(dataset, &area, args.from, args.to)?;
     print(&if args.json {
         output::to_json(&report)
     } else {
@@ -310,9 +322,9 @@ fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
 }
 
 fn league(dataset: &Dataset, args: &LeagueArgs) -> CliResult {
-    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to).map_err(|e| e.to_string())?;
+    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to)?;
     let text = if args.csv {
-        table.csv().map_err(|e| e.to_string())?
+        table.csv()?
     } else if args.json {
         output::to_json(&table)
     } else {
@@ -328,8 +340,7 @@ fn ward(dataset: &Dataset, args: &WardArgs) -> CliResult {
         args.la.as_deref(),
         args.editions.from,
         args.editions.to,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let text = if args.json {
         output::to_json(&profile)
     } else {
@@ -342,7 +353,7 @@ fn ward(dataset: &Dataset, args: &WardArgs) -> CliResult {
 fn print(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Output(e)),
         _ => Ok(()),
     }
 }

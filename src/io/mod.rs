@@ -15,7 +15,6 @@ mod load;
 mod lookup_table;
 mod merge_editions;
 mod numbers;
-mod project;
 mod raw_table;
 mod save;
 mod shapefile;
@@ -27,6 +26,8 @@ pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
 };
+/// Reads a file through a size cap (the project file is read this way too).
+pub(crate) use data_source::read_capped;
 pub use data_source::{
     DataSource, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_TEXT_SIDECAR_BYTES, MAX_WORKBOOK_BYTES, SourceFile,
     embedded_files, list_data_files, max_bytes_for_extension, max_sidecar_bytes, read_file,
@@ -38,11 +39,6 @@ pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, vintage_of_edition}
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 pub use numbers::parse_whole;
-pub use project::{
-    DataFolder, DataFolderStatus, MAX_PROJECT_BYTES, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION,
-    Project, ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project,
-    write_project,
-};
 pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv,
     read_workbook,
