@@ -4,6 +4,7 @@
 use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file, read_sidecar};
 use super::geojson::{BoundaryFile, read_geojson};
 use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
+use super::indicator_load::{IndicatorFile, merge_indicators, parse_indicator_table};
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 use super::shapefile::{ShapefileParts, read_shapefile};
 use super::{LoadError, RawTable, read_csv, read_workbook};
@@ -38,6 +39,7 @@ enum Parsed {
     Imd(ImdTable),
     Lookup(Lookup),
     Boundaries(BoundaryFile),
+    Indicator(IndicatorFile),
     NotRead(&'static str),
 }
 
@@ -94,6 +96,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     let mut tables = Vec::new();
     let mut lookups = Vec::new();
     let mut boundaries = Vec::new();
+    let mut indicator_files = Vec::new();
     for (path, parsed, file_report, load_millis) in results {
         report.extend(file_report);
         match parsed {
@@ -133,6 +136,20 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                 report.files.push(summary);
                 boundaries.push((path, file));
             }
+            Ok(Parsed::Indicator(file)) => {
+                let (recognised_as, records) = match &file {
+                    IndicatorFile::Police(f, _) => ("police.uk street-level crime".to_string(), f.rows.len()),
+                    IndicatorFile::Table(t, _) => (format!("indicator table ({})", t.level), t.rows_read),
+                };
+                report.files.push(FileSummary {
+                    path: path.clone(),
+                    recognised_as,
+                    records,
+                    crs: None,
+                    load_millis,
+                });
+                indicator_files.push((path, file));
+            }
             Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
             Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
         }
@@ -144,6 +161,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     };
     merge_editions(&mut dataset, tables, &mut report);
     merge_lookups(&mut dataset, lookups, &mut report);
+    merge_indicators(&mut dataset, indicator_files, &mut report);
     merge_boundaries(&mut dataset, boundaries, &mut report);
     assign_wards(&mut dataset, &mut report);
     report_joins(&dataset, &mut report);
@@ -201,18 +219,27 @@ fn parse_source_file(
 }
 
 fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport) -> Result<Parsed, LoadError> {
-    if is_change_lookup(table) || is_ward_lookup(table) {
+    if super::police_uk::is_police_table(table) {
+        parse_indicator_table(table, report).unwrap_or_else(|| Err(unrecognised(table))).map(Parsed::Indicator)
+    } else if is_change_lookup(table) || is_ward_lookup(table) {
         parse_lookup(table, report).map(Parsed::Lookup)
     } else if is_imd_table(table) {
         parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
     } else {
-        Err(LoadError::Unrecognised {
-            detail: format!(
-                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards (headers: {})",
-                table.headers.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
-            ),
-            path: table.path.clone(),
-        })
+        match parse_indicator_table(table, report) {
+            Some(parsed) => parsed.map(Parsed::Indicator),
+            None => Err(unrecognised(table)),
+        }
+    }
+}
+
+fn unrecognised(table: &RawTable) -> LoadError {
+    LoadError::Unrecognised {
+        detail: format!(
+            "not an IMD table, ONS lookup or indicator table: no LSOA code column with ranks, deciles, population or wards, and no area code column with periods (headers: {})",
+            table.headers.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+        ),
+        path: table.path.clone(),
     }
 }
 

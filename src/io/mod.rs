@@ -8,15 +8,18 @@ mod error;
 mod fetch;
 mod geojson;
 mod imd_table;
+mod indicator_load;
+mod indicator_table;
 mod load;
 mod lookup_table;
+mod police_uk;
 mod project;
 mod raw_table;
 mod save;
 mod shapefile;
 mod text;
 
-pub use catalogue::{Attribution, Catalogue, CatalogueEntry, SOURCES_TOML};
+pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
 pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
@@ -28,6 +31,9 @@ pub use data_source::{
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
+pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indicator_table};
+pub use indicator_table::{IndicatorTable, TableSeries, indicator_name, is_tidy_table, is_wide_table, parse_tidy_table, parse_wide_table};
+pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};

@@ -4,6 +4,7 @@ mod area_layer;
 mod codes;
 mod dataset;
 mod edition;
+mod indicator;
 mod lookup;
 mod report;
 
@@ -11,5 +12,8 @@ pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
 pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population};
+pub use indicator::{
+    AreaLevel, CrimePoint, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit, Period, SkippedRows, slug,
+};
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
 pub use report::{FileSummary, JoinReport, Problem, Severity};

@@ -120,6 +120,8 @@ pub struct LocalityMapApp {
     show_problems: bool,
     show_about: bool,
     league: LeagueTableState,
+    /// The local indicators window (src/ui/indicator_window.rs).
+    indicators: super::indicator_window::IndicatorWindowState,
     distribution: DistributionState,
     picker: Box<dyn FolderPicker>,
     file_picker: Box<dyn FilePicker>,
@@ -201,6 +203,7 @@ impl LocalityMapApp {
             show_problems: false,
             show_about: false,
             league: LeagueTableState::default(),
+            indicators: Default::default(),
             distribution: DistributionState::default(),
             picker,
             file_picker: Box::new(NoPicker),
@@ -217,6 +220,11 @@ impl LocalityMapApp {
             first_map_timer: None,
             frame_timer: None,
         }
+    }
+
+    /// The local indicators window's state.
+    pub fn indicators_window(&mut self) -> &mut super::indicator_window::IndicatorWindowState {
+        &mut self.indicators
     }
 
     /// Uses these save and open dialogs (the native ones in the window; stubs in tests).
@@ -811,6 +819,9 @@ impl LocalityMapApp {
                 if ui.button("LA league table…").clicked() {
                     self.league.open = true;
                 }
+                if ui.button("Local indicators…").clicked() {
+                    self.indicators.open = true;
+                }
                 if ui.button("Fit to the LA (0)").clicked() {
                     self.memory.fit_requested = true;
                 }
@@ -991,6 +1002,13 @@ impl LocalityMapApp {
             {
                 self.settings.la = la;
                 self.memory.fit_requested = true;
+            }
+            let ward = self.profile.as_ref().map(|p| p.code);
+            let selection = self.selection.current().codes.clone();
+            if let Some(super::indicator_window::IndicatorAction::OpenArea(code)) =
+                self.indicators.show(ctx, &data.dataset, self.generation, ward, &selection)
+            {
+                self.search_for(code.as_str());
             }
             egui::Window::new("Problems found in the data")
                 .open(&mut self.show_problems)
