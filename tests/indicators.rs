@@ -85,8 +85,9 @@ fn read_raw(path: &Path) -> Vec<Raw> {
         .collect()
 }
 
-/// Counts by (LSOA or "" , month, crime type): each Crime ID once; rows without a Crime ID from one download per month
-/// (the one with fewer "Under investigation" outcomes, the later).
+/// Counts by (LSOA or "" , month, crime type): every row of the later download of a month (fewer "Under
+/// investigation" outcomes), plus rows of an earlier download whose Crime ID the later one lacks; rows without a
+/// Crime ID from the later download only. (Rows sharing a Crime ID within one download are all counted, as published.)
 fn independent_counts(folder: &Path) -> BTreeMap<(String, String, String), u64> {
     let mut by_month: BTreeMap<String, Vec<Vec<Raw>>> = BTreeMap::new();
     for entry in std::fs::read_dir(folder).expect("folder") {
@@ -101,14 +102,16 @@ fn independent_counts(folder: &Path) -> BTreeMap<(String, String, String), u64> 
     for (_, mut downloads) in by_month {
         let pending = |rows: &Vec<Raw>| rows.iter().filter(|r| r.outcome == "Under investigation").count();
         downloads.sort_by_key(pending);
-        let mut seen = BTreeSet::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
         for (i, rows) in downloads.iter().enumerate() {
+            let in_this: BTreeSet<String> = rows.iter().map(|r| r.id.clone()).collect();
             for r in rows {
-                let counted = if r.id.is_empty() { i == 0 } else { seen.insert(r.id.clone()) };
+                let counted = if r.id.is_empty() { i == 0 } else { !seen.contains(&r.id) };
                 if counted {
                     *counts.entry((r.lsoa.clone(), r.month.clone(), r.crime_type.clone())).or_default() += 1;
                 }
             }
+            seen.extend(in_this);
         }
     }
     counts
@@ -217,7 +220,7 @@ fn tail(k: u64, mean: f64) -> f64 {
     loop {
         let t = ln_term.exp();
         sum += t;
-        if t < sum * 1e-17 && i as f64 > mean {
+        if (t <= sum * 1e-17 || i > k + 100_000) && i as f64 > mean {
             return sum;
         }
         i += 1;

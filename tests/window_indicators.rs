@@ -95,8 +95,8 @@ fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
     }
 }
 
-/// Monthly all-crime counts of one ward's LSOAs, from the raw CSVs (each Crime ID once; rows without an ID from the
-/// download with fewer "Under investigation") and the ONS LSOA 2021 → ward 2024 lookup.
+/// Monthly all-crime counts of one ward's LSOAs, from the raw CSVs (the later download of a month — fewer "Under
+/// investigation" — and earlier rows only for Crime IDs it lacks) and the ONS LSOA 2021 → ward 2024 lookup.
 fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<String, f64> {
     let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
     let members: BTreeSet<String> = lookup
@@ -113,15 +113,16 @@ fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<Strin
     let mut counts = BTreeMap::new();
     for (month, mut downloads) in by_month {
         downloads.sort_by_key(|rows| rows.iter().filter(|r| &r[10] == "Under investigation").count());
-        let mut seen = BTreeSet::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
         let mut n = 0.0;
         for (i, rows) in downloads.iter().enumerate() {
             for r in rows {
-                let counted = if r[0].is_empty() { i == 0 } else { seen.insert(r[0].to_string()) };
+                let counted = if r[0].is_empty() { i == 0 } else { !seen.contains(&r[0]) };
                 if counted && members.contains(&r[7]) {
                     n += 1.0;
                 }
             }
+            seen.extend(rows.iter().map(|r| r[0].to_string()));
         }
         counts.insert(month, n);
     }

@@ -110,7 +110,7 @@ mod tests {
         loop {
             let term = ln_term.exp();
             sum += term;
-            if term < sum * 1e-18 && i as f64 > mean {
+            if (term <= sum * 1e-18 || i > k + 100_000) && i as f64 > mean {
                 break;
             }
             i += 1;

@@ -8,7 +8,7 @@ use crate::model::{
     AreaCode, AreaLevel, CrimePoint, Dataset, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit, JoinReport,
     LsoaVintage, Period, Severity, slug,
 };
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 
 /// The name of the all-crime indicator; each crime type is `crime-<type>` (e.g. `crime-burglary`).
@@ -91,26 +91,27 @@ fn merge_police(
             }
         }
     }
-    // Crime ID → (file, row index) of the latest download holding it.
-    let mut by_id: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (i, (_, file, _)) in files.iter().enumerate() {
-        for (r, row) in file.rows.iter().enumerate() {
-            if let Some(id) = &row.crime_id {
-                by_id.insert(id.as_str(), (i, r));
-            }
-        }
-    }
+    // The Crime IDs of each file. police.uk lists some IDs on several rows of one download (one crime recorded in
+    // several places); those rows are all counted, as published. Across downloads of a month, an ID that a later
+    // download has is counted from the later one only.
+    let ids_in_file: Vec<HashSet<&str>> = files
+        .iter()
+        .map(|(_, f, _)| f.rows.iter().filter_map(|r| r.crime_id.as_deref()).collect())
+        .collect();
     let mut kept: Vec<&PoliceRow> = Vec::new();
     let mut superseded = vec![0usize; files.len()];
     let mut without_id_dropped = vec![0usize; files.len()];
     for (i, (_, file, _)) in files.iter().enumerate() {
-        for (r, row) in file.rows.iter().enumerate() {
+        for row in &file.rows {
             match &row.crime_id {
                 Some(id) => {
-                    if by_id.get(id.as_str()) == Some(&(i, r)) {
-                        kept.push(row);
-                    } else {
+                    let later_has_it = downloads_of_month
+                        .get(&(row.month, row.falls_within.clone()))
+                        .is_some_and(|d| d.iter().filter(|j| **j > i).any(|j| ids_in_file.get(*j).is_some_and(|s| s.contains(id.as_str()))));
+                    if later_has_it {
                         superseded[i] += 1;
+                    } else {
+                        kept.push(row);
                     }
                 }
                 None => {
@@ -133,7 +134,7 @@ fn merge_police(
         for earlier in downloads.iter().filter(|d| *d != latest) {
             let Some((path, file, _)) = files.get(*earlier) else { continue };
             let note = format!(
-                "{month} ({force}) was downloaded more than once: {} and {}. Each Crime ID is counted once, from the later download {} \
+                "{month} ({force}) was downloaded more than once: {} and {}. A Crime ID in both is counted once, from the later download {} \
                  ({} of its rows \"Under investigation\" against {}; police.uk updates outcomes after publication); \
                  {} rows of the earlier download were superseded by the same Crime ID, and its {} rows without a Crime ID \
                  (anti-social behaviour) were not counted again",
