@@ -161,7 +161,7 @@ fn the_emerging_issues_list_opens_an_area() {
     window.tab = IndicatorTab::Emerging;
     window.emerging_all = true;
     let Some(mut harness) = harness(window) else { return };
-    harness.get_by_label_contains("One-sided Poisson exceedance test");
+    assert_eq!(harness.query_all_by_label_contains("One-sided Poisson exceedance test").count(), 2, "the method above the LSOA and the ward lists");
     // The first LSOA row of the list (sorted by p-value).
     let dataset = harness.state().dataset.clone();
     let crime = dataset.indicators.find("crime").unwrap();

@@ -49,8 +49,9 @@ pub fn emerging_list_ui(ui: &mut egui::Ui, scan: &EmergingScan, indicator: &str,
     }
     ui.checkbox(all, "Show every tested area");
     let mut clicked = None;
-    egui::ScrollArea::vertical().max_height(360.0).id_salt("emerging-scroll").show(ui, |ui| {
-        egui::Grid::new("emerging-grid").striped(true).num_columns(7).show(ui, |ui| {
+    let salt = format!("{:?}", scan.level);
+    egui::ScrollArea::vertical().max_height(260.0).id_salt(("emerging-scroll", &salt)).show(ui, |ui| {
+        egui::Grid::new(("emerging-grid", &salt)).striped(true).num_columns(7).show(ui, |ui| {
             for (label, column) in [
                 ("Area", Some(EmergingSort::Area)),
                 ("Indicator", None),
@@ -62,7 +63,7 @@ pub fn emerging_list_ui(ui: &mut egui::Ui, scan: &EmergingScan, indicator: &str,
             ] {
                 match column {
                     Some(c) => {
-                        let text = if *sort == c { format!("{label} ▼") } else { label.to_string() };
+                        let text = if *sort == c { format!("{label} (sorted)") } else { label.to_string() };
                         if ui.button(RichText::new(text).strong()).clicked() {
                             *sort = c;
                         }
