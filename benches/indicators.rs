@@ -23,9 +23,10 @@ fn load_police(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("indicators_load");
     group.sample_size(10);
-    group.bench_function("24 police.uk months + re-download (19,172 rows): read, dedupe, per-type indicators", |b| {
-        b.iter(|| load_dataset(&DataSource::Folder(folder.clone()), &options).expect("loads"))
-    });
+    group.bench_function(
+        "24 police.uk months + re-download (19,172 rows): read, dedupe, per-type indicators",
+        |b| b.iter(|| load_dataset(&DataSource::Folder(folder.clone()), &options).expect("loads")),
+    );
     group.finish();
 }
 
@@ -55,7 +56,14 @@ fn national() -> (Dataset, Indicator) {
         .collect();
     let start = Period::month(2022, 1).expect("month");
     let periods: Vec<Period> = (0..36).filter_map(|i| start.offset(i)).collect();
-    let mut indicator = Indicator::new("bench", "bench", IndicatorUnit::Count, AreaLevel::Lsoa(LsoaVintage::Lsoa2011), periods, areas);
+    let mut indicator = Indicator::new(
+        "bench",
+        "bench",
+        IndicatorUnit::Count,
+        AreaLevel::Lsoa(LsoaVintage::Lsoa2011),
+        periods,
+        areas,
+    );
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     for a in 0..indicator.areas.len() {
         for p in 0..36 {
@@ -74,13 +82,15 @@ fn national_indicator(c: &mut Criterion) {
     assert_eq!(indicator.areas.len(), 34_753);
     let mut group = c.benchmark_group("indicators_national");
     group.sample_size(10);
-    group.bench_function("34,753 LSOAs x 36 months aggregated to every LA (counts + File 6 populations)", |b| {
-        b.iter(|| aggregate(&dataset, &indicator, Level::La, None).expect("aggregates"))
-    });
+    group.bench_function(
+        "34,753 LSOAs x 36 months aggregated to every LA (counts + File 6 populations)",
+        |b| b.iter(|| aggregate(&dataset, &indicator, Level::La, None).expect("aggregates")),
+    );
     let lsoas = aggregate(&dataset, &indicator, Level::Lsoa, None).expect("aggregates");
-    group.bench_function("emerging-issue scan over 34,753 LSOAs (same months of 2 earlier years, Poisson tail)", |b| {
-        b.iter(|| scan_emerging(&lsoas, &EmergingOptions::default()))
-    });
+    group.bench_function(
+        "emerging-issue scan over 34,753 LSOAs (same months of 2 earlier years, Poisson tail)",
+        |b| b.iter(|| scan_emerging(&lsoas, &EmergingOptions::default())),
+    );
     group.finish();
 }
 

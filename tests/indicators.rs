@@ -30,7 +30,13 @@ fn raw_rows_at(path: &Path) -> Vec<HashMap<String, String>> {
     let headers: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
     reader
         .records()
-        .map(|r| headers.iter().cloned().zip(r.expect("record").iter().map(str::to_string)).collect())
+        .map(|r| {
+            headers
+                .iter()
+                .cloned()
+                .zip(r.expect("record").iter().map(str::to_string))
+                .collect()
+        })
         .collect()
 }
 
@@ -69,7 +75,13 @@ fn read_raw(path: &Path) -> Vec<Raw> {
     let mut reader = csv::Reader::from_path(path).expect("csv");
     let headers = reader.headers().expect("header").clone();
     let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
-    let (id, month, lsoa, t, outcome) = (col("Crime ID"), col("Month"), col("LSOA code"), col("Crime type"), col("Last outcome category"));
+    let (id, month, lsoa, t, outcome) = (
+        col("Crime ID"),
+        col("Month"),
+        col("LSOA code"),
+        col("Crime type"),
+        col("Last outcome category"),
+    );
     reader
         .records()
         .map(|r| {
@@ -108,7 +120,9 @@ fn independent_counts(folder: &Path) -> BTreeMap<(String, String, String), u64> 
             for r in rows {
                 let counted = if r.id.is_empty() { i == 0 } else { !seen.contains(&r.id) };
                 if counted {
-                    *counts.entry((r.lsoa.clone(), r.month.clone(), r.crime_type.clone())).or_default() += 1;
+                    *counts
+                        .entry((r.lsoa.clone(), r.month.clone(), r.crime_type.clone()))
+                        .or_default() += 1;
                 }
             }
             seen.extend(in_this);
@@ -129,12 +143,17 @@ fn police_counts_per_lsoa_month_and_type_equal_an_independent_count() {
     let mut checked = 0;
     for ((lsoa, month, crime_type), n) in &expected {
         let period = Period::parse(month).unwrap();
-        let indicator = dataset.indicators.find(&format!("crime-{}", slug(crime_type))).expect("type indicator");
+        let indicator = dataset
+            .indicators
+            .find(&format!("crime-{}", slug(crime_type)))
+            .expect("type indicator");
         let p = indicator.period_index(period).unwrap();
         if lsoa.is_empty() {
             continue;
         }
-        let a = indicator.area_index(&locality_map::model::AreaCode::parse(lsoa).unwrap()).unwrap();
+        let a = indicator
+            .area_index(&locality_map::model::AreaCode::parse(lsoa).unwrap())
+            .unwrap();
         assert_eq!(indicator.value(a, p), Some(*n as f64), "{lsoa} {month} {crime_type}");
         checked += 1;
     }
@@ -151,22 +170,48 @@ fn police_counts_per_lsoa_month_and_type_equal_an_independent_count() {
     for (month, total) in &per_month {
         let p = all.period_index(Period::parse(month).unwrap()).unwrap();
         let in_areas: f64 = (0..all.areas.len()).filter_map(|a| all.value(a, p)).sum();
-        let without = all.without_area.get(&Period::parse(month).unwrap()).copied().unwrap_or(0);
+        let without = all
+            .without_area
+            .get(&Period::parse(month).unwrap())
+            .copied()
+            .unwrap_or(0);
         assert_eq!(in_areas as u64 + without, *total, "{month}");
-        assert_eq!(without, unplaced.get(month).copied().unwrap_or(0), "{month} rows without an LSOA");
+        assert_eq!(
+            without,
+            unplaced.get(month).copied().unwrap_or(0),
+            "{month} rows without an LSOA"
+        );
     }
     // The re-downloaded month: 826 rows, each Crime ID once, and the load says which download it kept.
     assert_eq!(per_month["2024-02"], 826);
-    let note = all.notes.iter().find(|n| n.contains("downloaded more than once")).expect("dedupe note");
-    assert!(note.contains("from the later download 2024-02-city-of-london-street.csv"), "{note}");
-    assert!(dataset.report.problems.iter().any(|p| p.message.contains("downloaded more than once")));
+    let note = all
+        .notes
+        .iter()
+        .find(|n| n.contains("downloaded more than once"))
+        .expect("dedupe note");
+    assert!(
+        note.contains("from the later download 2024-02-city-of-london-street.csv"),
+        "{note}"
+    );
+    assert!(
+        dataset
+            .report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("downloaded more than once"))
+    );
 }
 
 /// Mid-2015 populations from File 6, read here.
 fn file6_populations(data: &Path) -> HashMap<String, f64> {
     raw_rows_at(&data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"))
         .into_iter()
-        .map(|r| (r["LSOA code (2011)"].clone(), f64::from(common::number(&r["Total population: mid 2015 (excluding prisoners)"]))))
+        .map(|r| {
+            (
+                r["LSOA code (2011)"].clone(),
+                f64::from(common::number(&r["Total population: mid 2015 (excluding prisoners)"])),
+            )
+        })
         .collect()
 }
 
@@ -177,11 +222,17 @@ fn rates_are_per_1000_file6_residents_and_wards_sum_counts_not_rates() {
     let populations = file6_populations(&data);
     let all = dataset.indicators.find("crime").unwrap();
     let lsoas = aggregate(&dataset, all, Level::Lsoa, None).unwrap();
-    assert!(lsoas.population_source.contains("File 6") || lsoas.population_source.contains("IoD2019"), "{}", lsoas.population_source);
+    assert!(
+        lsoas.population_source.contains("File 6") || lsoas.population_source.contains("IoD2019"),
+        "{}",
+        lsoas.population_source
+    );
     let mut checked = 0;
     for row in &lsoas.rows {
         // Unchanged LSOAs keep their 2011 code: their population is File 6's.
-        let Some(population) = populations.get(row.code.as_str()) else { continue };
+        let Some(population) = populations.get(row.code.as_str()) else {
+            continue;
+        };
         let last = *row.values.last().unwrap();
         assert_eq!(row.population, Some(*population), "{}", row.code);
         let rate = row.rate_per_1000(last).unwrap();
@@ -195,7 +246,9 @@ fn rates_are_per_1000_file6_residents_and_wards_sum_counts_not_rates() {
     let mut differing = 0;
     for ward in wards.rows.iter().filter(|w| w.members.len() >= 2) {
         let members: Vec<_> = ward.members.iter().filter_map(|c| by_code.get(c)).collect();
-        let Some(pops) = members.iter().map(|m| m.population).collect::<Option<Vec<f64>>>() else { continue };
+        let Some(pops) = members.iter().map(|m| m.population).collect::<Option<Vec<f64>>>() else {
+            continue;
+        };
         let total: f64 = members.iter().map(|m| m.values.iter().sum::<f64>()).sum();
         let ward_total: f64 = ward.values.iter().sum();
         assert_eq!(total, ward_total, "{}", ward.code);
@@ -203,9 +256,17 @@ fn rates_are_per_1000_file6_residents_and_wards_sum_counts_not_rates() {
         assert_eq!(ward.population, Some(pop));
         let ward_rate = ward.rate_per_1000(ward_total).unwrap();
         assert!((ward_rate - ward_total / pop * 1_000.0).abs() < 1e-9);
-        let mean_of_rates = members.iter().map(|m| m.rate_per_1000(m.values.iter().sum()).unwrap()).sum::<f64>() / members.len() as f64;
+        let mean_of_rates = members
+            .iter()
+            .map(|m| m.rate_per_1000(m.values.iter().sum()).unwrap())
+            .sum::<f64>()
+            / members.len() as f64;
         if pops.iter().any(|p| (p - pops[0]).abs() > 1.0) {
-            assert!((ward_rate - mean_of_rates).abs() > 1e-6, "{}: {ward_rate} vs mean {mean_of_rates}", ward.code);
+            assert!(
+                (ward_rate - mean_of_rates).abs() > 1e-6,
+                "{}: {ward_rate} vs mean {mean_of_rates}",
+                ward.code
+            );
             differing += 1;
         }
     }
@@ -269,7 +330,11 @@ fn an_injected_rise_is_flagged_and_only_areas_meeting_the_rule() {
     let mut monthly: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for ((lsoa, month, _), n) in &counts {
         if !lsoa.is_empty() {
-            *monthly.entry(lsoa.clone()).or_default().entry(month.clone()).or_default() += n;
+            *monthly
+                .entry(lsoa.clone())
+                .or_default()
+                .entry(month.clone())
+                .or_default() += n;
         }
     }
     let months = |from: &str, to: &str| -> Vec<String> {
@@ -305,7 +370,12 @@ fn an_injected_rise_is_flagged_and_only_areas_meeting_the_rule() {
     assert_eq!(scan.tested.len(), p_values.len());
     for area in &scan.tested {
         let independent = p_values[area.code.as_str()];
-        assert!((area.p_value - independent).abs() <= 1e-9 * independent.max(1e-300), "{}: {} vs {independent}", area.code, area.p_value);
+        assert!(
+            (area.p_value - independent).abs() <= 1e-9 * independent.max(1e-300),
+            "{}: {} vs {independent}",
+            area.code,
+            area.p_value
+        );
     }
     assert!(scan.method.contains("Poisson"));
     std::fs::remove_dir_all(&dir).ok();
@@ -323,16 +393,28 @@ fn twenty_one_lsoas_reach_2011_shapes_and_no_count_is_dropped() {
     assert!(plan.via_parents > 0);
     let drawn_rows: usize = plan.units.iter().map(|u| u.rows.len()).sum();
     assert_eq!(drawn_rows + plan.cannot_draw.len(), table.rows.len());
-    assert!(plan.units.iter().filter(|u| u.label.is_some()).all(|u| u.label.as_ref().unwrap().contains("drawn on 2011 shape")));
+    assert!(
+        plan.units.iter().filter(|u| u.label.is_some()).all(|u| u
+            .label
+            .as_ref()
+            .unwrap()
+            .contains("drawn on 2011 shape"))
+    );
 }
 
 #[test]
 fn claimant_wards_load_chart_and_say_they_cannot_be_drawn() {
     let Some(data) = shared("claimant") else { return };
     let folder = data.join("indicators/claimant_count_greater_manchester");
-    let files = vec![folder.clone(), data.join("boundaries/Leeds_E08000035_wards_2022_BGC_WGS84.geojson")];
+    let files = vec![
+        folder.clone(),
+        data.join("boundaries/Leeds_E08000035_wards_2022_BGC_WGS84.geojson"),
+    ];
     let dataset = load_dataset(&DataSource::Files(files), &LoadOptions::default()).unwrap();
-    let counts = dataset.indicators.find("trafford-gm-claimant-count-ward").expect("ward counts");
+    let counts = dataset
+        .indicators
+        .find("trafford-gm-claimant-count-ward")
+        .expect("ward counts");
     assert_eq!(counts.level, AreaLevel::Ward(Some(2015)));
     assert_eq!(counts.periods.len(), 34);
     assert_eq!(counts.periods.first().unwrap().to_string(), "2015-01");
@@ -356,7 +438,10 @@ fn claimant_wards_load_chart_and_say_they_cannot_be_drawn() {
     assert_eq!(las.rows.len(), 10);
     let rate = dataset.indicators.find("trafford-gm-claimant-count-rate-ward").unwrap();
     assert!(aggregate(&dataset, rate, Level::La, None).is_err());
-    assert!(dataset.indicators.find("claimant-count").is_some(), "the LSOA table's measure");
+    assert!(
+        dataset.indicators.find("claimant-count").is_some(),
+        "the LSOA table's measure"
+    );
 }
 
 #[test]
@@ -372,7 +457,13 @@ fn bad_inputs_are_named_errors_or_reported_skips_and_the_rest_loads() {
         .lines()
         .map(|l| {
             let cells: Vec<&str> = l.split(',').collect();
-            cells.iter().enumerate().filter(|(i, _)| *i != 9).map(|(_, c)| *c).collect::<Vec<_>>().join(",")
+            cells
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 9)
+                .map(|(_, c)| *c)
+                .collect::<Vec<_>>()
+                .join(",")
         })
         .collect::<Vec<_>>()
         .join("\n");
@@ -387,13 +478,43 @@ fn bad_inputs_are_named_errors_or_reported_skips_and_the_rest_loads() {
         "date,lsoa11cd,lsoa11nm,count\n2024-01-01,E01000001,City 001A,4\n2024-01-01,E01000002,City 001B,n/a\n2024-01-01,X99,Nowhere,2\n",
     )
     .unwrap();
-    let dataset = load_dataset(&DataSource::Folder(dir.clone()), &LoadOptions { boundaries: false, edition_hint: None }).unwrap();
+    let dataset = load_dataset(
+        &DataSource::Folder(dir.clone()),
+        &LoadOptions {
+            boundaries: false,
+            edition_hint: None,
+        },
+    )
+    .unwrap();
     let messages: Vec<String> = dataset.report.problems.iter().map(ToString::to_string).collect();
-    let error = dataset.report.problems.iter().find(|p| p.severity == Severity::Error).expect("an error");
-    assert!(error.to_string().contains("crime type") && error.to_string().contains("missing_column.csv"), "{error}");
-    assert!(messages.iter().any(|m| m.contains("rows of 2 months") && m.contains("mixed.csv")), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("not a number") && m.contains("tidy.csv")), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("not an ONS area code") && m.contains("tidy.csv")), "{messages:#?}");
+    let error = dataset
+        .report
+        .problems
+        .iter()
+        .find(|p| p.severity == Severity::Error)
+        .expect("an error");
+    assert!(
+        error.to_string().contains("crime type") && error.to_string().contains("missing_column.csv"),
+        "{error}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("rows of 2 months") && m.contains("mixed.csv")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("not a number") && m.contains("tidy.csv")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("not an ONS area code") && m.contains("tidy.csv")),
+        "{messages:#?}"
+    );
     let all = dataset.indicators.find("crime").unwrap();
     assert_eq!(all.periods.len(), 3, "2025-01 (the stray row), 2025-03, 2025-04");
     let tidy = dataset.indicators.find("tidy").expect("tidy table loads its good row");
@@ -412,14 +533,34 @@ fn cli_lists_tabulates_and_scans() {
             .args(args)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
     };
     let (list, _) = run(&["indicators", "--json"]);
     let json: serde_json::Value = serde_json::from_str(&list).unwrap();
     assert!(json.as_array().unwrap().iter().any(|i| i["name"] == "crime-burglary"));
-    let (csv, notes) = run(&["indicator", "crime", "--level", "lsoa", "--from", "2025-01", "--to", "2025-04", "--csv"]);
-    assert!(csv.starts_with("area_code,area_name,period,count,rate_per_1000,population\n"), "{csv}");
+    let (csv, notes) = run(&[
+        "indicator",
+        "crime",
+        "--level",
+        "lsoa",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-04",
+        "--csv",
+    ]);
+    assert!(
+        csv.starts_with("area_code,area_name,period,count,rate_per_1000,population\n"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 1 + 137 * 4);
     assert!(notes.contains("no population denominators"), "{notes}");
     let (emerging, method) = run(&["emerging", "crime", "--json"]);

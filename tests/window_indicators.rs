@@ -66,7 +66,9 @@ fn harness(window: IndicatorWindowState) -> Option<Harness<'static, State>> {
         },
         state,
     );
-    harness.ctx.global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
+    harness
+        .ctx
+        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
     harness.run_steps(3);
     Some(harness)
 }
@@ -77,13 +79,24 @@ fn code(text: &str) -> AreaCode {
 
 #[test]
 fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
-    let Some(mut harness) = harness(IndicatorWindowState::default()) else { return };
+    let Some(mut harness) = harness(IndicatorWindowState::default()) else {
+        return;
+    };
     let map = harness.state().window.last_map.clone().expect("the map was drawn");
     assert!(map.triangles > 500, "{} triangles", map.triangles);
     harness.get_by_label_contains("All crime and anti-social behaviour");
     harness.get_by_label_contains("2021 LSOAs (splits, merges) drawn on their 2011 parents");
     // Hover E01000001 (City of London 001A): the tooltip names it.
-    let area = harness.state().dataset.lsoa_layers.values().next().unwrap().get(&code("E01000001")).unwrap().clone();
+    let area = harness
+        .state()
+        .dataset
+        .lsoa_layers
+        .values()
+        .next()
+        .unwrap()
+        .get(&code("E01000001"))
+        .unwrap()
+        .clone();
     let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
     let at = map.screen_from_world.unwrap().apply(inside.0);
     harness.hover_at(egui::pos2(at[0], at[1]));
@@ -91,7 +104,9 @@ fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
     let text = harness.state().window.hover_text.clone().expect("hover text");
     assert!(text.contains("E01000001"), "{text}");
     if let Ok(image) = harness.render() {
-        image.save(std::env::temp_dir().join("locality-map-indicator-window.png")).ok();
+        image
+            .save(std::env::temp_dir().join("locality-map-indicator-window.png"))
+            .ok();
     }
 }
 
@@ -107,7 +122,11 @@ fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<Strin
         .collect();
     let mut by_month: BTreeMap<String, Vec<Vec<csv::StringRecord>>> = BTreeMap::new();
     for entry in std::fs::read_dir(data.join("indicators/police_uk_city_of_london")).unwrap() {
-        let rows: Vec<csv::StringRecord> = csv::Reader::from_path(entry.unwrap().path()).unwrap().records().map(|r| r.unwrap()).collect();
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_path(entry.unwrap().path())
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .collect();
         by_month.entry(rows[0][1].to_string()).or_default().push(rows);
     }
     let mut counts = BTreeMap::new();
@@ -134,7 +153,12 @@ fn a_ward_trend_chart_shows_its_monthly_counts() {
     let Some(data) = shared() else { return };
     // Aldersgate (City of London, 2024 wards).
     let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
-    let ward = lookup.records().map(|r| r.unwrap()).find(|r| &r[2] == "Aldersgate").map(|r| r[3].to_string()).unwrap();
+    let ward = lookup
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "Aldersgate")
+        .map(|r| r[3].to_string())
+        .unwrap();
     let mut window = IndicatorWindowState::default();
     window.tab = IndicatorTab::Trends;
     window.focus = Some(code(&ward));
@@ -148,11 +172,21 @@ fn a_ward_trend_chart_shows_its_monthly_counts() {
     assert_eq!(got, want);
     assert_eq!(lines.counts.len(), 24);
     // Rates: each point is the count per 1,000 of one population (the ward's summed residents).
-    let ratios: Vec<f64> = lines.area.iter().zip(&lines.counts).filter(|(_, c)| c[1] > 0.0).map(|(r, c)| c[1] / r[1]).collect();
+    let ratios: Vec<f64> = lines
+        .area
+        .iter()
+        .zip(&lines.counts)
+        .filter(|(_, c)| c[1] > 0.0)
+        .map(|(r, c)| c[1] / r[1])
+        .collect();
     assert!(lines.per_1000);
     assert!(ratios.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-6), "{ratios:?}");
     assert!(!lines.la.is_empty(), "the LA line is drawn");
-    assert_eq!(lines.last_year.len(), 12, "the same month a year earlier, for the second year");
+    assert_eq!(
+        lines.last_year.len(),
+        12,
+        "the same month a year earlier, for the second year"
+    );
 }
 
 #[test]
@@ -161,13 +195,23 @@ fn the_emerging_issues_list_opens_an_area() {
     window.tab = IndicatorTab::Emerging;
     window.emerging_all = true;
     let Some(mut harness) = harness(window) else { return };
-    assert_eq!(harness.query_all_by_label_contains("One-sided Poisson exceedance test").count(), 2, "the method above the LSOA and the ward lists");
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("One-sided Poisson exceedance test")
+            .count(),
+        2,
+        "the method above the LSOA and the ward lists"
+    );
     // The first LSOA row of the list (sorted by p-value).
     let dataset = harness.state().dataset.clone();
     let crime = dataset.indicators.find("crime").unwrap();
     let table = aggregate(&dataset, crime, Level::Lsoa, None).unwrap();
     let scan = scan_emerging(&table, &EmergingOptions::default());
-    let row = sorted_rows(&scan, EmergingSort::PValue, true).first().copied().cloned().expect("a tested LSOA");
+    let row = sorted_rows(&scan, EmergingSort::PValue, true)
+        .first()
+        .copied()
+        .cloned()
+        .expect("a tested LSOA");
     let first = format!("{} ({})", row.name, row.code);
     let code_text = row.code.to_string();
     harness.get_by_label(&first).click();

@@ -133,7 +133,11 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
         not_run: None,
     };
     if table.unit != IndicatorUnit::Count {
-        scan.not_run = Some(format!("{} is a {}: the Poisson test needs counts", table.name, table.unit.label()));
+        scan.not_run = Some(format!(
+            "{} is a {}: the Poisson test needs counts",
+            table.name,
+            table.unit.label()
+        ));
         return scan;
     }
     let periods = &table.periods;
@@ -144,7 +148,9 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
     };
     let consecutive = |w: Window| {
         let inside: Vec<Period> = periods.iter().copied().filter(|p| w.contains(*p)).collect();
-        inside.len() == r && inside.windows(2).all(|p| p[0].offset(1) == Some(p[1])) && inside.first().is_some_and(|p| p.month != 0)
+        inside.len() == r
+            && inside.windows(2).all(|p| p[0].offset(1) == Some(p[1]))
+            && inside.first().is_some_and(|p| p.month != 0)
     };
     if !consecutive(recent) {
         scan.not_run = Some(format!("the last {r} periods are not {r} consecutive months"));
@@ -179,7 +185,10 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
             }
         }
         let (expected, baseline) = if sums.len() >= options.min_years.max(1) {
-            (sums.iter().sum::<f64>() / sums.len() as f64, Baseline::SameMonthsOfEarlierYears(sums.len()))
+            (
+                sums.iter().sum::<f64>() / sums.len() as f64,
+                Baseline::SameMonthsOfEarlierYears(sums.len()),
+            )
         } else if let Some(s) = preceding.and_then(|w| window_sum(&row.values, periods, w)) {
             (s * r as f64 / 12.0, Baseline::Preceding12Months)
         } else {
@@ -205,7 +214,12 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
             flagged,
         });
     }
-    scan.tested.sort_by(|a, b| b.flagged.cmp(&a.flagged).then(a.p_value.total_cmp(&b.p_value)).then(a.code.cmp(&b.code)));
+    scan.tested.sort_by(|a, b| {
+        b.flagged
+            .cmp(&a.flagged)
+            .then(a.p_value.total_cmp(&b.p_value))
+            .then(a.code.cmp(&b.code))
+    });
     scan
 }
 

@@ -40,7 +40,9 @@ pub enum IndicatorError {
         wanted: String,
     },
     /// A rate or percentage cannot be summed over areas.
-    #[error("{name} is a {unit} as published: rates and percentages are never summed or averaged across areas; tabulate it at its own level ({given})")]
+    #[error(
+        "{name} is a {unit} as published: rates and percentages are never summed or averaged across areas; tabulate it at its own level ({given})"
+    )]
     NotACount {
         /// Indicator.
         name: String,
@@ -81,7 +83,9 @@ pub struct AreaSeries {
 impl AreaSeries {
     /// Rate per 1,000 residents for a count, `None` without a population.
     pub fn rate_per_1000(&self, count: f64) -> Option<f64> {
-        self.population.filter(|p| *p > 0.0 && !count.is_nan()).map(|p| count / p * 1_000.0)
+        self.population
+            .filter(|p| *p > 0.0 && !count.is_nan())
+            .map(|p| count / p * 1_000.0)
     }
 }
 
@@ -222,20 +226,41 @@ pub fn aggregate(
         let target = match (indicator.level, level) {
             (_, l) if l == own => {
                 let la_code = match indicator.level {
-                    AreaLevel::Lsoa(v) => area.la_code.or_else(|| la_of_lsoa(dataset, v, &area.code, &from_change_lookup)),
+                    AreaLevel::Lsoa(v) => area
+                        .la_code
+                        .or_else(|| la_of_lsoa(dataset, v, &area.code, &from_change_lookup)),
                     _ => area.la_code,
                 };
                 Some((area.code, area.name.clone(), la_code, la_name(la_code, &area.la_name)))
             }
             (AreaLevel::Lsoa(v), Level::Ward) => dataset.ward_of(v, &area.code).map(|w| {
                 let la = w.ward.la_code;
-                (w.ward.ward_code, w.ward.ward_name.clone(), la, la_name(la, &w.ward.la_name))
+                (
+                    w.ward.ward_code,
+                    w.ward.ward_name.clone(),
+                    la,
+                    la_name(la, &w.ward.la_name),
+                )
             }),
             (AreaLevel::Lsoa(v), Level::La) => area
                 .la_code
                 .or_else(|| la_of_lsoa(dataset, v, &area.code, &from_change_lookup))
-                .map(|la| (la, la_name(Some(la), &area.la_name), Some(la), la_name(Some(la), &area.la_name))),
-            (_, _) => area.la_code.map(|la| (la, la_name(Some(la), &area.la_name), Some(la), la_name(Some(la), &area.la_name))),
+                .map(|la| {
+                    (
+                        la,
+                        la_name(Some(la), &area.la_name),
+                        Some(la),
+                        la_name(Some(la), &area.la_name),
+                    )
+                }),
+            (_, _) => area.la_code.map(|la| {
+                (
+                    la,
+                    la_name(Some(la), &area.la_name),
+                    Some(la),
+                    la_name(Some(la), &area.la_name),
+                )
+            }),
         };
         targets.push(target);
     }
@@ -247,7 +272,12 @@ pub fn aggregate(
                 code.is_some_and(|c| normalise(c.as_str()) == wanted) || normalise(name) == wanted
             };
             if !targets.iter().flatten().any(|t| matches(&t.2, &t.3)) {
-                let mut found: Vec<String> = targets.iter().flatten().map(|t| t.3.clone()).filter(|n| !n.is_empty()).collect();
+                let mut found: Vec<String> = targets
+                    .iter()
+                    .flatten()
+                    .map(|t| t.3.clone())
+                    .filter(|n| !n.is_empty())
+                    .collect();
                 found.sort();
                 found.dedup();
                 return Err(IndicatorError::LaNotFound {
@@ -374,7 +404,13 @@ mod tests {
         let table = aggregate(&dataset, &indicator, Level::Ward, Some("leeds")).unwrap();
         assert_eq!(table.rows.len(), 1);
         assert_eq!(table.rows[0].values, vec![12.0]);
-        assert_eq!(table.rows[0].population, None, "no File 6 loaded: no population, so no rate");
-        assert!(matches!(aggregate(&dataset, &indicator, Level::La, Some("York")), Err(IndicatorError::LaNotFound { .. })));
+        assert_eq!(
+            table.rows[0].population, None,
+            "no File 6 loaded: no population, so no rate"
+        );
+        assert!(matches!(
+            aggregate(&dataset, &indicator, Level::La, Some("York")),
+            Err(IndicatorError::LaNotFound { .. })
+        ));
     }
 }

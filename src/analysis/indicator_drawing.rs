@@ -34,7 +34,44 @@ pub struct DrawPlan<'a> {
     pub note: String,
 }
 
-fn find(parent: &mut Vec<usize>, i: usize) -> usize {
+impl DrawPlan<'_> {
+    /// The extent to fit a map to, and how many shapes lie outside it: a few rows fall in LSOAs far from the rest
+    /// (police.uk records some crimes where they were reported), so the extent covers the shapes whose centres lie
+    /// within the middle 90% of all centres, padded by that span (at least 2 km).
+    pub fn core_extent(&self) -> Option<(geo::Rect<f64>, usize)> {
+        let layer = self.layer?;
+        let boxes: Vec<geo::Rect<f64>> = self
+            .units
+            .iter()
+            .flat_map(|u| u.shapes.iter().filter_map(|c| layer.get(c).map(|a| a.bbox_in_world)))
+            .collect();
+        let centres: Vec<geo::Coord<f64>> = boxes.iter().map(|b| b.center()).collect();
+        let percentile = |mut v: Vec<f64>, f: f64| {
+            v.sort_by(f64::total_cmp);
+            v.get(((v.len().saturating_sub(1)) as f64 * f).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        let band = |v: Vec<f64>| {
+            let (lo, hi) = (percentile(v.clone(), 0.05), percentile(v, 0.95));
+            let pad = (hi - lo).max(2_000.0);
+            (lo - pad, hi + pad)
+        };
+        let x = band(centres.iter().map(|c| c.x).collect());
+        let y = band(centres.iter().map(|c| c.y).collect());
+        let near = |c: &geo::Coord<f64>| (x.0..=x.1).contains(&c.x) && (y.0..=y.1).contains(&c.y);
+        let outside = centres.iter().filter(|c| !near(c)).count();
+        boxes
+            .iter()
+            .zip(&centres)
+            .filter(|(_, c)| near(c))
+            .map(|(b, _)| *b)
+            .reduce(crate::model::rect_union)
+            .map(|b| (b, outside))
+    }
+}
+
+fn find(parent: &mut [usize], i: usize) -> usize {
     let mut root = i;
     while parent.get(root).is_some_and(|p| *p != root) {
         root = parent.get(root).copied().unwrap_or(root);
@@ -68,11 +105,17 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
         Level::Lsoa => {
             let Some(vintage) = vintage else { return plan };
             let own = dataset.lsoa_layers.get(&vintage);
-            let older = dataset.lsoa_layers.get(&LsoaVintage::Lsoa2011).filter(|_| vintage == LsoaVintage::Lsoa2021);
+            let older = dataset
+                .lsoa_layers
+                .get(&LsoaVintage::Lsoa2011)
+                .filter(|_| vintage == LsoaVintage::Lsoa2021);
             plan.layer = own.or(older);
             let Some(layer) = plan.layer else {
                 plan.cannot_draw = table.rows.iter().map(|r| r.code).collect();
-                plan.note = format!("no {vintage} boundaries are loaded: the {} areas cannot be drawn (tables and charts only)", table.rows.len());
+                plan.note = format!(
+                    "no {vintage} boundaries are loaded: the {} areas cannot be drawn (tables and charts only)",
+                    table.rows.len()
+                );
                 return plan;
             };
             let on_parents = own.is_none();
@@ -135,15 +178,24 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
                     .collect();
                 shapes.sort();
                 shapes.dedup();
-                let codes: Vec<String> = rows.iter().filter_map(|i| table.rows.get(*i)).map(|r| r.code.to_string()).collect();
+                let codes: Vec<String> = rows
+                    .iter()
+                    .filter_map(|i| table.rows.get(*i))
+                    .map(|r| r.code.to_string())
+                    .collect();
                 if shapes.is_empty() {
-                    plan.cannot_draw.extend(rows.iter().filter_map(|i| table.rows.get(*i)).map(|r| r.code));
+                    plan.cannot_draw
+                        .extend(rows.iter().filter_map(|i| table.rows.get(*i)).map(|r| r.code));
                     continue;
                 }
                 plan.via_parents += rows.len();
                 let parents: Vec<String> = shapes.iter().map(ToString::to_string).collect();
                 plan.units.push(DrawUnit {
-                    label: Some(format!("2021 LSOA {} drawn on 2011 shape {}", codes.join(" + "), parents.join(" + "))),
+                    label: Some(format!(
+                        "2021 LSOA {} drawn on 2011 shape {}",
+                        codes.join(" + "),
+                        parents.join(" + ")
+                    )),
                     shapes,
                     rows,
                 });
@@ -151,10 +203,16 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
             plan.note = if on_parents {
                 format!(
                     "{} 2021 LSOAs drawn on their own 2011 shapes (unchanged codes); {} 2021 LSOAs (splits, merges) drawn on their 2011 parents' shapes, their counts summed where they share one; {} cannot be drawn (counts still in every total)",
-                    plan.direct, plan.via_parents, plan.cannot_draw.len()
+                    plan.direct,
+                    plan.via_parents,
+                    plan.cannot_draw.len()
                 )
             } else {
-                format!("{} LSOAs drawn; {} have no boundary loaded (counts still in every total)", plan.direct, plan.cannot_draw.len())
+                format!(
+                    "{} LSOAs drawn; {} have no boundary loaded (counts still in every total)",
+                    plan.direct,
+                    plan.cannot_draw.len()
+                )
             };
         }
         Level::Ward => {
@@ -165,7 +223,10 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
             let layer = match (vintage, ward_year) {
                 (Some(v), _) => dataset.ward_layer_for(v),
                 (None, Some(y)) => dataset.ward_layers.get(&y),
-                (None, None) => dataset.ward_layers.values().find(|l| table.rows.iter().any(|r| l.get(&r.code).is_some())),
+                (None, None) => dataset
+                    .ward_layers
+                    .values()
+                    .find(|l| table.rows.iter().any(|r| l.get(&r.code).is_some())),
             };
             plan.layer = layer;
             for (i, row) in table.rows.iter().enumerate() {
@@ -182,9 +243,16 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
             }
             let which = ward_year.map_or_else(|| "these wards".to_string(), |y| format!("{y} ward codes"));
             plan.note = if plan.direct == 0 {
-                format!("no boundaries for {which} are loaded: the {} wards cannot be drawn (tables and charts only)", table.rows.len())
+                format!(
+                    "no boundaries for {which} are loaded: the {} wards cannot be drawn (tables and charts only)",
+                    table.rows.len()
+                )
             } else {
-                format!("{} wards drawn; {} have no boundary loaded", plan.direct, plan.cannot_draw.len())
+                format!(
+                    "{} wards drawn; {} have no boundary loaded",
+                    plan.direct,
+                    plan.cannot_draw.len()
+                )
             };
         }
         Level::La => {

@@ -29,7 +29,13 @@ impl LsoaPopulations {
 /// Populations for LSOAs of a vintage, or `None` when no edition with population denominators is loaded (or, for
 /// 2021 LSOAs without a 2021 edition's, no 2011 → 2021 lookup).
 pub fn lsoa_populations(dataset: &Dataset, vintage: LsoaVintage) -> Option<LsoaPopulations> {
-    let with_population = |v: LsoaVintage| dataset.editions.values().rev().find(|e| e.vintage == v && e.has_population());
+    let with_population = |v: LsoaVintage| {
+        dataset
+            .editions
+            .values()
+            .rev()
+            .find(|e| e.vintage == v && e.has_population())
+    };
     if let Some(edition) = with_population(vintage) {
         let by_lsoa = edition
             .rows
@@ -58,7 +64,9 @@ pub fn lsoa_populations(dataset: &Dataset, vintage: LsoaVintage) -> Option<LsoaP
     let mut missing: BTreeMap<AreaCode, bool> = BTreeMap::new();
     for (old, new) in &rows {
         match earlier.rows.get(old).and_then(ImdRow::population_total) {
-            Some(p) => *by_lsoa.entry(*new).or_default() += f64::from(p) / children.get(old).copied().unwrap_or(1) as f64,
+            Some(p) => {
+                *by_lsoa.entry(*new).or_default() += f64::from(p) / children.get(old).copied().unwrap_or(1) as f64
+            }
             None => {
                 missing.insert(*new, true);
             }
@@ -91,11 +99,13 @@ mod tests {
     fn splits_share_and_merges_sum() {
         let mut edition = ImdEdition::new(2019, LsoaVintage::Lsoa2011);
         for (c, p) in [("E01000001", 1_500), ("E01000002", 1_000), ("E01000003", 2_000)] {
-            let mut row = ImdRow::default();
-            row.population = Some(Population {
-                total: Some(p),
-                ..Population::default()
-            });
+            let row = ImdRow {
+                population: Some(Population {
+                    total: Some(p),
+                    ..Population::default()
+                }),
+                ..ImdRow::default()
+            };
             edition.rows.insert(code(c), row);
         }
         edition.population_source = Some("File 6".into());

@@ -82,8 +82,17 @@ impl IndicatorMeasure {
             Self::Period(p) => p.to_string(),
             Self::Window(w, WindowStat::Sum) => format!("total {}", w.label()),
             Self::Window(w, WindowStat::Mean) => format!("monthly mean {}", w.label()),
-            Self::Change { earlier, later, percent } => {
-                format!("{} {} vs {}", if percent { "% change" } else { "change" }, later.label(), earlier.label())
+            Self::Change {
+                earlier,
+                later,
+                percent,
+            } => {
+                format!(
+                    "{} {} vs {}",
+                    if percent { "% change" } else { "change" },
+                    later.label(),
+                    earlier.label()
+                )
             }
         }
     }
@@ -111,8 +120,19 @@ fn periods_in(periods: &[Period], window: Window) -> usize {
 
 /// The value of a measure for one area: counts (or the indicator's own unit), or per 1,000 residents when
 /// `per_1000` (from the area's summed population; `None` without one).
-pub fn measure_value(series: &AreaSeries, periods: &[Period], measure: IndicatorMeasure, per_1000: bool) -> Option<f64> {
-    let scale = |count: f64| if per_1000 { series.rate_per_1000(count) } else { Some(count) };
+pub fn measure_value(
+    series: &AreaSeries,
+    periods: &[Period],
+    measure: IndicatorMeasure,
+    per_1000: bool,
+) -> Option<f64> {
+    let scale = |count: f64| {
+        if per_1000 {
+            series.rate_per_1000(count)
+        } else {
+            Some(count)
+        }
+    };
     match measure {
         IndicatorMeasure::Period(p) => {
             let i = periods.iter().position(|q| *q == p)?;
@@ -127,7 +147,11 @@ pub fn measure_value(series: &AreaSeries, periods: &[Period], measure: Indicator
             };
             scale(value)
         }
-        IndicatorMeasure::Change { earlier, later, percent } => {
+        IndicatorMeasure::Change {
+            earlier,
+            later,
+            percent,
+        } => {
             let a = window_sum(&series.values, periods, earlier)?;
             let b = window_sum(&series.values, periods, later)?;
             if percent {
@@ -159,13 +183,49 @@ mod tests {
         let later = Window::last(&periods, 3).unwrap();
         let earlier = later.before(&periods, 3).unwrap();
         assert_eq!(earlier.label(), "2024-01 – 2024-03");
-        assert_eq!(measure_value(&series, &periods, IndicatorMeasure::Window(later, WindowStat::Sum), false), Some(15.0));
-        assert_eq!(measure_value(&series, &periods, IndicatorMeasure::Window(later, WindowStat::Sum), true), Some(7.5));
-        assert_eq!(measure_value(&series, &periods, IndicatorMeasure::Window(later, WindowStat::Mean), false), Some(5.0));
-        let change = IndicatorMeasure::Change { earlier, later, percent: true };
+        assert_eq!(
+            measure_value(
+                &series,
+                &periods,
+                IndicatorMeasure::Window(later, WindowStat::Sum),
+                false
+            ),
+            Some(15.0)
+        );
+        assert_eq!(
+            measure_value(
+                &series,
+                &periods,
+                IndicatorMeasure::Window(later, WindowStat::Sum),
+                true
+            ),
+            Some(7.5)
+        );
+        assert_eq!(
+            measure_value(
+                &series,
+                &periods,
+                IndicatorMeasure::Window(later, WindowStat::Mean),
+                false
+            ),
+            Some(5.0)
+        );
+        let change = IndicatorMeasure::Change {
+            earlier,
+            later,
+            percent: true,
+        };
         assert_eq!(measure_value(&series, &periods, change, false), Some(150.0));
         let mut gappy = series.clone();
         gappy.values[4] = f64::NAN;
-        assert_eq!(measure_value(&gappy, &periods, IndicatorMeasure::Window(later, WindowStat::Sum), false), None);
+        assert_eq!(
+            measure_value(
+                &gappy,
+                &periods,
+                IndicatorMeasure::Window(later, WindowStat::Sum),
+                false
+            ),
+            None
+        );
     }
 }

@@ -25,10 +25,10 @@ pub use indicator_aggregate::{AggregatedIndicator, AreaSeries, IndicatorError, L
 pub use indicator_drawing::{DrawPlan, DrawUnit, draw_plan};
 pub use indicator_population::{LsoaPopulations, POPULATION_BRIDGE_METHOD, lsoa_populations};
 pub use indicator_window::{IndicatorMeasure, Window, WindowStat, measure_value, window_sum};
-pub use poisson::{ln_gamma, poisson_upper_tail, regularised_gamma_p};
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
 pub use league_table::{LeagueEntry, LeagueRow, LeagueTable};
+pub use poisson::{ln_gamma, poisson_upper_tail, regularised_gamma_p};
 pub use rank_change::{Transition, rank_change, top1_threshold};
 pub use reconcile::{LookupPair, Reconciliation};
 pub use selection::{Selection, SelectionEdit, SelectionHistory, SelectionRule, SelectionSummary, select_in_polygon};

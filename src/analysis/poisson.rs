@@ -123,7 +123,10 @@ mod tests {
     fn ln_gamma_matches_factorials() {
         let mut ln_factorial = 0.0f64;
         for n in 1..170u32 {
-            assert!((ln_gamma(f64::from(n)) - ln_factorial).abs() < 1e-10 * ln_factorial.max(1.0), "n = {n}");
+            assert!(
+                (ln_gamma(f64::from(n)) - ln_factorial).abs() < 1e-10 * ln_factorial.max(1.0),
+                "n = {n}"
+            );
             ln_factorial += f64::from(n).ln();
         }
         assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
@@ -136,7 +139,10 @@ mod tests {
                 let ours = poisson_upper_tail(k, mean);
                 let independent = tail_by_summation(k, mean);
                 let tolerance = 1e-10 * independent.max(1e-300) + 1e-15;
-                assert!((ours - independent).abs() <= tolerance.max(independent * 1e-9), "k {k} mean {mean}: {ours} vs {independent}");
+                assert!(
+                    (ours - independent).abs() <= tolerance.max(independent * 1e-9),
+                    "k {k} mean {mean}: {ours} vs {independent}"
+                );
             }
         }
     }

@@ -11,7 +11,17 @@ use serde::Serialize;
 
 /// The CSV columns, in order.
 pub const EMERGING_CSV_COLUMNS: [&str; 11] = [
-    "level", "area_code", "area_name", "la_name", "recent_from", "recent_to", "recent", "expected", "ratio", "p_value", "baseline",
+    "level",
+    "area_code",
+    "area_name",
+    "la_name",
+    "recent_from",
+    "recent_to",
+    "recent",
+    "expected",
+    "ratio",
+    "p_value",
+    "baseline",
 ];
 
 /// `emerging` arguments.
@@ -112,7 +122,10 @@ pub fn run(dataset: &Dataset, args: &EmergingArgs) -> CliResult {
     let write = |writer: &mut csv::Writer<Vec<u8>>| -> Result<(), csv::Error> {
         writer.write_record(EMERGING_CSV_COLUMNS)?;
         for scan in &scans {
-            let (from, to) = scan.recent.map(|w| (w.from.to_string(), w.to.to_string())).unwrap_or_default();
+            let (from, to) = scan
+                .recent
+                .map(|w| (w.from.to_string(), w.to.to_string()))
+                .unwrap_or_default();
             for a in scan.tested.iter().filter(|a| args.all || a.flagged) {
                 writer.write_record([
                     format!("{:?}", scan.level).to_lowercase(),

@@ -8,7 +8,14 @@ use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 
 /// The CSV columns of a count indicator, in order.
-pub const INDICATOR_CSV_COLUMNS: [&str; 6] = ["area_code", "area_name", "period", "count", "rate_per_1000", "population"];
+pub const INDICATOR_CSV_COLUMNS: [&str; 6] = [
+    "area_code",
+    "area_name",
+    "period",
+    "count",
+    "rate_per_1000",
+    "population",
+];
 
 /// The CSV columns of a rate or percentage indicator (never summed, never re-based).
 pub const PUBLISHED_VALUE_CSV_COLUMNS: [&str; 5] = ["area_code", "area_name", "period", "value", "unit"];
@@ -67,7 +74,11 @@ pub fn find<'a>(dataset: &'a Dataset, name: &str) -> Result<&'a Indicator, Strin
             name: name.into(),
             loaded: {
                 let names = dataset.indicators.names();
-                if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
             },
         }
         .to_string()
@@ -91,7 +102,11 @@ fn number(value: f64) -> String {
 }
 
 /// The CSV text of a table, periods limited to `from..=to`.
-pub fn indicator_csv(table: &AggregatedIndicator, from: Option<Period>, to: Option<Period>) -> Result<String, csv::Error> {
+pub fn indicator_csv(
+    table: &AggregatedIndicator,
+    from: Option<Period>,
+    to: Option<Period>,
+) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let count = table.unit == IndicatorUnit::Count;
     if count {
@@ -110,7 +125,13 @@ pub fn indicator_csv(table: &AggregatedIndicator, from: Option<Period>, to: Opti
                 let population = row.population.map(number).unwrap_or_default();
                 writer.write_record([code, row.name.clone(), period, number(*value), rate, population])?;
             } else {
-                writer.write_record([code, row.name.clone(), period, number(*value), table.unit.label().to_string()])?;
+                writer.write_record([
+                    code,
+                    row.name.clone(),
+                    period,
+                    number(*value),
+                    table.unit.label().to_string(),
+                ])?;
             }
         }
     }
@@ -121,11 +142,25 @@ pub fn indicator_csv(table: &AggregatedIndicator, from: Option<Period>, to: Opti
 /// What stderr says beside the CSV: denominator, rows on no area, areas not placed, attribution.
 pub fn table_notes(table: &AggregatedIndicator, indicator: &Indicator) -> String {
     let mut text = String::new();
-    writeln!(text, "{}: {} ({}), {} rows of {:?} areas", indicator.name, indicator.title, indicator.level, table.rows.len(), table.level).ok();
+    writeln!(
+        text,
+        "{}: {} ({}), {} rows of {:?} areas",
+        indicator.name,
+        indicator.title,
+        indicator.level,
+        table.rows.len(),
+        table.level
+    )
+    .ok();
     writeln!(text, "population (rate denominator): {}", table.population_source).ok();
     if !table.without_area.is_empty() {
         let by: Vec<String> = table.without_area.iter().map(|(p, n)| format!("{p} {n}")).collect();
-        writeln!(text, "rows with no LSOA or location (in no area row): {}", by.join(", ")).ok();
+        writeln!(
+            text,
+            "rows with no LSOA or location (in no area row): {}",
+            by.join(", ")
+        )
+        .ok();
     }
     if !table.unplaced.is_empty() {
         let codes: Vec<String> = table.unplaced.iter().take(10).map(ToString::to_string).collect();

@@ -74,7 +74,12 @@ fn listed<'a>(dataset: &Dataset, indicator: &'a Indicator) -> Listed<'a> {
 
 /// Prints the list.
 pub fn run(dataset: &Dataset, args: &IndicatorsArgs) -> CliResult {
-    let list: Vec<Listed<'_>> = dataset.indicators.by_name.values().map(|i| listed(dataset, i)).collect();
+    let list: Vec<Listed<'_>> = dataset
+        .indicators
+        .by_name
+        .values()
+        .map(|i| listed(dataset, i))
+        .collect();
     if args.json {
         return super::print(&to_json(&list));
     }
@@ -91,14 +96,35 @@ pub fn run(dataset: &Dataset, args: &IndicatorsArgs) -> CliResult {
             _ => "no periods".into(),
         };
         writeln!(text, "{}  ({})", l.name, l.title).ok();
-        writeln!(text, "  unit {}, {}, {} periods {span}, {} areas", l.unit, l.geography, l.periods, l.areas).ok();
-        writeln!(text, "  {} rows read from {} files; {} skipped", l.rows, l.sources.len(), l.rows_skipped).ok();
+        writeln!(
+            text,
+            "  unit {}, {}, {} periods {span}, {} areas",
+            l.unit, l.geography, l.periods, l.areas
+        )
+        .ok();
+        writeln!(
+            text,
+            "  {} rows read from {} files; {} skipped",
+            l.rows,
+            l.sources.len(),
+            l.rows_skipped
+        )
+        .ok();
         for (why, n) in l.skipped_why {
             writeln!(text, "    skipped {n}: {why}").ok();
         }
         if !l.rows_without_area_by_period.is_empty() {
-            let by: Vec<String> = l.rows_without_area_by_period.iter().map(|(p, n)| format!("{p} {n}")).collect();
-            writeln!(text, "  rows with no LSOA (counted in totals, on no area): {}", by.join(", ")).ok();
+            let by: Vec<String> = l
+                .rows_without_area_by_period
+                .iter()
+                .map(|(p, n)| format!("{p} {n}"))
+                .collect();
+            writeln!(
+                text,
+                "  rows with no LSOA (counted in totals, on no area): {}",
+                by.join(", ")
+            )
+            .ok();
         }
         for note in l.notes.iter().filter(|n| !n.starts_with("rows with no LSOA")) {
             writeln!(text, "  note: {note}").ok();

@@ -115,10 +115,14 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         return super::map_indicator::run(dataset, args, name);
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
-    let title = args
-        .title
-        .clone()
-        .unwrap_or_else(|| default_title(&comparison.la_name, args.imd_layer().mode(), comparison.from, comparison.to));
+    let title = args.title.clone().unwrap_or_else(|| {
+        default_title(
+            &comparison.la_name,
+            args.imd_layer().mode(),
+            comparison.from,
+            comparison.to,
+        )
+    });
     let a4 = ReportOptions::a4_landscape_300dpi(title);
     let options = ReportOptions {
         width_px: args.width.unwrap_or(a4.width_px),

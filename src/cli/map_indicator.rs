@@ -1,9 +1,9 @@
 //! `map --layer indicator:NAME`: the report PNG of a local indicator — one period, the last N months, or their change
 //! against the N months before — as counts or rates per 1,000 residents, for an LA or every area of the indicator.
 
+use super::CliResult;
 use super::indicator::{LevelArg, find, period_arg};
 use super::map::{MapArgs, exists_message};
-use super::CliResult;
 use crate::analysis::{IndicatorMeasure, Window, WindowStat, aggregate, draw_plan};
 use crate::export::{CivilDate, ExportError, IndicatorPageOptions, render_indicator_page, save_png_atomic};
 use crate::model::{AreaLevel, Dataset};
@@ -33,11 +33,15 @@ pub struct IndicatorMapArgs {
 /// Renders and saves the indicator map.
 pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
     let indicator = find(dataset, name)?;
-    let level = args.indicator.level.map(LevelArg::level).unwrap_or(match indicator.level {
-        AreaLevel::Lsoa(_) => crate::analysis::Level::Lsoa,
-        AreaLevel::Ward(_) => crate::analysis::Level::Ward,
-        AreaLevel::La => crate::analysis::Level::La,
-    });
+    let level = args
+        .indicator
+        .level
+        .map(LevelArg::level)
+        .unwrap_or(match indicator.level {
+            AreaLevel::Lsoa(_) => crate::analysis::Level::Lsoa,
+            AreaLevel::Ward(_) => crate::analysis::Level::Ward,
+            AreaLevel::La => crate::analysis::Level::La,
+        });
     // `--la all` (or the default Leeds when the indicator has no Leeds area) maps every area of the indicator.
     let la = (!args.la.eq_ignore_ascii_case("all")).then_some(args.la.as_str());
     let table = match aggregate(dataset, indicator, level, la) {
@@ -50,17 +54,29 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
     let measure = match period_arg(args.indicator.period.as_deref(), "--period")? {
         Some(p) => {
             if !table.periods.contains(&p) {
-                return Err(format!("{} has no period {p} (it covers {})", indicator.name, indicator.period_span()));
+                return Err(format!(
+                    "{} has no period {p} (it covers {})",
+                    indicator.name,
+                    indicator.period_span()
+                ));
             }
             IndicatorMeasure::Period(p)
         }
         None => {
             let later = Window::last(&table.periods, args.indicator.months).ok_or("the indicator has no periods")?;
             if args.indicator.change {
-                let earlier = later
-                    .before(&table.periods, args.indicator.months)
-                    .ok_or_else(|| format!("no {} periods before {} to compare with", args.indicator.months, later.label()))?;
-                IndicatorMeasure::Change { earlier, later, percent: true }
+                let earlier = later.before(&table.periods, args.indicator.months).ok_or_else(|| {
+                    format!(
+                        "no {} periods before {} to compare with",
+                        args.indicator.months,
+                        later.label()
+                    )
+                })?;
+                IndicatorMeasure::Change {
+                    earlier,
+                    later,
+                    percent: true,
+                }
             } else {
                 IndicatorMeasure::Window(later, WindowStat::Sum)
             }
@@ -73,12 +89,17 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
     eprintln!("{}", plan.note);
     let style = style_indicator(&table, &plan, measure, args.indicator.per_1000);
     let (width_px, height_px) = (args.width.unwrap_or(3508), args.height.unwrap_or(2480));
-    let px_per_pt = (args.dpi / 72.0).min(width_px as f32 / 842.0).min(height_px as f32 / 595.0);
+    let px_per_pt = (args.dpi / 72.0)
+        .min(width_px as f32 / 842.0)
+        .min(height_px as f32 / 595.0);
     let place = match (la, table.rows.first()) {
         (Some(_), Some(row)) if !row.la_name.is_empty() => row.la_name.clone(),
         _ => "All areas".into(),
     };
-    let title = args.title.clone().unwrap_or_else(|| format!("{place}: {}", indicator.title));
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{place}: {}", indicator.title));
     let options = IndicatorPageOptions {
         width_px,
         height_px,
@@ -87,7 +108,9 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         export_date: CivilDate::today(),
     };
     let page = render_indicator_page(&plan, &style, &options).map_err(|e| match e {
-        ExportError::NoBoundaries { .. } | ExportError::NoAreas { .. } => format!("{} cannot be mapped: {}", indicator.name, plan.note),
+        ExportError::NoBoundaries { .. } | ExportError::NoAreas { .. } => {
+            format!("{} cannot be mapped: {}", indicator.name, plan.note)
+        }
         e => e.to_string(),
     })?;
     save_png_atomic(&page.image, &args.out, args.dpi, args.force).map_err(|e| match e {

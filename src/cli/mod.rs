@@ -258,9 +258,16 @@ fn load(source: &DataSource, options: &LoadOptions, boundaries: bool, needs_imd:
         return Err(reason);
     }
     if !needs_imd && dataset.indicators.by_name.is_empty() {
-        let first_error = dataset.report.problems.iter().find(|p| p.severity == crate::model::Severity::Error);
+        let first_error = dataset
+            .report
+            .problems
+            .iter()
+            .find(|p| p.severity == crate::model::Severity::Error);
         return Err(match first_error {
-            Some(problem) => format!("no local indicator could be loaded from {}; first problem: {problem}", dataset.source_label),
+            Some(problem) => format!(
+                "no local indicator could be loaded from {}; first problem: {problem}",
+                dataset.source_label
+            ),
             None => format!(
                 "no local indicator (police.uk street-level CSV, tidy or wide table of area codes by period) was found in {}",
                 dataset.source_label

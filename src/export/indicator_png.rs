@@ -83,7 +83,9 @@ pub fn render_indicator_page(
         .enumerate()
         .flat_map(|(i, unit)| unit.shapes.iter().filter_map(move |c| layer.get(c).map(|a| (i, a))))
         .collect();
-    let Some(bbox) = shapes.iter().map(|(_, a)| a.bbox_in_world).reduce(rect_union) else {
+    let (fitted, outside) = plan.core_extent().unzip();
+    let outside = outside.unwrap_or(0);
+    let Some(bbox) = fitted.or_else(|| shapes.iter().map(|(_, a)| a.bbox_in_world).reduce(rect_union)) else {
         return Err(ExportError::NoAreas {
             lsoas: plan.cannot_draw.len(),
             la: plan.note.clone(),
@@ -122,7 +124,13 @@ pub fn render_indicator_page(
     }
     for (colour, builder) in by_colour {
         if let Some(path) = builder.finish() {
-            pixmap.fill_path(&path, &paint_of(colour_of(colour)), FillRule::EvenOdd, Transform::identity(), None);
+            pixmap.fill_path(
+                &path,
+                &paint_of(colour_of(colour)),
+                FillRule::EvenOdd,
+                Transform::identity(),
+                None,
+            );
         }
     }
     let mut outlines = PathBuilder::new();
@@ -135,7 +143,13 @@ pub fn render_indicator_page(
             line_join: LineJoin::Round,
             ..Stroke::default()
         };
-        pixmap.stroke_path(&path, &paint_of(colour_of(LSOA_LINE)), &stroke, Transform::identity(), None);
+        pixmap.stroke_path(
+            &path,
+            &paint_of(colour_of(LSOA_LINE)),
+            &stroke,
+            Transform::identity(),
+            None,
+        );
     }
     // Shapes standing for other areas (2021 LSOAs on 2011 parents) get a dashed edge, keyed in the legend.
     let mut parents = PathBuilder::new();
@@ -180,11 +194,21 @@ pub fn render_indicator_page(
         writer.paragraph(line, &small);
         writer.gap(2.0);
     }
+    if outside > 0 {
+        writer.paragraph(
+            &format!("{outside} outlying areas with figures lie beyond this map's extent (counted in every total)"),
+            &small,
+        );
+    }
     let mut strip = ColumnWriter::new(Some(&mut pixmap), &text, margin, map_right, strip_top, u);
     for line in &attribution {
         strip.paragraph(line, &TextStyle::new(7.0 * u, ink()));
     }
-    let exported = format!("Exported {} with Locality Map {}", options.export_date.iso(), env!("CARGO_PKG_VERSION"));
+    let exported = format!(
+        "Exported {} with Locality Map {}",
+        options.export_date.iso(),
+        env!("CARGO_PKG_VERSION")
+    );
     text.draw(
         &mut pixmap,
         &exported,

@@ -69,7 +69,9 @@ fn download_order(files: &mut [(PathBuf, PoliceFile, Option<String>)]) {
 }
 
 fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn merge_police(
@@ -87,7 +89,10 @@ fn merge_police(
         for month in file.months.keys() {
             for force in &forces {
                 latest_of_month.insert((*month, force.to_string()), i);
-                downloads_of_month.entry((*month, force.to_string())).or_default().push(i);
+                downloads_of_month
+                    .entry((*month, force.to_string()))
+                    .or_default()
+                    .push(i);
             }
         }
     }
@@ -107,7 +112,11 @@ fn merge_police(
                 Some(id) => {
                     let later_has_it = downloads_of_month
                         .get(&(row.month, row.falls_within.clone()))
-                        .is_some_and(|d| d.iter().filter(|j| **j > i).any(|j| ids_in_file.get(*j).is_some_and(|s| s.contains(id.as_str()))));
+                        .is_some_and(|d| {
+                            d.iter()
+                                .filter(|j| **j > i)
+                                .any(|j| ids_in_file.get(*j).is_some_and(|s| s.contains(id.as_str())))
+                        });
                     if later_has_it {
                         superseded[i] += 1;
                     } else {
@@ -129,10 +138,16 @@ fn merge_police(
         if downloads.len() < 2 {
             continue;
         }
-        let Some(latest) = latest_of_month.get(&(*month, force.clone())) else { continue };
-        let Some((latest_path, latest_file, _)) = files.get(*latest) else { continue };
+        let Some(latest) = latest_of_month.get(&(*month, force.clone())) else {
+            continue;
+        };
+        let Some((latest_path, latest_file, _)) = files.get(*latest) else {
+            continue;
+        };
         for earlier in downloads.iter().filter(|d| *d != latest) {
-            let Some((path, file, _)) = files.get(*earlier) else { continue };
+            let Some((path, file, _)) = files.get(*earlier) else {
+                continue;
+            };
             let note = format!(
                 "{month} ({force}) was downloaded more than once: {} and {}. A Crime ID in both is counted once, from the later download {} \
                  ({} of its rows \"Under investigation\" against {}; police.uk updates outcomes after publication); \
@@ -184,14 +199,23 @@ fn merge_police(
     let skipped_total: usize = files.iter().map(|(_, f, _)| f.skipped.total()).sum();
     let rows_read: usize = files.iter().map(|(_, f, _)| f.rows.len() + f.skipped.total()).sum();
     let mut build = |name: String, title: String, wanted: Option<&str>| {
-        let mut indicator = Indicator::new(&name, &title, IndicatorUnit::Count, AreaLevel::Lsoa(vintage), months.clone(), area_list.clone());
+        let mut indicator = Indicator::new(
+            &name,
+            &title,
+            IndicatorUnit::Count,
+            AreaLevel::Lsoa(vintage),
+            months.clone(),
+            area_list.clone(),
+        );
         for a in 0..area_list.len() {
             for p in 0..months.len() {
                 indicator.set(a, p, 0.0);
             }
         }
         for row in kept.iter().filter(|r| wanted.is_none_or(|t| r.crime_type == t)) {
-            let Some(p) = indicator.period_index(row.month) else { continue };
+            let Some(p) = indicator.period_index(row.month) else {
+                continue;
+            };
             match row.lsoa.as_ref().and_then(|(c, _)| indicator.area_index(c)) {
                 Some(a) => {
                     let now = indicator.value(a, p).unwrap_or(0.0);
@@ -210,7 +234,11 @@ fn merge_police(
         }
         indicator.notes = notes.clone();
         if !indicator.without_area.is_empty() {
-            let listed: Vec<String> = indicator.without_area.iter().map(|(m, n)| format!("{m}: {n}")).collect();
+            let listed: Vec<String> = indicator
+                .without_area
+                .iter()
+                .map(|(m, n)| format!("{m}: {n}"))
+                .collect();
             indicator.notes.push(format!(
                 "rows with no LSOA or location are counted in the totals but on no area, by month: {}",
                 listed.join(", ")
@@ -218,11 +246,23 @@ fn merge_police(
         }
         set.by_name.insert(name, indicator);
     };
-    build(ALL_CRIME.to_string(), "All crime and anti-social behaviour (police.uk street-level)".into(), None);
+    build(
+        ALL_CRIME.to_string(),
+        "All crime and anti-social behaviour (police.uk street-level)".into(),
+        None,
+    );
     for crime_type in types.iter().copied() {
-        build(format!("{ALL_CRIME}-{}", slug(crime_type)), format!("{crime_type} (police.uk street-level)"), Some(crime_type));
+        build(
+            format!("{ALL_CRIME}-{}", slug(crime_type)),
+            format!("{crime_type} (police.uk street-level)"),
+            Some(crime_type),
+        );
     }
-    let type_index: BTreeMap<&str, u16> = types.iter().enumerate().map(|(i, t)| (*t, u16::try_from(i).unwrap_or(u16::MAX))).collect();
+    let type_index: BTreeMap<&str, u16> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, u16::try_from(i).unwrap_or(u16::MAX)))
+        .collect();
     set.crime_points = kept
         .iter()
         .filter_map(|r| {
@@ -301,7 +341,12 @@ fn merge_tables(set: &mut IndicatorSet, tables: Vec<(IndicatorTable, Option<Stri
                 series.name.clone()
             };
             if set.by_name.contains_key(&name) {
-                report.push(Severity::Warning, Some(table.path.clone()), None, format!("indicator {name:?} is already loaded from police.uk files; this table's is not used"));
+                report.push(
+                    Severity::Warning,
+                    Some(table.path.clone()),
+                    None,
+                    format!("indicator {name:?} is already loaded from police.uk files; this table's is not used"),
+                );
                 continue;
             }
             let entry = pending.entry(name).or_insert_with(|| Pending {
@@ -317,14 +362,23 @@ fn merge_tables(set: &mut IndicatorSet, tables: Vec<(IndicatorTable, Option<Stri
             });
             let mut repeated = 0usize;
             for (key, value) in series.values {
-                if entry.values.contains_key(&key) {
-                    repeated += 1;
-                } else {
-                    entry.values.insert(key, value);
+                match entry.values.entry(key) {
+                    std::collections::btree_map::Entry::Occupied(_) => repeated += 1,
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
                 }
             }
             if repeated > 0 {
-                report.push(Severity::Warning, Some(table.path.clone()), None, format!("{repeated} values of {} repeat an area and period of an earlier file; kept the earlier file's", series.title));
+                report.push(
+                    Severity::Warning,
+                    Some(table.path.clone()),
+                    None,
+                    format!(
+                        "{repeated} values of {} repeat an area and period of an earlier file; kept the earlier file's",
+                        series.title
+                    ),
+                );
             }
             for (code, area) in &table.areas {
                 entry.areas.entry(*code).or_insert_with(|| area.clone());
@@ -339,7 +393,13 @@ fn merge_tables(set: &mut IndicatorSet, tables: Vec<(IndicatorTable, Option<Stri
         }
     }
     for (name, p) in pending {
-        let periods: Vec<Period> = p.values.keys().map(|(_, period)| *period).collect::<BTreeSet<_>>().into_iter().collect();
+        let periods: Vec<Period> = p
+            .values
+            .keys()
+            .map(|(_, period)| *period)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let used: BTreeSet<AreaCode> = p.values.keys().map(|(c, _)| *c).collect();
         let areas: Vec<IndicatorArea> = p.areas.into_values().filter(|a| used.contains(&a.code)).collect();
         let mut indicator = Indicator::new(&name, &p.title, p.unit, p.level, periods, areas);

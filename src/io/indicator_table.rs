@@ -3,7 +3,9 @@
 //! with a `value` column (long format) — e.g. the claimant count as NOMIS / Trafford Data Lab publish it.
 
 use super::{LoadError, RawTable};
-use crate::model::{AreaCode, AreaLevel, IndicatorArea, IndicatorUnit, JoinReport, LsoaVintage, Period, Severity, SkippedRows, slug};
+use crate::model::{
+    AreaCode, AreaLevel, IndicatorArea, IndicatorUnit, JoinReport, LsoaVintage, Period, Severity, SkippedRows, slug,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -41,7 +43,9 @@ pub struct IndicatorTable {
 fn level_of_codes(table: &RawTable, column: usize) -> Option<AreaLevel> {
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for (_, record) in table.rows.iter().take(200) {
-        let Some(code) = record.get(column).and_then(AreaCode::parse) else { continue };
+        let Some(code) = record.get(column).and_then(AreaCode::parse) else {
+            continue;
+        };
         let kind = match code.entity() {
             "E01" | "W01" => "lsoa",
             "E05" | "W05" => "ward",
@@ -51,7 +55,11 @@ fn level_of_codes(table: &RawTable, column: usize) -> Option<AreaLevel> {
         *counts.entry(kind).or_default() += 1;
     }
     let (kind, _) = counts.into_iter().max_by_key(|(_, n)| *n)?;
-    let header = table.headers.get(column).map(|h| h.to_ascii_lowercase()).unwrap_or_default();
+    let header = table
+        .headers
+        .get(column)
+        .map(|h| h.to_ascii_lowercase())
+        .unwrap_or_default();
     let digits: String = header.chars().filter(char::is_ascii_digit).collect();
     let year = digits.parse::<u16>().ok().map(|y| if y < 100 { 2000 + y } else { y });
     Some(match kind {
@@ -66,7 +74,11 @@ fn level_of_codes(table: &RawTable, column: usize) -> Option<AreaLevel> {
 fn code_columns(table: &RawTable) -> Vec<(usize, AreaLevel)> {
     let mut found: Vec<(usize, AreaLevel)> = (0..table.headers.len())
         .filter(|i| {
-            let h = table.headers.get(*i).map(|h| h.to_ascii_lowercase()).unwrap_or_default();
+            let h = table
+                .headers
+                .get(*i)
+                .map(|h| h.to_ascii_lowercase())
+                .unwrap_or_default();
             h.contains("code") || h.ends_with("cd") || h == "geography" || h == "area"
         })
         .filter_map(|i| level_of_codes(table, i).map(|l| (i, l)))
@@ -96,7 +108,9 @@ fn period_column(table: &RawTable) -> Option<usize> {
 
 /// True for a tidy table: a code column of LSOAs, wards or LAs and a period column whose first value is a period.
 pub fn is_tidy_table(table: &RawTable) -> bool {
-    let Some(period) = period_column(table) else { return false };
+    let Some(period) = period_column(table) else {
+        return false;
+    };
     !code_columns(table).is_empty()
         && table
             .rows
@@ -127,18 +141,26 @@ fn unit_of(header: &str) -> IndicatorUnit {
 /// file's name without its period and geography words (`trafford_gm_claimant_count_wards_2015-01_2017-10` →
 /// `trafford-gm-claimant-count`), with `-rate` / `-percent` added for those units.
 pub fn indicator_name(file_stem: &str, column: &str) -> String {
-    let generic = ["count", "value", "values", "n", "number", "total", "rate", "percent", "%", "pct"];
+    let generic = [
+        "count", "value", "values", "n", "number", "total", "rate", "percent", "%", "pct",
+    ];
     let column_lower = column.trim().to_ascii_lowercase();
     if !generic.contains(&column_lower.as_str()) {
         return slug(column);
     }
-    let noise = ["lsoa", "lsoas", "lsoa11", "lsoa21", "ward", "wards", "la", "las", "lad", "lads", "lad15", "data"];
+    let noise = [
+        "lsoa", "lsoas", "lsoa11", "lsoa21", "ward", "wards", "la", "las", "lad", "lads", "lad15", "data",
+    ];
     let words: Vec<String> = slug(file_stem)
         .split('-')
         .filter(|w| !w.chars().any(|c| c.is_ascii_digit()) && !noise.contains(w))
         .map(str::to_string)
         .collect();
-    let base = if words.is_empty() { "indicator".to_string() } else { words.join("-") };
+    let base = if words.is_empty() {
+        "indicator".to_string()
+    } else {
+        words.join("-")
+    };
     match unit_of(column) {
         IndicatorUnit::Count => base,
         IndicatorUnit::Rate => format!("{base}-rate"),
@@ -166,7 +188,11 @@ fn area_of_row(
     };
     let text = cell(*code_col);
     let Some(code) = AreaCode::parse(text) else {
-        return Err(if text.is_empty() { "no area code" } else { "not an ONS area code" });
+        return Err(if text.is_empty() {
+            "no area code"
+        } else {
+            "not an ONS area code"
+        });
     };
     let fits = match level {
         AreaLevel::Lsoa(_) => matches!(code.entity(), "E01" | "W01"),
@@ -181,7 +207,9 @@ fn area_of_row(
         .zip(names)
         .skip(1)
         .find(|((_, l), _)| *l == AreaLevel::La)
-        .and_then(|((c, _), n)| AreaCode::parse(cell(*c)).map(|code| (code, n.map(|n| cell(n).to_string()).unwrap_or_default())));
+        .and_then(|((c, _), n)| {
+            AreaCode::parse(cell(*c)).map(|code| (code, n.map(|n| cell(n).to_string()).unwrap_or_default()))
+        });
     Ok(IndicatorArea {
         code,
         name: name_col.map(|n| cell(n).to_string()).unwrap_or_default(),
@@ -220,7 +248,12 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
         });
     };
     let names: Vec<Option<usize>> = columns.iter().map(|(c, _)| name_column(table, *c)).collect();
-    let structural: Vec<usize> = columns.iter().map(|(c, _)| *c).chain(names.iter().flatten().copied()).chain([period_col]).collect();
+    let structural: Vec<usize> = columns
+        .iter()
+        .map(|(c, _)| *c)
+        .chain(names.iter().flatten().copied())
+        .chain([period_col])
+        .collect();
     let measure_col = table.column(|h| matches!(h, "measure" | "indicator" | "variable" | "measures"));
     let value_col = table.column(|h| matches!(h, "value" | "obs_value" | "values"));
     let stem = file_stem(table);
@@ -239,7 +272,14 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
         _ => (0..table.headers.len())
             .filter(|i| !structural.contains(i))
             .filter(|i| {
-                let cells: Vec<&str> = table.rows.iter().take(200).filter_map(|(_, r)| r.get(*i)).map(str::trim).filter(|c| !c.is_empty()).collect();
+                let cells: Vec<&str> = table
+                    .rows
+                    .iter()
+                    .take(200)
+                    .filter_map(|(_, r)| r.get(*i))
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect();
                 !cells.is_empty() && cells.iter().filter(|c| parse_number(c).is_some()).count() * 2 >= cells.len()
             })
             .collect(),
@@ -285,7 +325,11 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
             };
             let text = record.get(col).map(str::trim).unwrap_or_default();
             let Some(value) = parse_number(text) else {
-                skip(if text.is_empty() { format!("{header}: empty") } else { format!("{header}: not a number") });
+                skip(if text.is_empty() {
+                    format!("{header}: empty")
+                } else {
+                    format!("{header}: not a number")
+                });
                 continue;
             };
             let index = *series_index.entry(name.clone()).or_insert_with(|| {
@@ -327,8 +371,12 @@ pub fn parse_wide_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
         });
     };
     let names: Vec<Option<usize>> = columns.iter().map(|(c, _)| name_column(table, *c)).collect();
-    let period_columns: Vec<(usize, Period)> =
-        table.headers.iter().enumerate().filter_map(|(i, h)| Period::parse(h).map(|p| (i, p))).collect();
+    let period_columns: Vec<(usize, Period)> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| Period::parse(h).map(|p| (i, p)))
+        .collect();
     let stem = file_stem(table);
     let mut series = TableSeries {
         name: indicator_name(&stem, "value"),
@@ -380,7 +428,12 @@ pub fn parse_wide_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
 
 /// A number as tables write them: `1,234`, `12.5`, `7%`; suppressed cells (`*`, `..`, `-`) are not numbers.
 fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String = text.trim().trim_end_matches('%').chars().filter(|c| *c != ',').collect();
+    let cleaned: String = text
+        .trim()
+        .trim_end_matches('%')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
@@ -397,7 +450,11 @@ mod tests {
                     2015-02-01,150,1.6,E05000650,Astley Bridge,E08000001,Bolton\n\
                     2015-02-01,x,1.6,E05000651,Bradshaw,E08000001,Bolton\n\
                     2015-02-01,3,1.6,Z123,Nowhere,E08000001,Bolton\n";
-        let table = read_csv(Path::new("trafford_gm_claimant_count_wards_2015-01_2017-10.csv"), text.as_bytes()).unwrap();
+        let table = read_csv(
+            Path::new("trafford_gm_claimant_count_wards_2015-01_2017-10.csv"),
+            text.as_bytes(),
+        )
+        .unwrap();
         assert!(is_tidy_table(&table));
         let mut report = JoinReport::default();
         let parsed = parse_tidy_table(&table, &mut report).unwrap();

@@ -220,7 +220,9 @@ fn parse_source_file(
 
 fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport) -> Result<Parsed, LoadError> {
     if super::police_uk::is_police_table(table) {
-        parse_indicator_table(table, report).unwrap_or_else(|| Err(unrecognised(table))).map(Parsed::Indicator)
+        parse_indicator_table(table, report)
+            .unwrap_or_else(|| Err(unrecognised(table)))
+            .map(Parsed::Indicator)
     } else if is_change_lookup(table) || is_ward_lookup(table) {
         parse_lookup(table, report).map(Parsed::Lookup)
     } else if is_imd_table(table) {

@@ -31,12 +31,14 @@ pub use data_source::{
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
-pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indicator_table};
-pub use indicator_table::{IndicatorTable, TableSeries, indicator_name, is_tidy_table, is_wide_table, parse_tidy_table, parse_wide_table};
-pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
+pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indicator_table};
+pub use indicator_table::{
+    IndicatorTable, TableSeries, indicator_name, is_tidy_table, is_wide_table, parse_tidy_table, parse_wide_table,
+};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
+pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use project::{
     DataFolder, DataFolderStatus, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION, Project,
     ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project, write_project,

@@ -48,7 +48,15 @@ pub struct PoliceFile {
 /// True for a police.uk street-level file: at least three of its distinctive columns (so that a file missing one of
 /// them is still recognised, and then refused naming the column).
 pub fn is_police_table(table: &RawTable) -> bool {
-    let wanted = ["crime id", "month", "reported by", "falls within", "lsoa code", "crime type", "last outcome category"];
+    let wanted = [
+        "crime id",
+        "month",
+        "reported by",
+        "falls within",
+        "lsoa code",
+        "crime type",
+        "last outcome category",
+    ];
     let found = wanted
         .iter()
         .filter(|w| table.headers.iter().any(|h| h.trim().eq_ignore_ascii_case(w)))
@@ -182,7 +190,9 @@ mod tests {
         let file = parse_police_table(&table, &mut report).unwrap();
         assert_eq!(file.rows.len(), 3);
         assert_eq!(file.under_investigation, 1);
-        assert!(file.rows[1].crime_id.is_none() && file.rows[1].lsoa.is_none() && file.rows[1].point_in_world.is_none());
+        assert!(
+            file.rows[1].crime_id.is_none() && file.rows[1].lsoa.is_none() && file.rows[1].point_in_world.is_none()
+        );
         assert!(file.rows[0].point_in_world.is_some());
         // Two months in one file: reported, each row kept in its month.
         assert_eq!(file.months.len(), 2);
@@ -194,7 +204,9 @@ mod tests {
         let text = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA name,Crime type\nx,2024-02,a,a,0,51,l,n,Burglary\n";
         let table = read_csv(Path::new("bad.csv"), text.as_bytes()).unwrap();
         assert!(is_police_table(&table));
-        let error = parse_police_table(&table, &mut JoinReport::default()).unwrap_err().to_string();
+        let error = parse_police_table(&table, &mut JoinReport::default())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("lsoa code") && error.ends_with("bad.csv"), "{error}");
     }
 }

@@ -1,6 +1,8 @@
 //! Everything loaded from one data folder: IMD editions, LSOA and ward layers, lookups, and the report of what joined.
 
-use super::{AreaCode, AreaLayer, ImdEdition, IndicatorSet, JoinReport, LsoaChangeLookup, LsoaVintage, WardLookup, WardOfLsoa};
+use super::{
+    AreaCode, AreaLayer, ImdEdition, IndicatorSet, JoinReport, LsoaChangeLookup, LsoaVintage, WardLookup, WardOfLsoa,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -47,7 +47,9 @@ impl Period {
             [y, m] | [y, m, _] if y.len() == 4 && (1..=2).contains(&m.len()) => {
                 Self::month(number(y)?, u8::try_from(number(m)?).ok()?)
             }
-            [m, y] if y.len() == 4 && (1..=2).contains(&m.len()) => Self::month(number(y)?, u8::try_from(number(m)?).ok()?),
+            [m, y] if y.len() == 4 && (1..=2).contains(&m.len()) => {
+                Self::month(number(y)?, u8::try_from(number(m)?).ok()?)
+            }
             [_, m, y] if y.len() == 4 && (1..=2).contains(&m.len()) => {
                 Self::month(number(y)?, u8::try_from(number(m)?).ok()?)
             }
@@ -194,7 +196,14 @@ pub struct Indicator {
 
 impl Indicator {
     /// An indicator with no values yet (every value `NaN`).
-    pub fn new(name: &str, title: &str, unit: IndicatorUnit, level: AreaLevel, periods: Vec<Period>, areas: Vec<IndicatorArea>) -> Self {
+    pub fn new(
+        name: &str,
+        title: &str,
+        unit: IndicatorUnit,
+        level: AreaLevel,
+        periods: Vec<Period>,
+        areas: Vec<IndicatorArea>,
+    ) -> Self {
         let values = vec![f64::NAN; periods.len() * areas.len()];
         Self {
             name: name.to_string(),
@@ -226,12 +235,17 @@ impl Indicator {
     /// One area's values, one per period (`NaN` where not given).
     pub fn series(&self, area_index: usize) -> &[f64] {
         let n = self.periods.len();
-        self.values.get(area_index * n..(area_index + 1) * n).unwrap_or_default()
+        self.values
+            .get(area_index * n..(area_index + 1) * n)
+            .unwrap_or_default()
     }
 
     /// One value.
     pub fn value(&self, area_index: usize, period_index: usize) -> Option<f64> {
-        self.series(area_index).get(period_index).copied().filter(|v| !v.is_nan())
+        self.series(area_index)
+            .get(period_index)
+            .copied()
+            .filter(|v| !v.is_nan())
     }
 
     /// Sets one value.
@@ -281,9 +295,16 @@ pub struct IndicatorSet {
 impl IndicatorSet {
     /// An indicator by name, ignoring case, spaces, `_` and `-`.
     pub fn find(&self, name: &str) -> Option<&Indicator> {
-        let fold = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        let fold = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase()
+        };
         let wanted = fold(name);
-        self.by_name.get(name).or_else(|| self.by_name.values().find(|i| fold(&i.name) == wanted))
+        self.by_name
+            .get(name)
+            .or_else(|| self.by_name.values().find(|i| fold(&i.name) == wanted))
     }
 
     /// Names, sorted.

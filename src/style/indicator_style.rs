@@ -58,7 +58,12 @@ fn format_value(v: f64) -> String {
 }
 
 /// Styles a plan: each unit's value is its rows' counts summed (and populations summed for rates).
-pub fn style_indicator(table: &AggregatedIndicator, plan: &DrawPlan<'_>, measure: IndicatorMeasure, per_1000: bool) -> IndicatorStyle {
+pub fn style_indicator(
+    table: &AggregatedIndicator,
+    plan: &DrawPlan<'_>,
+    measure: IndicatorMeasure,
+    per_1000: bool,
+) -> IndicatorStyle {
     let values: Vec<Option<f64>> = plan
         .units
         .iter()
@@ -81,9 +86,24 @@ pub fn style_indicator(table: &AggregatedIndicator, plan: &DrawPlan<'_>, measure
     let (breaks, palette): (Vec<f64>, &[Rgba]) = if is_change {
         let max = sorted.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-9);
         let step = max / 3.5;
-        (vec![-2.5 * step, -1.5 * step, -0.5 * step, 0.5 * step, 1.5 * step, 2.5 * step], &CHANGE_SEVEN)
+        (
+            vec![
+                -2.5 * step,
+                -1.5 * step,
+                -0.5 * step,
+                0.5 * step,
+                1.5 * step,
+                2.5 * step,
+            ],
+            &CHANGE_SEVEN,
+        )
     } else {
-        let q = |f: f64| sorted.get(((sorted.len().saturating_sub(1)) as f64 * f).round() as usize).copied().unwrap_or(0.0);
+        let q = |f: f64| {
+            sorted
+                .get(((sorted.len().saturating_sub(1)) as f64 * f).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
         let mut b = vec![q(0.2), q(0.4), q(0.6), q(0.8)];
         b.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
         (b, &SEQUENTIAL_FIVE[..])
@@ -92,7 +112,11 @@ pub fn style_indicator(table: &AggregatedIndicator, plan: &DrawPlan<'_>, measure
     let colour_of = |class: usize| {
         // Fewer breaks (ties) spread over the palette's ends.
         let n = breaks.len() + 1;
-        let index = if n == palette.len() || n <= 1 { class } else { class * (palette.len() - 1) / (n - 1) };
+        let index = if n == palette.len() || n <= 1 {
+            class
+        } else {
+            class * (palette.len() - 1) / (n - 1)
+        };
         palette.get(index).copied().unwrap_or(NO_DATA)
     };
     let units = values

@@ -1006,7 +1006,8 @@ impl LocalityMapApp {
             let ward = self.profile.as_ref().map(|p| p.code);
             let selection = self.selection.current().codes.clone();
             if let Some(super::indicator_window::IndicatorAction::OpenArea(code)) =
-                self.indicators.show(ctx, &data.dataset, self.generation, ward, &selection)
+                self.indicators
+                    .show(ctx, &data.dataset, self.generation, ward, &selection)
             {
                 self.search_for(code.as_str());
             }

@@ -32,7 +32,13 @@ pub fn sorted_rows(scan: &EmergingScan, sort: EmergingSort, all: bool) -> Vec<&E
 }
 
 /// Draws the list; returns the area clicked.
-pub fn emerging_list_ui(ui: &mut egui::Ui, scan: &EmergingScan, indicator: &str, sort: &mut EmergingSort, all: &mut bool) -> Option<AreaCode> {
+pub fn emerging_list_ui(
+    ui: &mut egui::Ui,
+    scan: &EmergingScan,
+    indicator: &str,
+    sort: &mut EmergingSort,
+    all: &mut bool,
+) -> Option<AreaCode> {
     ui.label(RichText::new(&scan.method).small().weak());
     if let Some(why) = &scan.not_run {
         ui.label(format!("Not run: {why}"));
@@ -50,44 +56,58 @@ pub fn emerging_list_ui(ui: &mut egui::Ui, scan: &EmergingScan, indicator: &str,
     ui.checkbox(all, "Show every tested area");
     let mut clicked = None;
     let salt = format!("{:?}", scan.level);
-    egui::ScrollArea::vertical().max_height(260.0).id_salt(("emerging-scroll", &salt)).show(ui, |ui| {
-        egui::Grid::new(("emerging-grid", &salt)).striped(true).num_columns(7).show(ui, |ui| {
-            for (label, column) in [
-                ("Area", Some(EmergingSort::Area)),
-                ("Indicator", None),
-                ("Recent", Some(EmergingSort::Recent)),
-                ("Expected", None),
-                ("Ratio", Some(EmergingSort::Ratio)),
-                ("p", Some(EmergingSort::PValue)),
-                ("Flag", None),
-            ] {
-                match column {
-                    Some(c) => {
-                        let text = if *sort == c { format!("{label} (sorted)") } else { label.to_string() };
-                        if ui.button(RichText::new(text).strong()).clicked() {
-                            *sort = c;
+    egui::ScrollArea::vertical()
+        .max_height(260.0)
+        .id_salt(("emerging-scroll", &salt))
+        .show(ui, |ui| {
+            egui::Grid::new(("emerging-grid", &salt))
+                .striped(true)
+                .num_columns(7)
+                .show(ui, |ui| {
+                    for (label, column) in [
+                        ("Area", Some(EmergingSort::Area)),
+                        ("Indicator", None),
+                        ("Recent", Some(EmergingSort::Recent)),
+                        ("Expected", None),
+                        ("Ratio", Some(EmergingSort::Ratio)),
+                        ("p", Some(EmergingSort::PValue)),
+                        ("Flag", None),
+                    ] {
+                        match column {
+                            Some(c) => {
+                                let text = if *sort == c {
+                                    format!("{label} (sorted)")
+                                } else {
+                                    label.to_string()
+                                };
+                                if ui.button(RichText::new(text).strong()).clicked() {
+                                    *sort = c;
+                                }
+                            }
+                            None => {
+                                ui.label(RichText::new(label).strong());
+                            }
                         }
                     }
-                    None => {
-                        ui.label(RichText::new(label).strong());
+                    ui.end_row();
+                    for row in sorted_rows(scan, *sort, *all) {
+                        let name = if row.name.is_empty() {
+                            row.code.to_string()
+                        } else {
+                            format!("{} ({})", row.name, row.code)
+                        };
+                        if ui.link(name).on_hover_text("Open this area").clicked() {
+                            clicked = Some(row.code);
+                        }
+                        ui.label(indicator);
+                        ui.label(format!("{}", row.recent));
+                        ui.label(format!("{:.1}", row.expected));
+                        ui.label(format!("{:.2}", row.ratio));
+                        ui.label(format!("{:.2e}", row.p_value));
+                        ui.label(if row.flagged { "emerging" } else { "" });
+                        ui.end_row();
                     }
-                }
-            }
-            ui.end_row();
-            for row in sorted_rows(scan, *sort, *all) {
-                let name = if row.name.is_empty() { row.code.to_string() } else { format!("{} ({})", row.name, row.code) };
-                if ui.link(name).on_hover_text("Open this area").clicked() {
-                    clicked = Some(row.code);
-                }
-                ui.label(indicator);
-                ui.label(format!("{}", row.recent));
-                ui.label(format!("{:.1}", row.expected));
-                ui.label(format!("{:.2}", row.ratio));
-                ui.label(format!("{:.2e}", row.p_value));
-                ui.label(if row.flagged { "emerging" } else { "" });
-                ui.end_row();
-            }
+                });
         });
-    });
     clicked
 }

@@ -16,12 +16,15 @@ pub const SINGLE_POINTS_BELOW_M_PER_PT: f64 = 6.0;
 /// Cell size of the binned points layer, in screen points.
 pub const BIN_POINTS: f32 = 22.0;
 
+/// The triangles of a plan: its key, (unit, shape code) per area, and the meshes in that order.
+type PlanMeshes = (u64, Vec<(usize, AreaCode)>, AreaMeshes);
+
 /// What the widget keeps between frames.
 #[derive(Default)]
 pub struct IndicatorMapState {
     /// The view; `None` = fit on next draw.
     pub view: Option<MapView>,
-    meshes: Option<(u64, Vec<(usize, AreaCode)>, AreaMeshes)>,
+    meshes: Option<PlanMeshes>,
 }
 
 /// What happened this frame.
@@ -66,7 +69,13 @@ pub fn indicator_map_ui(
         response: response.clone(),
     };
     let Some(layer) = plan.layer else {
-        ui.painter().text(rect.center(), egui::Align2::CENTER_CENTER, &plan.note, egui::FontId::proportional(13.0), Color32::DARK_GRAY);
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            &plan.note,
+            egui::FontId::proportional(13.0),
+            Color32::DARK_GRAY,
+        );
         return out;
     };
     if state.meshes.as_ref().is_none_or(|(k, _, _)| *k != key) {
@@ -76,19 +85,27 @@ pub fn indicator_map_ui(
             .enumerate()
             .flat_map(|(i, u)| u.shapes.iter().filter(|c| layer.get(c).is_some()).map(move |c| (i, *c)))
             .collect();
-        let origin = layer.bbox_where(|_| true).map_or(geo::Coord { x: 0.0, y: 0.0 }, |r| r.min());
-        let geometries: Vec<&geo::MultiPolygon<f64>> = shapes.iter().filter_map(|(_, c)| layer.get(c)).map(|a| &a.geometry_in_world).collect();
+        let origin = layer
+            .bbox_where(|_| true)
+            .map_or(geo::Coord { x: 0.0, y: 0.0 }, |r| r.min());
+        let geometries: Vec<&geo::MultiPolygon<f64>> = shapes
+            .iter()
+            .filter_map(|(_, c)| layer.get(c))
+            .map(|a| &a.geometry_in_world)
+            .collect();
         let meshes = AreaMeshes::from_geometries(origin, geometries.into_par_iter());
         state.meshes = Some((key, shapes, meshes));
         state.view = None;
     }
-    let Some((_, shapes, meshes)) = &state.meshes else { return out };
+    let Some((_, shapes, meshes)) = &state.meshes else {
+        return out;
+    };
     let screen = ScreenRect {
         min: [rect.min.x, rect.min.y],
         max: [rect.max.x, rect.max.y],
     };
     let view = state.view.get_or_insert_with(|| {
-        let bbox = shapes.iter().filter_map(|(_, c)| layer.get(c)).map(|a| a.bbox_in_world).reduce(crate::model::rect_union);
+        let bbox = plan.core_extent().map(|(b, _)| b);
         bbox.map_or_else(MapView::default, |b| MapView::fit(b, screen))
     });
     if response.dragged() {
@@ -111,14 +128,18 @@ pub fn indicator_map_ui(
     let (offset, scale) = screen_from_world.for_origin(meshes.mesh.origin_in_world);
     let mut mesh = Mesh::default();
     for (shape_index, (unit, _)) in shapes.iter().enumerate() {
-        let Some((vertices, indices)) = meshes.ranges.get(shape_index) else { continue };
+        let Some((vertices, indices)) = meshes.ranges.get(shape_index) else {
+            continue;
+        };
         let fill = style.units.get(*unit).map_or(Color32::GRAY, |s| {
             let [r, g, b, a] = s.fill.0;
             Color32::from_rgba_unmultiplied(r, g, b, a)
         });
         let base = mesh.vertices.len() as u32;
         for v in vertices.start..vertices.end {
-            let Some(p) = meshes.mesh.vertices.get(v as usize) else { continue };
+            let Some(p) = meshes.mesh.vertices.get(v as usize) else {
+                continue;
+            };
             mesh.colored_vertex(Pos2::new(offset[0] + scale * p[0], offset[1] - scale * p[1]), fill);
         }
         for i in indices.start..indices.end {
@@ -145,17 +166,24 @@ pub fn indicator_map_ui(
             Stroke::new(0.5, Color32::from_gray(110))
         };
         for polygon in &area.geometry_in_world {
-            let ring: Vec<Pos2> = polygon.exterior().0.iter().map(|c| {
-                let p = screen_from_world.apply(*c);
-                Pos2::new(p[0], p[1])
-            }).collect();
+            let ring: Vec<Pos2> = polygon
+                .exterior()
+                .0
+                .iter()
+                .map(|c| {
+                    let p = screen_from_world.apply(*c);
+                    Pos2::new(p[0], p[1])
+                })
+                .collect();
             painter.add(Shape::closed_line(ring, stroke));
         }
     }
     // Points.
     if let Some((points, types)) = points {
         let visible = view.visible_world(screen);
-        let in_view = points.iter().filter(|p| geo::Intersects::intersects(&visible, &p.point_in_world));
+        let in_view = points
+            .iter()
+            .filter(|p| geo::Intersects::intersects(&visible, &p.point_in_world));
         if view.metres_per_point < SINGLE_POINTS_BELOW_M_PER_PT {
             let mut nearest: Option<(f32, &CrimePoint)> = None;
             let pointer = response.hover_pos();
@@ -187,9 +215,20 @@ pub fn indicator_map_ui(
             for (n, sum) in cells.values() {
                 let centre = Pos2::new(sum.x / *n as f32, sum.y / *n as f32);
                 let radius = 3.0 + (*n as f32).sqrt() * 1.2;
-                painter.circle(centre, radius.min(BIN_POINTS * 0.7), Color32::from_rgba_unmultiplied(40, 40, 40, 120), Stroke::new(0.8, Color32::WHITE));
+                painter.circle(
+                    centre,
+                    radius.min(BIN_POINTS * 0.7),
+                    Color32::from_rgba_unmultiplied(40, 40, 40, 120),
+                    Stroke::new(0.8, Color32::WHITE),
+                );
                 if *n > 9 {
-                    painter.text(centre, egui::Align2::CENTER_CENTER, n.to_string(), egui::FontId::proportional(9.0), Color32::WHITE);
+                    painter.text(
+                        centre,
+                        egui::Align2::CENTER_CENTER,
+                        n.to_string(),
+                        egui::FontId::proportional(9.0),
+                        Color32::WHITE,
+                    );
                 }
                 out.point_marks += 1;
             }

@@ -59,15 +59,29 @@ pub fn trend_lines(periods: &[Period], area: &AreaSeries, la: Option<&AreaSeries
 }
 
 /// The chart.
-pub fn trend_chart_ui(ui: &mut egui::Ui, id: &str, periods: &[Period], area: &AreaSeries, la: Option<&AreaSeries>, height: f32) -> TrendLines {
+pub fn trend_chart_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    periods: &[Period],
+    area: &AreaSeries,
+    la: Option<&AreaSeries>,
+    height: f32,
+) -> TrendLines {
     let lines = trend_lines(periods, area, la);
     let first = periods.first().copied().unwrap_or(Period { year: 2000, month: 1 });
     let unit = if lines.per_1000 { "per 1,000 residents" } else { "count" };
     let label_of = move |x: f64| {
         let months = x.round() as i32;
-        Period::month(first.year, 1).and_then(|p| p.offset(months)).map(|p| p.to_string()).unwrap_or_default()
+        Period::month(first.year, 1)
+            .and_then(|p| p.offset(months))
+            .map(|p| p.to_string())
+            .unwrap_or_default()
     };
-    let counts: Vec<(f64, f64)> = periods.iter().zip(&area.values).map(|(p, v)| (x_of(*p, first), *v)).collect();
+    let counts: Vec<(f64, f64)> = periods
+        .iter()
+        .zip(&area.values)
+        .map(|(p, v)| (x_of(*p, first), *v))
+        .collect();
     let area_name = area.name.clone();
     Plot::new(id.to_string())
         .height(height)
@@ -76,12 +90,17 @@ pub fn trend_chart_ui(ui: &mut egui::Ui, id: &str, periods: &[Period], area: &Ar
         .x_axis_formatter(move |mark, _| label_of(mark.value))
         .label_formatter(move |hover| {
             let (name, point) = match hover {
-                egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => (*plot_name, *position),
+                egui_plot::HoverPosition::NearDataPoint {
+                    plot_name, position, ..
+                } => (*plot_name, *position),
                 egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
             };
             let month = {
                 let months = point.x.round() as i32;
-                Period::month(first.year, 1).and_then(|p| p.offset(months)).map(|p| p.to_string()).unwrap_or_default()
+                Period::month(first.year, 1)
+                    .and_then(|p| p.offset(months))
+                    .map(|p| p.to_string())
+                    .unwrap_or_default()
             };
             let count = counts.iter().find(|(x, _)| (*x - point.x).abs() < 0.5).map(|(_, c)| *c);
             Some(match count {
@@ -92,15 +111,28 @@ pub fn trend_chart_ui(ui: &mut egui::Ui, id: &str, periods: &[Period], area: &Ar
         .legend(egui_plot::Legend::default())
         .show(ui, |plot| {
             plot.line(
-                Line::new(format!("{} (same month last year)", area.name), PlotPoints::from(lines.last_year.clone()))
-                    .style(LineStyle::dashed_loose())
-                    .color(Color32::from_rgb(160, 160, 160)),
+                Line::new(
+                    format!("{} (same month last year)", area.name),
+                    PlotPoints::from(lines.last_year.clone()),
+                )
+                .style(LineStyle::dashed_loose())
+                .color(Color32::from_rgb(160, 160, 160)),
             );
             if let Some(la) = la {
-                plot.line(Line::new(la.name.clone(), PlotPoints::from(lines.la.clone())).color(Color32::from_rgb(90, 90, 90)));
+                plot.line(
+                    Line::new(la.name.clone(), PlotPoints::from(lines.la.clone())).color(Color32::from_rgb(90, 90, 90)),
+                );
             }
-            plot.line(Line::new(area.name.clone(), PlotPoints::from(lines.area.clone())).color(Color32::from_rgb(200, 60, 30)).width(2.0));
-            plot.points(Points::new(area.name.clone(), lines.area.clone()).radius(2.5).color(Color32::from_rgb(200, 60, 30)));
+            plot.line(
+                Line::new(area.name.clone(), PlotPoints::from(lines.area.clone()))
+                    .color(Color32::from_rgb(200, 60, 30))
+                    .width(2.0),
+            );
+            plot.points(
+                Points::new(area.name.clone(), lines.area.clone())
+                    .radius(2.5)
+                    .color(Color32::from_rgb(200, 60, 30)),
+            );
         });
     lines
 }
@@ -109,7 +141,9 @@ pub fn trend_chart_ui(ui: &mut egui::Ui, id: &str, periods: &[Period], area: &Ar
 pub fn sparkline_ui(ui: &mut egui::Ui, values: &[f64], size: egui::Vec2) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let (lo, hi) = finite.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let (lo, hi) = finite
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     if finite.len() >= 2 && ui.is_rect_visible(rect) {
         let span = (hi - lo).max(1e-9);
         let n = values.len().max(2) - 1;
@@ -124,7 +158,10 @@ pub fn sparkline_ui(ui: &mut egui::Ui, values: &[f64], size: egui::Vec2) -> egui
                 )
             })
             .collect();
-        ui.painter().add(egui::Shape::line(points, Stroke::new(1.2, Color32::from_rgb(200, 60, 30))));
+        ui.painter().add(egui::Shape::line(
+            points,
+            Stroke::new(1.2, Color32::from_rgb(200, 60, 30)),
+        ));
     }
     response.on_hover_text(format!("{} months, {lo} to {hi}", values.len()))
 }

@@ -6,8 +6,8 @@ use super::emerging_list::{EmergingSort, emerging_list_ui};
 use super::indicator_map::{IndicatorMapState, indicator_map_ui};
 use super::indicator_trend::{sparkline_ui, trend_chart_ui};
 use crate::analysis::{
-    AggregatedIndicator, AreaSeries, EmergingOptions, EmergingScan, IndicatorMeasure, Level, Window, WindowStat, aggregate,
-    draw_plan, group_series, measure_value, scan_emerging,
+    AggregatedIndicator, AreaSeries, EmergingOptions, EmergingScan, IndicatorMeasure, Level, Window, WindowStat,
+    aggregate, draw_plan, group_series, measure_value, scan_emerging,
 };
 use crate::model::{AreaCode, Dataset};
 use crate::style::{IndicatorStyle, style_indicator};
@@ -126,12 +126,20 @@ impl IndicatorWindowState {
     /// The current measure for a table's periods.
     pub fn measure(&self, periods: &[crate::model::Period]) -> Option<IndicatorMeasure> {
         match self.measure {
-            MeasureChoice::Period(i) => periods.get(i.min(periods.len().saturating_sub(1))).map(|p| IndicatorMeasure::Period(*p)),
-            MeasureChoice::LastMonths => Window::last(periods, self.months).map(|w| IndicatorMeasure::Window(w, WindowStat::Sum)),
+            MeasureChoice::Period(i) => periods
+                .get(i.min(periods.len().saturating_sub(1)))
+                .map(|p| IndicatorMeasure::Period(*p)),
+            MeasureChoice::LastMonths => {
+                Window::last(periods, self.months).map(|w| IndicatorMeasure::Window(w, WindowStat::Sum))
+            }
             MeasureChoice::Change => {
                 let later = Window::last(periods, self.months)?;
                 let earlier = later.before(periods, self.months)?;
-                Some(IndicatorMeasure::Change { earlier, later, percent: true })
+                Some(IndicatorMeasure::Change {
+                    earlier,
+                    later,
+                    percent: true,
+                })
             }
         }
     }
@@ -151,7 +159,11 @@ impl IndicatorWindowState {
         let wards = at(Level::Ward).filter(|t| !t.rows.is_empty());
         let las = at(Level::La);
         let options = EmergingOptions::default();
-        let emerging = [lsoas.as_ref(), wards.as_ref()].into_iter().flatten().map(|t| scan_emerging(t, &options)).collect();
+        let emerging = [lsoas.as_ref(), wards.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|t| scan_emerging(t, &options))
+            .collect();
         self.computed = Some(Computed {
             key,
             table,
@@ -201,19 +213,27 @@ impl IndicatorWindowState {
             return None;
         }
         if dataset.indicators.find(&self.indicator).is_none() {
-            self.indicator = names.iter().find(|n| *n == crate::io::ALL_CRIME).cloned().unwrap_or_else(|| names[0].clone());
+            self.indicator = names
+                .iter()
+                .find(|n| *n == crate::io::ALL_CRIME)
+                .cloned()
+                .unwrap_or_else(|| names[0].clone());
         }
         ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label("Indicator").selected_text(&self.indicator).show_ui(ui, |ui| {
-                for name in &names {
-                    ui.selectable_value(&mut self.indicator, name.clone(), name);
-                }
-            });
-            egui::ComboBox::from_label("Areas").selected_text(level_label(self.level)).show_ui(ui, |ui| {
-                for level in [Level::Lsoa, Level::Ward, Level::La] {
-                    ui.selectable_value(&mut self.level, level, level_label(level));
-                }
-            });
+            egui::ComboBox::from_label("Indicator")
+                .selected_text(&self.indicator)
+                .show_ui(ui, |ui| {
+                    for name in &names {
+                        ui.selectable_value(&mut self.indicator, name.clone(), name);
+                    }
+                });
+            egui::ComboBox::from_label("Areas")
+                .selected_text(level_label(self.level))
+                .show_ui(ui, |ui| {
+                    for level in [Level::Lsoa, Level::Ward, Level::La] {
+                        ui.selectable_value(&mut self.level, level, level_label(level));
+                    }
+                });
             ui.checkbox(&mut self.per_1000, "Per 1,000 residents");
             if !dataset.indicators.crime_points.is_empty() {
                 ui.checkbox(&mut self.show_points, "Crime points");
@@ -245,17 +265,29 @@ impl IndicatorWindowState {
         ui.horizontal_wrapped(|ui| {
             let periods = &table.periods;
             ui.radio_value(&mut self.measure, MeasureChoice::LastMonths, "Last months, total");
-            ui.radio_value(&mut self.measure, MeasureChoice::Change, "% change on the months before");
+            ui.radio_value(
+                &mut self.measure,
+                MeasureChoice::Change,
+                "% change on the months before",
+            );
             let mut index = match self.measure {
                 MeasureChoice::Period(i) => i,
                 _ => periods.len().saturating_sub(1),
             };
             let month_label = periods.get(index).map(|p| p.to_string()).unwrap_or_default();
-            if ui.radio(matches!(self.measure, MeasureChoice::Period(_)), format!("One month ({month_label})")).clicked() {
+            if ui
+                .radio(
+                    matches!(self.measure, MeasureChoice::Period(_)),
+                    format!("One month ({month_label})"),
+                )
+                .clicked()
+            {
                 self.measure = MeasureChoice::Period(index);
             }
             if matches!(self.measure, MeasureChoice::Period(_))
-                && ui.add(egui::Slider::new(&mut index, 0..=periods.len().saturating_sub(1)).show_value(false)).changed()
+                && ui
+                    .add(egui::Slider::new(&mut index, 0..=periods.len().saturating_sub(1)).show_value(false))
+                    .changed()
             {
                 self.measure = MeasureChoice::Period(index);
             }
@@ -278,25 +310,40 @@ impl IndicatorWindowState {
             ui.label("Not enough periods for this choice.");
             return None;
         };
-        let flagged: BTreeSet<AreaCode> = computed.emerging.iter().flat_map(|s| s.flagged().map(|a| a.code)).collect();
+        let flagged: BTreeSet<AreaCode> = computed
+            .emerging
+            .iter()
+            .flat_map(|s| s.flagged().map(|a| a.code))
+            .collect();
         let mut action = None;
         match self.tab {
             IndicatorTab::Map => {
-                let Some(indicator) = dataset.indicators.find(&self.indicator) else { return None };
+                let indicator = dataset.indicators.find(&self.indicator)?;
                 let plan = draw_plan(dataset, indicator, table);
                 let style = style_indicator(table, &plan, measure, self.per_1000);
-                let key = generation.wrapping_mul(31).wrapping_add(hash_of(&(self.indicator.as_str(), format!("{:?}", self.level))));
-                let points = self.show_points.then_some((dataset.indicators.crime_points.as_slice(), dataset.indicators.crime_types.as_slice()));
+                let key = generation
+                    .wrapping_mul(31)
+                    .wrapping_add(hash_of(&(self.indicator.as_str(), format!("{:?}", self.level))));
+                let points = self.show_points.then_some((
+                    dataset.indicators.crime_points.as_slice(),
+                    dataset.indicators.crime_types.as_slice(),
+                ));
                 ui.horizontal_top(|ui| {
                     let size = egui::vec2((ui.available_width() - 260.0).max(300.0), 460.0);
                     let response = indicator_map_ui(ui, &mut self.map, key, &plan, &style, &flagged, points, size);
-                    self.hover_text = response.hovered_unit.and_then(|u| unit_text(table, &plan, &style, u, &flagged));
+                    self.hover_text = response
+                        .hovered_unit
+                        .and_then(|u| unit_text(table, &plan, &style, u, &flagged));
                     self.last_map = Some(response.clone());
                     if let Some(text) = &self.hover_text {
                         response.response.clone().on_hover_text(text);
                     }
                     if let Some(unit) = self.last_map.as_ref().and_then(|r| r.clicked_unit)
-                        && let Some(row) = plan.units.get(unit).and_then(|u| u.rows.first()).and_then(|i| table.rows.get(*i))
+                        && let Some(row) = plan
+                            .units
+                            .get(unit)
+                            .and_then(|u| u.rows.first())
+                            .and_then(|i| table.rows.get(*i))
                     {
                         self.focus = Some(row.code);
                         action = Some(IndicatorAction::OpenArea(row.code));
@@ -308,13 +355,21 @@ impl IndicatorWindowState {
             IndicatorTab::Emerging => {
                 for scan in &computed.emerging {
                     ui.heading(format!("{} — {}", level_label(scan.level), self.indicator));
-                    if let Some(code) = emerging_list_ui(ui, scan, &self.indicator, &mut self.emerging_sort, &mut self.emerging_all) {
+                    if let Some(code) = emerging_list_ui(
+                        ui,
+                        scan,
+                        &self.indicator,
+                        &mut self.emerging_sort,
+                        &mut self.emerging_all,
+                    ) {
                         action = Some(IndicatorAction::OpenArea(code));
                     }
                     ui.separator();
                 }
             }
-            IndicatorTab::Deprivation => deprivation_ui(ui, dataset, computed.lsoas.as_ref(), measure, self.per_1000, &flagged),
+            IndicatorTab::Deprivation => {
+                deprivation_ui(ui, dataset, computed.lsoas.as_ref(), measure, self.per_1000, &flagged)
+            }
         }
         // Opening an area from the list (or the map) shows its trend here too.
         if let Some(IndicatorAction::OpenArea(code)) = &action
@@ -346,40 +401,67 @@ impl IndicatorWindowState {
         let periods = computed.table.as_ref().map(|t| t.periods.clone()).unwrap_or_default();
         if let Some(wards) = &computed.wards {
             let current = area.as_ref().map(|a| a.name.clone()).unwrap_or_default();
-            egui::ComboBox::from_label("Ward").selected_text(current).show_ui(ui, |ui| {
-                for w in &wards.rows {
-                    if ui.selectable_label(Some(w.code) == pick, format!("{} ({})", w.name, w.la_name)).clicked() {
-                        self.focus = Some(w.code);
+            egui::ComboBox::from_label("Ward")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for w in &wards.rows {
+                        if ui
+                            .selectable_label(Some(w.code) == pick, format!("{} ({})", w.name, w.la_name))
+                            .clicked()
+                        {
+                            self.focus = Some(w.code);
+                        }
                     }
-                }
-            });
+                });
         }
         let Some(area) = area else {
             ui.label("No area to chart.");
             return None;
         };
-        let la = computed.las.as_ref().and_then(|t| t.rows.iter().find(|r| Some(r.code) == area.la_code).cloned());
-        ui.label(RichText::new(format!("{} against {}", area.name, la.as_ref().map_or("its LA (not placed)", |l| l.name.as_str()))).strong());
-        self.last_trend = Some(trend_chart_ui(ui, "indicator-trend", &periods, &area, la.as_ref(), 220.0));
+        let la = computed
+            .las
+            .as_ref()
+            .and_then(|t| t.rows.iter().find(|r| Some(r.code) == area.la_code).cloned());
+        ui.label(
+            RichText::new(format!(
+                "{} against {}",
+                area.name,
+                la.as_ref().map_or("its LA (not placed)", |l| l.name.as_str())
+            ))
+            .strong(),
+        );
+        self.last_trend = Some(trend_chart_ui(
+            ui,
+            "indicator-trend",
+            &periods,
+            &area,
+            la.as_ref(),
+            220.0,
+        ));
         // Its LSOAs with sparklines.
         if let Some(lsoas) = &computed.lsoas
             && area.members.len() > 1
         {
             ui.label(RichText::new("LSOAs of the area").strong());
-            egui::ScrollArea::vertical().max_height(160.0).id_salt("trend-lsoas").show(ui, |ui| {
-                egui::Grid::new("trend-lsoa-grid").striped(true).show(ui, |ui| {
-                    for code in &area.members {
-                        let Some(row) = lsoas.rows.iter().find(|r| r.code == *code) else { continue };
-                        if ui.link(format!("{} {}", row.code, row.name)).clicked() {
-                            action = Some(IndicatorAction::OpenArea(row.code));
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt("trend-lsoas")
+                .show(ui, |ui| {
+                    egui::Grid::new("trend-lsoa-grid").striped(true).show(ui, |ui| {
+                        for code in &area.members {
+                            let Some(row) = lsoas.rows.iter().find(|r| r.code == *code) else {
+                                continue;
+                            };
+                            if ui.link(format!("{} {}", row.code, row.name)).clicked() {
+                                action = Some(IndicatorAction::OpenArea(row.code));
+                            }
+                            let total: f64 = row.values.iter().filter(|v| !v.is_nan()).sum();
+                            ui.label(format!("{total}"));
+                            sparkline_ui(ui, &row.values, egui::vec2(120.0, 18.0));
+                            ui.end_row();
                         }
-                        let total: f64 = row.values.iter().filter(|v| !v.is_nan()).sum();
-                        ui.label(format!("{total}"));
-                        sparkline_ui(ui, &row.values, egui::vec2(120.0, 18.0));
-                        ui.end_row();
-                    }
+                    });
                 });
-            });
         }
         // The planner's selection, as one group.
         if let Some(lsoas) = &computed.lsoas
@@ -392,7 +474,14 @@ impl IndicatorWindowState {
                 ui.label("None of the selected LSOAs has this indicator (a different LSOA vintage or area).");
             } else {
                 ui.separator();
-                ui.label(RichText::new(format!("Selection: {} of {} LSOAs have figures", group.members.len(), members.len())).strong());
+                ui.label(
+                    RichText::new(format!(
+                        "Selection: {} of {} LSOAs have figures",
+                        group.members.len(),
+                        members.len()
+                    ))
+                    .strong(),
+                );
                 trend_chart_ui(ui, "selection-trend", &periods, &group, la.as_ref(), 180.0);
             }
         }
@@ -418,7 +507,11 @@ fn unit_text(
     let drawn = plan.units.get(unit)?;
     let rows: Vec<&AreaSeries> = drawn.rows.iter().filter_map(|i| table.rows.get(*i)).collect();
     let names: Vec<String> = rows.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
-    let value = style.units.get(unit).and_then(|s| s.value).map_or("no data".to_string(), |v| format!("{v:.2}"));
+    let value = style
+        .units
+        .get(unit)
+        .and_then(|s| s.value)
+        .map_or("no data".to_string(), |v| format!("{v:.2}"));
     let mut text = format!("{}\n{value}", names.join("\n"));
     if rows.iter().any(|r| flagged.contains(&r.code)) {
         text.push_str("\nEmerging issue (Poisson exceedance)");
@@ -437,13 +530,19 @@ fn legend_ui(ui: &mut egui::Ui, style: &IndicatorStyle) {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
             let [r, g, b, a] = colour.0;
-            ui.painter().rect_filled(rect, 1.0, egui::Color32::from_rgba_unmultiplied(r, g, b, a));
+            ui.painter()
+                .rect_filled(rect, 1.0, egui::Color32::from_rgba_unmultiplied(r, g, b, a));
             ui.label(label);
         });
     }
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
-        ui.painter().rect_stroke(rect, 1.0, egui::Stroke::new(2.5, egui::Color32::from_rgb(0, 90, 200)), egui::StrokeKind::Inside);
+        ui.painter().rect_stroke(
+            rect,
+            1.0,
+            egui::Stroke::new(2.5, egui::Color32::from_rgb(0, 90, 200)),
+            egui::StrokeKind::Inside,
+        );
         ui.label("Emerging issue");
     });
     for line in &style.lines {
@@ -471,30 +570,44 @@ fn deprivation_ui(
             .rev()
             .find_map(|e| e.rows.get(code).and_then(|r| r.imd_decile()).map(|d| (e.year, d.get())))
     };
-    let mut rows: Vec<(Option<(u16, u8)>, &AreaSeries, Option<f64>)> = lsoas
+    type Row<'a> = (Option<(u16, u8)>, &'a AreaSeries, Option<f64>);
+    let mut rows: Vec<Row<'_>> = lsoas
         .rows
         .iter()
-        .map(|r| (decile_of(&r.code), r, measure_value(r, &lsoas.periods, measure, per_1000)))
+        .map(|r| {
+            (
+                decile_of(&r.code),
+                r,
+                measure_value(r, &lsoas.periods, measure, per_1000),
+            )
+        })
         .collect();
     rows.sort_by(|a, b| {
         let d = |x: &Option<(u16, u8)>| x.map_or(99, |(_, d)| d);
-        d(&a.0).cmp(&d(&b.0)).then(b.2.unwrap_or(f64::MIN).total_cmp(&a.2.unwrap_or(f64::MIN)))
+        d(&a.0)
+            .cmp(&d(&b.0))
+            .then(b.2.unwrap_or(f64::MIN).total_cmp(&a.2.unwrap_or(f64::MIN)))
     });
     ui.label(format!("IMD decile (1 = most deprived 10% in England) beside {}; deciles come from the latest loaded edition listing the code (2021 codes that are new since 2011 have none in IMD 2019).", measure.label()));
-    egui::ScrollArea::vertical().max_height(420.0).id_salt("deprivation-scroll").show(ui, |ui| {
-        egui::Grid::new("deprivation-grid").striped(true).show(ui, |ui| {
-            for h in ["LSOA", "IMD decile", "Value", "Trend", "Emerging"] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for (decile, row, value) in rows {
-                ui.label(format!("{} {}", row.code, row.name));
-                ui.label(decile.map_or("not in a loaded IMD".to_string(), |(year, d)| format!("{d} (IMD {year})")));
-                ui.label(value.map_or("no data".to_string(), |v| format!("{v:.2}")));
-                sparkline_ui(ui, &row.values, egui::vec2(100.0, 16.0));
-                ui.label(if flagged.contains(&row.code) { "emerging" } else { "" });
+    egui::ScrollArea::vertical()
+        .max_height(420.0)
+        .id_salt("deprivation-scroll")
+        .show(ui, |ui| {
+            egui::Grid::new("deprivation-grid").striped(true).show(ui, |ui| {
+                for h in ["LSOA", "IMD decile", "Value", "Trend", "Emerging"] {
+                    ui.label(RichText::new(h).strong());
+                }
                 ui.end_row();
-            }
+                for (decile, row, value) in rows {
+                    ui.label(format!("{} {}", row.code, row.name));
+                    ui.label(decile.map_or("not in a loaded IMD".to_string(), |(year, d)| {
+                        format!("{d} (IMD {year})")
+                    }));
+                    ui.label(value.map_or("no data".to_string(), |v| format!("{v:.2}")));
+                    sparkline_ui(ui, &row.values, egui::vec2(100.0, 16.0));
+                    ui.label(if flagged.contains(&row.code) { "emerging" } else { "" });
+                    ui.end_row();
+                }
+            });
         });
-    });
 }
