@@ -20,6 +20,7 @@ fn load_police(c: &mut Criterion) {
     let options = LoadOptions {
         boundaries: false,
         edition_hint: None,
+        ..LoadOptions::default()
     };
     let mut group = c.benchmark_group("indicators_load");
     group.sample_size(10);
@@ -41,6 +42,7 @@ fn national() -> (Dataset, Indicator) {
     let options = LoadOptions {
         boundaries: false,
         edition_hint: Some(2019),
+        ..LoadOptions::default()
     };
     let dataset = load_dataset(&DataSource::Files(files), &options).expect("loads");
     let lookup = dataset.ward_lookups.get(&LsoaVintage::Lsoa2011).expect("ward lookup");

@@ -9,17 +9,9 @@ use locality_map::model::{AreaLevel, Dataset, LsoaVintage, Period, Severity, slu
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-/// The shared data folder, or a loud skip line when it is absent (fails under LOCALITY_MAP_REQUIRE_TEST_DATA=1).
+/// The shared data folder (`common::national_data`: a loud skip line when absent, a failure when required).
 fn shared(test: &str) -> Option<PathBuf> {
-    let folder = common::shared_data();
-    if folder.join("indicators").is_dir() {
-        return Some(folder);
-    }
-    if std::env::var_os("LOCALITY_MAP_REQUIRE_TEST_DATA").is_some_and(|v| v == "1") {
-        panic!("{test}: ../shared/data/indicators is required but absent");
-    }
-    eprintln!("SKIPPED {test}: ../shared/data/indicators is absent");
-    None
+    common::national_data(test)
 }
 
 /// A CSV as rows keyed by exact header text (BOM dropped).
@@ -58,6 +50,7 @@ fn load_police(data: &Path, police: &Path, boundaries: bool) -> Dataset {
     let options = LoadOptions {
         boundaries,
         edition_hint: Some(2019),
+        ..LoadOptions::default()
     };
     load_dataset(&DataSource::Files(files), &options).expect("loads")
 }
@@ -483,6 +476,7 @@ fn bad_inputs_are_named_errors_or_reported_skips_and_the_rest_loads() {
         &LoadOptions {
             boundaries: false,
             edition_hint: None,
+            ..LoadOptions::default()
         },
     )
     .unwrap();

@@ -2,6 +2,8 @@
 //! renders on the LSOAs (hover names one), a ward's trend chart holds that ward's monthly counts (counted here from
 //! the raw CSVs and the ONS lookup), and the emerging-issues list opens an area.
 
+mod common;
+
 use egui_kittest::{Harness, kittest::Queryable as _};
 use locality_map::analysis::{EmergingOptions, Level, aggregate, scan_emerging};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
@@ -12,15 +14,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 fn shared() -> Option<PathBuf> {
-    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if folder.join("indicators").is_dir() {
-        return Some(folder);
-    }
-    if std::env::var_os("LOCALITY_MAP_REQUIRE_TEST_DATA").is_some_and(|v| v == "1") {
-        panic!("../shared/data/indicators is required but absent");
-    }
-    eprintln!("SKIPPED window_indicators: ../shared/data/indicators is absent");
-    None
+    common::national_data("window_indicators")
 }
 
 fn dataset() -> Option<Arc<Dataset>> {
@@ -38,6 +32,7 @@ fn dataset() -> Option<Arc<Dataset>> {
             let options = LoadOptions {
                 boundaries: true,
                 edition_hint: Some(2019),
+                ..LoadOptions::default()
             };
             Arc::new(load_dataset(&DataSource::Files(files), &options).expect("loads"))
         })

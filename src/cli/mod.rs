@@ -88,6 +88,9 @@ pub struct FetchArgs {
     /// Seconds without data before a download is abandoned
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// Seconds a single download may take in all before it is abandoned (a server trickling data)
+    #[arg(long, default_value_t = 1800)]
+    pub deadline: u64,
 }
 
 /// `reconcile` arguments.
@@ -190,7 +193,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let source = match data_source(cli.data, cli.project.as_deref(), cli.trust_project_data) {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("locality-map: {message}");
+            eprintln!("locality-map: {}", crate::model::escape_text(&message));
             return ExitCode::FAILURE;
         }
     };
@@ -206,27 +209,43 @@ pub fn run(cli: Cli) -> ExitCode {
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
+        ..LoadOptions::default()
     };
-    let result = load(&source, &options, boundaries, needs_imd).and_then(|dataset| match &command {
-        Command::Summary(args) => summary(&dataset, args),
-        Command::Changes(args) => changes(&dataset, args),
-        Command::Ward(args) => ward(&dataset, args),
-        Command::Validate => validate::run(&dataset),
-        Command::Map(args) => map::run(&dataset, args),
-        Command::Reconcile(args) => reconcile(&dataset, args),
-        Command::League(args) => league(&dataset, args),
-        Command::Fetch(_) => Ok(()),
-        Command::Pack(args) => pack::run(&dataset, args),
-        Command::Indicators(args) => indicators::run(&dataset, args),
-        Command::Indicator(args) => indicator::run(&dataset, args),
-        Command::Emerging(args) => emerging::run(&dataset, args),
-    });
+    let result = load(&source, &options, boundaries, needs_imd)
+        .inspect(|dataset| {
+            if !matches!(command, Command::Validate) {
+                warn_of_problems(dataset);
+            }
+        })
+        .and_then(|dataset| match &command {
+            Command::Summary(args) => summary(&dataset, args),
+            Command::Changes(args) => changes(&dataset, args),
+            Command::Ward(args) => ward(&dataset, args),
+            Command::Validate => validate::run(&dataset),
+            Command::Map(args) => map::run(&dataset, args),
+            Command::Reconcile(args) => reconcile(&dataset, args),
+            Command::League(args) => league(&dataset, args),
+            Command::Fetch(_) => Ok(()),
+            Command::Pack(args) => pack::run(&dataset, args),
+            Command::Indicators(args) => indicators::run(&dataset, args),
+            Command::Indicator(args) => indicator::run(&dataset, args),
+            Command::Emerging(args) => emerging::run(&dataset, args),
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("locality-map: {message}");
+            eprintln!("locality-map: {}", crate::model::escape_text(&message));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// One line on stderr when the load reported warnings or errors, so that no command's answer hides them.
+fn warn_of_problems(dataset: &Dataset) {
+    let problems = dataset.report.count_at_least(crate::model::Severity::Warning);
+    if problems > 0 {
+        let noun = if problems == 1 { "problem" } else { "problems" };
+        eprintln!("locality-map: {problems} {noun} in the data: run validate to see them");
     }
 }
 
@@ -242,7 +261,7 @@ fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: 
         DataFolderStatus::Ready(folder) => Ok(DataSource::Folder(folder)),
         DataFolderStatus::Missing(folder) => Err(format!(
             "the project's data folder {} is missing; give the data with --data DIR",
-            folder.display()
+            crate::model::escape_path(&folder)
         )),
         DataFolderStatus::NeedsConfirmation { path, .. } if trust => Ok(DataSource::Folder(path)),
         DataFolderStatus::NeedsConfirmation { reason, .. } => Err(format!(
