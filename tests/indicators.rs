@@ -14,22 +14,9 @@ fn shared(test: &str) -> Option<PathBuf> {
     common::national_data(test)
 }
 
-/// A CSV as rows keyed by exact header text (BOM dropped).
+/// A CSV as rows keyed by exact header text (BOM dropped), read with the shared independent reader.
 fn raw_rows_at(path: &Path) -> Vec<HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).expect("file");
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .cloned()
-                .zip(r.expect("record").iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
+    common::rows_of_csv(&std::fs::read(path).expect("file"))
 }
 
 fn police_dir(data: &Path) -> PathBuf {
