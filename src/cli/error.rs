@@ -61,3 +61,9 @@ impl From<String> for CliError {
         Self::Message(message)
     }
 }
+
+impl From<&str> for CliError {
+    fn from(message: &str) -> Self {
+        Self::Message(message.to_string())
+    }
+}

@@ -2,8 +2,12 @@
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod error;
+mod emerging;
 mod fetch;
+mod indicator;
+mod indicators;
 mod map;
+mod map_indicator;
 mod output;
 mod pack;
 mod validate;
@@ -62,6 +66,12 @@ pub enum Command {
     League(LeagueArgs),
     /// Download the official datasets of the catalogue (boundaries/sources.toml), verified, into a data folder.
     Fetch(FetchArgs),
+    /// Local indicators found (police.uk crime, claimant count, tidy/wide tables): name, unit, periods, geography, rows skipped.
+    Indicators(indicators::IndicatorsArgs),
+    /// One indicator by LSOA, ward or LA and period, as CSV: count, rate per 1,000 residents, population.
+    Indicator(indicator::IndicatorArgs),
+    /// Areas whose recent count is unusually high for their own baseline (one-sided Poisson exceedance test).
+    Emerging(emerging::EmergingArgs),
 }
 
 /// `fetch` arguments.
@@ -195,13 +205,21 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_));
+    let boundaries = matches!(
+        command,
+        Command::Validate | Command::Map(_) | Command::Pack(_) | Command::Indicators(_)
+    );
+    // Indicator commands need no IMD table (File 6 only for rates, which they say when it is absent).
+    let needs_imd = !matches!(
+        command,
+        Command::Indicators(_) | Command::Indicator(_) | Command::Emerging(_)
+    ) && !matches!(&command, Command::Map(args) if args.indicator_layer().is_some());
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
         ..LoadOptions::default()
     };
-    let result = load(&source, &options, boundaries)
+    let result = load(&source, &options, boundaries, needs_imd)
         .inspect(|dataset| {
             if !matches!(command, Command::Validate) {
                 warn_of_problems(dataset);
@@ -217,6 +235,9 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::League(args) => league(&dataset, args),
             Command::Fetch(_) => Ok(()),
             Command::Pack(args) => pack::run(&dataset, args),
+            Command::Indicators(args) => indicators::run(&dataset, args),
+            Command::Indicator(args) => indicator::run(&dataset, args),
+            Command::Emerging(args) => emerging::run(&dataset, args),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -258,12 +279,29 @@ fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: 
 }
 
 /// Loads the data; tables-only commands read boundaries only when no ward lookup is loaded (wards then come from polygons).
-fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<Dataset, CliError> {
+fn load(source: &DataSource, options: &LoadOptions, boundaries: bool, needs_imd: bool) -> Result<Dataset, CliError> {
     let dataset = load_dataset(source, options)?;
-    if let Some(reason) = dataset.unusable_reason() {
+    if needs_imd && let Some(reason) = dataset.unusable_reason() {
         return Err(CliError::Message(reason));
     }
-    if !boundaries && dataset.ward_lookups.is_empty() {
+    if !needs_imd && dataset.indicators.by_name.is_empty() {
+        let first_error = dataset
+            .report
+            .problems
+            .iter()
+            .find(|p| p.severity == crate::model::Severity::Error);
+        return Err(CliError::Message(match first_error {
+            Some(problem) => format!(
+                "no local indicator could be loaded from {}; first problem: {problem}",
+                dataset.source_label
+            ),
+            None => format!(
+                "no local indicator (police.uk street-level CSV, tidy or wide table of area codes by period) was found in {}",
+                dataset.source_label
+            ),
+        }));
+    }
+    if !boundaries && needs_imd && dataset.ward_lookups.is_empty() {
         return Ok(load_dataset(
             source,
             &LoadOptions {

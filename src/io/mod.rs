@@ -11,17 +11,20 @@ mod error;
 mod fetch;
 mod geojson;
 mod imd_table;
+mod indicator_load;
+mod indicator_table;
 mod load;
 mod lookup_table;
 mod merge_editions;
 mod numbers;
+mod police_uk;
 mod raw_table;
 mod save;
 mod shapefile;
 mod text;
 
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
-pub use catalogue::{Attribution, Catalogue, CatalogueEntry, SOURCES_TOML};
+pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
 pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
@@ -36,9 +39,14 @@ pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::read_geojson;
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, vintage_of_edition};
+pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indicator_table};
+pub use indicator_table::{
+    IndicatorTable, TableSeries, indicator_name, is_tidy_table, is_wide_table, parse_tidy_table, parse_wide_table,
+};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 pub use numbers::parse_whole;
+pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv,
     read_workbook,

@@ -4,6 +4,7 @@ mod area_layer;
 mod codes;
 mod dataset;
 mod edition;
+mod indicator;
 mod lookup;
 mod report;
 mod safe_text;
@@ -13,6 +14,9 @@ pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
 pub use edition::{
     ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population, national_lsoas, top1_threshold,
+};
+pub use indicator::{
+    AreaLevel, CrimePoint, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit, Period, SkippedRows, slug,
 };
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
 pub use report::{FileSummary, JoinReport, Problem, Severity};

@@ -112,6 +112,7 @@ impl LocalityMapApp {
             Some(WindowEffect::ShowProblems) => self.chrome.show_problems = true,
             Some(WindowEffect::ShowAbout) => self.chrome.show_about = true,
             Some(WindowEffect::ShowLeagueTable) => self.chrome.league.open = true,
+            Some(WindowEffect::ShowIndicators) => self.chrome.indicators.open = true,
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
             None => {}
         }

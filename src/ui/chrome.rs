@@ -7,6 +7,7 @@
 
 use super::command::AppCommand;
 use super::files::SelectionFormat;
+use super::indicator_window::{IndicatorAction, IndicatorWindowState};
 use super::league_table::LeagueTableState;
 use super::loader::LoadedData;
 use super::panels::problems_ui;
@@ -30,6 +31,8 @@ pub struct Chrome {
     pub show_about: bool,
     /// The LA league table (its own window).
     pub league: LeagueTableState,
+    /// The local indicators window (`indicator_window.rs`).
+    pub indicators: IndicatorWindowState,
 }
 
 impl Chrome {
@@ -205,6 +208,14 @@ impl Chrome {
             {
                 commands.push(AppCommand::ChooseLa(la));
             }
+            let ward = session.profile().map(|p| p.code);
+            let selection = &session.selection().codes;
+            if let Some(IndicatorAction::OpenArea(code)) =
+                self.indicators
+                    .show(ctx, &data.dataset, session.generation(), ward, selection)
+            {
+                commands.push(AppCommand::Search(code.to_string()));
+            }
             egui::Window::new("Problems found in the data")
                 .open(&mut self.show_problems)
                 .default_width(620.0)
@@ -323,6 +334,9 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     ui.separator();
     if ui.button("LA league table…").clicked() {
         commands.push(AppCommand::ShowLeagueTable);
+    }
+    if ui.button("Local indicators…").clicked() {
+        commands.push(AppCommand::ShowIndicators);
     }
     if ui.button("Fit to the LA (0)").clicked() {
         commands.push(AppCommand::Fit);

@@ -43,6 +43,8 @@ pub enum AppCommand {
     ShowAbout,
     /// Open the LA league table.
     ShowLeagueTable,
+    /// Open the local indicators window.
+    ShowIndicators,
     /// Close the window.
     Quit,
     /// Fit the map to the LA (key 0).
@@ -99,6 +101,8 @@ pub enum WindowEffect {
     ShowAbout,
     /// Open the LA league table.
     ShowLeagueTable,
+    /// Open the local indicators window.
+    ShowIndicators,
     /// Empty the selection panel's name field (the name was used).
     ClearSelectionName,
 }
@@ -140,6 +144,7 @@ pub fn dispatch(
         AppCommand::ShowProblems => return Some(WindowEffect::ShowProblems),
         AppCommand::ShowAbout => return Some(WindowEffect::ShowAbout),
         AppCommand::ShowLeagueTable => return Some(WindowEffect::ShowLeagueTable),
+        AppCommand::ShowIndicators => return Some(WindowEffect::ShowIndicators),
         AppCommand::Quit => return Some(WindowEffect::Quit),
         AppCommand::Fit => session.request_fit(),
         AppCommand::Undo => {
