@@ -58,7 +58,8 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
                     "{} has no period {p} (it covers {})",
                     indicator.name,
                     indicator.period_span()
-                ).into());
+                )
+                .into());
             }
             IndicatorMeasure::Period(p)
         }

@@ -1,8 +1,8 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
-mod error;
 mod emerging;
+mod error;
 mod fetch;
 mod indicator;
 mod indicators;

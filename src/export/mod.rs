@@ -17,8 +17,8 @@ mod text;
 pub use change_columns::{CHANGES_CSV_COLUMNS, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;
-pub use map_layer::{MapContent as ReportMapContent, MapPainter};
 pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
+pub use map_layer::{MapContent as ReportMapContent, MapPainter};
 pub use report_png::{MapReport, ReportOptions, default_title, render_report};
 pub use save::{pixels_per_metre, save_atomic, save_png_atomic, write_png};
 pub use selection_table::{
