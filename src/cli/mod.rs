@@ -1,6 +1,7 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
+mod areas;
 mod fetch;
 mod map;
 mod output;
@@ -56,6 +57,9 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// Every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, in two editions, with the change.
     League(LeagueArgs),
+    /// MHCLG's area summary measures (average rank and score, proportion in the 10%, extent, local concentration,
+    /// scale) for every LA, the wards of an LA, or a planner's groups, ranked among their peers (`--edition YEAR`).
+    Areas(areas::AreasArgs),
     /// Download the official datasets of the catalogue (boundaries/sources.toml), verified, into a data folder.
     Fetch(FetchArgs),
 }
@@ -102,6 +106,9 @@ pub struct ReconcileArgs {
 pub struct LeagueArgs {
     #[command(flatten)]
     pub editions: EditionPair,
+    /// Both editions on the LA geography of this edition [default: --to's, the earlier edition recast onto it]
+    #[arg(long, value_name = "YEAR")]
+    pub on: Option<u16>,
     /// CSV instead of a table
     #[arg(long)]
     pub csv: bool,
@@ -184,10 +191,12 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_));
+    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_))
+        || matches!(&command, Command::Areas(a) if a.png.is_some());
     let options = LoadOptions {
         boundaries,
-        edition_hint: cli.edition,
+        // For `areas`, --edition names the edition to summarise (undated score tables are dated by their content).
+        edition_hint: cli.edition.filter(|_| !matches!(command, Command::Areas(_))),
     };
     let result = load(&source, &options, boundaries).and_then(|dataset| match &command {
         Command::Summary(args) => summary(&dataset, args),
@@ -199,6 +208,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::League(args) => league(&dataset, args),
         Command::Fetch(_) => Ok(()),
         Command::Pack(args) => pack::run(&dataset, args),
+        Command::Areas(args) => areas::run(&dataset, args, cli.edition, cli.project.as_deref()),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -291,8 +301,13 @@ fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
 }
 
 fn league(dataset: &Dataset, args: &LeagueArgs) -> CliResult {
-    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to).map_err(|e| e.to_string())?;
+    let (from, to) = (args.editions.from, args.editions.to);
+    let table = LeagueTable::on(dataset, from, to, args.on.unwrap_or(to)).map_err(|e| e.to_string())?;
     let text = if args.csv {
+        eprintln!("locality-map: both editions on the {}", table.geography);
+        for note in &table.notes {
+            eprintln!("locality-map: note: {note}");
+        }
         table.csv().map_err(|e| e.to_string())?
     } else if args.json {
         output::to_json(&table)

@@ -202,9 +202,13 @@ pub fn league_text(t: &LeagueTable) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} LAs. Rank 1 = highest share of LSOAs in decile 1.",
-        t.rows.len()
+        "\n{} LAs, both editions on the {}. Rank 1 = highest share of LSOAs in decile 1.",
+        t.rows.len(),
+        t.geography
     );
+    for note in &t.notes {
+        let _ = writeln!(out, "Note: {note}.");
+    }
     out
 }
 

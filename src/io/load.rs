@@ -6,6 +6,7 @@ use super::geojson::{BoundaryFile, read_geojson};
 use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 use super::shapefile::{ShapefileParts, read_shapefile};
+use super::undated_scores::{is_undated_scores, parse_undated_scores};
 use super::{LoadError, RawTable, read_csv, read_workbook};
 use crate::model::{
     AreaKind, AreaLayer, Dataset, FileSummary, ImdEdition, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa,
@@ -38,6 +39,8 @@ enum Parsed {
     Imd(ImdTable),
     Lookup(Lookup),
     Boundaries(BoundaryFile),
+    /// Scores whose headers name no edition: dated once the other tables are merged.
+    UndatedScores(RawTable),
     NotRead(&'static str),
 }
 
@@ -94,6 +97,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     let mut tables = Vec::new();
     let mut lookups = Vec::new();
     let mut boundaries = Vec::new();
+    let mut undated = Vec::new();
     for (path, parsed, file_report, load_millis) in results {
         report.extend(file_report);
         match parsed {
@@ -133,6 +137,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                 report.files.push(summary);
                 boundaries.push((path, file));
             }
+            Ok(Parsed::UndatedScores(table)) => undated.push((path, table, load_millis)),
             Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
             Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
         }
@@ -143,6 +148,21 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
         ..Dataset::default()
     };
     merge_editions(&mut dataset, tables, &mut report);
+    for (path, table, load_millis) in undated {
+        match parse_undated_scores(&table, &dataset.editions, options.edition_hint, &mut report) {
+            Ok(table) => {
+                report.files.push(FileSummary {
+                    path: path.clone(),
+                    recognised_as: format!("IMD {} scores ({})", table.year, table.vintage),
+                    records: table.rows.len(),
+                    crs: None,
+                    load_millis,
+                });
+                merge_editions(&mut dataset, vec![(path, table)], &mut report);
+            }
+            Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
+        }
+    }
     merge_lookups(&mut dataset, lookups, &mut report);
     merge_boundaries(&mut dataset, boundaries, &mut report);
     assign_wards(&mut dataset, &mut report);
@@ -204,6 +224,10 @@ fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport)
     if is_change_lookup(table) || is_ward_lookup(table) {
         parse_lookup(table, report).map(Parsed::Lookup)
     } else if is_imd_table(table) {
+        if is_undated_scores(table) {
+            // Content beats --edition: 2015 and 2019 share these headers, and the scores say which they follow.
+            return Ok(Parsed::UndatedScores(table.clone()));
+        }
         parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
     } else {
         Err(LoadError::Unrecognised {

@@ -7,6 +7,7 @@ mod embedded;
 mod error;
 mod fetch;
 mod geojson;
+mod group_file;
 mod imd_table;
 mod load;
 mod lookup_table;
@@ -15,6 +16,7 @@ mod raw_table;
 mod save;
 mod shapefile;
 mod text;
+mod undated_scores;
 
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, SOURCES_TOML};
 pub use crs::{
@@ -28,6 +30,7 @@ pub use data_source::{
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
+pub use group_file::{parse_group_file, read_group_file};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};

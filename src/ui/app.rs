@@ -1,5 +1,6 @@
 //! The Locality Map window: menus, pickers, panels and the map, over data loaded off the UI thread.
 
+use super::area_views::AreaViews;
 use super::choropleth_map::{ChoroplethMap, MapMemory};
 use super::distribution::{DistributionState, distribution_ui};
 use super::league_table::LeagueTableState;
@@ -120,6 +121,8 @@ pub struct LocalityMapApp {
     show_problems: bool,
     show_about: bool,
     league: LeagueTableState,
+    /// The ward league and area groups windows.
+    areas: AreaViews,
     distribution: DistributionState,
     picker: Box<dyn FolderPicker>,
     file_picker: Box<dyn FilePicker>,
@@ -201,6 +204,7 @@ impl LocalityMapApp {
             show_problems: false,
             show_about: false,
             league: LeagueTableState::default(),
+            areas: AreaViews::default(),
             distribution: DistributionState::default(),
             picker,
             file_picker: Box::new(NoPicker),
@@ -811,6 +815,7 @@ impl LocalityMapApp {
                 if ui.button("LA league table…").clicked() {
                     self.league.open = true;
                 }
+                self.areas.menu_items(ui);
                 if ui.button("Fit to the LA (0)").clicked() {
                     self.memory.fit_requested = true;
                 }
@@ -992,6 +997,18 @@ impl LocalityMapApp {
                 self.settings.la = la;
                 self.memory.fit_requested = true;
             }
+            let (la, named) = (&self.settings.la, &self.named_selections);
+            if let Some(ward) = self.areas.show(
+                ctx,
+                &data.dataset,
+                self.generation,
+                la,
+                (from, to),
+                named,
+                self.file_picker.as_mut(),
+            ) {
+                self.open_ward(ward);
+            }
             egui::Window::new("Problems found in the data")
                 .open(&mut self.show_problems)
                 .default_width(620.0)
@@ -1129,6 +1146,12 @@ impl LocalityMapApp {
                             name: &mut self.selection_name,
                         };
                         selection_action = selection_ui(ui, &scene.comparison, self.selection.current(), ward, state);
+                        super::named_selections_ui(
+                            ui,
+                            &scene.data.dataset,
+                            scene.comparison.to,
+                            &self.named_selections,
+                        );
                     } else {
                         ui.label("No map yet.");
                     }
@@ -1151,6 +1174,12 @@ impl LocalityMapApp {
                     if let Some(profile) = &self.profile {
                         egui::ScrollArea::vertical().show(ui, |ui| {
                             clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, self.selected.as_ref());
+                            if let Some(data) = &self.data {
+                                let year = self.settings.to;
+                                self.areas
+                                    .wards
+                                    .rank_block(ui, &data.dataset, self.generation, profile, year);
+                            }
                         });
                     }
                 });

@@ -75,3 +75,23 @@ pub fn ranks_2015_2019(la_code: &str) -> (HashMap<String, u32>, HashMap<String, 
         ),
     )
 }
+
+/// `../shared/data` when it is there; otherwise a loud skip line and `None` (under
+/// `LOCALITY_MAP_REQUIRE_TEST_DATA=1` a missing folder fails the test instead).
+pub fn national_data(test: &str) -> Option<PathBuf> {
+    let folder = shared_data();
+    if folder.join("imd2019").is_dir() {
+        return Some(folder);
+    }
+    if std::env::var("LOCALITY_MAP_REQUIRE_TEST_DATA").is_ok_and(|v| v == "1") {
+        panic!(
+            "{test}: {} is missing and LOCALITY_MAP_REQUIRE_TEST_DATA=1",
+            folder.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED {test}: the national data folder {} is not there",
+        folder.display()
+    );
+    None
+}
