@@ -468,3 +468,104 @@ fn imd2025_without_population_gives_proportions_only() {
         1
     );
 }
+
+#[test]
+fn a_grouping_file_with_unknown_wards_names_them_and_still_summarises_the_rest() {
+    let Some(data) = common::national_data("area_summaries_groups_cli") else {
+        return;
+    };
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/leeds_community_committees.csv"
+    );
+    let mut text = std::fs::read_to_string(fixture).unwrap();
+    text.push_str("Armly,Inner West\nNowhere Town,Outer West\n");
+    let groups = std::env::temp_dir().join(format!("lm-groups-{}.csv", std::process::id()));
+    std::fs::write(&groups, text).unwrap();
+    let png = std::env::temp_dir().join(format!("lm-groups-{}.png", std::process::id()));
+    std::fs::remove_file(&png).ok();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_locality-map"))
+        .arg("--data")
+        .arg(&data)
+        .args([
+            "areas",
+            "--edition",
+            "2019",
+            "--level",
+            "group",
+            "--la",
+            "Leeds",
+            "--csv",
+            "--groups",
+        ])
+        .arg(&groups)
+        .arg("--png")
+        .arg(&png)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "unknown wards are an error");
+    assert!(
+        stderr.contains("\"Armly\" (row 35)") && stderr.contains("\"Nowhere Town\" (row 36)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&groups.display().to_string()),
+        "names the file: {stderr}"
+    );
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "area_code,area_name,lsoas,population,average_rank,rank_of_average_rank,average_score,rank_of_average_score,proportion_most_deprived_10pct,rank_of_proportion,extent,rank_of_extent,local_concentration,rank_of_local_concentration,scale,rank_of_scale,peers"
+    );
+    let rows: Vec<Vec<String>> = lines.map(|l| l.split(',').map(str::to_string).collect()).collect();
+    assert_eq!(rows.len(), 10, "all ten committees, the known wards of each");
+    assert_eq!(rows.iter().map(|r| r[2].parse::<u32>().unwrap()).sum::<u32>(), 482);
+    let inner_east = rows.iter().find(|r| r[0] == "Inner East").unwrap();
+    assert_eq!(inner_east[7], "1", "the most deprived committee on average score");
+    assert!(rows.iter().all(|r| r[16] == "10"));
+    // Independently: Inner East's average score from the lookup, File 6 and the scores.
+    let lookup =
+        common::raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
+    let people: HashMap<String, f64> = common::raw_rows(FILE6)
+        .into_iter()
+        .map(|r| {
+            (
+                r["LSOA code (2011)"].clone(),
+                f64::from(common::number(&r["Total population: mid 2015 (excluding prisoners)"])),
+            )
+        })
+        .collect();
+    let scores: HashMap<String, f64> = common::raw_rows(SCORES)
+        .into_iter()
+        .map(|r| {
+            (
+                r["LSOA code (2011)"].clone(),
+                r["Index of Multiple Deprivation (IMD) Score"].parse().unwrap(),
+            )
+        })
+        .collect();
+    let wards = [
+        "Burmantofts & Richmond Hill",
+        "Gipton & Harehills",
+        "Killingbeck & Seacroft",
+    ];
+    let (mut weighted, mut total) = (0.0, 0.0);
+    for row in lookup
+        .iter()
+        .filter(|r| r["LAD19CD"] == "E08000035" && wards.contains(&r["WD19NM"].as_str()))
+    {
+        weighted += people[&row["LSOA11CD"]] * scores[&row["LSOA11CD"]];
+        total += people[&row["LSOA11CD"]];
+    }
+    assert_eq!(inner_east[6], format!("{:.3}", weighted / total));
+    let (w, h) = {
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+        let reader = decoder.read_info().unwrap();
+        (reader.info().width, reader.info().height)
+    };
+    assert_eq!((w, h), (1754, 1240));
+    std::fs::remove_file(&groups).ok();
+    std::fs::remove_file(&png).ok();
+}

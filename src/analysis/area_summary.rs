@@ -171,6 +171,11 @@ pub struct AreaSummaryTable {
     pub notes: Vec<String>,
 }
 
+/// Reads one measure of an area.
+type Getter = fn(&AreaSummary) -> Option<f64>;
+/// Sets the area's rank on that measure.
+type Setter = fn(&mut AreaSummary, Option<u32>);
+
 /// Computes every measure for each area and ranks the areas among themselves.
 pub fn summarise(figures: &IndexFigures, areas: &[AreaMembers], top1_line: Option<u32>) -> Vec<AreaSummary> {
     let n = figures.national_lsoas;
@@ -209,7 +214,7 @@ pub fn summarise(figures: &IndexFigures, areas: &[AreaMembers], top1_line: Optio
     let ranked_on = |value: fn(&AreaSummary) -> Option<f64>, rows: &[AreaSummary]| {
         rank_most_deprived_first(&rows.iter().map(value).collect::<Vec<_>>())
     };
-    let columns: [(fn(&AreaSummary) -> Option<f64>, fn(&mut AreaSummary, Option<u32>)); 6] = [
+    let columns: [(Getter, Setter); 6] = [
         (|r| r.average_rank, |r, v| r.rank_of_average_rank = v),
         (|r| r.average_score, |r, v| r.rank_of_average_score = v),
         (|r| r.proportion_most_deprived_10pct, |r, v| r.rank_of_proportion = v),

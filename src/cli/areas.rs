@@ -200,7 +200,10 @@ pub fn run(dataset: &Dataset, args: &AreasArgs, edition: Option<u16>, project: O
                     let file = read_group_file(path).map_err(|e| e.to_string())?;
                     let resolved = resolve_groups(dataset, summarised, la.as_ref(), &file);
                     partial_error = resolved.unknown_error(&file);
-                    (resolved.groups, format!("groups of {}", path.display()))
+                    let file_name = path
+                        .file_name()
+                        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    (resolved.groups, format!("groups of {file_name}"))
                 }
                 (None, Some(project)) => {
                     let opened = open_project(project).map_err(|e| e.to_string())?;
@@ -274,7 +277,7 @@ fn write_map(
             measure.label().to_lowercase(),
             table.index.label()
         ),
-        year: i64::from(crate::export::CivilDate::today().year),
+        year: crate::export::CivilDate::today().year,
         labels: true,
     };
     let pixmap = render_area_map(&geometry, table, measure, &options).map_err(|e| e.to_string())?;

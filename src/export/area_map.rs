@@ -273,8 +273,13 @@ pub fn render_area_map(
             pixmap.fill_rect(rect, &paint_of(colour_of(colour)), Transform::identity(), None);
         }
         let value_text = value.map_or_else(|| "no figure".to_string(), |v| measure.format(v, table.index));
+        // Priority wards (an LSOA in the most deprived 1%) are marked, as the ward league marks them.
+        let priority = match row.lsoas_in_top1 {
+            Some(n) if n > 0 && table.level == crate::analysis::AreaLevel::Ward => format!("  ({n} in the 1%)"),
+            _ => String::new(),
+        };
         let line = format!(
-            "{}  {}  {}",
+            "{}  {}  {}{priority}",
             rank.map_or_else(|| "–".to_string(), |r| format!("{r}.")),
             row.area_name,
             value_text

@@ -30,6 +30,9 @@ struct BuiltGroups {
     unknown: Option<String>,
 }
 
+/// What the map image was drawn for: the groups built, the measure, the size in pixels.
+type ImageKey = (u64, SummaryMeasure, [u32; 2]);
+
 /// The groups window's state.
 #[derive(Default)]
 pub struct GroupsState {
@@ -43,7 +46,7 @@ pub struct GroupsState {
     /// Bumped when a file is opened, so what was built from the last one is rebuilt.
     file_generation: u64,
     built: Option<BuiltGroups>,
-    image: Option<((u64, SummaryMeasure, [u32; 2]), egui::TextureHandle)>,
+    image: Option<(ImageKey, egui::TextureHandle)>,
     message: Option<String>,
 }
 
@@ -87,7 +90,11 @@ impl GroupsState {
                     let file = self.file.as_ref()?;
                     let resolved = resolve_groups(dataset, edition, la, file);
                     let unknown = resolved.unknown_error(file);
-                    (resolved.groups, format!("groups of {}", file.path.display()), unknown)
+                    let name = file
+                        .path
+                        .file_name()
+                        .map_or_else(|| file.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    (resolved.groups, format!("groups of {name}"), unknown)
                 }
                 GroupSource::NamedSelections => (groups_from_selections(named), "named selections".to_string(), None),
             };

@@ -4,7 +4,7 @@
 use super::FilePicker;
 use super::area_groups_view::GroupsState;
 use super::ward_league::{MeasureChoice, WardLeagueState};
-use crate::analysis::{AreaSummaryTable, SummaryMeasure};
+use crate::analysis::AreaSummaryTable;
 use crate::model::{AreaCode, Dataset, normalise};
 use egui::RichText;
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,7 +73,7 @@ pub fn measure_league_ui(
             .map_err(|e| e.to_string());
         *cache = Some(MeasureLeague { key, tables });
     }
-    let Some(league) = cache.as_ref() else { return None };
+    let league = cache.as_ref()?;
     let (earlier, later) = match &league.tables {
         Ok(tables) => tables,
         Err(e) => {
@@ -135,6 +135,5 @@ pub fn measure_league_ui(
                     }
                 });
         });
-    let _ = SummaryMeasure::ALL;
     clicked
 }

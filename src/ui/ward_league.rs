@@ -27,16 +27,14 @@ impl MeasureChoice {
     /// Draws the two pickers; `indices` are those the edition carries.
     pub fn pickers(&mut self, ui: &mut egui::Ui, id: &str, indices: &[Index]) {
         ui.horizontal(|ui| {
-            ui.label("Index");
-            egui::ComboBox::from_id_salt(format!("{id}-index"))
+            egui::ComboBox::new(format!("{id}-index"), "Index")
                 .selected_text(self.index.label())
                 .show_ui(ui, |ui| {
                     for index in indices {
                         ui.selectable_value(&mut self.index, *index, index.label());
                     }
                 });
-            ui.label("Measure");
-            egui::ComboBox::from_id_salt(format!("{id}-measure"))
+            egui::ComboBox::new(format!("{id}-measure"), "Measure")
                 .selected_text(self.measure.label())
                 .show_ui(ui, |ui| {
                     for measure in SummaryMeasure::ALL {
@@ -171,7 +169,13 @@ impl WardLeagueState {
         if self.by_name {
             rows.sort_by(|a, b| a.area_name.cmp(&b.area_name));
         } else {
-            rows.sort_by_key(|r| (choice.measure.of(r).1.unwrap_or(u32::MAX), r.area_name.clone()));
+            // A measure with no figures (its input not loaded) sorts by average rank instead of by name.
+            let by = if rows.iter().any(|r| choice.measure.of(r).1.is_some()) {
+                choice.measure
+            } else {
+                SummaryMeasure::AverageRank
+            };
+            rows.sort_by_key(|r| (by.of(r).1.unwrap_or(u32::MAX), r.area_name.clone()));
         }
         if self.descending {
             rows.reverse();
@@ -210,7 +214,7 @@ impl WardLeagueState {
                             ui.label(row.lsoas.to_string());
                             if in_top1 > 0 {
                                 ui.label(
-                                    RichText::new(format!("★ {in_top1} in 1%"))
+                                    RichText::new(format!("Priority ({in_top1} in 1%)"))
                                         .color(egui::Color32::from_rgb(0xd9, 0x5f, 0x02)),
                                 )
                                 .on_hover_text("A priority ward: at least one LSOA in the most deprived 1% nationally");
