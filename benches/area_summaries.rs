@@ -15,7 +15,7 @@ fn national() -> Dataset {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     let options = LoadOptions {
         boundaries: false,
-        edition_hint: None,
+        ..LoadOptions::default()
     };
     load_dataset(&DataSource::Folder(shared), &options).expect("../shared/data loads")
 }

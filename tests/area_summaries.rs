@@ -18,6 +18,18 @@ const N: f64 = 32_844.0;
 /// the Isles of Scilly (1 LSOA).
 const LAS: [&str; 5] = ["E08000035", "E08000025", "E06000002", "E09000001", "E06000053"];
 
+/// The national tables (no boundaries), loaded once per test binary.
+fn tables_only(data: std::path::PathBuf) -> &'static locality_map::model::Dataset {
+    static DATASET: std::sync::OnceLock<locality_map::model::Dataset> = std::sync::OnceLock::new();
+    DATASET.get_or_init(|| {
+        let options = locality_map::io::LoadOptions {
+            boundaries: false,
+            ..locality_map::io::LoadOptions::default()
+        };
+        locality_map::io::load_dataset(&locality_map::io::DataSource::Folder(data), &options).unwrap()
+    })
+}
+
 /// One LSOA as the raw files give it, for one index.
 #[derive(Clone, Copy)]
 struct Raw {
@@ -115,15 +127,8 @@ fn check_index(index: Index, prefix: &str, population_col: &str, score_col: Opti
     let Some(data) = common::national_data("area_summaries") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
-    let table = AreaSummaryTable::las(&dataset, 2019, index, None).unwrap();
+    let dataset = tables_only(data);
+    let table = AreaSummaryTable::las(dataset, 2019, index, None).unwrap();
     assert_eq!(table.rows.len(), 317);
     let raw = raw_by_la(prefix, population_col, score_col);
     let all: HashMap<&String, [Option<f64>; 6]> = raw.iter().map(|(la, l)| (la, expected(l))).collect();
@@ -197,15 +202,8 @@ fn health_has_no_scores_loaded_so_average_score_is_empty_and_said_why() {
     let Some(data) = common::national_data("area_summaries_health_note") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
-    let table = AreaSummaryTable::las(&dataset, 2019, Index::Health, None).unwrap();
+    let dataset = tables_only(data);
+    let table = AreaSummaryTable::las(dataset, 2019, Index::Health, None).unwrap();
     assert!(table.notes.iter().any(|n| n.contains("scores")), "{:?}", table.notes);
 }
 
@@ -215,14 +213,7 @@ fn every_la_matches_mhclgs_published_file10() {
     let Some(data) = common::national_data("area_summaries_file10") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
+    let dataset = tables_only(data);
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/imd2019_lad_summaries_file10_humaniverse.csv"
@@ -262,7 +253,7 @@ fn every_la_matches_mhclgs_published_file10() {
         ),
     ];
     for (index, measure, column) in checks {
-        let table = AreaSummaryTable::las(&dataset, 2019, index, None).unwrap();
+        let table = AreaSummaryTable::las(dataset, 2019, index, None).unwrap();
         let mut differ = Vec::new();
         for la in &published {
             let row = table.rows.iter().find(|r| r.area_code == la["ltla19_code"]).unwrap();
@@ -301,15 +292,8 @@ fn leeds_2019_imd_as_mhclg_publishes_it() {
     let Some(data) = common::national_data("area_summaries_leeds") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
-    let table = AreaSummaryTable::las(&dataset, 2019, Index::Imd, None).unwrap();
+    let dataset = tables_only(data);
+    let table = AreaSummaryTable::las(dataset, 2019, Index::Imd, None).unwrap();
     let leeds = table.rows.iter().find(|r| r.area_code == "E08000035").unwrap();
     let shown = |m: SummaryMeasure| {
         let (value, rank) = m.of(leeds);
@@ -332,15 +316,8 @@ fn ward_league_ranks_leeds_wards_among_themselves() {
     let Some(data) = common::national_data("area_summaries_wards") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
-    let table = AreaSummaryTable::wards(&dataset, 2019, Index::Imd, "Leeds").unwrap();
+    let dataset = tables_only(data);
+    let table = AreaSummaryTable::wards(dataset, 2019, Index::Imd, "Leeds").unwrap();
     assert_eq!(table.rows.len(), 33);
     assert_eq!(table.rows.iter().map(|r| r.lsoas).sum::<u32>(), 482);
     let mut ranks: Vec<u32> = table.rows.iter().filter_map(|r| r.rank_of_average_score).collect();
@@ -384,16 +361,9 @@ fn imd2015_is_recast_onto_the_2019_las_and_its_missing_population_is_said_once()
     let Some(data) = common::national_data("area_summaries_recast") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
-    let own = AreaSummaryTable::las(&dataset, 2015, Index::Imd, None).unwrap();
-    let recast = AreaSummaryTable::las(&dataset, 2015, Index::Imd, Some(2019)).unwrap();
+    let dataset = tables_only(data);
+    let own = AreaSummaryTable::las(dataset, 2015, Index::Imd, None).unwrap();
+    let recast = AreaSummaryTable::las(dataset, 2015, Index::Imd, Some(2019)).unwrap();
     assert_eq!(own.rows.len(), 326, "LAD 2013");
     assert_eq!(recast.rows.len(), 317, "LAD 2019");
     // No IoD2015 population denominators here: empty, never zero, and said once.
@@ -432,10 +402,10 @@ fn imd2015_is_recast_onto_the_2019_las_and_its_missing_population_is_said_once()
         ));
     }
     // The league's change column compares like with like: every 2019 LA has a recast 2015 figure.
-    let league = LeagueTable::new(&dataset, 2015, 2019).unwrap();
+    let league = LeagueTable::new(dataset, 2015, 2019).unwrap();
     assert_eq!(league.rows.len(), 317);
     assert!(league.rows.iter().all(|r| r.rank_change.is_some()));
-    let kept = LeagueTable::on(&dataset, 2015, 2019, 2015).unwrap();
+    let kept = LeagueTable::on(dataset, 2015, 2019, 2015).unwrap();
     assert_eq!(kept.rows.len(), 326);
 }
 
@@ -444,15 +414,8 @@ fn imd2025_without_population_gives_proportions_only() {
     let Some(data) = common::national_data("area_summaries_2025") else {
         return;
     };
-    let dataset = locality_map::io::load_dataset(
-        &locality_map::io::DataSource::Folder(data),
-        &locality_map::io::LoadOptions {
-            boundaries: false,
-            edition_hint: None,
-        },
-    )
-    .unwrap();
-    let table = AreaSummaryTable::las(&dataset, 2025, Index::Imd, None).unwrap();
+    let dataset = tables_only(data);
+    let table = AreaSummaryTable::las(dataset, 2025, Index::Imd, None).unwrap();
     assert_eq!(table.rows.len(), 296);
     assert!(
         table

@@ -268,7 +268,10 @@ fn small_export_matches_its_snapshot() {
 
 #[test]
 fn shared_data_a4_export_has_styled_fills() {
-    let dataset = common::shared_dataset();
+    // The whole folder: Leeds drawn from whichever boundaries the national load picks.
+    let Some(dataset) = common::national_dataset("shared_data_a4_export_has_styled_fills") else {
+        return;
+    };
     let comparison = EditionComparison::new(dataset, &AreaFilter::parse("Leeds"), 2015, 2019).unwrap();
     let options = ReportOptions {
         show_transitions: false,

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn leeds() -> EditionComparison {
-    EditionComparison::new(common::shared_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
+    EditionComparison::new(common::embedded_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
 }
 
 fn code(text: &str) -> AreaCode {
@@ -145,7 +145,7 @@ fn selection_geojson_reads_back_in_wgs84_over_leeds() {
     let codes = selection(&comparison);
     let dir = temp_dir("geojson");
     let path = dir.join("selection.geojson");
-    save_selection_geojson(&path, false, common::shared_dataset(), &comparison, &codes).unwrap();
+    save_selection_geojson(&path, false, common::embedded_dataset(), &comparison, &codes).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let collection: geojson::FeatureCollection = text.parse().expect("valid GeoJSON");
     assert_eq!(collection.features.len(), codes.len());

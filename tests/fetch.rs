@@ -1,5 +1,6 @@
-//! `locality-map fetch` against an HTTP server on 127.0.0.1 serving copies of `../shared/data`: a good server, one
-//! that drops the connection mid-file, and one that serves the wrong file. A failed download never replaces anything.
+//! `locality-map fetch` against an HTTP server on 127.0.0.1 serving copies of the official files (the Leeds ward
+//! boundaries, which the embedded default carries byte for byte): a good server, one that drops the connection
+//! mid-file, and one that serves the wrong file. A failed download never replaces anything.
 
 mod common;
 
@@ -13,6 +14,20 @@ const WARDS_2019_FILE: &str = "boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.g
 const WARDS_2025: &str = "boundaries_leeds_wards2025_bgc_wgs84";
 const WARDS_2025_FILE: &str = "boundaries/Leeds_E08000035_wards_2025_BGC_WGS84.geojson";
 
+/// A folder laid out like the data folder holding the two ward files, decompressed from the repository's own copies.
+fn mirror_folder() -> &'static Path {
+    static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FOLDER.get_or_init(|| {
+        let dir = common::scratch_for_this_process("fetch-mirror");
+        std::fs::create_dir_all(dir.join("boundaries")).unwrap();
+        for file in [WARDS_2019_FILE, WARDS_2025_FILE] {
+            let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+            std::fs::write(dir.join(file), common::embedded_bytes(name)).unwrap();
+        }
+        dir
+    })
+}
+
 #[derive(Clone, Copy)]
 enum Behaviour {
     /// Serves the requested file.
@@ -23,7 +38,7 @@ enum Behaviour {
     WrongFile,
 }
 
-/// Starts a one-thread HTTP/1.1 server for `../shared/data`; returns its base URL.
+/// Starts a one-thread HTTP/1.1 server for [`mirror_folder`]; returns its base URL.
 fn serve(behaviour: Behaviour) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -50,7 +65,7 @@ fn serve(behaviour: Behaviour) -> String {
                 Behaviour::WrongFile => WARDS_2025_FILE.to_string(),
                 _ => relative,
             };
-            let Ok(body) = std::fs::read(common::shared_data().join(&relative)) else {
+            let Ok(body) = std::fs::read(mirror_folder().join(&relative)) else {
                 let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                 continue;
             };
@@ -114,7 +129,7 @@ fn a_good_mirror_fills_the_folder_with_verified_copies() {
     for file in [WARDS_2019_FILE, WARDS_2025_FILE] {
         assert_eq!(
             std::fs::read(dest.join(file)).unwrap(),
-            std::fs::read(common::shared_data().join(file)).unwrap(),
+            std::fs::read(mirror_folder().join(file)).unwrap(),
             "{file} is a byte-identical copy"
         );
     }
@@ -179,7 +194,7 @@ fn a_mirror_folder_and_a_present_but_different_file() {
     let target = dest.join(WARDS_2019_FILE);
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::write(&target, b"a colleague's edited copy").unwrap();
-    let mirror = common::shared_data();
+    let mirror = mirror_folder();
     // Without --force a present file that differs from the catalogue is left alone, and said so.
     let output = fetch(&dest, mirror.to_str().unwrap(), &[]);
     assert!(output.status.success());

@@ -1,6 +1,8 @@
 //! Files too large to read: every loader is capped before it reads, and a huge file of one repeated feature loads
 //! bounded. Big inputs are made at run time in a temporary folder (sparse where only the size matters), never committed.
 
+mod common;
+
 use locality_map::io::{
     DataSource, LoadError, LoadOptions, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, load_dataset, read_file,
 };
@@ -94,8 +96,11 @@ fn a_geojson_over_1_gb_in_a_data_folder_is_reported_and_the_rest_loads() {
 
 #[test]
 fn a_shapefile_sidecar_over_the_cap_is_refused_not_read() {
+    let Some(data) = common::national_data("a_shapefile_sidecar_over_the_cap_is_refused_not_read") else {
+        return;
+    };
     let folder = scratch("sidecar");
-    let real = Path::new("../shared/data/shapefile/london_sport/london_sport");
+    let real = data.join("shapefile/london_sport/london_sport");
     for ext in ["shp", "shx", "prj"] {
         std::fs::copy(real.with_extension(ext), folder.join(format!("london_sport.{ext}"))).expect("copy");
     }
@@ -119,7 +124,7 @@ fn a_shapefile_sidecar_over_the_cap_is_refused_not_read() {
 /// in bounded time.
 #[test]
 fn two_hundred_mb_of_one_repeated_feature_loads_bounded() {
-    let text = std::fs::read_to_string("../shared/data/boundaries/Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson")
+    let text = String::from_utf8(common::embedded_bytes("Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson"))
         .expect("real Leeds boundaries");
     let value: serde_json::Value = serde_json::from_str(&text).expect("json");
     let feature = serde_json::to_string(&value["features"][0]).expect("feature");

@@ -3,19 +3,23 @@
 
 mod common;
 
-use common::{FILE1_2019, RANK_2019, number, raw_rows, shared_dataset};
+use common::{EMBEDDED_FILE2_2019, RANK_2015, embedded_dataset, embedded_rows, national_dataset, number, raw_rows};
 use locality_map::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, Transition};
 use locality_map::model::{AreaCode, BoundaryChange, LsoaVintage};
 use std::collections::{BTreeMap, HashMap};
 
-const FILE1_2025: &str = "imd2025/File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
+// Leeds is checked on the embedded default's own copies of the official files (national tables, Leeds lookup rows).
+const FILE1_2025: &str = "File_1_IoD2025_Index_of_Multiple_Deprivation.csv";
 const RANK_2025: &str = "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)";
-const LOOKUP: &str = "lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv";
-const FILE6_2019: &str = "imd2019/File_6_-_IoD2019_Population_Denominators.csv";
+/// The 2019 IMD ranks: the embedded default carries File 2, whose IMD rank column is File 1's under a longer name.
+const RANK_2019: &str = RANK_2015;
+const LOOKUP_LEEDS: &str = "Leeds_E08000035_lookup_lsoa11_lsoa21_ltla22.csv";
+const LOOKUP_NATIONAL: &str = "lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv";
+const FILE6_2019: &str = "File_6_-_IoD2019_Population_Denominators.csv";
 const LEEDS: &str = "E08000035";
 
 fn leeds_2019_to_2025() -> EditionComparison {
-    EditionComparison::new(shared_dataset(), &AreaFilter::parse("Leeds"), 2019, 2025).expect("2019 -> 2025 compares")
+    EditionComparison::new(embedded_dataset(), &AreaFilter::parse("Leeds"), 2019, 2025).expect("2019 -> 2025 compares")
 }
 
 fn code(text: &str) -> AreaCode {
@@ -24,8 +28,8 @@ fn code(text: &str) -> AreaCode {
 
 /// 2019 ranks of Leeds' 2011 LSOAs, straight from the CSV.
 fn raw_2019_leeds() -> HashMap<String, u32> {
-    common::ranks(
-        FILE1_2019,
+    common::ranks_of(
+        embedded_rows(EMBEDDED_FILE2_2019),
         "LSOA code (2011)",
         RANK_2019,
         "Local Authority District code (2019)",
@@ -35,7 +39,7 @@ fn raw_2019_leeds() -> HashMap<String, u32> {
 
 /// 2025 ranks of Leeds' 2021 LSOAs, straight from the CSV.
 fn raw_2025_leeds() -> HashMap<String, (u32, u32)> {
-    raw_rows(FILE1_2025)
+    embedded_rows(FILE1_2025)
         .into_iter()
         .filter(|r| r["Local Authority District code (2024)"] == LEEDS)
         .map(|r| {
@@ -66,7 +70,7 @@ fn leeds_2025_counts_equal_a_count_of_the_raw_file() {
     assert_eq!((comparison.ranked_from, comparison.ranked_to), (32_844, 33_755));
     let top1 = raw.values().filter(|(rank, _)| *rank <= 337).count();
     let decile1 = raw.values().filter(|(_, decile)| *decile == 1).count();
-    let summary = LaSummary::new(shared_dataset(), &comparison).unwrap();
+    let summary = LaSummary::new(embedded_dataset(), &comparison).unwrap();
     assert_eq!(summary.top1.count_to, top1);
     assert_eq!(summary.decile1.count_to, decile1);
     // The 2019 side counts 2019's own 482 LSOAs, not bridged rows (a split parent must not count twice).
@@ -85,10 +89,13 @@ fn leeds_2025_counts_equal_a_count_of_the_raw_file() {
 #[test]
 fn leeds_reconciliation_equals_the_lookup_rows() {
     let mut expected: BTreeMap<String, usize> = BTreeMap::new();
-    for row in raw_rows(LOOKUP).into_iter().filter(|r| r["ltla22_code"] == LEEDS) {
+    for row in embedded_rows(LOOKUP_LEEDS)
+        .into_iter()
+        .filter(|r| r["ltla22_code"] == LEEDS)
+    {
         *expected.entry(row["change_code"].clone()).or_default() += 1;
     }
-    let report = Reconciliation::new(shared_dataset(), &AreaFilter::parse("Leeds"), 2019, 2025).unwrap();
+    let report = Reconciliation::new(embedded_dataset(), &AreaFilter::parse("Leeds"), 2019, 2025).unwrap();
     assert_eq!((report.lsoas_from, report.lsoas_to, report.unaccounted), (482, 488, 0));
     for (letter, n) in &report.by_change {
         assert_eq!(*n, expected.get(*letter).copied().unwrap_or(0), "change {letter}");
@@ -102,14 +109,17 @@ fn leeds_reconciliation_equals_the_lookup_rows() {
 
 #[test]
 fn england_reconciliation_accounts_for_every_lsoa() {
-    let report = Reconciliation::new(shared_dataset(), &AreaFilter::England, 2019, 2025).unwrap();
+    let Some(dataset) = national_dataset("england_reconciliation_accounts_for_every_lsoa") else {
+        return;
+    };
+    let report = Reconciliation::new(dataset, &AreaFilter::England, 2019, 2025).unwrap();
     assert_eq!((report.lsoas_from, report.lsoas_to), (32_844, 33_755));
     assert_eq!(
         report.unaccounted, 0,
         "{:?} {:?}",
         report.unaccounted_from, report.unaccounted_to
     );
-    let english_rows = raw_rows(LOOKUP)
+    let english_rows = raw_rows(LOOKUP_NATIONAL)
         .iter()
         .filter(|r| r["lsoa11_code"].starts_with("E01") || r["lsoa21_code"].starts_with("E01"))
         .count();
@@ -119,11 +129,11 @@ fn england_reconciliation_accounts_for_every_lsoa() {
 
 #[test]
 fn split_children_take_the_parent_rank_and_merges_the_population_weighted_mean() {
-    let raw_2019: HashMap<String, u32> = raw_rows(FILE1_2019)
+    let raw_2019: HashMap<String, u32> = embedded_rows(EMBEDDED_FILE2_2019)
         .into_iter()
         .map(|r| (r["LSOA code (2011)"].clone(), number(&r[RANK_2019])))
         .collect();
-    let population: HashMap<String, f64> = raw_rows(FILE6_2019)
+    let population: HashMap<String, f64> = embedded_rows(FILE6_2019)
         .into_iter()
         .map(|r| {
             let total = r.keys().find(|k| k.starts_with("Total population")).unwrap().clone();
@@ -131,7 +141,10 @@ fn split_children_take_the_parent_rank_and_merges_the_population_weighted_mean()
         })
         .collect();
     let mut parents: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for row in raw_rows(LOOKUP).into_iter().filter(|r| r["ltla22_code"] == LEEDS) {
+    for row in embedded_rows(LOOKUP_LEEDS)
+        .into_iter()
+        .filter(|r| r["ltla22_code"] == LEEDS)
+    {
         parents
             .entry(row["lsoa21_code"].clone())
             .or_default()
@@ -190,7 +203,7 @@ fn diagram3_across_the_boundary_change_keeps_every_lsoa_that_was_in_the_1_percen
 
 #[test]
 fn within_la_ranks_put_the_most_deprived_lsoa_first() {
-    let comparison = EditionComparison::new(shared_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap();
+    let comparison = EditionComparison::new(embedded_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap();
     let mut by_rank: Vec<_> = comparison.rows.iter().filter(|r| r.rank_to.is_some()).collect();
     by_rank.sort_by_key(|r| r.rank_to);
     let within: Vec<u32> = by_rank.iter().map(|r| r.la_rank_to.unwrap()).collect();
@@ -209,22 +222,15 @@ fn within_la_ranks_put_the_most_deprived_lsoa_first() {
 
 #[test]
 fn league_table_ranks_every_la_in_both_editions() {
-    // On the later edition's LAs (the default): IMD 2019 is recast onto the 296 LAs of 2025, so every LA has both.
-    let recast = LeagueTable::new(shared_dataset(), 2019, 2025).unwrap();
+    // On the later edition's LAs (the default): IMD 2019 is recast onto the 296 LAs of 2025, so the change compares
+    // like with like. The embedded lookup has Leeds' rows only; the other LSOAs go by the LA codes both files use.
+    let recast = LeagueTable::new(embedded_dataset(), 2019, 2025).unwrap();
     assert_eq!(recast.rows.len(), 296, "LAs in IMD 2025");
-    assert!(
-        recast
-            .rows
-            .iter()
-            .all(|r| r.from.is_some() && r.to.is_some() && r.rank_change.is_some())
-    );
-    assert_eq!(
-        recast.rows.iter().map(|r| r.from.unwrap().lsoas).sum::<u32>(),
-        32_844,
-        "every 2011 LSOA placed once"
-    );
+    let leeds = recast.rows.iter().find(|r| r.la_code.as_str() == LEEDS).unwrap();
+    assert_eq!(leeds.from.unwrap().lsoas, 482, "Leeds' 2011 LSOAs, through the lookup");
+    assert!(leeds.rank_change.is_some());
     // On the 2019 LAs: the 317 of IMD 2019, with IMD 2025 recast onto them.
-    let table = LeagueTable::on(shared_dataset(), 2019, 2025, 2019).unwrap();
+    let table = LeagueTable::on(embedded_dataset(), 2019, 2025, 2019).unwrap();
     assert_eq!(
         table.rows.iter().filter(|r| r.from.is_some()).count(),
         317,
@@ -258,16 +264,21 @@ fn league_table_ranks_every_la_in_both_editions() {
 
 #[test]
 fn comparing_backwards_across_the_boundary_change_is_a_clear_error() {
-    let error = EditionComparison::new(shared_dataset(), &AreaFilter::parse("Leeds"), 2025, 2019).unwrap_err();
+    let error = EditionComparison::new(embedded_dataset(), &AreaFilter::parse("Leeds"), 2025, 2019).unwrap_err();
     assert!(error.to_string().contains("earlier edition"), "{error}");
 }
 
 #[test]
 fn deciles_computed_from_ranks_equal_the_published_deciles() {
     // Domain and bridged deciles are computed from ranks; the rule must reproduce MHCLG's own IMD deciles exactly.
-    for (file, n) in [(FILE1_2019, 32_844), (FILE1_2025, 33_755)] {
-        let rows = raw_rows(file);
-        let decile_col = rows[0].keys().find(|k| k.contains("Decile")).unwrap().clone();
+    // Both embedded tables are national: 2019 File 2 (whose IMD columns are File 1's) and 2025 File 1.
+    for (file, n) in [(EMBEDDED_FILE2_2019, 32_844), (FILE1_2025, 33_755)] {
+        let rows = embedded_rows(file);
+        let decile_col = rows[0]
+            .keys()
+            .find(|k| k.starts_with("Index of Multiple Deprivation (IMD) Decile"))
+            .unwrap()
+            .clone();
         let rank_col = rows[0].keys().find(|k| k.contains("IMD) Rank")).unwrap().clone();
         assert_eq!(rows.len(), n);
         for row in &rows {

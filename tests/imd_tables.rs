@@ -4,11 +4,14 @@ mod common;
 
 use common::*;
 use locality_map::io::{parse_imd_table, read_csv, read_workbook};
-use locality_map::model::{JoinReport, LsoaVintage};
+use locality_map::model::{Index, JoinReport, LsoaVintage};
 
 #[test]
 fn imd_2015_xlsx_and_csv_give_identical_ranks() {
-    let xlsx_path = shared_data().join("imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.xlsx");
+    let Some(data) = national_data("imd_2015_xlsx_and_csv_give_identical_ranks") else {
+        return;
+    };
+    let xlsx_path = data.join("imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.xlsx");
     let sheets = read_workbook(&xlsx_path, &std::fs::read(&xlsx_path).unwrap()).unwrap();
     let sheet = sheets
         .iter()
@@ -16,7 +19,7 @@ fn imd_2015_xlsx_and_csv_give_identical_ranks() {
         .expect("the data sheet");
     let mut report = JoinReport::default();
     let from_xlsx = parse_imd_table(sheet, None, &mut report).unwrap();
-    let csv_path = shared_data().join(FILE1_2015);
+    let csv_path = data.join(FILE1_2015);
     let from_csv = parse_imd_table(
         &read_csv(&csv_path, &std::fs::read(&csv_path).unwrap()).unwrap(),
         None,
@@ -31,31 +34,86 @@ fn imd_2015_xlsx_and_csv_give_identical_ranks() {
 
 #[test]
 fn imd_2019_file_2_domain_ranks_agree_with_file_1() {
-    let dataset = shared_dataset();
+    let Some(dataset) = national_dataset("imd_2019_file_2_domain_ranks_agree_with_file_1") else {
+        return;
+    };
     let edition = &dataset.editions[&2019];
     assert_eq!(edition.ranked_count(), 32_844);
-    assert_eq!(edition.indices_present().len(), 8, "IMD and the seven domains");
+    // The IMD and the seven domains are all there (File 1 and File 2); the supplementary indices (IDACI and IDAOPI,
+    // from File 3) may be there too, and are checked below when they are.
+    let present = edition.indices_present();
+    for index in &Index::ALL[..8] {
+        assert!(present.contains(index), "{index:?} missing: {present:?}");
+    }
+    let file1: std::collections::HashMap<String, u32> = raw_rows(FILE1_2019)
+        .into_iter()
+        .map(|r| (r["LSOA code (2011)"].clone(), number(&r[RANK_2019])))
+        .collect();
     let raw = raw_rows("imd2019/File_2_-_IoD2019_Domains_of_Deprivation.csv");
+    let domains = [
+        (Index::Income, "Income Rank (where 1 is most deprived)"),
+        (Index::Employment, "Employment Rank (where 1 is most deprived)"),
+        (
+            Index::Education,
+            "Education, Skills and Training Rank (where 1 is most deprived)",
+        ),
+        (
+            Index::Health,
+            "Health Deprivation and Disability Rank (where 1 is most deprived)",
+        ),
+        (Index::Crime, "Crime Rank (where 1 is most deprived)"),
+        (
+            Index::Housing,
+            "Barriers to Housing and Services Rank (where 1 is most deprived)",
+        ),
+        (
+            Index::LivingEnvironment,
+            "Living Environment Rank (where 1 is most deprived)",
+        ),
+    ];
     for row in raw.iter().step_by(211) {
-        let code = locality_map::model::AreaCode::parse(&row["LSOA code (2011)"]).unwrap();
+        let code_text = &row["LSOA code (2011)"];
+        let code = locality_map::model::AreaCode::parse(code_text).unwrap();
         let ours = &edition.rows[&code];
-        let crime = number(&row["Crime Rank (where 1 is most deprived)"]);
+        // File 2's IMD rank is File 1's, and that is what we hold.
         assert_eq!(
-            ours.rank(locality_map::model::Index::Crime).map(|r| r.get()),
-            Some(crime),
+            number(&row["Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)"]),
+            file1[code_text.as_str()],
+            "{code}: File 2 and File 1 disagree"
+        );
+        assert_eq!(
+            ours.imd_rank().map(|r| r.get()),
+            Some(file1[code_text.as_str()]),
             "{code}"
         );
+        for (index, column) in domains {
+            assert_eq!(
+                ours.rank(index).map(|r| r.get()),
+                Some(number(&row[column])),
+                "{code} {index:?}"
+            );
+        }
+    }
+    for index in [Index::Idaci, Index::Idaopi] {
+        if present.contains(&index) {
+            assert_eq!(
+                edition.rows.values().filter(|r| r.rank(index).is_some()).count(),
+                32_844,
+                "{index:?}: every LSOA ranked when the supplementary indices are loaded"
+            );
+        }
     }
 }
 
 #[test]
 fn imd_2025_ranks_33755_lsoas_on_2021_boundaries_and_leeds_has_488() {
-    let dataset = shared_dataset();
+    // The embedded default carries the national 2025 File 1.
+    let dataset = embedded_dataset();
     let edition = &dataset.editions[&2025];
     assert_eq!(edition.vintage, LsoaVintage::Lsoa2021);
     assert_eq!(edition.ranked_count(), 33_755);
     assert_eq!(edition.top1_threshold(), 337);
-    let raw = raw_rows("imd2025/File_1_IoD2025_Index_of_Multiple_Deprivation.csv");
+    let raw = embedded_rows("File_1_IoD2025_Index_of_Multiple_Deprivation.csv");
     let leeds: Vec<_> = raw
         .iter()
         .filter(|r| r["Local Authority District code (2024)"] == "E08000035")

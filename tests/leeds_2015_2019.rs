@@ -1,14 +1,15 @@
-//! Published facts about Leeds and a second LA, checked on the official files in `../shared/data`.
+//! Published facts about Leeds and a second LA, checked on the official files: Leeds on the embedded default (which the
+//! repository carries), what needs the national lookups and boundaries on `../shared/data`.
 
 mod common;
 
 use common::*;
 use locality_map::analysis::{AreaFilter, EditionComparison, LaSummary, Transition, WardProfile};
 use locality_map::model::{AreaCode, LsoaVintage};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn leeds() -> EditionComparison {
-    EditionComparison::new(shared_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
+    EditionComparison::new(embedded_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
 }
 
 #[test]
@@ -26,7 +27,7 @@ fn leeds_has_482_lsoas_in_33_wards() {
 
 #[test]
 fn leeds_has_16_lsoas_in_the_1_percent_in_2015_and_12_in_2019() {
-    let summary = LaSummary::new(shared_dataset(), &leeds()).unwrap();
+    let summary = LaSummary::new(embedded_dataset(), &leeds()).unwrap();
     assert_eq!((summary.top1.threshold_from, summary.top1.threshold_to), (328, 328));
     assert_eq!((summary.top1.count_from, summary.top1.count_to), (16, 12));
     assert_eq!((summary.decile1.count_from, summary.decile1.count_to), (105, 114));
@@ -55,7 +56,7 @@ fn leeds_ranks_equal_the_official_files() {
         assert_eq!(row.change, Some(i64::from(rank_2019) - i64::from(rank_2015)), "{code}");
     }
     // And every Leeds rank, against the raw CSVs read independently.
-    let (raw_2015, raw_2019) = ranks_2015_2019("E08000035");
+    let (raw_2015, raw_2019) = embedded_ranks_2015_2019("E08000035");
     for row in &comparison.rows {
         assert_eq!(
             row.rank_from,
@@ -72,10 +73,29 @@ fn leeds_ranks_equal_the_official_files() {
     }
 }
 
+/// Where a check reads its data: the loaded dataset, and the same files read raw.
+struct Sources {
+    dataset: &'static locality_map::model::Dataset,
+    ranks: (HashMap<String, u32>, HashMap<String, u32>),
+    ward_lookup: Vec<HashMap<String, String>>,
+}
+
+fn embedded_sources() -> Sources {
+    Sources {
+        dataset: embedded_dataset(),
+        ranks: embedded_ranks_2015_2019("E08000035"),
+        ward_lookup: embedded_rows(EMBEDDED_WARD_LOOKUP_2019),
+    }
+}
+
 /// Transitions and priority wards, derived from the raw CSVs and the raw ward lookup without the library.
-fn check_transitions_and_priority_wards(la_name: &str, la_code: &str) {
-    let comparison = EditionComparison::new(shared_dataset(), &AreaFilter::parse(la_name), 2015, 2019).unwrap();
-    let (raw_2015, raw_2019) = ranks_2015_2019(la_code);
+fn check_transitions_and_priority_wards(la_name: &str, sources: Sources) {
+    let Sources {
+        dataset,
+        ranks: (raw_2015, raw_2019),
+        ward_lookup: lookup,
+    } = sources;
+    let comparison = EditionComparison::new(dataset, &AreaFilter::parse(la_name), 2015, 2019).unwrap();
     let in_1pc = |rank: Option<&u32>| rank.is_some_and(|r| *r <= 32_844 / 100);
     let mut expected: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for code in raw_2019.keys() {
@@ -96,8 +116,6 @@ fn check_transitions_and_priority_wards(la_name: &str, la_code: &str) {
     }
     assert_eq!(actual, expected, "{la_name} transitions");
 
-    let lookup =
-        raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
     let ward_of: BTreeMap<String, String> = lookup
         .into_iter()
         .map(|r| (r["LSOA11CD"].clone(), r["WD19CD"].clone()))
@@ -108,7 +126,7 @@ fn check_transitions_and_priority_wards(la_name: &str, la_code: &str) {
             *expected_priority.entry(ward_of[code].clone()).or_default() += 1;
         }
     }
-    let summary = LaSummary::new(shared_dataset(), &comparison).unwrap();
+    let summary = LaSummary::new(dataset, &comparison).unwrap();
     let actual_priority: BTreeMap<String, usize> = summary
         .priority_wards
         .iter()
@@ -119,8 +137,8 @@ fn check_transitions_and_priority_wards(la_name: &str, la_code: &str) {
 
 #[test]
 fn leeds_transitions_and_priority_wards_match_an_independent_count() {
-    check_transitions_and_priority_wards("Leeds", "E08000035");
-    let summary = LaSummary::new(shared_dataset(), &leeds()).unwrap();
+    check_transitions_and_priority_wards("Leeds", embedded_sources());
+    let summary = LaSummary::new(embedded_dataset(), &leeds()).unwrap();
     assert_eq!(
         (summary.top1.stayed, summary.top1.moved_in, summary.top1.moved_out),
         (9, 3, 7)
@@ -130,7 +148,19 @@ fn leeds_transitions_and_priority_wards_match_an_independent_count() {
 
 #[test]
 fn middlesbrough_transitions_and_priority_wards_match_an_independent_count() {
-    check_transitions_and_priority_wards("Middlesbrough", "E06000002");
+    // Middlesbrough's wards come from the national lookup, which only the national folder has.
+    let Some(dataset) = national_dataset("middlesbrough_transitions_and_priority_wards_match_an_independent_count")
+    else {
+        return;
+    };
+    let sources = Sources {
+        dataset,
+        ranks: ranks_2015_2019("E06000002"),
+        ward_lookup: raw_rows(
+            "lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv",
+        ),
+    };
+    check_transitions_and_priority_wards("Middlesbrough", sources);
 }
 
 #[test]
@@ -138,7 +168,7 @@ fn population_comes_from_file_6_mid_2015() {
     let comparison = leeds();
     let source = comparison.population_source.clone().unwrap();
     assert!(source.contains("mid 2015") && source.contains("File_6"), "{source}");
-    let file6 = raw_rows("imd2019/File_6_-_IoD2019_Population_Denominators.csv");
+    let file6 = embedded_rows("File_6_-_IoD2019_Population_Denominators.csv");
     let population: BTreeMap<String, u64> = file6
         .iter()
         .map(|r| {
@@ -154,25 +184,27 @@ fn population_comes_from_file_6_mid_2015() {
         .filter(|r| r.decile_to == Some(1))
         .map(|r| population[r.lsoa_code.as_str()])
         .sum();
-    let summary = LaSummary::new(shared_dataset(), &comparison).unwrap();
+    let summary = LaSummary::new(embedded_dataset(), &comparison).unwrap();
     assert_eq!(summary.decile1.population_to, Some(expected));
 }
 
 #[test]
 fn leeds_rank_among_las_by_decile1_share_is_computed_over_all_317() {
-    let rows = raw_rows(FILE1_2019);
+    // The embedded 2019 table is the national File 2; its IMD decile column is File 1's.
+    let rows = embedded_rows(EMBEDDED_FILE2_2019);
     let mut by_la: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     for r in &rows {
         let entry = by_la
             .entry(r["Local Authority District code (2019)"].clone())
             .or_default();
         entry.0 += 1;
-        entry.1 += u32::from(r["Index of Multiple Deprivation (IMD) Decile"] == "1");
+        entry.1 +=
+            u32::from(r["Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"] == "1");
     }
     let share = |(n, d1): (u32, u32)| f64::from(d1) / f64::from(n);
     let leeds_share = share(by_la["E08000035"]);
     let higher = by_la.values().filter(|v| share(**v) > leeds_share).count();
-    let summary = LaSummary::new(shared_dataset(), &leeds()).unwrap();
+    let summary = LaSummary::new(embedded_dataset(), &leeds()).unwrap();
     let rank = summary.la_rank_by_decile1_share.unwrap();
     assert_eq!((rank.rank as usize, rank.of as usize), (higher + 1, by_la.len()));
     assert_eq!(rank.of, 317);
@@ -180,9 +212,8 @@ fn leeds_rank_among_las_by_decile1_share_is_computed_over_all_317() {
 
 #[test]
 fn armley_profile_counts_its_lsoas_and_the_1_percent() {
-    let profile = WardProfile::new(shared_dataset(), "Armley", Some("Leeds"), 2015, 2019).unwrap();
-    let lookup =
-        raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
+    let profile = WardProfile::new(embedded_dataset(), "Armley", Some("Leeds"), 2015, 2019).unwrap();
+    let lookup = embedded_rows(EMBEDDED_WARD_LOOKUP_2019);
     let armley: BTreeSet<String> = lookup
         .into_iter()
         .filter(|r| r["WD19NM"] == "Armley" && r["LAD19NM"] == "Leeds")
@@ -190,7 +221,7 @@ fn armley_profile_counts_its_lsoas_and_the_1_percent() {
         .collect();
     let profiled: BTreeSet<String> = profile.lsoas.iter().map(|r| r.lsoa_code.to_string()).collect();
     assert_eq!(profiled, armley);
-    let (raw_2015, raw_2019) = ranks_2015_2019("E08000035");
+    let (raw_2015, raw_2019) = embedded_ranks_2015_2019("E08000035");
     let count = |ranks: &std::collections::HashMap<String, u32>| armley.iter().filter(|c| ranks[*c] <= 328).count();
     assert_eq!(profile.counts[0].in_top1, count(&raw_2015));
     assert_eq!(profile.counts[1].in_top1, count(&raw_2019));
@@ -207,13 +238,12 @@ fn ward_polygons_give_the_ward_when_no_lookup_is_loaded() {
     // A folder with the Leeds LSOA and 2019 ward boundaries and the 2019 table, but no lookup.
     let dir = std::env::temp_dir().join(format!("lm-no-lookup-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for file in [
-        FILE1_2019,
-        "boundaries/Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson",
-        "boundaries/Leeds_E08000035_wards_2019_BGC_WGS84.geojson",
+    for name in [
+        EMBEDDED_FILE2_2019,
+        "Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson",
+        "Leeds_E08000035_wards_2019_BGC_WGS84.geojson",
     ] {
-        let name = std::path::Path::new(file).file_name().unwrap();
-        std::fs::copy(shared_data().join(file), dir.join(name)).unwrap();
+        std::fs::write(dir.join(name), embedded_bytes(name)).unwrap();
     }
     let dataset =
         locality_map::io::load_dataset(&locality_map::io::DataSource::Folder(dir.clone()), &Default::default())
@@ -229,7 +259,7 @@ fn ward_polygons_give_the_ward_when_no_lookup_is_loaded() {
     let distinct: BTreeSet<_> = wards.values().map(|w| w.ward.ward_code).collect();
     assert_eq!(distinct.len(), 33);
     // Most agree with the ONS best-fit lookup (which uses population-weighted centroids).
-    let shared = shared_dataset();
+    let shared = embedded_dataset();
     let agree = wards
         .iter()
         .filter(|(code, w)| {
@@ -241,7 +271,9 @@ fn ward_polygons_give_the_ward_when_no_lookup_is_loaded() {
 
 #[test]
 fn national_file_reports_welsh_lsoas_as_no_imd_data() {
-    let dataset = shared_dataset();
+    let Some(dataset) = national_dataset("national_file_reports_welsh_lsoas_as_no_imd_data") else {
+        return;
+    };
     let layer = &dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
     assert_eq!(layer.areas.len(), 34_753);
     let welsh = layer.areas.iter().filter(|a| a.code.is_welsh()).count();

@@ -5,6 +5,8 @@
 //! or a problem in the `JoinReport` that gives the row or feature), and the good rows or features in the same file
 //! still load. Rows are numbered as a spreadsheet shows them: the header is row 1.
 
+mod common;
+
 use locality_map::io::{
     BoundaryFile, Crs, DataSource, ImdTable, LoadError, LoadOptions, RawTable, ShapefileParts, TextEncoding,
     load_dataset, parse_imd_table, parse_lookup, read_csv, read_geojson, read_shapefile, read_workbook,
@@ -13,9 +15,9 @@ use locality_map::model::{AreaCode, JoinReport, Lookup, LsoaVintage, Problem, Se
 use std::path::{Path, PathBuf};
 
 const MALFORMED: &str = "tests/malformed";
-const DATA: &str = "../shared/data";
-const FILE1_2019: &str = "imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv";
-const LEEDS_LSOA11_BNG: &str = "boundaries/Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson";
+/// The good files these tests set the broken ones against are the embedded default's copies of the official files.
+const FILE2_2019: &str = common::EMBEDDED_FILE2_2019;
+const LEEDS_LSOA11_BNG: &str = "Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson";
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(MALFORMED).join(name)
@@ -200,8 +202,9 @@ fn feature_without_code() {
 
 /// The bounding box of an LSOA as the good BNG file gives it, to check that a repaired file lands in the same place.
 fn reference_bbox(lsoa: &str) -> geo::Rect<f64> {
-    let path = Path::new(DATA).join(LEEDS_LSOA11_BNG);
-    let file = read_geojson(&path, &bytes_of(&path), &mut JoinReport::default()).expect("the good Leeds file loads");
+    let path = Path::new(LEEDS_LSOA11_BNG);
+    let bytes = common::embedded_bytes(LEEDS_LSOA11_BNG);
+    let file = read_geojson(path, &bytes, &mut JoinReport::default()).expect("the good Leeds file loads");
     let wanted = code(lsoa);
     file.areas
         .iter()
@@ -349,15 +352,20 @@ fn ranks_with_thousands_separators() {
 #[test]
 fn unquoted_thousands_separators() {
     // 13,915 written without quotes splits into two cells, "13" and "915": rank 13 would be silently wrong, so each
-    // row must be reported (or the rank left blank), never read as 13.
+    // row must be reported (or the rank left blank), never read as 13. Every row of this fixture is broken, so the
+    // file as a whole could not be used, and says so.
     let (result, report) = imd("unquoted_thousands_separators.csv", None);
-    let table = result.expect("the file loads");
-    for (lsoa, fragment, whole) in [("E01011264", 13, 13_915), ("E01011268", 6, 6_082)] {
-        let rank = rank_of(&table, lsoa);
-        assert!(
-            rank.is_none() || rank == Some(whole),
-            "{lsoa}: rank read as {rank:?} (the fragment {fragment} before the comma)"
-        );
+    match result {
+        Ok(table) => {
+            for (lsoa, fragment, whole) in [("E01011264", 13, 13_915), ("E01011268", 6, 6_082)] {
+                let rank = rank_of(&table, lsoa);
+                assert!(
+                    rank.is_none() || rank == Some(whole),
+                    "{lsoa}: rank read as {rank:?} (the fragment {fragment} before the comma)"
+                );
+            }
+        }
+        Err(error) => assert!(error.to_string().contains("none of the table's 6 data rows"), "{error}"),
     }
     for row in 2..=7 {
         problem_at(&report, &format!("row {row}"));
@@ -660,8 +668,9 @@ fn copy_into(dir: &Path, from: &Path) -> PathBuf {
 #[test]
 fn folder_with_good_leeds_data_and_bad_files() {
     let dir = scratch_dir("folder");
-    copy_into(&dir, &Path::new(DATA).join(FILE1_2019));
-    copy_into(&dir, &Path::new(DATA).join(LEEDS_LSOA11_BNG));
+    for name in [FILE2_2019, LEEDS_LSOA11_BNG] {
+        std::fs::write(dir.join(name), common::embedded_bytes(name)).expect("write a good file");
+    }
     // Every bad file carries only real Leeds codes (or Welsh ones), so it cannot change the good counts.
     let bad = [
         "truncated_download.geojson",

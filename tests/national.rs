@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::shared_data;
+use common::national_data;
 use geo::{Coord, Rect};
 use locality_map::analysis::{AreaFilter, EditionComparison};
 use locality_map::io::DataSource;
@@ -14,17 +14,21 @@ use locality_map::ui::{ALL_ENGLAND, LoadedData, MapScene, Settings, load_data};
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-/// The whole shared folder, loaded and tessellated as the window does, with its levels of detail built.
-fn national() -> Arc<LoadedData> {
+/// The whole shared folder, loaded and tessellated as the window does, with its levels of detail built; `None` (said
+/// loudly) when the national files are absent.
+fn national(test: &str) -> Option<Arc<LoadedData>> {
+    let folder = national_data(test)?;
     static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let source = DataSource::Folder(shared_data());
-        let (dataset, meshes) = load_data(&source, &|_| {}).expect("../shared/data loads");
-        let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
-        data.build_lod_now();
-        data
-    })
-    .clone()
+    Some(
+        DATA.get_or_init(|| {
+            let source = DataSource::Folder(folder);
+            let (dataset, meshes) = load_data(&source, &|_| {}).expect("../shared/data loads");
+            let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
+            data.build_lod_now();
+            data
+        })
+        .clone(),
+    )
 }
 
 fn all_england() -> Settings {
@@ -38,7 +42,9 @@ fn all_england() -> Settings {
 
 #[test]
 fn all_england_draws_every_lsoa_and_welsh_ones_as_no_data() {
-    let data = national();
+    let Some(data) = national("all_england_draws_every_lsoa_and_welsh_ones_as_no_data") else {
+        return;
+    };
     let layer = &data.dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
     assert_eq!(layer.areas.len(), 34_753, "every feature of the national file");
     let welsh = layer.areas.iter().filter(|a| a.code.is_welsh()).count();
@@ -87,7 +93,9 @@ fn all_england_draws_every_lsoa_and_welsh_ones_as_no_data() {
 
 #[test]
 fn simplified_bands_keep_every_shared_border_of_leeds_identical_on_both_sides() {
-    let data = national();
+    let Some(data) = national("simplified_bands_keep_every_shared_border_of_leeds_identical_on_both_sides") else {
+        return;
+    };
     let layer = &data.dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
     let lod = &data.lsoa_lod[&LsoaVintage::Lsoa2011];
     let topology = lod.topology().expect("built");
@@ -200,7 +208,9 @@ fn simplified_bands_keep_every_shared_border_of_leeds_identical_on_both_sides() 
 
 #[test]
 fn culling_returns_exactly_the_areas_whose_boxes_meet_the_view() {
-    let data = national();
+    let Some(data) = national("culling_returns_exactly_the_areas_whose_boxes_meet_the_view") else {
+        return;
+    };
     let layer = &data.dataset.lsoa_layers[&LsoaVintage::Lsoa2011];
     let views = [
         // Leeds city centre, Greater London, a corner of the sea, and everything.
@@ -231,7 +241,9 @@ fn culling_returns_exactly_the_areas_whose_boxes_meet_the_view() {
 #[test]
 fn the_national_png_draws_welsh_lsoas_as_no_data_and_english_ones_in_colour() {
     use locality_map::export::{ReportOptions, render_report};
-    let data = national();
+    let Some(data) = national("the_national_png_draws_welsh_lsoas_as_no_data_and_english_ones_in_colour") else {
+        return;
+    };
     let comparison = EditionComparison::new(&data.dataset, &AreaFilter::England, 2015, 2019).expect("compares");
     let options = ReportOptions {
         width_px: 900,

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::shared_dataset;
+use common::embedded_dataset;
 use geo::{Coord, InteriorPoint as _};
 use locality_map::analysis::{
     AreaFilter, EditionComparison, LaSummary, Transition, WardProfile, rank_change, top1_threshold,
@@ -135,13 +135,16 @@ proptest! {
 proptest! {
     #![proptest_config(config(48))]
 
-    /// The 1% line of an edition is floor(N/100) of its own ranked N, and exactly that many LSOAs fall within it.
+    /// The 1% line of an edition is floor(N/100) of the edition's national N (32,844 for 2019), however many of its
+    /// rows are loaded: a generated edition of a few hundred rows is an extract, and says so.
     #[test]
-    fn edition_top1_line_is_floor_n_over_100((a, _) in edition_pair()) {
+    fn edition_top1_line_is_floor_of_the_editions_n_over_100((a, _) in edition_pair()) {
         let edition = edition(2019, &a);
         let ranked = a.iter().flatten().count() as u32;
-        prop_assert_eq!(edition.ranked_count(), ranked);
-        prop_assert_eq!(edition.top1_threshold(), ranked / 100);
+        prop_assert_eq!(edition.ranked_count(), 32_844);
+        prop_assert_eq!(edition.loaded_ranked_count(), ranked);
+        prop_assert_eq!(edition.top1_threshold(), 328);
+        prop_assert!(edition.is_extract());
     }
 
     /// change(a → b) = −change(b → a) for every LSOA of a comparison, and the same LSOAs appear both ways.
@@ -157,14 +160,13 @@ proptest! {
         }
     }
 
-    /// Stayed / moved in / moved out / neither partition the LSOAs, consistently with each edition's own 1% line.
+    /// Stayed / moved in / moved out / neither partition the LSOAs, consistently with each edition's 1% line.
     #[test]
     fn transitions_partition_generated_editions((a, b) in edition_pair()) {
         let dataset = dataset_of(&a, &b);
         let comparison = EditionComparison::new(&dataset, &AreaFilter::England, 2015, 2019).expect("compares");
         prop_assert_eq!(comparison.rows.len(), a.len());
-        prop_assert_eq!(comparison.threshold_from, a.iter().flatten().count() as u32 / 100);
-        prop_assert_eq!(comparison.threshold_to, b.iter().flatten().count() as u32 / 100);
+        prop_assert_eq!((comparison.threshold_from, comparison.threshold_to), (328, 328));
         check_transitions_partition(&comparison)?;
     }
 }
@@ -179,7 +181,7 @@ struct Leeds {
 fn leeds() -> &'static Leeds {
     static LEEDS_DATA: OnceLock<Leeds> = OnceLock::new();
     LEEDS_DATA.get_or_init(|| {
-        let dataset = shared_dataset();
+        let dataset = embedded_dataset();
         let comparison = EditionComparison::new(dataset, &AreaFilter::LocalAuthority("Leeds".into()), 2015, 2019)
             .expect("Leeds compares 2015 → 2019");
         let summary = LaSummary::new(dataset, &comparison).expect("Leeds summary");
@@ -202,7 +204,7 @@ fn leeds() -> &'static Leeds {
 
 #[test]
 fn real_leeds_transitions_partition_and_change_is_antisymmetric() {
-    let dataset = shared_dataset();
+    let dataset = embedded_dataset();
     let leeds = leeds();
     check_transitions_partition(&leeds.comparison).expect("partition");
     let backward = EditionComparison::new(dataset, &AreaFilter::LocalAuthority("Leeds".into()), 2019, 2015)
@@ -265,7 +267,7 @@ proptest! {
     #[test]
     fn real_leeds_interior_point_hits_its_lsoa(pick in 0..482usize) {
         let leeds = leeds();
-        let layer = &shared_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
+        let layer = &embedded_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
         let code = leeds.comparison.rows[pick % leeds.comparison.rows.len()].lsoa_code;
         let area = layer.get(&code).expect("every Leeds LSOA has a boundary");
         let inside = area.geometry_in_world.interior_point().expect("an LSOA has an interior point");

@@ -11,12 +11,12 @@ use locality_map::model::{AreaCode, LsoaVintage};
 use std::collections::BTreeSet;
 
 fn leeds() -> EditionComparison {
-    EditionComparison::new(common::shared_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
+    EditionComparison::new(common::embedded_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
 }
 
 /// Every Leeds LSOA whose interior point is inside the polygon, by checking all 482 one by one (no R-tree).
 fn brute_force(polygon: &Polygon<f64>, comparison: &EditionComparison) -> BTreeSet<AreaCode> {
-    let layer = &common::shared_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
+    let layer = &common::embedded_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
     comparison
         .rows
         .iter()
@@ -45,7 +45,7 @@ fn box_selection_matches_a_brute_force_count() {
         },
     );
     let polygon = rect.to_polygon();
-    let layer = &common::shared_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
+    let layer = &common::embedded_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
     let selected = select_in_polygon(layer, &candidates(&comparison), &polygon);
     let expected = brute_force(&polygon, &comparison);
     assert!(expected.len() > 20, "the box holds many LSOAs: {}", expected.len());
@@ -70,7 +70,7 @@ fn concave_lasso_leaves_out_the_notch() {
         ]),
         vec![],
     );
-    let layer = &common::shared_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
+    let layer = &common::embedded_dataset().lsoa_layers[&LsoaVintage::Lsoa2011];
     let selected = select_in_polygon(layer, &candidates(&comparison), &u);
     assert_eq!(selected, brute_force(&u, &comparison));
     let notch = Rect::new(
@@ -92,7 +92,7 @@ fn concave_lasso_leaves_out_the_notch() {
 #[test]
 fn rules_and_summary_agree_with_the_engine() {
     let comparison = leeds();
-    let summary = LaSummary::new(common::shared_dataset(), &comparison).unwrap();
+    let summary = LaSummary::new(common::embedded_dataset(), &comparison).unwrap();
     let top1 = Selection {
         codes: SelectionRule::Top1Later.select(&comparison),
     };

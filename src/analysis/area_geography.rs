@@ -185,6 +185,7 @@ impl LaGeography {
             }
         }
         let mut la_of = HashMap::with_capacity(summarised.rows.len());
+        let mut by_code = 0usize;
         if summarised.vintage == geography.vintage {
             for code in summarised.rows.keys() {
                 if let Some(la) = geography.rows.get(code).and_then(|r| r.la_code) {
@@ -209,19 +210,37 @@ impl LaGeography {
                     *votes.entry(mine).or_default().entry(la).or_default() += 1;
                 }
             }
-            for code in summarised.rows.keys() {
+            for (code, row) in &summarised.rows {
                 let best = votes
                     .get(code)
                     .and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))));
-                if let Some((la, _)) = best {
-                    la_of.insert(*code, *la);
+                match best {
+                    Some((la, _)) => {
+                        la_of.insert(*code, *la);
+                    }
+                    // Not in the lookup loaded (e.g. one LA's rows): an LA whose code both files use is the same LA.
+                    None => {
+                        if let Some(la) = row.la_code.filter(|la| names.contains_key(la)) {
+                            la_of.insert(*code, la);
+                            by_code += 1;
+                        }
+                    }
                 }
             }
         }
         let unplaced_count = summarised.rows.len() - la_of.len();
-        let unplaced = (unplaced_count > 0).then(|| {
+        let mut unplaced = (unplaced_count > 0).then(|| {
             format!("{unplaced_count} LSOAs of IMD {of} have no local authority in IMD {on}'s file and are left out")
         });
+        if by_code > 0 {
+            let note = format!(
+                "{by_code} LSOAs of IMD {of} are not in the loaded LSOA (2011) to LSOA (2021) lookup and were placed by their LA code, which IMD {on} also uses"
+            );
+            unplaced = Some(match unplaced {
+                Some(first) => format!("{first}; {note}"),
+                None => note,
+            });
+        }
         let la_year = la_year_of(on);
         let description = if of == on {
             format!("local authorities as IMD {on} names them (LAD {la_year})")

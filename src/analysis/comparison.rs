@@ -178,8 +178,11 @@ impl ComparisonMethod {
 }
 
 /// Looks up an edition or says which are loaded.
+///
+/// An edition whose files loaded but gave no IMD rank (a header-only or misread File 1 beside a good File 6) is
+/// refused: its counts would all be zeros that look like answers.
 pub fn edition(dataset: &Dataset, year: u16) -> Result<&ImdEdition, AnalysisError> {
-    dataset.edition(year).ok_or_else(|| AnalysisError::EditionMissing {
+    let edition = dataset.edition(year).ok_or_else(|| AnalysisError::EditionMissing {
         year,
         available: dataset
             .editions
@@ -187,7 +190,14 @@ pub fn edition(dataset: &Dataset, year: u16) -> Result<&ImdEdition, AnalysisErro
             .map(u16::to_string)
             .collect::<Vec<_>>()
             .join(", "),
-    })
+    })?;
+    if !edition.has_imd_ranks() {
+        return Err(AnalysisError::NoRanks {
+            year,
+            files: edition.sources.len(),
+        });
+    }
+    Ok(edition)
 }
 
 /// Finds an LA in the later edition, then the earlier; suggests near names when none matches.

@@ -11,6 +11,16 @@ pub enum AnalysisError {
         /// The years that are loaded.
         available: String,
     },
+    /// The edition loaded but none of its rows has an IMD rank.
+    #[error(
+        "IMD {year} has no IMD ranks loaded (its {files} file(s) gave none: a header-only, damaged or wrongly separated File 1?), so it cannot be compared; run validate to see why"
+    )]
+    NoRanks {
+        /// The year asked for.
+        year: u16,
+        /// How many files of the edition loaded.
+        files: usize,
+    },
     /// No local authority matched.
     #[error("no local authority {query:?} in IMD {year}{hint}")]
     LaNotFound {

@@ -179,7 +179,7 @@ impl LeagueTable {
         })
     }
 
-    /// The table as CSV (one row per LA).
+    /// The table as CSV (one row per LA); a name that starts like a formula gets a leading `'` (OWASP).
     pub fn csv(&self) -> Result<String, csv::Error> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let (f, t) = (self.from, self.to);
@@ -236,7 +236,7 @@ impl LeagueTable {
                     opt(entry.map(|e| e.peers.to_string())),
                 ]);
             }
-            writer.write_record(&record)?;
+            writer.write_record(record.iter().map(|cell| crate::model::csv_safe_cell(cell).into_owned()))?;
         }
         let bytes = writer.into_inner().map_err(|e| e.into_error())?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())

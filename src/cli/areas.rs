@@ -309,7 +309,8 @@ pub fn areas_csv(table: &AreaSummaryTable) -> Result<String, csv::Error> {
             record.push(rank(position));
         }
         record.push(row.peers.to_string());
-        writer.write_record(&record)?;
+        // Names come from planners' files: one that starts like a formula gets a leading `'` (OWASP).
+        writer.write_record(record.iter().map(|cell| crate::model::csv_safe_cell(cell).into_owned()))?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

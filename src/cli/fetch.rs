@@ -39,6 +39,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
         only: args.only.clone(),
         force: args.force,
         read_timeout: Duration::from_secs(args.timeout.max(1)),
+        deadline: Duration::from_secs(args.deadline.max(1)),
     };
     eprintln!("Fetching into {}", dest.display());
     let mut last_percent: Option<(String, u64)> = None;

@@ -89,5 +89,8 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
 }
 
 fn exists_message(path: &std::path::Path) -> String {
-    format!("{} already exists; pass --force to replace it", path.display())
+    format!(
+        "{} already exists; pass --force to replace it",
+        crate::model::escape_path(path)
+    )
 }

@@ -82,6 +82,9 @@ pub struct FetchArgs {
     /// Seconds without data before a download is abandoned
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// Seconds a single download may take in all before it is abandoned (a server trickling data)
+    #[arg(long, default_value_t = 1800)]
+    pub deadline: u64,
 }
 
 /// `reconcile` arguments.
@@ -187,7 +190,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let source = match data_source(cli.data, cli.project.as_deref(), cli.trust_project_data) {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("locality-map: {message}");
+            eprintln!("locality-map: {}", crate::model::escape_text(&message));
             return ExitCode::FAILURE;
         }
     };
@@ -197,25 +200,41 @@ pub fn run(cli: Cli) -> ExitCode {
         boundaries,
         // For `areas`, --edition names the edition to summarise (undated score tables are dated by their content).
         edition_hint: cli.edition.filter(|_| !matches!(command, Command::Areas(_))),
+        ..LoadOptions::default()
     };
-    let result = load(&source, &options, boundaries).and_then(|dataset| match &command {
-        Command::Summary(args) => summary(&dataset, args),
-        Command::Changes(args) => changes(&dataset, args),
-        Command::Ward(args) => ward(&dataset, args),
-        Command::Validate => validate::run(&dataset),
-        Command::Map(args) => map::run(&dataset, args),
-        Command::Reconcile(args) => reconcile(&dataset, args),
-        Command::League(args) => league(&dataset, args),
-        Command::Fetch(_) => Ok(()),
-        Command::Pack(args) => pack::run(&dataset, args),
-        Command::Areas(args) => areas::run(&dataset, args, cli.edition, cli.project.as_deref()),
-    });
+    let result = load(&source, &options, boundaries)
+        .inspect(|dataset| {
+            if !matches!(command, Command::Validate) {
+                warn_of_problems(dataset);
+            }
+        })
+        .and_then(|dataset| match &command {
+            Command::Summary(args) => summary(&dataset, args),
+            Command::Changes(args) => changes(&dataset, args),
+            Command::Ward(args) => ward(&dataset, args),
+            Command::Validate => validate::run(&dataset),
+            Command::Map(args) => map::run(&dataset, args),
+            Command::Reconcile(args) => reconcile(&dataset, args),
+            Command::League(args) => league(&dataset, args),
+            Command::Fetch(_) => Ok(()),
+            Command::Pack(args) => pack::run(&dataset, args),
+            Command::Areas(args) => areas::run(&dataset, args, cli.edition, cli.project.as_deref()),
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("locality-map: {message}");
+            eprintln!("locality-map: {}", crate::model::escape_text(&message));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// One line on stderr when the load reported warnings or errors, so that no command's answer hides them.
+fn warn_of_problems(dataset: &Dataset) {
+    let problems = dataset.report.count_at_least(crate::model::Severity::Warning);
+    if problems > 0 {
+        let noun = if problems == 1 { "problem" } else { "problems" };
+        eprintln!("locality-map: {problems} {noun} in the data: run validate to see them");
     }
 }
 

@@ -120,13 +120,15 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
 }
 
 /// The `changes` CSV: the header other tools rely on (columns are only ever added at the end), then one row per LSOA.
+/// A name that starts like a formula (`=`, `+`, `-`, `@`) is written with a leading `'` so Excel shows it as text.
 /// Across the 2011 to 2021 boundary change, `boundary_change` is the ONS letter (U, S, M, X) and `earlier_lsoas` the
 /// 2011 parents, space-separated; the rule is in the README ("Comparing 2019 with 2025").
 pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CHANGES_CSV_COLUMNS.iter().map(|c| c.header(None)))?;
     for r in rows {
-        writer.write_record(CHANGES_CSV_COLUMNS.iter().map(|c| c.cell(r)))?;
+        let cells = CHANGES_CSV_COLUMNS.iter().map(|c| c.cell(r));
+        writer.write_record(cells.map(|cell| crate::model::csv_safe_cell(&cell).into_owned()))?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

@@ -8,7 +8,7 @@ use crate::export::{
     ExportError, ReportOptions, TableOptions, default_title, render_diagram3, render_rank_table, render_report,
     save_atomic, save_png_atomic, write_selection_csv,
 };
-use crate::model::{AreaCode, Dataset, rect_union};
+use crate::model::{AreaCode, Dataset, escape_path, rect_union};
 use crate::style::MapMode;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -48,13 +48,15 @@ struct WardPlan {
     folder: PathBuf,
 }
 
-/// Writes the pack.
+/// Writes the pack: every file into a hidden staging folder beside `--out`, then into place — the staging folder
+/// renamed to `--out` when that does not exist yet, else each file moved over its old copy — so a pack killed midway
+/// leaves no half-written pack under `--out` (and a later run removes the staging folder it left).
 pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     let comparison = super::compare(dataset, &args.la, args.editions)?;
-    let wards = plan_wards(dataset, &comparison, &args.out, args.all_wards)?;
+    let wards = plan_wards(dataset, &comparison, Path::new(""), args.all_wards)?;
     let mut files: Vec<PathBuf> = ["overview.png", "diagram3.csv", "diagram3.png"]
         .iter()
-        .map(|f| args.out.join(f))
+        .map(PathBuf::from)
         .collect();
     for ward in &wards {
         files.extend(
@@ -63,13 +65,126 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
                 .map(|f| ward.folder.join(f)),
         );
     }
-    if !args.force
-        && let Some(existing) = files.iter().find(|f| f.exists())
-    {
-        return Err(exists_message(existing));
+    for file in &files {
+        let target = args.out.join(file);
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if !m.is_file() => {
+                return Err(format!(
+                    "{} is not a regular file (a link, folder or device), so the pack does not replace it",
+                    escape_path(&target)
+                ));
+            }
+            Ok(_) if !args.force => return Err(exists_message(&target)),
+            _ => {}
+        }
     }
-    for folder in std::iter::once(&args.out).chain(wards.iter().map(|w| &w.folder)) {
-        std::fs::create_dir_all(folder).map_err(|e| format!("cannot create the folder {}: {e}", folder.display()))?;
+    remove_stale_staging(&args.out);
+    let staging = staging_folder(&args.out);
+    std::fs::remove_dir_all(&staging).ok();
+    let written = write_pack(dataset, args, &comparison, &wards, &staging);
+    let placed = written.and_then(|()| put_pack_in_place(&staging, &args.out, &files));
+    std::fs::remove_dir_all(&staging).ok();
+    let diagram3_rows = placed?;
+    let which = if args.all_wards { "wards" } else { "priority wards" };
+    super::print(&format!(
+        "Wrote {} files to {}: overview, Diagram 3 ({diagram3_rows} LSOAs) and {} {which}.\n",
+        files.len(),
+        escape_path(&args.out),
+        wards.len()
+    ))
+}
+
+/// `.<name>.pack-<pid>` beside the pack's folder (same file system, so the final rename is atomic).
+fn staging_folder(out: &Path) -> PathBuf {
+    let name = out.file_name().map_or_else(|| "pack".into(), |n| n.to_string_lossy());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.pack-{}", std::process::id()))
+}
+
+/// Removes staging folders of our naming left beside `out` by packs that were killed (their process is gone).
+fn remove_stale_staging(out: &Path) {
+    let Some(name) = out.file_name() else { return };
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = format!(".{}.pack-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let gone = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists());
+        if gone && cfg!(target_os = "linux") && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+    for folder in std::iter::once(out.to_path_buf()).chain(
+        std::fs::read_dir(out)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path()),
+    ) {
+        for file in [
+            "overview.png",
+            "diagram3.csv",
+            "diagram3.png",
+            "map.png",
+            "profile.csv",
+            "lsoas.png",
+        ] {
+            crate::io::remove_stale_temp_files(&folder.join(file));
+        }
+    }
+}
+
+/// Moves the finished pack from `staging` to `out`. Returns the number of Diagram 3 rows (for the summary line).
+fn put_pack_in_place(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<usize, String> {
+    let rows = std::fs::read_to_string(staging.join("diagram3.csv"))
+        .map(|t| t.lines().count().saturating_sub(1))
+        .unwrap_or(0);
+    if std::fs::symlink_metadata(out).is_err() {
+        return std::fs::rename(staging, out)
+            .map(|()| rows)
+            .map_err(|e| format!("cannot move the finished pack into place ({e}) — {}", escape_path(out)));
+    }
+    for (moved, file) in files.iter().enumerate() {
+        let (from, to) = (staging.join(file), out.join(file));
+        let result = to
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::rename(&from, &to));
+        if let Err(e) = result {
+            return Err(format!(
+                "the pack is incomplete: {moved} of its {} files were put in place, then moving {} failed ({e}) — {}",
+                files.len(),
+                file.display(),
+                escape_path(out)
+            ));
+        }
+    }
+    Ok(rows)
+}
+
+/// Renders and saves every file of the pack under `base`.
+fn write_pack(
+    dataset: &Dataset,
+    args: &PackArgs,
+    comparison: &EditionComparison,
+    wards: &[WardPlan],
+    base: &Path,
+) -> Result<(), String> {
+    for folder in std::iter::once(base.to_path_buf()).chain(wards.iter().map(|w| base.join(&w.folder))) {
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| format!("cannot create the folder ({e}) — {}", escape_path(&folder)))?;
     }
     let saved = |result: Result<(), ExportError>| {
         result.map_err(|e| match e {
@@ -92,15 +207,28 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     let (from, to) = (comparison.from, comparison.to);
     let date = map_options.export_date;
 
-    let overview = render_report(dataset, &comparison, &map_options).map_err(|e| e.to_string())?;
-    saved(save_png_atomic(&overview.image, &files[0], args.dpi, args.force))?;
-    let diagram3: Vec<_> = crate::export::diagram3_rows(&comparison);
+    let overview = render_report(dataset, comparison, &map_options).map_err(|e| e.to_string())?;
+    saved(save_png_atomic(
+        &overview.image,
+        &base.join("overview.png"),
+        args.dpi,
+        false,
+    ))?;
+    let diagram3: Vec<_> = crate::export::diagram3_rows(comparison);
     let csv = output::changes_csv(&diagram3).map_err(|e| e.to_string())?;
-    saved(save_atomic(&files[1], args.force, |out| out.write_all(csv.as_bytes())))?;
-    let table = render_diagram3(&comparison, args.dpi, date).map_err(|e| e.to_string())?;
-    saved(save_png_atomic(&table.image, &files[2], args.dpi, args.force))?;
+    saved(save_atomic(&base.join("diagram3.csv"), false, |out| {
+        out.write_all(csv.as_bytes())
+    }))?;
+    let table = render_diagram3(comparison, args.dpi, date).map_err(|e| e.to_string())?;
+    saved(save_png_atomic(
+        &table.image,
+        &base.join("diagram3.png"),
+        args.dpi,
+        false,
+    ))?;
 
-    for ward in &wards {
+    for ward in wards {
+        let folder = base.join(&ward.folder);
         let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)
             .map_err(|e| e.to_string())?;
         let options = ReportOptions {
@@ -108,19 +236,14 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
                 "{}, {}: change in IMD rank, {from} to {to}",
                 ward.name, comparison.la_name
             ),
-            extent: ward_extent(dataset, &comparison, &ward.code),
+            extent: ward_extent(dataset, comparison, &ward.code),
             focus_ward: Some(ward.code),
             ..map_options.clone()
         };
-        let map = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
-        saved(save_png_atomic(
-            &map.image,
-            &ward.folder.join("map.png"),
-            args.dpi,
-            args.force,
-        ))?;
+        let map = render_report(dataset, comparison, &options).map_err(|e| e.to_string())?;
+        saved(save_png_atomic(&map.image, &folder.join("map.png"), args.dpi, false))?;
         let rows: Vec<_> = profile.lsoas.iter().collect();
-        saved(save_atomic(&ward.folder.join("profile.csv"), args.force, |out| {
+        saved(save_atomic(&folder.join("profile.csv"), false, |out| {
             write_selection_csv(out, &rows, from, to)
         }))?;
         let in_top1 = rows.iter().filter(|r| r.in_top1_to).count();
@@ -140,19 +263,12 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
         let table = render_rank_table(&rows, from, to, &table_options).map_err(|e| e.to_string())?;
         saved(save_png_atomic(
             &table.image,
-            &ward.folder.join("lsoas.png"),
+            &folder.join("lsoas.png"),
             args.dpi,
-            args.force,
+            false,
         ))?;
     }
-    let which = if args.all_wards { "wards" } else { "priority wards" };
-    super::print(&format!(
-        "Wrote {} files to {}: overview, Diagram 3 ({} LSOAs) and {} {which}.\n",
-        files.len(),
-        args.out.display(),
-        diagram3.len(),
-        wards.len()
-    ))
+    Ok(())
 }
 
 /// The wards to write, each with a folder named by the slug of its name (the code is added if two names collide).
@@ -239,7 +355,7 @@ fn ward_extent(dataset: &Dataset, comparison: &EditionComparison, ward: &AreaCod
 }
 
 fn exists_message(path: &Path) -> String {
-    format!("{} already exists; pass --force to replace it", path.display())
+    format!("{} already exists; pass --force to replace it", escape_path(path))
 }
 
 #[cfg(test)]

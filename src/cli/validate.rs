@@ -1,14 +1,15 @@
 //! `validate`: what was found (files, editions, CRS, counts) and every join problem, checked against the catalogue.
 
 use crate::io::Catalogue;
-use crate::model::{Dataset, Severity};
+use crate::model::{Dataset, Severity, escape_path, escape_text};
 use std::fmt::Write as _;
 
-/// Prints the report; fails when nothing usable was found.
+/// Prints the report. Exits non-zero when nothing usable was found or when any file (or a figure in one) could not
+/// be used (an error); warnings alone are "usable with warnings" and exit 0.
 pub fn run(dataset: &Dataset) -> Result<(), String> {
     let mut out = String::new();
     let catalogue = Catalogue::shipped().ok();
-    let _ = writeln!(out, "Data: {}\n\nFiles read:", dataset.source_label);
+    let _ = writeln!(out, "Data: {}\n\nFiles read:", escape_text(&dataset.source_label));
     for file in &dataset.report.files {
         let crs = file.crs.as_deref().map(|c| format!(", {c}")).unwrap_or_default();
         let check = match catalogue
@@ -23,7 +24,7 @@ pub fn run(dataset: &Dataset) -> Result<(), String> {
         let _ = writeln!(
             out,
             "  {}\n      {}: {} records{crs} ({:.0} ms){check}",
-            file.path.display(),
+            escape_path(&file.path),
             file.recognised_as,
             file.records,
             file.load_millis
@@ -81,9 +82,24 @@ pub fn run(dataset: &Dataset) -> Result<(), String> {
     for problem in problems {
         let _ = writeln!(out, "  {problem}");
     }
+    let failed = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = problems.iter().filter(|p| p.severity == Severity::Warning).count();
+    let verdict = if failed > 0 {
+        format!("\nFailed: {failed} errors — a file (or part of one) could not be used; see the errors above.\n")
+    } else if warnings > 0 {
+        format!("\nUsable with {warnings} warnings.\n")
+    } else {
+        "\nUsable: no problems.\n".to_string()
+    };
+    out.push_str(&verdict);
     super::print(&out)?;
     if dataset.editions.is_empty() {
         return Err("not usable: no IMD table was loaded".into());
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} errors: a file the data folder holds could not be used (exit status 1; warnings alone exit 0)"
+        ));
     }
     Ok(())
 }

@@ -43,13 +43,14 @@ pub fn selection_properties(row: &LsoaChange, from: u16, to: u16) -> Map<String,
 }
 
 /// Writes the rows as CSV: the byte-order mark, one header row, then one row per LSOA. Unknown values are empty
-/// cells; the 1% columns are `true`/`false`.
+/// cells; the 1% columns are `true`/`false`; a cell that starts like a formula gets a leading `'` (OWASP).
 pub fn write_selection_csv(out: &mut dyn Write, rows: &[&LsoaChange], from: u16, to: u16) -> std::io::Result<()> {
     out.write_all(UTF8_BOM)?;
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(selection_columns(from, to))?;
     for r in rows {
-        writer.write_record(SELECTION_COLUMNS.iter().map(|c| c.cell(r)))?;
+        let cells = SELECTION_COLUMNS.iter().map(|c| c.cell(r));
+        writer.write_record(cells.map(|cell| crate::model::csv_safe_cell(&cell).into_owned()))?;
     }
     writer.flush()
 }

@@ -149,7 +149,16 @@ pub fn list_data_files(root: &Path) -> Result<FolderListing, LoadError> {
                         files.push(path);
                     }
                 }
-                Ok(_) => {}
+                Ok(m) => {
+                    let ext = path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    if DATA_EXTENSIONS.contains(&ext.as_str()) || SIDECAR_EXTENSIONS.contains(&ext.as_str()) {
+                        skipped.push((path, format!("{}; skipped", not_regular(&m))));
+                    }
+                }
                 Err(e) => skipped.push((path, format!("cannot be read ({e}); a broken or looping link?"))),
             }
         }
@@ -169,18 +178,46 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, LoadError> {
     read_capped(path, max_bytes_for_extension(&extension))
 }
 
-fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+/// Reads a file of at most `limit` bytes. Only regular files are opened, and without blocking: a FIFO or a device
+/// named like a data file (`data.shx` made with `mkfifo`) is refused from its metadata, and one swapped in between
+/// the check and the open cannot block the read either.
+pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     let io_error = |source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let too_large = |size: u64| LoadError::TooLarge {
-        size_mb: size >> 20,
-        limit_mb: limit >> 20,
+    let too_large = |size: u64| {
+        if limit < 1 << 20 {
+            // Sidecar-sized limits are kilobytes; "0 MB over the 0 MB limit" would say nothing.
+            LoadError::Unrecognised {
+                detail: format!(
+                    "the file is over {} KB, the limit for this kind of file (it should be a few hundred bytes)",
+                    limit >> 10
+                ),
+                path: path.to_path_buf(),
+            }
+        } else {
+            LoadError::TooLarge {
+                size_mb: size >> 20,
+                limit_mb: limit >> 20,
+                path: path.to_path_buf(),
+            }
+        }
+    };
+    let not_a_file = |metadata: &std::fs::Metadata| LoadError::Unrecognised {
+        detail: format!("{}, so it is not read", not_regular(metadata)),
         path: path.to_path_buf(),
     };
-    let file = std::fs::File::open(path).map_err(io_error)?;
-    let size = file.metadata().map_err(io_error)?.len();
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    if !metadata.is_file() {
+        return Err(not_a_file(&metadata));
+    }
+    let file = open_no_block(path).map_err(io_error)?;
+    let metadata = file.metadata().map_err(io_error)?;
+    if !metadata.is_file() {
+        return Err(not_a_file(&metadata));
+    }
+    let size = metadata.len();
     if size > limit {
         return Err(too_large(size));
     }
@@ -192,12 +229,59 @@ fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     Ok(bytes)
 }
 
+/// Opens for reading with `O_NONBLOCK` where there is one: opening a FIFO then never waits for a writer.
+fn open_no_block(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// What a path that is not a regular file is, for the message.
+fn not_regular(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a named pipe (FIFO), not a regular file";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device, not a regular file";
+        }
+        if kind.is_socket() {
+            return "a socket, not a regular file";
+        }
+    }
+    if metadata.is_dir() {
+        "a folder, not a file"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The cap for a shapefile sidecar: a `.prj` (WKT) or `.cpg` (an encoding name) is a few hundred bytes, so 64 KiB
+/// is generous; the `.shx` and `.dbf` scale with the records and take the shapefile cap.
+pub fn max_sidecar_bytes(extension: &str) -> u64 {
+    match extension {
+        "prj" | "cpg" => MAX_TEXT_SIDECAR_BYTES,
+        _ => MAX_FILE_BYTES,
+    }
+}
+
+/// Largest `.prj` or `.cpg` read.
+pub const MAX_TEXT_SIDECAR_BYTES: u64 = 64 << 10;
+
 /// Reads the sidecar of a `.shp` with the given extension, trying lower and upper case: `None` when there is none.
-/// A sidecar over the shapefile cap is refused like any other file, not read whole.
+/// A sidecar over its cap ([`max_sidecar_bytes`]) is refused like any other file, not read whole.
 pub fn read_sidecar(shp: &Path, extension: &str) -> Result<Option<Vec<u8>>, LoadError> {
     debug_assert!(SIDECAR_EXTENSIONS.contains(&extension));
     for ext in [extension.to_string(), extension.to_ascii_uppercase()] {
-        match read_capped(&shp.with_extension(ext), MAX_FILE_BYTES) {
+        match read_capped(&shp.with_extension(ext), max_sidecar_bytes(extension)) {
             Ok(bytes) => return Ok(Some(bytes)),
             Err(LoadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => return Err(error),

@@ -117,3 +117,19 @@ pub enum LoadError {
         path: PathBuf,
     },
 }
+
+impl LoadError {
+    /// True when the file is simply not a kind Locality Map reads (a crime or claimant-count table, point
+    /// centroids, a shapefile of other areas): it is passed over with a note, not counted as a file that failed.
+    pub fn is_other_kind_of_file(&self) -> bool {
+        const NOT_OURS: [&str; 5] = [
+            "not an IMD table or ONS lookup",
+            "none of the workbook's",
+            "no feature has an LSOA or ward code property",
+            "the .dbf has no LSOA or ward code field",
+            "not polygons (for example",
+        ];
+        matches!(self, LoadError::Unrecognised { detail, .. } | LoadError::Shapefile { detail, .. }
+            if NOT_OURS.iter().any(|n| detail.contains(n)))
+    }
+}

@@ -71,6 +71,22 @@ pub struct FetchOptions {
     pub force: bool,
     /// Give up on a connection that sends nothing for this long.
     pub read_timeout: Duration,
+    /// Give up on a download that takes longer than this in all, however steadily it trickles.
+    pub deadline: Duration,
+}
+
+/// The most a download may be when the catalogue does not give its size (the national boundary files are under 1 GB,
+/// the cap for reading them).
+pub const MAX_DOWNLOAD_BYTES: u64 = super::MAX_FILE_BYTES;
+
+/// The most a download may be: the catalogued size plus 5% and 1 MB (a republished file may grow a little), else
+/// the size the server announced (if no larger than [`MAX_DOWNLOAD_BYTES`]), else [`MAX_DOWNLOAD_BYTES`].
+fn download_cap(entry: &CatalogueEntry, announced: Option<u64>) -> u64 {
+    match (entry.bytes, announced) {
+        (Some(bytes), _) => bytes + bytes / 20 + (1 << 20),
+        (None, Some(announced)) => announced.min(MAX_DOWNLOAD_BYTES),
+        (None, None) => MAX_DOWNLOAD_BYTES,
+    }
 }
 
 /// Progress callback: (dataset id, bytes so far, total bytes if known).
@@ -123,6 +139,15 @@ fn fetch_one(
     let opened: Result<(Box<dyn Read>, Option<u64>), String> = match &options.source {
         FetchSource::MirrorFolder(folder) => {
             let source = folder.join(&entry.file_name);
+            // Only a regular file is copied: a mirror "file" that is /dev/zero or a FIFO would never end.
+            if let Ok(metadata) = std::fs::metadata(&source)
+                && !metadata.is_file()
+            {
+                return FetchOutcome::Failed(format!(
+                    "the mirror's copy is not a regular file (a device, pipe or folder); not copied — {}",
+                    crate::model::escape_path(&source)
+                ));
+            }
             File::open(&source)
                 .map(|file| {
                     let total = file.metadata().ok().map(|m| m.len());
@@ -159,7 +184,14 @@ fn fetch_one(
                     ..entry.clone()
                 };
                 return match open_url(agent, url) {
-                    Ok((reader, total)) => write_verified(&workbook_entry, &workbook_path, reader, total, progress),
+                    Ok((reader, total)) => write_verified(
+                        &workbook_entry,
+                        &workbook_path,
+                        reader,
+                        total,
+                        options.deadline,
+                        progress,
+                    ),
                     Err(e) => FetchOutcome::Failed(e),
                 };
             }
@@ -167,7 +199,7 @@ fn fetch_one(
         }
     };
     match opened {
-        Ok((reader, total)) => write_verified(entry, path, reader, total, progress),
+        Ok((reader, total)) => write_verified(entry, path, reader, total, options.deadline, progress),
         Err(e) => FetchOutcome::Failed(e),
     }
 }
@@ -196,8 +228,18 @@ fn write_verified(
     path: &Path,
     mut reader: Box<dyn Read>,
     total: Option<u64>,
+    deadline: Duration,
     progress: Progress<'_>,
 ) -> FetchOutcome {
+    let started = std::time::Instant::now();
+    let cap = download_cap(entry, total);
+    if let Some(announced) = total
+        && announced > cap
+    {
+        return FetchOutcome::Failed(format!(
+            "the server announces {announced} bytes, more than the {cap} expected for this dataset; not downloaded"
+        ));
+    }
     let Some(folder) = path.parent() else {
         return FetchOutcome::Failed(format!("{} has no folder", path.display()));
     };
@@ -205,6 +247,7 @@ fn write_verified(
         return FetchOutcome::Failed(format!("cannot create {}: {e}", folder.display()));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("download");
+    remove_stale_parts(folder, name);
     let temp = folder.join(format!(".{name}.part-{}", std::process::id()));
     let result = (|| -> Result<u64, String> {
         let file = File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
@@ -218,9 +261,20 @@ fn write_verified(
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(format!("the download stopped after {written} bytes: {e}")),
             };
+            written += n as u64;
+            if written > cap {
+                return Err(format!(
+                    "the download passed {cap} bytes, more than expected for this dataset (an endless or wrong file?); stopped"
+                ));
+            }
+            if started.elapsed() > deadline {
+                return Err(format!(
+                    "the download took over {} seconds in all ({written} bytes so far); stopped (see --deadline)",
+                    deadline.as_secs()
+                ));
+            }
             out.write_all(&buffer[..n])
                 .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-            written += n as u64;
             progress(&entry.id, written, total.or(entry.bytes));
         }
         if let Some(expected) = total
@@ -252,6 +306,24 @@ fn write_verified(
         Err(problem) => {
             let _ = std::fs::remove_file(&temp);
             FetchOutcome::Failed(problem)
+        }
+    }
+}
+
+/// Removes `.<name>.part-<pid>` files beside a download left by fetches that were killed (their process is gone).
+fn remove_stale_parts(folder: &Path, name: &str) {
+    let prefix = format!(".{name}.part-");
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let gone = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists());
+        if gone && cfg!(target_os = "linux") && entry.file_type().is_ok_and(|t| t.is_file()) {
+            std::fs::remove_file(entry.path()).ok();
         }
     }
 }

@@ -3,32 +3,19 @@
 //! Features are deserialised straight into flat coordinate arrays with `serde_json` (no intermediate
 //! `Value` tree), because the national LSOA file is 32 MB and must load in well under a second.
 
-use super::crs::{CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, project_to_world};
+use super::boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
+use super::boundary_rules::{Declared, check_polygons, drop_stray_areas, into_world_areas, settle_crs};
+use super::crs::{Crs, CrsClaim, crs_from_name};
 use super::{LoadError, looks_like_html};
-use crate::model::{Area, AreaCode, AreaKind, JoinReport, LsoaVintage, Severity};
+use crate::model::{AreaCode, AreaKind, JoinReport, LsoaVintage, Severity};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
-
-/// Areas read from one boundary file, in BNG metres.
-#[derive(Clone, Debug)]
-pub struct BoundaryFile {
-    /// LSOAs of a vintage, or wards of a year.
-    pub kind: AreaKind,
-    /// The areas that loaded.
-    pub areas: Vec<Area>,
-    /// The CRS the file was in.
-    pub crs: Crs,
-    /// Features or records in the file, loaded or not.
-    pub features_read: usize,
-}
-
-/// The most vertices one file may hold (about 160 MB of geometry); more is refused rather than exhausting memory.
-pub const MAX_VERTICES: usize = 10_000_000;
 
 #[derive(Deserialize)]
 struct Document<'a> {
@@ -51,7 +38,7 @@ struct CrsProperties {
 
 #[derive(Deserialize)]
 struct RawFeature<'a> {
-    properties: Option<HashMap<String, serde_json::Value>>,
+    properties: Option<Properties>,
     #[serde(borrow)]
     geometry: Option<RawGeometry<'a>>,
 }
@@ -62,6 +49,51 @@ struct RawGeometry<'a> {
     kind: String,
     #[serde(borrow)]
     coordinates: Option<&'a RawValue>,
+}
+
+/// A feature's properties, with the keys that appear more than once (JSON allows it; a map would silently keep
+/// the last). The first value of a key is kept.
+#[derive(Default)]
+struct Properties {
+    map: HashMap<String, serde_json::Value>,
+    /// Keys repeated with a different value.
+    conflicting: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Properties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PropertiesVisitor;
+        impl<'de> Visitor<'de> for PropertiesVisitor {
+            type Value = Properties;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of properties")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Properties, A::Error> {
+                let mut properties = Properties::default();
+                while let Some((key, value)) = access.next_entry::<String, serde_json::Value>()? {
+                    match properties.map.get(&key) {
+                        Some(first) if *first != value => {
+                            if !properties.conflicting.contains(&key) {
+                                properties.conflicting.push(key);
+                            }
+                        }
+                        Some(_) => {}
+                        None => {
+                            properties.map.insert(key, value);
+                        }
+                    }
+                }
+                Ok(properties)
+            }
+        }
+        deserializer.deserialize_map(PropertiesVisitor)
+    }
+}
+
+thread_local! {
+    /// Vertices the file being read may still hold: counted down as positions are parsed, so a single 900 MB feature
+    /// is stopped at the cap instead of being built whole first.
+    static VERTEX_BUDGET: Cell<usize> = const { Cell::new(usize::MAX) };
 }
 
 /// A position `[x, y]` or `[x, y, z]`; extra ordinates are ignored.
@@ -79,6 +111,13 @@ impl<'de> Deserialize<'de> for Position {
                 let x: f64 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &self))?;
                 let y: f64 = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(1, &self))?;
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                let left = VERTEX_BUDGET.get();
+                if left == 0 {
+                    return Err(de::Error::custom(format!(
+                        "more than {MAX_VERTICES} vertices: too large to load; split or simplify the file"
+                    )));
+                }
+                VERTEX_BUDGET.set(left - 1);
                 Ok(Position([x, y]))
             }
         }
@@ -96,8 +135,8 @@ struct PropertyKeys {
     la_code: Option<String>,
 }
 
-fn property_keys(properties: &HashMap<String, serde_json::Value>) -> Option<PropertyKeys> {
-    let mut keys: Vec<&String> = properties.keys().collect();
+fn property_keys(properties: &Properties) -> Option<PropertyKeys> {
+    let mut keys: Vec<&String> = properties.map.keys().collect();
     keys.sort();
     let find = |pred: &dyn Fn(&str) -> bool| {
         keys.iter()
@@ -132,8 +171,8 @@ fn property_keys(properties: &HashMap<String, serde_json::Value>) -> Option<Prop
     })
 }
 
-fn text_property(properties: &HashMap<String, serde_json::Value>, key: &str) -> Option<String> {
-    match properties.get(key)? {
+fn text_property(properties: &Properties, key: &str) -> Option<String> {
+    match properties.map.get(key)? {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -195,7 +234,11 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
         .filter(|n| !n.trim().is_empty())
     {
         Some(name) => match crs_from_name(&name) {
-            CrsClaim::Known(crs) => Some(crs),
+            CrsClaim::Known(crs) => Declared {
+                crs: Some(crs),
+                said_by: "the crs member",
+                field: "crs",
+            },
             CrsClaim::Unsupported(name) => {
                 return Err(LoadError::UnsupportedCrs {
                     crs: name,
@@ -203,106 +246,151 @@ pub fn read_geojson(path: &Path, bytes: &[u8], report: &mut JoinReport) -> Resul
                 });
             }
         },
-        None => None,
+        None => Declared {
+            crs: Some(Crs::Wgs84),
+            said_by: "the file has no crs member, which",
+            field: "crs",
+        },
     };
 
-    let mut parsed: Vec<(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)> = Vec::with_capacity(features.len());
-    let mut feature_numbers = Vec::with_capacity(features.len());
+    let mut parsed: Vec<ParsedArea> = Vec::with_capacity(features.len());
     let mut first_feature_of: HashMap<AreaCode, usize> = HashMap::with_capacity(features.len());
-    let mut vertices = 0usize;
-    for (i, feature) in features.iter().enumerate() {
-        let at = format!("feature {}", i + 1);
-        let Some(properties) = &feature.properties else {
-            report.warn_at(path, at, "no properties; skipped");
-            continue;
-        };
-        let Some(code) = text_property(properties, &keys.code)
-            .as_deref()
-            .and_then(AreaCode::parse)
-        else {
-            report.warn_at(path, at, format!("no valid {} code; skipped", keys.code));
-            continue;
-        };
-        if let Some(first) = first_feature_of.get(&code) {
-            report.warn_at(
-                path,
-                at,
-                format!("{code} appears again (first as feature {first}); kept the first"),
-            );
-            continue;
+    // Positions count down this budget as they are parsed (see `Position`): the cap holds during parsing.
+    VERTEX_BUDGET.set(MAX_VERTICES);
+    let result = (|| {
+        for (i, feature) in features.iter().enumerate() {
+            read_feature(path, &keys, i, feature, &mut first_feature_of, &mut parsed, report)?;
         }
-        let Some(geometry) = &feature.geometry else {
-            report.warn_at(path, at, format!("{code} has no geometry (null); skipped"));
-            continue;
-        };
-        let polygons = match read_polygons(geometry) {
-            Ok(polygons) => polygons,
-            Err(why) => {
-                report.warn_at(path, at, format!("{code}: {why}; skipped"));
-                continue;
-            }
-        };
-        let (geometry, fixes) = build_multipolygon(polygons);
-        if let Some(fix) = fixes {
-            report.push(
-                Severity::Note,
-                Some(path.to_path_buf()),
-                Some(at.clone()),
-                format!("{code}: {fix}"),
-            );
-        }
-        if geometry.0.is_empty() {
-            report.warn_at(
-                path,
-                at,
-                format!("{code} has no ring with at least three distinct points; skipped"),
-            );
-            continue;
-        }
-        vertices += geometry
-            .0
-            .iter()
-            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
-            .sum::<usize>();
-        if vertices > MAX_VERTICES {
-            return Err(unrecognised(format!(
-                "more than {MAX_VERTICES} vertices: too large to load; split or simplify the file"
-            )));
-        }
-        first_feature_of.insert(code, i + 1);
-        let name = keys
-            .name
-            .as_deref()
-            .and_then(|k| text_property(properties, k))
-            .unwrap_or_default();
-        let la_code = keys
-            .la_code
-            .as_deref()
-            .and_then(|k| text_property(properties, k))
-            .as_deref()
-            .and_then(AreaCode::parse);
-        parsed.push((code, name, la_code, geometry));
-        feature_numbers.push(i + 1);
-    }
+        Ok(())
+    })();
+    VERTEX_BUDGET.set(usize::MAX);
+    result?;
 
-    drop_stray_features(path, &mut parsed, &feature_numbers, report);
+    drop_stray_areas(path, &mut parsed, report);
     if parsed.is_empty() {
         return Err(unrecognised(format!(
             "none of its {} features could be loaded (see the warnings)",
             features.len()
         )));
     }
-    let crs = settle_crs(path, declared, &parsed, report)?;
-    let areas = into_world_areas(path, crs, parsed, report);
+    let settled = settle_crs(path, declared, &parsed, report)?;
+    let areas = into_world_areas(path, settled, parsed, report);
     Ok(BoundaryFile {
         kind: keys.kind,
         areas,
-        crs: match crs {
-            Settled::Swapped => Crs::Wgs84,
-            Settled::As(c) => c,
-        },
+        crs: settled.crs,
         features_read: features.len(),
     })
+}
+
+/// Reads feature `i` (0-based) into `parsed`, or reports why it was skipped. Fails only when the file's vertex cap
+/// is reached.
+fn read_feature(
+    path: &Path,
+    keys: &PropertyKeys,
+    i: usize,
+    feature: &RawFeature,
+    first_feature_of: &mut HashMap<AreaCode, usize>,
+    parsed: &mut Vec<ParsedArea>,
+    report: &mut JoinReport,
+) -> Result<(), LoadError> {
+    let at = format!("feature {}", i + 1);
+    let Some(properties) = &feature.properties else {
+        report.warn_at(path, at, "no properties; skipped");
+        return Ok(());
+    };
+    let identifying = [Some(&keys.code), keys.name.as_ref(), keys.la_code.as_ref()];
+    if let Some(key) = properties.conflicting.iter().find(|k| identifying.contains(&Some(*k))) {
+        report.warn_at(
+            path,
+            at,
+            format!("the property {key:?} appears twice with different values, so which area this is cannot be told; skipped"),
+        );
+        return Ok(());
+    }
+    if !properties.conflicting.is_empty() {
+        report.push(
+            Severity::Note,
+            Some(path.to_path_buf()),
+            Some(at.clone()),
+            format!(
+                "the properties {} appear twice with different values; kept the first of each",
+                properties.conflicting.join(", ")
+            ),
+        );
+    }
+    let Some(code) = text_property(properties, &keys.code)
+        .as_deref()
+        .and_then(AreaCode::parse)
+    else {
+        report.warn_at(path, at, format!("no valid {} code; skipped", keys.code));
+        return Ok(());
+    };
+    if let Some(first) = first_feature_of.get(&code) {
+        report.warn_at(
+            path,
+            at,
+            format!("{code} appears again (first as feature {first}); kept the first"),
+        );
+        return Ok(());
+    }
+    let Some(geometry) = &feature.geometry else {
+        report.warn_at(path, at, format!("{code} has no geometry (null); skipped"));
+        return Ok(());
+    };
+    let polygons = match read_polygons(geometry) {
+        Ok(polygons) => polygons,
+        Err(_) if VERTEX_BUDGET.get() == 0 => {
+            return Err(LoadError::Unrecognised {
+                detail: format!(
+                    "{at}: more than {MAX_VERTICES} vertices: too large to load; split or simplify the file"
+                ),
+                path: path.to_path_buf(),
+            });
+        }
+        Err(why) => {
+            report.warn_at(path, at, format!("{code}: {why}; skipped"));
+            return Ok(());
+        }
+    };
+    let (geometry, fixes) = build_multipolygon(polygons);
+    if let Some(fix) = fixes {
+        report.push(
+            Severity::Note,
+            Some(path.to_path_buf()),
+            Some(at.clone()),
+            format!("{code}: {fix}"),
+        );
+    }
+    if geometry.0.is_empty() {
+        report.warn_at(
+            path,
+            at,
+            format!("{code} has no ring with at least three distinct points; skipped"),
+        );
+        return Ok(());
+    }
+    let geometry = check_polygons(path, &at, code.as_str(), geometry, report);
+    first_feature_of.insert(code, i + 1);
+    let name = keys
+        .name
+        .as_deref()
+        .and_then(|k| text_property(properties, k))
+        .unwrap_or_default();
+    let la_code = keys
+        .la_code
+        .as_deref()
+        .and_then(|k| text_property(properties, k))
+        .as_deref()
+        .and_then(AreaCode::parse);
+    parsed.push(ParsedArea {
+        code,
+        name,
+        la_code,
+        geometry,
+        place: at,
+    });
+    Ok(())
 }
 
 /// The serde_json message without its own " at line L column C" suffix (we print the place ourselves).
@@ -370,168 +458,6 @@ fn build_multipolygon(polygons: Vec<Vec<Ring>>) -> (MultiPolygon<f64>, Option<St
 /// Twice the signed area of a closed ring (shoelace), without building a polygon.
 fn twice_area(ring: &[Coord<f64>]) -> f64 {
     ring.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum()
-}
-
-#[derive(Clone, Copy)]
-enum Settled {
-    As(Crs),
-    Swapped,
-}
-
-/// Drops features whose coordinates are in a different system from the rest of the file — typically a feature
-/// exported at (0, 0) — so that one bad feature cannot make a whole WGS84 file look like grid metres.
-fn drop_stray_features(
-    path: &Path,
-    parsed: &mut Vec<(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)>,
-    feature_numbers: &[usize],
-    report: &mut JoinReport,
-) {
-    use geo::BoundingRect as _;
-    let classes: Vec<CoordinateRange> = parsed
-        .iter()
-        .map(|(_, _, _, g)| {
-            g.bounding_rect()
-                .map_or(CoordinateRange::Unknown, |r| coordinate_range(r.min(), r.max()))
-        })
-        .collect();
-    let known = [
-        CoordinateRange::LonLat,
-        CoordinateRange::LatLon,
-        CoordinateRange::BngMetres,
-    ];
-    let Some(majority) = known
-        .into_iter()
-        .max_by_key(|k| classes.iter().filter(|c| *c == k).count())
-    else {
-        return;
-    };
-    let majority_count = classes.iter().filter(|c| **c == majority).count();
-    // Only act on a clear majority; a file of mixed systems is left to the whole-file check, which rejects it.
-    if majority_count * 2 <= classes.len() || majority_count == classes.len() {
-        return;
-    }
-    let mut keep = classes.iter().map(|c| *c == majority);
-    let mut index = 0;
-    parsed.retain(|(code, _, _, geometry)| {
-        let kept = keep.next().unwrap_or(true);
-        if !kept {
-            let place = feature_numbers
-                .get(index)
-                .map_or_else(|| "feature".to_string(), |n| format!("feature {n}"));
-            let at = geometry
-                .bounding_rect()
-                .map(|r| format!(" (near {:.1}, {:.1})", r.min().x, r.min().y))
-                .unwrap_or_default();
-            report.warn_at(
-                path,
-                place,
-                format!("{code}: its coordinates{at} are not in the same system as the rest of the file; skipped"),
-            );
-        }
-        index += 1;
-        kept
-    });
-}
-
-/// Checks the declared CRS against the coordinates, trusting the coordinates when they clearly disagree (and saying so).
-fn settle_crs(
-    path: &Path,
-    declared: Option<Crs>,
-    parsed: &[(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)],
-    report: &mut JoinReport,
-) -> Result<Settled, LoadError> {
-    use geo::BoundingRect as _;
-    let bbox = parsed
-        .iter()
-        .filter_map(|(_, _, _, g)| g.bounding_rect())
-        .reduce(crate::model::rect_union);
-    let Some(bbox) = bbox else {
-        return Ok(Settled::As(declared.unwrap_or(Crs::Wgs84)));
-    };
-    let range = coordinate_range(bbox.min(), bbox.max());
-    let said = declared.map_or("no CRS (so WGS84, as GeoJSON requires)".to_string(), |c| {
-        c.epsg().to_string()
-    });
-    match (declared.unwrap_or(Crs::Wgs84), range) {
-        (Crs::Wgs84, CoordinateRange::LonLat) | (Crs::Bng, CoordinateRange::BngMetres) => {
-            Ok(Settled::As(declared.unwrap_or(Crs::Wgs84)))
-        }
-        (_, CoordinateRange::BngMetres) => {
-            report.warn_at(
-                path,
-                "crs",
-                format!(
-                    "the file declares {said} but its coordinates are British National Grid metres; read as EPSG:27700"
-                ),
-            );
-            Ok(Settled::As(Crs::Bng))
-        }
-        (_, CoordinateRange::LonLat) => {
-            report.warn_at(
-                path,
-                "crs",
-                format!("the file declares {said} but its coordinates are longitude/latitude; read as WGS84"),
-            );
-            Ok(Settled::As(Crs::Wgs84))
-        }
-        (_, CoordinateRange::LatLon) => {
-            report.warn_at(
-                path,
-                "crs",
-                "coordinates are latitude/longitude (axes swapped); read them as longitude/latitude",
-            );
-            Ok(Settled::Swapped)
-        }
-        (_, CoordinateRange::Unknown) => Err(LoadError::Unrecognised {
-            detail: format!(
-                "coordinates span ({:.1}, {:.1})–({:.1}, {:.1}), which is neither longitude/latitude over Great Britain nor British National Grid metres",
-                bbox.min().x,
-                bbox.min().y,
-                bbox.max().x,
-                bbox.max().y
-            ),
-            path: path.to_path_buf(),
-        }),
-    }
-}
-
-/// Reprojects parsed geometry to BNG (in parallel: it is the costly step for national files) and builds areas.
-fn into_world_areas(
-    path: &Path,
-    crs: Settled,
-    parsed: Vec<(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)>,
-    report: &mut JoinReport,
-) -> Vec<Area> {
-    use geo::MapCoordsInPlace as _;
-    use rayon::prelude::*;
-    let results: Vec<Result<Area, String>> = parsed
-        .into_par_iter()
-        .map(|(code, name, la_code, mut geometry)| {
-            match crs {
-                Settled::As(Crs::Bng) => {}
-                Settled::Swapped => {
-                    geometry.map_coords_in_place(|c| Coord { x: c.y, y: c.x });
-                    if !project_to_world(&mut geometry) {
-                        return Err(format!("{code}: a coordinate could not be projected; skipped"));
-                    }
-                }
-                Settled::As(Crs::Wgs84) => {
-                    if !project_to_world(&mut geometry) {
-                        return Err(format!("{code}: a coordinate could not be projected; skipped"));
-                    }
-                }
-            }
-            Area::new(code, name, la_code, geometry).ok_or_else(|| format!("{code}: empty geometry; skipped"))
-        })
-        .collect();
-    let mut areas = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(area) => areas.push(area),
-            Err(why) => report.push(Severity::Warning, Some(path.to_path_buf()), None, why),
-        }
-    }
-    areas
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
 //! IMD tables (MHCLG Files 1, 2, 3, 6, 7; plain `code,rank` CSVs; the ONS IMD lookup), recognised by their headers.
 
+use super::columns::first_of_each;
+use super::numbers::{decile_fits_rank, decile_of_rank, parse_score, parse_whole};
 use super::{LoadError, RawTable};
-use crate::model::{AreaCode, Decile, ImdRow, Index, JoinReport, LsoaVintage, Population, Rank};
+use crate::model::{
+    AreaCode, Decile, ImdRow, Index, JoinReport, LsoaVintage, Population, Rank, Severity, national_lsoas,
+};
 use std::collections::HashMap;
 
 /// An IMD table read from one file, not yet merged with the other files of its edition.
@@ -17,6 +21,8 @@ pub struct ImdTable {
     pub has_population: bool,
     /// What the population columns say they count, e.g. `Total population: mid 2015 (excluding prisoners)`.
     pub population_header: Option<String>,
+    /// Welsh rows skipped (the English IMD does not rank Wales).
+    pub welsh_rows: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +30,16 @@ enum Measure {
     Rank,
     Decile,
     Score,
+}
+
+impl Measure {
+    fn label(self) -> &'static str {
+        match self {
+            Measure::Rank => "rank",
+            Measure::Decile => "decile",
+            Measure::Score => "score",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,18 +229,29 @@ pub fn parse_imd_table(
         });
     };
     let (la_code_col, la_name_col, la_year) = la_columns(table);
-    let index_cols: Vec<(usize, Index, Measure)> = table
-        .headers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| index_column(h).map(|(index, measure)| (i, index, measure)))
-        .collect();
-    let population_cols: Vec<(usize, PopulationField)> = table
-        .headers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| population_column(h).map(|f| (i, f)))
-        .collect();
+    let index_cols: Vec<(usize, Index, Measure)> = first_of_each(
+        table,
+        report,
+        table
+            .headers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| index_column(h).map(|(index, measure)| (i, (index, measure)))),
+        |(index, measure)| format!("the {} {}", index.label(), measure.label()),
+    )
+    .into_iter()
+    .map(|(i, (index, measure))| (i, index, measure))
+    .collect();
+    let population_cols: Vec<(usize, PopulationField)> = first_of_each(
+        table,
+        report,
+        table
+            .headers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| population_column(h).map(|f| (i, f))),
+        |field| format!("the {field:?} population"),
+    );
     if index_cols.is_empty() && population_cols.is_empty() {
         return Err(LoadError::MissingColumn {
             what: "IMD rank, decile, score or population",
@@ -261,6 +288,13 @@ pub fn parse_imd_table(
         });
     }
 
+    if table.rows.is_empty() {
+        return Err(LoadError::Unrecognised {
+            detail: format!("row 2: the IMD {year} table has a header but no data rows, so it holds no ranks"),
+            path: path.clone(),
+        });
+    }
+    let national = national_lsoas(year).unwrap_or(u32::MAX);
     let mut rows = Vec::with_capacity(table.rows.len());
     let mut first_row_of: HashMap<AreaCode, (usize, usize)> = HashMap::with_capacity(table.rows.len());
     let mut welsh = Vec::new();
@@ -302,6 +336,15 @@ pub fn parse_imd_table(
             match measure {
                 Measure::Rank => match parse_whole(text) {
                     Ok(Some(n)) => match u32::try_from(n).ok().and_then(Rank::new) {
+                        Some(rank) if rank.get() > national => report.push(
+                            Severity::Error,
+                            Some(path.clone()),
+                            Some(at()),
+                            format!(
+                                "{code}: rank {text:?} in column {:?} is above {national}, the number of LSOAs IMD {year} ranks (a rank of another edition?); left blank",
+                                header(table, i)
+                            ),
+                        ),
                         Some(rank) => value.rank = Some(rank),
                         None => report.warn_at(
                             path,
@@ -334,15 +377,33 @@ pub fn parse_imd_table(
                     Ok(None) => {}
                     Err(why) => report.warn_at(path, at(), format!("{code}: decile {text:?} {why}; left blank")),
                 },
-                Measure::Score => match text.replace(',', "").parse::<f32>() {
-                    Ok(score) if score.is_finite() => value.score = Some(score),
-                    _ if text.is_empty() => {}
-                    _ => report.warn_at(
+                Measure::Score => match parse_score(text) {
+                    Ok(score) => value.score = score,
+                    Err(why) => report.warn_at(
                         path,
                         at(),
-                        format!("{code}: score {text:?} is not a number; left blank"),
+                        format!("{code}: score {text:?} in column {:?} {why}; left blank", header(table, i)),
                     ),
                 },
+            }
+        }
+        for index in Index::ALL {
+            let value = row.indices.entry(index);
+            if let (Some(rank), Some(decile)) = (value.rank, value.decile)
+                && !decile_fits_rank(decile.get(), rank.get(), national)
+            {
+                let from_rank = decile_of_rank(rank.get(), national);
+                report.warn_at(
+                    path,
+                    at(),
+                    format!(
+                        "{code}: {} decile {} contradicts rank {} (decile {from_rank} of the {national} LSOAs IMD {year} ranks); used the rank's decile",
+                        index.label(),
+                        decile.get(),
+                        rank.get()
+                    ),
+                );
+                value.decile = Decile::new(from_rank);
             }
         }
         if !population_cols.is_empty() {
@@ -382,6 +443,15 @@ pub fn parse_imd_table(
                 rows.push((code, row));
             }
         }
+    }
+    if rows.is_empty() && welsh.is_empty() {
+        return Err(LoadError::Unrecognised {
+            detail: format!(
+                "none of the table's {} data rows could be used (see the warnings), so it holds no IMD {year} ranks",
+                table.rows.len()
+            ),
+            path: path.clone(),
+        });
     }
     if let Some((first_row, _)) = newer_codes.first() {
         let examples: Vec<String> = newer_codes.iter().take(5).map(|(_, c)| c.to_string()).collect();
@@ -424,6 +494,7 @@ pub fn parse_imd_table(
         rows,
         has_population: !population_cols.is_empty(),
         population_header,
+        welsh_rows: welsh.len(),
     })
 }
 
@@ -438,38 +509,6 @@ fn is_2021_only_code(code: &AreaCode) -> bool {
         "E01" => number > 33_768,
         "W01" => number > 1_958,
         _ => false,
-    }
-}
-
-/// Parses a whole number as MHCLG and Excel write them: `29199`, `"29,199"`, `29199.0`. Empty → `None`.
-///
-/// ```
-/// use locality_map::io::parse_whole;
-/// assert_eq!(parse_whole("\"29,199\"".trim_matches('"')), Ok(Some(29_199)));
-/// assert_eq!(parse_whole("328.0"), Ok(Some(328)));
-/// assert!(parse_whole("328.5").is_err());
-/// assert_eq!(parse_whole(""), Ok(None));
-/// ```
-pub fn parse_whole(text: &str) -> Result<Option<u64>, &'static str> {
-    // Fast path: plain digits, as most cells are (this runs for every cell of every table).
-    if let Ok(n) = text.parse::<u64>() {
-        return Ok(Some(n));
-    }
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| *c != ',' && *c != ' ' && *c != '\u{a0}')
-        .collect();
-    if cleaned.is_empty() {
-        return Ok(None);
-    }
-    if let Ok(n) = cleaned.parse::<u64>() {
-        return Ok(Some(n));
-    }
-    match cleaned.parse::<f64>() {
-        Ok(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e12 => Ok(Some(f as u64)),
-        Ok(_) => Err("is not a whole number"),
-        Err(_) => Err("is not a number"),
     }
 }
 

@@ -1,16 +1,16 @@
 //! Loads a data folder (or the embedded default) into a `Dataset`: reads every file it recognises, merges editions,
 //! joins tables, boundaries and lookups, and reports everything it skipped.
 
+use super::boundary_file::BoundaryFile;
 use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file, read_sidecar};
-use super::geojson::{BoundaryFile, read_geojson};
+use super::geojson::read_geojson;
 use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
+use super::merge_editions::merge_editions;
 use super::shapefile::{ShapefileParts, read_shapefile};
 use super::undated_scores::{is_undated_scores, parse_undated_scores};
 use super::{LoadError, RawTable, read_csv, read_workbook};
-use crate::model::{
-    AreaKind, AreaLayer, Dataset, FileSummary, ImdEdition, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa,
-};
+use crate::model::{AreaKind, AreaLayer, Dataset, FileSummary, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,9 @@ pub struct LoadOptions {
     pub boundaries: bool,
     /// The edition of tables whose headers name no year (`--edition`).
     pub edition_hint: Option<u16>,
+    /// Quote the headers of a table that is not recognised (to help the planner see what it is). Turned off for
+    /// files outside the trusted folder, whose contents are never printed.
+    pub quote_headers: bool,
 }
 
 impl Default for LoadOptions {
@@ -30,6 +33,7 @@ impl Default for LoadOptions {
         Self {
             boundaries: true,
             edition_hint: None,
+            quote_headers: true,
         }
     }
 }
@@ -76,17 +80,34 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             for (path, why) in skipped {
                 report.push(Severity::Warning, Some(path), None, why);
             }
+            // Files reached through links to outside the folders given are read, but nothing of their contents is
+            // ever quoted in a message (a link to /etc/passwd must not have its first line printed).
+            let trusted: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
             paths
                 .into_par_iter()
                 .map(|path| {
                     let started = Instant::now();
                     let mut file_report = JoinReport::default();
+                    let inside = std::fs::canonicalize(&path)
+                        .is_ok_and(|real| trusted.iter().any(|root| real.starts_with(root)));
+                    if !inside {
+                        file_report.push(
+                            Severity::Note,
+                            Some(path.clone()),
+                            None,
+                            "a link to a file outside the data folder; read, but none of its text is quoted here",
+                        );
+                    }
                     let parsed = read_file(&path).and_then(|bytes| {
                         let file = SourceFile {
                             path: path.clone(),
                             bytes,
                         };
-                        parse_source_file(&file, Some(&path), options, &mut file_report)
+                        let options = LoadOptions {
+                            quote_headers: options.quote_headers && inside,
+                            ..options.clone()
+                        };
+                        parse_source_file(&file, Some(&path), &options, &mut file_report)
                     });
                     (path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
                 })
@@ -139,7 +160,16 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             }
             Ok(Parsed::UndatedScores(table)) => undated.push((path, table, load_millis)),
             Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
-            Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
+            // A file of another kind (crime or claimant counts, point centroids) is passed over with a note; any other
+            // failure is a file that could not be used (an error, which makes `validate` fail).
+            Err(error) => {
+                let severity = if error.is_other_kind_of_file() {
+                    Severity::Note
+                } else {
+                    Severity::Error
+                };
+                report.push(severity, Some(path), None, error.to_string())
+            }
         }
     }
 
@@ -147,22 +177,28 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
         source_label: source.label(),
         ..Dataset::default()
     };
-    merge_editions(&mut dataset, tables, &mut report);
-    for (path, table, load_millis) in undated {
-        match parse_undated_scores(&table, &dataset.editions, options.edition_hint, &mut report) {
-            Ok(table) => {
-                report.files.push(FileSummary {
-                    path: path.clone(),
-                    recognised_as: format!("IMD {} scores ({})", table.year, table.vintage),
-                    records: table.rows.len(),
-                    crs: None,
-                    load_millis,
-                });
-                merge_editions(&mut dataset, vec![(path, table)], &mut report);
+    if !undated.is_empty() {
+        // Score tables that name no edition are dated against the other tables merged (in a scratch copy), then
+        // everything is merged once, so the usual order and authority rules decide between files.
+        let mut scratch = Dataset::default();
+        merge_editions(&mut scratch, tables.clone(), &mut JoinReport::default());
+        for (path, table, load_millis) in undated {
+            match parse_undated_scores(&table, &scratch.editions, options.edition_hint, &mut report) {
+                Ok(table) => {
+                    report.files.push(FileSummary {
+                        path: path.clone(),
+                        recognised_as: format!("IMD {} scores ({})", table.year, table.vintage),
+                        records: table.rows.len(),
+                        crs: None,
+                        load_millis,
+                    });
+                    tables.push((path, table));
+                }
+                Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
             }
-            Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
         }
     }
+    merge_editions(&mut dataset, tables, &mut report);
     merge_lookups(&mut dataset, lookups, &mut report);
     merge_boundaries(&mut dataset, boundaries, &mut report);
     assign_wards(&mut dataset, &mut report);
@@ -230,84 +266,22 @@ fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport)
         }
         parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
     } else {
+        // Only what identifies a header: the first eight cells of row 1, each cut to 40 characters.
+        let headers = if options.quote_headers {
+            let cut = |h: &String| h.chars().take(40).collect::<String>();
+            format!(
+                " (headers: {})",
+                table.headers.iter().take(8).map(cut).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            String::new()
+        };
         Err(LoadError::Unrecognised {
             detail: format!(
-                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards (headers: {})",
-                table.headers.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards{headers}"
             ),
             path: table.path.clone(),
         })
-    }
-}
-
-/// Merges the tables of each edition row by row. The first file read wins a disagreement, which is reported.
-fn merge_editions(dataset: &mut Dataset, tables: Vec<(PathBuf, ImdTable)>, report: &mut JoinReport) {
-    for (path, table) in tables {
-        let edition = dataset
-            .editions
-            .entry(table.year)
-            .or_insert_with(|| ImdEdition::new(table.year, table.vintage));
-        edition.sources.push(path.clone());
-        if table.has_population && edition.population_source.is_none() {
-            let what = table.population_header.clone().unwrap_or_else(|| "population".into());
-            let file = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            edition.population_source = Some(format!("IoD{} population denominators: {what} ({file})", table.year));
-        }
-        if edition.rows.is_empty() {
-            // The first file of an edition: build the map in one pass from sorted rows (codes are unique per file).
-            let mut rows = table.rows;
-            rows.sort_unstable_by_key(|a| a.0);
-            edition.rows = rows.into_iter().collect();
-            continue;
-        }
-        let mut disagreements = 0usize;
-        let mut example = None;
-        for (code, row) in table.rows {
-            let Some(existing) = edition.rows.get_mut(&code) else {
-                edition.rows.insert(code, row);
-                continue;
-            };
-            if existing.name.is_empty() {
-                existing.name = row.name;
-            }
-            if existing.la_code.is_none() {
-                existing.la_code = row.la_code;
-                existing.la_name = row.la_name;
-            }
-            if existing.population.is_none() {
-                existing.population = row.population;
-            }
-            for (index, value) in row.indices.iter() {
-                let slot = existing.indices.entry(index);
-                let rank_clash = slot.rank.zip(value.rank).is_some_and(|(a, b)| a != b);
-                let decile_clash = slot.decile.zip(value.decile).is_some_and(|(a, b)| a != b);
-                if rank_clash || decile_clash {
-                    disagreements += 1;
-                    example.get_or_insert_with(|| {
-                        format!(
-                            "{code} {} rank {:?} vs {:?}",
-                            index.label(),
-                            slot.rank.map(|r| r.get()),
-                            value.rank.map(|r| r.get())
-                        )
-                    });
-                }
-                slot.rank = slot.rank.or(value.rank);
-                slot.decile = slot.decile.or(value.decile);
-                slot.score = slot.score.or(value.score);
-            }
-        }
-        if disagreements > 0 {
-            report.push(
-                Severity::Warning,
-                Some(path),
-                None,
-                format!("{disagreements} figures disagree with an earlier file of IMD {} (e.g. {}); kept the earlier file's", table.year, example.unwrap_or_default()),
-            );
-        }
     }
 }
 

@@ -1,6 +1,9 @@
 //! Reading files: GeoJSON, shapefiles, IMD tables (CSV, xlsx), ONS lookups; CRS detection and reprojection to BNG.
 
+mod boundary_file;
+mod boundary_rules;
 mod catalogue;
+mod columns;
 mod crs;
 mod data_source;
 mod embedded;
@@ -11,6 +14,8 @@ mod group_file;
 mod imd_table;
 mod load;
 mod lookup_table;
+mod merge_editions;
+mod numbers;
 mod project;
 mod raw_table;
 mod save;
@@ -18,27 +23,33 @@ mod shapefile;
 mod text;
 mod undated_scores;
 
+pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, SOURCES_TOML};
 pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
 };
 pub use data_source::{
-    DataSource, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_WORKBOOK_BYTES, SourceFile, embedded_files, list_data_files,
-    max_bytes_for_extension, read_file,
+    DataSource, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_TEXT_SIDECAR_BYTES, MAX_WORKBOOK_BYTES, SourceFile,
+    embedded_files, list_data_files, max_bytes_for_extension, max_sidecar_bytes, read_file,
 };
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
-pub use geojson::{BoundaryFile, MAX_VERTICES, read_geojson};
+pub use geojson::read_geojson;
 pub use group_file::{parse_group_file, read_group_file};
-pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, parse_whole, vintage_of_edition};
+pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, vintage_of_edition};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
+pub use numbers::parse_whole;
 pub use project::{
-    DataFolder, DataFolderStatus, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION, Project,
-    ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project, write_project,
+    DataFolder, DataFolderStatus, MAX_PROJECT_BYTES, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION,
+    Project, ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project,
+    write_project,
 };
-pub use raw_table::{MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv, read_workbook};
-pub use save::{SaveError, save_atomic, temp_path_beside};
+pub use raw_table::{
+    MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv,
+    read_workbook,
+};
+pub use save::{SaveError, remove_stale_temp_files, save_atomic, temp_path_beside};
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};

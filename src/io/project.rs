@@ -19,6 +19,8 @@ use std::path::{Component, Path, PathBuf};
 pub const PROJECT_FORMAT: &str = "locality-map-project";
 /// The newest version this build reads and the one it writes.
 pub const PROJECT_VERSION: u32 = 1;
+/// Largest project file read: a project is a few kilobytes (selections of a few thousand codes at most).
+pub const MAX_PROJECT_BYTES: u64 = 16 << 20;
 /// The file extension, without the dot.
 pub const PROJECT_EXTENSION: &str = "lmap";
 
@@ -151,9 +153,20 @@ pub struct OpenedProject {
 /// Reads a project file. A newer version, another format or bad JSON is an error; a missing or unsafe data folder is
 /// not (see [`OpenedProject::data`]).
 pub fn open_project(path: &Path) -> Result<OpenedProject, ProjectError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ProjectError::Read {
+    let bytes = super::data_source::read_capped(path, MAX_PROJECT_BYTES).map_err(|error| ProjectError::Read {
         path: path.into(),
-        source,
+        source: match error {
+            super::LoadError::Io { source, .. } => source,
+            super::LoadError::Unrecognised { detail, .. } => std::io::Error::other(detail),
+            super::LoadError::TooLarge { size_mb, limit_mb, .. } => std::io::Error::other(format!(
+                "it is {size_mb} MB, over the {limit_mb} MB limit for a project file"
+            )),
+            other => std::io::Error::other(other.to_string()),
+        },
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ProjectError::NotAProject {
+        path: path.into(),
+        reason: "it is not UTF-8 text".into(),
     })?;
     let project = parse_project(&text, path)?;
     let folder = path.parent().unwrap_or(Path::new(""));
@@ -190,8 +203,8 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, ProjectError> {
 }
 
 /// Where a project's data folder is and whether it may be read without asking. `project_folder` is the folder the
-/// project file is in. Lexical: `..` that climbs above `project_folder` at any point, or any absolute path, needs
-/// confirmation.
+/// project file is in. `..` that climbs above `project_folder` at any point, any absolute path, or a folder that
+/// resolves (through symbolic links) to somewhere outside the project's folder needs confirmation.
 ///
 /// ```
 /// use locality_map::io::{DataFolderStatus, resolve_data_folder};
@@ -236,10 +249,40 @@ pub fn resolve_data_folder(project_folder: &Path, data: &Path) -> DataFolderStat
             };
         }
     }
-    if resolved.is_dir() {
-        DataFolderStatus::Ready(resolved)
+    if !resolved.is_dir() {
+        return DataFolderStatus::Missing(resolved);
+    }
+    // The text stays inside; the folder itself may not: a `data` that is a symbolic link to somewhere else is
+    // outside the project's folder however its path reads. Compare the resolved (canonical) paths.
+    match (
+        std::fs::canonicalize(project_folder_or_here(project_folder)),
+        std::fs::canonicalize(&resolved),
+    ) {
+        (Ok(project), Ok(real)) if real.starts_with(&project) => DataFolderStatus::Ready(resolved),
+        (Ok(_), Ok(real)) => DataFolderStatus::NeedsConfirmation {
+            path: resolved,
+            reason: format!(
+                "the project's data folder {} is a link to {}, outside the project's folder",
+                crate::model::escape_path(data),
+                crate::model::escape_path(&real)
+            ),
+        },
+        _ => DataFolderStatus::NeedsConfirmation {
+            path: resolved,
+            reason: format!(
+                "the project's data folder {} cannot be resolved to check that it lies inside the project's folder",
+                crate::model::escape_path(data)
+            ),
+        },
+    }
+}
+
+/// `""` (a project file named without a folder) is the current folder.
+fn project_folder_or_here(folder: &Path) -> &Path {
+    if folder.as_os_str().is_empty() {
+        Path::new(".")
     } else {
-        DataFolderStatus::Missing(resolved)
+        folder
     }
 }
 

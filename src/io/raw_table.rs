@@ -27,8 +27,14 @@ impl RawTable {
         if record.iter().any(|cell| cell.contains('\n')) {
             return Some("a quote in this row is never closed, so the rows after it ran into one cell; skipped".into());
         }
-        let (cells, header) = (record.len(), self.headers.len());
-        if cells > header {
+        let header = self.headers.len();
+        if record.len() > header {
+            // Rows wider than the header are kept only to the header's width plus one cell holding their real width.
+            let cells = record
+                .get(header)
+                .and_then(|c| c.strip_prefix(WIDTH_MARK))
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(record.len());
             return Some(format!(
                 "the row has {cells} cells but the header has {header} (a number such as 13,915 written without quotes?); skipped"
             ));
@@ -42,18 +48,88 @@ impl RawTable {
     }
 }
 
-/// Reads a CSV (any line endings; UTF-8, UTF-16 or Windows-1252). Blank lines are skipped.
+/// Most columns a table may have. The widest official table (IoD File 7) has 57; more is refused, not allocated.
+pub const MAX_COLUMNS: usize = 1_000;
+
+/// Most data rows a table may have. The national IMD tables and ONS lookups have about 35,000; an LSOA table cannot
+/// have more than a few times that, and each row costs about 150 bytes beyond its text.
+pub const MAX_ROWS: usize = 500_000;
+
+/// Longest line a CSV may have. An IMD row is under 1 KB; a longer line is not a table row.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Marks the extra cell that records how wide an over-wide row really was (see [`RawTable::row_shape_problem`]).
+const WIDTH_MARK: &str = "\u{0}width=";
+
+/// A compact copy of a row: its cells up to the header's width (trailing empty cells beyond the header dropped, as
+/// Excel pads rows with commas), and, when a non-empty cell lies beyond it, one more cell saying how wide the row was.
+/// Exactly sized, so no row keeps the capacity of the widest row read before it.
+fn compact_record(cells: &StringRecord, header_len: usize) -> StringRecord {
+    let total = cells.len();
+    let beyond_header = cells.iter().skip(header_len).any(|c| !c.trim().is_empty());
+    let kept: Vec<&str> = cells.iter().take(header_len).collect();
+    let mark = beyond_header.then(|| format!("{WIDTH_MARK}{total}"));
+    let bytes = kept.iter().map(|c| c.len()).sum::<usize>() + mark.as_ref().map_or(0, String::len);
+    let mut record = StringRecord::with_capacity(bytes, kept.len() + usize::from(mark.is_some()));
+    for cell in kept {
+        record.push_field(cell);
+    }
+    if let Some(mark) = &mark {
+        record.push_field(mark);
+    }
+    record
+}
+
+/// Refuses bytes that are plainly not a text table: compressed files saved under a table's name.
+fn refuse_binary(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
+    let what = if bytes.starts_with(&[0x1f, 0x8b]) {
+        "a gzip-compressed file (.gz): decompress it first"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "a zip archive (or an Excel workbook saved under a .csv name): unzip it, or save the sheet as CSV"
+    } else if bytes.starts_with(b"BZh") || bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z']) {
+        "a compressed file (bzip2 or xz): decompress it first"
+    } else {
+        return Ok(());
+    };
+    Err(LoadError::Unrecognised {
+        detail: format!("row 1: this is not a CSV table but {what}"),
+        path: path.to_path_buf(),
+    })
+}
+
+/// Reads a CSV (any line endings; UTF-8, UTF-16 or Windows-1252; comma, tab or semicolon separated). Blank lines are
+/// skipped. Memory is bounded by the file: at most [`MAX_COLUMNS`] columns, [`MAX_ROWS`] rows and
+/// [`MAX_LINE_BYTES`] a line, and each row is kept only as wide as the header.
 pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
+    refuse_binary(path, bytes)?;
     let (text, encoding) = decode_text(bytes);
     if text.trim().is_empty() {
         return Err(LoadError::Empty {
             path: path.to_path_buf(),
         });
     }
-    // Excel saves "Unicode text" as tab-separated UTF-16; sniff the delimiter from the header line.
+    if let Some((line, _)) = text
+        .split('\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > MAX_LINE_BYTES)
+    {
+        return Err(LoadError::Csv {
+            row: line + 1,
+            detail: format!(
+                "the line is over {} KB long, which no table row is",
+                MAX_LINE_BYTES >> 10
+            ),
+            path: path.to_path_buf(),
+        });
+    }
+    // Excel saves "Unicode text" as tab-separated UTF-16, and CSV as semicolon-separated where the decimal mark
+    // is a comma; sniff the delimiter from the header line.
     let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.matches('\t').count() > first_line.matches(',').count() {
+    let count = |c: char| first_line.matches(c).count();
+    let delimiter = if count('\t') > count(',') && count('\t') >= count(';') {
         b'\t'
+    } else if count(';') > count(',') {
+        b';'
     } else {
         b','
     };
@@ -62,23 +138,46 @@ pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(Cursor::new(text.as_bytes()));
-    let mut records = reader.records();
-    let headers = match records.next() {
-        Some(Ok(record)) => record.iter().map(|h| h.trim().to_string()).collect(),
-        Some(Err(error)) => return Err(csv_error(path, 1, &error)),
-        None => {
+    let mut record = StringRecord::new();
+    let headers: Vec<String> = match reader.read_record(&mut record) {
+        Ok(true) => {
+            if record.len() > MAX_COLUMNS {
+                return Err(LoadError::Csv {
+                    row: 1,
+                    detail: format!(
+                        "the header has {} columns, over the {MAX_COLUMNS} any IMD table or lookup has",
+                        record.len()
+                    ),
+                    path: path.to_path_buf(),
+                });
+            }
+            let mut headers: Vec<String> = record.iter().map(|h| h.trim().to_string()).collect();
+            // Trailing empty header cells (a row padded with commas) are not columns.
+            while headers.last().is_some_and(String::is_empty) {
+                headers.pop();
+            }
+            headers
+        }
+        Ok(false) => {
             return Err(LoadError::Empty {
                 path: path.to_path_buf(),
             });
         }
+        Err(error) => return Err(csv_error(path, 1, &error)),
     };
     let mut rows = Vec::new();
     // The csv reader skips blank lines and counts records, not lines; count lines from byte offsets so that
     // row numbers are the ones a spreadsheet or text editor shows.
     let text_bytes = text.as_bytes();
     let (mut counted_to, mut line) = (0usize, 1usize);
-    for (i, record) in records.enumerate() {
-        let record = record.map_err(|error| csv_error(path, i + 2, &error))?;
+    let mut i = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => return Err(csv_error(path, i + 2, &error)),
+        }
+        i += 1;
         let offset = record
             .position()
             .and_then(|p| usize::try_from(p.byte()).ok())
@@ -103,7 +202,14 @@ pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        rows.push((row_number, record));
+        if rows.len() == MAX_ROWS {
+            return Err(LoadError::Csv {
+                row: row_number,
+                detail: format!("the table has more than {MAX_ROWS} rows, more than any LSOA table"),
+                path: path.to_path_buf(),
+            });
+        }
+        rows.push((row_number, compact_record(&record, headers.len())));
     }
     Ok(RawTable {
         path: path.to_path_buf(),
@@ -127,7 +233,7 @@ fn csv_error(path: &Path, row: usize, error: &csv::Error) -> LoadError {
 
 /// Reads every worksheet of an Excel workbook (`.xlsx`, `.xls`, `.ods`), each as a table whose first non-empty row is its header.
 pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadError> {
-    use calamine::{Data, Reader as _};
+    use calamine::Reader as _;
     if bytes.is_empty() {
         return Err(LoadError::Empty {
             path: path.to_path_buf(),
@@ -150,7 +256,10 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
     // calamine can panic on a damaged workbook (calamine 0.38 overflows a u32 on a cell reference with too many
     // column letters, which panics where overflow checks are on: debug builds and tests). Contain that here: the
     // planner gets a sentence about the file, not a crash.
-    let read_sheets = || -> Result<Vec<(String, calamine::Range<Data>)>, LoadError> {
+    let read_sheets = || -> Result<Vec<(String, Vec<SparseCell>)>, LoadError> {
+        if is_xlsx(bytes) {
+            return read_xlsx_cells(bytes).map_err(spreadsheet_error);
+        }
         let mut workbook =
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
         let mut sheets = Vec::new();
@@ -158,7 +267,16 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
             let range = workbook
                 .worksheet_range(&sheet)
                 .map_err(|e| spreadsheet_error(format!("sheet {sheet:?}: {e}")))?;
-            sheets.push((sheet, range));
+            let cells = range
+                .used_cells()
+                .filter_map(|(row, col, cell)| {
+                    let (row, col) = (u32::try_from(row).ok()?, u32::try_from(col).ok()?);
+                    let start = range.start().unwrap_or((0, 0));
+                    Some((row + start.0, col + start.1, cell_text(cell)))
+                })
+                .filter(|(_, _, text)| !text.is_empty())
+                .collect();
+            sheets.push((sheet, cells));
         }
         Ok(sheets)
     };
@@ -168,37 +286,118 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
         ))
     })?;
     let mut tables = Vec::new();
-    for (sheet, range) in sheets {
-        let first_row = range.start().map_or(0, |(row, _)| row as usize);
-        let mut rows_iter = range.rows().enumerate().map(|(i, cells)| {
-            let record: StringRecord = cells
-                .iter()
-                .map(|cell| match cell {
-                    Data::Empty => String::new(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    other => other.to_string(),
-                })
-                .collect();
-            (first_row + i + 1, record)
-        });
-        let Some((_, header)) = rows_iter.by_ref().find(|(_, r)| r.iter().any(|c| !c.trim().is_empty())) else {
-            continue;
-        };
-        let headers = header.iter().map(|h| h.trim().to_string()).collect();
-        let rows = rows_iter
-            .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-            .collect();
-        tables.push(RawTable {
-            path: path.to_path_buf(),
-            headers,
-            rows,
-            encoding: TextEncoding::Utf8,
-            sheet: Some(sheet),
-        });
+    for (sheet, cells) in sheets {
+        if let Some(table) = table_from_cells(path, &sheet, cells)? {
+            tables.push(table);
+        }
     }
     Ok(tables)
+}
+
+/// One cell present in a sheet: 0-based row and column, and its text (never empty).
+type SparseCell = (u32, u32, String);
+
+/// Most cells a workbook may hold (the widest official workbook, IoD File 7, has about 1.9 million).
+pub const MAX_WORKBOOK_CELLS: usize = 4_000_000;
+
+/// The text of a cell as a table cell: whole floats without `.0` (Excel stores every number as a float).
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        other => other.to_string(),
+    }
+}
+
+/// True for an Office Open XML workbook (a zip holding `xl/workbook.xml`), which can be read cell by cell.
+fn is_xlsx(bytes: &[u8]) -> bool {
+    const WORKBOOK_PART: &[u8] = b"xl/workbook.xml";
+    bytes.starts_with(b"PK") && bytes.windows(WORKBOOK_PART.len()).any(|w| w == WORKBOOK_PART)
+}
+
+/// Reads the cells actually present in each sheet of an `.xlsx`, one at a time: a workbook with a single cell at
+/// XFD1048576 costs one cell, not the 17-billion-cell rectangle a dense range would build.
+fn read_xlsx_cells(bytes: &[u8]) -> Result<Vec<(String, Vec<SparseCell>)>, String> {
+    use calamine::Reader as _;
+    let mut workbook = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut sheets = Vec::new();
+    let mut total = 0usize;
+    for sheet in workbook.sheet_names() {
+        let mut reader = workbook
+            .worksheet_cells_reader(&sheet)
+            .map_err(|e| format!("sheet {sheet:?}: {e}"))?;
+        let mut cells = Vec::new();
+        while let Some(cell) = reader.next_cell().map_err(|e| format!("sheet {sheet:?}: {e}"))? {
+            let (row, col) = cell.get_position();
+            let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+            if text.is_empty() {
+                continue;
+            }
+            total += 1;
+            if total > MAX_WORKBOOK_CELLS {
+                return Err(format!(
+                    "it holds more than {MAX_WORKBOOK_CELLS} cells, more than any IMD workbook"
+                ));
+            }
+            cells.push((row, col, text));
+        }
+        sheets.push((sheet, cells));
+    }
+    Ok(sheets)
+}
+
+/// Builds a table from a sheet's cells: the first row with a cell is the header; each row is as wide as its last
+/// cell within the header (cells beyond the header mark the row as over-wide, see [`RawTable::row_shape_problem`]).
+fn table_from_cells(path: &Path, sheet: &str, mut cells: Vec<SparseCell>) -> Result<Option<RawTable>, LoadError> {
+    cells.sort_unstable_by_key(|(row, col, _)| (*row, *col));
+    let mut by_row = cells.chunk_by(|a, b| a.0 == b.0);
+    let Some(header_cells) = by_row.next() else {
+        return Ok(None);
+    };
+    let width = header_cells.last().map_or(0, |c| c.1 as usize + 1);
+    if width > MAX_COLUMNS {
+        return Err(LoadError::Spreadsheet {
+            detail: format!(
+                "sheet {sheet:?}, row {}: the header reaches column {width}, over the {MAX_COLUMNS} columns any IMD table or lookup has",
+                header_cells[0].0 + 1
+            ),
+            path: path.to_path_buf(),
+        });
+    }
+    let mut headers = vec![String::new(); width];
+    for (_, col, text) in header_cells {
+        headers[*col as usize] = text.trim().to_string();
+    }
+    let mut rows = Vec::new();
+    for row_cells in by_row {
+        let row_number = row_cells[0].0 as usize + 1;
+        if rows.len() == MAX_ROWS {
+            return Err(LoadError::Spreadsheet {
+                detail: format!(
+                    "sheet {sheet:?}, row {row_number}: more than {MAX_ROWS} rows, more than any LSOA table"
+                ),
+                path: path.to_path_buf(),
+            });
+        }
+        let last = row_cells.last().map_or(0, |c| c.1 as usize + 1);
+        let mut record_cells = vec![""; last.min(width)];
+        for (_, col, text) in row_cells.iter().filter(|c| (c.1 as usize) < width) {
+            record_cells[*col as usize] = text;
+        }
+        let mut record: StringRecord = record_cells.into_iter().collect();
+        if last > width {
+            record.push_field(&format!("{WIDTH_MARK}{last}"));
+        }
+        rows.push((row_number, record));
+    }
+    Ok(Some(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        encoding: TextEncoding::Utf8,
+        sheet: Some(sheet.to_string()),
+    }))
 }
 
 /// The most a workbook may unpack to (the sum of its zip entries). The official IMD workbooks unpack to under 40 MB.

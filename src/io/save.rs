@@ -17,6 +17,15 @@ pub enum SaveError {
         /// The target.
         path: PathBuf,
     },
+    /// The target is there but is not a regular file (a device, a FIFO, a folder) or is a symbolic link: `--force`
+    /// replaces files, never anything else, and never writes through a link to somewhere else.
+    #[error("{what}, so it was not replaced (give the path of a regular file) — {path}")]
+    NotRegular {
+        /// What it is.
+        what: &'static str,
+        /// The target.
+        path: PathBuf,
+    },
     /// Writing, syncing or renaming failed (including an error from the content writer).
     #[error("cannot write the file — {path}: {source}")]
     Io {
@@ -51,9 +60,27 @@ pub fn save_atomic(
         path: path.into(),
         source,
     };
-    if !overwrite && path.exists() {
-        return Err(SaveError::Exists { path: path.into() });
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            return Err(SaveError::NotRegular {
+                what: "the target is a symbolic link",
+                path: path.into(),
+            });
+        }
+        Ok(metadata) if !metadata.is_file() => {
+            return Err(SaveError::NotRegular {
+                what: if metadata.is_dir() {
+                    "the target is a folder"
+                } else {
+                    "the target is a device, pipe or socket, not a regular file"
+                },
+                path: path.into(),
+            });
+        }
+        Ok(_) if !overwrite => return Err(SaveError::Exists { path: path.into() }),
+        _ => {}
     }
+    remove_stale_temp_files(path);
     let temp = temp_path_beside(path);
     let result = write_and_sync(&temp, write)
         .map_err(io_error)
@@ -105,6 +132,54 @@ pub fn temp_path_beside(path: &Path) -> PathBuf {
     let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy());
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
+/// Removes temporary files of our own naming (`.<name>.tmp-<pid>-<n>`) beside `path` left by a save that was killed:
+/// only those of processes that are no longer running, so a save under way elsewhere is never disturbed.
+pub fn remove_stale_temp_files(path: &Path) {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((pid, counter)) = rest.split_once('-') else {
+            continue;
+        };
+        let (Ok(pid), true) = (pid.parse::<u32>(), counter.bytes().all(|b| b.is_ascii_digit())) else {
+            continue;
+        };
+        let is_regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_regular && !process_is_running(pid) {
+            std::fs::remove_file(entry.path()).ok();
+        }
+    }
+}
+
+/// Whether a process id is in use. Where that cannot be told, a process is assumed to be running (nothing removed).
+fn process_is_running(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(target_os = "linux")]
+    {
+        Path::new(&format!("/proc/{pid}")).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
 }
 
 /// Makes the rename durable. Best effort: some file systems cannot sync a folder, and the file is already complete.

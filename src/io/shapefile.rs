@@ -1,10 +1,11 @@
 //! ESRI Shapefiles (`.shp` with its `.shx`, `.dbf` and `.prj`) of LSOA or ward polygons → areas in BNG metres.
 
-use super::crs::{CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_wkt, project_to_world};
-use super::geojson::{BoundaryFile, MAX_VERTICES};
+use super::boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
+use super::boundary_rules::{Declared, check_polygons, drop_stray_areas, into_world_areas, settle_crs};
+use super::crs::{CrsClaim, crs_from_wkt};
 use super::{LoadError, decode_text};
-use crate::model::{Area, AreaCode, AreaKind, JoinReport, LsoaVintage, Severity};
-use geo::{Contains as _, Coord, LineString, MultiPolygon, Polygon};
+use crate::model::{AreaCode, AreaKind, JoinReport, LsoaVintage, Severity};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
 use shapefile::dbase::{self, FieldValue};
 use shapefile::{PolygonRing, Shape, ShapeReader};
 use std::io::Cursor;
@@ -58,6 +59,13 @@ pub fn read_shapefile(
     let mut dbf_reader = dbase::Reader::new(Cursor::new(dbf))
         .map_err(|e| shp_error(format!("the .dbf is damaged ({})", readable(&e))))?;
     let field_names: Vec<String> = dbf_reader.fields().iter().map(|f| f.name().to_string()).collect();
+    // The .dbf reader gives each record as a map, so a repeated field name would silently keep the last value.
+    let mut seen_fields = std::collections::HashSet::new();
+    if let Some(repeated) = field_names.iter().find(|n| !seen_fields.insert(n.to_ascii_lowercase())) {
+        return Err(shp_error(format!(
+            "the .dbf has two fields named {repeated:?}, so which value is the area's cannot be told"
+        )));
+    }
     let find = |pred: &dyn Fn(&str) -> bool| field_names.iter().find(|n| pred(&n.to_ascii_lowercase())).cloned();
     let (kind, code_field) = if let Some(f) = find(&|n| n == "lsoa11cd") {
         (AreaKind::Lsoa(LsoaVintage::Lsoa2011), f)
@@ -102,7 +110,18 @@ pub fn read_shapefile(
             );
             None
         }
-        shx => shx,
+        Some(shx) => match shx_entries_problem(shx) {
+            Some(why) => {
+                report.warn_at(
+                    path,
+                    "shx",
+                    format!("the .shx index cannot be trusted ({why}); read the .shp records in order"),
+                );
+                None
+            }
+            None => Some(shx),
+        },
+        None => None,
     };
     let (sane_records, damaged) = records_with_sane_counts(parts.shp, shx);
     let mut shape_reader = match shx {
@@ -169,7 +188,11 @@ pub fn read_shapefile(
 
     let declared = match parts.prj.map(|bytes| decode_text(bytes).0.into_owned()) {
         Some(wkt) => match crs_from_wkt(&wkt) {
-            CrsClaim::Known(crs) => Some(crs),
+            CrsClaim::Known(crs) => Declared {
+                crs: Some(crs),
+                said_by: "the .prj",
+                field: "prj",
+            },
             CrsClaim::Unsupported(name) => {
                 return Err(LoadError::UnsupportedCrs {
                     crs: name,
@@ -177,7 +200,11 @@ pub fn read_shapefile(
                 });
             }
         },
-        None => None,
+        None => Declared {
+            crs: None,
+            said_by: "no .prj beside the .shp, so the file",
+            field: "prj",
+        },
     };
 
     let records_read = shapes.len().max(records.len());
@@ -247,7 +274,9 @@ pub fn read_shapefile(
                 "more than {MAX_VERTICES} vertices: too large to load"
             )));
         }
-        let geometry = assemble_rings(rings);
+        let geometry = assemble_rings(rings, &mut |why| {
+            report.warn_at(path, at.clone(), format!("{code}: {why}"));
+        });
         if geometry.0.is_empty() {
             report.warn_at(
                 path,
@@ -268,20 +297,19 @@ pub fn read_shapefile(
             .and_then(field_text)
             .as_deref()
             .and_then(AreaCode::parse);
-        areas_raw.push((code, name, la_code, geometry));
+        let geometry = check_polygons(path, &at, code.as_str(), geometry, report);
+        areas_raw.push(ParsedArea {
+            code,
+            name,
+            la_code,
+            geometry,
+            place: at,
+        });
     }
 
-    let crs = settle_shapefile_crs(path, declared, &areas_raw, report)?;
-    let mut areas = Vec::with_capacity(areas_raw.len());
-    for (code, name, la_code, mut geometry) in areas_raw {
-        if crs == Crs::Wgs84 && !project_to_world(&mut geometry) {
-            report.warn_at(path, code.to_string(), "a coordinate could not be projected; skipped");
-            continue;
-        }
-        if let Some(area) = Area::new(code, name, la_code, geometry) {
-            areas.push(area);
-        }
-    }
+    drop_stray_areas(path, &mut areas_raw, report);
+    let settled = settle_crs(path, declared, &areas_raw, report)?;
+    let areas = into_world_areas(path, settled, areas_raw, report);
     if areas.is_empty() {
         return Err(shp_error(format!(
             "none of its {records_read} records could be loaded (see the warnings)"
@@ -291,7 +319,7 @@ pub fn read_shapefile(
         kind,
         features_read: records_read,
         areas,
-        crs,
+        crs: settled.crs,
     })
 }
 
@@ -308,6 +336,45 @@ fn le_i32(bytes: &[u8], at: usize) -> Option<i64> {
 /// True when the .shx header declares a length beyond the bytes there (the reader would allocate for all of it).
 fn shx_declares_more_than_it_holds(shx: &[u8]) -> bool {
     be_i32(shx, 24).is_none_or(|words| words * 2 > shx.len() as i64)
+}
+
+/// Why the `.shx` entries cannot be a true index, if they cannot: every entry must point past the file header and
+/// past the end of the entry before it (records are distinct and in order). An index whose entries all point at one
+/// record would draw every area as the same polygon, and re-read that record once per entry.
+fn shx_entries_problem(shx: &[u8]) -> Option<String> {
+    let mut previous_end: Option<(usize, i64)> = None;
+    for (i, at) in (100..shx.len()).step_by(8).enumerate() {
+        let (Some(offset), Some(length)) = (be_i32(shx, at), be_i32(shx, at + 4)) else {
+            break;
+        };
+        let (offset, length) = (offset * 2, length * 2);
+        if offset < 100 || length < 0 {
+            return Some(format!(
+                "entry {} points at byte {offset}, inside the file header",
+                i + 1
+            ));
+        }
+        if let Some((previous, end)) = previous_end
+            && offset < end
+        {
+            return Some(if offset <= previous_offset(shx, previous) {
+                format!(
+                    "entries {} and {} point at the same or an earlier record (byte {offset})",
+                    previous,
+                    i + 1
+                )
+            } else {
+                format!("entry {} points inside the record of entry {previous}", i + 1)
+            });
+        }
+        previous_end = Some((i + 1, offset + 8 + length));
+    }
+    None
+}
+
+/// The byte offset entry `n` (1-based) of a `.shx` points at.
+fn previous_offset(shx: &[u8], n: usize) -> i64 {
+    be_i32(shx, 100 + 8 * (n - 1)).map_or(0, |words| words * 2)
 }
 
 /// How many records, in the order the shapefile reader visits them (by the .shx offsets when there is one, else one
@@ -393,10 +460,13 @@ fn ring_coords<P>(ring: PolygonRing<P>, to_coord: impl Fn(&P) -> Coord<f64>) -> 
     ring.into_inner().iter().map(to_coord).collect()
 }
 
-/// Groups rings into polygons: an ESRI outer ring is clockwise, a hole counter-clockwise; each hole goes to the outer ring containing it.
-fn assemble_rings(rings: Vec<Vec<Coord<f64>>>) -> MultiPolygon<f64> {
+/// Groups rings into polygons: an ESRI outer ring is clockwise, a hole counter-clockwise; each hole goes to the
+/// smallest outer ring containing it. A hole inside no outer ring is not a hole (it would paint over neighbours):
+/// as GDAL does, it becomes an outer ring of its own, and `report` is told.
+fn assemble_rings(rings: Vec<Vec<Coord<f64>>>, report: &mut dyn FnMut(String)) -> MultiPolygon<f64> {
     use geo::orient::{Direction, Orient as _};
     use geo::winding_order::Winding as _;
+    use geo::{Area as _, coordinate_position::CoordPos, coordinate_position::CoordinatePosition as _};
     let mut outers: Vec<Polygon<f64>> = Vec::new();
     let mut holes: Vec<LineString<f64>> = Vec::new();
     for coords in rings {
@@ -415,71 +485,27 @@ fn assemble_rings(rings: Vec<Vec<Coord<f64>>>) -> MultiPolygon<f64> {
         // Rings wound the other way round: treat them all as outer rings rather than lose the area.
         outers = holes.drain(..).map(|r| Polygon::new(r, vec![])).collect();
     }
+    let mut orphans = 0;
     for hole in holes {
-        let Some(first) = hole.0.first().copied() else {
-            continue;
-        };
+        let inside = |p: &Polygon<f64>| hole.0.iter().all(|c| p.coordinate_position(c) != CoordPos::Outside);
         let owner = outers
             .iter()
-            .position(|p| p.contains(&first))
-            .unwrap_or(outers.len().saturating_sub(1));
-        if let Some(polygon) = outers.get_mut(owner) {
-            polygon.interiors_push(hole);
+            .enumerate()
+            .filter(|(_, p)| inside(p))
+            .min_by(|(_, a), (_, b)| a.unsigned_area().total_cmp(&b.unsigned_area()))
+            .map(|(i, _)| i);
+        match owner.and_then(|i| outers.get_mut(i)) {
+            Some(polygon) => polygon.interiors_push(hole),
+            None => {
+                orphans += 1;
+                outers.push(Polygon::new(hole, vec![]));
+            }
         }
+    }
+    if orphans > 0 {
+        report(format!(
+            "{orphans} counter-clockwise ring(s) (holes, by the shapefile rule) lie inside no outer ring; read as outer rings"
+        ));
     }
     MultiPolygon::new(outers).orient(Direction::Default)
-}
-
-fn settle_shapefile_crs(
-    path: &Path,
-    declared: Option<Crs>,
-    areas: &[(AreaCode, String, Option<AreaCode>, MultiPolygon<f64>)],
-    report: &mut JoinReport,
-) -> Result<Crs, LoadError> {
-    use geo::BoundingRect as _;
-    let Some(bbox) = areas
-        .iter()
-        .filter_map(|a| a.3.bounding_rect())
-        .reduce(crate::model::rect_union)
-    else {
-        return Ok(declared.unwrap_or(Crs::Bng));
-    };
-    let from_range = match coordinate_range(bbox.min(), bbox.max()) {
-        CoordinateRange::BngMetres => Some(Crs::Bng),
-        CoordinateRange::LonLat => Some(Crs::Wgs84),
-        _ => None,
-    };
-    match (declared, from_range) {
-        (Some(d), Some(r)) if d == r => Ok(d),
-        (Some(d), Some(r)) => {
-            report.warn_at(
-                path,
-                "prj",
-                format!(
-                    "the .prj says {} but the coordinates are {}; read as {}",
-                    d.epsg(),
-                    r.epsg(),
-                    r.epsg()
-                ),
-            );
-            Ok(r)
-        }
-        (None, Some(r)) => {
-            report.warn_at(
-                path,
-                "prj",
-                format!(
-                    "no .prj beside the .shp; the coordinates look like {}, so read as that",
-                    r.epsg()
-                ),
-            );
-            Ok(r)
-        }
-        (_, None) => Err(LoadError::Unrecognised {
-            detail:
-                "the coordinates are neither longitude/latitude over Great Britain nor British National Grid metres"
-                    .into(),
-            path: path.to_path_buf(),
-        }),
-    }
 }

@@ -151,16 +151,17 @@ impl Dataset {
         list
     }
 
-    /// Why nothing can be analysed, if so: no IMD table loaded. Names the first file-level error, if there was one.
+    /// Why nothing can be analysed, if so: no IMD table loaded. Names the first file-level error (else the first file
+    /// passed over), if there was one.
     pub fn unusable_reason(&self) -> Option<String> {
         if !self.editions.is_empty() {
             return None;
         }
-        let first_error = self
-            .report
-            .problems
+        let problems = &self.report.problems;
+        let first_error = problems
             .iter()
-            .find(|p| p.severity == super::Severity::Error);
+            .find(|p| p.severity == super::Severity::Error)
+            .or_else(|| problems.iter().find(|p| p.path.is_some()));
         Some(match first_error {
             Some(problem) => format!(
                 "no IMD table could be loaded from {}; first problem: {problem}",

@@ -215,6 +215,23 @@ impl ImdRow {
     }
 }
 
+/// How many LSOAs an edition ranks in England: 32,844 (2011 LSOAs) for IoD 2015 and IoD 2019, 33,755 (2021 LSOAs)
+/// for IoD 2025. `None` for a year that is not an edition.
+///
+/// ```
+/// use locality_map::model::national_lsoas;
+/// assert_eq!(national_lsoas(2019), Some(32_844));
+/// assert_eq!(national_lsoas(2025), Some(33_755));
+/// assert_eq!(national_lsoas(2020), None);
+/// ```
+pub fn national_lsoas(year: u16) -> Option<u32> {
+    match year {
+        2015 | 2019 => Some(32_844),
+        2025 => Some(33_755),
+        _ => None,
+    }
+}
+
 /// One edition of the English Indices of Deprivation, keyed by LSOA code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImdEdition {
@@ -242,13 +259,30 @@ impl ImdEdition {
         }
     }
 
-    /// N: how many LSOAs the edition ranks on the IMD (32,844 for 2015 and 2019, 33,755 for 2025).
+    /// N: how many LSOAs the edition ranks nationally (32,844 for 2015 and 2019, 33,755 for 2025). A fact of the
+    /// edition, not of the rows loaded: a Leeds-only extract still has the national 1% line. For a year Locality Map
+    /// does not know, the IMD-ranked rows loaded.
     pub fn ranked_count(&self) -> u32 {
+        national_lsoas(self.year).unwrap_or_else(|| self.loaded_ranked_count())
+    }
+
+    /// How many rows loaded have an IMD rank (fewer than [`Self::ranked_count`] for an extract).
+    pub fn loaded_ranked_count(&self) -> u32 {
         let ranked = self.rows.values().filter(|row| row.imd_rank().is_some()).count();
         u32::try_from(ranked).unwrap_or(u32::MAX)
     }
 
-    /// The edition's most deprived 1% line: rank ≤ floor(N / 100), from its own N.
+    /// True when fewer LSOAs are loaded than the edition ranks: an LA or regional extract of the national file.
+    pub fn is_extract(&self) -> bool {
+        self.loaded_ranked_count() < self.ranked_count()
+    }
+
+    /// True when at least one row has an IMD rank: an edition without any cannot be compared or mapped.
+    pub fn has_imd_ranks(&self) -> bool {
+        self.rows.values().any(|row| row.imd_rank().is_some())
+    }
+
+    /// The edition's most deprived 1% line: rank ≤ floor(N / 100), from its national N.
     pub fn top1_threshold(&self) -> u32 {
         crate::analysis::top1_threshold(self.ranked_count())
     }

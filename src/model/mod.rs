@@ -7,11 +7,13 @@ mod dataset;
 mod edition;
 mod lookup;
 mod report;
+mod safe_text;
 
 pub use area_group::{GroupFile, GroupMember, GroupRow};
 pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
-pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population};
+pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population, national_lsoas};
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
 pub use report::{FileSummary, JoinReport, Problem, Severity};
+pub use safe_text::{csv_safe_cell, escape_path, escape_text};

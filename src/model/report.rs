@@ -1,5 +1,6 @@
 //! What a load found and what it could not use: the `JoinReport` the CLI and the window both show.
 
+use super::escape_text;
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// One line: control and bidirectional characters from file names and contents are escaped, so nothing in a
+    /// file can forge or reorder a line of the report.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
             Severity::Note => "note",
@@ -38,9 +41,9 @@ impl fmt::Display for Problem {
         };
         write!(f, "{label}: ")?;
         if let Some(location) = &self.location {
-            write!(f, "{location}: ")?;
+            write!(f, "{}: ", escape_text(location))?;
         }
-        f.write_str(&self.message)?;
+        f.write_str(&escape_text(&self.message))?;
         // File-level errors already end with their path (see `LoadError`); do not print it twice.
         if let Some(path) = self
             .path
@@ -48,7 +51,7 @@ impl fmt::Display for Problem {
             .map(|p| p.display().to_string())
             .filter(|p| !self.message.ends_with(p.as_str()))
         {
-            write!(f, " — {path}")?;
+            write!(f, " — {}", escape_text(&path))?;
         }
         Ok(())
     }

@@ -120,6 +120,7 @@ impl LoadJob {
                 only: Vec::new(),
                 force: false,
                 read_timeout: std::time::Duration::from_secs(60),
+                deadline: std::time::Duration::from_secs(1800),
             };
             let mut progress = |id: &str, done: u64, total: Option<u64>| {
                 let of = total

@@ -1,30 +1,148 @@
-//! Shared helpers for the integration tests: where the real data lives, and an independent CSV reader.
+//! Shared helpers for the integration tests: where the real data lives, the embedded Leeds default as files, loud
+//! skips when the national files are absent, and an independent CSV reader.
+//!
+//! Two kinds of real data:
+//! - the embedded Leeds default (`assets/default`, `boundaries/leeds`), which the repository itself carries: national
+//!   IMD tables for 2015, 2019 (File 2) and 2025, File 6 populations, Leeds boundaries and lookups. Tests that only need
+//!   Leeds use it, so a fresh clone runs them.
+//! - the official national files, at `$LOCALITY_MAP_TEST_DATA`, else `../shared/data` beside the checkout. A test that
+//!   needs them asks [`national_data`], which says loudly when it skips; with `LOCALITY_MAP_REQUIRE_TEST_DATA=1` (CI)
+//!   a missing folder fails the test instead.
 #![allow(dead_code)]
 
+use flate2::read::GzDecoder;
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::Dataset;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// `../shared/data`, beside the checkout.
-pub fn shared_data() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+/// The checkout, read when the test runs (cargo sets it for test processes), so a copy of the checkout that reuses
+/// built test binaries still looks beside itself.
+pub fn checkout() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
-/// The whole shared data folder, loaded once per test binary.
-pub fn shared_dataset() -> &'static Dataset {
+/// Where the official national files should be: `$LOCALITY_MAP_TEST_DATA`, else `../shared/data` beside the checkout.
+pub fn shared_data_location() -> PathBuf {
+    match std::env::var_os("LOCALITY_MAP_TEST_DATA").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => checkout().join("../shared/data"),
+    }
+}
+
+/// What a skipped test tells the person running the suite.
+pub const SKIP_REASON: &str = "needs the official national files; run `locality-map fetch --dest ../shared/data` to \
+                               download them, or set LOCALITY_MAP_TEST_DATA";
+
+/// The national data folder, or `None` after saying loudly on stderr that `test` is skipped. Under
+/// `LOCALITY_MAP_REQUIRE_TEST_DATA=1` a missing folder fails the test, naming the folder.
+pub fn national_data(test: &str) -> Option<PathBuf> {
+    let dir = shared_data_location();
+    if dir.join("PROVENANCE.md").is_file() || dir.join("imd2019").is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("LOCALITY_MAP_REQUIRE_TEST_DATA").is_ok_and(|v| v == "1") {
+        panic!(
+            "{test}: the official national files are required (LOCALITY_MAP_REQUIRE_TEST_DATA=1) but {} is missing",
+            dir.display()
+        );
+    }
+    record_skip(test, SKIP_REASON);
+    None
+}
+
+/// The whole national data folder loaded once per test binary, or `None` (with the loud skip) when it is absent.
+pub fn national_dataset(test: &str) -> Option<&'static Dataset> {
+    let dir = national_data(test)?;
     static DATASET: OnceLock<Dataset> = OnceLock::new();
-    DATASET.get_or_init(|| {
-        load_dataset(&DataSource::Folder(shared_data()), &LoadOptions::default()).expect("../shared/data loads")
+    Some(DATASET.get_or_init(|| {
+        load_dataset(&DataSource::Folder(dir.clone()), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{} loads: {e}", dir.display()))
+    }))
+}
+
+/// The embedded Leeds default, loaded once per test binary through the public API.
+pub fn embedded_dataset() -> &'static Dataset {
+    static DATASET: OnceLock<Dataset> = OnceLock::new();
+    DATASET
+        .get_or_init(|| load_dataset(&DataSource::Embedded, &LoadOptions::default()).expect("embedded default loads"))
+}
+
+/// The files of the embedded default, by their name without `.gz`, decompressed here from the repository's own
+/// copies (not through the library).
+pub const EMBEDDED_FILES: [&str; 12] = [
+    "assets/default/File_1_ID_2015_Index_of_Multiple_Deprivation.csv.gz",
+    "assets/default/File_1_IoD2025_Index_of_Multiple_Deprivation.csv.gz",
+    "assets/default/File_2_-_IoD2019_Domains_of_Deprivation.csv.gz",
+    "assets/default/File_6_-_IoD2019_Population_Denominators.csv.gz",
+    "assets/default/Leeds_E08000035_LSOA11_to_Ward19_lookup.csv.gz",
+    "assets/default/Leeds_E08000035_lookup_lsoa11_lsoa21_ltla22.csv.gz",
+    "assets/default/Leeds_E08000035_lookup_lsoa21_ward24_ltla24.csv.gz",
+    "assets/default/imd2025_england_lsoa21_humaniverse-IMD_ranks_deciles.csv.gz",
+    "boundaries/leeds/Leeds_E08000035_lsoa11_BGC_EPSG27700.geojson.gz",
+    "boundaries/leeds/Leeds_E08000035_lsoa21_BGC_WGS84.geojson.gz",
+    "boundaries/leeds/Leeds_E08000035_wards_2019_BGC_WGS84.geojson.gz",
+    "boundaries/leeds/Leeds_E08000035_wards_2025_BGC_WGS84.geojson.gz",
+];
+
+/// The bytes of one embedded file, found by the end of its name (`"File_6_-_IoD2019_Population_Denominators.csv"`).
+pub fn embedded_bytes(name: &str) -> Vec<u8> {
+    let relative = EMBEDDED_FILES
+        .iter()
+        .find(|f| f.trim_end_matches(".gz").ends_with(name))
+        .unwrap_or_else(|| panic!("no embedded file named {name}"));
+    let gz = std::fs::read(checkout().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let mut bytes = Vec::new();
+    GzDecoder::new(gz.as_slice())
+        .read_to_end(&mut bytes)
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    bytes
+}
+
+/// The embedded default written out as a plain data folder (once per test binary): for tests that need a `--data
+/// DIR` holding Leeds. The files are decompressed copies, so the folder is the same data as `DataSource::Embedded`.
+pub fn embedded_folder() -> &'static Path {
+    static FOLDER: OnceLock<PathBuf> = OnceLock::new();
+    FOLDER.get_or_init(|| {
+        let dir = scratch_for_this_process("embedded-leeds");
+        for relative in EMBEDDED_FILES {
+            let name = Path::new(relative).file_name().unwrap().to_string_lossy();
+            let name = name.trim_end_matches(".gz");
+            std::fs::write(dir.join(name), embedded_bytes(name)).unwrap();
+        }
+        dir
     })
 }
 
-/// Reads a CSV from the shared folder into rows keyed by the exact header text, numbers left as published.
-/// Deliberately independent of the library's own header recognition.
-pub fn raw_rows(relative: &str) -> Vec<HashMap<String, String>> {
-    let bytes = std::fs::read(shared_data().join(relative)).expect("shared file exists");
-    let text = String::from_utf8(bytes).expect("utf-8");
+/// A fresh folder `PREFIX-PID` under cargo's temporary folder for tests; folders of the same prefix left by test
+/// processes that have ended are removed first, so runs do not pile up copies.
+pub fn scratch_for_this_process(prefix: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let pid = name.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-'));
+            if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
+                && !Path::new(&format!("/proc/{pid}")).exists()
+            {
+                std::fs::remove_dir_all(entry.path()).ok();
+            }
+        }
+    }
+    let dir = root.join(format!("{prefix}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
+/// Parses CSV text into rows keyed by the exact header text, numbers left as published. Deliberately independent of
+/// the library's own header recognition.
+pub fn rows_of_csv(bytes: &[u8]) -> Vec<HashMap<String, String>> {
+    let text = std::str::from_utf8(bytes).expect("utf-8");
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
@@ -37,26 +155,52 @@ pub fn raw_rows(relative: &str) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
+/// Reads a CSV from the national folder (which the caller has checked with [`national_data`]).
+pub fn raw_rows(relative: &str) -> Vec<HashMap<String, String>> {
+    let path = shared_data_location().join(relative);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    rows_of_csv(&bytes)
+}
+
+/// Reads one of the embedded CSVs (by the end of its name) into rows keyed by the exact header text.
+pub fn embedded_rows(name: &str) -> Vec<HashMap<String, String>> {
+    rows_of_csv(&embedded_bytes(name))
+}
+
 /// A published number such as `"29,199"`.
 pub fn number(text: &str) -> u32 {
     text.replace(',', "").parse().expect("a whole number")
 }
 
-/// IMD ranks by LSOA code from a File 1, using the given exact column names.
-pub fn ranks(relative: &str, code_col: &str, rank_col: &str, la_col: &str, la: &str) -> HashMap<String, u32> {
-    raw_rows(relative)
-        .into_iter()
+/// IMD ranks by LSOA code from raw rows, using the given exact column names.
+pub fn ranks_of(
+    rows: Vec<HashMap<String, String>>,
+    code_col: &str,
+    rank_col: &str,
+    la_col: &str,
+    la: &str,
+) -> HashMap<String, u32> {
+    rows.into_iter()
         .filter(|r| r[la_col] == la)
         .map(|r| (r[code_col].clone(), number(&r[rank_col])))
         .collect()
+}
+
+/// IMD ranks by LSOA code from a national File 1, using the given exact column names.
+pub fn ranks(relative: &str, code_col: &str, rank_col: &str, la_col: &str, la: &str) -> HashMap<String, u32> {
+    ranks_of(raw_rows(relative), code_col, rank_col, la_col, la)
 }
 
 pub const FILE1_2015: &str = "imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.csv";
 pub const FILE1_2019: &str = "imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv";
 pub const RANK_2015: &str = "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)";
 pub const RANK_2019: &str = "Index of Multiple Deprivation (IMD) Rank";
+/// The embedded 2019 table is File 2, whose IMD column carries the longer name.
+pub const EMBEDDED_FILE2_2019: &str = "File_2_-_IoD2019_Domains_of_Deprivation.csv";
+pub const EMBEDDED_FILE1_2015: &str = "File_1_ID_2015_Index_of_Multiple_Deprivation.csv";
+pub const EMBEDDED_WARD_LOOKUP_2019: &str = "Leeds_E08000035_LSOA11_to_Ward19_lookup.csv";
 
-/// 2015 and 2019 ranks of an LA's LSOAs, straight from the two File 1 CSVs.
+/// 2015 and 2019 ranks of an LA's LSOAs, straight from the two national File 1 CSVs.
 pub fn ranks_2015_2019(la_code: &str) -> (HashMap<String, u32>, HashMap<String, u32>) {
     (
         ranks(
@@ -76,22 +220,105 @@ pub fn ranks_2015_2019(la_code: &str) -> (HashMap<String, u32>, HashMap<String, 
     )
 }
 
-/// `../shared/data` when it is there; otherwise a loud skip line and `None` (under
-/// `LOCALITY_MAP_REQUIRE_TEST_DATA=1` a missing folder fails the test instead).
-pub fn national_data(test: &str) -> Option<PathBuf> {
-    let folder = shared_data();
-    if folder.join("imd2019").is_dir() {
-        return Some(folder);
+/// 2015 and 2019 ranks of an LA's LSOAs, straight from the embedded copies of 2015 File 1 and 2019 File 2 (both
+/// national, so any LA works).
+pub fn embedded_ranks_2015_2019(la_code: &str) -> (HashMap<String, u32>, HashMap<String, u32>) {
+    (
+        ranks_of(
+            embedded_rows(EMBEDDED_FILE1_2015),
+            "LSOA code (2011)",
+            RANK_2015,
+            "Local Authority District code (2013)",
+            la_code,
+        ),
+        ranks_of(
+            embedded_rows(EMBEDDED_FILE2_2019),
+            "LSOA code (2011)",
+            RANK_2015,
+            "Local Authority District code (2019)",
+            la_code,
+        ),
+    )
+}
+
+/// Remembers a skip and, once per test binary, registers the end-of-run summary.
+fn record_skip(test: &str, reason: &str) {
+    // Written to the process's stderr directly: libtest captures `eprintln!` of passing tests, and a skip must show.
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {reason}");
+    let log = skip_log();
+    if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(&log) {
+        let _ = writeln!(file, "{test}");
     }
-    if std::env::var("LOCALITY_MAP_REQUIRE_TEST_DATA").is_ok_and(|v| v == "1") {
-        panic!(
-            "{test}: {} is missing and LOCALITY_MAP_REQUIRE_TEST_DATA=1",
-            folder.display()
-        );
+    static SUMMARY: OnceLock<()> = OnceLock::new();
+    SUMMARY.get_or_init(|| {
+        // libtest ends the process with `exit`, which runs C `atexit` handlers but no Rust destructors.
+        unsafe extern "C" fn summary() {
+            let log = skip_log();
+            let count = std::fs::read_to_string(&log).map_or(0, |t| t.lines().count());
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped so far in this `cargo test` run: {count} tests (each said why above); list in {}",
+                log.display()
+            );
+        }
+        unsafe extern "C" {
+            fn atexit(callback: unsafe extern "C" fn()) -> std::ffi::c_int;
+        }
+        // SAFETY: `summary` is a plain function that only reads a file and writes to stderr.
+        unsafe {
+            atexit(summary);
+        }
+    });
+}
+
+/// One file per `cargo test` run (keyed by cargo's process id, the parent of every test binary), listing the tests
+/// skipped so far, so the last binary's summary counts the whole run.
+fn skip_log() -> PathBuf {
+    let parent = std::os::unix::process::parent_id();
+    // With the parent's start time (field 22 of /proc/PID/stat), a reused process id never joins an old run's list.
+    let started = std::fs::read_to_string(format!("/proc/{parent}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let after_name = &stat[stat.rfind(')')? + 1..];
+            after_name.split_whitespace().nth(19).map(str::to_string)
+        })
+        .unwrap_or_default();
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("skipped-tests-{parent}-{started}.txt"))
+}
+
+/// Whether the renderer the UI snapshots use (wgpu: a GPU, or Mesa's llvmpipe through EGL) can start here. When it
+/// cannot, the test says why on stderr and skips its rendering; under CI (`CI=true`) or
+/// `LOCALITY_MAP_REQUIRE_TEST_DATA=1` that fails the test instead.
+pub fn renderer_available(test: &str) -> bool {
+    static AVAILABLE: OnceLock<Result<(), String>> = OnceLock::new();
+    let available = AVAILABLE.get_or_init(|| {
+        let created = std::panic::catch_unwind(|| {
+            drop(egui_kittest::wgpu::WgpuTestRenderer::new());
+        });
+        created.map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the renderer panicked".into())
+        })
+    });
+    match available {
+        Ok(()) => true,
+        Err(why) => {
+            let required = std::env::var("CI").is_ok_and(|v| v == "true")
+                || std::env::var("LOCALITY_MAP_REQUIRE_TEST_DATA").is_ok_and(|v| v == "1");
+            if required {
+                panic!("{test}: no OpenGL/EGL or GPU adapter for the UI snapshots ({why})");
+            }
+            record_skip(
+                test,
+                &format!(
+                    "rendering needs an OpenGL/EGL or GPU adapter and none could be created ({why}); on a machine \
+                     without a GPU install Mesa (`libegl1 libegl-mesa0 libgl1-mesa-dri`) and set WGPU_BACKEND=gl"
+                ),
+            );
+            false
+        }
     }
-    eprintln!(
-        "SKIPPED {test}: the national data folder {} is not there",
-        folder.display()
-    );
-    None
 }

@@ -1,0 +1,229 @@
+//! Peak memory of every loader on a hostile file, measured (not timed): each case runs in a child process (this test
+//! binary again, told which case by an environment variable) that reads the file and reports how much its peak
+//! resident memory (`VmHWM` in `/proc/self/status`) grew. The bounds asserted are the ones stated in FUZZING.md.
+//! Linux only (where `/proc` is); elsewhere the tests say so and pass.
+
+use locality_map::io::{ShapefileParts, open_project, read_csv, read_geojson, read_shapefile, read_workbook};
+use locality_map::model::JoinReport;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CASE: &str = "LOCALITY_MAP_MEMORY_CASE";
+const MB: u64 = 1 << 20;
+
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// In the child: runs `load` and prints how far the peak resident memory rose above what it was before, in bytes.
+/// In the parent: runs the child and returns that number, or `None` where /proc is missing.
+fn peak_growth(case: &str, test_name: &str, load: impl FnOnce()) -> Option<u64> {
+    if std::env::var(CASE).as_deref() == Ok(case) {
+        let before = status_kb("VmRSS:").unwrap();
+        load();
+        let peak = status_kb("VmHWM:").unwrap();
+        println!("\nPEAK_GROWTH_BYTES={}", peak.saturating_sub(before) * 1024);
+        return None;
+    }
+    if status_kb("VmHWM:").is_none() {
+        eprintln!("SKIP {test_name}: no /proc/self/status on this system, so peak memory cannot be measured");
+        return None;
+    }
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CASE, case)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let growth = stdout
+        .lines()
+        .find_map(|l| l.split("PEAK_GROWTH_BYTES=").nth(1))
+        .unwrap_or_else(|| panic!("the child printed no measurement: {stdout}"))
+        .parse()
+        .unwrap();
+    Some(growth)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lm-memory-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn assert_within(growth: Option<u64>, file_bytes: u64, multiple: u64, plus: u64, what: &str) {
+    if let Some(growth) = growth {
+        let bound = multiple * file_bytes + plus;
+        eprintln!(
+            "{what}: peak grew {} MB for a {} MB file (bound {} MB)",
+            growth / MB,
+            file_bytes / MB,
+            bound / MB
+        );
+        assert!(
+            growth <= bound,
+            "{what}: peak grew {growth} bytes, over {multiple} x {file_bytes} + {plus}"
+        );
+    }
+}
+
+/// A CSV that costs rows x the widest row where rows are not kept compact: a 1,000-column header and 4,000 rows of
+/// one code and 999 empty cells, then one row with 100,000 trailing commas.
+fn hostile_csv() -> Vec<u8> {
+    let mut text = String::from("LSOA code (2011),IMD Rank");
+    for i in 2..1000 {
+        text.push_str(&format!(",c{i}"));
+    }
+    text.push('\n');
+    for i in 0..4000 {
+        text.push_str(&format!("E01{i:06},{}", i + 1));
+        text.push_str(&",".repeat(998));
+        text.push('\n');
+    }
+    text.push_str("E01999999,1");
+    text.push_str(&",".repeat(100_000));
+    text.push('\n');
+    text.into_bytes()
+}
+
+#[test]
+fn csv_memory_is_bounded_by_the_file() {
+    let bytes = hostile_csv();
+    let size = bytes.len() as u64;
+    let growth = peak_growth("csv", "csv_memory_is_bounded_by_the_file", || {
+        let table = read_csv(Path::new("hostile.csv"), &bytes).unwrap();
+        assert_eq!(table.rows.len(), 4001);
+    });
+    assert_within(growth, size, 16, 64 * MB, "CSV");
+}
+
+#[test]
+fn xlsx_memory_is_bounded_by_the_cells_present() {
+    // 1.7 KB: three cells in A1:C2 and one at XFD1048576 (a dense range would be 17 billion cells).
+    let path = Path::new("tests/malformed/xlsx_cell_at_xfd1048576.xlsx");
+    let bytes = std::fs::read(path).unwrap();
+    let growth = peak_growth("xlsx", "xlsx_memory_is_bounded_by_the_cells_present", || {
+        let tables = read_workbook(path, &bytes).unwrap();
+        let table = &tables[0];
+        assert_eq!(table.headers.len(), 3);
+        assert_eq!(table.rows.len(), 2, "the header's row and the far cell's row");
+        assert!(
+            table
+                .row_shape_problem(&table.rows[1].1)
+                .unwrap()
+                .contains("16384 cells")
+        );
+    });
+    assert_within(growth, bytes.len() as u64, 1000, 32 * MB, "xlsx");
+}
+
+#[test]
+fn geojson_memory_is_bounded_by_the_file() {
+    // One feature of 3 million positions written as tightly as JSON allows ("[0,0],"), the worst bytes per vertex.
+    let mut text = String::from(
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"LSOA11CD":"E01011372"},"geometry":{"type":"Polygon","coordinates":[["#,
+    );
+    text.push_str(&"[0,0],".repeat(3_000_000));
+    text.push_str("[0,0]]]}}]}");
+    let bytes = text.into_bytes();
+    let size = bytes.len() as u64;
+    let growth = peak_growth("geojson", "geojson_memory_is_bounded_by_the_file", || {
+        let mut report = JoinReport::default();
+        let _ = read_geojson(Path::new("hostile.geojson"), &bytes, &mut report);
+    });
+    assert_within(growth, size, 16, 64 * MB, "GeoJSON");
+}
+
+#[test]
+fn shapefile_memory_is_bounded_by_the_files() {
+    // One 60,000-point polygon record and a .shx of 500,000 entries all pointing at it (a 4 MB index).
+    let mut record = Vec::new();
+    let points = 60_000i32;
+    record.extend_from_slice(&5i32.to_le_bytes());
+    for v in [400_000.0f64, 400_000.0, 401_000.0, 401_000.0] {
+        record.extend_from_slice(&v.to_le_bytes());
+    }
+    record.extend_from_slice(&1i32.to_le_bytes());
+    record.extend_from_slice(&points.to_le_bytes());
+    record.extend_from_slice(&0i32.to_le_bytes());
+    for i in 0..points {
+        let angle = -f64::from(i) / f64::from(points - 1) * std::f64::consts::TAU;
+        for v in [400_500.0 + 500.0 * angle.cos(), 400_500.0 + 500.0 * angle.sin()] {
+            record.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let words = (record.len() / 2) as i32;
+    let header = |file_words: i32| {
+        let mut h = vec![0u8; 100];
+        h[0..4].copy_from_slice(&9994i32.to_be_bytes());
+        h[24..28].copy_from_slice(&file_words.to_be_bytes());
+        h[28..32].copy_from_slice(&1000i32.to_le_bytes());
+        h[32..36].copy_from_slice(&5i32.to_le_bytes());
+        h
+    };
+    let mut shp = header(50 + 4 + words);
+    shp.extend_from_slice(&1i32.to_be_bytes());
+    shp.extend_from_slice(&words.to_be_bytes());
+    shp.extend_from_slice(&record);
+    let entries = 500_000;
+    let mut shx = header(50 + 4 * entries);
+    for _ in 0..entries {
+        shx.extend_from_slice(&50i32.to_be_bytes());
+        shx.extend_from_slice(&words.to_be_bytes());
+    }
+    let dbf = minimal_dbf("E01011372");
+    let size = (shp.len() + shx.len() + dbf.len()) as u64;
+    let growth = peak_growth("shapefile", "shapefile_memory_is_bounded_by_the_files", || {
+        let parts = ShapefileParts {
+            shp: &shp,
+            shx: Some(&shx),
+            dbf: Some(&dbf),
+            prj: None,
+        };
+        let mut report = JoinReport::default();
+        let file = read_shapefile(Path::new("hostile.shp"), parts, &mut report).unwrap();
+        assert_eq!(file.areas.len(), 1);
+    });
+    assert_within(growth, size, 16, 64 * MB, "shapefile");
+}
+
+/// A one-record `.dbf` with a 9-character LSOA11CD field.
+fn minimal_dbf(code: &str) -> Vec<u8> {
+    let mut dbf = vec![0x03, 126, 1, 1];
+    dbf.extend_from_slice(&1u32.to_le_bytes());
+    dbf.extend_from_slice(&(32u16 + 32 + 1).to_le_bytes());
+    dbf.extend_from_slice(&(1u16 + 9).to_le_bytes());
+    dbf.extend_from_slice(&[0; 20]);
+    let mut field = [0u8; 32];
+    field[..8].copy_from_slice(b"LSOA11CD");
+    field[11] = b'C';
+    field[16] = 9;
+    dbf.extend_from_slice(&field);
+    dbf.push(0x0D);
+    dbf.push(b' ');
+    dbf.extend_from_slice(code.as_bytes());
+    dbf.push(0x1A);
+    dbf
+}
+
+#[test]
+fn project_memory_is_bounded_whatever_the_file_says_its_size_is() {
+    let dir = scratch("project");
+    let path = dir.join("huge.lmap");
+    std::fs::File::create(&path).unwrap().set_len(8 << 30).unwrap();
+    let growth = peak_growth(
+        "project",
+        "project_memory_is_bounded_whatever_the_file_says_its_size_is",
+        || {
+            assert!(open_project(&path).is_err());
+        },
+    );
+    assert_within(growth, 0, 0, 16 * MB, "project");
+    std::fs::remove_file(&path).ok();
+}
