@@ -30,6 +30,31 @@ fn tables_only(data: std::path::PathBuf) -> &'static locality_map::model::Datase
     })
 }
 
+/// The ward lookup rows, total populations and IMD scores by LSOA, straight from the raw files.
+fn raw_leeds_inputs() -> (Vec<HashMap<String, String>>, HashMap<String, f64>, HashMap<String, f64>) {
+    let lookup =
+        common::raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
+    let people = common::raw_rows(FILE6)
+        .into_iter()
+        .map(|r| {
+            (
+                r["LSOA code (2011)"].clone(),
+                f64::from(common::number(&r["Total population: mid 2015 (excluding prisoners)"])),
+            )
+        })
+        .collect();
+    let scores = common::raw_rows(SCORES)
+        .into_iter()
+        .map(|r| {
+            (
+                r["LSOA code (2011)"].clone(),
+                r["Index of Multiple Deprivation (IMD) Score"].parse().unwrap(),
+            )
+        })
+        .collect();
+    (lookup, people, scores)
+}
+
 /// One LSOA as the raw files give it, for one index.
 #[derive(Clone, Copy)]
 struct Raw {
@@ -324,26 +349,7 @@ fn ward_league_ranks_leeds_wards_among_themselves() {
     ranks.sort_unstable();
     assert_eq!(ranks, (1..=33).collect::<Vec<_>>());
     // Independent: each ward's average score from the raw lookup, File 6 and the scores.
-    let lookup =
-        common::raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
-    let people: HashMap<String, f64> = common::raw_rows(FILE6)
-        .into_iter()
-        .map(|r| {
-            (
-                r["LSOA code (2011)"].clone(),
-                f64::from(common::number(&r["Total population: mid 2015 (excluding prisoners)"])),
-            )
-        })
-        .collect();
-    let scores: HashMap<String, f64> = common::raw_rows(SCORES)
-        .into_iter()
-        .map(|r| {
-            (
-                r["LSOA code (2011)"].clone(),
-                r["Index of Multiple Deprivation (IMD) Score"].parse().unwrap(),
-            )
-        })
-        .collect();
+    let (lookup, people, scores) = raw_leeds_inputs();
     let mut sums: HashMap<String, (f64, f64)> = HashMap::new();
     for row in lookup.iter().filter(|r| r["LAD19CD"] == "E08000035") {
         let entry = sums.entry(row["WD19CD"].clone()).or_default();
@@ -489,26 +495,7 @@ fn a_grouping_file_with_unknown_wards_names_them_and_still_summarises_the_rest()
     assert_eq!(inner_east[7], "1", "the most deprived committee on average score");
     assert!(rows.iter().all(|r| r[16] == "10"));
     // Independently: Inner East's average score from the lookup, File 6 and the scores.
-    let lookup =
-        common::raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
-    let people: HashMap<String, f64> = common::raw_rows(FILE6)
-        .into_iter()
-        .map(|r| {
-            (
-                r["LSOA code (2011)"].clone(),
-                f64::from(common::number(&r["Total population: mid 2015 (excluding prisoners)"])),
-            )
-        })
-        .collect();
-    let scores: HashMap<String, f64> = common::raw_rows(SCORES)
-        .into_iter()
-        .map(|r| {
-            (
-                r["LSOA code (2011)"].clone(),
-                r["Index of Multiple Deprivation (IMD) Score"].parse().unwrap(),
-            )
-        })
-        .collect();
+    let (lookup, people, scores) = raw_leeds_inputs();
     let wards = [
         "Burmantofts & Richmond Hill",
         "Gipton & Harehills",
