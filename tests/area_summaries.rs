@@ -30,8 +30,11 @@ fn tables_only(data: std::path::PathBuf) -> &'static locality_map::model::Datase
     })
 }
 
+/// A figure per LSOA code.
+type ByLsoa = HashMap<String, f64>;
+
 /// The ward lookup rows, total populations and IMD scores by LSOA, straight from the raw files.
-fn raw_leeds_inputs() -> (Vec<HashMap<String, String>>, HashMap<String, f64>, HashMap<String, f64>) {
+fn raw_leeds_inputs() -> (Vec<HashMap<String, String>>, ByLsoa, ByLsoa) {
     let lookup =
         common::raw_rows("lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv");
     let people = common::raw_rows(FILE6)
