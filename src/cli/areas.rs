@@ -7,8 +7,9 @@ use crate::analysis::{
     groups_from_selections, resolve_groups, wards_of_la,
 };
 use crate::export::{AreaMapGeometry, AreaMapOptions, render_area_map, save_png_atomic};
-use crate::io::{open_project, read_group_file};
+use crate::io::read_group_file;
 use crate::model::{Dataset, Index};
+use crate::project::open_project;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -243,7 +244,7 @@ pub fn run(dataset: &Dataset, args: &AreasArgs, edition: Option<u16>, project: O
     };
     super::print(&text)?;
     match partial_error {
-        Some(message) => Err(message),
+        Some(message) => Err(message.into()),
         None => Ok(()),
     }
 }

@@ -19,16 +19,6 @@ pub struct AreaViews {
 }
 
 impl AreaViews {
-    /// The View menu's entries.
-    pub fn menu_items(&mut self, ui: &mut egui::Ui) {
-        if ui.button("Ward league…").clicked() {
-            self.wards.open = true;
-        }
-        if ui.button("Area groups map…").clicked() {
-            self.groups.open = true;
-        }
-    }
-
     /// Draws the open windows; returns the ward the planner clicked in the ward league.
     #[allow(clippy::too_many_arguments)]
     pub fn show(

@@ -33,7 +33,7 @@ pub struct LeagueTableState {
     filter: String,
     /// Rank on one of MHCLG's measures of any index instead of decile-1 share and 1% count.
     by_measure: bool,
-    choice: super::MeasureChoice,
+    choice: super::ward_league::MeasureChoice,
     measure_cache: Option<super::MeasureLeague>,
 }
 
