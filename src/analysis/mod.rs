@@ -1,5 +1,9 @@
 //! Pure functions over the model: rank change, the 1% line and transitions, comparisons, LA summaries, ward profiles.
 
+mod area_geography;
+mod area_groups;
+mod area_measures;
+mod area_summary;
 pub mod boundary_bridge;
 pub mod comparison;
 mod emerging;
@@ -17,6 +21,15 @@ mod reconcile;
 mod selection;
 mod ward_profile;
 
+pub use area_geography::{
+    AreaMembers, IndexFigures, LaGeography, denominator, denominator_label, has_scale, national_lsoas, wards_of_la,
+};
+pub use area_groups::{ResolvedGroups, groups_from_selections, resolve_groups};
+pub use area_measures::{
+    LsoaFigures, average_rank, average_score, extent, extent_weight, local_concentration, national_percentile,
+    population, proportion_most_deprived_10pct, rank_most_deprived_first, scale, turned_round_rank,
+};
+pub use area_summary::{AreaLevel, AreaSummary, AreaSummaryTable, SummaryMeasure, format_half_up, summarise};
 pub use boundary_bridge::{BridgedRow, decile_of_rank};
 pub use comparison::{AreaFilter, ComparisonMethod, EditionComparison, EditionCounts, LsoaChange, population_edition};
 pub use emerging::{Baseline, EmergingArea, EmergingOptions, EmergingScan, scan_emerging};

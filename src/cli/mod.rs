@@ -1,6 +1,7 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
+mod areas;
 mod emerging;
 mod error;
 mod fetch;
@@ -64,6 +65,9 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// Every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, in two editions, with the change.
     League(LeagueArgs),
+    /// MHCLG's area summary measures (average rank and score, proportion in the 10%, extent, local concentration,
+    /// scale) for every LA, the wards of an LA, or a planner's groups, ranked among their peers (`--edition YEAR`).
+    Areas(areas::AreasArgs),
     /// Download the official datasets of the catalogue (boundaries/sources.toml), verified, into a data folder.
     Fetch(FetchArgs),
     /// Local indicators found (police.uk crime, claimant count, tidy/wide tables): name, unit, periods, geography, rows skipped.
@@ -120,6 +124,9 @@ pub struct LeagueArgs {
     /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
+    /// Both editions on the LA geography of this edition [default: --to's, the earlier edition recast onto it]
+    #[arg(long, value_name = "YEAR")]
+    pub on: Option<u16>,
     /// CSV instead of a table
     #[arg(long)]
     pub csv: bool,
@@ -208,7 +215,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let boundaries = matches!(
         command,
         Command::Validate | Command::Map(_) | Command::Pack(_) | Command::Indicators(_)
-    );
+    ) || matches!(&command, Command::Areas(a) if a.png.is_some());
     // Indicator commands need no IMD table (File 6 only for rates, which they say when it is absent).
     let needs_imd = !matches!(
         command,
@@ -216,7 +223,8 @@ pub fn run(cli: Cli) -> ExitCode {
     ) && !matches!(&command, Command::Map(args) if args.indicator_layer().is_some());
     let options = LoadOptions {
         boundaries,
-        edition_hint: cli.edition,
+        // For `areas`, --edition names the edition to summarise (undated score tables are dated by their content).
+        edition_hint: cli.edition.filter(|_| !matches!(command, Command::Areas(_))),
         ..LoadOptions::default()
     };
     let result = load(&source, &options, boundaries, needs_imd)
@@ -235,6 +243,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::League(args) => league(&dataset, args),
             Command::Fetch(_) => Ok(()),
             Command::Pack(args) => pack::run(&dataset, args),
+            Command::Areas(args) => areas::run(&dataset, args, cli.edition, cli.project.as_deref()),
             Command::Indicators(args) => indicators::run(&dataset, args),
             Command::Indicator(args) => indicator::run(&dataset, args),
             Command::Emerging(args) => emerging::run(&dataset, args),
@@ -360,8 +369,13 @@ fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
 }
 
 fn league(dataset: &Dataset, args: &LeagueArgs) -> CliResult {
-    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to)?;
+    let (from, to) = (args.editions.from, args.editions.to);
+    let table = LeagueTable::on(dataset, from, to, args.on.unwrap_or(to))?;
     let text = if args.csv {
+        eprintln!("locality-map: both editions on the {}", table.geography);
+        for note in &table.notes {
+            eprintln!("locality-map: note: {note}");
+        }
         table.csv()?
     } else if args.json {
         output::to_json(&table)

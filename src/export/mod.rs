@@ -1,6 +1,7 @@
 //! Report exports: map PNGs rendered headlessly from the same model and style as the window (`tiny-skia` for shapes,
 //! `ab_glyph` for text), the Diagram 3 table picture, selection exports (CSV, GeoJSON), and atomic saving.
 
+mod area_map;
 mod change_columns;
 mod date;
 mod error;
@@ -14,6 +15,7 @@ mod selection_table;
 mod table_png;
 mod text;
 
+pub use area_map::{AreaMapGeometry, AreaMapOptions, RANK_CLASS_COLOURS, rank_class_colour, render_area_map};
 pub use change_columns::{CHANGES_CSV_COLUMNS, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;

@@ -9,6 +9,7 @@ use super::indicator_load::{IndicatorFile, merge_indicators, parse_indicator_tab
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 use super::merge_editions::merge_editions;
 use super::shapefile::{ShapefileParts, read_shapefile};
+use super::undated_scores::{is_undated_scores, parse_undated_scores};
 use super::{LoadError, RawTable, read_csv, read_workbook};
 use crate::model::{AreaKind, AreaLayer, Dataset, FileSummary, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa};
 use rayon::prelude::*;
@@ -43,6 +44,8 @@ enum Parsed {
     Imd(ImdTable),
     Lookup(Lookup),
     Boundaries(BoundaryFile),
+    /// Scores whose headers name no edition: dated once the other tables are merged.
+    UndatedScores(RawTable),
     Indicator(IndicatorFile),
     NotRead(&'static str),
 }
@@ -117,6 +120,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     let mut tables = Vec::new();
     let mut lookups = Vec::new();
     let mut boundaries = Vec::new();
+    let mut undated = Vec::new();
     let mut indicator_files = Vec::new();
     for (path, parsed, file_report, load_millis) in results {
         report.extend(file_report);
@@ -157,6 +161,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                 report.files.push(summary);
                 boundaries.push((path, file));
             }
+            Ok(Parsed::UndatedScores(table)) => undated.push((path, table, load_millis)),
             Ok(Parsed::Indicator(file)) => {
                 let (recognised_as, records) = match &file {
                     IndicatorFile::Police(f, _) => ("police.uk street-level crime".to_string(), f.rows.len()),
@@ -189,6 +194,27 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
         source_label: source.label(),
         ..Dataset::default()
     };
+    if !undated.is_empty() {
+        // Score tables that name no edition are dated against the other tables merged (in a scratch copy), then
+        // everything is merged once, so the usual order and authority rules decide between files.
+        let mut scratch = Dataset::default();
+        merge_editions(&mut scratch, tables.clone(), &mut JoinReport::default());
+        for (path, table, load_millis) in undated {
+            match parse_undated_scores(&table, &scratch.editions, options.edition_hint, &mut report) {
+                Ok(table) => {
+                    report.files.push(FileSummary {
+                        path: path.clone(),
+                        recognised_as: format!("IMD {} scores ({})", table.year, table.vintage),
+                        records: table.rows.len(),
+                        crs: None,
+                        load_millis,
+                    });
+                    tables.push((path, table));
+                }
+                Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
+            }
+        }
+    }
     merge_editions(&mut dataset, tables, &mut report);
     merge_lookups(&mut dataset, lookups, &mut report);
     merge_indicators(&mut dataset, indicator_files, &mut report);
@@ -256,6 +282,10 @@ fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport)
     } else if is_change_lookup(table) || is_ward_lookup(table) {
         parse_lookup(table, report).map(Parsed::Lookup)
     } else if is_imd_table(table) {
+        if is_undated_scores(table) {
+            // Content beats --edition: 2015 and 2019 share these headers, and the scores say which they follow.
+            return Ok(Parsed::UndatedScores(table.clone()));
+        }
         parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
     } else {
         match parse_indicator_table(table, report) {

@@ -10,6 +10,7 @@ mod embedded;
 mod error;
 mod fetch;
 mod geojson;
+mod group_file;
 mod imd_table;
 mod indicator_load;
 mod indicator_table;
@@ -22,6 +23,7 @@ mod raw_table;
 mod save;
 mod shapefile;
 mod text;
+mod undated_scores;
 
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
@@ -38,6 +40,7 @@ pub use data_source::{
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::read_geojson;
+pub use group_file::{parse_group_file, read_group_file};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, vintage_of_edition};
 pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indicator_table};
 pub use indicator_table::{
@@ -51,6 +54,6 @@ pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv,
     read_workbook,
 };
-pub use save::{SaveError, remove_leftovers, remove_stale_temp_files, save_atomic, temp_path_beside};
+pub use save::{SaveError, remove_stale_temp_files, save_atomic, temp_path_beside};
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};

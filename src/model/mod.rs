@@ -1,5 +1,6 @@
 //! The typed, validated model: codes, editions, area layers with their R-tree, lookups and the join report. No UI.
 
+mod area_group;
 mod area_layer;
 mod codes;
 mod dataset;
@@ -9,6 +10,7 @@ mod lookup;
 mod report;
 mod safe_text;
 
+pub use area_group::{GroupFile, GroupMember, GroupRow};
 pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};

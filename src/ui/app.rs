@@ -113,6 +113,8 @@ impl LocalityMapApp {
             Some(WindowEffect::ShowAbout) => self.chrome.show_about = true,
             Some(WindowEffect::ShowLeagueTable) => self.chrome.league.open = true,
             Some(WindowEffect::ShowIndicators) => self.chrome.indicators.open = true,
+            Some(WindowEffect::ShowWardLeague) => self.panels.areas.wards.open = true,
+            Some(WindowEffect::ShowAreaGroups) => self.panels.areas.groups.open = true,
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
             None => {}
         }
@@ -319,10 +321,29 @@ impl LocalityMapApp {
         self.central(ui, &ctx);
         let commands = self.chrome.dialogs(&ctx, &self.session, &self.settings);
         self.run_all(commands, &ctx);
+        self.area_views(&ctx);
         report_first_map(&mut self.first_map_timer, self.session.scene().is_some());
 
         if self.rebuild_if_changed() {
             ctx.request_repaint();
+        }
+    }
+
+    /// The ward league and area groups windows (a ward clicked there opens its profile).
+    fn area_views(&mut self, ctx: &egui::Context) {
+        let Some(data) = self.session.data() else { return };
+        let editions = (self.settings.from, self.settings.to);
+        let ward = self.panels.areas.show(
+            ctx,
+            &data.dataset,
+            self.session.generation(),
+            &self.settings.la,
+            editions,
+            self.session.named_selections(),
+            self.files.file_picker_mut(),
+        );
+        if let Some(ward) = ward {
+            self.run(AppCommand::OpenWard(ward), ctx);
         }
     }
 

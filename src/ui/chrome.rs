@@ -338,6 +338,12 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     if ui.button("Local indicators…").clicked() {
         commands.push(AppCommand::ShowIndicators);
     }
+    if ui.button("Ward league…").clicked() {
+        commands.push(AppCommand::ShowWardLeague);
+    }
+    if ui.button("Area groups map…").clicked() {
+        commands.push(AppCommand::ShowAreaGroups);
+    }
     if ui.button("Fit to the LA (0)").clicked() {
         commands.push(AppCommand::Fit);
     }

@@ -45,6 +45,10 @@ pub enum AppCommand {
     ShowLeagueTable,
     /// Open the local indicators window.
     ShowIndicators,
+    /// Open the ward league (MHCLG's area measures for the LA's wards).
+    ShowWardLeague,
+    /// Open the area groups window.
+    ShowAreaGroups,
     /// Close the window.
     Quit,
     /// Fit the map to the LA (key 0).
@@ -103,6 +107,10 @@ pub enum WindowEffect {
     ShowLeagueTable,
     /// Open the local indicators window.
     ShowIndicators,
+    /// Open the ward league.
+    ShowWardLeague,
+    /// Open the area groups window.
+    ShowAreaGroups,
     /// Empty the selection panel's name field (the name was used).
     ClearSelectionName,
 }
@@ -145,6 +153,8 @@ pub fn dispatch(
         AppCommand::ShowAbout => return Some(WindowEffect::ShowAbout),
         AppCommand::ShowLeagueTable => return Some(WindowEffect::ShowLeagueTable),
         AppCommand::ShowIndicators => return Some(WindowEffect::ShowIndicators),
+        AppCommand::ShowWardLeague => return Some(WindowEffect::ShowWardLeague),
+        AppCommand::ShowAreaGroups => return Some(WindowEffect::ShowAreaGroups),
         AppCommand::Quit => return Some(WindowEffect::Quit),
         AppCommand::Fit => session.request_fit(),
         AppCommand::Undo => {

@@ -123,6 +123,11 @@ impl Files {
         self.file_picker = picker;
     }
 
+    /// The file dialogs, for a window that opens its own files (the area groups window's grouping file).
+    pub fn file_picker_mut(&mut self) -> &mut dyn FilePicker {
+        self.file_picker.as_mut()
+    }
+
     /// Asks for a folder.
     pub fn pick_folder(&mut self) -> Option<PathBuf> {
         self.folder_picker.pick_folder()

@@ -8,6 +8,8 @@
 #[cfg(test)]
 mod agreement_tests;
 mod app;
+mod area_groups_view;
+mod area_views;
 mod choropleth_map;
 mod chrome;
 mod command;
@@ -34,8 +36,11 @@ mod session;
 mod settings;
 mod shortcuts;
 mod side_panels;
+mod ward_league;
 
 pub use app::{LocalityMapApp, run_window};
+pub use area_groups_view::{GroupSource, GroupsState, named_selections_ui};
+pub use area_views::{AreaViews, MeasureLeague, measure_league_ui};
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse};
 pub use chrome::{ALL_ENGLAND, Chrome};
 pub use command::{AppCommand, WindowEffect, dispatch};
@@ -57,3 +62,4 @@ pub use session::{DataConfirmation, FileMessage, Repaint, SearchHit, Session, Vi
 pub use settings::{MapTool, SceneKey, Settings};
 pub use shortcuts::shortcuts;
 pub use side_panels::Panels;
+pub use ward_league::{MeasureChoice as AreaMeasureChoice, WardLeagueState, ordinal};

@@ -4,6 +4,8 @@
 //! A new panel goes in its own file with a `…_ui(ui, …) -> Option<AppCommand>` (or `Vec`) function, and is called
 //! from one of these (or given its own `egui::Panel` here).
 
+use super::area_groups_view::named_selections_ui;
+use super::area_views::AreaViews;
 use super::command::AppCommand;
 use super::distribution::{DistributionState, distribution_ui};
 use super::panels::{ProfileSort, legend_ui, priority_wards_ui, summary_ui, ward_profile_ui};
@@ -27,6 +29,8 @@ pub struct Panels {
     pub hovered_on_map: Option<AreaCode>,
     /// LSOAs under the pointer in a panel (the map outlines them).
     pub hovered_in_panel: Vec<AreaCode>,
+    /// The ward league and area groups windows (`area_views.rs`), whose ward ranks the profile shows too.
+    pub areas: AreaViews,
 }
 
 impl Default for Panels {
@@ -38,6 +42,7 @@ impl Default for Panels {
             distribution: DistributionState::default(),
             hovered_on_map: None,
             hovered_in_panel: Vec::new(),
+            areas: AreaViews::default(),
         }
     }
 }
@@ -122,6 +127,7 @@ impl Panels {
                     };
                     let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
                     commands.extend(Option::<AppCommand>::from(action));
+                    named_selections_ui(ui, &scene.data.dataset, scene.comparison.to, session.named_selections());
                 });
             });
         commands
@@ -143,6 +149,12 @@ impl Panels {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, session.selected());
                     commands.extend(clicked.map(AppCommand::Focus));
+                    if let Some(scene) = session.scene() {
+                        let year = scene.comparison.to;
+                        self.areas
+                            .wards
+                            .rank_block(ui, &scene.data.dataset, session.generation(), profile, year);
+                    }
                 });
             });
         commands
