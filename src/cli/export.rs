@@ -33,11 +33,12 @@ pub fn run(dataset: &Dataset, args: &ExportArgs) -> CliResult {
             return Err(format!(
                 "{} does not end in .gpkg or .xlsx, so the format to write is not known",
                 args.out.display()
-            ));
+            )
+            .into());
         }
     };
     if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out));
+        return Err(exists_message(&args.out).into());
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let saved = if gpkg {

@@ -33,7 +33,7 @@ pub struct HtmlArgs {
 /// Builds and saves the page, then says how big it is.
 pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
     if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out));
+        return Err(exists_message(&args.out).into());
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let options = WebMapOptions {

@@ -1,12 +1,14 @@
 //! Report exports: map PNGs rendered headlessly from the same model and style as the window (`tiny-skia` for shapes,
 //! `ab_glyph` for text), the Diagram 3 table picture, selection exports (CSV, GeoJSON), and atomic saving.
 
+mod area_map;
 mod briefing_xlsx;
 mod change_columns;
 mod date;
 mod error;
 mod furniture;
 mod geopackage;
+mod indicator_png;
 mod map_layer;
 mod page_text;
 mod report_png;
@@ -20,6 +22,7 @@ mod vector_report;
 mod vector_svg;
 mod web_map;
 
+pub use area_map::{AreaMapGeometry, AreaMapOptions, RANK_CLASS_COLOURS, rank_class_colour, render_area_map};
 pub use briefing_xlsx::{
     CB_SAFE_IMPROVED, CB_SAFE_TOP1, CB_SAFE_WORSENED, FIXED_SHEETS, LEAGUE_SHEET, briefing_workbook,
     save_briefing_xlsx, sheet_name,
@@ -28,6 +31,8 @@ pub use change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, SELECTION
 pub use date::CivilDate;
 pub use error::ExportError;
 pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, save_geopackage};
+pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
+pub use map_layer::{MapContent as ReportMapContent, MapPainter};
 pub use report_png::{MapReport, PageLayout, ReportOptions, default_title, render_report, vector_report_page};
 pub use save::{pixels_per_metre, save_atomic, save_png_atomic, write_png};
 pub use selection_table::{

@@ -6,7 +6,7 @@ use super::furniture::{colour_of, draw_transition_marker, fill_rect, ink, stroke
 use super::surface::{LineStyle, Surface};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
-use crate::render::ScreenRect;
+use crate::render::{ScreenRect, transition_marker};
 use crate::style::{Legend, TOP1_ORANGE, WARD_LINE};
 use tiny_skia::{Color, PathBuilder};
 
@@ -174,7 +174,9 @@ pub fn draw_column<'s>(
         let count = |t: Transition| c.rows.iter().filter(|r| r.transition == t).count();
         for transition in [Transition::Stayed, Transition::MovedIn] {
             w.key_row(transition.label(), Some(count(transition)), |surface, key| {
-                draw_transition_marker(surface, key_centre(key), transition, 2.6 * u);
+                if let Some(marker) = transition_marker(transition) {
+                    draw_transition_marker(surface, key_centre(key), &marker, 2.6 * u);
+                }
             });
         }
         let moved_out = Transition::MovedOut;
@@ -188,7 +190,9 @@ pub fn draw_column<'s>(
             Some(count(moved_out)),
             |surface, key| {
                 dashed_box(surface, key, u);
-                draw_transition_marker(surface, key_centre(key), moved_out, 2.6 * u);
+                if let Some(marker) = transition_marker(moved_out) {
+                    draw_transition_marker(surface, key_centre(key), &marker, 2.6 * u);
+                }
             },
         );
     }

@@ -227,7 +227,7 @@ fn draw_report_page(
     };
 
     // The map.
-    let bbox = options.extent.unwrap_or(content.bbox_in_world);
+    let bbox = options.extent.unwrap_or(content.drawn.bbox_in_world);
     let view = MapView::fit(bbox, map_rect_px);
     let screen_from_world = view.screen_from_world(map_rect_px);
     MapPainter {
@@ -253,7 +253,7 @@ fn draw_report_page(
         comparison,
         legend: &styled.legend,
         show_transitions: options.show_transitions,
-        has_wards: !content.wards.is_empty(),
+        has_wards: !content.drawn.wards.is_empty(),
         counts_cover_whole_la: options.focus_ward.is_some(),
     };
     let column_rect = ScreenRect {

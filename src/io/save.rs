@@ -145,32 +145,23 @@ pub fn remove_stale_temp_files(path: &Path) {
     } else {
         folder
     };
-    remove_leftovers(folder, &format!(".{}.tmp-", name.to_string_lossy()), false);
-}
-
-/// Removes the entries of `folder` named `<prefix><pid>` or `<prefix><pid>-<n>` (our temporary files and staging
-/// folders) whose process is no longer running: regular files, or folders when `folders`. What a killed save, pack
-/// or download left behind; never anything of another name, and never what a running process is writing.
-pub fn remove_leftovers(folder: &Path, prefix: &str, folders: bool) {
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
             continue;
         };
-        let (pid, counter) = rest.split_once('-').unwrap_or((rest, "0"));
+        let Some((pid, counter)) = rest.split_once('-') else {
+            continue;
+        };
         let (Ok(pid), true) = (pid.parse::<u32>(), counter.bytes().all(|b| b.is_ascii_digit())) else {
             continue;
         };
-        let Ok(kind) = entry.file_type() else { continue };
-        if process_is_running(pid) {
-            continue;
-        }
-        if folders && kind.is_dir() {
-            std::fs::remove_dir_all(entry.path()).ok();
-        } else if !folders && kind.is_file() {
+        let is_regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_regular && !process_is_running(pid) {
             std::fs::remove_file(entry.path()).ok();
         }
     }

@@ -2,7 +2,6 @@
 //! map, the single-file web map and the GeoPackage. Each asks where, writes atomically and reports one line.
 //! Kept apart from `app.rs`: the app calls [`export_formats_menu`] from its File menu and shows the message.
 
-use super::app::{FilePicker, file_stem_for, with_extension};
 use super::scene::MapScene;
 use crate::export::{
     CivilDate, Paper, ReportOptions, WebMapOptions, paper_options, save_briefing_xlsx, save_geopackage,
@@ -46,7 +45,8 @@ impl ExportFormat {
         }
     }
 
-    fn extension(self) -> &'static str {
+    /// The file extension the format is written with.
+    pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Workbook => "xlsx",
             ExportFormat::PdfReport => "pdf",
@@ -55,32 +55,6 @@ impl ExportFormat {
             ExportFormat::GeoPackage => "gpkg",
         }
     }
-}
-
-/// Draws the entries; a click asks for a file and writes it. Returns the message to show (ok, text).
-pub fn export_formats_menu(
-    ui: &mut egui::Ui,
-    scene: Option<&MapScene>,
-    report: Option<ReportOptions>,
-    picker: &mut dyn FilePicker,
-) -> Option<(bool, String)> {
-    let mut clicked = None;
-    for format in ExportFormat::ALL {
-        if ui
-            .add_enabled(scene.is_some(), egui::Button::new(format.label()))
-            .clicked()
-        {
-            clicked = Some(format);
-        }
-    }
-    let format = clicked?;
-    let scene = scene?;
-    let report = report?;
-    let stem = file_stem_for(&scene.comparison.la_name);
-    let name = format!("{stem}.{}", format.extension());
-    let path = picker.save_file(format.label().trim_end_matches('…'), &name, format.extension())?;
-    let path = with_extension(&path, format.extension());
-    Some(export_to(scene, &report, format, &path))
 }
 
 /// Writes one format for the scene (replacing the file: the dialog has asked).

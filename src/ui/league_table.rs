@@ -31,6 +31,10 @@ pub struct LeagueTableState {
     sort: LeagueColumn,
     descending: bool,
     filter: String,
+    /// Rank on one of MHCLG's measures of any index instead of decile-1 share and 1% count.
+    by_measure: bool,
+    choice: super::ward_league::MeasureChoice,
+    measure_cache: Option<super::MeasureLeague>,
 }
 
 impl LeagueTableState {
@@ -69,7 +73,27 @@ impl LeagueTableState {
             .open(&mut open)
             .default_width(720.0)
             .default_height(520.0)
-            .show(ctx, |ui| clicked = self.body(ui, current_la));
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut self.by_measure, false, "Decile-1 share and 1% count");
+                    ui.radio_value(&mut self.by_measure, true, "MHCLG summary measure");
+                });
+                if self.by_measure {
+                    let indices = dataset.edition(to).map(|e| e.indices_present()).unwrap_or_default();
+                    self.choice.pickers(ui, "la-league", &indices);
+                    clicked = super::measure_league_ui(
+                        ui,
+                        &mut self.measure_cache,
+                        dataset,
+                        generation,
+                        (from, to),
+                        self.choice,
+                        current_la,
+                    );
+                } else {
+                    clicked = self.body(ui, current_la);
+                }
+            });
         self.open = open;
         clicked
     }

@@ -1,0 +1,335 @@
+//! Planner-defined groups in the window: a grouping file (wards or LSOAs → group) or the named selections, summarised
+//! and ranked like LAs and wards, drawn as a map layer (groups filled by their rank on the chosen measure, outlines
+//! dissolved from their LSOAs) that exports as the same PNG; and the named selections ranked in the selection panel.
+
+use super::FilePicker;
+use super::ward_league::MeasureChoice;
+use crate::analysis::{AreaMembers, AreaSummaryTable, SummaryMeasure, groups_from_selections, resolve_groups};
+use crate::export::{AreaMapGeometry, AreaMapOptions, CivilDate, render_area_map, save_png_atomic};
+use crate::io::read_group_file;
+use crate::model::{AreaCode, Dataset, GroupFile, Index};
+use egui::RichText;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Where the groups come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GroupSource {
+    /// A grouping file opened in the window.
+    #[default]
+    File,
+    /// The named selections of the session.
+    NamedSelections,
+}
+
+/// Groups resolved, summarised and laid out for one set of choices.
+struct BuiltGroups {
+    key: (u64, u16, Index, GroupSource, u64),
+    table: AreaSummaryTable,
+    geometry: Option<AreaMapGeometry>,
+    unknown: Option<String>,
+}
+
+/// What the map image was drawn for: the groups built, the measure, the size in pixels.
+type ImageKey = (u64, SummaryMeasure, [u32; 2]);
+
+/// The groups window's state.
+#[derive(Default)]
+pub struct GroupsState {
+    /// Shown.
+    pub open: bool,
+    /// File or named selections.
+    pub source: GroupSource,
+    /// Index and measure.
+    pub choice: MeasureChoice,
+    file: Option<GroupFile>,
+    /// Bumped when a file is opened, so what was built from the last one is rebuilt.
+    file_generation: u64,
+    built: Option<BuiltGroups>,
+    image: Option<(ImageKey, egui::TextureHandle)>,
+    message: Option<String>,
+}
+
+impl GroupsState {
+    /// Opens a grouping file (a named error names the file when it cannot be read).
+    pub fn open_file(&mut self, path: PathBuf) {
+        match read_group_file(&path) {
+            Ok(file) => {
+                self.message = Some(format!(
+                    "{} rows in {} groups from {}",
+                    file.rows.len(),
+                    file.group_names().len(),
+                    path.display()
+                ));
+                self.file = Some(file);
+                self.file_generation += 1;
+                self.source = GroupSource::File;
+            }
+            Err(e) => self.message = Some(e.to_string()),
+        }
+    }
+
+    fn build(
+        &mut self,
+        dataset: &Dataset,
+        generation: u64,
+        year: u16,
+        la: Option<&AreaCode>,
+        named: &BTreeMap<String, BTreeSet<AreaCode>>,
+    ) -> Option<&BuiltGroups> {
+        let selections_key = named.len() as u64 + named.values().map(|v| v.len() as u64).sum::<u64>() * 1_000;
+        let source_key = match self.source {
+            GroupSource::File => self.file_generation,
+            GroupSource::NamedSelections => selections_key,
+        };
+        let key = (generation, year, self.choice.index, self.source, source_key);
+        if self.built.as_ref().is_none_or(|b| b.key != key) {
+            let edition = dataset.edition(year)?;
+            let (groups, described, unknown): (Vec<AreaMembers>, String, Option<String>) = match self.source {
+                GroupSource::File => {
+                    let file = self.file.as_ref()?;
+                    let resolved = resolve_groups(dataset, edition, la, file);
+                    let unknown = resolved.unknown_error(file);
+                    let name = file
+                        .path
+                        .file_name()
+                        .map_or_else(|| file.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    (resolved.groups, format!("groups of {name}"), unknown)
+                }
+                GroupSource::NamedSelections => (groups_from_selections(named), "named selections".to_string(), None),
+            };
+            let table = AreaSummaryTable::groups(dataset, year, self.choice.index, &groups, &described).ok()?;
+            let geometry = dataset
+                .lsoa_layers
+                .get(&edition.vintage)
+                .map(|layer| AreaMapGeometry::build(layer, edition.vintage, &groups));
+            self.built = Some(BuiltGroups {
+                key,
+                table,
+                geometry,
+                unknown,
+            });
+            self.image = None;
+        }
+        self.built.as_ref()
+    }
+
+    /// Draws the window.
+    #[allow(clippy::too_many_arguments)]
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        dataset: &Dataset,
+        generation: u64,
+        year: u16,
+        la: Option<&AreaCode>,
+        named: &BTreeMap<String, BTreeSet<AreaCode>>,
+        picker: &mut dyn FilePicker,
+    ) {
+        if !self.open {
+            return;
+        }
+        let mut open = self.open;
+        egui::Window::new("Area groups")
+            .open(&mut open)
+            .default_width(900.0)
+            .default_height(620.0)
+            .show(ctx, |ui| self.body(ui, dataset, generation, year, la, named, picker));
+        self.open = open;
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn body(
+        &mut self,
+        ui: &mut egui::Ui,
+        dataset: &Dataset,
+        generation: u64,
+        year: u16,
+        la: Option<&AreaCode>,
+        named: &BTreeMap<String, BTreeSet<AreaCode>>,
+        picker: &mut dyn FilePicker,
+    ) {
+        ui.horizontal(|ui| {
+            if ui.button("Open grouping file…").clicked()
+                && let Some(path) = picker.open_file(
+                    "Open a grouping file (ward_code, ward_name or lsoa_code, then group)",
+                    "csv",
+                )
+            {
+                self.open_file(path);
+            }
+            ui.radio_value(&mut self.source, GroupSource::File, "Grouping file");
+            ui.radio_value(&mut self.source, GroupSource::NamedSelections, "Named selections");
+        });
+        if let Some(message) = &self.message {
+            ui.label(RichText::new(message).small());
+        }
+        let indices = dataset.edition(year).map(|e| e.indices_present()).unwrap_or_default();
+        self.choice.pickers(ui, "groups", &indices);
+        let measure = self.choice.measure;
+        let Some(built) = self.build(dataset, generation, year, la, named) else {
+            ui.label(match self.source {
+                GroupSource::File => "Open a grouping file: a CSV with a ward_code, ward_name or lsoa_code column and a group column (e.g. Leeds' Community Committee areas).",
+                GroupSource::NamedSelections => "No named selections yet: save a selection under a name in the selection panel.",
+            });
+            return;
+        };
+        if let Some(unknown) = &built.unknown {
+            ui.colored_label(egui::Color32::from_rgb(0xb2, 0x18, 0x2b), unknown);
+        }
+        ui.label(RichText::new(built.table.provenance()).small());
+        for note in &built.table.notes {
+            ui.label(RichText::new(format!("Note: {note}.")).small().italics());
+        }
+        let table = built.table.clone();
+        let has_map = built.geometry.is_some();
+        let mut export = false;
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.set_max_width(330.0);
+                egui::ScrollArea::vertical()
+                    .id_salt("groups-table")
+                    .max_height(480.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("groups-grid")
+                            .striped(true)
+                            .num_columns(3)
+                            .show(ui, |ui| {
+                                ui.label(RichText::new("Rank").strong());
+                                ui.label(RichText::new("Group").strong());
+                                ui.label(RichText::new(measure.label()).strong());
+                                ui.end_row();
+                                let mut rows: Vec<_> = table.rows.iter().collect();
+                                rows.sort_by_key(|r| (measure.of(r).1.unwrap_or(u32::MAX), r.area_name.clone()));
+                                for row in rows {
+                                    let (value, rank) = measure.of(row);
+                                    ui.label(rank.map_or_else(|| "–".into(), |r| r.to_string()));
+                                    ui.label(format!("{} ({} LSOAs)", row.area_name, row.lsoas));
+                                    ui.label(value.map_or_else(|| "–".into(), |v| measure.format(v, table.index)));
+                                    ui.end_row();
+                                }
+                            });
+                    });
+                if has_map && ui.button("Export group map as PNG…").clicked() {
+                    export = true;
+                }
+            });
+            if has_map {
+                let available = ui.available_size();
+                let size = [
+                    available.x.clamp(240.0, 1400.0) as u32,
+                    available.y.clamp(240.0, 900.0) as u32,
+                ];
+                self.draw_map(ui, size, measure);
+            } else {
+                ui.label("No LSOA boundaries are loaded, so the groups cannot be mapped.");
+            }
+        });
+        if export {
+            self.export(picker, measure);
+        }
+    }
+
+    fn draw_map(&mut self, ui: &mut egui::Ui, size: [u32; 2], measure: SummaryMeasure) {
+        let Some(built) = &self.built else { return };
+        let Some(geometry) = &built.geometry else { return };
+        let pixels_per_point = ui.ctx().pixels_per_point();
+        let px = [
+            (size[0] as f32 * pixels_per_point) as u32,
+            (size[1] as f32 * pixels_per_point) as u32,
+        ];
+        let key = (built.key.0 ^ built.key.4.rotate_left(17), measure, px);
+        if self.image.as_ref().is_none_or(|(k, _)| *k != key) {
+            let options = AreaMapOptions {
+                width_px: px[0].max(200),
+                height_px: px[1].max(200),
+                px_per_pt: pixels_per_point * 0.9,
+                title: format!("{} by {}", built.table.geography, measure.label().to_lowercase()),
+                year: CivilDate::today().year,
+                labels: true,
+            };
+            match render_area_map(geometry, &built.table, measure, &options) {
+                Ok(pixmap) => {
+                    let image = egui::ColorImage::from_rgba_premultiplied(
+                        [pixmap.width() as usize, pixmap.height() as usize],
+                        pixmap.data(),
+                    );
+                    let texture = ui
+                        .ctx()
+                        .load_texture("area-groups-map", image, egui::TextureOptions::LINEAR);
+                    self.image = Some((key, texture));
+                }
+                Err(e) => {
+                    ui.label(e.to_string());
+                    return;
+                }
+            }
+        }
+        if let Some((_, texture)) = &self.image {
+            ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(size[0] as f32, size[1] as f32)));
+        }
+    }
+
+    fn export(&mut self, picker: &mut dyn FilePicker, measure: SummaryMeasure) {
+        let Some(built) = &self.built else { return };
+        let Some(geometry) = &built.geometry else { return };
+        let Some(path) = picker.save_file("Export group map", "group-map.png", "png") else {
+            return;
+        };
+        let dpi = 300.0;
+        let options = AreaMapOptions {
+            width_px: 3508,
+            height_px: 2480,
+            px_per_pt: dpi / 72.0,
+            title: format!("{} by {}", built.table.geography, measure.label().to_lowercase()),
+            year: CivilDate::today().year,
+            labels: true,
+        };
+        self.message = Some(
+            match render_area_map(geometry, &built.table, measure, &options)
+                .and_then(|pixmap| save_png_atomic(&pixmap, &path, dpi, true))
+            {
+                Ok(()) => format!("Saved the group map to {}", path.display()),
+                Err(e) => format!("Could not export the group map: {e}"),
+            },
+        );
+    }
+}
+
+/// The selection panel's block: the named selections ranked among themselves on the IMD's average score and
+/// proportion in the most deprived 10%.
+pub fn named_selections_ui(
+    ui: &mut egui::Ui,
+    dataset: &Dataset,
+    year: u16,
+    named: &BTreeMap<String, BTreeSet<AreaCode>>,
+) {
+    if named.len() < 2 {
+        return;
+    }
+    let groups = groups_from_selections(named);
+    let Ok(table) = AreaSummaryTable::groups(dataset, year, Index::Imd, &groups, "named selections") else {
+        return;
+    };
+    ui.label(RichText::new(format!("Named selections ranked (IMD {year})")).strong());
+    egui::Grid::new("named-selections-ranked")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            ui.label("Selection");
+            ui.label("Average score");
+            ui.label("In 10%");
+            ui.end_row();
+            for row in &table.rows {
+                ui.label(&row.area_name);
+                for measure in [SummaryMeasure::AverageScore, SummaryMeasure::Proportion] {
+                    let (value, rank) = measure.of(row);
+                    ui.label(match (value, rank) {
+                        (Some(v), Some(r)) => format!("{} ({r})", measure.format(v, Index::Imd)),
+                        _ => "–".into(),
+                    });
+                }
+                ui.end_row();
+            }
+        });
+}
