@@ -15,6 +15,7 @@ mod load;
 mod lookup_table;
 mod merge_editions;
 mod numbers;
+mod ods_extent;
 mod project;
 mod raw_table;
 mod save;

@@ -260,6 +260,10 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
         if is_xlsx(bytes) {
             return read_xlsx_cells(bytes).map_err(spreadsheet_error);
         }
+        // An .ods is read by calamine as a dense range: refuse one whose range would exceed what its XML holds.
+        if bytes.starts_with(b"PK") {
+            super::ods_extent::check_ods_extent(bytes, MAX_WORKBOOK_UNPACKED_BYTES).map_err(spreadsheet_error)?;
+        }
         let mut workbook =
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
         let mut sheets = Vec::new();
