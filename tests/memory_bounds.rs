@@ -297,3 +297,19 @@ fn ods_memory_is_bounded_by_the_cells_its_xml_holds() {
     });
     assert_within(growth, bytes.len() as u64, 1000, 32 * MB, "ods");
 }
+
+#[test]
+fn csv_of_many_tiny_rows_is_bounded_by_the_file() {
+    // 1 MB of two-byte rows: 524,287 rows, each of which would cost ~200 bytes kept (about 100 MB).
+    let mut bytes = b"a\n".to_vec();
+    bytes.extend_from_slice(&b"1\n".repeat(524_287));
+    let size = bytes.len() as u64;
+    let growth = peak_growth("csv_tiny_rows", "csv_of_many_tiny_rows_is_bounded_by_the_file", || {
+        let error = read_csv(Path::new("tiny.csv"), &bytes).unwrap_err().to_string();
+        assert!(
+            error.contains("more than 132096 rows in 1024 KB, under 8 bytes a row") && error.ends_with("tiny.csv"),
+            "{error}"
+        );
+    });
+    assert_within(growth, size, 32, 4 * MB, "CSV of tiny rows");
+}

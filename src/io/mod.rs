@@ -45,8 +45,8 @@ pub use project::{
     write_project,
 };
 pub use raw_table::{
-    MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv,
-    read_workbook,
+    MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, MIN_ROW_BYTES, RawTable,
+    read_csv, read_workbook,
 };
 pub use save::{SaveError, remove_leftovers, remove_stale_temp_files, save_atomic, temp_path_beside};
 pub use shapefile::{ShapefileParts, read_shapefile};
