@@ -524,3 +524,47 @@ fn a_mirror_file_that_is_a_device_is_not_copied() {
     std::fs::remove_dir_all(&mirror).ok();
     std::fs::remove_dir_all(&dest).ok();
 }
+
+#[test]
+fn project_and_save_messages_are_one_sentence_with_the_file_last() {
+    use locality_map::io::{ProjectError, parse_project, save_atomic};
+    let path = Path::new("plans/ward\u{202e}.lmap");
+    let cases: Vec<(ProjectError, &str)> = vec![
+        (
+            parse_project("not json", path).unwrap_err(),
+            "this is not a Locality Map project file",
+        ),
+        (
+            parse_project(r#"{"format": "something-else", "version": 1}"#, path).unwrap_err(),
+            "its format is \"something-else\"",
+        ),
+        (
+            parse_project(r#"{"format": "locality-map-project", "version": 99}"#, path).unwrap_err(),
+            "the project is version 99, made by a newer Locality Map",
+        ),
+        (
+            open_project(Path::new("/nonexistent/plans.lmap")).unwrap_err(),
+            "cannot read the project file (",
+        ),
+    ];
+    for (error, wording) in cases {
+        let message = error.to_string();
+        assert!(message.starts_with(wording) || message.contains(wording), "{message}");
+        assert!(
+            message.ends_with(" — plans/ward\u{202e}.lmap") || message.ends_with(" — /nonexistent/plans.lmap"),
+            "{message}"
+        );
+        assert_eq!(message.matches(" — ").count(), 1, "{message}");
+    }
+    let dir = scratch("save-message");
+    let inside_missing_folder = dir.join("no-such-folder").join("out.csv");
+    let message = save_atomic(&inside_missing_folder, false, |_| Ok(()))
+        .unwrap_err()
+        .to_string();
+    assert!(message.starts_with("cannot write the file ("), "{message}");
+    assert!(
+        message.ends_with(&format!(" — {}", inside_missing_folder.display())),
+        "{message}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

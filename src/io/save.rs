@@ -27,7 +27,7 @@ pub enum SaveError {
         path: PathBuf,
     },
     /// Writing, syncing or renaming failed (including an error from the content writer).
-    #[error("cannot write the file — {path}: {source}")]
+    #[error("cannot write the file ({source}) — {path}")]
     Io {
         /// The target.
         path: PathBuf,
