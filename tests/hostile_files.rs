@@ -568,3 +568,43 @@ fn project_and_save_messages_are_one_sentence_with_the_file_last() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn replace_symlink_replaces_the_link_itself_never_its_target() {
+    let dir = scratch("replace-symlink");
+    let target = dir.join("precious.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = dir.join("map.png");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut args = vec![
+            "map",
+            "--out",
+            link.to_str().unwrap(),
+            "--width",
+            "400",
+            "--height",
+            "300",
+            "--dpi",
+            "50",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let without_force = cli(&args(&["--replace-symlink"]), None);
+    assert!(!without_force.status.success(), "--replace-symlink needs --force");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let output = cli(&args(&["--force", "--replace-symlink"]), None);
+    assert!(output.status.success(), "{}", texts(&output).1);
+    assert!(
+        !std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link is now the map"
+    );
+    assert!(std::fs::read(&link).unwrap().starts_with(b"\x89PNG"));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "keep me",
+        "the link's target is untouched"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,7 +1,7 @@
 //! `map`: one report-ready map PNG of an LA, rendered headlessly with the same styling as the window.
 
 use super::{CliResult, EditionPair};
-use crate::export::{ExportError, ReportOptions, default_title, render_report, save_png_atomic};
+use crate::export::{ExportError, ReportOptions, default_title, render_report, save_png_atomic_to};
 use crate::model::Dataset;
 use crate::style::MapMode;
 use clap::Args;
@@ -33,6 +33,9 @@ pub struct MapArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// With --force: if the file is a symbolic link, replace the link itself with the map (never the file it points at)
+    #[arg(long, requires = "force")]
+    pub replace_symlink: bool,
     /// What the map shows (percentile-change suits editions of different N, e.g. 2019 to 2025)
     #[arg(long, value_enum, default_value_t = Layer::RankChange)]
     pub layer: Layer,
@@ -82,7 +85,11 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         ..a4
     };
     let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
-    save_png_atomic(&report.image, &args.out, options.dpi, args.force).map_err(|e| match e {
+    let replace = match (args.force, args.replace_symlink) {
+        (true, true) => crate::io::Replace::RegularFileOrLink,
+        (force, _) => crate::io::Replace::from_overwrite(force),
+    };
+    save_png_atomic_to(&report.image, &args.out, options.dpi, replace).map_err(|e| match e {
         ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
         e => e.to_string(),
     })

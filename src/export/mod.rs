@@ -17,7 +17,7 @@ pub use change_columns::{CHANGES_CSV_COLUMNS, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;
 pub use report_png::{MapReport, ReportOptions, default_title, render_report};
-pub use save::{pixels_per_metre, save_atomic, save_png_atomic, write_png};
+pub use save::{pixels_per_metre, save_atomic, save_png_atomic, save_png_atomic_to, write_png};
 pub use selection_table::{
     UTF8_BOM, save_selection_csv, save_selection_geojson, selected_rows, selection_columns, selection_geojson,
     selection_properties, write_selection_csv,

@@ -48,6 +48,8 @@ pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, MIN_ROW_BYTES, RawTable,
     read_csv, read_workbook,
 };
-pub use save::{SaveError, remove_leftovers, remove_stale_temp_files, save_atomic, temp_path_beside};
+pub use save::{
+    Replace, SaveError, remove_leftovers, remove_stale_temp_files, save_atomic, save_atomic_to, temp_path_beside,
+};
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};

@@ -56,11 +56,42 @@ pub fn save_atomic(
     overwrite: bool,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), SaveError> {
+    save_atomic_to(path, Replace::from_overwrite(overwrite), write)
+}
+
+/// What a save may replace at its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replace {
+    /// Nothing: an existing target is an error.
+    Nothing,
+    /// A regular file (`--force`).
+    RegularFile,
+    /// A regular file, or a symbolic link, which is replaced itself (its target is never touched), as
+    /// `--replace-symlink` asks.
+    RegularFileOrLink,
+}
+
+impl Replace {
+    /// [`Replace::RegularFile`] when `overwrite`, else [`Replace::Nothing`].
+    pub fn from_overwrite(overwrite: bool) -> Self {
+        if overwrite { Self::RegularFile } else { Self::Nothing }
+    }
+}
+
+/// [`save_atomic`] with the choice of what may be replaced. A symbolic link at `path` is replaced only under
+/// [`Replace::RegularFileOrLink`], and then the link itself is renamed over: the file it pointed at is left as it was.
+pub fn save_atomic_to(
+    path: &Path,
+    replace: Replace,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), SaveError> {
+    let overwrite = replace != Replace::Nothing;
     let io_error = |source| SaveError::Io {
         path: path.into(),
         source,
     };
     match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() && replace == Replace::RegularFileOrLink => {}
         Ok(metadata) if metadata.file_type().is_symlink() => {
             return Err(SaveError::NotRegular {
                 what: "the target is a symbolic link",
