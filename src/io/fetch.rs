@@ -124,6 +124,10 @@ fn fetch_one(
     options: &FetchOptions,
     progress: Progress<'_>,
 ) -> FetchOutcome {
+    // What a killed fetch of this file left is removed first, whatever this run then does (even if it fails early).
+    if let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
+        super::save::remove_leftovers(folder, &format!(".{name}.part-"), false);
+    }
     if path.exists() {
         match verify(entry, path) {
             Ok(()) => return FetchOutcome::AlreadyPresent,
