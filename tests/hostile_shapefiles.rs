@@ -122,7 +122,10 @@ fn a_ring_wound_the_wrong_way_is_read_as_an_outer_ring_and_the_record_named() {
 #[test]
 fn a_dbf_naming_a_field_twice_is_refused() {
     let (result, _) = read(&CLOCKWISE, &["LSOA11CD", "lsoa11cd"]);
-    let message = result.err().expect("refused").to_string();
+    let Err(error) = result else {
+        panic!("a .dbf naming LSOA11CD twice was read")
+    };
+    let message = error.to_string();
     assert!(
         message.contains("the .dbf has two fields named \"lsoa11cd\", so which value is the area's cannot be told"),
         "{message}"

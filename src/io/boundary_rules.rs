@@ -298,7 +298,7 @@ fn ring_crosses_itself(ring: &LineString<f64>) -> bool {
 /// vertex lying on a segment that does not end there. Found with the same sweep as crossings.
 fn ring_touches_itself(ring: &LineString<f64>) -> bool {
     use geo::line_intersection::LineIntersection;
-    let mut vertices: Vec<Coord<f64>> = ring.0.iter().copied().collect();
+    let mut vertices: Vec<Coord<f64>> = ring.0.to_vec();
     vertices.dedup();
     if vertices.len() < 5 {
         return false;
