@@ -8,10 +8,11 @@ use locality_map::export::{
     CivilDate, TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, UTF8_BOM, render_diagram3, save_selection_csv,
     save_selection_geojson, selected_rows,
 };
-use locality_map::io::{
-    DataFolder, DataFolderStatus, Project, ProjectError, open_project, save_atomic, save_project, write_project,
-};
+use locality_map::io::save_atomic;
 use locality_map::model::AreaCode;
+use locality_map::project::{
+    DataFolder, DataFolderStatus, Project, ProjectError, open_project, save_project, write_project,
+};
 use locality_map::render::MapView;
 use locality_map::style::{Classification, DivergingPalette, MapMode};
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,8 +3,9 @@
 
 mod support;
 
-use locality_map::io::{DataFolderStatus, LoadError, ShapefileParts, open_project, read_shapefile};
+use locality_map::io::{LoadError, ShapefileParts, read_shapefile};
 use locality_map::model::{JoinReport, LsoaVintage, Severity};
+use locality_map::project::{DataFolderStatus, open_project};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use support::*;

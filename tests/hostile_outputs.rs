@@ -3,13 +3,14 @@
 
 mod support;
 
-use locality_map::io::open_project;
+use locality_map::project::open_project;
 use std::path::Path;
 use support::*;
 
 #[test]
 fn project_and_save_messages_are_one_sentence_with_the_file_last() {
-    use locality_map::io::{ProjectError, parse_project, save_atomic};
+    use locality_map::io::save_atomic;
+    use locality_map::project::{ProjectError, parse_project};
     let path = Path::new("plans/ward\u{202e}.lmap");
     let cases: Vec<(ProjectError, &str)> = vec![
         (

@@ -3,8 +3,9 @@
 //! resident memory (`VmHWM` in `/proc/self/status`) grew. The bounds asserted are the ones stated in FUZZING.md.
 //! Linux only (where `/proc` is); elsewhere the tests say so and pass.
 
-use locality_map::io::{ShapefileParts, open_project, read_csv, read_geojson, read_shapefile, read_workbook};
+use locality_map::io::{ShapefileParts, read_csv, read_geojson, read_shapefile, read_workbook};
 use locality_map::model::JoinReport;
+use locality_map::project::open_project;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use locality_map::io::{DataFolder, DataFolderStatus, parse_project, resolve_data_folder, write_project};
+use locality_map::project::{DataFolder, DataFolderStatus, parse_project, resolve_data_folder, write_project};
 use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {

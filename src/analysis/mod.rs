@@ -2,10 +2,16 @@
 
 pub mod boundary_bridge;
 pub mod comparison;
+mod emerging;
 mod error;
+mod indicator_aggregate;
+mod indicator_drawing;
+mod indicator_population;
+mod indicator_window;
 mod la_ranking;
 mod la_summary;
 mod league_table;
+mod poisson;
 mod rank_change;
 mod reconcile;
 mod selection;
@@ -13,10 +19,16 @@ mod ward_profile;
 
 pub use boundary_bridge::{BridgedRow, decile_of_rank};
 pub use comparison::{AreaFilter, ComparisonMethod, EditionComparison, EditionCounts, LsoaChange, population_edition};
+pub use emerging::{Baseline, EmergingArea, EmergingOptions, EmergingScan, scan_emerging};
 pub use error::AnalysisError;
+pub use indicator_aggregate::{AggregatedIndicator, AreaSeries, IndicatorError, Level, aggregate, group_series};
+pub use indicator_drawing::{DrawPlan, DrawUnit, draw_plan};
+pub use indicator_population::{LsoaPopulations, POPULATION_BRIDGE_METHOD, lsoa_populations};
+pub use indicator_window::{IndicatorMeasure, Window, WindowStat, measure_value, window_sum};
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
 pub use league_table::{LeagueEntry, LeagueRow, LeagueTable};
+pub use poisson::{ln_gamma, poisson_upper_tail, regularised_gamma_p};
 pub use rank_change::{Transition, rank_change, top1_threshold};
 pub use reconcile::{LookupPair, Reconciliation};
 pub use selection::{Selection, SelectionEdit, SelectionHistory, SelectionRule, SelectionSummary, select_in_polygon};

@@ -14,16 +14,15 @@ pub fn rank_change(earlier: u32, later: u32) -> i64 {
     i64::from(later) - i64::from(earlier)
 }
 
-/// The most deprived 1% of an edition of N LSOAs: rank ≤ floor(N / 100).
+/// The most deprived 1% of an edition of N LSOAs: rank ≤ floor(N / 100). A fact of the edition, so it is defined
+/// in the model (`ImdEdition::top1_threshold` uses it) and offered here beside the other 1% rules.
 ///
 /// ```
 /// use locality_map::analysis::top1_threshold;
 /// assert_eq!(top1_threshold(32_844), 328); // IMD 2015 and 2019
 /// assert_eq!(top1_threshold(33_755), 337); // IMD 2025
 /// ```
-pub fn top1_threshold(ranked_lsoas: u32) -> u32 {
-    ranked_lsoas / 100
-}
+pub use crate::model::top1_threshold;
 
 /// Where an LSOA went between two editions with respect to the most deprived 1%.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

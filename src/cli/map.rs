@@ -36,9 +36,52 @@ pub struct MapArgs {
     /// With --force: if the file is a symbolic link, replace the link itself with the map (never the file it points at)
     #[arg(long, requires = "force")]
     pub replace_symlink: bool,
-    /// What the map shows (percentile-change suits editions of different N, e.g. 2019 to 2025)
-    #[arg(long, value_enum, default_value_t = Layer::RankChange)]
-    pub layer: Layer,
+    /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
+    /// decile-to, decile-from, or indicator:NAME (a local indicator, see `locality-map indicators`)
+    #[arg(long, default_value = "rank-change", value_parser = parse_layer)]
+    pub layer: LayerChoice,
+    #[command(flatten)]
+    pub indicator: super::map_indicator::IndicatorMapArgs,
+}
+
+/// `--layer`: an IMD layer or a local indicator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LayerChoice {
+    /// An IMD comparison layer.
+    Imd(Layer),
+    /// `indicator:NAME`.
+    Indicator(String),
+}
+
+fn parse_layer(text: &str) -> Result<LayerChoice, String> {
+    use clap::ValueEnum as _;
+    if let Some(name) = text.strip_prefix("indicator:") {
+        return if name.trim().is_empty() {
+            Err("indicator: needs a name, e.g. indicator:crime".into())
+        } else {
+            Ok(LayerChoice::Indicator(name.trim().to_string()))
+        };
+    }
+    Layer::from_str(text, true).map(LayerChoice::Imd).map_err(|_| {
+        format!("{text:?} is not a layer: rank-change, percentile-change, decile-to, decile-from or indicator:NAME")
+    })
+}
+
+impl MapArgs {
+    /// The indicator name of `--layer indicator:NAME`.
+    pub fn indicator_layer(&self) -> Option<&str> {
+        match &self.layer {
+            LayerChoice::Indicator(name) => Some(name),
+            LayerChoice::Imd(_) => None,
+        }
+    }
+
+    fn imd_layer(&self) -> Layer {
+        match self.layer {
+            LayerChoice::Imd(layer) => layer,
+            LayerChoice::Indicator(_) => Layer::RankChange,
+        }
+    }
 }
 
 /// The `--layer` choices.
@@ -69,19 +112,26 @@ impl Layer {
 /// Renders and saves the map.
 pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out));
+        return Err(exists_message(&args.out).into());
+    }
+    if let Some(name) = args.indicator_layer() {
+        return super::map_indicator::run(dataset, args, name);
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
-    let title = args
-        .title
-        .clone()
-        .unwrap_or_else(|| default_title(&comparison.la_name, args.layer.mode(), comparison.from, comparison.to));
+    let title = args.title.clone().unwrap_or_else(|| {
+        default_title(
+            &comparison.la_name,
+            args.imd_layer().mode(),
+            comparison.from,
+            comparison.to,
+        )
+    });
     let a4 = ReportOptions::a4_landscape_300dpi(title);
     let options = ReportOptions {
         width_px: args.width.unwrap_or(a4.width_px),
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,
-        mode: args.layer.mode(),
+        mode: args.imd_layer().mode(),
         ..a4
     };
     let report = render_report(dataset, &comparison, &options).map_err(|e| e.to_string())?;
@@ -89,13 +139,15 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         (true, true) => crate::io::Replace::RegularFileOrLink,
         (force, _) => crate::io::Replace::from_overwrite(force),
     };
-    save_png_atomic_to(&report.image, &args.out, options.dpi, replace).map_err(|e| match e {
-        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-        e => e.to_string(),
-    })
+    Ok(
+        save_png_atomic_to(&report.image, &args.out, options.dpi, replace).map_err(|e| match e {
+            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
+            e => e.to_string(),
+        })?,
+    )
 }
 
-fn exists_message(path: &std::path::Path) -> String {
+pub(super) fn exists_message(path: &std::path::Path) -> String {
     format!(
         "{} already exists; pass --force to replace it",
         crate::model::escape_path(path)

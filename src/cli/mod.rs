@@ -1,15 +1,23 @@
 //! The headless `locality-map` command line: `summary`, `changes`, `ward`, `validate`, `map`, `pack`.
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
+mod emerging;
+mod error;
 mod fetch;
+mod indicator;
+mod indicators;
 mod map;
+mod map_indicator;
 mod output;
 mod pack;
 mod validate;
 
+pub use error::CliError;
+
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
-use crate::io::{DataFolderStatus, DataSource, LoadOptions, load_dataset, open_project};
+use crate::io::{DataSource, LoadOptions, load_dataset};
 use crate::model::Dataset;
+use crate::project::{DataFolderStatus, open_project};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -58,6 +66,12 @@ pub enum Command {
     League(LeagueArgs),
     /// Download the official datasets of the catalogue (boundaries/sources.toml), verified, into a data folder.
     Fetch(FetchArgs),
+    /// Local indicators found (police.uk crime, claimant count, tidy/wide tables): name, unit, periods, geography, rows skipped.
+    Indicators(indicators::IndicatorsArgs),
+    /// One indicator by LSOA, ward or LA and period, as CSV: count, rate per 1,000 residents, population.
+    Indicator(indicator::IndicatorArgs),
+    /// Areas whose recent count is unusually high for their own baseline (one-sided Poisson exceedance test).
+    Emerging(emerging::EmergingArgs),
 }
 
 /// `fetch` arguments.
@@ -103,6 +117,7 @@ pub struct ReconcileArgs {
 /// `league` arguments.
 #[derive(Debug, Args)]
 pub struct LeagueArgs {
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// CSV instead of a table
@@ -130,6 +145,7 @@ pub struct SummaryArgs {
     /// Local authority name or code, or `all` for England
     #[arg(long, default_value = "Leeds")]
     pub la: String,
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// One JSON object instead of a table
@@ -143,6 +159,7 @@ pub struct ChangesArgs {
     /// Local authority name or code, or `all` for England
     #[arg(long, default_value = "Leeds")]
     pub la: String,
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// Only LSOAs in the most deprived 1% in either edition
@@ -161,6 +178,7 @@ pub struct WardArgs {
     /// Local authority, when several wards share the name
     #[arg(long)]
     pub la: Option<String>,
+    /// The two editions compared.
     #[command(flatten)]
     pub editions: EditionPair,
     /// JSON instead of text
@@ -168,8 +186,8 @@ pub struct WardArgs {
     pub json: bool,
 }
 
-/// A failure to report: one sentence, no stack trace.
-type CliResult = Result<(), String>;
+/// A command's outcome: its failure stays typed until `run` prints it as one sentence.
+pub type CliResult = Result<(), CliError>;
 
 /// Runs a sub-command, printing to stdout and errors to stderr.
 pub fn run(cli: Cli) -> ExitCode {
@@ -183,17 +201,25 @@ pub fn run(cli: Cli) -> ExitCode {
     let source = match data_source(cli.data, cli.project.as_deref(), cli.trust_project_data) {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("locality-map: {}", crate::model::escape_text(&message));
+            eprintln!("locality-map: {}", crate::model::escape_text(&message.to_string()));
             return ExitCode::FAILURE;
         }
     };
-    let boundaries = matches!(command, Command::Validate | Command::Map(_) | Command::Pack(_));
+    let boundaries = matches!(
+        command,
+        Command::Validate | Command::Map(_) | Command::Pack(_) | Command::Indicators(_)
+    );
+    // Indicator commands need no IMD table (File 6 only for rates, which they say when it is absent).
+    let needs_imd = !matches!(
+        command,
+        Command::Indicators(_) | Command::Indicator(_) | Command::Emerging(_)
+    ) && !matches!(&command, Command::Map(args) if args.indicator_layer().is_some());
     let options = LoadOptions {
         boundaries,
         edition_hint: cli.edition,
         ..LoadOptions::default()
     };
-    let result = load(&source, &options, boundaries)
+    let result = load(&source, &options, boundaries, needs_imd)
         .inspect(|dataset| {
             if !matches!(command, Command::Validate) {
                 warn_of_problems(dataset);
@@ -209,11 +235,14 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::League(args) => league(&dataset, args),
             Command::Fetch(_) => Ok(()),
             Command::Pack(args) => pack::run(&dataset, args),
+            Command::Indicators(args) => indicators::run(&dataset, args),
+            Command::Indicator(args) => indicator::run(&dataset, args),
+            Command::Emerging(args) => emerging::run(&dataset, args),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("locality-map: {}", crate::model::escape_text(&message));
+            eprintln!("locality-map: {}", crate::model::escape_text(&message.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -230,52 +259,73 @@ fn warn_of_problems(dataset: &Dataset) {
 
 /// `--data`, else the data folder of `--project` (checked: a folder outside the project's folder needs
 /// `--trust-project-data`), else `$LOCALITY_MAP_DATA` or the embedded default.
-fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: bool) -> Result<DataSource, String> {
+fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: bool) -> Result<DataSource, CliError> {
     let Some(project) = project.filter(|_| data.is_none()) else {
         return Ok(DataSource::from_args(data));
     };
-    let opened = open_project(project).map_err(|e| e.to_string())?;
+    let opened = open_project(project)?;
     match opened.data {
         DataFolderStatus::Embedded => Ok(DataSource::Embedded),
         DataFolderStatus::Ready(folder) => Ok(DataSource::Folder(folder)),
-        DataFolderStatus::Missing(folder) => Err(format!(
+        DataFolderStatus::Missing(folder) => Err(CliError::Message(format!(
             "the project's data folder {} is missing; give the data with --data DIR",
             crate::model::escape_path(&folder)
-        )),
+        ))),
         DataFolderStatus::NeedsConfirmation { path, .. } if trust => Ok(DataSource::Folder(path)),
-        DataFolderStatus::NeedsConfirmation { reason, .. } => Err(format!(
+        DataFolderStatus::NeedsConfirmation { reason, .. } => Err(CliError::Message(format!(
             "{reason}, so it is not read without --trust-project-data (or give the data with --data DIR)"
-        )),
+        ))),
     }
 }
 
 /// Loads the data; tables-only commands read boundaries only when no ward lookup is loaded (wards then come from polygons).
-fn load(source: &DataSource, options: &LoadOptions, boundaries: bool) -> Result<Dataset, String> {
-    let dataset = load_dataset(source, options).map_err(|e| e.to_string())?;
-    if let Some(reason) = dataset.unusable_reason() {
-        return Err(reason);
+fn load(source: &DataSource, options: &LoadOptions, boundaries: bool, needs_imd: bool) -> Result<Dataset, CliError> {
+    let dataset = load_dataset(source, options)?;
+    if needs_imd && let Some(reason) = dataset.unusable_reason() {
+        return Err(CliError::Message(reason));
     }
-    if !boundaries && dataset.ward_lookups.is_empty() {
-        return load_dataset(
+    if !needs_imd && dataset.indicators.by_name.is_empty() {
+        let first_error = dataset
+            .report
+            .problems
+            .iter()
+            .find(|p| p.severity == crate::model::Severity::Error);
+        return Err(CliError::Message(match first_error {
+            Some(problem) => format!(
+                "no local indicator could be loaded from {}; first problem: {problem}",
+                dataset.source_label
+            ),
+            None => format!(
+                "no local indicator (police.uk street-level CSV, tidy or wide table of area codes by period) was found in {}",
+                dataset.source_label
+            ),
+        }));
+    }
+    if !boundaries && needs_imd && dataset.ward_lookups.is_empty() {
+        return Ok(load_dataset(
             source,
             &LoadOptions {
                 boundaries: true,
                 ..options.clone()
             },
-        )
-        .map_err(|e| e.to_string());
+        )?);
     }
     Ok(dataset)
 }
 
 /// The comparison a command asks for, or its one-sentence error.
-fn compare(dataset: &Dataset, la: &str, editions: EditionPair) -> Result<EditionComparison, String> {
-    EditionComparison::new(dataset, &AreaFilter::parse(la), editions.from, editions.to).map_err(|e| e.to_string())
+fn compare(dataset: &Dataset, la: &str, editions: EditionPair) -> Result<EditionComparison, CliError> {
+    Ok(EditionComparison::new(
+        dataset,
+        &AreaFilter::parse(la),
+        editions.from,
+        editions.to,
+    )?)
 }
 
 fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
     let comparison = compare(dataset, &args.la, args.editions)?;
-    let summary = LaSummary::new(dataset, &comparison).map_err(|e| e.to_string())?;
+    let summary = LaSummary::new(dataset, &comparison)?;
     let text = if args.json {
         output::summary_json(&summary, dataset)
     } else {
@@ -292,7 +342,7 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
         comparison.rows.iter().collect()
     };
     let text = if args.csv {
-        output::changes_csv(&rows).map_err(|e| e.to_string())?
+        output::changes_csv(&rows)?
     } else {
         output::changes_text(&comparison, &rows)
     };
@@ -301,7 +351,7 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
 
 fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
     let area = args.la.as_deref().map_or(AreaFilter::England, AreaFilter::parse);
-    let report = Reconciliation::new(dataset, &area, args.from, args.to).map_err(|e| e.to_string())?;
+    let report = Reconciliation::new(dataset, &area, args.from, args.to)?;
     print(&if args.json {
         output::to_json(&report)
     } else {
@@ -310,9 +360,9 @@ fn reconcile(dataset: &Dataset, args: &ReconcileArgs) -> CliResult {
 }
 
 fn league(dataset: &Dataset, args: &LeagueArgs) -> CliResult {
-    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to).map_err(|e| e.to_string())?;
+    let table = LeagueTable::new(dataset, args.editions.from, args.editions.to)?;
     let text = if args.csv {
-        table.csv().map_err(|e| e.to_string())?
+        table.csv()?
     } else if args.json {
         output::to_json(&table)
     } else {
@@ -328,8 +378,7 @@ fn ward(dataset: &Dataset, args: &WardArgs) -> CliResult {
         args.la.as_deref(),
         args.editions.from,
         args.editions.to,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let text = if args.json {
         output::to_json(&profile)
     } else {
@@ -342,7 +391,7 @@ fn ward(dataset: &Dataset, args: &WardArgs) -> CliResult {
 fn print(text: &str) -> CliResult {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Output(e)),
         _ => Ok(()),
     }
 }

@@ -72,9 +72,10 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
                 return Err(format!(
                     "{} is not a regular file (a link, folder or device), so the pack does not replace it",
                     escape_path(&target)
-                ));
+                )
+                .into());
             }
-            Ok(_) if !args.force => return Err(exists_message(&target)),
+            Ok(_) if !args.force => return Err(exists_message(&target).into()),
             _ => {}
         }
     }

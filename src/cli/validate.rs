@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 /// Prints the report. Exits non-zero when nothing usable was found or when any file (or a figure in one) could not
 /// be used (an error); warnings alone are "usable with warnings" and exit 0.
-pub fn run(dataset: &Dataset) -> Result<(), String> {
+pub fn run(dataset: &Dataset) -> super::CliResult {
     let mut out = String::new();
     let catalogue = Catalogue::shipped().ok();
     let _ = writeln!(out, "Data: {}\n\nFiles read:", escape_text(&dataset.source_label));
@@ -94,12 +94,12 @@ pub fn run(dataset: &Dataset) -> Result<(), String> {
     out.push_str(&verdict);
     super::print(&out)?;
     if dataset.editions.is_empty() {
-        return Err("not usable: no IMD table was loaded".into());
+        return Err(super::CliError::Message("not usable: no IMD table was loaded".into()));
     }
     if failed > 0 {
-        return Err(format!(
+        return Err(super::CliError::Message(format!(
             "{failed} errors: a file the data folder holds could not be used (exit status 1; warnings alone exit 0)"
-        ));
+        )));
     }
     Ok(())
 }

@@ -8,25 +8,45 @@ use serde_json::{Value, json};
 /// One column of an LSOA change table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeColumn {
+    /// The LSOA's code.
     LsoaCode,
+    /// The LSOA's name.
     LsoaName,
+    /// Its ward's code.
     WardCode,
+    /// Its ward's name.
     WardName,
+    /// IMD rank in the earlier edition.
     RankFrom,
+    /// IMD rank in the later edition.
     RankTo,
+    /// Rank change (later − earlier; negative = worsened).
     Change,
+    /// In the earlier edition's most deprived 1%.
     InTop1From,
+    /// In the later edition's most deprived 1%.
     InTop1To,
+    /// Stayed in, moved into or out of the 1%, or outside it.
     Transition,
+    /// National decile in the earlier edition.
     DecileFrom,
+    /// National decile in the later edition.
     DecileTo,
+    /// Rank within the LA in the earlier edition.
     LaRankFrom,
+    /// Rank within the LA in the later edition.
     LaRankTo,
+    /// National percentile in the earlier edition.
     PercentileFrom,
+    /// National percentile in the later edition.
     PercentileTo,
+    /// Change in percentile.
     PercentileChange,
+    /// How the LSOA changed between the 2011 and 2021 boundaries.
     BoundaryChange,
+    /// The 2011 LSOAs it came from.
     EarlierLsoas,
+    /// Its population, when loaded.
     Population,
 }
 

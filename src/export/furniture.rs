@@ -2,8 +2,7 @@
 //! scale bar, the north arrow. Sizes come in as pixels per point so that everything scales with the DPI.
 
 use super::text::{Align, TextPainter, TextStyle};
-use crate::analysis::Transition;
-use crate::render::{ScreenRect, round_scale_length};
+use crate::render::{MarkerShape, ScreenRect, TransitionMarker, round_scale_length};
 use crate::style::{Rgba, TOP1_ORANGE};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
@@ -47,41 +46,33 @@ pub fn stroke_rect(pixmap: &mut Pixmap, rect: ScreenRect, colour: Color, width: 
     }
 }
 
-/// Stayed ●, moved in ▲ (both filled orange, dark edge), moved out ▽ (white, orange edge), as in the window: shape
-/// tells them apart without colour. `radius` in pixels.
-pub fn draw_transition_marker(pixmap: &mut Pixmap, centre: [f32; 2], transition: Transition, radius: f32) {
+/// A transition marker ([`crate::render::transition_marker`], as the window draws it) of `radius` pixels.
+pub fn draw_transition_marker(pixmap: &mut Pixmap, centre: [f32; 2], marker: &TransitionMarker, radius: f32) {
     let [x, y] = centre;
     let r = radius;
-    let path = match transition {
-        Transition::Stayed => PathBuilder::from_circle(x, y, r),
-        Transition::MovedIn => {
+    let path = match &marker.shape {
+        MarkerShape::Disc => PathBuilder::from_circle(x, y, r),
+        MarkerShape::Polygon(corners) => {
             let mut b = PathBuilder::new();
-            b.move_to(x, y - r * 1.2);
-            b.line_to(x + r * 1.1, y + r * 0.8);
-            b.line_to(x - r * 1.1, y + r * 0.8);
+            for (i, [dx, dy]) in corners.iter().enumerate() {
+                if i == 0 {
+                    b.move_to(x + r * dx, y + r * dy);
+                } else {
+                    b.line_to(x + r * dx, y + r * dy);
+                }
+            }
             b.close();
             b.finish()
         }
-        Transition::MovedOut => {
-            let mut b = PathBuilder::new();
-            b.move_to(x - r * 1.1, y - r * 0.8);
-            b.line_to(x + r * 1.1, y - r * 0.8);
-            b.line_to(x, y + r * 1.2);
-            b.close();
-            b.finish()
-        }
-        Transition::Outside => None,
     };
     let Some(path) = path else {
         return;
     };
     let orange = colour_of(TOP1_ORANGE);
-    let (fill, edge, edge_width) = match transition {
-        Transition::MovedOut => (Color::WHITE, orange, r * 0.32),
-        _ => (orange, ink(), r * 0.24),
-    };
+    let fill = if marker.orange_fill { orange } else { Color::WHITE };
+    let edge = if marker.orange_edge { orange } else { ink() };
     let stroke = Stroke {
-        width: edge_width,
+        width: r * marker.edge_width,
         ..Stroke::default()
     };
     pixmap.fill_path(&path, &paint_of(fill), FillRule::Winding, Transform::identity(), None);

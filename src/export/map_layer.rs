@@ -11,49 +11,23 @@ use super::furniture::{colour_of, draw_transition_marker, ink, paint_of};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
 use crate::model::{Area, AreaLayer, Dataset};
-use crate::render::{ScreenFromWorld, ScreenRect, Topology};
+use crate::render::{
+    DrawnArea, DrawnWard, MapContentError, ScreenFromWorld, ScreenRect, Top1Outline, Topology, top1_outline,
+    transition_marker,
+};
 use crate::style::{LSOA_LINE, NO_DATA, Rgba, StyledMap, TOP1_ORANGE, WARD_LINE};
-use geo::{Coord, InteriorPoint as _, Intersects as _, LineString, MultiPolygon, Rect};
-use rayon::prelude::*;
+use geo::{Intersects as _, LineString, MultiPolygon};
 use tiny_skia::{FillRule, LineCap, LineJoin, Mask, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
 
-/// One LSOA of the comparison that has a boundary.
-#[derive(Clone, Debug)]
-pub struct DrawnArea {
-    /// Index into the LSOA layer.
-    pub layer_index: usize,
-    /// Index into `comparison.rows`.
-    pub row: usize,
-    /// A point inside it, for its marker (and for tests to sample).
-    pub interior_in_world: Coord<f64>,
-}
-
-/// A ward of the LA with its boundary.
-#[derive(Clone, Debug)]
-pub struct DrawnWard<'a> {
-    /// Its boundary.
-    pub area: &'a Area,
-    /// Name as the comparison gives it.
-    pub name: String,
-    /// Where its label goes.
-    pub label_in_world: Coord<f64>,
-}
-
-/// What a report's map shows.
+/// What a report's map shows: the shared description of the map ([`crate::render::MapContent`], as the window
+/// draws it) with the layers it indexes and, nationally, the LA borders as lines.
 pub struct MapContent<'a> {
     /// The LSOA layer.
     pub layer: &'a AreaLayer,
-    /// The comparison's LSOAs with boundaries, in comparison order.
-    pub areas: Vec<DrawnArea>,
-    /// The LA's wards, by code.
-    pub wards: Vec<DrawnWard<'a>>,
-    /// Extent of the drawn LSOAs.
-    pub bbox_in_world: Rect<f64>,
-    /// All England: every area of the layer is drawn, those without a comparison row (Welsh LSOAs) in the no-data
-    /// colour; LA outlines replace LSOA and ward lines.
-    pub national: bool,
-    /// National maps: layer indices of the areas with no comparison row.
-    pub without_data: Vec<usize>,
+    /// The ward layer, when loaded.
+    pub ward_layer: Option<&'a AreaLayer>,
+    /// Areas, wards, extent and the areas without data.
+    pub drawn: crate::render::MapContent,
     /// National maps: the LA boundaries, each shared border once (arcs of the layer's shared-edge topology).
     pub la_boundaries: Vec<LineString<f64>>,
 }
@@ -69,9 +43,9 @@ impl<'a> MapContent<'a> {
         };
         let national = comparison.la_code.as_str() == "E92000001";
         // Nationally the interior points (34,753 of them) and the LA borders' topology are the two big jobs: they
-        // run side by side, and the interior points in parallel among themselves.
-        let (areas, la_boundaries) = rayon::join(
-            || drawn_areas(layer, comparison),
+        // run side by side.
+        let (drawn, la_boundaries) = rayon::join(
+            || crate::render::MapContent::build(dataset, comparison),
             || {
                 if national {
                     la_boundaries(dataset, layer, comparison)
@@ -80,54 +54,21 @@ impl<'a> MapContent<'a> {
                 }
             },
         );
-        let Some(mut bbox_in_world) = areas
-            .iter()
-            .filter_map(|d| layer.areas.get(d.layer_index))
-            .map(|a| a.bbox_in_world)
-            .reduce(crate::model::rect_union)
-        else {
-            return Err(ExportError::NoAreas {
-                lsoas: comparison.rows.len(),
+        let drawn = drawn.map_err(|e| match e {
+            MapContentError::NoBoundaries { vintage, .. } => ExportError::NoBoundaries {
+                vintage: vintage.to_string(),
                 la: comparison.la_name.clone(),
-                vintage: comparison.vintage.to_string(),
-            });
-        };
-        let mut without_data = Vec::new();
-        if national {
-            let mut drawn = vec![false; layer.areas.len()];
-            for area in &areas {
-                drawn[area.layer_index] = true;
-            }
-            without_data = (0..layer.areas.len()).filter(|i| !drawn[*i]).collect();
-            bbox_in_world = layer.bbox_where(|_| true).unwrap_or(bbox_in_world);
-        }
-        let mut wards: Vec<DrawnWard<'a>> = Vec::new();
-        // Nationally the ward layer covers a few LAs at most: LA outlines are drawn instead.
-        if let Some(ward_layer) = dataset.ward_layer_for(comparison.vintage).filter(|_| !national) {
-            let mut codes: Vec<_> = comparison
-                .rows
-                .iter()
-                .filter_map(|r| r.ward_code.map(|c| (c, r.ward_name.clone())))
-                .collect();
-            codes.sort();
-            codes.dedup_by(|a, b| a.0 == b.0);
-            for (code, name) in codes {
-                if let Some(area) = ward_layer.get(&code) {
-                    wards.push(DrawnWard {
-                        area,
-                        name: if name.is_empty() { area.name.clone() } else { name },
-                        label_in_world: interior_of(&area.geometry_in_world, area.bbox_in_world),
-                    });
-                }
-            }
-        }
+            },
+            MapContentError::NoAreas { lsoas, la, vintage } => ExportError::NoAreas {
+                lsoas,
+                la,
+                vintage: vintage.to_string(),
+            },
+        })?;
         Ok(Self {
             layer,
-            areas,
-            wards,
-            bbox_in_world,
-            national,
-            without_data,
+            ward_layer: dataset.ward_layer_for(comparison.vintage),
+            drawn,
             la_boundaries,
         })
     }
@@ -135,24 +76,10 @@ impl<'a> MapContent<'a> {
     fn area(&self, drawn: &DrawnArea) -> Option<&'a Area> {
         self.layer.areas.get(drawn.layer_index)
     }
-}
 
-/// The comparison's rows that have a boundary in the layer, in comparison order, with their interior points.
-fn drawn_areas(layer: &AreaLayer, comparison: &EditionComparison) -> Vec<DrawnArea> {
-    comparison
-        .rows
-        .par_iter()
-        .enumerate()
-        .filter_map(|(row, change)| {
-            let layer_index = layer.areas.binary_search_by(|a| a.code.cmp(&change.lsoa_code)).ok()?;
-            let area = layer.areas.get(layer_index)?;
-            Some(DrawnArea {
-                layer_index,
-                row,
-                interior_in_world: interior_of(&area.geometry_in_world, area.bbox_in_world),
-            })
-        })
-        .collect()
+    fn ward_area(&self, ward: &DrawnWard) -> Option<&'a Area> {
+        self.ward_layer?.areas.get(ward.layer_index)
+    }
 }
 
 /// Every LA border of the layer once: arcs of its shared-edge topology with a different LA (or none) on each side.
@@ -167,10 +94,6 @@ fn la_boundaries(dataset: &Dataset, layer: &AreaLayer, comparison: &EditionCompa
         .collect()
 }
 
-fn interior_of(geometry: &MultiPolygon<f64>, bbox: Rect<f64>) -> Coord<f64> {
-    geometry.interior_point().map_or(bbox.center(), |p| p.0)
-}
-
 /// How the map is drawn.
 pub struct MapPainter<'p> {
     /// World → pixels.
@@ -178,7 +101,7 @@ pub struct MapPainter<'p> {
     /// Where the map is on the page.
     pub map_rect: ScreenRect,
     /// The world rectangle the map shows; areas outside it are skipped.
-    pub visible_in_world: Rect<f64>,
+    pub visible_in_world: geo::Rect<f64>,
     /// Pixels per typographic point.
     pub px_per_pt: f32,
     /// Clip to the map rectangle (needed when areas run past its edge).
@@ -202,6 +125,7 @@ impl MapPainter<'_> {
         styled: &StyledMap,
     ) {
         let visible: Vec<(&DrawnArea, &Area)> = content
+            .drawn
             .areas
             .iter()
             .filter_map(|d| content.area(d).map(|a| (d, a)))
@@ -210,6 +134,7 @@ impl MapPainter<'_> {
         let transition_of = |d: &DrawnArea| comparison.rows.get(d.row).map_or(Transition::Outside, |r| r.transition);
 
         let without_data = content
+            .drawn
             .without_data
             .iter()
             .filter_map(|i| content.layer.areas.get(*i))
@@ -238,7 +163,7 @@ impl MapPainter<'_> {
         }
 
         let u = self.px_per_pt;
-        if content.national {
+        if content.drawn.national {
             // LSOAs are a pixel or two across nationally: LA borders instead of LSOA lines.
             let mut builder = PathBuilder::new();
             for line in &content.la_boundaries {
@@ -263,31 +188,26 @@ impl MapPainter<'_> {
             self.stroke_areas(pixmap, visible.iter().map(|(_, a)| *a), LSOA_LINE, 0.3 * u, None);
         }
         let wards = content
+            .drawn
             .wards
             .iter()
-            .map(|w| w.area)
+            .filter_map(|w| content.ward_area(w))
             .filter(|a| a.bbox_in_world.intersects(&self.visible_in_world));
         self.stroke_areas(pixmap, wards, WARD_LINE, 1.1 * u, None);
         if let Some(focus) = self.focus {
             self.draw_focus(pixmap, focus);
         }
-        let with = |wanted: &'static [Transition]| {
+        let with = |wanted: Top1Outline| {
             visible
                 .iter()
-                .filter(move |(d, _)| wanted.contains(&transition_of(d)))
+                .filter(move |(d, _)| top1_outline(transition_of(d)) == Some(wanted))
                 .map(|(_, a)| *a)
         };
-        self.stroke_areas(
-            pixmap,
-            with(&[Transition::Stayed, Transition::MovedIn]),
-            TOP1_ORANGE,
-            1.7 * u,
-            None,
-        );
+        self.stroke_areas(pixmap, with(Top1Outline::Solid), TOP1_ORANGE, 1.7 * u, None);
         if self.show_transitions {
             self.stroke_areas(
                 pixmap,
-                with(&[Transition::MovedOut]),
+                with(Top1Outline::Dashed),
                 TOP1_ORANGE,
                 1.1 * u,
                 StrokeDash::new(vec![3.5 * u, 2.2 * u], 0.0),
@@ -295,8 +215,10 @@ impl MapPainter<'_> {
             for (drawn, _) in &visible {
                 let transition = transition_of(drawn);
                 let centre = self.pixel_from_world.apply(drawn.interior_in_world);
-                if transition != Transition::Outside && self.inside_map(centre, 0.0) {
-                    draw_transition_marker(pixmap, centre, transition, 2.6 * u);
+                if let Some(marker) = transition_marker(transition)
+                    && self.inside_map(centre, 0.0)
+                {
+                    draw_transition_marker(pixmap, centre, &marker, 2.6 * u);
                 }
             }
         }
@@ -414,9 +336,9 @@ impl MapPainter<'_> {
         let style = TextStyle::new(7.0 * u, ink()).halo(1.3 * u);
         let cap = text.cap_height(style.size_px);
         let mut placed: Vec<ScreenRect> = Vec::new();
-        for ward in &content.wards {
+        for ward in &content.drawn.wards {
             let width = text.width(&ward.name, style.size_px);
-            let ward_width_px = ward.area.bbox_in_world.width() * self.pixel_from_world.points_per_metre;
+            let ward_width_px = ward.bbox_in_world.width() * self.pixel_from_world.points_per_metre;
             if ward_width_px < f64::from(width) * 0.9 {
                 continue;
             }

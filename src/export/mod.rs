@@ -5,6 +5,7 @@ mod change_columns;
 mod date;
 mod error;
 mod furniture;
+mod indicator_png;
 mod map_layer;
 mod page_text;
 mod report_png;
@@ -16,6 +17,8 @@ mod text;
 pub use change_columns::{CHANGES_CSV_COLUMNS, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;
+pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
+pub use map_layer::{MapContent as ReportMapContent, MapPainter};
 pub use report_png::{MapReport, ReportOptions, default_title, render_report};
 pub use save::{pixels_per_metre, save_atomic, save_png_atomic, save_png_atomic_to, write_png};
 pub use selection_table::{

@@ -5,7 +5,7 @@
 use super::furniture::{colour_of, draw_transition_marker, fill_rect, ink, paint_of, stroke_rect};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
-use crate::render::ScreenRect;
+use crate::render::{ScreenRect, transition_marker};
 use crate::style::{Legend, TOP1_ORANGE, WARD_LINE};
 use tiny_skia::{Color, LineCap, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
 
@@ -168,7 +168,9 @@ pub fn draw_column(
         let count = |t: Transition| c.rows.iter().filter(|r| r.transition == t).count();
         for transition in [Transition::Stayed, Transition::MovedIn] {
             w.key_row(transition.label(), Some(count(transition)), |pixmap, key| {
-                draw_transition_marker(pixmap, key_centre(key), transition, 2.6 * u);
+                if let Some(marker) = transition_marker(transition) {
+                    draw_transition_marker(pixmap, key_centre(key), &marker, 2.6 * u);
+                }
             });
         }
         let moved_out = Transition::MovedOut;
@@ -182,7 +184,9 @@ pub fn draw_column(
             Some(count(moved_out)),
             |pixmap, key| {
                 dashed_box(pixmap, key, u);
-                draw_transition_marker(pixmap, key_centre(key), moved_out, 2.6 * u);
+                if let Some(marker) = transition_marker(moved_out) {
+                    draw_transition_marker(pixmap, key_centre(key), &marker, 2.6 * u);
+                }
             },
         );
     }

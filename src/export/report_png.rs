@@ -170,7 +170,7 @@ pub fn render_report(
     };
 
     // The map.
-    let bbox = options.extent.unwrap_or(content.bbox_in_world);
+    let bbox = options.extent.unwrap_or(content.drawn.bbox_in_world);
     let view = MapView::fit(bbox, map_rect_px);
     let screen_from_world = view.screen_from_world(map_rect_px);
     let clip = options.extent.and_then(|_| clip_mask(width, height, map_rect_px));
@@ -197,7 +197,7 @@ pub fn render_report(
         comparison,
         legend: &styled.legend,
         show_transitions: options.show_transitions,
-        has_wards: !content.wards.is_empty(),
+        has_wards: !content.drawn.wards.is_empty(),
         counts_cover_whole_la: options.focus_ward.is_some(),
     };
     let column_rect = ScreenRect {

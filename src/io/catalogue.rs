@@ -54,12 +54,41 @@ pub struct Catalogue {
     /// Datasets.
     #[serde(rename = "dataset")]
     pub datasets: Vec<CatalogueEntry>,
+    /// Local indicator sources (police.uk, claimant count), recognised by headers.
+    #[serde(rename = "indicator", default)]
+    pub indicators: Vec<IndicatorSource>,
+}
+
+/// A local indicator source the catalogue knows: its licence and the attribution printed with it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct IndicatorSource {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Licence.
+    pub licence: String,
+    /// The line printed on maps and tables.
+    pub attribution: String,
+    /// Header texts (any case) a file must all have to be this source.
+    pub match_headers: Vec<String>,
 }
 
 impl Catalogue {
     /// The shipped catalogue.
     pub fn shipped() -> Result<Self, toml::de::Error> {
         toml::from_str(SOURCES_TOML)
+    }
+
+    /// The indicator source whose headers a table has (the one naming most headers wins).
+    pub fn indicator_source_for(&self, headers: &[String]) -> Option<&IndicatorSource> {
+        let has = |wanted: &String| headers.iter().any(|h| h.trim().eq_ignore_ascii_case(wanted));
+        self.indicators
+            .iter()
+            .filter(|s| s.match_headers.iter().all(has))
+            .max_by_key(|s| s.match_headers.len())
     }
 
     /// The entry for a file, matched by file name (folders may be arranged differently).
@@ -83,5 +112,11 @@ mod tests {
             .unwrap();
         assert_eq!(entry.expected_rows, Some(34_753));
         assert!(catalogue.attribution.os.contains("Crown copyright"));
+        let police: Vec<String> = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
+            .split(',')
+            .map(String::from)
+            .collect();
+        let source = catalogue.indicator_source_for(&police).unwrap();
+        assert_eq!(source.licence, "Open Government Licence v3.0");
     }
 }

@@ -5,6 +5,7 @@ use super::boundary_file::BoundaryFile;
 use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file, read_sidecar};
 use super::geojson::read_geojson;
 use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
+use super::indicator_load::{IndicatorFile, merge_indicators, parse_indicator_table};
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 use super::merge_editions::merge_editions;
 use super::shapefile::{ShapefileParts, read_shapefile};
@@ -42,6 +43,7 @@ enum Parsed {
     Imd(ImdTable),
     Lookup(Lookup),
     Boundaries(BoundaryFile),
+    Indicator(IndicatorFile),
     NotRead(&'static str),
 }
 
@@ -115,6 +117,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     let mut tables = Vec::new();
     let mut lookups = Vec::new();
     let mut boundaries = Vec::new();
+    let mut indicator_files = Vec::new();
     for (path, parsed, file_report, load_millis) in results {
         report.extend(file_report);
         match parsed {
@@ -154,6 +157,20 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                 report.files.push(summary);
                 boundaries.push((path, file));
             }
+            Ok(Parsed::Indicator(file)) => {
+                let (recognised_as, records) = match &file {
+                    IndicatorFile::Police(f, _) => ("police.uk street-level crime".to_string(), f.rows.len()),
+                    IndicatorFile::Table(t, _) => (format!("indicator table ({})", t.level), t.rows_read),
+                };
+                report.files.push(FileSummary {
+                    path: path.clone(),
+                    recognised_as,
+                    records,
+                    crs: None,
+                    load_millis,
+                });
+                indicator_files.push((path, file));
+            }
             Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
             // A file of another kind (crime or claimant counts, point centroids) is passed over with a note; any other
             // failure is a file that could not be used (an error, which makes `validate` fail).
@@ -174,6 +191,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     };
     merge_editions(&mut dataset, tables, &mut report);
     merge_lookups(&mut dataset, lookups, &mut report);
+    merge_indicators(&mut dataset, indicator_files, &mut report);
     merge_boundaries(&mut dataset, boundaries, &mut report);
     assign_wards(&mut dataset, &mut report);
     report_joins(&dataset, &mut report);
@@ -231,27 +249,38 @@ fn parse_source_file(
 }
 
 fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport) -> Result<Parsed, LoadError> {
-    if is_change_lookup(table) || is_ward_lookup(table) {
+    if super::police_uk::is_police_table(table) {
+        parse_indicator_table(table, report)
+            .unwrap_or_else(|| Err(unrecognised(table, options)))
+            .map(Parsed::Indicator)
+    } else if is_change_lookup(table) || is_ward_lookup(table) {
         parse_lookup(table, report).map(Parsed::Lookup)
     } else if is_imd_table(table) {
         parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
     } else {
-        // Only what identifies a header: the first eight cells of row 1, each cut to 40 characters.
-        let headers = if options.quote_headers {
-            let cut = |h: &String| h.chars().take(40).collect::<String>();
-            format!(
-                " (headers: {})",
-                table.headers.iter().take(8).map(cut).collect::<Vec<_>>().join(", ")
-            )
-        } else {
-            String::new()
-        };
-        Err(LoadError::Unrecognised {
-            detail: format!(
-                "not an IMD table or ONS lookup: no LSOA code column with ranks, deciles, population or wards{headers}"
-            ),
-            path: table.path.clone(),
-        })
+        match parse_indicator_table(table, report) {
+            Some(parsed) => parsed.map(Parsed::Indicator),
+            None => Err(unrecognised(table, options)),
+        }
+    }
+}
+
+fn unrecognised(table: &RawTable, options: &LoadOptions) -> LoadError {
+    // Only what identifies a header: the first eight cells of row 1, each cut to 40 characters.
+    let headers = if options.quote_headers {
+        let cut = |h: &String| h.chars().take(40).collect::<String>();
+        format!(
+            " (headers: {})",
+            table.headers.iter().take(8).map(cut).collect::<Vec<_>>().join(", ")
+        )
+    } else {
+        String::new()
+    };
+    LoadError::Unrecognised {
+        detail: format!(
+            "not an IMD table or ONS lookup (nor an indicator table: no area code column with periods): no LSOA code column with ranks, deciles, population or wards{headers}"
+        ),
+        path: table.path.clone(),
     }
 }
 

@@ -11,23 +11,27 @@ mod error;
 mod fetch;
 mod geojson;
 mod imd_table;
+mod indicator_load;
+mod indicator_table;
 mod load;
 mod lookup_table;
 mod merge_editions;
 mod numbers;
 mod ods_extent;
-mod project;
+mod police_uk;
 mod raw_table;
 mod save;
 mod shapefile;
 mod text;
 
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
-pub use catalogue::{Attribution, Catalogue, CatalogueEntry, SOURCES_TOML};
+pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
 pub use crs::{
     CoordinateRange, Crs, CrsClaim, coordinate_range, crs_from_name, crs_from_wkt, lonlat_from_world, project_to_world,
     world_from_lonlat,
 };
+/// Reads a file through a size cap (the project file is read this way too).
+pub(crate) use data_source::read_capped;
 pub use data_source::{
     DataSource, MAX_FILE_BYTES, MAX_TABLE_BYTES, MAX_TEXT_SIDECAR_BYTES, MAX_WORKBOOK_BYTES, SourceFile,
     embedded_files, list_data_files, max_bytes_for_extension, max_sidecar_bytes, read_file,
@@ -36,14 +40,14 @@ pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
 pub use geojson::read_geojson;
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, vintage_of_edition};
+pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indicator_table};
+pub use indicator_table::{
+    IndicatorTable, TableSeries, indicator_name, is_tidy_table, is_wide_table, parse_tidy_table, parse_wide_table,
+};
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 pub use numbers::parse_whole;
-pub use project::{
-    DataFolder, DataFolderStatus, MAX_PROJECT_BYTES, OpenedProject, PROJECT_EXTENSION, PROJECT_FORMAT, PROJECT_VERSION,
-    Project, ProjectError, data_folder_for, open_project, parse_project, resolve_data_folder, save_project,
-    write_project,
-};
+pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, MIN_ROW_BYTES, RawTable,
     read_csv, read_workbook,

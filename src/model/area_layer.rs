@@ -119,10 +119,12 @@ impl AreaLayer {
 
     /// The area with this code.
     pub fn get(&self, code: &AreaCode) -> Option<&Area> {
-        self.areas
-            .binary_search_by(|a| a.code.cmp(code))
-            .ok()
-            .and_then(|i| self.areas.get(i))
+        self.index_of(code).and_then(|i| self.areas.get(i))
+    }
+
+    /// Where the area with this code is in `areas` (they are sorted by code).
+    pub fn index_of(&self, code: &AreaCode) -> Option<usize> {
+        self.areas.binary_search_by(|a| a.code.cmp(code)).ok()
     }
 
     /// The area containing the point (BNG metres): R-tree envelope query, then exact point-in-polygon.

@@ -1,6 +1,8 @@
 //! Everything loaded from one data folder: IMD editions, LSOA and ward layers, lookups, and the report of what joined.
 
-use super::{AreaCode, AreaLayer, ImdEdition, JoinReport, LsoaChangeLookup, LsoaVintage, WardLookup, WardOfLsoa};
+use super::{
+    AreaCode, AreaLayer, ImdEdition, IndicatorSet, JoinReport, LsoaChangeLookup, LsoaVintage, WardLookup, WardOfLsoa,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -40,6 +42,8 @@ pub struct Dataset {
     pub change_lookup: Option<LsoaChangeLookup>,
     /// Wards of LSOAs that no lookup lists, found from ward polygons, by vintage.
     pub wards_from_polygons: BTreeMap<LsoaVintage, BTreeMap<AreaCode, WardOfLsoa>>,
+    /// Local indicators over time (police.uk crime, claimant count, other LSOA/ward/LA tables).
+    pub indicators: IndicatorSet,
     /// What was found and every problem.
     pub report: JoinReport,
 }

@@ -284,7 +284,7 @@ impl ImdEdition {
 
     /// The edition's most deprived 1% line: rank ≤ floor(N / 100), from its national N.
     pub fn top1_threshold(&self) -> u32 {
-        crate::analysis::top1_threshold(self.ranked_count())
+        top1_threshold(self.ranked_count())
     }
 
     /// Which domains and supplementary indices this edition carries ranks for, IMD first.
@@ -299,4 +299,9 @@ impl ImdEdition {
     pub fn has_population(&self) -> bool {
         self.population_source.is_some()
     }
+}
+
+/// The most deprived 1% of an edition of N LSOAs: rank ≤ floor(N / 100) (328 of 32,844; 337 of 33,755).
+pub fn top1_threshold(ranked_lsoas: u32) -> u32 {
+    ranked_lsoas / 100
 }

@@ -4,6 +4,7 @@ mod area_layer;
 mod codes;
 mod dataset;
 mod edition;
+mod indicator;
 mod lookup;
 mod report;
 mod safe_text;
@@ -11,7 +12,12 @@ mod safe_text;
 pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
-pub use edition::{ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population, national_lsoas};
+pub use edition::{
+    ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population, national_lsoas, top1_threshold,
+};
+pub use indicator::{
+    AreaLevel, CrimePoint, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit, Period, SkippedRows, slug,
+};
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
 pub use report::{FileSummary, JoinReport, Problem, Severity};
 pub use safe_text::{csv_safe_cell, escape_path, escape_text};

@@ -1,12 +1,17 @@
 //! Shapes to draw, with no widgets: the map view and projection, tessellated fills, boundary outlines. The window and
 //! the PNG export both draw from these.
 
+mod map_content;
 mod mesh;
 mod outline;
 mod projector;
 mod scale_bar;
 mod topology;
 
+pub use map_content::{
+    DrawnArea, DrawnWard, MapContent, MapContentError, MarkerShape, Top1Outline, TransitionMarker, top1_outline,
+    transition_marker,
+};
 pub use mesh::{AreaMeshes, WorldMesh};
 pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
 pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};

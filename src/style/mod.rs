@@ -3,6 +3,7 @@
 mod classify;
 mod colour;
 mod colour_vision;
+mod indicator_style;
 mod legend;
 mod map_style;
 mod palette;
@@ -10,6 +11,7 @@ mod palette;
 pub use classify::{ClassBreaks, Classification, DEFAULT_CHANGE_BREAKS, signed};
 pub use colour::Rgba;
 pub use colour_vision::ColourVision;
+pub use indicator_style::{CHANGE_SEVEN, IndicatorStyle, SEQUENTIAL_FIVE, StyledUnit, style_indicator};
 pub use legend::{Legend, LegendEntry, RELATIVE_RANKS_CAVEAT};
 pub use map_style::{MapMode, StyledMap, style_comparison};
 pub use palette::{DECILES, DivergingPalette, HIGHLIGHT, LSOA_LINE, NO_DATA, TOP1_ORANGE, WARD_LINE};

@@ -1,7 +1,7 @@
 //! The distribution panel: a histogram of rank change and a scatter of earlier against later rank, with the 1% and
 //! 10% lines, linked to the map both ways.
 
-use super::choropleth_map::to_color32;
+use super::paint::to_color32;
 use super::scene::MapScene;
 use crate::model::AreaCode;
 use crate::style::{ColourVision, HIGHLIGHT, TOP1_ORANGE};

@@ -4,8 +4,8 @@ use crate::io::{DataSource, LoadOptions, load_dataset};
 use crate::model::{Dataset, LsoaVintage};
 use crate::render::{AreaMeshes, LayerLod};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// Everything a load produces: the model and the tessellated fills of every LSOA layer.
@@ -26,6 +26,8 @@ pub struct LoadedData {
     /// The indices (IMD, domains, IDACI/IDAOPI) each edition has ranks for, for the layer picker: scanning every row of
     /// two editions each frame cost a quarter of a national frame.
     pub indices_present: BTreeMap<u16, Vec<crate::model::Index>>,
+    /// Per LSOA vintage, the topology's arcs that are LA borders (see [`LoadedData::la_borders`]).
+    la_borders: BTreeMap<LsoaVintage, OnceLock<Vec<u32>>>,
 }
 
 impl LoadedData {
@@ -42,6 +44,7 @@ impl LoadedData {
             .map(|year| (*year, dataset.local_authorities(*year)))
             .collect();
         let lsoa_lod = lsoa_meshes.keys().map(|v| (*v, LayerLod::default())).collect();
+        let la_borders = lsoa_meshes.keys().map(|v| (*v, OnceLock::new())).collect();
         let indices_present = dataset
             .editions
             .iter()
@@ -55,6 +58,7 @@ impl LoadedData {
             local_authorities,
             indices_present,
             lsoa_lod,
+            la_borders,
         }
     }
 
@@ -77,8 +81,20 @@ impl LoadedData {
             if let (Some(layer), Some(meshes)) = (self.dataset.lsoa_layers.get(vintage), self.lsoa_meshes.get(vintage))
             {
                 lod.fill(layer, meshes.mesh.origin_in_world);
+                if let (Some(topology), Some(cell)) = (lod.topology(), self.la_borders.get(vintage)) {
+                    cell.get_or_init(|| {
+                        let la_of = self.dataset.la_of_areas(*vintage, layer);
+                        topology.group_boundaries(|i| la_of.get(i).copied().flatten())
+                    });
+                }
             }
         }
+    }
+
+    /// The arcs of a layer's topology that are LA borders (a different LA, or none, on each side), once its levels of
+    /// detail are built: found once per load, drawn nationally at every zoom.
+    pub fn la_borders(&self, vintage: LsoaVintage) -> Option<&[u32]> {
+        self.la_borders.get(&vintage)?.get().map(Vec::as_slice)
     }
 }
 
@@ -232,4 +248,15 @@ pub fn load_data(
         .map(|(vintage, layer)| (*vintage, AreaMeshes::build(layer)))
         .collect();
     Ok((dataset, lsoa_meshes))
+}
+
+/// The embedded Leeds default, loaded once for the unit tests that need it.
+#[cfg(test)]
+pub(crate) fn embedded_leeds() -> Arc<LoadedData> {
+    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let (dataset, meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
+        Arc::new(LoadedData::new(DataSource::Embedded, dataset, meshes, 0.0))
+    })
+    .clone()
 }

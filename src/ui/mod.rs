@@ -1,26 +1,58 @@
-//! The desktop window (egui/eframe): the map widget, its panels, and the app that holds them. The only module that
-//! depends on egui.
+//! The desktop window (egui/eframe). The only module that depends on egui.
+//!
+//! State and logic without egui: [`Session`] (data, load, scene, selection, profile, project), [`Settings`] (the
+//! planner's choices), [`MapScene`] (what the map shows), [`AppCommand`] with [`dispatch`] (everything the planner can
+//! ask for, run in one place) and [`Files`] (dialogs, clipboard, save/open/export). Drawing: the chrome (menus,
+//! toolbar, status bar, banners, dialogs), the side panels and the map widget, which return commands.
 
+#[cfg(test)]
+mod agreement_tests;
 mod app;
 mod choropleth_map;
+mod chrome;
+mod command;
 mod distribution;
+mod emerging_list;
+mod files;
+mod frame_timer;
+mod indicator_map;
+mod indicator_trend;
+mod indicator_window;
 mod league_table;
 mod loader;
+mod map_area;
+mod map_cache;
 mod map_canvas;
+mod national_meshes;
+mod paint;
 mod panels;
+mod rasterise;
 mod scene;
 mod selection_panel;
+mod session;
 mod settings;
+mod shortcuts;
+mod side_panels;
 
-pub use app::{
-    ALL_ENGLAND, FilePicker, FolderPicker, LocalityMapApp, NativeFilePicker, NativeFolderPicker, run_window,
-};
-pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse, to_color32};
+pub use app::{LocalityMapApp, run_window};
+pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse};
+pub use chrome::{ALL_ENGLAND, Chrome};
+pub use command::{AppCommand, WindowEffect, dispatch};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
+pub use emerging_list::{EmergingSort, emerging_list_ui, sorted_rows};
+pub use files::{FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoPicker, SelectionFormat};
+pub use indicator_map::{IndicatorMapResponse, IndicatorMapState, indicator_map_ui};
+pub use indicator_trend::{TrendLines, sparkline_ui, trend_chart_ui, trend_lines};
+pub use indicator_window::{IndicatorAction, IndicatorTab, IndicatorWindowState, MeasureChoice};
 pub use league_table::{LeagueColumn, LeagueTableState};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
-pub use map_canvas::rasterise;
+pub use map_cache::MapCache;
+pub use paint::to_color32;
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, problems_ui, summary_ui, ward_profile_ui};
-pub use scene::{MapScene, SceneArea, SceneWard};
+pub use rasterise::rasterise;
+pub use scene::{MapScene, SceneArea, SceneError, SceneWard};
 pub use selection_panel::{SelectionAction, SelectionPanelState, selection_ui};
-pub use settings::{MapTool, Settings};
+pub use session::{DataConfirmation, FileMessage, Repaint, SearchHit, Session, ViewRequest};
+pub use settings::{MapTool, SceneKey, Settings};
+pub use shortcuts::shortcuts;
+pub use side_panels::Panels;

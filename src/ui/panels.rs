@@ -1,6 +1,6 @@
 //! Side panels: legend, LA summary, priority wards, the ward profile table, the hover tooltip and the problems list.
 
-use super::choropleth_map::{paint_transition_marker, to_color32};
+use super::paint::{paint_transition_marker, to_color32};
 use crate::analysis::{EditionComparison, LaSummary, LsoaChange, Transition, WardCounts, WardProfile};
 use crate::model::{AreaCode, BoundaryChange, JoinReport, Severity};
 use crate::style::{ColourVision, Legend, TOP1_ORANGE, signed};

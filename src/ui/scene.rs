@@ -3,38 +3,29 @@
 
 use super::LoadedData;
 use super::settings::Settings;
-use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LsoaChange, WardProfile};
+use crate::analysis::{AnalysisError, AreaFilter, EditionComparison, LaSummary, LsoaChange, WardProfile};
 use crate::model::{AreaCode, AreaLayer, LsoaVintage};
-use crate::render::{AreaMeshes, LayerLod};
+use crate::render::{AreaMeshes, DrawnArea, DrawnWard, LayerLod, MapContent, MapContentError};
 use crate::style::{NO_DATA, Rgba, StyledMap, style_comparison};
-use geo::{Coord, InteriorPoint as _, Rect};
+use geo::{Coord, Rect};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// One LSOA on the map: where its figures and its triangles are.
-#[derive(Clone, Debug)]
-pub struct SceneArea {
-    /// Index into the LSOA layer (and its meshes).
-    pub layer_index: usize,
-    /// Index into `comparison.rows`.
-    pub row: usize,
-    /// A point inside it, for markers and labels.
-    pub interior_in_world: Coord<f64>,
-}
+/// One LSOA on the map: where its figures and its triangles are (the shared map description's [`DrawnArea`]).
+pub type SceneArea = DrawnArea;
 
-/// A ward drawn on the map.
-#[derive(Clone, Debug)]
-pub struct SceneWard {
-    /// Index into the ward layer.
-    pub layer_index: usize,
-    /// Ward code.
-    pub code: AreaCode,
-    /// Ward name.
-    pub name: String,
-    /// Where its label goes.
-    pub label_in_world: Coord<f64>,
-    /// Its extent, to decide whether its label fits.
-    pub bbox_in_world: Rect<f64>,
+/// A ward drawn on the map (the shared map description's [`DrawnWard`]).
+pub type SceneWard = DrawnWard;
+
+/// Why the current choices cannot be mapped.
+#[derive(Debug, thiserror::Error)]
+pub enum SceneError {
+    /// The comparison, summary or ward profile cannot be made (an edition not loaded, an unknown LA or ward).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    /// The comparison has no boundaries to draw.
+    #[error(transparent)]
+    Content(#[from] MapContentError),
 }
 
 /// The map's content for the current choices.
@@ -70,19 +61,13 @@ pub struct MapScene {
 }
 
 impl MapScene {
-    /// Builds the scene; fails with a sentence when the choices cannot be shown (e.g. an edition not loaded).
-    pub fn build(data: Arc<LoadedData>, settings: &Settings, generation: u64) -> Result<Self, String> {
+    /// Builds the scene; fails when the choices cannot be shown (e.g. an edition not loaded).
+    pub fn build(data: Arc<LoadedData>, settings: &Settings, generation: u64) -> Result<Self, SceneError> {
         let dataset = &data.dataset;
-        let comparison = EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to)
-            .map_err(|e| e.to_string())?;
-        let summary = LaSummary::new(dataset, &comparison).map_err(|e| e.to_string())?;
+        let comparison = EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to)?;
+        let summary = LaSummary::new(dataset, &comparison)?;
         let vintage = comparison.vintage;
-        let Some(layer) = dataset.lsoa_layers.get(&vintage) else {
-            return Err(format!(
-                "No {vintage} boundaries are loaded, so IMD {} cannot be mapped.",
-                settings.to
-            ));
-        };
+        let content = MapContent::build(dataset, &comparison)?;
         let ranked_later = dataset.edition(settings.to).map_or(0, |e| e.ranked_count());
         let styled = style_comparison(
             &comparison,
@@ -91,64 +76,26 @@ impl MapScene {
             settings.palette,
             ranked_later,
         );
-        let mut areas = Vec::with_capacity(comparison.rows.len());
-        let mut missing_boundaries = 0;
-        for (row, change) in comparison.rows.iter().enumerate() {
-            match layer.areas.binary_search_by(|a| a.code.cmp(&change.lsoa_code)) {
-                Ok(layer_index) => {
-                    let area = &layer.areas[layer_index];
-                    let interior_in_world = area
-                        .geometry_in_world
-                        .interior_point()
-                        .map_or(area.bbox_in_world.center(), |p| p.0);
-                    areas.push(SceneArea {
-                        layer_index,
-                        row,
-                        interior_in_world,
-                    });
-                }
-                Err(_) => missing_boundaries += 1,
-            }
-        }
-        if areas.is_empty() {
-            return Err(format!(
-                "None of the {} LSOAs of {} has a boundary in the loaded {vintage} files.",
-                comparison.rows.len(),
-                comparison.la_name
-            ));
-        }
+        let areas = content.areas;
         let area_by_code = areas
             .iter()
             .enumerate()
             .map(|(i, a)| (comparison.rows[a.row].lsoa_code, i))
             .collect();
-        let bbox_in_world = areas
-            .iter()
-            .map(|s| layer.areas[s.layer_index].bbox_in_world)
-            .reduce(crate::model::rect_union)
-            .unwrap_or_else(|| Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }));
-        let national = matches!(AreaFilter::parse(&settings.la), AreaFilter::England);
-        // Nationally the ward layer (if any) covers a few LAs at most: LA outlines are drawn instead.
-        let wards = if national {
-            Vec::new()
-        } else {
-            scene_wards(&data, vintage, &comparison)
+        let national = content.national;
+        let (fill_by_layer_index, without_imd_data) = match dataset.lsoa_layers.get(&vintage) {
+            Some(layer) if national => {
+                let fills: Vec<Rgba> = layer
+                    .areas
+                    .iter()
+                    .map(|a| styled.fill_of.get(&a.code).copied().unwrap_or(NO_DATA))
+                    .collect();
+                (fills, content.without_data.len())
+            }
+            _ => (Vec::new(), 0),
         };
-        let (fill_by_layer_index, without_imd_data) = if national {
-            let fills: Vec<Rgba> = layer
-                .areas
-                .iter()
-                .map(|a| styled.fill_of.get(&a.code).copied().unwrap_or(NO_DATA))
-                .collect();
-            (fills, layer.areas.len() - areas.len())
-        } else {
-            (Vec::new(), 0)
-        };
-        let bbox_in_world = if national {
-            layer.bbox_where(|_| true).unwrap_or(bbox_in_world)
-        } else {
-            bbox_in_world
-        };
+        let (wards, bbox_in_world, missing_boundaries) =
+            (content.wards, content.bbox_in_world, content.missing_boundaries);
         Ok(Self {
             data,
             vintage,
@@ -188,6 +135,11 @@ impl MapScene {
         self.data.dataset.la_of_areas(self.vintage, self.layer())
     }
 
+    /// The arcs of the layer's topology that are LA borders, once the levels of detail are built.
+    pub fn la_borders(&self) -> Option<&[u32]> {
+        self.data.la_borders(self.vintage)
+    }
+
     /// The ward boundaries drawn over the LSOAs, if loaded.
     pub fn ward_layer(&self) -> Option<&AreaLayer> {
         self.data.dataset.ward_layer_for(self.vintage)
@@ -205,7 +157,7 @@ impl MapScene {
     }
 
     /// A ward profile for the current editions.
-    pub fn ward_profile(&self, ward: &AreaCode) -> Result<WardProfile, String> {
+    pub fn ward_profile(&self, ward: &AreaCode) -> Result<WardProfile, SceneError> {
         WardProfile::new(
             &self.data.dataset,
             ward.as_str(),
@@ -214,38 +166,6 @@ impl MapScene {
             self.comparison.from,
             self.comparison.to,
         )
-        .map_err(|e| e.to_string())
+        .map_err(SceneError::from)
     }
-}
-
-fn scene_wards(data: &LoadedData, vintage: LsoaVintage, comparison: &EditionComparison) -> Vec<SceneWard> {
-    let Some(layer) = data.dataset.ward_layer_for(vintage) else {
-        return Vec::new();
-    };
-    let mut codes: Vec<AreaCode> = comparison.rows.iter().filter_map(|r| r.ward_code).collect();
-    codes.sort();
-    codes.dedup();
-    codes
-        .into_iter()
-        .filter_map(|code| {
-            let layer_index = layer.areas.binary_search_by(|a| a.code.cmp(&code)).ok()?;
-            let area = &layer.areas[layer_index];
-            let label_in_world = area
-                .geometry_in_world
-                .interior_point()
-                .map_or(area.bbox_in_world.center(), |p| p.0);
-            let name = comparison
-                .rows
-                .iter()
-                .find(|r| r.ward_code == Some(code))
-                .map_or_else(|| area.name.clone(), |r| r.ward_name.clone());
-            Some(SceneWard {
-                layer_index,
-                code,
-                name,
-                label_in_world,
-                bbox_in_world: area.bbox_in_world,
-            })
-        })
-        .collect()
 }

@@ -49,6 +49,23 @@ pub struct Settings {
     pub tool: MapTool,
 }
 
+/// The choices a scene depends on (LA, editions, mode, palette, classes): a difference means rebuild.
+pub type SceneKey = (String, u16, u16, MapMode, DivergingPalette, Classification);
+
+impl Settings {
+    /// The choices the scene is built from.
+    pub fn scene_key(&self) -> SceneKey {
+        (
+            self.la.clone(),
+            self.from,
+            self.to,
+            self.mode,
+            self.palette,
+            self.classification.clone(),
+        )
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {

@@ -6,8 +6,11 @@
 //! is resolved against the project file's own folder; an absolute folder, or a relative one whose `..` components
 //! climb out of the project's folder, is never read silently — [`DataFolderStatus::NeedsConfirmation`] says so and
 //! the window asks (the command line requires a flag). A missing folder still opens the project, selections and all.
+//!
+//! Its own layer, above `render`: the file stores style choices and a `render::MapView`, so it may use them; `io`
+//! below it only provides the atomic save.
 
-use super::save::{SaveError, save_atomic};
+use crate::io::{SaveError, save_atomic};
 use crate::model::AreaCode;
 use crate::render::MapView;
 use crate::style::{Classification, DivergingPalette, MapMode};
@@ -153,12 +156,12 @@ pub struct OpenedProject {
 /// Reads a project file. A newer version, another format or bad JSON is an error; a missing or unsafe data folder is
 /// not (see [`OpenedProject::data`]).
 pub fn open_project(path: &Path) -> Result<OpenedProject, ProjectError> {
-    let bytes = super::data_source::read_capped(path, MAX_PROJECT_BYTES).map_err(|error| ProjectError::Read {
+    let bytes = crate::io::read_capped(path, MAX_PROJECT_BYTES).map_err(|error| ProjectError::Read {
         path: path.into(),
         source: match error {
-            super::LoadError::Io { source, .. } => source,
-            super::LoadError::Unrecognised { detail, .. } => std::io::Error::other(detail),
-            super::LoadError::TooLarge { size_mb, limit_mb, .. } => std::io::Error::other(format!(
+            crate::io::LoadError::Io { source, .. } => source,
+            crate::io::LoadError::Unrecognised { detail, .. } => std::io::Error::other(detail),
+            crate::io::LoadError::TooLarge { size_mb, limit_mb, .. } => std::io::Error::other(format!(
                 "it is {size_mb} MB, over the {limit_mb} MB limit for a project file"
             )),
             other => std::io::Error::other(other.to_string()),
@@ -207,7 +210,7 @@ pub fn parse_project(text: &str, path: &Path) -> Result<Project, ProjectError> {
 /// resolves (through symbolic links) to somewhere outside the project's folder needs confirmation.
 ///
 /// ```
-/// use locality_map::io::{DataFolderStatus, resolve_data_folder};
+/// use locality_map::project::{DataFolderStatus, resolve_data_folder};
 /// use std::path::Path;
 /// let status = resolve_data_folder(Path::new("/projects/leeds"), Path::new("../../etc/passwd"));
 /// assert!(matches!(status, DataFolderStatus::NeedsConfirmation { .. }));

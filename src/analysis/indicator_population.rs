@@ -1,0 +1,137 @@
+//! Residents per LSOA for indicator rates: the IoD population denominators (File 6) of an edition on the same
+//! LSOAs, or — for 2021 LSOAs when only the IoD2019 (2011 LSOAs, mid-2015) file is loaded — carried through the ONS
+//! LSOA (2011) → LSOA (2021) lookup by the rule in [`POPULATION_BRIDGE_METHOD`].
+
+use crate::model::{AreaCode, Dataset, ImdRow, LsoaVintage};
+use std::collections::BTreeMap;
+
+/// How 2011-LSOA populations are carried onto 2021 LSOAs, quoted on legends and in CLI output.
+pub const POPULATION_BRIDGE_METHOD: &str = "2021 LSOAs take the mid-2015 populations of their 2011 LSOAs (IoD2019 File 6) \
+through the ONS LSOA (2011) to LSOA (2021) lookup: unchanged = the 2011 LSOA's, merged = the sum of its 2011 LSOAs', \
+split = the 2011 LSOA's shared equally among its 2021 LSOAs";
+
+/// Populations of the LSOAs of one vintage, and where they came from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LsoaPopulations {
+    /// Residents (all ages) by LSOA.
+    pub by_lsoa: BTreeMap<AreaCode, f64>,
+    /// The denominator in words, e.g. "mid-2015 residents, IoD2019 File 6 (…)", plus the bridge when used.
+    pub source: String,
+}
+
+impl LsoaPopulations {
+    /// The population of an LSOA.
+    pub fn get(&self, code: &AreaCode) -> Option<f64> {
+        self.by_lsoa.get(code).copied()
+    }
+}
+
+/// Populations for LSOAs of a vintage, or `None` when no edition with population denominators is loaded (or, for
+/// 2021 LSOAs without a 2021 edition's, no 2011 → 2021 lookup).
+pub fn lsoa_populations(dataset: &Dataset, vintage: LsoaVintage) -> Option<LsoaPopulations> {
+    let with_population = |v: LsoaVintage| {
+        dataset
+            .editions
+            .values()
+            .rev()
+            .find(|e| e.vintage == v && e.has_population())
+    };
+    if let Some(edition) = with_population(vintage) {
+        let by_lsoa = edition
+            .rows
+            .iter()
+            .filter_map(|(code, row)| row.population_total().map(|p| (*code, f64::from(p))))
+            .collect();
+        let source = edition
+            .population_source
+            .clone()
+            .unwrap_or_else(|| format!("IoD{} population denominators", edition.year));
+        return Some(LsoaPopulations { by_lsoa, source });
+    }
+    if vintage != LsoaVintage::Lsoa2021 {
+        return None;
+    }
+    let earlier = with_population(LsoaVintage::Lsoa2011)?;
+    let lookup = dataset.change_lookup.as_ref()?;
+    let mut children: BTreeMap<AreaCode, usize> = BTreeMap::new();
+    let mut rows: Vec<(AreaCode, AreaCode)> = lookup.rows.iter().map(|r| (r.lsoa11, r.lsoa21)).collect();
+    rows.sort();
+    rows.dedup();
+    for (old, _) in &rows {
+        *children.entry(*old).or_default() += 1;
+    }
+    let mut by_lsoa: BTreeMap<AreaCode, f64> = BTreeMap::new();
+    let mut missing: BTreeMap<AreaCode, bool> = BTreeMap::new();
+    for (old, new) in &rows {
+        match earlier.rows.get(old).and_then(ImdRow::population_total) {
+            Some(p) => {
+                *by_lsoa.entry(*new).or_default() += f64::from(p) / children.get(old).copied().unwrap_or(1) as f64
+            }
+            None => {
+                missing.insert(*new, true);
+            }
+        }
+    }
+    // A 2021 LSOA with a 2011 parent of unknown population has no population, not a part of one.
+    for code in missing.keys() {
+        by_lsoa.remove(code);
+    }
+    let base = earlier
+        .population_source
+        .clone()
+        .unwrap_or_else(|| format!("IoD{} population denominators", earlier.year));
+    Some(LsoaPopulations {
+        by_lsoa,
+        source: format!("{base}; {POPULATION_BRIDGE_METHOD}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BoundaryChange, ImdEdition, LsoaChangeLookup, LsoaChangeRow, Population};
+
+    fn code(c: &str) -> AreaCode {
+        AreaCode::parse(c).unwrap()
+    }
+
+    #[test]
+    fn splits_share_and_merges_sum() {
+        let mut edition = ImdEdition::new(2019, LsoaVintage::Lsoa2011);
+        for (c, p) in [("E01000001", 1_500), ("E01000002", 1_000), ("E01000003", 2_000)] {
+            let row = ImdRow {
+                population: Some(Population {
+                    total: Some(p),
+                    ..Population::default()
+                }),
+                ..ImdRow::default()
+            };
+            edition.rows.insert(code(c), row);
+        }
+        edition.population_source = Some("File 6".into());
+        let mut dataset = Dataset::default();
+        dataset.editions.insert(2019, edition);
+        let row = |a: &str, b: &str, change| LsoaChangeRow {
+            lsoa11: code(a),
+            lsoa21: code(b),
+            change,
+            la_code: None,
+        };
+        dataset.change_lookup = Some(LsoaChangeLookup {
+            rows: vec![
+                row("E01000001", "E01000001", BoundaryChange::Unchanged),
+                row("E01000002", "E01033001", BoundaryChange::Split),
+                row("E01000002", "E01033002", BoundaryChange::Split),
+                row("E01000003", "E01033003", BoundaryChange::Merged),
+                row("E01000001", "E01033003", BoundaryChange::Merged),
+            ],
+            sources: Vec::new(),
+        });
+        let populations = lsoa_populations(&dataset, LsoaVintage::Lsoa2021).unwrap();
+        assert_eq!(populations.get(&code("E01033001")), Some(500.0));
+        assert_eq!(populations.get(&code("E01033002")), Some(500.0));
+        // E01000001 feeds two 2021 LSOAs here (itself and the merge): half each.
+        assert_eq!(populations.get(&code("E01033003")), Some(2_000.0 + 750.0));
+        assert!(populations.source.contains("File 6") && populations.source.contains("split"));
+    }
+}

@@ -1,0 +1,123 @@
+//! `map --layer indicator:NAME`: the report PNG of a local indicator — one period, the last N months, or their change
+//! against the N months before — as counts or rates per 1,000 residents, for an LA or every area of the indicator.
+
+use super::CliResult;
+use super::indicator::{LevelArg, find, period_arg};
+use super::map::{MapArgs, exists_message};
+use crate::analysis::{IndicatorMeasure, Window, WindowStat, aggregate, draw_plan};
+use crate::export::{CivilDate, ExportError, IndicatorPageOptions, render_indicator_page, save_png_atomic};
+use crate::model::{AreaLevel, Dataset};
+use crate::style::style_indicator;
+use clap::Args;
+
+/// The indicator options of `map`.
+#[derive(Debug, Args)]
+pub struct IndicatorMapArgs {
+    /// Indicator map: areas drawn [default: the indicator's own]
+    #[arg(long = "indicator-level", value_enum)]
+    pub level: Option<LevelArg>,
+    /// Indicator map: one period (YYYY-MM) instead of a window
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+    /// Indicator map: the window of the last N periods (summed)
+    #[arg(long, default_value_t = 12)]
+    pub months: usize,
+    /// Indicator map: the % change of the last N periods against the N before
+    #[arg(long)]
+    pub change: bool,
+    /// Indicator map: rates per 1,000 residents (IoD2019 File 6 populations) instead of counts
+    #[arg(long)]
+    pub per_1000: bool,
+}
+
+/// Renders and saves the indicator map.
+pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
+    let indicator = find(dataset, name)?;
+    let level = args
+        .indicator
+        .level
+        .map(LevelArg::level)
+        .unwrap_or(match indicator.level {
+            AreaLevel::Lsoa(_) => crate::analysis::Level::Lsoa,
+            AreaLevel::Ward(_) => crate::analysis::Level::Ward,
+            AreaLevel::La => crate::analysis::Level::La,
+        });
+    // `--la all` (or the default Leeds when the indicator has no Leeds area) maps every area of the indicator.
+    let la = (!args.la.eq_ignore_ascii_case("all")).then_some(args.la.as_str());
+    let table = match aggregate(dataset, indicator, level, la) {
+        Ok(t) => t,
+        Err(crate::analysis::IndicatorError::LaNotFound { .. }) if args.la == "Leeds" => {
+            aggregate(dataset, indicator, level, None).map_err(|e| e.to_string())?
+        }
+        Err(e) => return Err(e.to_string().into()),
+    };
+    let measure = match period_arg(args.indicator.period.as_deref(), "--period")? {
+        Some(p) => {
+            if !table.periods.contains(&p) {
+                return Err(format!(
+                    "{} has no period {p} (it covers {})",
+                    indicator.name,
+                    indicator.period_span()
+                )
+                .into());
+            }
+            IndicatorMeasure::Period(p)
+        }
+        None => {
+            let later = Window::last(&table.periods, args.indicator.months).ok_or("the indicator has no periods")?;
+            if args.indicator.change {
+                let earlier = later.before(&table.periods, args.indicator.months).ok_or_else(|| {
+                    format!(
+                        "no {} periods before {} to compare with",
+                        args.indicator.months,
+                        later.label()
+                    )
+                })?;
+                IndicatorMeasure::Change {
+                    earlier,
+                    later,
+                    percent: true,
+                }
+            } else {
+                IndicatorMeasure::Window(later, WindowStat::Sum)
+            }
+        }
+    };
+    if args.indicator.per_1000 && table.rows.iter().all(|r| r.population.is_none()) {
+        return Err(format!("--per-1000: {}", table.population_source).into());
+    }
+    let plan = draw_plan(dataset, indicator, &table);
+    eprintln!("{}", plan.note);
+    let style = style_indicator(&table, &plan, measure, args.indicator.per_1000);
+    let (width_px, height_px) = (args.width.unwrap_or(3508), args.height.unwrap_or(2480));
+    let px_per_pt = (args.dpi / 72.0)
+        .min(width_px as f32 / 842.0)
+        .min(height_px as f32 / 595.0);
+    let place = match (la, table.rows.first()) {
+        (Some(_), Some(row)) if !row.la_name.is_empty() => row.la_name.clone(),
+        _ => "All areas".into(),
+    };
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{place}: {}", indicator.title));
+    let options = IndicatorPageOptions {
+        width_px,
+        height_px,
+        px_per_pt,
+        title,
+        export_date: CivilDate::today(),
+    };
+    let page = render_indicator_page(&plan, &style, &options).map_err(|e| match e {
+        ExportError::NoBoundaries { .. } | ExportError::NoAreas { .. } => {
+            format!("{} cannot be mapped: {}", indicator.name, plan.note)
+        }
+        e => e.to_string(),
+    })?;
+    save_png_atomic(&page.image, &args.out, args.dpi, args.force).map_err(|e| {
+        super::CliError::from(match e {
+            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
+            e => e.to_string(),
+        })
+    })
+}

@@ -1,0 +1,313 @@
+//! Everything the planner can ask the window to do, as one enum, and the one place that does it.
+//!
+//! Menus, the toolbar, keyboard shortcuts, panels and the map only *produce* [`AppCommand`]s; [`dispatch`] runs them
+//! against the [`Session`] and the [`Files`]. A new menu entry or panel button is a new variant (or an existing one)
+//! and an arm here; nothing else needs to know. No egui: the dispatcher is unit-tested without a window.
+
+use super::files::{Files, SelectionFormat};
+use super::session::Session;
+use super::settings::Settings;
+use crate::analysis::SelectionEdit;
+use crate::io::DataSource;
+use crate::model::AreaCode;
+use crate::render::MapView;
+use std::path::PathBuf;
+
+/// One thing the planner asked for.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub enum AppCommand {
+    /// Ask for a data folder and load it (File, Open data folder…; Ctrl+O).
+    OpenDataFolder,
+    /// Load the embedded Leeds default.
+    UseEmbeddedData,
+    /// Ask for a folder, download the official data into it, then load it.
+    DownloadOfficialData,
+    /// Files or a folder dropped on the window.
+    LoadDropped(Vec<PathBuf>),
+    /// Ask for a project file and open it.
+    OpenProject,
+    /// Save the project where it was last saved or opened, else ask where (Ctrl+S).
+    SaveProject,
+    /// Ask where, then save the project there (Ctrl+Shift+S).
+    SaveProjectAs,
+    /// Ask where, then write the selection.
+    ExportSelection(SelectionFormat),
+    /// Ask where, then save the LA map as an A4 landscape 300 dpi report PNG.
+    ExportMapImage,
+    /// Put the LA map (A4 landscape, 150 dpi) on the clipboard.
+    CopyMapImage,
+    /// Open the window listing problems found in the data.
+    ShowProblems,
+    /// Open the About window.
+    ShowAbout,
+    /// Open the LA league table.
+    ShowLeagueTable,
+    /// Open the local indicators window.
+    ShowIndicators,
+    /// Close the window.
+    Quit,
+    /// Fit the map to the LA (key 0).
+    Fit,
+    /// Undo the last selection change (Ctrl+Z).
+    Undo,
+    /// Redo it (Ctrl+Shift+Z).
+    Redo,
+    /// Drop the focus and the search highlight (Escape).
+    ClearFocus,
+    /// Find an LSOA or ward and show it.
+    Search(String),
+    /// Map another LA (from the league table), fitted.
+    ChooseLa(String),
+    /// Open a ward's profile.
+    OpenWard(AreaCode),
+    /// Close the ward profile.
+    CloseProfile,
+    /// Focus an LSOA (a profile or selection row) without opening its ward.
+    Focus(AreaCode),
+    /// An LSOA clicked on the map; `add` when shift or ctrl was held.
+    Click {
+        /// The LSOA.
+        code: AreaCode,
+        /// Toggle it in the selection rather than select only it.
+        add: bool,
+    },
+    /// Change the selection (box, lasso, rules, brushing, the panel's buttons).
+    EditSelection(SelectionEdit),
+    /// Keep the current selection under a name.
+    SaveNamed(String),
+    /// Make a named selection the current one.
+    OpenNamed(String),
+    /// Rename a named selection: old name, new name.
+    RenameNamed(String, String),
+    /// Forget a named selection.
+    DeleteNamed(String),
+    /// The planner's answer about a project's data folder outside the project's own: open it or not.
+    AnswerDataConfirmation(bool),
+    /// Dismiss the banner about a failed load.
+    DismissLoadError,
+    /// Dismiss the banner about the last save, export or open.
+    DismissFileMessage,
+}
+
+/// What a command leaves for the window itself to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowEffect {
+    /// Close the window.
+    Quit,
+    /// Open the problems window.
+    ShowProblems,
+    /// Open the About window.
+    ShowAbout,
+    /// Open the LA league table.
+    ShowLeagueTable,
+    /// Open the local indicators window.
+    ShowIndicators,
+    /// Empty the selection panel's name field (the name was used).
+    ClearSelectionName,
+}
+
+/// Runs one command. `view` is the map's view now (a saved project keeps it).
+pub fn dispatch(
+    command: AppCommand,
+    session: &mut Session,
+    settings: &mut Settings,
+    files: &mut Files,
+    view: MapView,
+) -> Option<WindowEffect> {
+    match command {
+        AppCommand::OpenDataFolder => {
+            if let Some(folder) = files.pick_folder() {
+                session.start_load(DataSource::Folder(folder));
+            }
+        }
+        AppCommand::UseEmbeddedData => session.start_load(DataSource::Embedded),
+        AppCommand::DownloadOfficialData => {
+            if let Some(folder) = files.pick_folder() {
+                session.start_download(folder);
+            }
+        }
+        AppCommand::LoadDropped(mut paths) => {
+            let source = if paths.len() == 1 {
+                DataSource::Folder(paths.remove(0))
+            } else {
+                DataSource::Files(paths)
+            };
+            session.start_load(source);
+        }
+        AppCommand::OpenProject => files.open_project_dialog(session, settings),
+        AppCommand::SaveProject => files.save_project(session, settings, view),
+        AppCommand::SaveProjectAs => files.save_project_as(session, settings, view),
+        AppCommand::ExportSelection(format) => files.export_selection(session, format),
+        AppCommand::ExportMapImage => files.export_map_image(session, settings),
+        AppCommand::CopyMapImage => files.copy_map_image(session, settings),
+        AppCommand::ShowProblems => return Some(WindowEffect::ShowProblems),
+        AppCommand::ShowAbout => return Some(WindowEffect::ShowAbout),
+        AppCommand::ShowLeagueTable => return Some(WindowEffect::ShowLeagueTable),
+        AppCommand::ShowIndicators => return Some(WindowEffect::ShowIndicators),
+        AppCommand::Quit => return Some(WindowEffect::Quit),
+        AppCommand::Fit => session.request_fit(),
+        AppCommand::Undo => {
+            session.undo();
+        }
+        AppCommand::Redo => {
+            session.redo();
+        }
+        AppCommand::ClearFocus => session.clear_focus(),
+        AppCommand::Search(query) => {
+            session.search(&query);
+        }
+        AppCommand::ChooseLa(la) => {
+            settings.la = la;
+            session.request_fit();
+        }
+        AppCommand::OpenWard(ward) => session.open_ward(ward),
+        AppCommand::CloseProfile => session.close_profile(),
+        AppCommand::Focus(code) => session.focus(code, false),
+        AppCommand::Click { code, add } => session.click(code, add),
+        AppCommand::EditSelection(edit) => session.edit_selection(&edit),
+        AppCommand::SaveNamed(name) => {
+            session.save_named(name);
+            return Some(WindowEffect::ClearSelectionName);
+        }
+        AppCommand::OpenNamed(name) => session.open_named(&name),
+        AppCommand::RenameNamed(old, new) => {
+            if session.rename_named(&old, new) {
+                return Some(WindowEffect::ClearSelectionName);
+            }
+        }
+        AppCommand::DeleteNamed(name) => session.delete_named(&name),
+        AppCommand::AnswerDataConfirmation(open) => session.answer_data_confirmation(open),
+        AppCommand::DismissLoadError => session.dismiss_load_error(),
+        AppCommand::DismissFileMessage => session.dismiss_file_message(),
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::files::{FilePicker, FolderPicker};
+    use crate::ui::session::ViewRequest;
+
+    use crate::ui::loader::embedded_leeds as leeds;
+
+    /// Dialogs that always answer with one path.
+    struct Always(PathBuf);
+
+    impl FilePicker for Always {
+        fn save_file(&mut self, _title: &str, _default_name: &str, _extension: &str) -> Option<PathBuf> {
+            Some(self.0.clone())
+        }
+
+        fn open_file(&mut self, _title: &str, _extension: &str) -> Option<PathBuf> {
+            Some(self.0.clone())
+        }
+    }
+
+    impl FolderPicker for Always {
+        fn pick_folder(&mut self) -> Option<PathBuf> {
+            Some(self.0.clone())
+        }
+    }
+
+    fn code(text: &str) -> AreaCode {
+        AreaCode::parse(text).unwrap()
+    }
+
+    #[test]
+    fn save_then_save_again_writes_where_it_saved_and_open_restores() {
+        let dir = std::env::temp_dir().join(format!("lm-dispatch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("leeds");
+        let mut settings = Settings::default();
+        let mut session = Session::with_data(leeds(), &settings);
+        let mut files = Files::new(Box::new(Always(dir.clone())), Box::new(Always(path.clone())));
+        let view = MapView::default();
+        let run = |c, s: &mut Session, st: &mut Settings, f: &mut Files| dispatch(c, s, st, f, view);
+
+        run(
+            AppCommand::Click {
+                code: code("E01011372"),
+                add: false,
+            },
+            &mut session,
+            &mut settings,
+            &mut files,
+        );
+        assert_eq!(
+            run(AppCommand::SaveProject, &mut session, &mut settings, &mut files),
+            None
+        );
+        // The dialog's name gets the extension.
+        let saved = dir.join("leeds.lmap");
+        assert_eq!(session.project_path(), Some(saved.as_path()));
+        assert!(
+            session.file_message().is_some_and(|m| m.ok),
+            "{:?}",
+            session.file_message()
+        );
+        // Saved again without asking: to the same file, whatever the dialog would say.
+        files = Files::new(
+            Box::new(Always(dir.clone())),
+            Box::new(Always(dir.join("elsewhere.lmap"))),
+        );
+        run(AppCommand::SaveProject, &mut session, &mut settings, &mut files);
+        assert!(!dir.join("elsewhere.lmap").exists());
+
+        let mut fresh_settings = Settings {
+            la: "Bradford".into(),
+            ..Settings::default()
+        };
+        let mut fresh = Session::with_data(leeds(), &Settings::default());
+        files = Files::new(Box::new(Always(dir.clone())), Box::new(Always(saved.clone())));
+        run(AppCommand::OpenProject, &mut fresh, &mut fresh_settings, &mut files);
+        assert_eq!(fresh_settings.la, "Leeds");
+        assert_eq!(fresh.selection().codes, [code("E01011372")].into());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn keyboard_commands_change_the_session_and_window_commands_come_back() {
+        let mut settings = Settings::default();
+        let mut session = Session::with_data(leeds(), &settings);
+        session.take_view_request();
+        let mut files = Files::default();
+        let view = MapView::default();
+        let mut run = |c| dispatch(c, &mut session, &mut settings, &mut files, view);
+        run(AppCommand::Click {
+            code: code("E01011372"),
+            add: false,
+        });
+        run(AppCommand::Click {
+            code: code("E01011623"),
+            add: true,
+        });
+        run(AppCommand::Undo);
+        assert_eq!(run(AppCommand::Quit), Some(WindowEffect::Quit));
+        assert_eq!(run(AppCommand::ShowLeagueTable), Some(WindowEffect::ShowLeagueTable));
+        assert_eq!(
+            run(AppCommand::SaveNamed("a".into())),
+            Some(WindowEffect::ClearSelectionName)
+        );
+        run(AppCommand::Fit);
+        run(AppCommand::ChooseLa("Bradford".into()));
+        assert_eq!(session.selection().codes, [code("E01011372")].into());
+        assert_eq!(session.take_view_request(), Some(ViewRequest::Fit));
+        assert_eq!(settings.la, "Bradford");
+        // Nothing is selected in a fresh session: exporting it says so rather than writing an empty file.
+        let mut empty = Session::with_data(leeds(), &Settings::default());
+        let _ = dispatch(
+            AppCommand::ExportSelection(SelectionFormat::Csv),
+            &mut empty,
+            &mut Settings::default(),
+            &mut Files::default(),
+            view,
+        );
+        assert!(
+            empty
+                .file_message()
+                .is_some_and(|m| !m.ok && m.text.starts_with("Nothing is selected"))
+        );
+    }
+}

@@ -1,0 +1,613 @@
+//! The "Local indicators" window: pick an indicator, a level and what to map (a month, the last N months, or their
+//! change; counts or rates per 1,000), then the map, trend charts (ward or selection against its LA, with
+//! sparklines), the emerging-issues list and the IMD decile beside the rate.
+
+use super::emerging_list::{EmergingSort, emerging_list_ui};
+use super::indicator_map::{IndicatorMapState, indicator_map_ui};
+use super::indicator_trend::{sparkline_ui, trend_chart_ui};
+use crate::analysis::{
+    AggregatedIndicator, AreaSeries, EmergingOptions, EmergingScan, IndicatorMeasure, Level, Window, WindowStat,
+    aggregate, draw_plan, group_series, measure_value, scan_emerging,
+};
+use crate::model::{AreaCode, Dataset};
+use crate::style::{IndicatorStyle, style_indicator};
+use egui::RichText;
+use std::collections::BTreeSet;
+
+/// Tabs of the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IndicatorTab {
+    /// The map.
+    #[default]
+    Map,
+    /// Trend charts.
+    Trends,
+    /// Emerging issues.
+    Emerging,
+    /// IMD decile beside the rate.
+    Deprivation,
+}
+
+/// What is mapped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MeasureChoice {
+    /// One month (index into periods).
+    Period(usize),
+    /// The last N months summed.
+    #[default]
+    LastMonths,
+    /// % change of the last N months against the N before.
+    Change,
+}
+
+/// What the planner asked the app to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndicatorAction {
+    /// Open this LSOA or ward on the main map.
+    OpenArea(AreaCode),
+}
+
+/// Tables computed for the current choices.
+struct Computed {
+    key: (u64, String, Level),
+    table: Result<AggregatedIndicator, String>,
+    lsoas: Option<AggregatedIndicator>,
+    wards: Option<AggregatedIndicator>,
+    las: Option<AggregatedIndicator>,
+    emerging: Vec<EmergingScan>,
+}
+
+/// The window's state.
+pub struct IndicatorWindowState {
+    /// Shown.
+    pub open: bool,
+    /// Chosen indicator name.
+    pub indicator: String,
+    /// Level mapped.
+    pub level: Level,
+    /// What is mapped.
+    pub measure: MeasureChoice,
+    /// Window length in months.
+    pub months: usize,
+    /// Rates per 1,000 residents.
+    pub per_1000: bool,
+    /// Show police.uk points.
+    pub show_points: bool,
+    /// Current tab.
+    pub tab: IndicatorTab,
+    /// The area whose trend is shown (a ward or an LSOA).
+    pub focus: Option<AreaCode>,
+    /// Emerging list sort.
+    pub emerging_sort: EmergingSort,
+    /// Show every tested area.
+    pub emerging_all: bool,
+    map: IndicatorMapState,
+    computed: Option<Computed>,
+    /// The last hovered area's text (for tests).
+    pub hover_text: Option<String>,
+    /// The map as last drawn (for tests).
+    pub last_map: Option<super::indicator_map::IndicatorMapResponse>,
+    /// The trend chart's lines as last drawn (for tests).
+    pub last_trend: Option<super::indicator_trend::TrendLines>,
+}
+
+impl Default for IndicatorWindowState {
+    fn default() -> Self {
+        Self {
+            open: false,
+            indicator: String::new(),
+            level: Level::Lsoa,
+            measure: MeasureChoice::LastMonths,
+            months: 12,
+            per_1000: false,
+            show_points: false,
+            tab: IndicatorTab::Map,
+            focus: None,
+            emerging_sort: EmergingSort::PValue,
+            emerging_all: false,
+            map: IndicatorMapState::default(),
+            computed: None,
+            hover_text: None,
+            last_map: None,
+            last_trend: None,
+        }
+    }
+}
+
+fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::Lsoa => "LSOAs",
+        Level::Ward => "Wards",
+        Level::La => "Local authorities",
+    }
+}
+
+impl IndicatorWindowState {
+    /// The current measure for a table's periods.
+    pub fn measure(&self, periods: &[crate::model::Period]) -> Option<IndicatorMeasure> {
+        match self.measure {
+            MeasureChoice::Period(i) => periods
+                .get(i.min(periods.len().saturating_sub(1)))
+                .map(|p| IndicatorMeasure::Period(*p)),
+            MeasureChoice::LastMonths => {
+                Window::last(periods, self.months).map(|w| IndicatorMeasure::Window(w, WindowStat::Sum))
+            }
+            MeasureChoice::Change => {
+                let later = Window::last(periods, self.months)?;
+                let earlier = later.before(periods, self.months)?;
+                Some(IndicatorMeasure::Change {
+                    earlier,
+                    later,
+                    percent: true,
+                })
+            }
+        }
+    }
+
+    fn compute(&mut self, dataset: &Dataset, generation: u64) {
+        let key = (generation, self.indicator.clone(), self.level);
+        if self.computed.as_ref().is_some_and(|c| c.key == key) {
+            return;
+        }
+        let Some(indicator) = dataset.indicators.find(&self.indicator) else {
+            self.computed = None;
+            return;
+        };
+        let at = |level| aggregate(dataset, indicator, level, None).ok();
+        let table = aggregate(dataset, indicator, self.level, None).map_err(|e| e.to_string());
+        let lsoas = at(Level::Lsoa);
+        let wards = at(Level::Ward).filter(|t| !t.rows.is_empty());
+        let las = at(Level::La);
+        let options = EmergingOptions::default();
+        let emerging = [lsoas.as_ref(), wards.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|t| scan_emerging(t, &options))
+            .collect();
+        self.computed = Some(Computed {
+            key,
+            table,
+            lsoas,
+            wards,
+            las,
+            emerging,
+        });
+        self.map = IndicatorMapState::default();
+    }
+
+    /// Draws the window; `ward` is the ward open in the profile, `selection` the planner's selected LSOAs.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        dataset: &Dataset,
+        generation: u64,
+        ward: Option<AreaCode>,
+        selection: &BTreeSet<AreaCode>,
+    ) -> Option<IndicatorAction> {
+        if !self.open {
+            return None;
+        }
+        let mut open = self.open;
+        let mut action = None;
+        egui::Window::new("Local indicators")
+            .open(&mut open)
+            .default_width(900.0)
+            .default_height(640.0)
+            .show(ctx, |ui| action = self.body(ui, dataset, generation, ward, selection));
+        self.open = open;
+        action
+    }
+
+    /// The window's contents (also drawn directly by tests).
+    pub fn body(
+        &mut self,
+        ui: &mut egui::Ui,
+        dataset: &Dataset,
+        generation: u64,
+        ward: Option<AreaCode>,
+        selection: &BTreeSet<AreaCode>,
+    ) -> Option<IndicatorAction> {
+        let names: Vec<String> = dataset.indicators.by_name.keys().cloned().collect();
+        if names.is_empty() {
+            ui.label("No local indicators are loaded. Add police.uk street-level CSVs, or tidy or wide tables of LSOA, ward or LA codes by period, to the data folder.");
+            return None;
+        }
+        if dataset.indicators.find(&self.indicator).is_none() {
+            self.indicator = names
+                .iter()
+                .find(|n| *n == crate::io::ALL_CRIME)
+                .cloned()
+                .unwrap_or_else(|| names[0].clone());
+        }
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::from_label("Indicator")
+                .selected_text(&self.indicator)
+                .show_ui(ui, |ui| {
+                    for name in &names {
+                        ui.selectable_value(&mut self.indicator, name.clone(), name);
+                    }
+                });
+            egui::ComboBox::from_label("Areas")
+                .selected_text(level_label(self.level))
+                .show_ui(ui, |ui| {
+                    for level in [Level::Lsoa, Level::Ward, Level::La] {
+                        ui.selectable_value(&mut self.level, level, level_label(level));
+                    }
+                });
+            ui.checkbox(&mut self.per_1000, "Per 1,000 residents");
+            if !dataset.indicators.crime_points.is_empty() {
+                ui.checkbox(&mut self.show_points, "Crime points");
+            }
+        });
+        self.compute(dataset, generation);
+        let computed = self.computed.take()?;
+        let action = self.body_with(ui, dataset, generation, ward, selection, &computed);
+        self.computed = Some(computed);
+        action
+    }
+
+    fn body_with(
+        &mut self,
+        ui: &mut egui::Ui,
+        dataset: &Dataset,
+        generation: u64,
+        ward: Option<AreaCode>,
+        selection: &BTreeSet<AreaCode>,
+        computed: &Computed,
+    ) -> Option<IndicatorAction> {
+        let table = match &computed.table {
+            Ok(t) => t,
+            Err(e) => {
+                ui.label(e);
+                return None;
+            }
+        };
+        ui.horizontal_wrapped(|ui| {
+            let periods = &table.periods;
+            ui.radio_value(&mut self.measure, MeasureChoice::LastMonths, "Last months, total");
+            ui.radio_value(
+                &mut self.measure,
+                MeasureChoice::Change,
+                "% change on the months before",
+            );
+            let mut index = match self.measure {
+                MeasureChoice::Period(i) => i,
+                _ => periods.len().saturating_sub(1),
+            };
+            let month_label = periods.get(index).map(|p| p.to_string()).unwrap_or_default();
+            if ui
+                .radio(
+                    matches!(self.measure, MeasureChoice::Period(_)),
+                    format!("One month ({month_label})"),
+                )
+                .clicked()
+            {
+                self.measure = MeasureChoice::Period(index);
+            }
+            if matches!(self.measure, MeasureChoice::Period(_))
+                && ui
+                    .add(egui::Slider::new(&mut index, 0..=periods.len().saturating_sub(1)).show_value(false))
+                    .changed()
+            {
+                self.measure = MeasureChoice::Period(index);
+            }
+            if !matches!(self.measure, MeasureChoice::Period(_)) {
+                ui.add(egui::Slider::new(&mut self.months, 1..=periods.len().clamp(1, 36)).text("months"));
+            }
+        });
+        ui.horizontal(|ui| {
+            for (tab, label) in [
+                (IndicatorTab::Map, "Map"),
+                (IndicatorTab::Trends, "Trends"),
+                (IndicatorTab::Emerging, "Emerging issues"),
+                (IndicatorTab::Deprivation, "Deprivation and rate"),
+            ] {
+                ui.selectable_value(&mut self.tab, tab, label);
+            }
+        });
+        ui.separator();
+        let Some(measure) = self.measure(&table.periods) else {
+            ui.label("Not enough periods for this choice.");
+            return None;
+        };
+        let flagged: BTreeSet<AreaCode> = computed
+            .emerging
+            .iter()
+            .flat_map(|s| s.flagged().map(|a| a.code))
+            .collect();
+        let mut action = None;
+        match self.tab {
+            IndicatorTab::Map => {
+                let indicator = dataset.indicators.find(&self.indicator)?;
+                let plan = draw_plan(dataset, indicator, table);
+                let style = style_indicator(table, &plan, measure, self.per_1000);
+                let key = generation
+                    .wrapping_mul(31)
+                    .wrapping_add(hash_of(&(self.indicator.as_str(), format!("{:?}", self.level))));
+                let points = self.show_points.then_some((
+                    dataset.indicators.crime_points.as_slice(),
+                    dataset.indicators.crime_types.as_slice(),
+                ));
+                ui.horizontal_top(|ui| {
+                    let size = egui::vec2((ui.available_width() - 260.0).max(300.0), 460.0);
+                    let response = indicator_map_ui(ui, &mut self.map, key, &plan, &style, &flagged, points, size);
+                    self.hover_text = response
+                        .hovered_unit
+                        .and_then(|u| unit_text(table, &plan, &style, u, &flagged));
+                    self.last_map = Some(response.clone());
+                    if let Some(text) = &self.hover_text {
+                        response.response.clone().on_hover_text(text);
+                    }
+                    if let Some(unit) = self.last_map.as_ref().and_then(|r| r.clicked_unit)
+                        && let Some(row) = plan
+                            .units
+                            .get(unit)
+                            .and_then(|u| u.rows.first())
+                            .and_then(|i| table.rows.get(*i))
+                    {
+                        self.focus = Some(row.code);
+                        action = Some(IndicatorAction::OpenArea(row.code));
+                    }
+                    ui.vertical(|ui| legend_ui(ui, &style));
+                });
+            }
+            IndicatorTab::Trends => action = self.trends_ui(ui, computed, ward, selection),
+            IndicatorTab::Emerging => {
+                for scan in &computed.emerging {
+                    ui.heading(format!("{} — {}", level_label(scan.level), self.indicator));
+                    if let Some(code) = emerging_list_ui(
+                        ui,
+                        scan,
+                        &self.indicator,
+                        &mut self.emerging_sort,
+                        &mut self.emerging_all,
+                    ) {
+                        action = Some(IndicatorAction::OpenArea(code));
+                    }
+                    ui.separator();
+                }
+            }
+            IndicatorTab::Deprivation => {
+                deprivation_ui(ui, dataset, computed.lsoas.as_ref(), measure, self.per_1000, &flagged)
+            }
+        }
+        // Opening an area from the list (or the map) shows its trend here too.
+        if let Some(IndicatorAction::OpenArea(code)) = &action
+            && self.tab == IndicatorTab::Emerging
+        {
+            self.focus = Some(*code);
+            self.tab = IndicatorTab::Trends;
+        }
+        action
+    }
+
+    fn trends_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        computed: &Computed,
+        ward: Option<AreaCode>,
+        selection: &BTreeSet<AreaCode>,
+    ) -> Option<IndicatorAction> {
+        let mut action = None;
+        // The area: the focus (from the list or the map), else the ward open in the profile, else the first ward.
+        let pick = self.focus.or(ward);
+        let find = |t: Option<&AggregatedIndicator>, code: Option<AreaCode>| -> Option<AreaSeries> {
+            t.and_then(|t| t.rows.iter().find(|r| Some(r.code) == code).cloned())
+        };
+        let area = find(computed.wards.as_ref(), pick)
+            .or_else(|| find(computed.lsoas.as_ref(), pick))
+            .or_else(|| computed.wards.as_ref().and_then(|t| t.rows.first().cloned()))
+            .or_else(|| computed.table.as_ref().ok().and_then(|t| t.rows.first().cloned()));
+        let periods = computed.table.as_ref().map(|t| t.periods.clone()).unwrap_or_default();
+        if let Some(wards) = &computed.wards {
+            let current = area.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+            egui::ComboBox::from_label("Ward")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for w in &wards.rows {
+                        if ui
+                            .selectable_label(Some(w.code) == pick, format!("{} ({})", w.name, w.la_name))
+                            .clicked()
+                        {
+                            self.focus = Some(w.code);
+                        }
+                    }
+                });
+        }
+        let Some(area) = area else {
+            ui.label("No area to chart.");
+            return None;
+        };
+        let la = computed
+            .las
+            .as_ref()
+            .and_then(|t| t.rows.iter().find(|r| Some(r.code) == area.la_code).cloned());
+        ui.label(
+            RichText::new(format!(
+                "{} against {}",
+                area.name,
+                la.as_ref().map_or("its LA (not placed)", |l| l.name.as_str())
+            ))
+            .strong(),
+        );
+        self.last_trend = Some(trend_chart_ui(
+            ui,
+            "indicator-trend",
+            &periods,
+            &area,
+            la.as_ref(),
+            220.0,
+        ));
+        // Its LSOAs with sparklines.
+        if let Some(lsoas) = &computed.lsoas
+            && area.members.len() > 1
+        {
+            ui.label(RichText::new("LSOAs of the area").strong());
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .id_salt("trend-lsoas")
+                .show(ui, |ui| {
+                    egui::Grid::new("trend-lsoa-grid").striped(true).show(ui, |ui| {
+                        for code in &area.members {
+                            let Some(row) = lsoas.rows.iter().find(|r| r.code == *code) else {
+                                continue;
+                            };
+                            if ui.link(format!("{} {}", row.code, row.name)).clicked() {
+                                action = Some(IndicatorAction::OpenArea(row.code));
+                            }
+                            let total: f64 = row.values.iter().filter(|v| !v.is_nan()).sum();
+                            ui.label(format!("{total}"));
+                            sparkline_ui(ui, &row.values, egui::vec2(120.0, 18.0));
+                            ui.end_row();
+                        }
+                    });
+                });
+        }
+        // The planner's selection, as one group.
+        if let Some(lsoas) = &computed.lsoas
+            && !selection.is_empty()
+        {
+            let members: Vec<AreaCode> = selection.iter().copied().collect();
+            let code = members.first().copied()?;
+            let group = group_series(lsoas, &members, code, &format!("Selection ({} LSOAs)", members.len()));
+            if group.members.is_empty() {
+                ui.label("None of the selected LSOAs has this indicator (a different LSOA vintage or area).");
+            } else {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!(
+                        "Selection: {} of {} LSOAs have figures",
+                        group.members.len(),
+                        members.len()
+                    ))
+                    .strong(),
+                );
+                trend_chart_ui(ui, "selection-trend", &periods, &group, la.as_ref(), 180.0);
+            }
+        }
+        action
+    }
+}
+
+fn hash_of<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The hover text of a unit: names, value, flag, and how it is drawn.
+fn unit_text(
+    table: &AggregatedIndicator,
+    plan: &crate::analysis::DrawPlan<'_>,
+    style: &IndicatorStyle,
+    unit: usize,
+    flagged: &BTreeSet<AreaCode>,
+) -> Option<String> {
+    let drawn = plan.units.get(unit)?;
+    let rows: Vec<&AreaSeries> = drawn.rows.iter().filter_map(|i| table.rows.get(*i)).collect();
+    let names: Vec<String> = rows.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
+    let value = style
+        .units
+        .get(unit)
+        .and_then(|s| s.value)
+        .map_or("no data".to_string(), |v| format!("{v:.2}"));
+    let mut text = format!("{}\n{value}", names.join("\n"));
+    if rows.iter().any(|r| flagged.contains(&r.code)) {
+        text.push_str("\nEmerging issue (Poisson exceedance)");
+    }
+    if let Some(label) = &drawn.label {
+        text.push('\n');
+        text.push_str(label);
+    }
+    Some(text)
+}
+
+fn legend_ui(ui: &mut egui::Ui, style: &IndicatorStyle) {
+    ui.set_max_width(250.0);
+    ui.label(RichText::new(&style.heading).strong());
+    for (colour, label) in &style.classes {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
+            let [r, g, b, a] = colour.0;
+            ui.painter()
+                .rect_filled(rect, 1.0, egui::Color32::from_rgba_unmultiplied(r, g, b, a));
+            ui.label(label);
+        });
+    }
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
+        ui.painter().rect_stroke(
+            rect,
+            1.0,
+            egui::Stroke::new(2.5, egui::Color32::from_rgb(0, 90, 200)),
+            egui::StrokeKind::Inside,
+        );
+        ui.label("Emerging issue");
+    });
+    for line in &style.lines {
+        ui.label(RichText::new(line).small());
+    }
+}
+
+/// Each LSOA's IMD decile (latest edition holding its code) beside its rate and change, most deprived first.
+fn deprivation_ui(
+    ui: &mut egui::Ui,
+    dataset: &Dataset,
+    lsoas: Option<&AggregatedIndicator>,
+    measure: IndicatorMeasure,
+    per_1000: bool,
+    flagged: &BTreeSet<AreaCode>,
+) {
+    let Some(lsoas) = lsoas else {
+        ui.label("This indicator is not given by LSOA, so it cannot be set beside LSOA deciles.");
+        return;
+    };
+    let decile_of = |code: &AreaCode| {
+        dataset
+            .editions
+            .values()
+            .rev()
+            .find_map(|e| e.rows.get(code).and_then(|r| r.imd_decile()).map(|d| (e.year, d.get())))
+    };
+    type Row<'a> = (Option<(u16, u8)>, &'a AreaSeries, Option<f64>);
+    let mut rows: Vec<Row<'_>> = lsoas
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                decile_of(&r.code),
+                r,
+                measure_value(r, &lsoas.periods, measure, per_1000),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let d = |x: &Option<(u16, u8)>| x.map_or(99, |(_, d)| d);
+        d(&a.0)
+            .cmp(&d(&b.0))
+            .then(b.2.unwrap_or(f64::MIN).total_cmp(&a.2.unwrap_or(f64::MIN)))
+    });
+    ui.label(format!("IMD decile (1 = most deprived 10% in England) beside {}; deciles come from the latest loaded edition listing the code (2021 codes that are new since 2011 have none in IMD 2019).", measure.label()));
+    egui::ScrollArea::vertical()
+        .max_height(420.0)
+        .id_salt("deprivation-scroll")
+        .show(ui, |ui| {
+            egui::Grid::new("deprivation-grid").striped(true).show(ui, |ui| {
+                for h in ["LSOA", "IMD decile", "Value", "Trend", "Emerging"] {
+                    ui.label(RichText::new(h).strong());
+                }
+                ui.end_row();
+                for (decile, row, value) in rows {
+                    ui.label(format!("{} {}", row.code, row.name));
+                    ui.label(decile.map_or("not in a loaded IMD".to_string(), |(year, d)| {
+                        format!("{d} (IMD {year})")
+                    }));
+                    ui.label(value.map_or("no data".to_string(), |v| format!("{v:.2}")));
+                    sparkline_ui(ui, &row.values, egui::vec2(100.0, 16.0));
+                    ui.label(if flagged.contains(&row.code) { "emerging" } else { "" });
+                    ui.end_row();
+                }
+            });
+        });
+}

@@ -1,0 +1,376 @@
+//! What the map widget keeps between frames besides its view: the map image and its worker, the per-zoom outline
+//! meshes, and the national meshes moved rather than rebuilt while panning. One owner, beside [`MapMemory`]
+//! (the view), so the view stays plain data; the meshes for a redraw are built here.
+//!
+//! [`MapMemory`]: super::MapMemory
+
+use super::map_canvas::{CanvasFrame, MapCanvas};
+use super::national_meshes::{NationalCache, national_meshes};
+use super::paint::{pos, screen_rect_of, to_color32, transition_marker};
+use super::scene::MapScene;
+use super::settings::Settings;
+use crate::render::{
+    LineStyle, MapView, ScreenFromWorld, Top1Outline, WorldMesh, metres_per_point_of_level, outline_mesh, top1_outline,
+    zoom_level,
+};
+use crate::style::{ColourVision, LSOA_LINE, TOP1_ORANGE, WARD_LINE};
+use egui::{Color32, Pos2, Rect, epaint::Vertex};
+use geo::Intersects as _;
+use std::sync::Arc;
+
+/// The map widget's caches (see the module documentation).
+#[derive(Default)]
+pub struct MapCache {
+    /// Boundary meshes for the zoom level last drawn.
+    outlines: Option<OutlineCache>,
+    /// National scenes: the meshes kept while panning, and last frame's buffer sizes.
+    national: NationalCache,
+    /// The image of the fills and lines.
+    pub(super) canvas: MapCanvas,
+    /// The view last frame, and when (egui input time) it last changed.
+    pub(super) last_view: Option<MapView>,
+    /// When the view last changed.
+    pub(super) view_changed_at: f64,
+}
+
+/// Seconds the view must stay still before the map image is drawn for it at once (until then it is drawn on a
+/// worker while the last one stands in).
+const SETTLE_SECONDS: f64 = 0.2;
+
+/// How the map image is redrawn this frame.
+enum Redraw {
+    Now,
+    OnWorker,
+}
+
+/// The map's background (land outside the data, sea).
+pub(super) const MAP_BACKGROUND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xea);
+
+impl MapCache {
+    /// Paints the image of the fills, lines and markers for `view` into `rect`, redrawing it first when needed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn paint_image(
+        &mut self,
+        ui: &egui::Ui,
+        painter: &egui::Painter,
+        scene: &MapScene,
+        settings: &Settings,
+        view: MapView,
+        rect: Rect,
+        visible: geo::Rect<f64>,
+    ) {
+        let transform = view.screen_from_world(screen_rect_of(rect));
+        // Fills and boundary lines: an image of them, redrawn when the view or what is drawn changes (see
+        // `map_canvas`). While the view is moving, the last image stands in, moved to the current view, and the next
+        // is drawn on a worker; once it has been still for `SETTLE_SECONDS`, the image is drawn for it at once.
+        let ctx = ui.ctx().clone();
+        let frame = CanvasFrame {
+            content: content_key(scene, settings),
+            view,
+            rect,
+            pixels_per_point: ctx.pixels_per_point(),
+        };
+        let now = ui.input(|i| i.time);
+        if self.last_view != Some(view) {
+            self.last_view = Some(view);
+            self.view_changed_at = now;
+        }
+        let moving = now - self.view_changed_at < SETTLE_SECONDS;
+        let mut canvas = std::mem::take(&mut self.canvas);
+        canvas.poll(&ctx);
+        // Not at all (current; or the worker busy or resting while the last image stands in), now, or on the worker.
+        let redraw = if canvas.is_current(&frame) {
+            None
+        } else if moving && canvas.can_stand_in_for(&frame) {
+            // Until the view settles and the image is exact.
+            ctx.request_repaint();
+            canvas.ready_for_more().then_some(Redraw::OnWorker)
+        } else if canvas.wait_for(&ctx, &frame) {
+            None
+        } else {
+            Some(Redraw::Now)
+        };
+        if let Some(redraw) = redraw {
+            let ppp = frame.pixels_per_point;
+            let meshes = map_meshes(self, scene, view, &transform, visible, settings, rect, ppp);
+            match redraw {
+                Redraw::Now => canvas.draw_now(&ctx, frame, &meshes, MAP_BACKGROUND),
+                Redraw::OnWorker => canvas.draw_later(&ctx, frame, meshes, MAP_BACKGROUND),
+            }
+        }
+        if !canvas.paint(painter, &frame, MAP_BACKGROUND) {
+            painter.rect_filled(rect, 0.0, MAP_BACKGROUND);
+        }
+        self.canvas = canvas;
+    }
+}
+
+/// Boundary meshes for one zoom level and one scene.
+struct OutlineCache {
+    generation: u64,
+    level: i32,
+    show_transitions: bool,
+    lsoa: WorldMesh,
+    wards: WorldMesh,
+    top1_solid: WorldMesh,
+    top1_dashed: WorldMesh,
+}
+
+/// Line widths in points.
+pub(super) const LSOA_LINE_WIDTH: f64 = 0.6;
+
+const WARD_LINE_WIDTH: f64 = 2.2;
+
+const TOP1_LINE_WIDTH: f64 = 3.0;
+
+/// Appends a world mesh (or part of it) to an egui mesh, projecting each vertex.
+fn push_world_mesh(
+    out: &mut egui::Mesh,
+    mesh: &WorldMesh,
+    transform: &ScreenFromWorld,
+    colour: Color32,
+    vertices: std::ops::Range<u32>,
+    indices: std::ops::Range<u32>,
+) {
+    let (offset, scale) = transform.for_origin(mesh.origin_in_world);
+    let base = out.vertices.len() as u32;
+    let Some(source) = mesh.vertices.get(vertices.start as usize..vertices.end as usize) else {
+        return;
+    };
+    out.vertices.extend(source.iter().map(|v| Vertex {
+        pos: Pos2::new(offset[0] + v[0] * scale, offset[1] - v[1] * scale),
+        uv: egui::epaint::WHITE_UV,
+        color: colour,
+    }));
+    if let Some(source) = mesh.indices.get(indices.start as usize..indices.end as usize) {
+        out.indices.extend(source.iter().map(|i| i - vertices.start + base));
+    }
+}
+
+fn whole_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFromWorld, colour: Color32) {
+    push_world_mesh(
+        out,
+        mesh,
+        transform,
+        colour,
+        0..mesh.vertices.len() as u32,
+        0..mesh.indices.len() as u32,
+    );
+}
+
+/// Everything but the view that the map's fill and line meshes depend on, as one key: the scene (its areas,
+/// colours and boundaries), what is switched on, and how far the level-of-detail bands have been built.
+fn content_key(scene: &MapScene, settings: &Settings) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    scene.generation.hash(&mut hasher);
+    (settings.colour_vision as u8).hash(&mut hasher);
+    settings.show_lsoa_lines.hash(&mut hasher);
+    settings.show_transitions.hash(&mut hasher);
+    if let Some(lod) = scene.lod() {
+        lod.topology().is_some().hash(&mut hasher);
+        lod.kept_bands().count().hash(&mut hasher);
+    }
+    scene.la_borders().is_some().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The map's fills and boundary lines for the view `transform`, in screen points, in drawing order.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn map_meshes(
+    cache: &mut MapCache,
+    scene: &MapScene,
+    view: MapView,
+    transform: &ScreenFromWorld,
+    visible: geo::Rect<f64>,
+    settings: &Settings,
+    rect: Rect,
+    pixels_per_point: f32,
+) -> Vec<Arc<egui::Mesh>> {
+    let vision = settings.colour_vision;
+    let mut meshes = Vec::with_capacity(3);
+    if scene.national {
+        let (fill, lines) = national_meshes(
+            scene,
+            &mut cache.national,
+            view,
+            transform,
+            rect.size(),
+            visible,
+            vision,
+            settings.show_lsoa_lines,
+        );
+        meshes.extend([fill, lines]);
+    } else {
+        // Fills: only areas whose box meets the view; colours come from the styled map.
+        let layer = scene.layer();
+        let area_meshes = scene.meshes();
+        let mut fill = egui::Mesh::default();
+        // Reserve once: growing a half-megabyte vertex buffer by doubling costs more than filling it.
+        fill.vertices.reserve(area_meshes.mesh.vertices.len());
+        fill.indices.reserve(area_meshes.mesh.indices.len());
+        for area in &scene.areas {
+            let Some(geometry) = layer.areas.get(area.layer_index) else {
+                continue;
+            };
+            if !geometry.bbox_in_world.intersects(&visible) {
+                continue;
+            }
+            let Some((vertices, indices)) = area_meshes.ranges.get(area.layer_index).cloned() else {
+                continue;
+            };
+            let colour = scene
+                .styled
+                .fill_of
+                .get(&geometry.code)
+                .copied()
+                .unwrap_or(crate::style::NO_DATA);
+            push_world_mesh(
+                &mut fill,
+                &area_meshes.mesh,
+                transform,
+                to_color32(colour, vision),
+                vertices,
+                indices,
+            );
+        }
+        meshes.push(Arc::new(fill));
+    }
+
+    // Boundaries from the per-zoom cache.
+    let level = zoom_level(view.metres_per_point);
+    let stale = cache.outlines.as_ref().is_none_or(|c| {
+        c.generation != scene.generation || c.level != level || c.show_transitions != settings.show_transitions
+    });
+    if stale {
+        cache.outlines = Some(build_outlines(scene, level, settings.show_transitions));
+    }
+    if let Some(outlines) = &cache.outlines {
+        let mut lines = egui::Mesh::default();
+        let parts = [
+            &outlines.lsoa,
+            &outlines.wards,
+            &outlines.top1_solid,
+            &outlines.top1_dashed,
+        ];
+        lines.vertices.reserve(parts.iter().map(|m| m.vertices.len()).sum());
+        lines.indices.reserve(parts.iter().map(|m| m.indices.len()).sum());
+        if settings.show_lsoa_lines {
+            whole_mesh(&mut lines, &outlines.lsoa, transform, to_color32(LSOA_LINE, vision));
+        }
+        whole_mesh(&mut lines, &outlines.wards, transform, to_color32(WARD_LINE, vision));
+        whole_mesh(
+            &mut lines,
+            &outlines.top1_solid,
+            transform,
+            to_color32(TOP1_ORANGE, vision),
+        );
+        whole_mesh(
+            &mut lines,
+            &outlines.top1_dashed,
+            transform,
+            to_color32(TOP1_ORANGE, vision),
+        );
+        meshes.push(Arc::new(lines));
+    }
+    if settings.show_transitions {
+        meshes.push(Arc::new(transition_marker_mesh(
+            scene,
+            transform,
+            vision,
+            rect,
+            pixels_per_point,
+        )));
+    }
+    meshes
+}
+
+fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> OutlineCache {
+    let metres_per_point = metres_per_point_of_level(level);
+    let layer = scene.layer();
+    let origin = scene.meshes().mesh.origin_in_world;
+    let geometry_of = |i: usize| layer.areas.get(i).map(|a| &a.geometry_in_world);
+    // Nationally LSOA lines come from the simplified arcs in view, each border once (see `paint_national`).
+    let lsoa = if scene.national {
+        WorldMesh::default()
+    } else {
+        outline_mesh(
+            scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)),
+            LSOA_LINE_WIDTH * metres_per_point,
+            LineStyle::Solid,
+            origin,
+        )
+    };
+    let wards = match scene.ward_layer() {
+        Some(ward_layer) => outline_mesh(
+            scene
+                .wards
+                .iter()
+                .filter_map(|w| ward_layer.areas.get(w.layer_index).map(|a| &a.geometry_in_world)),
+            WARD_LINE_WIDTH * metres_per_point,
+            LineStyle::Solid,
+            origin,
+        ),
+        None => WorldMesh::default(),
+    };
+    let with_transition = |wanted: Top1Outline| {
+        scene
+            .areas
+            .iter()
+            .filter(move |a| top1_outline(scene.row(a).transition) == Some(wanted))
+            .filter_map(move |a| geometry_of(a.layer_index))
+    };
+    let top1_solid = outline_mesh(
+        with_transition(Top1Outline::Solid),
+        TOP1_LINE_WIDTH * metres_per_point,
+        LineStyle::Solid,
+        origin,
+    );
+    let top1_dashed = if show_transitions {
+        let dashes = LineStyle::Dashed {
+            dash: 7.0 * metres_per_point,
+            gap: 4.0 * metres_per_point,
+        };
+        outline_mesh(
+            with_transition(Top1Outline::Dashed),
+            2.0 * metres_per_point,
+            dashes,
+            origin,
+        )
+    } else {
+        WorldMesh::default()
+    };
+    OutlineCache {
+        generation: scene.generation,
+        level,
+        show_transitions,
+        lsoa,
+        wards,
+        top1_solid,
+        top1_dashed,
+    }
+}
+
+/// The transition markers of the LSOAs whose interior point is on the map, tessellated (feathered edges and all) for
+/// the map image: nationally there are several hundred, and drawn by the renderer they cost llvmpipe about 8 ms a frame.
+fn transition_marker_mesh(
+    scene: &MapScene,
+    transform: &ScreenFromWorld,
+    vision: ColourVision,
+    rect: Rect,
+    pixels_per_point: f32,
+) -> egui::Mesh {
+    let options = egui::epaint::TessellationOptions::default();
+    // No prepared discs: they would be textured from the font atlas, which the map image does not sample.
+    let mut tessellator = egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
+    let mut mesh = egui::Mesh::default();
+    for area in &scene.areas {
+        let centre = pos(transform.apply(area.interior_in_world));
+        if rect.contains(centre)
+            && let Some(shape) = transition_marker(centre, scene.row(area).transition, vision)
+        {
+            tessellator.tessellate_shape(shape, &mut mesh);
+        }
+    }
+    mesh
+}

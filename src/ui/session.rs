@@ -1,0 +1,545 @@
+//! The window's state without the window: the loaded data and the load running, the scene for the planner's choices,
+//! the selection with its history, the ward profile, named selections, the project file and the messages about it.
+//! No egui: everything here is unit-tested on the embedded Leeds data without a window. The window draws it and
+//! turns the planner's clicks and keys into [`AppCommand`](super::AppCommand)s that change it.
+
+mod project;
+
+use super::loader::{LoadJob, LoadedData};
+use super::scene::{MapScene, SceneError};
+use super::settings::{SceneKey, Settings};
+use crate::analysis::{Selection, SelectionEdit, SelectionHistory, WardProfile};
+use crate::io::DataSource;
+use crate::model::{AreaCode, normalise};
+use crate::render::MapView;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A message about a file the planner saved, exported or opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMessage {
+    /// False when something went wrong.
+    pub ok: bool,
+    /// One sentence.
+    pub text: String,
+}
+
+/// A project whose data folder lies outside its own folder: the planner is asked before it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataConfirmation {
+    /// The folder the project names.
+    pub folder: PathBuf,
+    /// Why it needs confirming, one sentence.
+    pub reason: String,
+}
+
+/// How the map's view should change: asked for by the session, carried out by the window (which knows the map's size).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ViewRequest {
+    /// Fit the whole LA (a new LA or new data, key 0, "Fit to the LA").
+    Fit,
+    /// Show this world rectangle, with a margin (a search hit).
+    Show(geo::Rect<f64>),
+}
+
+/// What a search found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SearchHit {
+    /// An LSOA, by code or name: it is focused and its ward profile opened.
+    Lsoa(AreaCode),
+    /// A ward, by name or code: its LSOAs are highlighted and its profile opened.
+    Ward(AreaCode),
+}
+
+/// Called from a background thread when the window should draw again (a load progressed or finished).
+pub type Repaint = Arc<dyn Fn() + Send + Sync>;
+
+/// Margin around a search hit, in metres.
+const SHOW_MARGIN_M: f64 = 300.0;
+
+/// The window's state (see the module documentation).
+pub struct Session {
+    data: Option<Arc<LoadedData>>,
+    scene: Option<MapScene>,
+    /// Why the current choices cannot be shown (the previous map stays).
+    scene_error: Option<SceneError>,
+    /// The same, as the sentence shown.
+    scene_error_text: Option<String>,
+    job: Option<LoadJob>,
+    /// Why the last load failed (the previous map stays).
+    load_error: Option<String>,
+    generation: u64,
+    /// The choices the current scene was built for; a difference means rebuild.
+    built_for: Option<SceneKey>,
+    profile: Option<WardProfile>,
+    selected: Option<AreaCode>,
+    highlighted: HashSet<AreaCode>,
+    selection: SelectionHistory,
+    /// Selections saved under a name.
+    named_selections: BTreeMap<String, BTreeSet<AreaCode>>,
+    /// The project file last saved or opened (Ctrl+S saves there).
+    project_path: Option<PathBuf>,
+    /// The title for exported map images, when a project set one.
+    report_title: Option<String>,
+    /// The result of the last save, export or open.
+    file_message: Option<FileMessage>,
+    /// A view from an opened project, applied once its map is drawn.
+    pending_view: Option<MapView>,
+    /// A project's data folder waiting for the planner's yes or no.
+    data_confirmation: Option<DataConfirmation>,
+    /// What the last search found, or that it found nothing.
+    search_message: Option<String>,
+    view_request: Option<ViewRequest>,
+    repaint: Repaint,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new(Arc::new(|| {}))
+    }
+}
+
+impl Session {
+    /// An empty session; `repaint` is called from the loader's thread when there is something new to draw.
+    pub fn new(repaint: Repaint) -> Self {
+        Self {
+            data: None,
+            scene: None,
+            scene_error: None,
+            scene_error_text: None,
+            job: None,
+            load_error: None,
+            generation: 0,
+            built_for: None,
+            profile: None,
+            selected: None,
+            highlighted: HashSet::new(),
+            selection: SelectionHistory::default(),
+            named_selections: BTreeMap::new(),
+            project_path: None,
+            report_title: None,
+            file_message: None,
+            pending_view: None,
+            data_confirmation: None,
+            search_message: None,
+            view_request: None,
+            repaint,
+        }
+    }
+
+    /// A session over data already loaded, its scene built for `settings` (tests, benchmarks).
+    pub fn with_data(data: Arc<LoadedData>, settings: &Settings) -> Self {
+        let mut session = Self {
+            data: Some(data),
+            ..Self::default()
+        };
+        session.rebuild_scene(settings);
+        session
+    }
+
+    /// Who is told to repaint when a load progresses.
+    pub fn set_repaint(&mut self, repaint: Repaint) {
+        self.repaint = repaint;
+    }
+
+    /// The data loaded, if any.
+    pub fn data(&self) -> Option<&Arc<LoadedData>> {
+        self.data.as_ref()
+    }
+
+    /// The scene shown, if any.
+    pub fn scene(&self) -> Option<&MapScene> {
+        self.scene.as_ref()
+    }
+
+    /// Why the current choices cannot be shown, if they cannot.
+    pub fn scene_error(&self) -> Option<&SceneError> {
+        self.scene_error.as_ref()
+    }
+
+    /// The same as the sentence the window shows.
+    pub fn scene_error_text(&self) -> Option<&str> {
+        self.scene_error_text.as_deref()
+    }
+
+    /// Why the last load failed, if it did.
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
+    }
+
+    /// Forgets the last load's failure (the banner was dismissed).
+    pub fn dismiss_load_error(&mut self) {
+        self.load_error = None;
+    }
+
+    /// The load running, if any.
+    pub fn job(&self) -> Option<&LoadJob> {
+        self.job.as_ref()
+    }
+
+    /// True while a load runs.
+    pub fn is_loading(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Bumped whenever the scene is rebuilt.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The ward profile open, if any.
+    pub fn profile(&self) -> Option<&WardProfile> {
+        self.profile.as_ref()
+    }
+
+    /// Closes the ward profile.
+    pub fn close_profile(&mut self) {
+        self.profile = None;
+    }
+
+    /// The focused LSOA (clicked, searched for, or a profile row).
+    pub fn selected(&self) -> Option<&AreaCode> {
+        self.selected.as_ref()
+    }
+
+    /// LSOAs pointed out by the last search.
+    pub fn highlighted(&self) -> &HashSet<AreaCode> {
+        &self.highlighted
+    }
+
+    /// Drops the focus and the search highlight (Escape).
+    pub fn clear_focus(&mut self) {
+        self.selected = None;
+        self.highlighted.clear();
+    }
+
+    /// The LSOAs selected for resource flexing.
+    pub fn selection(&self) -> &Selection {
+        self.selection.current()
+    }
+
+    /// Changes the selection (one undo step).
+    pub fn edit_selection(&mut self, edit: &SelectionEdit) {
+        self.selection.apply(edit);
+    }
+
+    /// Undoes the last selection change; whether there was one.
+    pub fn undo(&mut self) -> bool {
+        self.selection.undo()
+    }
+
+    /// Redoes the last undone selection change; whether there was one.
+    pub fn redo(&mut self) -> bool {
+        self.selection.redo()
+    }
+
+    /// Selections saved under a name.
+    pub fn named_selections(&self) -> &BTreeMap<String, BTreeSet<AreaCode>> {
+        &self.named_selections
+    }
+
+    /// Keeps the current selection under `name` (replacing one of that name).
+    pub fn save_named(&mut self, name: String) {
+        let codes = self.selection.current().codes.clone();
+        self.say(true, format!("Saved {} LSOAs as \"{name}\"", codes.len()));
+        self.named_selections.insert(name, codes);
+    }
+
+    /// Makes a named selection the current one.
+    pub fn open_named(&mut self, name: &str) {
+        if let Some(codes) = self.named_selections.get(name) {
+            self.selection.apply(&SelectionEdit::Replace(codes.clone()));
+        }
+    }
+
+    /// Renames a named selection; false (and a message) when the new name is taken.
+    pub fn rename_named(&mut self, old: &str, new: String) -> bool {
+        if self.named_selections.contains_key(&new) {
+            self.say(false, format!("There is already a selection called \"{new}\""));
+            false
+        } else if let Some(codes) = self.named_selections.remove(old) {
+            self.named_selections.insert(new, codes);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Forgets a named selection.
+    pub fn delete_named(&mut self, name: &str) {
+        self.named_selections.remove(name);
+    }
+
+    /// The project file last saved or opened.
+    pub fn project_path(&self) -> Option<&Path> {
+        self.project_path.as_deref()
+    }
+
+    /// The report title a project set, if any.
+    pub fn report_title(&self) -> Option<&str> {
+        self.report_title.as_deref()
+    }
+
+    /// The result of the last save, export or open, if any.
+    pub fn file_message(&self) -> Option<&FileMessage> {
+        self.file_message.as_ref()
+    }
+
+    /// Forgets the file message (its banner was dismissed).
+    pub fn dismiss_file_message(&mut self) {
+        self.file_message = None;
+    }
+
+    /// Says how a save, export or open went.
+    pub fn say(&mut self, ok: bool, text: impl Into<String>) {
+        self.file_message = Some(FileMessage { ok, text: text.into() });
+    }
+
+    /// A project's data folder waiting for the planner's answer.
+    pub fn data_confirmation(&self) -> Option<&DataConfirmation> {
+        self.data_confirmation.as_ref()
+    }
+
+    /// The planner's answer about a project's data folder: `open` loads it, else the current data stays.
+    pub fn answer_data_confirmation(&mut self, open: bool) {
+        if let Some(confirmation) = self.data_confirmation.take()
+            && open
+        {
+            self.start_load(DataSource::Folder(confirmation.folder));
+        }
+    }
+
+    /// What the last search found, or that it found nothing.
+    pub fn search_message(&self) -> Option<&str> {
+        self.search_message.as_deref()
+    }
+
+    /// Asks the window to fit the LA.
+    pub fn request_fit(&mut self) {
+        self.view_request = Some(ViewRequest::Fit);
+    }
+
+    /// The view change asked for since the last call (the window carries it out).
+    pub fn take_view_request(&mut self) -> Option<ViewRequest> {
+        self.view_request.take()
+    }
+
+    /// An opened project's view, once its own map is built for `settings` and no load is running.
+    pub fn take_pending_view(&mut self, settings: &Settings) -> Option<MapView> {
+        if self.job.is_none() && self.built_for.as_ref() == Some(&settings.scene_key()) {
+            self.pending_view.take()
+        } else {
+            None
+        }
+    }
+
+    /// Starts loading a data source; the current map stays until it succeeds.
+    pub fn start_load(&mut self, source: DataSource) {
+        let repaint = self.repaint.clone();
+        self.job = Some(LoadJob::start(source, move || repaint()));
+    }
+
+    /// Downloads the catalogue's official datasets into `folder`, then opens it.
+    pub fn start_download(&mut self, folder: PathBuf) {
+        let repaint = self.repaint.clone();
+        self.job = Some(LoadJob::fetch_then_load(folder, move || repaint()));
+    }
+
+    /// Takes a finished load, if one finished: the data replaces the old (the map follows), or its error is kept to
+    /// show. Whether a load finished.
+    pub fn poll(&mut self, settings: &mut Settings) -> bool {
+        let Some(result) = self.job.as_mut().and_then(LoadJob::poll) else {
+            return false;
+        };
+        self.job = None;
+        self.finish_load(result, settings);
+        true
+    }
+
+    /// Waits for the running load (tests).
+    pub fn wait_for_load(&mut self, settings: &mut Settings) {
+        while self.job.is_some() {
+            if !self.poll(settings) {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
+    }
+
+    fn finish_load(&mut self, result: Result<Arc<LoadedData>, String>, settings: &mut Settings) {
+        match result {
+            Ok(data) => {
+                settings.data_folder = match &data.source {
+                    DataSource::Folder(dir) => Some(dir.clone()),
+                    _ => None,
+                };
+                let previous = self.data.replace(data);
+                self.load_error = None;
+                self.profile = None;
+                self.selected = None;
+                self.highlighted.clear();
+                self.rebuild_scene(settings);
+                if self.scene.is_none() {
+                    // The new data cannot show the chosen LA: fall back to its first LA rather than a blank map.
+                    if let Some(first) = self
+                        .data
+                        .as_ref()
+                        .and_then(|d| d.dataset.local_authorities(settings.to).into_iter().next())
+                    {
+                        settings.la = first.1;
+                        self.rebuild_scene(settings);
+                    }
+                }
+                if self.scene.is_none() {
+                    self.load_error = self.scene_error_text.clone();
+                    self.data = previous;
+                    self.rebuild_scene(settings);
+                }
+            }
+            Err(message) => self.load_error = Some(message),
+        }
+    }
+
+    /// Rebuilds the scene when the LA, editions, mode, palette or classes changed; whether it did.
+    pub fn rebuild_if_changed(&mut self, settings: &Settings) -> bool {
+        let changed = self.data.is_some() && self.built_for.as_ref() != Some(&settings.scene_key());
+        if changed {
+            self.rebuild_scene(settings);
+        }
+        changed
+    }
+
+    /// Rebuilds what the map shows from the data and the settings; keeps the old scene if the new one fails.
+    fn rebuild_scene(&mut self, settings: &Settings) {
+        let Some(data) = self.data.clone() else { return };
+        self.generation += 1;
+        self.built_for = Some(settings.scene_key());
+        match MapScene::build(data, settings, self.generation) {
+            Ok(scene) => {
+                let new_extent = self.scene.as_ref().is_none_or(|old| {
+                    old.comparison.la_code != scene.comparison.la_code || !Arc::ptr_eq(&old.data, &scene.data)
+                });
+                if new_extent {
+                    self.view_request = Some(ViewRequest::Fit);
+                }
+                if let Some(ward) = self.profile.as_ref().map(|p| p.code) {
+                    self.profile = scene.ward_profile(&ward).ok();
+                }
+                self.scene = Some(scene);
+                self.scene_error = None;
+                self.scene_error_text = None;
+            }
+            Err(error) => self.set_scene_error(error),
+        }
+    }
+
+    fn set_scene_error(&mut self, error: SceneError) {
+        self.scene_error_text = Some(error.to_string());
+        self.scene_error = Some(error);
+    }
+
+    /// Opens a ward's profile for the current editions.
+    pub fn open_ward(&mut self, ward: AreaCode) {
+        if let Some(scene) = &self.scene {
+            match scene.ward_profile(&ward) {
+                Ok(profile) => self.profile = Some(profile),
+                Err(error) => self.set_scene_error(error),
+            }
+        }
+    }
+
+    /// Focuses an LSOA; with `open_ward`, opens its ward's profile too.
+    pub fn focus(&mut self, code: AreaCode, open_ward: bool) {
+        self.selected = Some(code);
+        if open_ward {
+            let ward = self
+                .scene
+                .as_ref()
+                .and_then(|s| s.area_by_code.get(&code).map(|i| s.row(&s.areas[*i]).ward_code))
+                .flatten();
+            if let Some(ward) = ward {
+                self.open_ward(ward);
+            }
+        }
+    }
+
+    /// A click on an LSOA: with `add` it joins (or leaves) the selection, else it becomes the selection, focused, with
+    /// its ward's profile open.
+    pub fn click(&mut self, code: AreaCode, add: bool) {
+        if add {
+            self.selection.apply(&SelectionEdit::Toggle([code].into()));
+        } else {
+            self.selection.apply(&SelectionEdit::Replace([code].into()));
+            self.focus(code, true);
+        }
+    }
+
+    /// Finds an LSOA by code or name, or a ward by name or code (whole, then part of a name), and shows it.
+    pub fn search(&mut self, query: &str) -> Option<SearchHit> {
+        let scene = self.scene.as_ref()?;
+        let wanted = normalise(query);
+        if wanted.is_empty() {
+            return None;
+        }
+        let layer = scene.layer();
+        let lsoa = scene.areas.iter().find(|a| {
+            let row = scene.row(a);
+            normalise(row.lsoa_code.as_str()) == wanted || normalise(&row.lsoa_name) == wanted
+        });
+        if let Some(area) = lsoa {
+            let code = scene.row(area).lsoa_code;
+            let bbox = layer.areas[area.layer_index].bbox_in_world;
+            self.search_message = Some(format!("{} {}", code, scene.row(area).lsoa_name));
+            self.highlighted = HashSet::from([code]);
+            self.focus(code, true);
+            self.show(bbox);
+            return Some(SearchHit::Lsoa(code));
+        }
+        let ward = scene
+            .wards
+            .iter()
+            .find(|w| normalise(&w.name) == wanted || normalise(w.code.as_str()) == wanted)
+            .or_else(|| scene.wards.iter().find(|w| normalise(&w.name).contains(&wanted)));
+        if let Some(ward) = ward {
+            let (code, bbox, name) = (ward.code, ward.bbox_in_world, ward.name.clone());
+            self.search_message = Some(format!("Ward {name}"));
+            self.highlighted = scene
+                .comparison
+                .rows
+                .iter()
+                .filter(|r| r.ward_code == Some(code))
+                .map(|r| r.lsoa_code)
+                .collect();
+            self.open_ward(code);
+            self.show(bbox);
+            return Some(SearchHit::Ward(code));
+        }
+        let partial = scene
+            .areas
+            .iter()
+            .find(|a| normalise(&scene.row(a).lsoa_name).contains(&wanted));
+        if let Some(area) = partial {
+            let query = scene.row(area).lsoa_code.to_string();
+            return self.search(&query);
+        }
+        self.search_message = Some(format!("Nothing called {query:?} in {}", scene.comparison.la_name));
+        None
+    }
+
+    fn show(&mut self, bbox: geo::Rect<f64>) {
+        let padded = geo::Rect::new(
+            geo::Coord {
+                x: bbox.min().x - SHOW_MARGIN_M,
+                y: bbox.min().y - SHOW_MARGIN_M,
+            },
+            geo::Coord {
+                x: bbox.max().x + SHOW_MARGIN_M,
+                y: bbox.max().y + SHOW_MARGIN_M,
+            },
+        );
+        self.view_request = Some(ViewRequest::Show(padded));
+    }
+}
+
+#[cfg(test)]
+mod tests;

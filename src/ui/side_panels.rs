@@ -1,0 +1,150 @@
+//! The panels around the map: the distribution plots below it, the legend, LA summary, priority wards and selection on
+//! the left, the ward profile on the right. They draw the session and return [`AppCommand`]s.
+//!
+//! A new panel goes in its own file with a `…_ui(ui, …) -> Option<AppCommand>` (or `Vec`) function, and is called
+//! from one of these (or given its own `egui::Panel` here).
+
+use super::command::AppCommand;
+use super::distribution::{DistributionState, distribution_ui};
+use super::panels::{ProfileSort, legend_ui, priority_wards_ui, summary_ui, ward_profile_ui};
+use super::selection_panel::{SelectionAction, SelectionPanelState, selection_ui};
+use super::session::Session;
+use super::settings::Settings;
+use crate::analysis::SelectionEdit;
+use crate::model::AreaCode;
+
+/// The panels' own state.
+pub struct Panels {
+    /// How the ward profile's table is sorted.
+    pub profile_sort: ProfileSort,
+    /// The selection panel's "changed by at least" rule.
+    pub rule_change_limit: i64,
+    /// The name typed in the selection panel.
+    pub selection_name: String,
+    /// The distribution plots' state.
+    pub distribution: DistributionState,
+    /// The LSOA under the pointer on the map (the plots mark it).
+    pub hovered_on_map: Option<AreaCode>,
+    /// LSOAs under the pointer in a panel (the map outlines them).
+    pub hovered_in_panel: Vec<AreaCode>,
+}
+
+impl Default for Panels {
+    fn default() -> Self {
+        Self {
+            profile_sort: ProfileSort::default(),
+            rule_change_limit: -100,
+            selection_name: String::new(),
+            distribution: DistributionState::default(),
+            hovered_on_map: None,
+            hovered_in_panel: Vec::new(),
+        }
+    }
+}
+
+impl From<SelectionAction> for Option<AppCommand> {
+    fn from(action: SelectionAction) -> Self {
+        Some(match action {
+            SelectionAction::None => return None,
+            SelectionAction::Edit(edit) => AppCommand::EditSelection(edit),
+            SelectionAction::Undo => AppCommand::Undo,
+            SelectionAction::Redo => AppCommand::Redo,
+            SelectionAction::Focus(code) => AppCommand::Focus(code),
+            SelectionAction::SaveNamed(name) => AppCommand::SaveNamed(name),
+            SelectionAction::OpenNamed(name) => AppCommand::OpenNamed(name),
+            SelectionAction::RenameNamed(old, new) => AppCommand::RenameNamed(old, new),
+            SelectionAction::DeleteNamed(name) => AppCommand::DeleteNamed(name),
+        })
+    }
+}
+
+impl Panels {
+    /// The histogram and scatter below the map (when switched on and there is a map).
+    pub fn distribution(&mut self, ui: &mut egui::Ui, session: &Session, settings: &Settings) -> Vec<AppCommand> {
+        let mut commands = Vec::new();
+        if !settings.show_distribution || session.scene().is_none() {
+            return commands;
+        }
+        egui::Panel::bottom("distribution")
+            .resizable(true)
+            .default_size(230.0)
+            .show(ui, |ui| {
+                if let Some(scene) = session.scene() {
+                    let response = distribution_ui(
+                        ui,
+                        scene,
+                        &mut self.distribution,
+                        self.hovered_on_map.as_ref(),
+                        settings.colour_vision,
+                    );
+                    self.hovered_in_panel = response.hovered;
+                    if let Some(brushed) = response.brushed {
+                        commands.push(AppCommand::EditSelection(SelectionEdit::Replace(
+                            brushed.into_iter().collect(),
+                        )));
+                    }
+                }
+            });
+        commands
+    }
+
+    /// Legend, LA summary, priority wards and the selection, on the left.
+    pub fn left(&mut self, ui: &mut egui::Ui, session: &Session, settings: &Settings) -> Vec<AppCommand> {
+        let mut commands = Vec::new();
+        egui::Panel::left("legend")
+            .resizable(true)
+            .default_size(290.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let Some(scene) = session.scene() else {
+                        ui.label("No map yet.");
+                        return;
+                    };
+                    legend_ui(
+                        ui,
+                        &scene.styled.legend,
+                        settings.show_transitions,
+                        scene.comparison.to,
+                        settings.colour_vision,
+                    );
+                    ui.separator();
+                    summary_ui(ui, &scene.summary);
+                    ui.separator();
+                    let open = session.profile().map(|p| p.code);
+                    let ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
+                    commands.extend(ward_to_open.map(AppCommand::OpenWard));
+                    ui.separator();
+                    let ward = session.profile().map(|p| (p.code, p.name.clone()));
+                    let state = SelectionPanelState {
+                        change_limit: &mut self.rule_change_limit,
+                        named: session.named_selections(),
+                        name: &mut self.selection_name,
+                    };
+                    let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
+                    commands.extend(Option::<AppCommand>::from(action));
+                });
+            });
+        commands
+    }
+
+    /// The open ward's profile, on the right.
+    pub fn ward_profile(&mut self, ui: &mut egui::Ui, session: &Session) -> Vec<AppCommand> {
+        let mut commands = Vec::new();
+        let Some(profile) = session.profile() else {
+            return commands;
+        };
+        egui::Panel::right("ward-profile")
+            .resizable(true)
+            .default_size(430.0)
+            .show(ui, |ui| {
+                if ui.button("Close ward profile").clicked() {
+                    commands.push(AppCommand::CloseProfile);
+                }
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, session.selected());
+                    commands.extend(clicked.map(AppCommand::Focus));
+                });
+            });
+        commands
+    }
+}

@@ -1,0 +1,218 @@
+//! The local indicators window through egui_kittest on real City of London police.uk months: the indicator layer
+//! renders on the LSOAs (hover names one), a ward's trend chart holds that ward's monthly counts (counted here from
+//! the raw CSVs and the ONS lookup), and the emerging-issues list opens an area.
+
+mod common;
+
+use egui_kittest::{Harness, kittest::Queryable as _};
+use locality_map::analysis::{EmergingOptions, Level, aggregate, scan_emerging};
+use locality_map::io::{DataSource, LoadOptions, load_dataset};
+use locality_map::model::{AreaCode, Dataset};
+use locality_map::ui::{EmergingSort, IndicatorAction, IndicatorTab, IndicatorWindowState, sorted_rows};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+fn shared() -> Option<PathBuf> {
+    common::national_data("window_indicators")
+}
+
+fn dataset() -> Option<Arc<Dataset>> {
+    static DATA: OnceLock<Arc<Dataset>> = OnceLock::new();
+    let data = shared()?;
+    Some(
+        DATA.get_or_init(|| {
+            let files = vec![
+                data.join("indicators/police_uk_city_of_london"),
+                data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"),
+                data.join("lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv"),
+                data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv"),
+                data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"),
+            ];
+            let options = LoadOptions {
+                boundaries: true,
+                edition_hint: Some(2019),
+                ..LoadOptions::default()
+            };
+            Arc::new(load_dataset(&DataSource::Files(files), &options).expect("loads"))
+        })
+        .clone(),
+    )
+}
+
+struct State {
+    window: IndicatorWindowState,
+    dataset: Arc<Dataset>,
+    actions: Vec<IndicatorAction>,
+}
+
+fn harness(window: IndicatorWindowState) -> Option<Harness<'static, State>> {
+    let dataset = dataset()?;
+    let state = State {
+        window,
+        dataset,
+        actions: Vec::new(),
+    };
+    let mut harness = Harness::builder().with_size([1200.0, 820.0]).build_ui_state(
+        |ui, state: &mut State| {
+            if let Some(action) = state.window.body(ui, &state.dataset, 1, None, &BTreeSet::new()) {
+                state.actions.push(action);
+            }
+        },
+        state,
+    );
+    harness
+        .ctx
+        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
+    harness.run_steps(3);
+    Some(harness)
+}
+
+fn code(text: &str) -> AreaCode {
+    AreaCode::parse(text).unwrap()
+}
+
+#[test]
+fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
+    let Some(mut harness) = harness(IndicatorWindowState::default()) else {
+        return;
+    };
+    let map = harness.state().window.last_map.clone().expect("the map was drawn");
+    assert!(map.triangles > 500, "{} triangles", map.triangles);
+    harness.get_by_label_contains("All crime and anti-social behaviour");
+    harness.get_by_label_contains("2021 LSOAs (splits, merges) drawn on their 2011 parents");
+    // Hover E01000001 (City of London 001A): the tooltip names it.
+    let area = harness
+        .state()
+        .dataset
+        .lsoa_layers
+        .values()
+        .next()
+        .unwrap()
+        .get(&code("E01000001"))
+        .unwrap()
+        .clone();
+    let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
+    let at = map.screen_from_world.unwrap().apply(inside.0);
+    harness.hover_at(egui::pos2(at[0], at[1]));
+    harness.run_steps(3);
+    let text = harness.state().window.hover_text.clone().expect("hover text");
+    assert!(text.contains("E01000001"), "{text}");
+    if let Ok(image) = harness.render() {
+        image
+            .save(std::env::temp_dir().join("locality-map-indicator-window.png"))
+            .ok();
+    }
+}
+
+/// Monthly all-crime counts of one ward's LSOAs, from the raw CSVs (the later download of a month — fewer "Under
+/// investigation" — and earlier rows only for Crime IDs it lacks) and the ONS LSOA 2021 → ward 2024 lookup.
+fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<String, f64> {
+    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
+    let members: BTreeSet<String> = lookup
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[3] == ward)
+        .map(|r| r[1].to_string())
+        .collect();
+    let mut by_month: BTreeMap<String, Vec<Vec<csv::StringRecord>>> = BTreeMap::new();
+    for entry in std::fs::read_dir(data.join("indicators/police_uk_city_of_london")).unwrap() {
+        let rows: Vec<csv::StringRecord> = csv::Reader::from_path(entry.unwrap().path())
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap())
+            .collect();
+        by_month.entry(rows[0][1].to_string()).or_default().push(rows);
+    }
+    let mut counts = BTreeMap::new();
+    for (month, mut downloads) in by_month {
+        downloads.sort_by_key(|rows| rows.iter().filter(|r| &r[10] == "Under investigation").count());
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut n = 0.0;
+        for (i, rows) in downloads.iter().enumerate() {
+            for r in rows {
+                let counted = if r[0].is_empty() { i == 0 } else { !seen.contains(&r[0]) };
+                if counted && members.contains(&r[7]) {
+                    n += 1.0;
+                }
+            }
+            seen.extend(rows.iter().map(|r| r[0].to_string()));
+        }
+        counts.insert(month, n);
+    }
+    counts
+}
+
+#[test]
+fn a_ward_trend_chart_shows_its_monthly_counts() {
+    let Some(data) = shared() else { return };
+    // Aldersgate (City of London, 2024 wards).
+    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
+    let ward = lookup
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "Aldersgate")
+        .map(|r| r[3].to_string())
+        .unwrap();
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Trends;
+    window.focus = Some(code(&ward));
+    let Some(mut harness) = harness(window) else { return };
+    harness.run_steps(2);
+    harness.get_by_label_contains("Aldersgate against City of London");
+    let lines = harness.state().window.last_trend.clone().expect("a chart");
+    let expected = independent_ward_counts(&data, &ward);
+    let got: Vec<f64> = lines.counts.iter().map(|p| p[1]).collect();
+    let want: Vec<f64> = expected.values().copied().collect();
+    assert_eq!(got, want);
+    assert_eq!(lines.counts.len(), 24);
+    // Rates: each point is the count per 1,000 of one population (the ward's summed residents).
+    let ratios: Vec<f64> = lines
+        .area
+        .iter()
+        .zip(&lines.counts)
+        .filter(|(_, c)| c[1] > 0.0)
+        .map(|(r, c)| c[1] / r[1])
+        .collect();
+    assert!(lines.per_1000);
+    assert!(ratios.windows(2).all(|w| (w[0] - w[1]).abs() < 1e-6), "{ratios:?}");
+    assert!(!lines.la.is_empty(), "the LA line is drawn");
+    assert_eq!(
+        lines.last_year.len(),
+        12,
+        "the same month a year earlier, for the second year"
+    );
+}
+
+#[test]
+fn the_emerging_issues_list_opens_an_area() {
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Emerging;
+    window.emerging_all = true;
+    let Some(mut harness) = harness(window) else { return };
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("One-sided Poisson exceedance test")
+            .count(),
+        2,
+        "the method above the LSOA and the ward lists"
+    );
+    // The first LSOA row of the list (sorted by p-value).
+    let dataset = harness.state().dataset.clone();
+    let crime = dataset.indicators.find("crime").unwrap();
+    let table = aggregate(&dataset, crime, Level::Lsoa, None).unwrap();
+    let scan = scan_emerging(&table, &EmergingOptions::default());
+    let row = sorted_rows(&scan, EmergingSort::PValue, true)
+        .first()
+        .copied()
+        .cloned()
+        .expect("a tested LSOA");
+    let first = format!("{} ({})", row.name, row.code);
+    let code_text = row.code.to_string();
+    harness.get_by_label(&first).click();
+    harness.run_steps(3);
+    let state = harness.state();
+    assert_eq!(state.actions, vec![IndicatorAction::OpenArea(code(&code_text))]);
+    assert_eq!(state.window.tab, IndicatorTab::Trends);
+    assert_eq!(state.window.focus, Some(code(&code_text)));
+}
