@@ -95,7 +95,7 @@ impl Default for Project {
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
     /// Reading failed.
-    #[error("cannot read the project file {path}: {source}")]
+    #[error("cannot read the project file ({source}) — {path}")]
     Read {
         /// The project file.
         path: PathBuf,
@@ -104,7 +104,7 @@ pub enum ProjectError {
         source: std::io::Error,
     },
     /// Not JSON, or not a Locality Map project.
-    #[error("{path} is not a Locality Map project file: {reason}")]
+    #[error("this is not a Locality Map project file: {reason} — {path}")]
     NotAProject {
         /// The file.
         path: PathBuf,
@@ -113,7 +113,7 @@ pub enum ProjectError {
     },
     /// Written by a newer Locality Map.
     #[error(
-        "{path} is a version {version} project, made by a newer Locality Map; this one reads version {PROJECT_VERSION} — please update Locality Map"
+        "the project is version {version}, made by a newer Locality Map, and this one reads version {PROJECT_VERSION} (please update Locality Map) — {path}"
     )]
     TooNew {
         /// The file.

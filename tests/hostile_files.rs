@@ -507,11 +507,19 @@ fn a_mirror_file_that_is_a_device_is_not_copied() {
     )
     .unwrap();
     let dest = scratch("fetch-mirror-device-dest");
+    // A partial file left by a killed fetch is removed even by a run that then fails before downloading anything.
+    let killed = dest.join("boundaries/.Leeds_E08000035_wards_2019_BGC_WGS84.geojson.part-999998");
+    std::fs::create_dir_all(killed.parent().unwrap()).unwrap();
+    std::fs::write(&killed, "half").unwrap();
     let (output, left) = fetch_wards(&dest, mirror.to_str().unwrap(), &[]);
     let (stdout, stderr) = texts(&output);
     assert!(!output.status.success());
     assert!(stdout.contains("not a regular file"), "{stdout}{stderr}");
     assert!(left.is_empty(), "{left:?}");
+    assert!(
+        !killed.exists(),
+        "the killed fetch's partial file is removed by a run that fails early"
+    );
     // A partial file of our naming left by a fetch that was killed (process 999999 is gone) is removed next time.
     let stale = dest.join("boundaries/.Leeds_E08000035_wards_2019_BGC_WGS84.geojson.part-999999");
     std::fs::create_dir_all(stale.parent().unwrap()).unwrap();

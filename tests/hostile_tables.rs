@@ -88,30 +88,25 @@ fn a_rank_above_the_editions_n_is_an_error_naming_the_row_and_the_rest_loads() {
 
 #[test]
 fn an_edition_with_no_usable_ranks_is_refused_not_reported_as_zeros() {
-    let header_only = |t: &str| format!("{}\n", t.lines().next().unwrap());
-    let gzip = |t: &str| {
+    fn header_only(text: &str) -> Vec<u8> {
+        format!("{}\n", text.lines().next().unwrap()).into_bytes()
+    }
+    fn gzip(text: &str) -> Vec<u8> {
         use std::io::Write as _;
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(t.as_bytes()).unwrap();
-        String::from_utf8_lossy(&encoder.finish().unwrap()).into_owned()
-    };
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    }
     for (name, broken, says) in [
-        ("header-only", &header_only as &dyn Fn(&str) -> String, "no data rows"),
-        ("gzip", &gzip, "not a CSV table"),
+        ("header-only", header_only as fn(&str) -> Vec<u8>, "no data rows"),
+        ("gzip", gzip, "not a CSV table"),
     ] {
         let dir = embedded_copy(name, |file, bytes| {
-            if file != FILE2_2019 {
-                return Some(bytes);
-            }
-            let text = String::from_utf8(bytes).unwrap();
-            Some(if name == "gzip" {
-                use std::io::Write as _;
-                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-                encoder.write_all(text.as_bytes()).unwrap();
-                encoder.finish().unwrap()
+            if file == FILE2_2019 {
+                Some(broken(&String::from_utf8(bytes).unwrap()))
             } else {
-                broken(&text).into_bytes()
-            })
+                Some(bytes)
+            }
         });
         let dataset = load(&dir);
         one_problem(&dataset, Severity::Error, &[says, FILE2_2019]);
@@ -333,6 +328,18 @@ fn names_that_start_like_formulas_are_neutralised_in_every_csv() {
         }
     }
     assert!(found, "the ward profile CSV of the LSOA's ward neutralises it too");
+    // The league table's CSV: an LA name that starts like a formula.
+    let la_dir = embedded_copy(
+        "formula-league",
+        edit_text(FILE2_2019, |t| {
+            t.replace(",E08000035,Leeds,", ",E08000035,@SUM(1+1)*cmd,")
+        }),
+    );
+    let output = cli(&["league", "--csv"], Some(&la_dir));
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains(",'@SUM(1+1)*cmd,"), "{stdout}");
+    std::fs::remove_dir_all(&la_dir).ok();
     std::fs::remove_dir_all(&out).ok();
     std::fs::remove_dir_all(&dir).ok();
 }

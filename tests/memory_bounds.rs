@@ -228,3 +228,89 @@ fn project_memory_is_bounded_whatever_the_file_says_its_size_is() {
     assert_within(growth, 0, 0, 16 * MB, "project");
     std::fs::remove_file(&path).ok();
 }
+
+/// An `.ods` (a zip of XML, written here) whose first sheet holds `rows` rows of LSOA code and rank; with
+/// `far_column_rows_repeated`, one more row with a value at column 16,384 repeated that many times (calamine would
+/// expand it into a dense range of up to 100 million cells).
+fn ods_workbook(rows: usize, far_column_rows_repeated: Option<u32>) -> Vec<u8> {
+    use std::io::Write as _;
+    let cell = |text: &str| {
+        format!(r#"<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#)
+    };
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="IMD">"#,
+    );
+    xml.push_str(&format!(
+        "<table:table-row>{}{}</table:table-row>",
+        cell("LSOA code (2011)"),
+        cell("IMD Rank")
+    ));
+    for i in 0..rows {
+        xml.push_str(&format!(
+            r#"<table:table-row>{}<table:table-cell office:value-type="float" office:value="{}"><text:p>{}</text:p></table:table-cell></table:table-row>"#,
+            cell(&format!("E01{i:06}")),
+            i + 1,
+            i + 1
+        ));
+    }
+    if let Some(repeated) = far_column_rows_repeated {
+        xml.push_str(&format!(
+            r#"<table:table-row table:number-rows-repeated="{repeated}">{}<table:table-cell table:number-columns-repeated="16382"/>{}</table:table-row>"#,
+            cell("x"),
+            cell("y")
+        ));
+    }
+    xml.push_str("</table:table></office:spreadsheet></office:body></office:document-content>");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_reads_a_well_formed_sheet() {
+    let bytes = ods_workbook(3, None);
+    let tables = read_workbook(Path::new("good.ods"), &bytes).unwrap();
+    assert_eq!(tables[0].headers, ["LSOA code (2011)", "IMD Rank"]);
+    assert_eq!(tables[0].rows.len(), 3);
+    assert_eq!(&tables[0].rows[2].1[1], "3");
+}
+
+#[test]
+fn ods_memory_is_bounded_by_the_cells_its_xml_holds() {
+    // Under 1 KB: a row with a cell at column A and one at column XFD, repeated 1,000,000 times.
+    let bytes = ods_workbook(3, Some(1_000_000));
+    assert!(bytes.len() < 2048, "{} bytes", bytes.len());
+    let growth = peak_growth("ods", "ods_memory_is_bounded_by_the_cells_its_xml_holds", || {
+        let error = read_workbook(Path::new("hostile.ods"), &bytes).unwrap_err().to_string();
+        assert!(
+            error.contains(r#"sheet "IMD": its cells span 1000004 rows by 16384 columns"#)
+                && error.ends_with("hostile.ods"),
+            "{error}"
+        );
+    });
+    assert_within(growth, bytes.len() as u64, 1000, 32 * MB, "ods");
+}
+
+#[test]
+fn csv_of_many_tiny_rows_is_bounded_by_the_file() {
+    // 1 MB of two-byte rows: 524,287 rows, each of which would cost ~200 bytes kept (about 100 MB).
+    let mut bytes = b"a\n".to_vec();
+    bytes.extend_from_slice(&b"1\n".repeat(524_287));
+    let size = bytes.len() as u64;
+    let growth = peak_growth("csv_tiny_rows", "csv_of_many_tiny_rows_is_bounded_by_the_file", || {
+        let error = read_csv(Path::new("tiny.csv"), &bytes).unwrap_err().to_string();
+        assert!(
+            error.contains("more than 132096 rows in 1024 KB, under 8 bytes a row") && error.ends_with("tiny.csv"),
+            "{error}"
+        );
+    });
+    assert_within(growth, size, 32, 4 * MB, "CSV of tiny rows");
+}

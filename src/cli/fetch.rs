@@ -41,7 +41,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
         read_timeout: Duration::from_secs(args.timeout.max(1)),
         deadline: Duration::from_secs(args.deadline.max(1)),
     };
-    eprintln!("Fetching into {}", dest.display());
+    eprintln!("Fetching into {}", crate::model::escape_path(&dest));
     let mut last_percent: Option<(String, u64)> = None;
     let mut progress = |id: &str, done: u64, total: Option<u64>| {
         let percent = total.filter(|t| *t > 0).map_or(0, |t| done * 100 / t);
@@ -64,7 +64,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
                 format!("FAILED: {why}; nothing was replaced")
             }
         };
-        println!("{:<36} {line}", result.id);
+        println!("{:<36} {}", result.id, crate::model::escape_text(&line));
     }
     let written = results
         .iter()

@@ -3,8 +3,8 @@
 
 use super::{CliResult, EditionPair};
 use crate::export::{
-    ExportError, Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report, save_png_atomic,
-    save_svg_report,
+    ExportError, Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report,
+    save_png_atomic_to, save_svg_report,
 };
 use crate::model::Dataset;
 use crate::style::MapMode;
@@ -46,6 +46,9 @@ pub struct MapArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+    /// With --force: if the file is a symbolic link, replace the link itself with the map (never the file it points at)
+    #[arg(long, requires = "force")]
+    pub replace_symlink: bool,
     /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
     /// decile-to, decile-from, or indicator:NAME (a local indicator, see `locality-map indicators`)
     #[arg(long, default_value = "rank-change", value_parser = parse_layer)]
@@ -196,9 +199,13 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         }
         None => options,
     };
+    let replace = match (args.force, args.replace_symlink) {
+        (true, true) => crate::io::Replace::RegularFileOrLink,
+        (force, _) => crate::io::Replace::from_overwrite(force),
+    };
     let saved = match format {
         Format::Png => render_report(dataset, &comparison, &options)
-            .and_then(|report| save_png_atomic(&report.image, &args.out, options.dpi, args.force)),
+            .and_then(|report| save_png_atomic_to(&report.image, &args.out, options.dpi, replace)),
         Format::Pdf => save_pdf_report(dataset, &comparison, &options, args.ward_pages, &args.out, args.force),
         Format::Svg => save_svg_report(dataset, &comparison, &options, &args.out, args.force),
     };

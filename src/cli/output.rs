@@ -40,7 +40,7 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
     let mut out = String::new();
     let (from, to) = (s.from, s.to);
     let _ = writeln!(out, "{} ({}): IMD {from} → {to}", s.la_name, s.la_code);
-    let _ = writeln!(out, "Data: {}", dataset.source_label);
+    let _ = writeln!(out, "Data: {}", crate::model::escape_text(&dataset.source_label));
     if s.comparison.is_bridged() {
         let _ = writeln!(
             out,

@@ -121,20 +121,7 @@ fn remove_stale_staging(out: &Path) {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let prefix = format!(".{}.pack-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
-            continue;
-        };
-        let gone = pid
-            .parse::<u32>()
-            .is_ok_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists());
-        if gone && cfg!(target_os = "linux") && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            std::fs::remove_dir_all(entry.path()).ok();
-        }
-    }
+    crate::io::remove_leftovers(parent, &format!(".{}.pack-", name.to_string_lossy()), true);
     for folder in std::iter::once(out.to_path_buf()).chain(
         std::fs::read_dir(out)
             .into_iter()
@@ -169,7 +156,7 @@ fn put_pack_in_place(staging: &Path, out: &Path, files: &[PathBuf]) -> Result<us
             return Err(format!(
                 "the pack is incomplete: {moved} of its {} files were put in place, then moving {} failed ({e}) — {}",
                 files.len(),
-                file.display(),
+                escape_path(file),
                 escape_path(out)
             ));
         }

@@ -11,6 +11,8 @@
 //! | coordinates neither WGS84 over Great Britain nor BNG metres, or a CRS other than those two declared | the file is refused |
 //! | a hole outside its outer ring, or one containing it | the hole dropped, with a warning (it would paint over neighbours) |
 //! | a ring that crosses itself | drawn as given, with a warning (its area may be wrong) |
+//! | a ring that touches itself at a point without crossing | drawn as given, with a note |
+//! | a shapefile whose rings all run counter-clockwise (the wrong way for ESRI outer rings) | read as outer rings, with a note |
 
 use super::LoadError;
 use super::boundary_file::ParsedArea;
@@ -193,7 +195,7 @@ pub(crate) fn check_polygons(
     geometry: MultiPolygon<f64>,
     report: &mut JoinReport,
 ) -> MultiPolygon<f64> {
-    let mut problems = Vec::new();
+    let (mut problems, mut notes) = (Vec::new(), Vec::new());
     let mut polygons = Vec::with_capacity(geometry.0.len());
     for (p, polygon) in geometry.0.into_iter().enumerate() {
         let (exterior, interiors) = polygon.into_inner();
@@ -206,6 +208,10 @@ pub(crate) fn check_polygons(
             problems.push(format!(
                 "the outer ring{part} crosses itself (drawn as given; its area may be wrong)"
             ));
+        } else if ring_touches_itself(&exterior) {
+            notes.push(format!(
+                "the outer ring{part} touches itself at a point without crossing (valid for ESRI, not OGC; drawn as given)"
+            ));
         }
         let shell = Polygon::new(exterior, Vec::new());
         let mut kept = Vec::with_capacity(interiors.len());
@@ -214,6 +220,11 @@ pub(crate) fn check_polygons(
                 Ok(()) => {
                     if ring_crosses_itself(&hole) {
                         problems.push(format!("hole {}{part} crosses itself (drawn as given)", h + 1));
+                    } else if ring_touches_itself(&hole) {
+                        notes.push(format!(
+                            "hole {}{part} touches itself at a point without crossing (drawn as given)",
+                            h + 1
+                        ));
                     }
                     kept.push(hole);
                 }
@@ -229,6 +240,14 @@ pub(crate) fn check_polygons(
             Some(path.to_path_buf()),
             Some(place.to_string()),
             format!("{code}: {}", problems.join("; ")),
+        );
+    }
+    if !notes.is_empty() {
+        report.push(
+            Severity::Note,
+            Some(path.to_path_buf()),
+            Some(place.to_string()),
+            format!("{code}: {}", notes.join("; ")),
         );
     }
     MultiPolygon::new(polygons)
@@ -275,6 +294,34 @@ fn ring_crosses_itself(ring: &LineString<f64>) -> bool {
     })
 }
 
+/// True when a ring meets itself without crossing: a vertex visited twice (a figure of eight pinched at a point), or a
+/// vertex lying on a segment that does not end there. Found with the same sweep as crossings.
+fn ring_touches_itself(ring: &LineString<f64>) -> bool {
+    use geo::line_intersection::LineIntersection;
+    let mut vertices: Vec<Coord<f64>> = ring.0.to_vec();
+    vertices.dedup();
+    if vertices.len() < 5 {
+        return false;
+    }
+    vertices.pop(); // the closing vertex repeats the first
+    let mut sorted = vertices.clone();
+    sorted.sort_unstable_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return true;
+    }
+    geo::Intersections::from_iter(ring.lines()).any(|(a, b, meeting)| match meeting {
+        LineIntersection::SinglePoint {
+            intersection,
+            is_proper: false,
+        } => {
+            let ends_a = intersection == a.start || intersection == a.end;
+            let ends_b = intersection == b.start || intersection == b.end;
+            !(ends_a && ends_b)
+        }
+        _ => false,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +364,37 @@ mod tests {
         assert!(ring_crosses_itself(&bow_tie));
         assert!(!ring_crosses_itself(&square(0.0, 0.0, 1.0)));
         let _ = coord! { x: 0., y: 0. };
+    }
+
+    #[test]
+    fn a_ring_pinched_at_a_point_is_noted_as_touching_itself() {
+        // Two squares joined at (10, 10), walked as one ring: it touches itself there and crosses nowhere.
+        let pinched = line_string![
+            (x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 20., y: 10.), (x: 20., y: 20.),
+            (x: 10., y: 20.), (x: 10., y: 10.), (x: 0., y: 10.), (x: 0., y: 0.)
+        ];
+        assert!(!ring_crosses_itself(&pinched));
+        assert!(ring_touches_itself(&pinched));
+        assert!(!ring_touches_itself(&square(0.0, 0.0, 1.0)));
+        // A vertex lying on another segment's middle.
+        let on_segment = line_string![
+            (x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 5., y: 0.), (x: 0., y: 10.), (x: 0., y: 0.)
+        ];
+        assert!(ring_touches_itself(&on_segment));
+        let mut report = JoinReport::default();
+        check_polygons(
+            Path::new("t.geojson"),
+            "feature 2",
+            "E01011372",
+            MultiPolygon::new(vec![Polygon::new(pinched, vec![])]),
+            &mut report,
+        );
+        let problem = &report.problems[0];
+        assert_eq!(problem.severity, Severity::Note);
+        assert_eq!(problem.location.as_deref(), Some("feature 2"));
+        assert!(
+            problem.message.starts_with("E01011372: the outer ring touches itself"),
+            "{problem}"
+        );
     }
 }

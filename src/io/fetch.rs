@@ -124,6 +124,10 @@ fn fetch_one(
     options: &FetchOptions,
     progress: Progress<'_>,
 ) -> FetchOutcome {
+    // What a killed fetch of this file left is removed first, whatever this run then does (even if it fails early).
+    if let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) {
+        super::save::remove_leftovers(folder, &format!(".{name}.part-"), false);
+    }
     if path.exists() {
         match verify(entry, path) {
             Ok(()) => return FetchOutcome::AlreadyPresent,
@@ -247,7 +251,7 @@ fn write_verified(
         return FetchOutcome::Failed(format!("cannot create {}: {e}", folder.display()));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("download");
-    remove_stale_parts(folder, name);
+    super::save::remove_leftovers(folder, &format!(".{name}.part-"), false);
     let temp = folder.join(format!(".{name}.part-{}", std::process::id()));
     let result = (|| -> Result<u64, String> {
         let file = File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
@@ -306,24 +310,6 @@ fn write_verified(
         Err(problem) => {
             let _ = std::fs::remove_file(&temp);
             FetchOutcome::Failed(problem)
-        }
-    }
-}
-
-/// Removes `.<name>.part-<pid>` files beside a download left by fetches that were killed (their process is gone).
-fn remove_stale_parts(folder: &Path, name: &str) {
-    let prefix = format!(".{name}.part-");
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
-            continue;
-        };
-        let gone = pid
-            .parse::<u32>()
-            .is_ok_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists());
-        if gone && cfg!(target_os = "linux") && entry.file_type().is_ok_and(|t| t.is_file()) {
-            std::fs::remove_file(entry.path()).ok();
         }
     }
 }

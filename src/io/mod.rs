@@ -18,6 +18,7 @@ mod load;
 mod lookup_table;
 mod merge_editions;
 mod numbers;
+mod ods_extent;
 mod police_uk;
 mod raw_table;
 mod save;
@@ -51,9 +52,11 @@ pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 pub use numbers::parse_whole;
 pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use raw_table::{
-    MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, RawTable, read_csv,
-    read_workbook,
+    MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, MIN_ROW_BYTES, RawTable,
+    read_csv, read_workbook,
 };
-pub use save::{SaveError, remove_stale_temp_files, save_atomic, temp_path_beside};
+pub use save::{
+    Replace, SaveError, remove_leftovers, remove_stale_temp_files, save_atomic, save_atomic_to, temp_path_beside,
+};
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};

@@ -55,6 +55,13 @@ pub const MAX_COLUMNS: usize = 1_000;
 /// have more than a few times that, and each row costs about 150 bytes beyond its text.
 pub const MAX_ROWS: usize = 500_000;
 
+/// Fewest bytes a data row of a CSV may average: an LSOA code alone is 9. Each row kept costs about 200 bytes of
+/// memory beyond its text, so this bounds a table of many tiny rows at about 25 × the file's size.
+pub const MIN_ROW_BYTES: usize = 8;
+
+/// Rows a CSV may have whatever its size (a small table of short rows is fine).
+const MIN_ROW_ALLOWANCE: usize = 1_024;
+
 /// Longest line a CSV may have. An IMD row is under 1 KB; a longer line is not a table row.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
@@ -166,6 +173,8 @@ pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         Err(error) => return Err(csv_error(path, 1, &error)),
     };
     let mut rows = Vec::new();
+    // Each row kept costs about 200 bytes beyond its text, so rows must average MIN_ROW_BYTES of the file.
+    let row_cap = MAX_ROWS.min(bytes.len() / MIN_ROW_BYTES + MIN_ROW_ALLOWANCE);
     // The csv reader skips blank lines and counts records, not lines; count lines from byte offsets so that
     // row numbers are the ones a spreadsheet or text editor shows.
     let text_bytes = text.as_bytes();
@@ -202,10 +211,17 @@ pub fn read_csv(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        if rows.len() == MAX_ROWS {
+        if rows.len() == row_cap {
             return Err(LoadError::Csv {
                 row: row_number,
-                detail: format!("the table has more than {MAX_ROWS} rows, more than any LSOA table"),
+                detail: if row_cap == MAX_ROWS {
+                    format!("the table has more than {MAX_ROWS} rows, more than any LSOA table")
+                } else {
+                    format!(
+                        "the table has more than {row_cap} rows in {} KB, under {MIN_ROW_BYTES} bytes a row, which no LSOA table row is",
+                        bytes.len() >> 10
+                    )
+                },
                 path: path.to_path_buf(),
             });
         }
@@ -259,6 +275,10 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
     let read_sheets = || -> Result<Vec<(String, Vec<SparseCell>)>, LoadError> {
         if is_xlsx(bytes) {
             return read_xlsx_cells(bytes).map_err(spreadsheet_error);
+        }
+        // An .ods is read by calamine as a dense range: refuse one whose range would exceed what its XML holds.
+        if bytes.starts_with(b"PK") {
+            super::ods_extent::check_ods_extent(bytes, MAX_WORKBOOK_UNPACKED_BYTES).map_err(spreadsheet_error)?;
         }
         let mut workbook =
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;

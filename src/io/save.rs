@@ -27,7 +27,7 @@ pub enum SaveError {
         path: PathBuf,
     },
     /// Writing, syncing or renaming failed (including an error from the content writer).
-    #[error("cannot write the file — {path}: {source}")]
+    #[error("cannot write the file ({source}) — {path}")]
     Io {
         /// The target.
         path: PathBuf,
@@ -56,11 +56,42 @@ pub fn save_atomic(
     overwrite: bool,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), SaveError> {
+    save_atomic_to(path, Replace::from_overwrite(overwrite), write)
+}
+
+/// What a save may replace at its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replace {
+    /// Nothing: an existing target is an error.
+    Nothing,
+    /// A regular file (`--force`).
+    RegularFile,
+    /// A regular file, or a symbolic link, which is replaced itself (its target is never touched), as
+    /// `--replace-symlink` asks.
+    RegularFileOrLink,
+}
+
+impl Replace {
+    /// [`Replace::RegularFile`] when `overwrite`, else [`Replace::Nothing`].
+    pub fn from_overwrite(overwrite: bool) -> Self {
+        if overwrite { Self::RegularFile } else { Self::Nothing }
+    }
+}
+
+/// [`save_atomic`] with the choice of what may be replaced. A symbolic link at `path` is replaced only under
+/// [`Replace::RegularFileOrLink`], and then the link itself is renamed over: the file it pointed at is left as it was.
+pub fn save_atomic_to(
+    path: &Path,
+    replace: Replace,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), SaveError> {
+    let overwrite = replace != Replace::Nothing;
     let io_error = |source| SaveError::Io {
         path: path.into(),
         source,
     };
     match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() && replace == Replace::RegularFileOrLink => {}
         Ok(metadata) if metadata.file_type().is_symlink() => {
             return Err(SaveError::NotRegular {
                 what: "the target is a symbolic link",
@@ -145,23 +176,32 @@ pub fn remove_stale_temp_files(path: &Path) {
     } else {
         folder
     };
-    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    remove_leftovers(folder, &format!(".{}.tmp-", name.to_string_lossy()), false);
+}
+
+/// Removes the entries of `folder` named `<prefix><pid>` or `<prefix><pid>-<n>` (our temporary files and staging
+/// folders) whose process is no longer running: regular files, or folders when `folders`. What a killed save, pack
+/// or download left behind; never anything of another name, and never what a running process is writing.
+pub fn remove_leftovers(folder: &Path, prefix: &str, folders: bool) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
             continue;
         };
-        let Some((pid, counter)) = rest.split_once('-') else {
-            continue;
-        };
+        let (pid, counter) = rest.split_once('-').unwrap_or((rest, "0"));
         let (Ok(pid), true) = (pid.parse::<u32>(), counter.bytes().all(|b| b.is_ascii_digit())) else {
             continue;
         };
-        let is_regular = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_regular && !process_is_running(pid) {
+        let Ok(kind) = entry.file_type() else { continue };
+        if process_is_running(pid) {
+            continue;
+        }
+        if folders && kind.is_dir() {
+            std::fs::remove_dir_all(entry.path()).ok();
+        } else if !folders && kind.is_file() {
             std::fs::remove_file(entry.path()).ok();
         }
     }

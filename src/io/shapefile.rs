@@ -482,8 +482,12 @@ fn assemble_rings(rings: Vec<Vec<Coord<f64>>>, report: &mut dyn FnMut(String)) -
         }
     }
     if outers.is_empty() {
-        // Rings wound the other way round: treat them all as outer rings rather than lose the area.
+        // Rings wound the other way round: treat them all as outer rings rather than lose the area, and say so.
         outers = holes.drain(..).map(|r| Polygon::new(r, vec![])).collect();
+        report(format!(
+            "all {} ring(s) run counter-clockwise, the wrong way round for outer rings by the shapefile rule; orientation fixed and read as outer rings",
+            outers.len()
+        ));
     }
     let mut orphans = 0;
     for hole in holes {
