@@ -115,14 +115,23 @@ enum Format {
 }
 
 fn format_of(path: &std::path::Path) -> Result<Format, String> {
+    // Something that is there and not a file (a folder, a device) is never replaced, whatever its name says.
+    if let Ok(metadata) = std::fs::symlink_metadata(path)
+        && metadata.is_dir()
+    {
+        return Err(format!(
+            "the output is a folder, not a regular file, so it is not replaced — {}",
+            crate::model::escape_path(path)
+        ));
+    }
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase());
     match extension.as_deref() {
         Some("png") => Ok(Format::Png),
         Some("pdf") => Ok(Format::Pdf),
         Some("svg") => Ok(Format::Svg),
         _ => Err(format!(
-            "{} does not end in .png, .pdf or .svg, so the format to write is not known",
-            path.display()
+            "the output does not end in .png, .pdf or .svg, so the format to write is not known — {}",
+            crate::model::escape_path(path)
         )),
     }
 }
