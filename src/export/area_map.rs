@@ -123,13 +123,7 @@ pub fn render_area_map(
     options: &AreaMapOptions,
 ) -> Result<Pixmap, ExportError> {
     let (width, height) = (options.width_px, options.height_px);
-    if !(200..=20_000).contains(&width) || !(200..=20_000).contains(&height) {
-        return Err(ExportError::BadSize { width, height });
-    }
-    let Some(mut pixmap) = Pixmap::new(width, height) else {
-        return Err(ExportError::BadSize { width, height });
-    };
-    pixmap.fill(Color::WHITE);
+    let mut pixmap = super::report_png::blank_page(width, height)?;
     let text = TextPainter::new();
     let u = options.px_per_pt;
     let (w, h) = (width as f32, height as f32);

@@ -64,13 +64,7 @@ pub fn render_indicator_page(
     options: &IndicatorPageOptions,
 ) -> Result<IndicatorPage, ExportError> {
     let (width, height) = (options.width_px, options.height_px);
-    if !(200..=20_000).contains(&width) || !(200..=20_000).contains(&height) {
-        return Err(ExportError::BadSize { width, height });
-    }
-    let Some(mut pixmap) = Pixmap::new(width, height) else {
-        return Err(ExportError::BadSize { width, height });
-    };
-    pixmap.fill(Color::WHITE);
+    let mut pixmap = super::report_png::blank_page(width, height)?;
     let Some(layer) = plan.layer else {
         return Err(ExportError::NoBoundaries {
             vintage: "indicator".into(),

@@ -114,11 +114,7 @@ pub fn render_report(
     options: &ReportOptions,
 ) -> Result<MapReport, ExportError> {
     check_page(options)?;
-    let (width, height) = (options.width_px, options.height_px);
-    let Some(mut pixmap) = Pixmap::new(width, height) else {
-        return Err(ExportError::BadSize { width, height });
-    };
-    pixmap.fill(Color::WHITE);
+    let mut pixmap = blank_page(options.width_px, options.height_px)?;
     let layout = draw_report_page(&mut RasterSurface::new(&mut pixmap), dataset, comparison, options)?;
     Ok(MapReport {
         image: pixmap,
@@ -139,6 +135,18 @@ pub fn vector_report_page(
     let mut page = VectorPage::new(options.width_px as f32, options.height_px as f32, options.dpi / 72.0);
     let layout = draw_report_page(&mut page, dataset, comparison, options)?;
     Ok((page, layout))
+}
+
+/// A white page of a size every PNG export accepts (200 to 20,000 pixels a side), or the error naming the size.
+pub(super) fn blank_page(width: u32, height: u32) -> Result<Pixmap, ExportError> {
+    if !(200..=20_000).contains(&width) || !(200..=20_000).contains(&height) {
+        return Err(ExportError::BadSize { width, height });
+    }
+    let Some(mut pixmap) = Pixmap::new(width, height) else {
+        return Err(ExportError::BadSize { width, height });
+    };
+    pixmap.fill(Color::WHITE);
+    Ok(pixmap)
 }
 
 fn check_page(options: &ReportOptions) -> Result<(), ExportError> {
