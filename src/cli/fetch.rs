@@ -61,7 +61,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
             FetchOutcome::Skipped(why) => format!("skipped: {why}"),
             FetchOutcome::Failed(why) => {
                 failed += 1;
-                format!("FAILED: {why}; nothing was replaced")
+                format!("FAILED, nothing was replaced: {why}")
             }
         };
         println!("{:<36} {}", result.id, crate::model::escape_text(&line));

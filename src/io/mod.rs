@@ -25,6 +25,7 @@ mod save;
 mod shapefile;
 mod text;
 mod undated_scores;
+mod xls_extent;
 
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
