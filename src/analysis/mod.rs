@@ -37,7 +37,7 @@ pub use error::AnalysisError;
 pub use indicator_aggregate::{AggregatedIndicator, AreaSeries, IndicatorError, Level, aggregate, group_series};
 pub use indicator_drawing::{DrawPlan, DrawUnit, draw_plan};
 pub use indicator_population::{LsoaPopulations, POPULATION_BRIDGE_METHOD, lsoa_populations};
-pub use indicator_window::{IndicatorMeasure, Window, WindowStat, measure_value, window_sum};
+pub use indicator_window::{IndicatorMeasure, TooFewPeriods, Window, WindowStat, measure_value, window_sum};
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
 pub use league_table::{LeagueEntry, LeagueRow, LeagueTable};

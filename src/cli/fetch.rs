@@ -37,7 +37,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
         dest: dest.clone(),
         source: FetchSource::from_arg(args.mirror.as_deref()),
         only: args.only.clone(),
-        force: args.force,
+        replace: args.overwrite.replace(),
         read_timeout: Duration::from_secs(args.timeout.max(1)),
         deadline: Duration::from_secs(args.deadline.max(1)),
     };

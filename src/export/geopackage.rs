@@ -242,7 +242,7 @@ pub fn save_geopackage(
     dataset: &Dataset,
     comparison: &EditionComparison,
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
 ) -> Result<(), ExportError> {
     let bytes = geopackage_bytes(dataset, comparison)?;
     save_atomic(path, overwrite, |out| out.write_all(&bytes))?;

@@ -262,7 +262,7 @@ pub fn save_web_map(
     comparison: &EditionComparison,
     options: &WebMapOptions,
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
 ) -> Result<WebMap, ExportError> {
     let map = web_map(dataset, comparison, options)?;
     save_atomic(path, overwrite, |out| out.write_all(map.html.as_bytes()))?;

@@ -3,6 +3,7 @@
 //! writes it atomically. A failed or wrong download never replaces a file; a good file already present is kept.
 
 use super::catalogue::{Catalogue, CatalogueEntry};
+use super::save::{Replace, check_replaceable};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -67,8 +68,9 @@ pub struct FetchOptions {
     pub source: FetchSource,
     /// Only these catalogue ids (all when empty).
     pub only: Vec<String>,
-    /// Replace a present file that does not match the catalogue (a good file is never re-downloaded).
-    pub force: bool,
+    /// What a present file that does not match the catalogue may be replaced as: [`Replace::Nothing`] keeps it;
+    /// `--force` replaces a regular file, `--replace-symlink` a link too (a good file is never re-downloaded).
+    pub replace: Replace,
     /// Give up on a connection that sends nothing for this long.
     pub read_timeout: Duration,
     /// Give up on a download that takes longer than this in all, however steadily it trickles.
@@ -131,7 +133,7 @@ fn fetch_one(
     if path.exists() {
         match verify(entry, path) {
             Ok(()) => return FetchOutcome::AlreadyPresent,
-            Err(problem) if !options.force => {
+            Err(problem) if options.replace == Replace::Nothing => {
                 return FetchOutcome::Skipped(naming(
                     path,
                     &format!("present but {problem}; left as it is (use --force to replace it)"),
@@ -194,9 +196,8 @@ fn fetch_one(
                     Ok((reader, total)) => write_verified(
                         &workbook_entry,
                         &workbook_path,
-                        reader,
-                        total,
-                        options.deadline,
+                        (reader, total),
+                        options,
                         progress,
                     ),
                     Err(e) => FetchOutcome::Failed(e),
@@ -206,7 +207,7 @@ fn fetch_one(
         }
     };
     match opened {
-        Ok((reader, total)) => write_verified(entry, path, reader, total, options.deadline, progress),
+        Ok(opened) => write_verified(entry, path, opened, options, progress),
         Err(e) => FetchOutcome::Failed(e),
     }
 }
@@ -236,11 +237,15 @@ fn open_url(agent: &ureq::Agent, url: &str) -> Result<(Box<dyn Read>, Option<u64
 fn write_verified(
     entry: &CatalogueEntry,
     path: &Path,
-    mut reader: Box<dyn Read>,
-    total: Option<u64>,
-    deadline: Duration,
+    (mut reader, total): (Box<dyn Read>, Option<u64>),
+    options: &FetchOptions,
     progress: Progress<'_>,
 ) -> FetchOutcome {
+    // What is there is replaced only as every command replaces files: a regular file, a link only when asked.
+    if let Err(refused) = check_replaceable(path, options.replace) {
+        return FetchOutcome::Failed(refused.to_string());
+    }
+    let deadline = options.deadline;
     let started = std::time::Instant::now();
     let cap = download_cap(entry, total);
     if let Some(announced) = total

@@ -134,7 +134,7 @@ impl LoadJob {
                 dest,
                 source: FetchSource::Publishers,
                 only: Vec::new(),
-                force: false,
+                replace: crate::io::Replace::Nothing,
                 read_timeout: std::time::Duration::from_secs(60),
                 deadline: std::time::Duration::from_secs(1800),
             };

@@ -2,7 +2,7 @@
 //! which areas of the layer to draw, and the ward profile. Rebuilt when a choice changes; never per frame.
 
 use super::LoadedData;
-use super::settings::Settings;
+use crate::style::MapChoices;
 use crate::analysis::{AnalysisError, AreaFilter, EditionComparison, LaSummary, LsoaChange, WardProfile};
 use crate::model::{AreaCode, AreaLayer, LsoaVintage};
 use crate::render::{AreaMeshes, DrawnArea, DrawnWard, LayerLod, MapContent, MapContentError};
@@ -62,7 +62,7 @@ pub struct MapScene {
 
 impl MapScene {
     /// Builds the scene; fails when the choices cannot be shown (e.g. an edition not loaded).
-    pub fn build(data: Arc<LoadedData>, settings: &Settings, generation: u64) -> Result<Self, SceneError> {
+    pub fn build(data: Arc<LoadedData>, settings: &MapChoices, generation: u64) -> Result<Self, SceneError> {
         let dataset = &data.dataset;
         let comparison = EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to)?;
         let summary = LaSummary::new(dataset, &comparison)?;
