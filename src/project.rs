@@ -314,7 +314,11 @@ pub fn write_project(project: &Project, out: &mut dyn std::io::Write) -> std::io
 
 /// Saves a project atomically (the previous file survives a failed save). Replaces an existing file only when
 /// `overwrite`.
-pub fn save_project(path: &Path, project: &Project, overwrite: impl Into<crate::io::Replace>) -> Result<(), ProjectError> {
+pub fn save_project(
+    path: &Path,
+    project: &Project,
+    overwrite: impl Into<crate::io::Replace>,
+) -> Result<(), ProjectError> {
     Ok(save_atomic(path, overwrite, |out| write_project(project, out))?)
 }
 

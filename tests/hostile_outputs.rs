@@ -124,11 +124,21 @@ fn every_writing_command_refuses_a_symlink_unless_asked_and_never_writes_through
                 .any(|l| l.contains("symbolic link") && l.ends_with(link.to_str().unwrap())),
             "{name}: {stderr}"
         );
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "{name}");
+        assert!(
+            std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+            "{name}"
+        );
         let replaced = run(&["--force", "--replace-symlink"]);
         assert!(replaced.status.success(), "{name}: {}", texts(&replaced).1);
-        assert!(std::fs::symlink_metadata(&link).unwrap().is_file(), "{name}: the link is now the output");
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me", "{name}: the target is untouched");
+        assert!(
+            std::fs::symlink_metadata(&link).unwrap().is_file(),
+            "{name}: the link is now the output"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "keep me",
+            "{name}: the target is untouched"
+        );
     }
     // A pack refuses a link among its files before writing anything.
     let pack = dir.join("pack");
@@ -137,7 +147,10 @@ fn every_writing_command_refuses_a_symlink_unless_asked_and_never_writes_through
     let output = cli(&["pack", "--out", pack.to_str().unwrap(), "--force"], None);
     let (_, stderr) = texts(&output);
     assert!(!output.status.success());
-    assert!(stderr.contains("symbolic link") && stderr.contains("overview.png"), "{stderr}");
+    assert!(
+        stderr.contains("symbolic link") && stderr.contains("overview.png"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_dir(&pack).unwrap().count(), 1, "nothing else was written");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
     std::fs::remove_dir_all(&dir).ok();

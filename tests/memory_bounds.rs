@@ -367,13 +367,22 @@ fn xls_workbook(cells: &[XlsCell<'_>], dimensions: Option<(u32, u32, u16, u16)>)
                 record(&mut stream, 0x0204, &data);
             }
             XlsCell::Number(row, column, value) => {
-                let data = [&row.to_le_bytes()[..], &column.to_le_bytes(), &[0, 0], &value.to_le_bytes()].concat();
+                let data = [
+                    &row.to_le_bytes()[..],
+                    &column.to_le_bytes(),
+                    &[0, 0],
+                    &value.to_le_bytes(),
+                ]
+                .concat();
                 record(&mut stream, 0x0203, &data);
             }
         }
     }
     record(&mut stream, 0x000A, &[]);
-    assert!(stream.len() <= 4096, "the test workbook's stream must fit its 8 sectors");
+    assert!(
+        stream.len() <= 4096,
+        "the test workbook's stream must fit its 8 sectors"
+    );
     stream.resize(4096, 0);
     // Header, then sector 0 = FAT, sector 1 = directory, sectors 2..10 = the Workbook stream.
     let mut file = vec![0u8; 512];
@@ -438,13 +447,17 @@ fn xls_reads_a_well_formed_sheet() {
 fn xls_memory_is_bounded_by_the_cells_its_records_hold() {
     // 5.5 KB: a header at A1 and one number at IV65536, which calamine would spread into a dense range of
     // 65,536 x 256 = 16.7 million cells (over 500 MB).
-    let cells = [XlsCell::Text(0, 0, "LSOA code (2011)"), XlsCell::Number(65_535, 255, 1.0)];
+    let cells = [
+        XlsCell::Text(0, 0, "LSOA code (2011)"),
+        XlsCell::Number(65_535, 255, 1.0),
+    ];
     let bytes = xls_workbook(&cells, None);
     assert!(bytes.len() < 6 * 1024, "{} bytes", bytes.len());
     let growth = peak_growth("xls", "xls_memory_is_bounded_by_the_cells_its_records_hold", || {
         let error = read_workbook(Path::new("hostile.xls"), &bytes).unwrap_err().to_string();
         assert!(
-            error.contains(r#"sheet "IMD": its cells span 65536 rows by 256 columns"#) && error.ends_with("hostile.xls"),
+            error.contains(r#"sheet "IMD": its cells span 65536 rows by 256 columns"#)
+                && error.ends_with("hostile.xls"),
             "{error}"
         );
     });
@@ -456,7 +469,9 @@ fn xls_declaring_a_huge_sheet_is_refused_before_calamine_reserves_it() {
     // The cells are two, but the DIMENSIONS record declares 65,536 rows by 256 columns (calamine reserves that).
     let cells = [XlsCell::Text(0, 0, "LSOA code (2011)"), XlsCell::Number(1, 0, 1.0)];
     let bytes = xls_workbook(&cells, Some((0, 65_536, 0, 256)));
-    let error = read_workbook(Path::new("declared.xls"), &bytes).unwrap_err().to_string();
+    let error = read_workbook(Path::new("declared.xls"), &bytes)
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains(r#"sheet "IMD""#) && error.contains("16777216 cells") && error.ends_with("declared.xls"),
         "{error}"

@@ -41,11 +41,17 @@ fn harness(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
 fn the_window_refuses_to_compare_an_edition_whose_ranks_did_not_load_and_says_so() {
     let dir = folder_without_2019_ranks("window-no-ranks");
     let data = loaded(DataSource::Folder(dir.clone()));
-    assert!(data.dataset.edition(2019).is_some(), "IMD 2019 is there (File 6), without ranks");
+    assert!(
+        data.dataset.edition(2019).is_some(),
+        "IMD 2019 is there (File 6), without ranks"
+    );
     // Default choices: Leeds, 2015 to 2019.
     let mut harness = harness(LocalityMapApp::with_data(Settings::default(), data));
     let app = harness.state();
-    assert!(app.scene().is_none(), "no map of a comparison with an edition of no ranks");
+    assert!(
+        app.scene().is_none(),
+        "no map of a comparison with an edition of no ranks"
+    );
     let error = app.scene_error().expect("the refusal is reported");
     assert!(error.contains(NO_RANKS) && error.contains("run validate"), "{error}");
     harness.run_steps(2);
@@ -55,7 +61,10 @@ fn the_window_refuses_to_compare_an_edition_whose_ranks_did_not_load_and_says_so
 
 #[test]
 fn opening_such_a_folder_keeps_the_map_shown_and_says_why() {
-    let mut harness = harness(LocalityMapApp::with_data(Settings::default(), loaded(DataSource::Embedded)));
+    let mut harness = harness(LocalityMapApp::with_data(
+        Settings::default(),
+        loaded(DataSource::Embedded),
+    ));
     assert_eq!(harness.state().scene().map(|s| s.areas.len()), Some(482));
     let dir = folder_without_2019_ranks("window-open-no-ranks");
     let ctx = harness.ctx.clone();

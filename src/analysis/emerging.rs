@@ -182,7 +182,11 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
         scan.not_run = Some(format!(
             "only {} months are loaded ({}): the scan compares the last {r} with the same months of {years} earlier year{} or with the 12 months before them, and neither is loaded",
             periods.len(),
-            Window { from: periods[0], to: recent.to }.label(),
+            Window {
+                from: periods[0],
+                to: recent.to
+            }
+            .label(),
             if years == 1 { "" } else { "s" }
         ));
         return scan;

@@ -74,7 +74,11 @@ pub struct TooFewPeriods {
 impl TooFewPeriods {
     /// The shortfall of `periods` for a window of `needed`, counted before `before` if given.
     pub fn new(periods: &[Period], needed: usize, before: Option<Window>) -> Self {
-        let unit = if periods.iter().chain(before.as_ref().map(|w| &w.from)).all(|p| p.month == 0) {
+        let unit = if periods
+            .iter()
+            .chain(before.as_ref().map(|w| &w.from))
+            .all(|p| p.month == 0)
+        {
             "year"
         } else {
             "month"
@@ -93,11 +97,29 @@ impl TooFewPeriods {
     }
 
     fn sentence(&self) -> String {
-        let units = |n: usize| if n == 1 { self.unit.to_string() } else { format!("{}s", self.unit) };
-        let before = self.before.map(|w| format!(" before {}", w.label())).unwrap_or_default();
-        let purpose = if self.before.is_some() { "to compare with" } else { "asked for" };
+        let units = |n: usize| {
+            if n == 1 {
+                self.unit.to_string()
+            } else {
+                format!("{}s", self.unit)
+            }
+        };
+        let before = self
+            .before
+            .map(|w| format!(" before {}", w.label()))
+            .unwrap_or_default();
+        let purpose = if self.before.is_some() {
+            "to compare with"
+        } else {
+            "asked for"
+        };
         match self.loaded {
-            0 => format!("no {}{before} are loaded, and {} {} are {purpose}", units(2), self.needed, units(self.needed)),
+            0 => format!(
+                "no {}{before} are loaded, and {} {} are {purpose}",
+                units(2),
+                self.needed,
+                units(self.needed)
+            ),
             n => format!(
                 "only {n} {} {} loaded{before} ({}), fewer than the {} {} {purpose}",
                 units(n),
@@ -250,7 +272,11 @@ mod tests {
         );
         let years = [Period { year: 2024, month: 0 }];
         assert_eq!(
-            Window::last(&years, 1).unwrap().before(&years, 1).unwrap_err().to_string(),
+            Window::last(&years, 1)
+                .unwrap()
+                .before(&years, 1)
+                .unwrap_err()
+                .to_string(),
             "no years before 2024 are loaded, and 1 year is to compare with"
         );
     }

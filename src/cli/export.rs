@@ -41,7 +41,13 @@ pub fn run(dataset: &Dataset, args: &ExportArgs) -> CliResult {
     let saved = if gpkg {
         save_geopackage(dataset, &comparison, &args.out, args.overwrite.replace())
     } else {
-        save_briefing_xlsx(dataset, &comparison, &args.out, args.overwrite.replace(), CivilDate::today())
+        save_briefing_xlsx(
+            dataset,
+            &comparison,
+            &args.out,
+            args.overwrite.replace(),
+            CivilDate::today(),
+        )
     };
     saved?;
     super::print(&format!(

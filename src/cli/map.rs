@@ -3,8 +3,8 @@
 
 use super::{CliResult, EditionPair};
 use crate::export::{
-    Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report,
-    save_png_atomic, save_svg_report,
+    Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report, save_png_atomic,
+    save_svg_report,
 };
 use crate::model::Dataset;
 use crate::style::MapMode;

@@ -64,8 +64,8 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
             IndicatorMeasure::Period(p)
         }
         None => {
-            let later = Window::last(&table.periods, args.indicator.months)
-                .map_err(|e| format!("{}: {e}", indicator.name))?;
+            let later =
+                Window::last(&table.periods, args.indicator.months).map_err(|e| format!("{}: {e}", indicator.name))?;
             if args.indicator.change {
                 let earlier = later
                     .before(&table.periods, args.indicator.months)
@@ -111,5 +111,10 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         }
         e => e.to_string(),
     })?;
-    Ok(save_png_atomic(&page.image, &args.out, args.dpi, args.overwrite.replace())?)
+    Ok(save_png_atomic(
+        &page.image,
+        &args.out,
+        args.dpi,
+        args.overwrite.replace(),
+    )?)
 }

@@ -54,7 +54,10 @@ mod tests {
         let message = Overwrite::default().check(&file).unwrap_err().to_string();
         assert_eq!(
             message,
-            format!("the file already exists; pass --force to replace it — {}", file.display())
+            format!(
+                "the file already exists; pass --force to replace it — {}",
+                file.display()
+            )
         );
         let forced = Overwrite {
             force: true,

@@ -193,13 +193,9 @@ fn fetch_one(
                     ..entry.clone()
                 };
                 return match open_url(agent, url) {
-                    Ok((reader, total)) => write_verified(
-                        &workbook_entry,
-                        &workbook_path,
-                        (reader, total),
-                        options,
-                        progress,
-                    ),
+                    Ok((reader, total)) => {
+                        write_verified(&workbook_entry, &workbook_path, (reader, total), options, progress)
+                    }
                     Err(e) => FetchOutcome::Failed(e),
                 };
             }
@@ -253,7 +249,9 @@ fn write_verified(
     {
         return FetchOutcome::Failed(naming(
             path,
-            &format!("the server announces {announced} bytes, more than the {cap} expected for this dataset; not downloaded"),
+            &format!(
+                "the server announces {announced} bytes, more than the {cap} expected for this dataset; not downloaded"
+            ),
         ));
     }
     let Some(folder) = path.parent() else {

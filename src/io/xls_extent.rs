@@ -256,7 +256,8 @@ impl<'a> CompoundFile<'a> {
         }
         for id in fat_sectors.into_iter().filter(|id| *id < FIRST_SPECIAL_SECTOR) {
             let sector = file.sector(id).ok_or_else(|| file.damaged("FAT"))?;
-            file.fat.extend((0..sector.len() / 4).filter_map(|i| u32_at(sector, 4 * i)));
+            file.fat
+                .extend((0..sector.len() / 4).filter_map(|i| u32_at(sector, 4 * i)));
         }
         let directory_start = u32_at(bytes, 48).unwrap_or(END_OF_CHAIN);
         file.directory = file.chain(directory_start, &file.fat, usize::MAX, false, "directory")?;
@@ -311,14 +312,21 @@ impl<'a> CompoundFile<'a> {
     /// (name, start sector, length) of each directory entry.
     fn entries(&self) -> impl Iterator<Item = (String, u32, usize)> + '_ {
         self.directory.chunks_exact(128).map(move |entry| {
-            let units: Vec<u16> = (0..32).filter_map(|i| u16_at(entry, 2 * i)).take_while(|u| *u != 0).collect();
+            let units: Vec<u16> = (0..32)
+                .filter_map(|i| u16_at(entry, 2 * i))
+                .take_while(|u| *u != 0)
+                .collect();
             let start = u32_at(entry, 116).unwrap_or(END_OF_CHAIN);
             let len = if self.sector_size == 512 {
                 u64::from(u32_at(entry, 120).unwrap_or(0))
             } else {
                 u64::from(u32_at(entry, 120).unwrap_or(0)) | (u64::from(u32_at(entry, 124).unwrap_or(0)) << 32)
             };
-            (String::from_utf16_lossy(&units), start, usize::try_from(len).unwrap_or(usize::MAX))
+            (
+                String::from_utf16_lossy(&units),
+                start,
+                usize::try_from(len).unwrap_or(usize::MAX),
+            )
         })
     }
 
@@ -330,10 +338,10 @@ impl<'a> CompoundFile<'a> {
     /// The first stream among `names` (case-insensitive, as calamine looks them up), read as calamine reads it:
     /// from the mini stream when under 4 KB.
     fn stream_named(&self, names: &[&str]) -> Result<Option<Vec<u8>>, String> {
-        let Some((_, start, len)) = names.iter().find_map(|name| {
-            self.entries()
-                .find(|(entry, _, _)| entry.eq_ignore_ascii_case(name))
-        }) else {
+        let Some((_, start, len)) = names
+            .iter()
+            .find_map(|name| self.entries().find(|(entry, _, _)| entry.eq_ignore_ascii_case(name)))
+        else {
             return Ok(None);
         };
         if len < 4096 {
@@ -341,7 +349,9 @@ impl<'a> CompoundFile<'a> {
             let mini_fat_sectors = usize::try_from(u32_at(self.bytes, 64).unwrap_or(0)).unwrap_or(usize::MAX);
             let mini_fat_bytes = mini_fat_sectors.saturating_mul(self.sector_size);
             let mini_fat = self.chain(mini_fat_start, &self.fat, mini_fat_bytes, false, "mini FAT")?;
-            let mini_fat: Vec<u32> = (0..mini_fat.len() / 4).filter_map(|i| u32_at(&mini_fat, 4 * i)).collect();
+            let mini_fat: Vec<u32> = (0..mini_fat.len() / 4)
+                .filter_map(|i| u32_at(&mini_fat, 4 * i))
+                .collect();
             return self.chain(start, &mini_fat, len, true, "workbook stream").map(Some);
         }
         self.chain(start, &self.fat, len, false, "workbook stream").map(Some)

@@ -200,9 +200,9 @@ pub fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::style::MapChoices;
     use crate::ui::files::{FilePicker, FolderPicker};
     use crate::ui::session::ViewRequest;
-    use crate::style::MapChoices;
 
     use crate::ui::loader::embedded_leeds as leeds;
 

@@ -107,22 +107,15 @@ impl Default for SavedSettings {
 
 impl From<Settings> for SavedSettings {
     fn from(settings: Settings) -> Self {
-        let MapChoices {
-            la,
-            from,
-            to,
-            mode,
-            palette,
-            classification,
-        } = settings.choices;
+        let choices = settings.choices;
         Self {
             data_folder: settings.data_folder,
-            la,
-            from,
-            to,
-            mode,
-            palette,
-            classification,
+            la: choices.la,
+            from: choices.from,
+            to: choices.to,
+            mode: choices.mode,
+            palette: choices.palette,
+            classification: choices.classification,
             show_transitions: settings.show_transitions,
             show_lsoa_lines: settings.show_lsoa_lines,
             show_ward_labels: settings.show_ward_labels,
@@ -165,7 +158,10 @@ mod tests {
         let old = r#"(data_folder:Some("/data/iod"),la:"Bradford",from:2019,to:2025,mode:DecileLater,palette:OrangePurple,classification:Fixed([-500,-100,-20,20,100,500]),show_transitions:false,show_lsoa_lines:true,show_ward_labels:false,colour_vision:Normal,show_distribution:true,tool:Box)"#;
         let settings: Settings = ron::from_str(old).unwrap();
         assert_eq!(settings.la, "Bradford");
-        assert_eq!((settings.from, settings.to, settings.mode), (2019, 2025, MapMode::DecileLater));
+        assert_eq!(
+            (settings.from, settings.to, settings.mode),
+            (2019, 2025, MapMode::DecileLater)
+        );
         assert_eq!(settings.tool, MapTool::Box);
         assert!(!settings.show_transitions);
         // And what this version writes reads back the same, in the same flat shape.
@@ -173,6 +169,9 @@ mod tests {
         assert!(written.starts_with("(data_folder:"), "{written}");
         assert_eq!(ron::from_str::<Settings>(&written).unwrap(), settings);
         // A record missing fields takes their defaults.
-        assert_eq!(ron::from_str::<Settings>("(la:\"Leeds\")").unwrap(), Settings::default());
+        assert_eq!(
+            ron::from_str::<Settings>("(la:\"Leeds\")").unwrap(),
+            Settings::default()
+        );
     }
 }
