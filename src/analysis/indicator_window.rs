@@ -74,11 +74,8 @@ pub struct TooFewPeriods {
 impl TooFewPeriods {
     /// The shortfall of `periods` for a window of `needed`, counted before `before` if given.
     pub fn new(periods: &[Period], needed: usize, before: Option<Window>) -> Self {
-        let unit = if periods
-            .iter()
-            .chain(before.as_ref().map(|w| &w.from))
-            .all(|p| p.month == 0)
-        {
+        let mut known = periods.iter().chain(before.as_ref().map(|w| &w.from)).peekable();
+        let unit = if known.peek().is_some() && known.all(|p| p.month == 0) {
             "year"
         } else {
             "month"
@@ -115,10 +112,11 @@ impl TooFewPeriods {
         };
         match self.loaded {
             0 => format!(
-                "no {}{before} are loaded, and {} {} are {purpose}",
+                "no {}{before} are loaded, and {} {} {} {purpose}",
                 units(2),
                 self.needed,
-                units(self.needed)
+                units(self.needed),
+                if self.needed == 1 { "is" } else { "are" }
             ),
             n => format!(
                 "only {n} {} {} loaded{before} ({}), fewer than the {} {} {purpose}",

@@ -89,6 +89,7 @@ pub fn push_screen_polyline(
     let count = coords.len();
     for (k, p) in points.enumerate() {
         let d = [p[0] - last[0], p[1] - last[1]];
+        // `hypot`, as egui's `Vec2::length`: the quads are the ones the window built before.
         let length = d[0].hypot(d[1]);
         if length < 0.33 && k + 2 < count {
             continue;
