@@ -80,7 +80,8 @@ fn opening_such_a_folder_keeps_the_map_shown_and_says_why() {
     assert!(!harness.state().is_loading(), "the load finished");
     harness.run_steps(2);
     let app = harness.state();
-    let error = app.load_error().expect("the refusal is reported");
+    // The new data cannot show the chosen editions: the map shown stays, with the refusal beside it.
+    let error = app.scene_error().or(app.load_error()).expect("the refusal is reported");
     assert!(error.contains(NO_RANKS), "{error}");
     let scene = app.scene().expect("the previous map is still shown");
     assert_eq!(scene.areas.len(), 482);
