@@ -4,6 +4,7 @@
 mod map_content;
 mod mesh;
 mod outline;
+mod placement;
 mod projector;
 mod scale_bar;
 mod topology;
@@ -11,6 +12,10 @@ mod topology;
 pub use map_content::{
     DrawnArea, DrawnWard, MapContent, MapContentError, MarkerShape, Top1Outline, TransitionMarker, top1_outline,
     transition_marker,
+};
+pub use placement::{
+    LabelStyle, PlacedLabel, PlacedMarker, declutter, lsoas_in_top1_by_ward, overlapping_pairs, place_ward_labels,
+    transition_marker_positions,
 };
 pub use mesh::{AreaMeshes, WorldMesh};
 pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};

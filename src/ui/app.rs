@@ -3,12 +3,14 @@
 //! commands, rebuild the scene if a choice changed, then draw each part and run the commands it returned.
 
 use super::choropleth_map::MapMemory;
+use super::attribute_table::AttributeTableState;
 use super::chrome::Chrome;
 use super::command::{AppCommand, WindowEffect, dispatch};
 use super::files::{FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoPicker, SelectionFormat};
 use super::frame_timer::{FrameTimer, report_first_map};
 use super::loader::LoadedData;
 use super::map_area::map_area;
+use super::path_field::PathFieldState;
 use super::map_cache::MapCache;
 use super::scene::MapScene;
 use super::session::{FileMessage, Session, ViewRequest};
@@ -41,6 +43,10 @@ pub struct LocalityMapApp {
     chrome: Chrome,
     panels: Panels,
     files: Files,
+    /// The attribute table window.
+    attribute_table: AttributeTableState,
+    /// The path field shown where no file dialog can open.
+    path_field: PathFieldState,
     /// Where the map was drawn last frame (a search hit is fitted into it).
     last_map_rect: Option<ScreenRect>,
     /// Process start, while waiting to report the first frame with a map (`LOCALITY_MAP_TIMING`).
@@ -76,6 +82,8 @@ impl LocalityMapApp {
             chrome: Chrome::default(),
             panels: Panels::default(),
             files: Files::new(picker, Box::new(NoPicker)),
+            attribute_table: AttributeTableState::default(),
+            path_field: PathFieldState::default(),
             last_map_rect: None,
             first_map_timer: None,
             frame_timer: None,
@@ -116,6 +124,7 @@ impl LocalityMapApp {
             Some(WindowEffect::ShowWardLeague) => self.panels.areas.wards.open = true,
             Some(WindowEffect::ShowAreaGroups) => self.panels.areas.groups.open = true,
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
+            Some(WindowEffect::ShowAttributeTable) => self.attribute_table.open = true,
             None => {}
         }
         self.apply_view_request();
@@ -322,11 +331,29 @@ impl LocalityMapApp {
         let commands = self.chrome.dialogs(&ctx, &self.session, &self.settings);
         self.run_all(commands, &ctx);
         self.area_views(&ctx);
+        self.tool_windows(&ctx);
         report_first_map(&mut self.first_map_timer, self.session.scene().is_some());
 
         if self.rebuild_if_changed() {
             ctx.request_repaint();
         }
+    }
+
+    /// The attribute table, and the path field when a dialog could not open.
+    fn tool_windows(&mut self, ctx: &egui::Context) {
+        let visible = self.last_map_rect.map(|r| self.memory.view.visible_world(r));
+        let commands = self.attribute_table.show(ctx, &self.session, visible);
+        self.run_all(commands, ctx);
+        if let Some(prompt) = self.files.prompt().cloned()
+            && let Some(command) = self.path_field.show(ctx, &prompt, self.settings.last_folder.as_deref())
+        {
+            self.run(command, ctx);
+        }
+    }
+
+    /// The path the window is asking for in its own field (no file dialog could open), if any.
+    pub fn path_prompt(&self) -> Option<&super::path_prompt::PathPrompt> {
+        self.files.prompt()
     }
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).

@@ -346,6 +346,9 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     if ui.button("Local indicators…").clicked() {
         commands.push(AppCommand::ShowIndicators);
     }
+    if ui.button("Attribute table…").clicked() {
+        commands.push(AppCommand::ShowAttributeTable);
+    }
     if ui.button("Ward league…").clicked() {
         commands.push(AppCommand::ShowWardLeague);
     }

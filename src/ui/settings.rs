@@ -47,6 +47,8 @@ pub struct Settings {
     pub show_distribution: bool,
     /// What a drag on the map does.
     pub tool: MapTool,
+    /// The folder last saved to or opened from through the in-window path field (used where no file dialog works).
+    pub last_folder: Option<PathBuf>,
 }
 
 /// The choices a scene depends on (LA, editions, mode, palette, classes): a difference means rebuild.
@@ -82,6 +84,7 @@ impl Default for Settings {
             colour_vision: ColourVision::Normal,
             show_distribution: true,
             tool: MapTool::Pan,
+            last_folder: None,
         }
     }
 }

@@ -143,9 +143,18 @@ impl Panels {
             .resizable(true)
             .default_size(430.0)
             .show(ui, |ui| {
-                if ui.button("Close ward profile").clicked() {
-                    commands.push(AppCommand::CloseProfile);
-                }
+                ui.horizontal(|ui| {
+                    if ui.button("Close ward profile").clicked() {
+                        commands.push(AppCommand::CloseProfile);
+                    }
+                    if ui
+                        .button("Back to the LA")
+                        .on_hover_text("Show the whole LA again (Escape or 0)")
+                        .clicked()
+                    {
+                        commands.push(AppCommand::Fit);
+                    }
+                });
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, session.selected());
                     commands.extend(clicked.map(AppCommand::Focus));
