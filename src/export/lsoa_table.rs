@@ -80,7 +80,12 @@ mod tests {
         let tail: Vec<&str> = columns.iter().rev().take(4).rev().map(String::as_str).collect();
         assert_eq!(
             tail,
-            ["income_rank_2015", "income_rank_2019", "crime_rank_2015", "crime_rank_2019"]
+            [
+                "income_rank_2015",
+                "income_rank_2019",
+                "crime_rank_2015",
+                "crime_rank_2019"
+            ]
         );
     }
 }

@@ -13,8 +13,8 @@ use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
 use crate::model::{Area, AreaLayer, Dataset};
 use crate::render::{
-    DrawnArea, DrawnWard, LabelStyle, MapContentError, PlacedMarker, ScreenFromWorld, ScreenRect, Top1Outline, Topology,
-    place_ward_labels, top1_outline, transition_marker, transition_marker_positions,
+    DrawnArea, DrawnWard, LabelStyle, MapContentError, PlacedMarker, ScreenFromWorld, ScreenRect, Top1Outline,
+    Topology, place_ward_labels, top1_outline, transition_marker, transition_marker_positions,
 };
 use crate::style::{LSOA_LINE, NO_DATA, Rgba, StyledMap, TOP1_ORANGE, WARD_LINE};
 use geo::{Intersects as _, LineString, MultiPolygon};
@@ -347,7 +347,10 @@ impl MapPainter<'_> {
         let style = TextStyle::new(7.0 * u, ink()).halo(1.3 * u);
         let cap = text.cap_height(style.size_px);
         let markers: Vec<[f32; 2]> = if self.show_transitions {
-            self.marker_positions(content, comparison).iter().map(|m| m.centre).collect()
+            self.marker_positions(content, comparison)
+                .iter()
+                .map(|m| m.centre)
+                .collect()
         } else {
             Vec::new()
         };
@@ -369,7 +372,9 @@ impl MapPainter<'_> {
             MARKER_RADIUS_PT * u,
         );
         for label in placed {
-            let Some(ward) = content.drawn.wards.get(label.ward) else { continue };
+            let Some(ward) = content.drawn.wards.get(label.ward) else {
+                continue;
+            };
             let baseline = [label.centre[0], label.centre[1] + cap / 2.0];
             surface.text(text, &ward.name, baseline, Align::Center, &style, self.clip);
         }
@@ -378,4 +383,3 @@ impl MapPainter<'_> {
 
 /// A transition marker's radius in typographic points.
 const MARKER_RADIUS_PT: f32 = 2.6;
-

@@ -13,12 +13,12 @@ pub use map_content::{
     DrawnArea, DrawnWard, MapContent, MapContentError, MarkerShape, Top1Outline, TransitionMarker, top1_outline,
     transition_marker,
 };
+pub use mesh::{AreaMeshes, WorldMesh};
+pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
 pub use placement::{
     LabelStyle, PlacedLabel, PlacedMarker, declutter, lsoas_in_top1_by_ward, overlapping_pairs, place_ward_labels,
     transition_marker_positions,
 };
-pub use mesh::{AreaMeshes, WorldMesh};
-pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
 pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};
 pub use scale_bar::round_scale_length;
 pub use topology::{BAND_TOLERANCES, LayerLod, LodBand, RingArcs, TopoArc, Topology, areas_in_view, band_for};

@@ -58,8 +58,8 @@ pub fn transition_marker_positions(
 }
 
 /// Moves markers of `radius` apart, in order: a marker that overlaps one already placed is tried at eight directions
-/// two and three radii away, first where `allowed(index, point)` holds (its own LSOA) and clear of the others; where
-/// no such place exists it stays where it was.
+/// two and three radii away, clear of the others, first where `allowed(index, point)` holds (its own LSOA), then
+/// anywhere clear; where no place is clear it stays where it was.
 pub fn declutter(points: &[[f32; 2]], radius: f32, allowed: &dyn Fn(usize, [f32; 2]) -> bool) -> Vec<[f32; 2]> {
     let clearance = 1.9 * radius;
     let mut placed: Vec<[f32; 2]> = Vec::with_capacity(points.len());
@@ -69,13 +69,19 @@ pub fn declutter(points: &[[f32; 2]], radius: f32, allowed: &dyn Fn(usize, [f32;
             placed.push(p);
             continue;
         }
-        let moved = [2.0_f32, 3.0].iter().find_map(|k| {
-            (0..8).find_map(|step| {
-                let angle = std::f32::consts::FRAC_PI_4 * step as f32 - std::f32::consts::FRAC_PI_2;
-                let q = [p[0] + k * radius * angle.cos(), p[1] + k * radius * angle.sin()];
-                (clear(q, &placed) && allowed(i, q)).then_some(q)
+        let candidates = || {
+            [2.0_f32, 3.0].into_iter().flat_map(move |k| {
+                (0..8).map(move |step| {
+                    let angle = std::f32::consts::FRAC_PI_4 * step as f32 - std::f32::consts::FRAC_PI_2;
+                    [p[0] + k * radius * angle.cos(), p[1] + k * radius * angle.sin()]
+                })
             })
-        });
+        };
+        // Inside its own LSOA if it can be; else the nearest clear place (small central LSOAs are a few points across
+        // at LA zoom, so the marker then stands just beside its area).
+        let moved = candidates()
+            .find(|q| clear(*q, &placed) && allowed(i, *q))
+            .or_else(|| candidates().find(|q| clear(*q, &placed)));
         placed.push(moved.unwrap_or(p));
     }
     placed
@@ -85,7 +91,11 @@ pub fn declutter(points: &[[f32; 2]], radius: f32, allowed: &dyn Fn(usize, [f32;
 pub fn overlapping_pairs(points: &[[f32; 2]], radius: f32) -> usize {
     let mut pairs = 0;
     for (i, a) in points.iter().enumerate() {
-        pairs += points.iter().skip(i + 1).filter(|b| distance(*a, **b) < 1.9 * radius).count();
+        pairs += points
+            .iter()
+            .skip(i + 1)
+            .filter(|b| distance(*a, **b) < 1.9 * radius)
+            .count();
     }
     pairs
 }
@@ -144,7 +154,12 @@ pub fn place_ward_labels(
         let line = style.line_height;
         let mut offsets = vec![[0.0, 0.0], [0.0, -line], [0.0, line]];
         if priority {
-            offsets.extend([[0.0, -2.0 * line], [0.0, 2.0 * line], [-width / 2.0, 0.0], [width / 2.0, 0.0]]);
+            offsets.extend([
+                [0.0, -2.0 * line],
+                [0.0, 2.0 * line],
+                [-width / 2.0, 0.0],
+                [width / 2.0, 0.0],
+            ]);
         }
         let rect_at = |c: [f32; 2]| ScreenRect {
             min: [c[0] - width / 2.0 - style.pad, c[1] - height / 2.0 - style.pad],
@@ -210,9 +225,13 @@ mod tests {
     }
 
     #[test]
-    fn a_marker_with_nowhere_allowed_to_go_stays_put() {
+    fn a_marker_prefers_a_place_inside_its_own_area() {
         let points = [[0.0, 0.0], [1.0, 0.0]];
-        assert_eq!(declutter(&points, 5.0, &|_, _| false), points.to_vec());
+        // Only to the right of the first is "inside".
+        let placed = declutter(&points, 5.0, &|_, q| q[0] > 5.0);
+        assert!(placed[1][0] > 5.0, "{placed:?}");
+        let anywhere = declutter(&points, 5.0, &|_, _| false);
+        assert_eq!(overlapping_pairs(&anywhere, 5.0), 0);
     }
 
     #[test]

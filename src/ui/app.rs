@@ -2,16 +2,17 @@
 //! [`AppCommand`]s), the map, and the [`Files`] (dialogs, clipboard). Each frame: take a finished load, turn keys into
 //! commands, rebuild the scene if a choice changed, then draw each part and run the commands it returned.
 
-use super::choropleth_map::MapMemory;
 use super::attribute_table::AttributeTableState;
+use super::choropleth_map::MapMemory;
 use super::chrome::Chrome;
 use super::command::{AppCommand, WindowEffect, dispatch};
+use super::export_dialog::ExportDialogState;
 use super::files::{FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoPicker, SelectionFormat};
 use super::frame_timer::{FrameTimer, report_first_map};
 use super::loader::LoadedData;
 use super::map_area::map_area;
-use super::path_field::PathFieldState;
 use super::map_cache::MapCache;
+use super::path_field::PathFieldState;
 use super::scene::MapScene;
 use super::session::{FileMessage, Session, ViewRequest};
 use super::settings::Settings;
@@ -47,6 +48,10 @@ pub struct LocalityMapApp {
     attribute_table: AttributeTableState,
     /// The path field shown where no file dialog can open.
     path_field: PathFieldState,
+    /// The report export dialog.
+    export_dialog: ExportDialogState,
+    /// The command that asked for the path the path field is asking for (run again with the answer).
+    waiting_for_path: Option<AppCommand>,
     /// Where the map was drawn last frame (a search hit is fitted into it).
     last_map_rect: Option<ScreenRect>,
     /// Process start, while waiting to report the first frame with a map (`LOCALITY_MAP_TIMING`).
@@ -84,6 +89,8 @@ impl LocalityMapApp {
             files: Files::new(picker, Box::new(NoPicker)),
             attribute_table: AttributeTableState::default(),
             path_field: PathFieldState::default(),
+            export_dialog: ExportDialogState::default(),
+            waiting_for_path: None,
             last_map_rect: None,
             first_map_timer: None,
             frame_timer: None,
@@ -109,6 +116,8 @@ impl LocalityMapApp {
 
     /// Runs one command as if the planner had chosen it.
     pub fn run(&mut self, command: AppCommand, ctx: &egui::Context) {
+        let asked_before = self.files.prompt().is_some();
+        let again = command.clone();
         match dispatch(
             command,
             &mut self.session,
@@ -125,7 +134,19 @@ impl LocalityMapApp {
             Some(WindowEffect::ShowAreaGroups) => self.panels.areas.groups.open = true,
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
             Some(WindowEffect::ShowAttributeTable) => self.attribute_table.open = true,
+            Some(WindowEffect::ShowExportDialog) => self.export_dialog.open = true,
+            Some(WindowEffect::PathAnswered(answered)) => {
+                let waiting = self.waiting_for_path.take();
+                if answered && let Some(command) = waiting {
+                    self.run(command, ctx);
+                }
+                self.files.clear_answer();
+            }
             None => {}
+        }
+        // A command whose dialog could not open: kept to run again when the path field is answered.
+        if !asked_before && self.files.prompt().is_some() {
+            self.waiting_for_path = Some(again);
         }
         self.apply_view_request();
     }
@@ -262,6 +283,16 @@ impl LocalityMapApp {
         Some(egui::Pos2::new(x, y))
     }
 
+    /// World (BNG metres) → screen points for the map as last drawn (for tests and automation).
+    pub fn screen_from_world(&self) -> Option<crate::render::ScreenFromWorld> {
+        Some(self.memory.view.screen_from_world(self.last_map_rect?))
+    }
+
+    /// Where the map was last drawn, in screen points.
+    pub fn map_rect(&self) -> Option<ScreenRect> {
+        self.last_map_rect
+    }
+
     /// Why the current choices cannot be shown, if they cannot.
     pub fn scene_error(&self) -> Option<&str> {
         self.session.scene_error_text()
@@ -344,6 +375,11 @@ impl LocalityMapApp {
         let visible = self.last_map_rect.map(|r| self.memory.view.visible_world(r));
         let commands = self.attribute_table.show(ctx, &self.session, visible);
         self.run_all(commands, ctx);
+        if self.export_dialog.open
+            && let Some(command) = self.export_dialog.show(ctx, &self.session, visible)
+        {
+            self.run(command, ctx);
+        }
         if let Some(prompt) = self.files.prompt().cloned()
             && let Some(command) = self.path_field.show(ctx, &prompt, self.settings.last_folder.as_deref())
         {

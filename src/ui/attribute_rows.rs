@@ -241,7 +241,11 @@ mod tests {
             ..TableOrder::default()
         };
         let shown = shown_rows(&comparison, &order, &|_| true);
-        let expected = comparison.rows.iter().filter(|r| r.ward_name == "Hunslet & Riverside").count();
+        let expected = comparison
+            .rows
+            .iter()
+            .filter(|r| r.ward_name == "Hunslet & Riverside")
+            .count();
         assert!(expected > 0);
         assert_eq!(shown.len(), expected);
         let first = comparison.rows[0].lsoa_code;

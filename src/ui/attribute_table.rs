@@ -85,35 +85,39 @@ impl AttributeTableState {
                     }
                 });
                 ui.label(
-                    RichText::new("Click a row to select it on the map; shift or ctrl adds it. Click a header to sort.")
-                        .weak(),
+                    RichText::new(
+                        "Click a row to select it on the map; shift or ctrl adds it. Click a header to sort.",
+                    )
+                    .weak(),
                 );
                 ui.separator();
                 let columns = table_columns(comparison);
                 let selection = &session.selection().codes;
-                egui::ScrollArea::horizontal().auto_shrink([false, false]).show(ui, |ui| {
-                    ui.vertical(|ui| {
-                        self.header_ui(ui, &columns, comparison.from, comparison.to);
-                        ui.separator();
-                        egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(
-                            ui,
-                            ROW_HEIGHT,
-                            rows.len(),
-                            |ui, range| {
-                                for i in rows.get(range).unwrap_or_default() {
-                                    let Some(row) = comparison.rows.get(*i) else { continue };
-                                    let selected = selection.contains(&row.lsoa_code);
-                                    if let Some(add) = row_ui(ui, &columns, row, selected) {
-                                        commands.push(AppCommand::Click {
-                                            code: row.lsoa_code,
-                                            add,
-                                        });
+                egui::ScrollArea::horizontal()
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        ui.vertical(|ui| {
+                            self.header_ui(ui, &columns, comparison.from, comparison.to);
+                            ui.separator();
+                            egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(
+                                ui,
+                                ROW_HEIGHT,
+                                rows.len(),
+                                |ui, range| {
+                                    for i in rows.get(range).unwrap_or_default() {
+                                        let Some(row) = comparison.rows.get(*i) else { continue };
+                                        let selected = selection.contains(&row.lsoa_code);
+                                        if let Some(add) = row_ui(ui, &columns, row, selected) {
+                                            commands.push(AppCommand::Click {
+                                                code: row.lsoa_code,
+                                                add,
+                                            });
+                                        }
                                     }
-                                }
-                            },
-                        );
+                                },
+                            );
+                        });
                     });
-                });
             });
         self.open = open;
         commands
@@ -124,7 +128,7 @@ impl AttributeTableState {
             for column in columns {
                 let mut text = column.header(from, to);
                 if self.order.sort == *column {
-                    text.push_str(if self.order.descending { " ▼" } else { " ▲" });
+                    text.push_str(if self.order.descending { " (desc)" } else { " (asc)" });
                 }
                 let button = egui::Button::new(RichText::new(text).strong()).frame(false);
                 let response = ui.add_sized([column.width(), ROW_HEIGHT], button);
@@ -168,10 +172,14 @@ fn row_ui(
                 _ => ui.visuals().text_color(),
             };
             let align = if column.numeric() { Align::Max } else { Align::Min };
-            ui.allocate_ui_with_layout(size.into(), Layout::left_to_right(Align::Center).with_main_align(align), |ui| {
-                ui.set_min_size(size.into());
-                ui.add(egui::Label::new(RichText::new(text).color(colour)).truncate());
-            });
+            ui.allocate_ui_with_layout(
+                size.into(),
+                Layout::left_to_right(Align::Center).with_main_align(align),
+                |ui| {
+                    ui.set_min_size(size.into());
+                    ui.add(egui::Label::new(RichText::new(text).color(colour)).truncate());
+                },
+            );
         }
     });
     clicked

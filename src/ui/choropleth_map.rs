@@ -2,7 +2,9 @@
 //! State lives in `MapMemory` (plain data); the widget is built each frame and borrows what it draws.
 
 use super::map_cache::{MapCache, marker_positions};
-use super::paint::{MARKER_RADIUS, paint_north_arrow, paint_scale_bar, pos, screen_rect_of, text_with_halo, to_color32};
+use super::paint::{
+    MARKER_RADIUS, paint_north_arrow, paint_scale_bar, pos, screen_rect_of, text_with_halo, to_color32,
+};
 use super::scene::MapScene;
 use super::settings::{MapTool, Settings};
 use crate::model::AreaCode;
@@ -274,7 +276,10 @@ fn paint_ward_labels(
 ) {
     let font = FontId::proportional(11.5);
     let markers: Vec<[f32; 2]> = if labels.markers {
-        marker_positions(scene, transform, rect).iter().map(|m| m.centre).collect()
+        marker_positions(scene, transform, rect)
+            .iter()
+            .map(|m| m.centre)
+            .collect()
     } else {
         Vec::new()
     };
@@ -298,7 +303,9 @@ fn paint_ward_labels(
         MARKER_RADIUS,
     );
     for label in placed {
-        let Some(ward) = scene.wards.get(label.ward) else { continue };
+        let Some(ward) = scene.wards.get(label.ward) else {
+            continue;
+        };
         if !labels.all && Some(&ward.code) != labels.focus {
             continue;
         }
@@ -321,7 +328,10 @@ fn outline_ward(painter: &egui::Painter, scene: &MapScene, ward: &AreaCode, tran
     else {
         return;
     };
-    for stroke in [Stroke::new(6.0, Color32::WHITE), Stroke::new(3.0, Color32::from_rgb(0x1a, 0x1a, 0x1a))] {
+    for stroke in [
+        Stroke::new(6.0, Color32::WHITE),
+        Stroke::new(3.0, Color32::from_rgb(0x1a, 0x1a, 0x1a)),
+    ] {
         for polygon in &area.geometry_in_world {
             let points: Vec<Pos2> = polygon.exterior().0.iter().map(|c| pos(transform.apply(*c))).collect();
             painter.add(Shape::closed_line(points, stroke));

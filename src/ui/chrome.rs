@@ -281,6 +281,8 @@ fn file_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<AppCommand
         let command = AppCommand::ExportSelection(format);
         entry(ui, has_map && has_selection, egui::Button::new(label), command);
     }
+    let report = egui::Button::new("Export report (title, extent, size, DPI)…");
+    entry(ui, has_map, report, AppCommand::ShowExportDialog);
     entry(
         ui,
         has_map,

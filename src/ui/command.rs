@@ -94,11 +94,15 @@ pub enum AppCommand {
     DismissLoadError,
     /// Dismiss the banner about the last save, export or open.
     DismissFileMessage,
+    /// Open the report export dialog.
+    ShowExportDialog,
+    /// Ask where, then write the report the export dialog describes.
+    ExportReport(Box<super::report_export::ReportRequest>),
     /// Open the attribute table (every LSOA with its figures).
     ShowAttributeTable,
     /// Ask where, then write these LSOAs (in this order) as the attribute table CSV.
     ExportLsoaTable(Vec<AreaCode>),
-    /// The in-window path field's answer (`None`: cancelled): the command that asked runs again with it.
+    /// The in-window path field's answer (`None`: cancelled): the window runs the command that asked again with it.
     AnswerPath(Option<PathBuf>),
 }
 
@@ -123,6 +127,10 @@ pub enum WindowEffect {
     ClearSelectionName,
     /// Open the attribute table.
     ShowAttributeTable,
+    /// Open the report export dialog.
+    ShowExportDialog,
+    /// The path field was answered (true) or cancelled: run the command that asked again, or forget it.
+    PathAnswered(bool),
 }
 
 /// Runs one command. `view` is the map's view now (a saved project keeps it).
@@ -133,11 +141,7 @@ pub fn dispatch(
     files: &mut Files,
     view: MapView,
 ) -> Option<WindowEffect> {
-    // A command that asks for a path the dialogs cannot give is kept with the prompt, to run again with the answer.
-    let again = command.clone();
-    let effect = run_command(command, session, settings, files, view);
-    files.attach_command(&again);
-    effect
+    run_command(command, session, settings, files, view)
 }
 
 fn run_command(
@@ -230,20 +234,18 @@ fn run_command(
         AppCommand::DismissLoadError => session.dismiss_load_error(),
         AppCommand::DismissFileMessage => session.dismiss_file_message(),
         AppCommand::ShowAttributeTable => return Some(WindowEffect::ShowAttributeTable),
+        AppCommand::ShowExportDialog => return Some(WindowEffect::ShowExportDialog),
+        AppCommand::ExportReport(request) => files.export_report(session, settings, &request),
         AppCommand::ExportLsoaTable(codes) => files.export_lsoa_table(session, &codes),
         AppCommand::AnswerPath(answer) => {
             let prompt = files.answer_prompt(answer.clone());
             if let (Some(prompt), Some(path)) = (prompt, answer) {
                 let folder = super::path_prompt::folder_of(&prompt.kind, &path);
                 settings.last_folder = folder.or(settings.last_folder.take());
-                if let Some(command) = prompt.command {
-                    let effect = run_command(command.clone(), session, settings, files, view);
-                    files.attach_command(&command);
-                    files.clear_answer();
-                    return effect;
-                }
+                return Some(WindowEffect::PathAnswered(true));
             }
             files.clear_answer();
+            return Some(WindowEffect::PathAnswered(false));
         }
     }
     None

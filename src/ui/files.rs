@@ -2,15 +2,12 @@
 //! and saving, opening and exporting through them. No egui; what happened is said through
 //! [`Session::say`](super::Session::say).
 
-use super::command::AppCommand;
 use super::export_formats::{ExportFormat, export_to};
 use super::path_prompt::{FASTEST_CANCEL, PathPrompt, PromptKind, dialogs_work};
+use super::report_export::{ReportRequest, report_options, report_options_for, write_report};
 use super::session::Session;
 use super::settings::Settings;
-use crate::export::{
-    ReportOptions, default_title, render_report, save_lsoa_table_csv, save_png_atomic, save_selection_csv,
-    save_selection_geojson,
-};
+use crate::export::{render_report, save_lsoa_table_csv, save_png_atomic, save_selection_csv, save_selection_geojson};
 use crate::model::AreaCode;
 use crate::project::{PROJECT_EXTENSION, open_project, save_project};
 use crate::render::MapView;
@@ -206,15 +203,6 @@ impl Files {
         self.prompt.as_ref()
     }
 
-    /// Records which command asked for the path being prompted for (once; it runs again with the answer).
-    pub fn attach_command(&mut self, command: &AppCommand) {
-        if let Some(prompt) = &mut self.prompt
-            && prompt.command.is_none()
-        {
-            prompt.command = Some(command.clone());
-        }
-    }
-
     /// Takes the prompt being answered; `answer` (`None`: cancelled) is given to the next dialog asked for.
     pub fn answer_prompt(&mut self, answer: Option<PathBuf>) -> Option<PathPrompt> {
         self.answer = answer;
@@ -244,7 +232,6 @@ impl Files {
             kind,
             title: title.into(),
             default_name: default_name.into(),
-            command: None,
         });
         None
     }
@@ -267,7 +254,6 @@ impl Files {
             kind,
             title: title.into(),
             default_name: String::new(),
-            command: None,
         });
         None
     }
@@ -297,7 +283,6 @@ impl Files {
             kind: PromptKind::Folder,
             title: "Open a data folder (IMD tables, boundaries, lookups)".into(),
             default_name: String::new(),
-            command: None,
         });
         None
     }
@@ -353,6 +338,23 @@ impl Files {
             Ok(n) => (true, format!("Exported {n} LSOAs to {}", path.display())),
             Err(e) => (false, format!("Could not export the selection: {e}")),
         })
+    }
+
+    /// Asks where, then writes the report the export dialog asked for (title, extent, size, DPI, format).
+    pub fn export_report(&mut self, session: &mut Session, settings: &Settings, request: &ReportRequest) {
+        let options = match report_options_for(session, settings, request) {
+            Ok(options) => options,
+            Err(reason) => return session.say(false, reason),
+        };
+        let Some(scene) = session.scene() else { return };
+        let extension = request.format.extension();
+        let name = format!("{}-report.{extension}", file_stem_for(&scene.comparison.la_name));
+        let Some(path) = self.ask_save("Export report", &name, extension) else {
+            return;
+        };
+        let path = with_extension(&path, extension);
+        let (ok, text) = write_report(scene, &options, request.format, &path);
+        session.say(ok, text);
     }
 
     /// Asks where, then writes the attribute table's rows (in this order) as CSV.
@@ -462,32 +464,6 @@ pub fn open_project_from(session: &mut Session, settings: &mut Settings, path: &
         Ok(opened) => session.apply_project(opened, path, settings),
         Err(e) => session.say(false, format!("Could not open the project: {e}")),
     }
-}
-
-/// The report options for the current choices at a size (the map of the whole LA).
-fn report_options(
-    session: &Session,
-    settings: &Settings,
-    width_px: u32,
-    height_px: u32,
-    dpi: f32,
-) -> Option<ReportOptions> {
-    let c = &session.scene()?.comparison;
-    let title = session
-        .report_title()
-        .map(str::to_string)
-        .unwrap_or_else(|| default_title(&c.la_name, settings.mode, c.from, c.to));
-    Some(ReportOptions {
-        width_px,
-        height_px,
-        dpi,
-        mode: settings.mode,
-        classification: settings.classification.clone(),
-        palette: settings.palette,
-        show_transitions: settings.show_transitions,
-        show_ward_labels: settings.show_ward_labels,
-        ..ReportOptions::a4_landscape_300dpi(title)
-    })
 }
 
 /// A file name stem from an LA name: `Leeds`, `Kingston-upon-Hull`.

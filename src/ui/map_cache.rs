@@ -365,7 +365,9 @@ fn transition_marker_mesh(
     let mut tessellator = egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
     let mut mesh = egui::Mesh::default();
     for marker in marker_positions(scene, transform, rect) {
-        let Some(area) = scene.areas.get(marker.area) else { continue };
+        let Some(area) = scene.areas.get(marker.area) else {
+            continue;
+        };
         if let Some(shape) = transition_marker(pos(marker.centre), scene.row(area).transition, vision) {
             tessellator.tessellate_shape(shape, &mut mesh);
         }

@@ -60,7 +60,10 @@ impl PathFieldState {
                         ui.label(RichText::new(problem).color(Color32::from_rgb(0x80, 0x10, 0x10)));
                     }
                     None if matches!(prompt.kind, PromptKind::Save { .. }) && path.exists() => {
-                        ui.label(RichText::new("This file exists and will be replaced.").color(Color32::from_rgb(0x99, 0x5a, 0)));
+                        ui.label(
+                            RichText::new("This file exists and will be replaced.")
+                                .color(Color32::from_rgb(0x99, 0x5a, 0)),
+                        );
                     }
                     None => {}
                 }
@@ -68,9 +71,9 @@ impl PathFieldState {
                 egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
                     for entry in &self.listed {
                         let label = if entry.is_dir {
-                            format!("📁 {}{}", entry.name, std::path::MAIN_SEPARATOR)
+                            format!("{}{}", entry.name, std::path::MAIN_SEPARATOR)
                         } else {
-                            format!("📄 {}", entry.name)
+                            entry.name.clone()
                         };
                         if ui.selectable_label(false, label).clicked() {
                             chosen = Some(entry.text.clone());
@@ -83,9 +86,9 @@ impl PathFieldState {
                 let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
                     let verb = match prompt.kind {
-                        PromptKind::Save { .. } => "Save",
-                        PromptKind::Open { .. } => "Open",
-                        PromptKind::Folder => "Open folder",
+                        PromptKind::Save { .. } => "Save to this path",
+                        PromptKind::Open { .. } => "Open this file",
+                        PromptKind::Folder => "Open this folder",
                     };
                     let ok = ui.add_enabled(problem.is_none(), egui::Button::new(verb)).clicked();
                     if (ok || enter) && problem.is_none() {

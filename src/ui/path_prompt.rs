@@ -5,7 +5,6 @@
 //! failed too; the window then asks for the path in a field of its own (`path_field.rs`), which lists the folder's
 //! entries as the planner types.
 
-use super::command::AppCommand;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -29,7 +28,7 @@ pub enum PromptKind {
     Folder,
 }
 
-/// A path the window asks for itself, and the command to run again once it is given.
+/// A path the window asks for itself (the window runs the command that asked again once it is given).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathPrompt {
     /// What is asked for.
@@ -38,8 +37,6 @@ pub struct PathPrompt {
     pub title: String,
     /// The name suggested for a new file.
     pub default_name: String,
-    /// The command that asked: run again with the path as the dialog's answer.
-    pub command: Option<AppCommand>,
 }
 
 impl PathPrompt {
@@ -63,7 +60,10 @@ impl PathPrompt {
         }
         match &self.kind {
             PromptKind::Save { .. } => {
-                let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let parent = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
                 if !parent.is_dir() {
                     Some(format!("There is no folder {}", parent.display()))
                 } else if path.is_dir() {
@@ -82,7 +82,10 @@ impl PathPrompt {
 pub fn folder_of(kind: &PromptKind, path: &Path) -> Option<PathBuf> {
     match kind {
         PromptKind::Folder => Some(path.to_path_buf()),
-        _ => path.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf),
+        _ => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf),
     }
 }
 
@@ -108,7 +111,11 @@ pub fn completions(text: &str, kind: &PromptKind) -> Vec<Completion> {
         Some(i) => (&text[..=i], &text[i + 1..]),
         None => ("", text),
     };
-    let dir = if folder.is_empty() { Path::new(".") } else { Path::new(folder) };
+    let dir = if folder.is_empty() {
+        Path::new(".")
+    } else {
+        Path::new(folder)
+    };
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -217,7 +224,10 @@ mod tests {
         let typed = format!("{}{}r", dir.display(), std::path::MAIN_SEPARATOR);
         let names: Vec<String> = completions(&typed, &open).into_iter().map(|c| c.name).collect();
         assert_eq!(names, ["reports", "Rivers.lmap", "report.lmap"]);
-        let folders: Vec<String> = completions(&typed, &PromptKind::Folder).into_iter().map(|c| c.name).collect();
+        let folders: Vec<String> = completions(&typed, &PromptKind::Folder)
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         assert_eq!(folders, ["reports"]);
         let first = &completions(&typed, &open)[0];
         assert!(first.is_dir && first.text.ends_with(std::path::MAIN_SEPARATOR));
@@ -232,7 +242,6 @@ mod tests {
             },
             title: "Save project".into(),
             default_name: "Leeds.lmap".into(),
-            command: None,
         };
         let dir = std::env::temp_dir();
         assert!(prompt.problem(&dir.display().to_string()).is_some());

@@ -291,7 +291,11 @@ impl Session {
 
     /// Zooms the map to a ward of the scene (its profile was opened), remembering that Escape should go back.
     pub fn show_ward(&mut self, ward: &AreaCode) {
-        let bbox = self.scene.as_ref().and_then(|s| s.wards.iter().find(|w| &w.code == ward)).map(|w| w.bbox_in_world);
+        let bbox = self
+            .scene
+            .as_ref()
+            .and_then(|s| s.wards.iter().find(|w| &w.code == ward))
+            .map(|w| w.bbox_in_world);
         if let Some(bbox) = bbox {
             self.show(bbox);
             self.zoomed_to_ward = true;

@@ -63,6 +63,14 @@ impl From<SelectionAction> for Option<AppCommand> {
     }
 }
 
+/// A section of the left panel under a header that folds it away.
+fn section(ui: &mut egui::Ui, title: &str, open: bool, body: impl FnOnce(&mut egui::Ui)) {
+    egui::CollapsingHeader::new(egui::RichText::new(title).strong())
+        .id_salt(("left-panel", title))
+        .default_open(open)
+        .show(ui, body);
+}
+
 impl Panels {
     /// The histogram and scatter below the map (when switched on and there is a map).
     pub fn distribution(&mut self, ui: &mut egui::Ui, session: &Session, settings: &Settings) -> Vec<AppCommand> {
@@ -105,28 +113,33 @@ impl Panels {
                         ui.label("No map yet.");
                         return;
                     };
-                    legend_ui(
-                        ui,
-                        &scene.styled.legend,
-                        settings.show_transitions,
-                        scene.comparison.to,
-                        settings.colour_vision,
-                    );
-                    ui.separator();
-                    summary_ui(ui, &scene.summary);
-                    ui.separator();
+                    // Collapsible sections, so the priority wards and the selection are reached without scrolling
+                    // at 1400 × 900 (each remembers whether it is open).
+                    section(ui, "Legend", true, |ui| {
+                        legend_ui(
+                            ui,
+                            &scene.styled.legend,
+                            settings.show_transitions,
+                            scene.comparison.to,
+                            settings.colour_vision,
+                        );
+                    });
+                    section(ui, "LA summary", true, |ui| summary_ui(ui, &scene.summary));
                     let open = session.profile().map(|p| p.code);
-                    let ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
-                    commands.extend(ward_to_open.map(AppCommand::OpenWard));
-                    ui.separator();
+                    section(ui, "Priority wards", true, |ui| {
+                        let ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
+                        commands.extend(ward_to_open.map(AppCommand::OpenWard));
+                    });
                     let ward = session.profile().map(|p| (p.code, p.name.clone()));
-                    let state = SelectionPanelState {
-                        change_limit: &mut self.rule_change_limit,
-                        named: session.named_selections(),
-                        name: &mut self.selection_name,
-                    };
-                    let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
-                    commands.extend(Option::<AppCommand>::from(action));
+                    section(ui, "Selection", true, |ui| {
+                        let state = SelectionPanelState {
+                            change_limit: &mut self.rule_change_limit,
+                            named: session.named_selections(),
+                            name: &mut self.selection_name,
+                        };
+                        let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
+                        commands.extend(Option::<AppCommand>::from(action));
+                    });
                     named_selections_ui(ui, &scene.data.dataset, scene.comparison.to, session.named_selections());
                 });
             });
