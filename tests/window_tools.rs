@@ -224,7 +224,9 @@ fn the_attribute_table_sorts_filters_and_its_selection_reaches_the_map() {
         .lsoa_code;
     harness.get_by_label(least_deprived.as_str());
     // Filtered to a ward, "Select these" makes its LSOAs the selection.
-    harness.get_by_label("Filter").type_text("Hunslet & Riverside");
+    let filter = harness.get_by_label("Filter");
+    filter.click();
+    filter.type_text("Hunslet & Riverside");
     harness.run_steps(3);
     let in_ward: std::collections::BTreeSet<AreaCode> = rows
         .iter()

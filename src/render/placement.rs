@@ -154,12 +154,14 @@ pub fn place_ward_labels(
         let line = style.line_height;
         let mut offsets = vec![[0.0, 0.0], [0.0, -line], [0.0, line]];
         if priority {
-            offsets.extend([
-                [0.0, -2.0 * line],
-                [0.0, 2.0 * line],
-                [-width / 2.0, 0.0],
-                [width / 2.0, 0.0],
-            ]);
+            // A priority ward (often small and central, among the markers) looks further: up to four lines up or
+            // down and a whole name's width aside, nearest first.
+            let mut more: Vec<[f32; 2]> = (-4..=4)
+                .flat_map(|dy| (-2..=2).map(move |dx| [dx as f32 * width / 2.0, dy as f32 * line]))
+                .filter(|o| !offsets.contains(o))
+                .collect();
+            more.sort_by(|a, b| (a[0].hypot(a[1])).total_cmp(&b[0].hypot(b[1])));
+            offsets.extend(more);
         }
         let rect_at = |c: [f32; 2]| ScreenRect {
             min: [c[0] - width / 2.0 - style.pad, c[1] - height / 2.0 - style.pad],

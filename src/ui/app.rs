@@ -52,6 +52,9 @@ pub struct LocalityMapApp {
     export_dialog: ExportDialogState,
     /// The command that asked for the path the path field is asking for (run again with the answer).
     waiting_for_path: Option<AppCommand>,
+    /// A rectangle just shown and the map's rect it was fitted to: fitted again if opening a panel (the ward
+    /// profile) narrowed the map in the same frame.
+    shown: Option<(geo::Rect<f64>, ScreenRect)>,
     /// Where the map was drawn last frame (a search hit is fitted into it).
     last_map_rect: Option<ScreenRect>,
     /// Process start, while waiting to report the first frame with a map (`LOCALITY_MAP_TIMING`).
@@ -91,6 +94,7 @@ impl LocalityMapApp {
             path_field: PathFieldState::default(),
             export_dialog: ExportDialogState::default(),
             waiting_for_path: None,
+            shown: None,
             last_map_rect: None,
             first_map_timer: None,
             frame_timer: None,
@@ -164,6 +168,7 @@ impl LocalityMapApp {
             Some(ViewRequest::Show(bbox)) => {
                 if let Some(screen) = self.last_map_rect {
                     self.memory.view = MapView::fit(bbox, screen);
+                    self.shown = Some((bbox, screen));
                 }
             }
             None => {}
@@ -352,9 +357,11 @@ impl LocalityMapApp {
         let (session, chrome) = (&self.session, &mut self.chrome);
         let commands = egui::Panel::bottom("status").show(ui, |ui| chrome.status_bar(ui, session));
         self.run_all(commands.inner, &ctx);
-        let commands = self.panels.distribution(ui, &self.session, &self.settings);
-        self.run_all(commands, &ctx);
+        // The left panel first, so it runs the window's full height (at 1400 × 900 the priority wards and the
+        // selection are then reached without scrolling); the distribution plots sit under the map only.
         let commands = self.panels.left(ui, &self.session, &self.settings);
+        self.run_all(commands, &ctx);
+        let commands = self.panels.distribution(ui, &self.session, &self.settings);
         self.run_all(commands, &ctx);
         let commands = self.panels.ward_profile(ui, &self.session);
         self.run_all(commands, &ctx);
@@ -423,6 +430,13 @@ impl LocalityMapApp {
             commands.extend(map_area(ui, session, settings, memory, cache, panels, map_rect));
             commands
         });
+        if let Some((bbox, fitted_to)) = self.shown.take()
+            && let Some(screen) = self.last_map_rect
+            && screen != fitted_to
+        {
+            self.memory.view = MapView::fit(bbox, screen);
+            ctx.request_repaint();
+        }
         // A project's view, once its own map has been fitted (not while its data is still loading).
         if self.session.scene().is_some()
             && let Some(view) = self.session.take_pending_view(&self.settings)

@@ -135,7 +135,9 @@ pub fn report_options_for(
                 .iter()
                 .find(|w| w.code == profile.code)
                 .ok_or_else(|| format!("{} has no boundary loaded, so it cannot be the extent.", profile.name))?;
-            options.extent = Some(padded(ward.bbox_in_world));
+            // The pack's ward maps' extent: the ward's boundary, else its LSOAs', with a margin.
+            let extent = crate::export::ward_extent(&scene.data.dataset, &scene.comparison, &ward.code);
+            options.extent = Some(extent.unwrap_or_else(|| padded(ward.bbox_in_world)));
             options.focus_ward = Some(profile.code);
         }
         ReportExtent::Selection => {
@@ -176,17 +178,7 @@ pub fn write_report(scene: &MapScene, options: &ReportOptions, format: ReportFor
 }
 
 fn padded(bbox: geo::Rect<f64>) -> geo::Rect<f64> {
-    let margin = MARGIN_SHARE * bbox.width().max(bbox.height()).max(200.0);
-    geo::Rect::new(
-        geo::Coord {
-            x: bbox.min().x - margin,
-            y: bbox.min().y - margin,
-        },
-        geo::Coord {
-            x: bbox.max().x + margin,
-            y: bbox.max().y + margin,
-        },
-    )
+    crate::model::rect_grown(bbox, MARGIN_SHARE * bbox.width().max(bbox.height()).max(200.0))
 }
 
 #[cfg(test)]

@@ -553,17 +553,7 @@ impl Session {
     }
 
     fn show(&mut self, bbox: geo::Rect<f64>) {
-        let padded = geo::Rect::new(
-            geo::Coord {
-                x: bbox.min().x - SHOW_MARGIN_M,
-                y: bbox.min().y - SHOW_MARGIN_M,
-            },
-            geo::Coord {
-                x: bbox.max().x + SHOW_MARGIN_M,
-                y: bbox.max().y + SHOW_MARGIN_M,
-            },
-        );
-        self.view_request = Some(ViewRequest::Show(padded));
+        self.view_request = Some(ViewRequest::Show(crate::model::rect_grown(bbox, SHOW_MARGIN_M)));
     }
 }
 
