@@ -113,8 +113,8 @@ impl Panels {
                         ui.label("No map yet.");
                         return;
                     };
-                    // Collapsible sections, so the priority wards and the selection are reached without scrolling
-                    // at 1400 × 900 (each remembers whether it is open).
+                    // Collapsible sections, the priority wards and the selection before the summary, so that they are
+                    // reached without scrolling at 1400 × 900 (each remembers whether it is open).
                     section(ui, "Legend", true, |ui| {
                         legend_ui(
                             ui,
@@ -124,7 +124,6 @@ impl Panels {
                             settings.colour_vision,
                         );
                     });
-                    section(ui, "LA summary", true, |ui| summary_ui(ui, &scene.summary));
                     let open = session.profile().map(|p| p.code);
                     section(ui, "Priority wards", true, |ui| {
                         let ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
@@ -140,6 +139,7 @@ impl Panels {
                         let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
                         commands.extend(Option::<AppCommand>::from(action));
                     });
+                    section(ui, "LA summary", true, |ui| summary_ui(ui, &scene.summary));
                     named_selections_ui(ui, &scene.data.dataset, scene.comparison.to, session.named_selections());
                 });
             });
