@@ -274,6 +274,11 @@ fn paint_ward_labels(
     rect: Rect,
     labels: &WardLabels<'_>,
 ) {
+    // Nationally there are no wards (LA borders instead), and placing several hundred markers every frame for
+    // nothing would cost milliseconds.
+    if scene.wards.is_empty() {
+        return;
+    }
     let font = FontId::proportional(11.5);
     let markers: Vec<[f32; 2]> = if labels.markers {
         marker_positions(scene, transform, rect)

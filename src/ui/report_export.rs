@@ -67,12 +67,16 @@ pub struct ReportRequest {
 impl ReportRequest {
     /// Pixel size of a PNG: the paper at the DPI.
     pub fn size_px(&self) -> (u32, u32) {
-        let (short_pt, long_pt) = self.paper.size_pt();
-        let px = |pt: u32| (pt as f32 * self.dpi / 72.0).round() as u32;
+        // From millimetres, as print shops count: A4 at 300 dpi is 3508 × 2480.
+        let (short_mm, long_mm) = match self.paper {
+            Paper::A4 => (210.0, 297.0),
+            Paper::A3 => (297.0, 420.0),
+        };
+        let px = |mm: f32| (mm / 25.4 * self.dpi).round() as u32;
         if self.landscape {
-            (px(long_pt), px(short_pt))
+            (px(long_mm), px(short_mm))
         } else {
-            (px(short_pt), px(long_pt))
+            (px(short_mm), px(long_mm))
         }
     }
 }
