@@ -141,7 +141,15 @@ fn priority_wards_are_named_at_la_zoom_clear_of_the_1pc_markers_which_do_not_ove
     let transform = app.screen_from_world().expect("drawn");
     let map = app.map_rect().expect("drawn");
     let radius = 5.0;
-    let markers = transition_marker_positions(&scene.areas, &scene.comparison, scene.layer(), &transform, map, radius);
+    let markers = transition_marker_positions(
+        &scene.areas,
+        &scene.comparison,
+        scene.layer(),
+        &transform,
+        map,
+        radius,
+        false,
+    );
     let raw: Vec<[f32; 2]> = markers
         .iter()
         .map(|m| transform.apply(scene.areas[m.area].interior_in_world))

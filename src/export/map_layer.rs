@@ -331,6 +331,7 @@ impl MapPainter<'_> {
             &self.pixel_from_world,
             self.map_rect,
             MARKER_RADIUS_PT * self.px_per_pt,
+            content.drawn.national,
         )
     }
 

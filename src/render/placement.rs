@@ -20,7 +20,8 @@ pub struct PlacedMarker {
 }
 
 /// The transition markers of `areas` whose interior point falls inside `bounds`, moved apart where two would overlap
-/// (markers of `radius`; see [`declutter`]).
+/// (markers of `radius`; see [`declutter`]) on an LA's map. On the national map (`national`) they stay where they are:
+/// hundreds of them are read as a pattern, and moving them would push coastal towns' markers out to sea.
 pub fn transition_marker_positions(
     areas: &[DrawnArea],
     comparison: &EditionComparison,
@@ -28,6 +29,7 @@ pub fn transition_marker_positions(
     screen_from_world: &ScreenFromWorld,
     bounds: ScreenRect,
     radius: f32,
+    national: bool,
 ) -> Vec<PlacedMarker> {
     let wanted: Vec<(usize, [f32; 2])> = areas
         .iter()
@@ -41,6 +43,12 @@ pub fn transition_marker_positions(
         .map(|(i, a)| (i, screen_from_world.apply(a.interior_in_world)))
         .filter(|(_, c)| contains(&bounds, *c))
         .collect();
+    if national {
+        return wanted
+            .into_iter()
+            .map(|(area, centre)| PlacedMarker { area, centre })
+            .collect();
+    }
     let points: Vec<[f32; 2]> = wanted.iter().map(|(_, c)| *c).collect();
     let inside_own_area = |k: usize, p: [f32; 2]| {
         let world = screen_from_world.world_from_screen(p);

@@ -384,5 +384,6 @@ pub(super) fn marker_positions(scene: &MapScene, transform: &ScreenFromWorld, re
         transform,
         screen_rect_of(rect),
         MARKER_RADIUS,
+        scene.national,
     )
 }
