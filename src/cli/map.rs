@@ -51,6 +51,32 @@ pub struct MapArgs {
     pub layer: LayerChoice,
     #[command(flatten)]
     pub indicator: super::map_indicator::IndicatorMapArgs,
+    /// Show this ward of the LA (name or code), brought forward and the rest veiled, as the window's "the open ward"
+    #[arg(long, value_name = "WARD", conflicts_with_all = ["extent", "selection"])]
+    pub ward: Option<String>,
+    /// Show this named selection of --project (its LSOAs' extent), as the window's "the selection"
+    #[arg(long, value_name = "NAME", conflicts_with = "extent")]
+    pub selection: Option<String>,
+    /// Show this rectangle in British National Grid metres: MIN_X,MIN_Y,MAX_X,MAX_Y (the window's "current view")
+    #[arg(long, value_name = "X0,Y0,X1,Y1", value_parser = parse_extent)]
+    pub extent: Option<geo::Rect<f64>>,
+}
+
+fn parse_extent(text: &str) -> Result<geo::Rect<f64>, String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{text:?} is not four numbers MIN_X,MIN_Y,MAX_X,MAX_Y"))?;
+    match numbers.as_slice() {
+        [x0, y0, x1, y1] if x1 > x0 && y1 > y0 && numbers.iter().all(|n| n.is_finite()) => Ok(geo::Rect::new(
+            geo::Coord { x: *x0, y: *y0 },
+            geo::Coord { x: *x1, y: *y1 },
+        )),
+        _ => Err(format!(
+            "{text:?} is not MIN_X,MIN_Y,MAX_X,MAX_Y with MAX above MIN (BNG metres)"
+        )),
+    }
 }
 
 /// `--layer`: an IMD layer or a local indicator.
@@ -157,8 +183,51 @@ impl Layer {
     }
 }
 
-/// Renders and saves the map.
-pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
+/// The extent and the ward brought forward that `--ward`, `--selection` or `--extent` ask for.
+fn extent_of(
+    dataset: &Dataset,
+    comparison: &crate::analysis::EditionComparison,
+    args: &MapArgs,
+    project: Option<&std::path::Path>,
+) -> Result<(Option<geo::Rect<f64>>, Option<crate::model::AreaCode>), String> {
+    if let Some(wanted) = &args.ward {
+        let lower = wanted.trim().to_lowercase();
+        let ward = comparison
+            .rows
+            .iter()
+            .filter_map(|r| r.ward_code.map(|c| (c, r.ward_name.as_str())))
+            .find(|(code, name)| name.to_lowercase() == lower || code.as_str().eq_ignore_ascii_case(&lower))
+            .map(|(code, _)| code)
+            .ok_or_else(|| format!("{} has no ward called {wanted:?}", comparison.la_name))?;
+        let bbox = crate::export::ward_extent(dataset, comparison, &ward)
+            .ok_or_else(|| format!("ward {wanted:?} has no boundary loaded"))?;
+        return Ok((Some(bbox), Some(ward)));
+    }
+    if let Some(name) = &args.selection {
+        let project = project.ok_or("--selection names a selection of a project: give --project FILE.lmap")?;
+        let opened = crate::project::open_project(project).map_err(|e| e.to_string())?;
+        let codes = opened
+            .project
+            .named_selections
+            .get(name)
+            .ok_or_else(|| format!("the project has no selection named {name:?}"))?;
+        let layer = dataset
+            .lsoa_layers
+            .get(&comparison.vintage)
+            .ok_or_else(|| format!("no {} boundaries are loaded", comparison.vintage))?;
+        let bbox = codes
+            .iter()
+            .filter_map(|c| layer.get(c))
+            .map(|a| a.bbox_in_world)
+            .reduce(crate::model::rect_union)
+            .ok_or_else(|| format!("no LSOA of the selection {name:?} has a boundary loaded"))?;
+        return Ok((Some(bbox), None));
+    }
+    Ok((args.extent, None))
+}
+
+/// Renders and saves the map. `project` is the global `--project` (for `--selection`).
+pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>) -> CliResult {
     let format = format_of(&args.out)?;
     args.overwrite.check(&args.out)?;
     if let Some(name) = args.indicator_layer() {
@@ -174,7 +243,10 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         )
     });
     let a4 = ReportOptions::a4_landscape_300dpi(title);
+    let (extent, focus_ward) = extent_of(dataset, &comparison, args, project)?;
     let options = ReportOptions {
+        extent,
+        focus_ward,
         width_px: args.width.unwrap_or(a4.width_px),
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,

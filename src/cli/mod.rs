@@ -6,6 +6,7 @@ mod areas;
 mod emerging;
 mod error;
 mod export;
+mod export_selection;
 mod fetch;
 mod html;
 mod indicator;
@@ -75,6 +76,9 @@ pub enum Command {
     Html(html::HtmlArgs),
     /// An LA's data as a GeoPackage (`.gpkg`: LSOA, ward and LA layers in EPSG:27700) or a briefing workbook (`.xlsx`).
     Export(export::ExportArgs),
+    /// A project's named or current selection (or every LSOA of an LA) as the window writes it: selection CSV or
+    /// GeoJSON, or with --table the attribute table CSV.
+    ExportSelection(export_selection::ExportSelectionArgs),
     /// MHCLG's area summary measures (average rank and score, proportion in the 10%, extent, local concentration,
     /// scale) for every LA, the wards of an LA, or a planner's groups, ranked among their peers (`--edition YEAR`).
     Areas(areas::AreasArgs),
@@ -229,6 +233,7 @@ pub fn run(cli: Cli) -> ExitCode {
             | Command::Pack(_)
             | Command::Html(_)
             | Command::Export(_)
+            | Command::ExportSelection(_)
             | Command::Indicators(_)
     ) || matches!(&command, Command::Areas(a) if a.png.is_some());
     // Indicator commands need no IMD table (File 6 only for rates, which they say when it is absent).
@@ -253,13 +258,14 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Changes(args) => changes(&dataset, args),
             Command::Ward(args) => ward(&dataset, args),
             Command::Validate => validate::run(&dataset),
-            Command::Map(args) => map::run(&dataset, args),
+            Command::Map(args) => map::run(&dataset, args, cli.project.as_deref()),
             Command::Reconcile(args) => reconcile(&dataset, args),
             Command::League(args) => league(&dataset, args),
             Command::Fetch(_) => Ok(()),
             Command::Pack(args) => pack::run(&dataset, args),
             Command::Html(args) => html::run(&dataset, args),
             Command::Export(args) => export::run(&dataset, args),
+            Command::ExportSelection(args) => export_selection::run(&dataset, args, cli.project.as_deref()),
             Command::Areas(args) => areas::run(&dataset, args, cli.edition, cli.project.as_deref()),
             Command::Indicators(args) => indicators::run(&dataset, args),
             Command::Indicator(args) => indicator::run(&dataset, args),

@@ -13,8 +13,8 @@ use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{EditionComparison, Transition};
 use crate::model::{Area, AreaLayer, Dataset};
 use crate::render::{
-    DrawnArea, DrawnWard, MapContentError, ScreenFromWorld, ScreenRect, Top1Outline, Topology, top1_outline,
-    transition_marker,
+    DrawnArea, DrawnWard, LabelStyle, MapContentError, PlacedMarker, ScreenFromWorld, ScreenRect, Top1Outline,
+    Topology, place_ward_labels, top1_outline, transition_marker, transition_marker_positions,
 };
 use crate::style::{LSOA_LINE, NO_DATA, Rgba, StyledMap, TOP1_ORANGE, WARD_LINE};
 use geo::{Intersects as _, LineString, MultiPolygon};
@@ -214,18 +214,19 @@ impl MapPainter<'_> {
                 1.1 * u,
                 Some(vec![3.5 * u, 2.2 * u]),
             );
-            for (drawn, _) in &visible {
-                let transition = transition_of(drawn);
-                let centre = self.pixel_from_world.apply(drawn.interior_in_world);
-                if let Some(marker) = transition_marker(transition)
-                    && self.inside_map(centre, 0.0)
-                {
-                    draw_transition_marker(surface, centre, &marker, 2.6 * u);
+            for marker in self.marker_positions(content, comparison) {
+                let transition = content
+                    .drawn
+                    .areas
+                    .get(marker.area)
+                    .map_or(Transition::Outside, transition_of);
+                if let Some(shape) = transition_marker(transition) {
+                    draw_transition_marker(surface, marker.centre, &shape, MARKER_RADIUS_PT * u);
                 }
             }
         }
         if self.show_ward_labels {
-            self.draw_ward_labels(surface, text, content);
+            self.draw_ward_labels(surface, text, content, comparison);
         }
     }
 
@@ -248,11 +249,6 @@ impl MapPainter<'_> {
         let u = self.px_per_pt;
         self.stroke_areas(surface, std::iter::once(focus), Rgba::hex(0xffffff), 3.6 * u, None);
         self.stroke_areas(surface, std::iter::once(focus), Rgba::hex(0x1a1a1a), 2.0 * u, None);
-    }
-
-    fn inside_map(&self, p: [f32; 2], margin: f32) -> bool {
-        let r = self.map_rect;
-        p[0] >= r.min[0] + margin && p[0] <= r.max[0] - margin && p[1] >= r.min[1] + margin && p[1] <= r.max[1] - margin
     }
 
     /// Adds every ring of a geometry, dropping vertices less than a fifth of a pixel from the last one kept.
@@ -329,40 +325,65 @@ impl MapPainter<'_> {
         surface.stroke_path(&path, colour_of(colour), &line, self.clip);
     }
 
-    /// Ward names at their interior points, dark on a white halo; a label is left out where the ward is narrower than
-    /// its name on the page or where it would overlap a label already placed (then one line up or down is tried).
-    fn draw_ward_labels(&self, surface: &mut dyn Surface, text: &TextPainter, content: &MapContent<'_>) {
+    /// The transition markers on the map, moved apart where they would overlap (the window's rule).
+    fn marker_positions(&self, content: &MapContent<'_>, comparison: &EditionComparison) -> Vec<PlacedMarker> {
+        transition_marker_positions(
+            &content.drawn.areas,
+            comparison,
+            content.layer,
+            &self.pixel_from_world,
+            self.map_rect,
+            MARKER_RADIUS_PT * self.px_per_pt,
+            content.drawn.national,
+        )
+    }
+
+    /// Ward names, dark on a white halo, placed by the rule the window uses ([`place_ward_labels`]): the focused ward
+    /// first, then the priority wards, clear of each other and of the 1% markers.
+    fn draw_ward_labels(
+        &self,
+        surface: &mut dyn Surface,
+        text: &TextPainter,
+        content: &MapContent<'_>,
+        comparison: &EditionComparison,
+    ) {
         let u = self.px_per_pt;
         let style = TextStyle::new(7.0 * u, ink()).halo(1.3 * u);
         let cap = text.cap_height(style.size_px);
-        let mut placed: Vec<ScreenRect> = Vec::new();
-        for ward in &content.drawn.wards {
-            let width = text.width(&ward.name, style.size_px);
-            let ward_width_px = ward.bbox_in_world.width() * self.pixel_from_world.points_per_metre;
-            if ward_width_px < f64::from(width) * 0.9 {
+        let markers: Vec<[f32; 2]> = if self.show_transitions {
+            self.marker_positions(content, comparison)
+                .iter()
+                .map(|m| m.centre)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let size_of = |name: &str| [text.width(name, style.size_px), cap];
+        let label_style = LabelStyle {
+            size_of: &size_of,
+            pad: 1.5 * u,
+            line_height: 1.3 * style.line_height(),
+        };
+        let focus = self.focus.map(|a| &a.code);
+        let placed = place_ward_labels(
+            &content.drawn.wards,
+            comparison,
+            focus,
+            &self.pixel_from_world,
+            self.map_rect,
+            &label_style,
+            &markers,
+            MARKER_RADIUS_PT * u,
+        );
+        for label in placed {
+            let Some(ward) = content.drawn.wards.get(label.ward) else {
                 continue;
-            }
-            let at = self.pixel_from_world.apply(ward.label_in_world);
-            let candidates = [0.0, -1.3, 1.3].map(|k| [at[0], at[1] + k * style.line_height()]);
-            let fits = candidates.into_iter().find_map(|c| {
-                let pad = 1.5 * u;
-                let rect = ScreenRect {
-                    min: [c[0] - width / 2.0 - pad, c[1] - cap / 2.0 - pad],
-                    max: [c[0] + width / 2.0 + pad, c[1] + cap / 2.0 + pad],
-                };
-                let clear = placed.iter().all(|p| !overlaps(p, &rect));
-                let inside = self.inside_map(rect.min, 0.0) && self.inside_map(rect.max, 0.0);
-                (clear && inside).then_some((c, rect))
-            });
-            if let Some((centre, rect)) = fits {
-                let baseline = [centre[0], centre[1] + cap / 2.0];
-                surface.text(text, &ward.name, baseline, Align::Center, &style, self.clip);
-                placed.push(rect);
-            }
+            };
+            let baseline = [label.centre[0], label.centre[1] + cap / 2.0];
+            surface.text(text, &ward.name, baseline, Align::Center, &style, self.clip);
         }
     }
 }
 
-fn overlaps(a: &ScreenRect, b: &ScreenRect) -> bool {
-    a.min[0] < b.max[0] && b.min[0] < a.max[0] && a.min[1] < b.max[1] && b.min[1] < a.max[1]
-}
+/// A transition marker's radius in typographic points.
+const MARKER_RADIUS_PT: f32 = 2.6;

@@ -124,16 +124,7 @@ pub fn ward_extent(dataset: &Dataset, comparison: &EditionComparison, ward: &Are
             .reduce(rect_union)
     })?;
     let margin = 0.08 * bbox.width().max(bbox.height()).max(500.0);
-    Some(geo::Rect::new(
-        geo::Coord {
-            x: bbox.min().x - margin,
-            y: bbox.min().y - margin,
-        },
-        geo::Coord {
-            x: bbox.max().x + margin,
-            y: bbox.max().y + margin,
-        },
-    ))
+    Some(crate::model::rect_grown(bbox, margin))
 }
 
 #[cfg(test)]

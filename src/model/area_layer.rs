@@ -81,6 +81,27 @@ pub fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
     )
 }
 
+/// The rectangle grown by `margin` on every side (same units).
+///
+/// ```
+/// use geo::{coord, Rect};
+/// use locality_map::model::rect_grown;
+/// let a = Rect::new(coord! { x: 0.0, y: 0.0 }, coord! { x: 1.0, y: 1.0 });
+/// assert_eq!(rect_grown(a, 2.0), Rect::new(coord! { x: -2.0, y: -2.0 }, coord! { x: 3.0, y: 3.0 }));
+/// ```
+pub fn rect_grown(rect: Rect<f64>, margin: f64) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: rect.min().x - margin,
+            y: rect.min().y - margin,
+        },
+        Coord {
+            x: rect.max().x + margin,
+            y: rect.max().y + margin,
+        },
+    )
+}
+
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 /// A layer of areas of one kind, indexed for "which area is at this point".

@@ -11,7 +11,7 @@ mod report;
 mod safe_text;
 
 pub use area_group::{GroupFile, GroupMember, GroupRow};
-pub use area_layer::{Area, AreaKind, AreaLayer, rect_union};
+pub use area_layer::{Area, AreaKind, AreaLayer, rect_grown, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
 pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
 pub use edition::{

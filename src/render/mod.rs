@@ -5,6 +5,7 @@ mod map_content;
 mod mesh;
 mod national_mesh;
 mod outline;
+mod placement;
 mod projector;
 mod scale_bar;
 mod screen_mesh;
@@ -17,6 +18,10 @@ pub use map_content::{
 pub use mesh::{AreaMeshes, WorldMesh};
 pub use national_mesh::{push_national_fills, push_screen_polyline};
 pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
+pub use placement::{
+    LabelStyle, PlacedLabel, PlacedMarker, declutter, lsoas_in_top1_by_ward, overlapping_pairs, place_ward_labels,
+    transition_marker_positions,
+};
 pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};
 pub use scale_bar::round_scale_length;
 pub use screen_mesh::{

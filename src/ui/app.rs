@@ -2,14 +2,17 @@
 //! [`AppCommand`]s), the map, and the [`Files`] (dialogs, clipboard). Each frame: take a finished load, turn keys into
 //! commands, rebuild the scene if a choice changed, then draw each part and run the commands it returned.
 
+use super::attribute_table::AttributeTableState;
 use super::choropleth_map::MapMemory;
 use super::chrome::Chrome;
 use super::command::{AppCommand, WindowEffect, dispatch};
+use super::export_dialog::ExportDialogState;
 use super::files::{FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoPicker, SelectionFormat};
 use super::frame_timer::{FrameTimer, report_first_map};
 use super::loader::LoadedData;
 use super::map_area::map_area;
 use super::map_cache::MapCache;
+use super::path_field::PathFieldState;
 use super::scene::MapScene;
 use super::session::{FileMessage, Session, ViewRequest};
 use super::settings::Settings;
@@ -41,6 +44,17 @@ pub struct LocalityMapApp {
     chrome: Chrome,
     panels: Panels,
     files: Files,
+    /// The attribute table window.
+    attribute_table: AttributeTableState,
+    /// The path field shown where no file dialog can open.
+    path_field: PathFieldState,
+    /// The report export dialog.
+    export_dialog: ExportDialogState,
+    /// The command that asked for the path the path field is asking for (run again with the answer).
+    waiting_for_path: Option<AppCommand>,
+    /// A rectangle just shown and the map's rect it was fitted to: fitted again if opening a panel (the ward
+    /// profile) narrowed the map in the same frame.
+    shown: Option<(geo::Rect<f64>, ScreenRect)>,
     /// Where the map was drawn last frame (a search hit is fitted into it).
     last_map_rect: Option<ScreenRect>,
     /// Process start, while waiting to report the first frame with a map (`LOCALITY_MAP_TIMING`).
@@ -76,6 +90,11 @@ impl LocalityMapApp {
             chrome: Chrome::default(),
             panels: Panels::default(),
             files: Files::new(picker, Box::new(NoPicker)),
+            attribute_table: AttributeTableState::default(),
+            path_field: PathFieldState::default(),
+            export_dialog: ExportDialogState::default(),
+            waiting_for_path: None,
+            shown: None,
             last_map_rect: None,
             first_map_timer: None,
             frame_timer: None,
@@ -101,6 +120,8 @@ impl LocalityMapApp {
 
     /// Runs one command as if the planner had chosen it.
     pub fn run(&mut self, command: AppCommand, ctx: &egui::Context) {
+        let asked_before = self.files.prompt().is_some();
+        let again = command.clone();
         match dispatch(
             command,
             &mut self.session,
@@ -116,7 +137,20 @@ impl LocalityMapApp {
             Some(WindowEffect::ShowWardLeague) => self.panels.areas.wards.open = true,
             Some(WindowEffect::ShowAreaGroups) => self.panels.areas.groups.open = true,
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
+            Some(WindowEffect::ShowAttributeTable) => self.attribute_table.open = true,
+            Some(WindowEffect::ShowExportDialog) => self.export_dialog.open = true,
+            Some(WindowEffect::PathAnswered(answered)) => {
+                let waiting = self.waiting_for_path.take();
+                if answered && let Some(command) = waiting {
+                    self.run(command, ctx);
+                }
+                self.files.clear_answer();
+            }
             None => {}
+        }
+        // A command whose dialog could not open: kept to run again when the path field is answered.
+        if !asked_before && self.files.prompt().is_some() {
+            self.waiting_for_path = Some(again);
         }
         self.apply_view_request();
     }
@@ -134,6 +168,7 @@ impl LocalityMapApp {
             Some(ViewRequest::Show(bbox)) => {
                 if let Some(screen) = self.last_map_rect {
                     self.memory.view = MapView::fit(bbox, screen);
+                    self.shown = Some((bbox, screen));
                 }
             }
             None => {}
@@ -253,6 +288,16 @@ impl LocalityMapApp {
         Some(egui::Pos2::new(x, y))
     }
 
+    /// World (BNG metres) → screen points for the map as last drawn (for tests and automation).
+    pub fn screen_from_world(&self) -> Option<crate::render::ScreenFromWorld> {
+        Some(self.memory.view.screen_from_world(self.last_map_rect?))
+    }
+
+    /// Where the map was last drawn, in screen points.
+    pub fn map_rect(&self) -> Option<ScreenRect> {
+        self.last_map_rect
+    }
+
     /// Why the current choices cannot be shown, if they cannot.
     pub fn scene_error(&self) -> Option<&str> {
         self.session.scene_error_text()
@@ -312,9 +357,11 @@ impl LocalityMapApp {
         let (session, chrome) = (&self.session, &mut self.chrome);
         let commands = egui::Panel::bottom("status").show(ui, |ui| chrome.status_bar(ui, session));
         self.run_all(commands.inner, &ctx);
-        let commands = self.panels.distribution(ui, &self.session, &self.settings);
-        self.run_all(commands, &ctx);
+        // The left panel first, so it runs the window's full height (at 1400 × 900 the priority wards and the
+        // selection are then reached without scrolling); the distribution plots sit under the map only.
         let commands = self.panels.left(ui, &self.session, &self.settings);
+        self.run_all(commands, &ctx);
+        let commands = self.panels.distribution(ui, &self.session, &self.settings);
         self.run_all(commands, &ctx);
         let commands = self.panels.ward_profile(ui, &self.session);
         self.run_all(commands, &ctx);
@@ -322,11 +369,34 @@ impl LocalityMapApp {
         let commands = self.chrome.dialogs(&ctx, &self.session, &self.settings);
         self.run_all(commands, &ctx);
         self.area_views(&ctx);
+        self.tool_windows(&ctx);
         report_first_map(&mut self.first_map_timer, self.session.scene().is_some());
 
         if self.rebuild_if_changed() {
             ctx.request_repaint();
         }
+    }
+
+    /// The attribute table, and the path field when a dialog could not open.
+    fn tool_windows(&mut self, ctx: &egui::Context) {
+        let visible = self.last_map_rect.map(|r| self.memory.view.visible_world(r));
+        let commands = self.attribute_table.show(ctx, &self.session, visible);
+        self.run_all(commands, ctx);
+        if self.export_dialog.open
+            && let Some(command) = self.export_dialog.show(ctx, &self.session, visible)
+        {
+            self.run(command, ctx);
+        }
+        if let Some(prompt) = self.files.prompt().cloned()
+            && let Some(command) = self.path_field.show(ctx, &prompt, self.settings.last_folder.as_deref())
+        {
+            self.run(command, ctx);
+        }
+    }
+
+    /// The path the window is asking for in its own field (no file dialog could open), if any.
+    pub fn path_prompt(&self) -> Option<&super::path_prompt::PathPrompt> {
+        self.files.prompt()
     }
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).
@@ -360,6 +430,13 @@ impl LocalityMapApp {
             commands.extend(map_area(ui, session, settings, memory, cache, panels, map_rect));
             commands
         });
+        if let Some((bbox, fitted_to)) = self.shown.take()
+            && let Some(screen) = self.last_map_rect
+            && screen != fitted_to
+        {
+            self.memory.view = MapView::fit(bbox, screen);
+            ctx.request_repaint();
+        }
         // A project's view, once its own map has been fitted (not while its data is still loading).
         if self.session.scene().is_some()
             && let Some(view) = self.session.take_pending_view(&self.settings)

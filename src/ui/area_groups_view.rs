@@ -162,7 +162,7 @@ impl GroupsState {
             ui.radio_value(&mut self.source, GroupSource::NamedSelections, "Named selections");
         });
         if let Some(message) = &self.message {
-            ui.label(RichText::new(message).small());
+            ui.label(RichText::new(message).weak());
         }
         let indices = dataset.edition(year).map(|e| e.indices_present()).unwrap_or_default();
         self.choice.pickers(ui, "groups", &indices);
@@ -177,9 +177,9 @@ impl GroupsState {
         if let Some(unknown) = &built.unknown {
             ui.colored_label(egui::Color32::from_rgb(0xb2, 0x18, 0x2b), unknown);
         }
-        ui.label(RichText::new(built.table.provenance()).small());
+        ui.label(RichText::new(built.table.provenance()).weak());
         for note in &built.table.notes {
-            ui.label(RichText::new(format!("Note: {note}.")).small().italics());
+            ui.label(RichText::new(format!("Note: {note}.")).weak());
         }
         let table = built.table.clone();
         let has_map = built.geometry.is_some();

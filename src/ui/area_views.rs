@@ -72,9 +72,9 @@ pub fn measure_league_ui(
         }
     };
     let measure = choice.measure;
-    ui.label(RichText::new(format!("IMD {from}: {}", earlier.geography)).small());
+    ui.label(RichText::new(format!("IMD {from}: {}", earlier.geography)).weak());
     for note in earlier.notes.iter().chain(&later.notes) {
-        ui.label(RichText::new(format!("Note: {note}.")).small().italics());
+        ui.label(RichText::new(format!("Note: {note}.")).weak());
     }
     let mut rows: Vec<_> = later.rows.iter().collect();
     rows.sort_by_key(|r| (measure.of(r).1.unwrap_or(u32::MAX), r.area_name.clone()));

@@ -1,11 +1,14 @@
 //! The map widget: fills, boundaries, the 1% highlight, ward labels, hover and click, pan and zoom.
 //! State lives in `MapMemory` (plain data); the widget is built each frame and borrows what it draws.
 
-use super::map_cache::MapCache;
-use super::paint::{paint_north_arrow, paint_scale_bar, pos, screen_rect_of, text_with_halo, to_color32};
+use super::map_cache::{MapCache, marker_positions};
+use super::paint::{
+    MARKER_RADIUS, paint_north_arrow, paint_scale_bar, pos, screen_rect_of, text_with_halo, to_color32,
+};
 use super::scene::MapScene;
 use super::settings::{MapTool, Settings};
-use crate::render::{MapView, ScreenFromWorld, ScreenRect};
+use crate::model::AreaCode;
+use crate::render::{LabelStyle, MapView, ScreenFromWorld, ScreenRect, place_ward_labels};
 use crate::style::{ColourVision, HIGHLIGHT};
 use egui::{Color32, FontId, Pos2, Rect, Sense, Shape, Stroke};
 use std::collections::HashSet;
@@ -54,6 +57,8 @@ pub struct ChoroplethMap<'a> {
     pub selection: &'a HashSet<usize>,
     /// The selected LSOA (scene index).
     pub selected: Option<usize>,
+    /// The ward whose profile is open: outlined, and its name always shown.
+    pub focus_ward: Option<&'a AreaCode>,
 }
 
 impl ChoroplethMap<'_> {
@@ -80,8 +85,16 @@ impl ChoroplethMap<'_> {
 
         cache.paint_image(ui, &painter, scene, self.settings, memory.view, rect, visible);
 
-        if self.settings.show_ward_labels {
-            paint_ward_labels(&painter, scene, &transform, rect);
+        if let Some(ward) = self.focus_ward {
+            outline_ward(&painter, scene, ward, &transform);
+        }
+        if self.settings.show_ward_labels || self.focus_ward.is_some() {
+            let labels = WardLabels {
+                all: self.settings.show_ward_labels,
+                focus: self.focus_ward,
+                markers: self.settings.show_transitions,
+            };
+            paint_ward_labels(&painter, scene, &transform, rect, &labels);
         }
 
         // Selection and highlights, drawn per frame: outlines only, so the fill stays readable.
@@ -245,16 +258,89 @@ fn handle_input(
     });
 }
 
-fn paint_ward_labels(painter: &egui::Painter, scene: &MapScene, transform: &ScreenFromWorld, rect: Rect) {
+/// Which ward names to paint: all (View, Ward names) or only the open ward's, and whether to keep clear of markers.
+struct WardLabels<'a> {
+    all: bool,
+    focus: Option<&'a AreaCode>,
+    markers: bool,
+}
+
+/// Ward names placed by the exports' rule ([`place_ward_labels`]): the open ward first, then the priority wards, clear
+/// of each other and of the 1% markers.
+fn paint_ward_labels(
+    painter: &egui::Painter,
+    scene: &MapScene,
+    transform: &ScreenFromWorld,
+    rect: Rect,
+    labels: &WardLabels<'_>,
+) {
+    // Nationally there are no wards (LA borders instead), and placing several hundred markers every frame for
+    // nothing would cost milliseconds.
+    if scene.wards.is_empty() {
+        return;
+    }
     let font = FontId::proportional(11.5);
-    for ward in &scene.wards {
-        let width_on_screen = ward.bbox_in_world.width() * transform.points_per_metre;
-        let at = pos(transform.apply(ward.label_in_world));
-        // A label is drawn only where the ward is wide enough on screen to hold it.
-        if width_on_screen < 7.0 * ward.name.len() as f64 || !rect.contains(at) {
+    let markers: Vec<[f32; 2]> = if labels.markers {
+        marker_positions(scene, transform, rect)
+            .iter()
+            .map(|m| m.centre)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let size_of = |name: &str| {
+        let galley = painter.layout_no_wrap(name.to_string(), font.clone(), Color32::BLACK);
+        [galley.size().x, galley.size().y]
+    };
+    let style = LabelStyle {
+        size_of: &size_of,
+        pad: 1.5,
+        line_height: 14.0,
+    };
+    let placed = place_ward_labels(
+        &scene.wards,
+        &scene.comparison,
+        labels.focus,
+        transform,
+        screen_rect_of(rect),
+        &style,
+        &markers,
+        MARKER_RADIUS,
+    );
+    for label in placed {
+        let Some(ward) = scene.wards.get(label.ward) else {
+            continue;
+        };
+        if !labels.all && Some(&ward.code) != labels.focus {
             continue;
         }
-        text_with_halo(painter, at, &ward.name, font.clone(), Color32::from_gray(20));
+        let (size, colour) = if Some(&ward.code) == labels.focus {
+            (FontId::proportional(13.0), Color32::BLACK)
+        } else {
+            (font.clone(), Color32::from_gray(20))
+        };
+        text_with_halo(painter, pos(label.centre), &ward.name, size, colour);
+    }
+}
+
+/// The open ward's boundary, dark on a white casing, so it reads over any fill.
+fn outline_ward(painter: &egui::Painter, scene: &MapScene, ward: &AreaCode, transform: &ScreenFromWorld) {
+    let Some(area) = scene
+        .wards
+        .iter()
+        .find(|w| &w.code == ward)
+        .and_then(|w| scene.ward_layer()?.areas.get(w.layer_index))
+    else {
+        return;
+    };
+    for stroke in [
+        Stroke::new(6.0, Color32::WHITE),
+        Stroke::new(3.0, Color32::from_rgb(0x1a, 0x1a, 0x1a)),
+    ] {
+        for polygon in &area.geometry_in_world {
+            let points: Vec<Pos2> = polygon.exterior().0.iter().map(|c| pos(transform.apply(*c))).collect();
+            painter.add(Shape::closed_line(points, stroke));
+        }
     }
 }
 

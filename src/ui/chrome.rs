@@ -281,6 +281,8 @@ fn file_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<AppCommand
         let command = AppCommand::ExportSelection(format);
         entry(ui, has_map && has_selection, egui::Button::new(label), command);
     }
+    let report = egui::Button::new("Export report (title, extent, size, DPI)…");
+    entry(ui, has_map, report, AppCommand::ShowExportDialog);
     entry(
         ui,
         has_map,
@@ -345,6 +347,9 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     }
     if ui.button("Local indicators…").clicked() {
         commands.push(AppCommand::ShowIndicators);
+    }
+    if ui.button("Attribute table…").clicked() {
+        commands.push(AppCommand::ShowAttributeTable);
     }
     if ui.button("Ward league…").clicked() {
         commands.push(AppCommand::ShowWardLeague);

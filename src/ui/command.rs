@@ -59,13 +59,13 @@ pub enum AppCommand {
     Undo,
     /// Redo it (Ctrl+Shift+Z).
     Redo,
-    /// Drop the focus and the search highlight (Escape).
+    /// Drop the focus and the search highlight; after opening a ward's profile, go back to the LA (Escape).
     ClearFocus,
     /// Find an LSOA or ward and show it.
     Search(String),
     /// Map another LA (from the league table), fitted.
     ChooseLa(String),
-    /// Open a ward's profile.
+    /// Open a ward's profile: outlined on the map and zoomed to (Escape or "Back to the LA" goes back).
     OpenWard(AreaCode),
     /// Close the ward profile.
     CloseProfile,
@@ -94,6 +94,16 @@ pub enum AppCommand {
     DismissLoadError,
     /// Dismiss the banner about the last save, export or open.
     DismissFileMessage,
+    /// Open the report export dialog.
+    ShowExportDialog,
+    /// Ask where, then write the report the export dialog describes.
+    ExportReport(Box<super::report_export::ReportRequest>),
+    /// Open the attribute table (every LSOA with its figures).
+    ShowAttributeTable,
+    /// Ask where, then write these LSOAs (in this order) as the attribute table CSV.
+    ExportLsoaTable(Vec<AreaCode>),
+    /// The in-window path field's answer (`None`: cancelled): the window runs the command that asked again with it.
+    AnswerPath(Option<PathBuf>),
 }
 
 /// What a command leaves for the window itself to do.
@@ -115,10 +125,26 @@ pub enum WindowEffect {
     ShowAreaGroups,
     /// Empty the selection panel's name field (the name was used).
     ClearSelectionName,
+    /// Open the attribute table.
+    ShowAttributeTable,
+    /// Open the report export dialog.
+    ShowExportDialog,
+    /// The path field was answered (true) or cancelled: run the command that asked again, or forget it.
+    PathAnswered(bool),
 }
 
 /// Runs one command. `view` is the map's view now (a saved project keeps it).
 pub fn dispatch(
+    command: AppCommand,
+    session: &mut Session,
+    settings: &mut Settings,
+    files: &mut Files,
+    view: MapView,
+) -> Option<WindowEffect> {
+    run_command(command, session, settings, files, view)
+}
+
+fn run_command(
     command: AppCommand,
     session: &mut Session,
     settings: &mut Settings,
@@ -159,14 +185,23 @@ pub fn dispatch(
         AppCommand::ShowWardLeague => return Some(WindowEffect::ShowWardLeague),
         AppCommand::ShowAreaGroups => return Some(WindowEffect::ShowAreaGroups),
         AppCommand::Quit => return Some(WindowEffect::Quit),
-        AppCommand::Fit => session.request_fit(),
+        AppCommand::Fit => {
+            session.take_ward_zoom();
+            session.request_fit();
+        }
         AppCommand::Undo => {
             session.undo();
         }
         AppCommand::Redo => {
             session.redo();
         }
-        AppCommand::ClearFocus => session.clear_focus(),
+        AppCommand::ClearFocus => {
+            session.clear_focus();
+            // Escape after opening a ward's profile goes back to the LA.
+            if session.take_ward_zoom() {
+                session.request_fit();
+            }
+        }
         AppCommand::Search(query) => {
             session.search(&query);
         }
@@ -174,7 +209,12 @@ pub fn dispatch(
             settings.la = la;
             session.request_fit();
         }
-        AppCommand::OpenWard(ward) => session.open_ward(ward),
+        AppCommand::OpenWard(ward) => {
+            session.open_ward(ward);
+            if session.profile().is_some_and(|p| p.code == ward) {
+                session.show_ward(&ward);
+            }
+        }
         AppCommand::CloseProfile => session.close_profile(),
         AppCommand::Focus(code) => session.focus(code, false),
         AppCommand::Click { code, add } => session.click(code, add),
@@ -193,6 +233,20 @@ pub fn dispatch(
         AppCommand::AnswerDataConfirmation(open) => session.answer_data_confirmation(open),
         AppCommand::DismissLoadError => session.dismiss_load_error(),
         AppCommand::DismissFileMessage => session.dismiss_file_message(),
+        AppCommand::ShowAttributeTable => return Some(WindowEffect::ShowAttributeTable),
+        AppCommand::ShowExportDialog => return Some(WindowEffect::ShowExportDialog),
+        AppCommand::ExportReport(request) => files.export_report(session, settings, &request),
+        AppCommand::ExportLsoaTable(codes) => files.export_lsoa_table(session, &codes),
+        AppCommand::AnswerPath(answer) => {
+            let prompt = files.answer_prompt(answer.clone());
+            if let (Some(prompt), Some(path)) = (prompt, answer) {
+                let folder = super::path_prompt::folder_of(&prompt.kind, &path);
+                settings.last_folder = folder.or(settings.last_folder.take());
+                return Some(WindowEffect::PathAnswered(true));
+            }
+            files.clear_answer();
+            return Some(WindowEffect::PathAnswered(false));
+        }
     }
     None
 }

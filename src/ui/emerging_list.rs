@@ -39,7 +39,7 @@ pub fn emerging_list_ui(
     sort: &mut EmergingSort,
     all: &mut bool,
 ) -> Option<AreaCode> {
-    ui.label(RichText::new(&scan.method).small().weak());
+    ui.label(RichText::new(&scan.method).weak());
     if let Some(why) = &scan.not_run {
         ui.label(format!("Not run: {why}"));
         return None;

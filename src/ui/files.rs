@@ -3,19 +3,27 @@
 //! [`Session::say`](super::Session::say).
 
 use super::export_formats::{ExportFormat, export_to};
+use super::path_prompt::{FASTEST_CANCEL, PathPrompt, PromptKind, dialogs_work};
+use super::report_export::{ReportRequest, report_options, report_options_for, write_report};
 use super::session::Session;
 use super::settings::Settings;
-use crate::export::{
-    ReportOptions, default_title, render_report, save_png_atomic, save_selection_csv, save_selection_geojson,
-};
+use crate::export::{render_report, save_lsoa_table_csv, save_png_atomic, save_selection_csv, save_selection_geojson};
+use crate::model::AreaCode;
 use crate::project::{PROJECT_EXTENSION, open_project, save_project};
 use crate::render::MapView;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// Asks the planner for a folder. Behind a trait so tests need no desktop portal.
 pub trait FolderPicker {
     /// The folder chosen, or `None` if cancelled.
     fn pick_folder(&mut self) -> Option<PathBuf>;
+    /// Whether the dialog can open at all (false: the window asks in its own path field instead).
+    fn available(&mut self) -> bool {
+        true
+    }
 }
 
 /// The operating system's folder dialog.
@@ -23,10 +31,35 @@ pub struct NativeFolderPicker;
 
 impl FolderPicker for NativeFolderPicker {
     fn pick_folder(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title("Open a data folder (IMD tables, boundaries, lookups)")
-            .pick_folder()
+        timed(|| {
+            rfd::FileDialog::new()
+                .set_title("Open a data folder (IMD tables, boundaries, lookups)")
+                .pick_folder()
+        })
     }
+
+    fn available(&mut self) -> bool {
+        native_dialogs_work()
+    }
+}
+
+/// Whether the native dialogs work here: probed once ([`dialogs_work`]), and false from the first dialog that came
+/// back empty faster than anyone could cancel it.
+fn native_dialogs_work() -> bool {
+    static PROBED: OnceLock<bool> = OnceLock::new();
+    *PROBED.get_or_init(dialogs_work) && !FAILED_FAST.load(Ordering::Relaxed)
+}
+
+static FAILED_FAST: AtomicBool = AtomicBool::new(false);
+
+/// Runs a native dialog, noting when it returned nothing too fast to have been shown.
+fn timed(dialog: impl FnOnce() -> Option<PathBuf>) -> Option<PathBuf> {
+    let started = Instant::now();
+    let chosen = dialog();
+    if chosen.is_none() && started.elapsed() < FASTEST_CANCEL {
+        FAILED_FAST.store(true, Ordering::Relaxed);
+    }
+    chosen
 }
 
 /// Asks the planner where to save a file or which file to open. Behind a trait so tests need no desktop portal.
@@ -36,6 +69,10 @@ pub trait FilePicker {
     fn save_file(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf>;
     /// Which file to open: `None` if cancelled.
     fn open_file(&mut self, title: &str, extension: &str) -> Option<PathBuf>;
+    /// Whether the dialogs can open at all (false: the window asks in its own path field instead).
+    fn available(&mut self) -> bool {
+        true
+    }
 }
 
 /// The operating system's file dialogs.
@@ -43,18 +80,54 @@ pub struct NativeFilePicker;
 
 impl FilePicker for NativeFilePicker {
     fn save_file(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title(title)
-            .set_file_name(default_name)
-            .add_filter(extension, &[extension])
-            .save_file()
+        timed(|| {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .set_file_name(default_name)
+                .add_filter(extension, &[extension])
+                .save_file()
+        })
     }
 
     fn open_file(&mut self, title: &str, extension: &str) -> Option<PathBuf> {
-        rfd::FileDialog::new()
-            .set_title(title)
-            .add_filter(extension, &[extension])
-            .pick_file()
+        timed(|| {
+            rfd::FileDialog::new()
+                .set_title(title)
+                .add_filter(extension, &[extension])
+                .pick_file()
+        })
+    }
+
+    fn available(&mut self) -> bool {
+        native_dialogs_work()
+    }
+}
+
+/// No dialog can open (a desktop without a portal or zenity, as tests stand in for it): every path is asked for in
+/// the window's own path field.
+pub struct NoDialogs;
+
+impl FolderPicker for NoDialogs {
+    fn pick_folder(&mut self) -> Option<PathBuf> {
+        None
+    }
+
+    fn available(&mut self) -> bool {
+        false
+    }
+}
+
+impl FilePicker for NoDialogs {
+    fn save_file(&mut self, _title: &str, _default_name: &str, _extension: &str) -> Option<PathBuf> {
+        None
+    }
+
+    fn open_file(&mut self, _title: &str, _extension: &str) -> Option<PathBuf> {
+        None
+    }
+
+    fn available(&mut self) -> bool {
+        false
     }
 }
 
@@ -101,6 +174,10 @@ pub struct Files {
     file_picker: Box<dyn FilePicker>,
     /// Kept alive while the app runs: on Linux the copied image is served from it.
     clipboard: Option<arboard::Clipboard>,
+    /// A path the window is asking for in its own field, the dialogs not working.
+    prompt: Option<PathPrompt>,
+    /// The path field's answer, given to the command it asked for when that runs again.
+    answer: Option<PathBuf>,
 }
 
 impl Default for Files {
@@ -116,7 +193,69 @@ impl Files {
             folder_picker,
             file_picker,
             clipboard: None,
+            prompt: None,
+            answer: None,
         }
+    }
+
+    /// The path the window is asking for in its own field, if any.
+    pub fn prompt(&self) -> Option<&PathPrompt> {
+        self.prompt.as_ref()
+    }
+
+    /// Takes the prompt being answered; `answer` (`None`: cancelled) is given to the next dialog asked for.
+    pub fn answer_prompt(&mut self, answer: Option<PathBuf>) -> Option<PathPrompt> {
+        self.answer = answer;
+        self.prompt.take()
+    }
+
+    /// Forgets an answer no dialog asked for.
+    pub fn clear_answer(&mut self) {
+        self.answer = None;
+    }
+
+    /// Asks where to save: the path field's answer if one is waiting, else the dialog, else the path field.
+    fn ask_save(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf> {
+        if let Some(answer) = self.answer.take() {
+            return Some(answer);
+        }
+        if self.file_picker.available() {
+            let chosen = self.file_picker.save_file(title, default_name, extension);
+            if chosen.is_some() || self.file_picker.available() {
+                return chosen;
+            }
+        }
+        let kind = PromptKind::Save {
+            extension: extension.into(),
+        };
+        self.prompt = Some(PathPrompt {
+            kind,
+            title: title.into(),
+            default_name: default_name.into(),
+        });
+        None
+    }
+
+    /// Asks which file to open, the same way as [`Files::ask_save`].
+    fn ask_open(&mut self, title: &str, extension: &str) -> Option<PathBuf> {
+        if let Some(answer) = self.answer.take() {
+            return Some(answer);
+        }
+        if self.file_picker.available() {
+            let chosen = self.file_picker.open_file(title, extension);
+            if chosen.is_some() || self.file_picker.available() {
+                return chosen;
+            }
+        }
+        let kind = PromptKind::Open {
+            extension: extension.into(),
+        };
+        self.prompt = Some(PathPrompt {
+            kind,
+            title: title.into(),
+            default_name: String::new(),
+        });
+        None
     }
 
     /// Uses these save and open dialogs.
@@ -131,7 +270,21 @@ impl Files {
 
     /// Asks for a folder.
     pub fn pick_folder(&mut self) -> Option<PathBuf> {
-        self.folder_picker.pick_folder()
+        if let Some(answer) = self.answer.take() {
+            return Some(answer);
+        }
+        if self.folder_picker.available() {
+            let chosen = self.folder_picker.pick_folder();
+            if chosen.is_some() || self.folder_picker.available() {
+                return chosen;
+            }
+        }
+        self.prompt = Some(PathPrompt {
+            kind: PromptKind::Folder,
+            title: "Open a data folder (IMD tables, boundaries, lookups)".into(),
+            default_name: String::new(),
+        });
+        None
     }
 
     /// Saves the project where it was last saved or opened, else asks where (Ctrl+S).
@@ -145,14 +298,14 @@ impl Files {
     /// Asks where, then saves the project there.
     pub fn save_project_as(&mut self, session: &mut Session, settings: &Settings, view: MapView) {
         let name = format!("{}.{PROJECT_EXTENSION}", file_stem_for(&settings.la));
-        if let Some(path) = self.file_picker.save_file("Save project", &name, PROJECT_EXTENSION) {
+        if let Some(path) = self.ask_save("Save project", &name, PROJECT_EXTENSION) {
             save_project_to(session, settings, view, &path);
         }
     }
 
     /// Asks which project to open, then opens it.
     pub fn open_project_dialog(&mut self, session: &mut Session, settings: &mut Settings) {
-        if let Some(path) = self.file_picker.open_file("Open project", PROJECT_EXTENSION) {
+        if let Some(path) = self.ask_open("Open project", PROJECT_EXTENSION) {
             open_project_from(session, settings, &path);
         }
     }
@@ -174,7 +327,7 @@ impl Files {
         }
         let name = format!("{}-selection.{extension}", file_stem_for(&scene.comparison.la_name));
         let title = format!("Export selection as {}", extension.to_uppercase());
-        let path = with_extension(&self.file_picker.save_file(&title, &name, extension)?, extension);
+        let path = with_extension(&self.ask_save(&title, &name, extension)?, extension);
         let result = match format {
             SelectionFormat::GeoJson => {
                 save_selection_geojson(&path, true, &scene.data.dataset, &scene.comparison, codes)
@@ -187,6 +340,38 @@ impl Files {
         })
     }
 
+    /// Asks where, then writes the report the export dialog asked for (title, extent, size, DPI, format).
+    pub fn export_report(&mut self, session: &mut Session, settings: &Settings, request: &ReportRequest) {
+        let options = match report_options_for(session, settings, request) {
+            Ok(options) => options,
+            Err(reason) => return session.say(false, reason),
+        };
+        let Some(scene) = session.scene() else { return };
+        let extension = request.format.extension();
+        let name = format!("{}-report.{extension}", file_stem_for(&scene.comparison.la_name));
+        let Some(path) = self.ask_save("Export report", &name, extension) else {
+            return;
+        };
+        let path = with_extension(&path, extension);
+        let (ok, text) = write_report(scene, &options, request.format, &path);
+        session.say(ok, text);
+    }
+
+    /// Asks where, then writes the attribute table's rows (in this order) as CSV.
+    pub fn export_lsoa_table(&mut self, session: &mut Session, codes: &[AreaCode]) {
+        let Some(scene) = session.scene() else { return };
+        let name = format!("{}-lsoas.csv", file_stem_for(&scene.comparison.la_name));
+        let Some(path) = self.ask_save("Export the attribute table as CSV", &name, "csv") else {
+            return;
+        };
+        let path = with_extension(&path, "csv");
+        let (ok, text) = match save_lsoa_table_csv(&path, true, &scene.comparison, codes) {
+            Ok(n) => (true, format!("Exported {n} LSOAs to {}", path.display())),
+            Err(e) => (false, format!("Could not export the table: {e}")),
+        };
+        session.say(ok, text);
+    }
+
     /// Asks where, then renders the LA map as an A4 landscape 300 dpi report PNG and saves it atomically.
     pub fn export_map_image(&mut self, session: &mut Session, settings: &Settings) {
         if let Some((ok, text)) = self.write_map_image(session, settings) {
@@ -197,7 +382,7 @@ impl Files {
     fn write_map_image(&mut self, session: &Session, settings: &Settings) -> Option<(bool, String)> {
         let scene = session.scene()?;
         let name = format!("{}-map.png", file_stem_for(&scene.comparison.la_name));
-        let path = with_extension(&self.file_picker.save_file("Export map image", &name, "png")?, "png");
+        let path = with_extension(&self.ask_save("Export map image", &name, "png")?, "png");
         let options = report_options(session, settings, 3508, 2480, 300.0)?;
         let result = render_report(&scene.data.dataset, &scene.comparison, &options)
             .and_then(|report| save_png_atomic(&report.image, &path, options.dpi, true));
@@ -216,10 +401,7 @@ impl Files {
         };
         let extension = format.extension();
         let name = format!("{}.{extension}", file_stem_for(&scene.comparison.la_name));
-        let Some(path) = self
-            .file_picker
-            .save_file(format.label().trim_end_matches('…'), &name, extension)
-        else {
+        let Some(path) = self.ask_save(format.label().trim_end_matches('…'), &name, extension) else {
             return;
         };
         let path = with_extension(&path, extension);
@@ -282,33 +464,6 @@ pub fn open_project_from(session: &mut Session, settings: &mut Settings, path: &
         Ok(opened) => session.apply_project(opened, path, settings),
         Err(e) => session.say(false, format!("Could not open the project: {e}")),
     }
-}
-
-/// The report options for the current choices at a size (the map of the whole LA).
-fn report_options(
-    session: &Session,
-    settings: &Settings,
-    width_px: u32,
-    height_px: u32,
-    dpi: f32,
-) -> Option<ReportOptions> {
-    let c = &session.scene()?.comparison;
-    let title = session
-        .report_title()
-        .map(str::to_string)
-        .unwrap_or_else(|| default_title(&c.la_name, settings.mode, c.from, c.to));
-    Some(ReportOptions {
-        width_px,
-        height_px,
-        dpi,
-        mode: settings.mode,
-        classification: settings.classification.clone(),
-        palette: settings.palette,
-        show_transitions: settings.show_transitions,
-        show_ward_labels: settings.show_ward_labels,
-        la_borders: session.scene().and_then(|s| s.data.la_border_lines(s.vintage)),
-        ..ReportOptions::a4_landscape_300dpi(title)
-    })
 }
 
 /// A file name stem from an LA name: `Leeds`, `Kingston-upon-Hull`.

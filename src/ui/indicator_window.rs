@@ -547,6 +547,6 @@ fn legend_ui(ui: &mut egui::Ui, style: &IndicatorStyle) {
         ui.label("Emerging issue");
     });
     for line in &style.lines {
-        ui.label(RichText::new(line).small());
+        ui.label(RichText::new(line).weak());
     }
 }

@@ -35,6 +35,7 @@ pub fn map_area(
     let selected = session.selected().and_then(|c| scene.area_by_code.get(c).copied());
     let selection = index_of(&mut session.selection().codes.iter());
     *map_rect = Some(screen_rect_of(ui.available_rect_before_wrap()));
+    let focus_ward = session.profile().map(|p| p.code);
     let map = ChoroplethMap {
         scene,
         memory,
@@ -43,6 +44,7 @@ pub fn map_area(
         highlighted: &highlighted,
         selection: &selection,
         selected,
+        focus_ward: focus_ward.as_ref(),
     }
     .show(ui);
     panels.hovered_on_map = map.hovered.map(|i| scene.row(&scene.areas[i]).lsoa_code);

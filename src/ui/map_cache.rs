@@ -6,10 +6,13 @@
 
 use super::map_canvas::{CanvasFrame, MapCanvas};
 use super::national_meshes::{NationalCache, national_meshes};
-use super::paint::{pos, screen_rect_of, transition_marker};
+use super::paint::{MARKER_RADIUS, pos, screen_rect_of, transition_marker};
 use super::scene::MapScene;
 use super::settings::Settings;
-use crate::render::{MapOutlines, MapView, OutlineSource, ScreenFromWorld, push_area_fills, zoom_level};
+use crate::render::{
+    MapOutlines, MapView, OutlineSource, PlacedMarker, ScreenFromWorld, push_area_fills, transition_marker_positions,
+    zoom_level,
+};
 use crate::style::{ColourVision, NO_DATA};
 use egui::{Color32, Rect};
 use std::sync::Arc;
@@ -223,13 +226,26 @@ fn transition_marker_mesh(
     // No prepared discs: they would be textured from the font atlas, which the map image does not sample.
     let mut tessellator = egui::epaint::Tessellator::new(pixels_per_point, options, [1, 1], Vec::new());
     let mut mesh = egui::Mesh::default();
-    for area in &scene.areas {
-        let centre = pos(transform.apply(area.interior_in_world));
-        if rect.contains(centre)
-            && let Some(shape) = transition_marker(centre, scene.row(area).transition, vision)
-        {
+    for marker in marker_positions(scene, transform, rect) {
+        let Some(area) = scene.areas.get(marker.area) else {
+            continue;
+        };
+        if let Some(shape) = transition_marker(pos(marker.centre), scene.row(area).transition, vision) {
             tessellator.tessellate_shape(shape, &mut mesh);
         }
     }
     mesh
+}
+
+/// Where the transition markers go in `rect`, moved apart where they would overlap (the exports' rule).
+pub(super) fn marker_positions(scene: &MapScene, transform: &ScreenFromWorld, rect: Rect) -> Vec<PlacedMarker> {
+    transition_marker_positions(
+        &scene.areas,
+        &scene.comparison,
+        scene.layer(),
+        transform,
+        screen_rect_of(rect),
+        MARKER_RADIUS,
+        scene.national,
+    )
 }

@@ -32,12 +32,15 @@ pub fn paint_transition_marker(painter: &egui::Painter, centre: Pos2, transition
     }
 }
 
+/// A transition marker's radius on the map, in points.
+pub const MARKER_RADIUS: f32 = 5.0;
+
 /// The marker of an LSOA that stayed in, moved into or moved out of the 1% (nothing for the others), as the shared
-/// map description draws it ([`crate::render::transition_marker`]), 5 points in radius.
+/// map description draws it ([`crate::render::transition_marker`]), [`MARKER_RADIUS`] points in radius.
 pub fn transition_marker(centre: Pos2, transition: Transition, vision: ColourVision) -> Option<Shape> {
     let marker = crate::render::transition_marker(transition)?;
     let orange = to_color32(TOP1_ORANGE, vision);
-    let r = 5.0;
+    let r = MARKER_RADIUS;
     let fill = if marker.orange_fill { orange } else { Color32::WHITE };
     let edge = if marker.orange_edge {
         orange

@@ -13,7 +13,7 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
 /// The legend: swatches with counts, the 1% key, and the honest-reading caveat.
 pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to: u16, vision: ColourVision) {
     ui.label(RichText::new(&legend.title).strong());
-    ui.label(RichText::new(&legend.subtitle).small());
+    ui.label(RichText::new(&legend.subtitle).weak());
     ui.add_space(4.0);
     for entry in &legend.entries {
         ui.horizontal(|ui| {
@@ -56,7 +56,7 @@ pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to:
     }
     ui.add_space(6.0);
     for note in &legend.notes {
-        ui.label(RichText::new(note).small().italics());
+        ui.label(RichText::new(note).weak());
     }
 }
 
@@ -220,7 +220,7 @@ pub fn ward_profile_ui(
         rows.reverse();
     }
     let mut clicked = None;
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .id_salt("ward-lsoas")
         .max_height(360.0)
         .show(ui, |ui| {
@@ -370,11 +370,7 @@ pub fn lsoa_tooltip_ui(ui: &mut egui::Ui, row: &LsoaChange, comparison: &Edition
         ui.label(format!("Change in percentile: {points:+.1} points"));
     }
     ui.label(row.transition.label());
-    ui.label(
-        RichText::new("Ranks are relative: a worse rank can mean others improved faster.")
-            .small()
-            .italics(),
-    );
+    ui.label(RichText::new("Ranks are relative: a worse rank can mean others improved faster.").weak());
 }
 
 /// Every comparable edition side by side (e.g. 2015, 2019 and 2025): counts, then each LSOA's rank.
@@ -419,8 +415,7 @@ fn all_editions_ui(ui: &mut egui::Ui, profile: &WardProfile) {
             if profile.editions.iter().any(|c| c.bridged) {
                 ui.label(
                     RichText::new("* on 2021 LSOAs through the ONS 2011 to 2021 lookup (split: parent's rank; merged: population-weighted mean)")
-                        .small()
-                        .italics(),
+                        .weak(),
                 );
             }
         });

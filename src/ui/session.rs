@@ -91,6 +91,8 @@ pub struct Session {
     /// What the last search found, or that it found nothing.
     search_message: Option<String>,
     view_request: Option<ViewRequest>,
+    /// The map was zoomed to a ward's profile (Escape goes back to the LA).
+    zoomed_to_ward: bool,
     repaint: Repaint,
 }
 
@@ -124,6 +126,7 @@ impl Session {
             data_confirmation: None,
             search_message: None,
             view_request: None,
+            zoomed_to_ward: false,
             repaint,
         }
     }
@@ -279,6 +282,29 @@ impl Session {
     /// The report title a project set, if any.
     pub fn report_title(&self) -> Option<&str> {
         self.report_title.as_deref()
+    }
+
+    /// Sets the title for exported maps (saved with the project); an empty one means the default.
+    pub fn set_report_title(&mut self, title: String) {
+        self.report_title = (!title.trim().is_empty()).then_some(title);
+    }
+
+    /// Zooms the map to a ward of the scene (its profile was opened), remembering that Escape should go back.
+    pub fn show_ward(&mut self, ward: &AreaCode) {
+        let bbox = self
+            .scene
+            .as_ref()
+            .and_then(|s| s.wards.iter().find(|w| &w.code == ward))
+            .map(|w| w.bbox_in_world);
+        if let Some(bbox) = bbox {
+            self.show(bbox);
+            self.zoomed_to_ward = true;
+        }
+    }
+
+    /// Whether the map was zoomed to a ward, forgetting it (the view is going back to the LA).
+    pub fn take_ward_zoom(&mut self) -> bool {
+        std::mem::take(&mut self.zoomed_to_ward)
     }
 
     /// The result of the last save, export or open, if any.
@@ -527,17 +553,7 @@ impl Session {
     }
 
     fn show(&mut self, bbox: geo::Rect<f64>) {
-        let padded = geo::Rect::new(
-            geo::Coord {
-                x: bbox.min().x - SHOW_MARGIN_M,
-                y: bbox.min().y - SHOW_MARGIN_M,
-            },
-            geo::Coord {
-                x: bbox.max().x + SHOW_MARGIN_M,
-                y: bbox.max().y + SHOW_MARGIN_M,
-            },
-        );
-        self.view_request = Some(ViewRequest::Show(padded));
+        self.view_request = Some(ViewRequest::Show(crate::model::rect_grown(bbox, SHOW_MARGIN_M)));
     }
 }
 

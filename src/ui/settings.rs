@@ -38,6 +38,8 @@ pub struct Settings {
     pub show_distribution: bool,
     /// What a drag on the map does.
     pub tool: MapTool,
+    /// The folder last saved to or opened from through the in-window path field (used where no file dialog works).
+    pub last_folder: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -51,6 +53,7 @@ impl Default for Settings {
             colour_vision: ColourVision::Normal,
             show_distribution: true,
             tool: MapTool::Pan,
+            last_folder: None,
         }
     }
 }
@@ -97,6 +100,7 @@ pub struct SavedSettings {
     colour_vision: ColourVision,
     show_distribution: bool,
     tool: MapTool,
+    last_folder: Option<PathBuf>,
 }
 
 impl Default for SavedSettings {
@@ -122,6 +126,7 @@ impl From<Settings> for SavedSettings {
             colour_vision: settings.colour_vision,
             show_distribution: settings.show_distribution,
             tool: settings.tool,
+            last_folder: settings.last_folder,
         }
     }
 }
@@ -144,6 +149,7 @@ impl From<SavedSettings> for Settings {
             colour_vision: saved.colour_vision,
             show_distribution: saved.show_distribution,
             tool: saved.tool,
+            last_folder: saved.last_folder,
         }
     }
 }

@@ -63,6 +63,14 @@ impl From<SelectionAction> for Option<AppCommand> {
     }
 }
 
+/// A section of the left panel under a header that folds it away.
+fn section(ui: &mut egui::Ui, title: &str, open: bool, body: impl FnOnce(&mut egui::Ui)) {
+    egui::CollapsingHeader::new(egui::RichText::new(title).strong())
+        .id_salt(("left-panel", title))
+        .default_open(open)
+        .show(ui, body);
+}
+
 impl Panels {
     /// The histogram and scatter below the map (when switched on and there is a map).
     pub fn distribution(&mut self, ui: &mut egui::Ui, session: &Session, settings: &Settings) -> Vec<AppCommand> {
@@ -105,28 +113,33 @@ impl Panels {
                         ui.label("No map yet.");
                         return;
                     };
-                    legend_ui(
-                        ui,
-                        &scene.styled.legend,
-                        settings.show_transitions,
-                        scene.comparison.to,
-                        settings.colour_vision,
-                    );
-                    ui.separator();
-                    summary_ui(ui, &scene.summary);
-                    ui.separator();
+                    // Collapsible sections, the priority wards and the selection before the summary, so that they are
+                    // reached without scrolling at 1400 × 900 (each remembers whether it is open).
+                    section(ui, "Legend", true, |ui| {
+                        legend_ui(
+                            ui,
+                            &scene.styled.legend,
+                            settings.show_transitions,
+                            scene.comparison.to,
+                            settings.colour_vision,
+                        );
+                    });
                     let open = session.profile().map(|p| p.code);
-                    let ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
-                    commands.extend(ward_to_open.map(AppCommand::OpenWard));
-                    ui.separator();
+                    section(ui, "Priority wards", true, |ui| {
+                        let ward_to_open = priority_wards_ui(ui, &scene.summary, open.as_ref());
+                        commands.extend(ward_to_open.map(AppCommand::OpenWard));
+                    });
                     let ward = session.profile().map(|p| (p.code, p.name.clone()));
-                    let state = SelectionPanelState {
-                        change_limit: &mut self.rule_change_limit,
-                        named: session.named_selections(),
-                        name: &mut self.selection_name,
-                    };
-                    let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
-                    commands.extend(Option::<AppCommand>::from(action));
+                    section(ui, "Selection", true, |ui| {
+                        let state = SelectionPanelState {
+                            change_limit: &mut self.rule_change_limit,
+                            named: session.named_selections(),
+                            name: &mut self.selection_name,
+                        };
+                        let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
+                        commands.extend(Option::<AppCommand>::from(action));
+                    });
+                    section(ui, "LA summary", true, |ui| summary_ui(ui, &scene.summary));
                     named_selections_ui(ui, &scene.data.dataset, scene.comparison.to, session.named_selections());
                 });
             });
@@ -143,9 +156,18 @@ impl Panels {
             .resizable(true)
             .default_size(430.0)
             .show(ui, |ui| {
-                if ui.button("Close ward profile").clicked() {
-                    commands.push(AppCommand::CloseProfile);
-                }
+                ui.horizontal(|ui| {
+                    if ui.button("Close ward profile").clicked() {
+                        commands.push(AppCommand::CloseProfile);
+                    }
+                    if ui
+                        .button("Back to the LA")
+                        .on_hover_text("Show the whole LA again (Escape or 0)")
+                        .clicked()
+                    {
+                        commands.push(AppCommand::Fit);
+                    }
+                });
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, session.selected());
                     commands.extend(clicked.map(AppCommand::Focus));

@@ -161,9 +161,9 @@ impl WardLeagueState {
                 return None;
             }
         };
-        ui.label(RichText::new(table.provenance()).small());
+        ui.label(RichText::new(table.provenance()).weak());
         for note in &table.notes {
-            ui.label(RichText::new(format!("Note: {note}.")).small().italics());
+            ui.label(RichText::new(format!("Note: {note}.")).weak());
         }
         let mut rows: Vec<&AreaSummary> = table.rows.iter().collect();
         if self.by_name {
@@ -303,7 +303,7 @@ impl WardLeagueState {
                     "Its average rank sits where an LSOA ranked {national:.0} of {} would nationally.",
                     table.national_lsoas
                 ))
-                .small(),
+                .weak(),
             );
         }
         if ui.button("Open the ward league…").clicked() {
