@@ -120,19 +120,24 @@ pub fn allowed_typos(query: &str) -> usize {
     query.chars().count() / 4
 }
 
-/// The fewest single-character edits (insert, delete, substitute, swap neighbours) turning `query` into some
-/// substring of `text` (Sellers' algorithm with the optimal-string-alignment swap).
+/// The fewest single-character edits (insert, delete, substitute, swap neighbours) turning `query` into some part of
+/// `text` that starts where a word does (Sellers' algorithm with the optimal-string-alignment swap, its free start
+/// limited to word starts: otherwise "Leds" would be one edit from the "les" inside "Aylesbury" or "Kirklees").
 pub fn typos_within(query: &str, text: &str) -> usize {
     let q: Vec<char> = query.chars().collect();
     let t: Vec<char> = text.chars().collect();
     if q.is_empty() {
         return 0;
     }
-    // Rows of the table for query prefixes i-2, i-1 and i; column j = text prefix length. Row 0 is all zeros: a match
-    // may start anywhere in the text.
+    // Rows of the table for query prefixes i-2, i-1 and i; column j = text prefix length. Row 0 is zero where a
+    // match may start (a word start) and "too far" elsewhere.
     let width = t.len() + 1;
-    let mut before = vec![0usize; width];
-    let mut previous = vec![0usize; width];
+    let far = q.len() + t.len() + 1;
+    let starts: Vec<usize> = (0..width)
+        .map(|j| if j == 0 || t[j - 1] == ' ' { 0 } else { far })
+        .collect();
+    let mut before = starts.clone();
+    let mut previous = starts;
     let mut current = vec![0usize; width];
     for i in 1..=q.len() {
         current[0] = i;
@@ -156,6 +161,8 @@ pub fn typos_within(query: &str, text: &str) -> usize {
 pub struct PlaceMatch<'a> {
     /// The place.
     pub place: &'a Place,
+    /// Its position in [`PlaceIndex::places`].
+    pub position: usize,
     /// How well.
     pub quality: MatchQuality,
 }
@@ -242,9 +249,14 @@ impl PlaceIndex {
             .places
             .iter()
             .zip(&self.keys)
-            .filter(|(place, _)| keep(place))
-            .filter_map(|(place, (name, code))| {
-                MatchQuality::of(&wanted, name, code).map(|quality| PlaceMatch { place, quality })
+            .enumerate()
+            .filter(|(_, (place, _))| keep(place))
+            .filter_map(|(position, (place, (name, code)))| {
+                MatchQuality::of(&wanted, name, code).map(|quality| PlaceMatch {
+                    place,
+                    position,
+                    quality,
+                })
             })
             .collect();
         found.sort_by(|a, b| {
@@ -311,6 +323,10 @@ mod tests {
         assert_eq!(typos_within("lede", "leeds"), 1, "a neighbour pair swapped");
         assert_eq!(typos_within("bradfrod", "bradford"), 1, "swap");
         assert_eq!(typos_within("xyz", "leeds"), 3);
+        // Matches start at a word: "les" inside a word is not one deletion from "leds".
+        assert!(typos_within("leds", "aylesbury vale") >= 2);
+        assert!(typos_within("leds", "kirklees") >= 2);
+        assert_eq!(typos_within("vale", "aylesbury vale"), 0);
         assert_eq!(typos_within("", "leeds"), 0);
         assert_eq!(typos_within("armly", "armley"), 1);
     }

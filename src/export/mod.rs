@@ -9,6 +9,7 @@ mod error;
 mod furniture;
 mod geopackage;
 mod indicator_png;
+mod inset_locator;
 mod map_layer;
 mod page_text;
 mod report_png;
@@ -39,9 +40,11 @@ pub use selection_table::{
     UTF8_BOM, save_selection_csv, save_selection_geojson, selected_rows, selection_columns, selection_geojson,
     selection_properties, write_selection_csv,
 };
+pub use inset_locator::InsetLocator;
 pub use surface::{LineStyle, RasterSurface, Surface, VectorOp, VectorPage};
 pub use table_png::{
-    RankTable, TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, TableOptions, diagram3_rows, render_diagram3,
+    RankTable, TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, TableColours, TableOptions, diagram3_rows, render_diagram3,
+    render_diagram3_with,
     render_rank_table,
 };
 pub use text::{Align, TextPainter, TextStyle};

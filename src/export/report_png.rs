@@ -2,6 +2,7 @@
 //! the title, legend and 1% key, a strip along the bottom with the attribution, source editions and export date; scale
 //! bar and north arrow on the map. Type is set in points at the requested DPI.
 
+use super::inset_locator::{InsetLocator, draw_inset_locator, ward_geometry};
 use super::ExportError;
 use super::date::CivilDate;
 use super::furniture::{draw_north_arrow, draw_scale_bar, fill_rect, stroke_rect};
@@ -105,6 +106,8 @@ pub struct MapReport {
     pub legend_rect_px: ScreenRect,
     /// The bottom strip: attribution, sources, export date.
     pub attribution_rect_px: ScreenRect,
+    /// The inset locator of a ward map (`focus_ward`), where drawn.
+    pub inset: Option<InsetLocator>,
 }
 
 /// Renders the report page for a comparison, headlessly, from the same styling as the window.
@@ -122,6 +125,7 @@ pub fn render_report(
         screen_from_world: layout.screen_from_world,
         legend_rect_px: layout.legend_rect_px,
         attribution_rect_px: layout.attribution_rect_px,
+        inset: layout.inset,
     })
 }
 
@@ -171,6 +175,8 @@ pub struct PageLayout {
     pub legend_rect_px: ScreenRect,
     /// The bottom strip: attribution, sources, export date.
     pub attribution_rect_px: ScreenRect,
+    /// The inset locator of a ward map, where drawn.
+    pub inset: Option<InsetLocator>,
 }
 
 /// Lays out and draws the page onto any surface: the one description of the report behind every format.
@@ -253,6 +259,14 @@ fn draw_report_page(
     .draw(surface, &text, &content, comparison, &styled);
     draw_scale_bar(surface, &text, map_rect_px, screen_from_world.points_per_metre, u);
     draw_north_arrow(surface, &text, map_rect_px, u);
+    // A ward map says where the ward sits in the LA.
+    let inset = options
+        .focus_ward
+        .and_then(|ward| ward_geometry(content.ward_layer, &ward))
+        .and_then(|ward| {
+            let shown = view.visible_world(map_rect_px);
+            draw_inset_locator(surface, &content, ward, shown, map_rect_px, u)
+        });
     stroke_rect(surface, map_rect_px, Color::from_rgba8(150, 150, 150, 255), 0.5 * u);
 
     // The column: shrink its type if it would run into the strip.
@@ -292,6 +306,7 @@ fn draw_report_page(
         screen_from_world,
         legend_rect_px,
         attribution_rect_px,
+        inset,
     })
 }
 

@@ -43,6 +43,8 @@ pub enum AppCommand {
     ShowProblems,
     /// Open the About window.
     ShowAbout,
+    /// Open a Help window (shortcut sheet, how to read the map, the README's data section).
+    ShowHelp(super::help::HelpTopic),
     /// Open the LA league table.
     ShowLeagueTable,
     /// Open the local indicators window.
@@ -61,8 +63,11 @@ pub enum AppCommand {
     Redo,
     /// Drop the focus and the search highlight (Escape).
     ClearFocus,
-    /// Find an LSOA or ward and show it.
+    /// Find an LSOA or ward and show it (Enter in the search field; an area opened from another window).
     Search(String),
+    /// Show a place picked from the search field's list of matches (an LA is mapped; a ward or LSOA of another LA
+    /// maps that LA first).
+    ShowPlace(crate::analysis::Place),
     /// Map another LA (from the league table), fitted.
     ChooseLa(String),
     /// Open a ward's profile.
@@ -105,6 +110,8 @@ pub enum WindowEffect {
     ShowProblems,
     /// Open the About window.
     ShowAbout,
+    /// Open a Help window.
+    ShowHelp(super::help::HelpTopic),
     /// Open the LA league table.
     ShowLeagueTable,
     /// Open the local indicators window.
@@ -154,6 +161,7 @@ pub fn dispatch(
         AppCommand::CopyMapImage => files.copy_map_image(session, settings),
         AppCommand::ShowProblems => return Some(WindowEffect::ShowProblems),
         AppCommand::ShowAbout => return Some(WindowEffect::ShowAbout),
+        AppCommand::ShowHelp(topic) => return Some(WindowEffect::ShowHelp(topic)),
         AppCommand::ShowLeagueTable => return Some(WindowEffect::ShowLeagueTable),
         AppCommand::ShowIndicators => return Some(WindowEffect::ShowIndicators),
         AppCommand::ShowWardLeague => return Some(WindowEffect::ShowWardLeague),
@@ -168,7 +176,10 @@ pub fn dispatch(
         }
         AppCommand::ClearFocus => session.clear_focus(),
         AppCommand::Search(query) => {
-            session.search(&query);
+            session.search(&query, settings);
+        }
+        AppCommand::ShowPlace(place) => {
+            session.show_place(&place, settings);
         }
         AppCommand::ChooseLa(la) => {
             settings.la = la;

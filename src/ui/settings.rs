@@ -47,6 +47,11 @@ pub struct Settings {
     pub show_distribution: bool,
     /// What a drag on the map does.
     pub tool: MapTool,
+    /// The OpenStreetMap street basemap under the fills (off unless switched on: nothing is downloaded until then).
+    pub show_basemap: bool,
+    /// The basemap's tile server, a URL with `{z}`, `{x}`, `{y}` (e.g. a council's own); `None` =
+    /// `$LOCALITY_MAP_TILE_URL`, else OpenStreetMap's.
+    pub basemap_url: Option<String>,
 }
 
 /// The choices a scene depends on (LA, editions, mode, palette, classes): a difference means rebuild.
@@ -82,6 +87,8 @@ impl Default for Settings {
             colour_vision: ColourVision::Normal,
             show_distribution: true,
             tool: MapTool::Pan,
+            show_basemap: false,
+            basemap_url: None,
         }
     }
 }
