@@ -9,6 +9,7 @@ mod error;
 mod furniture;
 mod geopackage;
 mod indicator_png;
+mod basemap_underlay;
 mod inset_locator;
 mod map_layer;
 mod page_text;
@@ -40,6 +41,7 @@ pub use selection_table::{
     UTF8_BOM, save_selection_csv, save_selection_geojson, selected_rows, selection_columns, selection_geojson,
     selection_properties, write_selection_csv,
 };
+pub use basemap_underlay::{FILL_WEIGHT_OVER_BASEMAP, underlay_basemap};
 pub use inset_locator::InsetLocator;
 pub use surface::{LineStyle, RasterSurface, Surface, VectorOp, VectorPage};
 pub use table_png::{

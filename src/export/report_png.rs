@@ -2,6 +2,8 @@
 //! the title, legend and 1% key, a strip along the bottom with the attribution, source editions and export date; scale
 //! bar and north arrow on the map. Type is set in points at the requested DPI.
 
+use super::basemap_underlay::underlay_basemap;
+use crate::io::OSM_ATTRIBUTION;
 use super::inset_locator::{InsetLocator, draw_inset_locator, ward_geometry};
 use super::ExportError;
 use super::date::CivilDate;
@@ -45,6 +47,9 @@ pub struct ReportOptions {
     pub export_date: CivilDate,
     /// A ward to bring forward (outlined heavily, the rest veiled), e.g. for a ward map; `None` = none.
     pub focus_ward: Option<AreaCode>,
+    /// The street basemap under the fills, from this tile source (the window's basemap, when switched on): PNG pages
+    /// only, with the OpenStreetMap attribution added; `None` = no basemap (the default, and nothing is fetched).
+    pub basemap: Option<crate::io::TileSource>,
 }
 
 impl ReportOptions {
@@ -63,6 +68,7 @@ impl ReportOptions {
             show_ward_labels: true,
             export_date: CivilDate::today(),
             focus_ward: None,
+            basemap: None,
         }
     }
 
@@ -215,7 +221,11 @@ fn draw_report_page(
     let column_right = w - margin;
 
     // The bottom strip, measured first.
-    let attribution = attribution_lines(options.export_date.year);
+    let basemap = options.basemap.as_ref().filter(|_| surface.takes_images());
+    let mut attribution = attribution_lines(options.export_date.year);
+    if basemap.is_some() {
+        attribution.push(format!("Street basemap {OSM_ATTRIBUTION} (openstreetmap.org/copyright)."));
+    }
     let sources = sources_text(dataset, comparison);
     let exported = format!(
         "Exported {} with Locality Map {}",
@@ -257,6 +267,9 @@ fn draw_report_page(
             .and_then(|ward| dataset.ward_layer_for(comparison.vintage)?.get(&ward)),
     }
     .draw(surface, &text, &content, comparison, &styled);
+    if let Some(source) = basemap {
+        underlay_basemap(surface, source, &screen_from_world, view.visible_world(map_rect_px), map_rect_px);
+    }
     draw_scale_bar(surface, &text, map_rect_px, screen_from_world.points_per_metre, u);
     draw_north_arrow(surface, &text, map_rect_px, u);
     // A ward map says where the ward sits in the LA.

@@ -85,7 +85,8 @@ pub fn zoom_for(metres_per_pixel: f64, lat: f64) -> u8 {
 }
 
 /// The tiles covering a BNG rectangle shown at `metres_per_pixel`, nearest the middle first (so the centre of the
-/// view arrives first); empty when more than [`MAX_TILES`] would be needed or the rectangle cannot be projected.
+/// view arrives first): at the zoom matching the resolution, or up to two levels coarser to stay within
+/// [`MAX_TILES`]; empty when even that needs more, or the rectangle cannot be projected.
 pub fn tiles_covering(bbox_in_world: Rect<f64>, metres_per_pixel: f64) -> Vec<TileId> {
     let corners = [
         bbox_in_world.min(),
@@ -103,19 +104,24 @@ pub fn tiles_covering(bbox_in_world: Rect<f64>, metres_per_pixel: f64) -> Vec<Ti
         return Vec::new();
     };
     let mid_lat = lonlats.iter().map(|c| c.y).sum::<f64>() / 4.0;
-    let z = zoom_for(metres_per_pixel, mid_lat);
-    let positions: Vec<[f64; 2]> = lonlats.iter().map(|c| tile_position_of(*c, z)).collect();
-    let last = (1u64 << z) as f64 - 1.0;
-    let range = |axis: usize| {
-        let low = positions.iter().map(|p| p[axis]).fold(f64::INFINITY, f64::min);
-        let high = positions.iter().map(|p| p[axis]).fold(f64::NEG_INFINITY, f64::max);
-        (low.floor().clamp(0.0, last) as u32, high.floor().clamp(0.0, last) as u32)
-    };
-    let ((x0, x1), (y0, y1)) = (range(0), range(1));
-    let count = (u64::from(x1 - x0) + 1) * (u64::from(y1 - y0) + 1);
-    if count > MAX_TILES as u64 {
+    let finest = zoom_for(metres_per_pixel, mid_lat);
+    // Up to two levels coarser (tiles drawn at up to 4× their size) rather than more than MAX_TILES of them.
+    let Some((z, (x0, x1), (y0, y1))) = (0..=2u8)
+        .filter_map(|step| finest.checked_sub(step))
+        .map(|z| {
+            let positions: Vec<[f64; 2]> = lonlats.iter().map(|c| tile_position_of(*c, z)).collect();
+            let last = (1u64 << z) as f64 - 1.0;
+            let range = |axis: usize| {
+                let low = positions.iter().map(|p| p[axis]).fold(f64::INFINITY, f64::min);
+                let high = positions.iter().map(|p| p[axis]).fold(f64::NEG_INFINITY, f64::max);
+                (low.floor().clamp(0.0, last) as u32, high.floor().clamp(0.0, last) as u32)
+            };
+            (z, range(0), range(1))
+        })
+        .find(|(_, (x0, x1), (y0, y1))| (u64::from(x1 - x0) + 1) * (u64::from(y1 - y0) + 1) <= MAX_TILES as u64)
+    else {
         return Vec::new();
-    }
+    };
     let centre = [(f64::from(x0) + f64::from(x1)) / 2.0, (f64::from(y0) + f64::from(y1)) / 2.0];
     let mut tiles: Vec<TileId> = (y0..=y1)
         .flat_map(|y| (x0..=x1).map(move |x| TileId { z, x, y }))
@@ -177,6 +183,13 @@ pub struct TileSource {
     /// The folder tiles are cached in (`z/x/y.png` below it).
     pub cache_dir: PathBuf,
     agent: ureq::Agent,
+}
+
+/// Two sources are the same when they fetch the same URLs into the same cache.
+impl PartialEq for TileSource {
+    fn eq(&self, other: &Self) -> bool {
+        self.url_template == other.url_template && self.cache_dir == other.cache_dir
+    }
 }
 
 impl TileSource {
@@ -359,9 +372,10 @@ mod tests {
         assert!((top_left.x + 180.0).abs() < 1e-9 && (top_left.y - 85.051_128_779_8).abs() < 1e-6);
         let leeds = Coord { x: -1.5491, y: 53.8 };
         let [x, y] = tile_position_of(leeds, 13);
-        // The OSM tile holding Leeds Town Hall at zoom 13 is 13/4060/2653.
-        assert_eq!((x.floor() as u32, y.floor() as u32), (4060, 2653));
-        let back = lonlat_of_tile_corner(13, 4060, 2653);
+        // By hand: x = (180 − 1.5491) / 360 × 8192 = 4060.5; y = (1 − asinh(tan 53.8°) / π) / 2 × 8192
+        // = (1 − 1.1182 / π) / 2 × 8192 = 2638.1.
+        assert_eq!((x.floor() as u32, y.floor() as u32), (4060, 2638));
+        let back = lonlat_of_tile_corner(13, 4060, 2638);
         assert!(back.x <= leeds.x && back.y >= leeds.y, "top-left of its tile");
     }
 
@@ -407,9 +421,9 @@ mod tests {
     #[test]
     fn urls_and_cache_paths_name_the_tile() {
         let source = TileSource::new("http://127.0.0.1:9/{z}/{x}/{y}.png".into(), PathBuf::from("/c"));
-        let tile = TileId { z: 13, x: 4060, y: 2653 };
-        assert_eq!(source.url_of(tile), "http://127.0.0.1:9/13/4060/2653.png");
-        assert_eq!(source.cache_path_of(tile), PathBuf::from("/c/13/4060/2653.png"));
+        let tile = TileId { z: 13, x: 4060, y: 2638 };
+        assert_eq!(source.url_of(tile), "http://127.0.0.1:9/13/4060/2638.png");
+        assert_eq!(source.cache_path_of(tile), PathBuf::from("/c/13/4060/2638.png"));
         assert_eq!(server_folder(OSM_TILE_URL), "tile.openstreetmap.org");
     }
 }

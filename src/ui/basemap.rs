@@ -103,14 +103,7 @@ impl Basemap {
             return false;
         }
         let worker = self.worker.get_or_insert_with(|| {
-            let source = self.source.clone().unwrap_or_else(|| match url_setting {
-                Some(url) => {
-                    let env = TileSource::from_env();
-                    let cache = env.cache_dir.parent().map(|p| p.join(server_folder_of(url)));
-                    TileSource::new(url.to_string(), cache.unwrap_or(env.cache_dir))
-                }
-                None => TileSource::from_env(),
-            });
+            let source = self.source.clone().unwrap_or_else(|| tile_source_for(url_setting));
             start_worker(source, ctx.clone(), self.downloaded.clone())
         });
         for tile in &wanted {
@@ -175,6 +168,25 @@ impl Basemap {
             };
             self.tiles.insert(tile, slot);
         }
+    }
+}
+
+/// The tile server the settings name (`basemap_url`), else `$LOCALITY_MAP_TILE_URL`, else OpenStreetMap's, with its
+/// cache folder (the window's basemap and its exports use the same).
+pub fn tile_source_for(url_setting: Option<&str>) -> TileSource {
+    let env = TileSource::from_env();
+    match url_setting {
+        Some(url) if !url.trim().is_empty() => {
+            let cache = match std::env::var_os("LOCALITY_MAP_TILE_CACHE") {
+                Some(dir) => std::path::PathBuf::from(dir),
+                None => env
+                    .cache_dir
+                    .parent()
+                    .map_or(env.cache_dir.clone(), |p| p.join(server_folder_of(url))),
+            };
+            TileSource::new(url.to_string(), cache)
+        }
+        _ => env,
     }
 }
 

@@ -306,6 +306,10 @@ fn report_options(
         palette: settings.palette,
         show_transitions: settings.show_transitions,
         show_ward_labels: settings.show_ward_labels,
+        // The street basemap goes into the export when it is on in the window (and carries its attribution).
+        basemap: settings
+            .show_basemap
+            .then(|| super::basemap::tile_source_for(settings.basemap_url.as_deref())),
         ..ReportOptions::a4_landscape_300dpi(title)
     })
 }
