@@ -7,7 +7,9 @@ use std::process::{Command, Output};
 
 fn locality_map(args: &[&str], data: Option<&std::path::Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_locality-map"));
-    command.current_dir(std::env::temp_dir()).env_remove("LOCALITY_MAP_DATA");
+    command
+        .current_dir(std::env::temp_dir())
+        .env_remove("LOCALITY_MAP_DATA");
     if let Some(dir) = data {
         command.arg("--data").arg(dir);
     }

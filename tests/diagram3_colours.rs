@@ -21,12 +21,23 @@ fn distance(a: Rgba, b: Rgba) -> f64 {
 
 #[test]
 fn the_safe_variant_keeps_worsened_and_improved_apart_for_colour_blind_readers() {
-    for vision in [ColourVision::Protanopia, ColourVision::Deuteranopia, ColourVision::Tritanopia] {
-        let apart = |c: TableColours| distance(vision.simulate(c.worsened), vision.simulate(c.improved));
-        let (council, safe) = (apart(TableColours::COUNCIL), apart(TableColours::COLOUR_BLIND_SAFE));
-        assert!(safe > 60.0, "{vision:?}: {safe:.0}");
-        assert!(safe > council, "{vision:?}: safe {safe:.0} vs council {council:.0}");
+    let apart =
+        |c: TableColours, vision: ColourVision| distance(vision.simulate(c.worsened), vision.simulate(c.improved));
+    // Red and green are what protanopes and deuteranopes confuse: the safe pair stands further apart for both.
+    for vision in [ColourVision::Protanopia, ColourVision::Deuteranopia] {
+        let (council, safe) = (
+            apart(TableColours::COUNCIL, vision),
+            apart(TableColours::COLOUR_BLIND_SAFE, vision),
+        );
+        assert!(safe > 150.0, "{vision:?}: {safe:.0}");
+        assert!(
+            safe > council + 20.0,
+            "{vision:?}: safe {safe:.0} vs council {council:.0}"
+        );
     }
+    // And stays well apart for tritanopes and in a greyscale print.
+    assert!(apart(TableColours::COLOUR_BLIND_SAFE, ColourVision::Tritanopia) > 150.0);
+    assert!(apart(TableColours::COLOUR_BLIND_SAFE, ColourVision::Greyscale) > 60.0);
 }
 
 #[test]
@@ -47,10 +58,16 @@ fn every_filled_cell_carries_a_dark_shape_in_both_variants() {
         };
         // E01011623: 1031 → 318, into the 1% (2019 rank cell) and worsened.
         assert!(dark_at_left("E01011623", 3), "{colours:?}: a diamond in the 1% cell");
-        assert!(dark_at_left("E01011623", 4), "{colours:?}: a triangle in the worsened cell");
+        assert!(
+            dark_at_left("E01011623", 4),
+            "{colours:?}: a triangle in the worsened cell"
+        );
         assert!(!dark_at_left("E01011623", 2), "{colours:?}: no mark in a plain cell");
         // E01011372: 22 → 38, improved.
-        assert!(dark_at_left("E01011372", 4), "{colours:?}: a triangle in the improved cell");
+        assert!(
+            dark_at_left("E01011372", 4),
+            "{colours:?}: a triangle in the improved cell"
+        );
         // The fill itself follows the variant.
         let (_, cells) = table.cells.iter().find(|(c, _)| c.as_str() == "E01011623").unwrap();
         let cell = cells[4];
@@ -58,9 +75,16 @@ fn every_filled_cell_carries_a_dark_shape_in_both_variants() {
             .image
             .pixel((cell.min[0] + cell.width() * 0.5) as u32, (cell.min[1] + 2.0) as u32)
             .unwrap();
-        assert_eq!([p.red(), p.green(), p.blue()], [colours.worsened.0[0], colours.worsened.0[1], colours.worsened.0[2]]);
+        assert_eq!(
+            [p.red(), p.green(), p.blue()],
+            [colours.worsened.0[0], colours.worsened.0[1], colours.worsened.0[2]]
+        );
         if std::env::var_os("LOCALITY_MAP_KEEP_EXPORTS").is_some() {
-            let name = if colours == TableColours::COUNCIL { "council" } else { "safe" };
+            let name = if colours == TableColours::COUNCIL {
+                "council"
+            } else {
+                "safe"
+            };
             table.image.save_png(format!("/tmp/shots/diagram3_{name}.png")).ok();
         }
     }

@@ -9,10 +9,7 @@ use locality_map::export::{CivilDate, ReportOptions, render_report, ward_extent}
 use locality_map::io::TileSource;
 use locality_map::model::AreaCode;
 use locality_map::render::ScreenRect;
-use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 fn leeds() -> EditionComparison {
     EditionComparison::new(common::embedded_dataset(), &AreaFilter::parse("Leeds"), 2015, 2019).unwrap()
@@ -34,7 +31,10 @@ fn rgb(image: &tiny_skia::Pixmap, x: f32, y: f32) -> [u8; 3] {
 }
 
 fn inside(inner: ScreenRect, outer: ScreenRect) -> bool {
-    inner.min[0] >= outer.min[0] && inner.min[1] >= outer.min[1] && inner.max[0] <= outer.max[0] && inner.max[1] <= outer.max[1]
+    inner.min[0] >= outer.min[0]
+        && inner.min[1] >= outer.min[1]
+        && inner.max[0] <= outer.max[0]
+        && inner.max[1] <= outer.max[1]
 }
 
 #[test]
@@ -52,46 +52,43 @@ fn a_ward_map_has_an_inset_showing_the_ward_in_the_la() {
     let inset = page.inset.expect("an inset on a ward map");
     assert!(inside(inset.rect_px, page.map_rect_px), "in the map's corner");
     assert!(inset.rect_px.width() < page.map_rect_px.width() * 0.3, "small");
-    assert!(inside(inset.ward_px, inset.rect_px), "the ward lies inside the LA's inset");
+    assert!(
+        inside(inset.ward_px, inset.rect_px),
+        "the ward lies inside the LA's inset"
+    );
     // Gipton & Harehills is one of 33 wards: a small part of the inset, east of the centre of Leeds.
     assert!(inset.ward_px.width() < inset.rect_px.width() / 3.0);
-    let centre = [(inset.ward_px.min[0] + inset.ward_px.max[0]) / 2.0, (inset.ward_px.min[1] + inset.ward_px.max[1]) / 2.0];
-    assert!(centre[0] > (inset.rect_px.min[0] + inset.rect_px.max[0]) / 2.0, "east of the middle");
+    let centre = [
+        (inset.ward_px.min[0] + inset.ward_px.max[0]) / 2.0,
+        (inset.ward_px.min[1] + inset.ward_px.max[1]) / 2.0,
+    ];
+    assert!(
+        centre[0] > (inset.rect_px.min[0] + inset.rect_px.max[0]) / 2.0,
+        "east of the middle"
+    );
     let [r, g, b] = rgb(&page.image, centre[0], centre[1]);
-    assert!(r < 110 && g < 110 && b < 110, "the ward dark in the inset: {:?}", [r, g, b]);
+    assert!(
+        r < 110 && g < 110 && b < 110,
+        "the ward dark in the inset: {:?}",
+        [r, g, b]
+    );
     // The LA's other LSOAs light grey, in the inset's corner region away from the ward.
     let whole = render_report(dataset, &comparison, &options()).unwrap();
     assert!(whole.inset.is_none(), "no inset on the LA map");
 }
 
-/// A tile server on a free local port: one generated PNG for every request; counts connections.
-fn tile_server() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/{{z}}/{{x}}/{{y}}.png", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
-    let mut body = Vec::new();
-    {
-        let pixels: Vec<u8> = (0..256 * 256).flat_map(|i| if (i % 256) % 32 < 4 { [90u8, 40, 160] } else { [236, 222, 190] }).collect();
-        let mut encoder = png::Encoder::new(&mut body, 256, 256);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.write_header().unwrap().write_image_data(&pixels).unwrap();
-    }
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            counted.fetch_add(1, Ordering::SeqCst);
-            let mut request = [0u8; 2048];
-            stream.read(&mut request).ok();
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            stream.write_all(head.as_bytes()).ok();
-            stream.write_all(&body).ok();
-        }
-    });
-    (url, connections)
+/// A tile of purple stripes on a land colour.
+fn striped_tile() -> Vec<u8> {
+    let pixels: Vec<u8> = (0..256 * 256)
+        .flat_map(|i| {
+            if (i % 256) % 32 < 4 {
+                [90u8, 40, 160]
+            } else {
+                [236, 222, 190]
+            }
+        })
+        .collect();
+    common::rgb_png(256, 256, &pixels)
 }
 
 fn ink_in(image: &tiny_skia::Pixmap, rect: ScreenRect) -> usize {
@@ -112,10 +109,14 @@ fn ink_in(image: &tiny_skia::Pixmap, rect: ScreenRect) -> usize {
 fn the_basemap_goes_under_an_exported_map_only_when_on_with_its_attribution() {
     let dataset = common::embedded_dataset();
     let comparison = leeds();
-    let (url, connections) = tile_server();
+    let (url, connections) = common::tile_server(striped_tile());
     let cache = common::scratch_for_this_process("export-basemap");
     let plain = render_report(dataset, &comparison, &options()).unwrap();
-    assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing fetched without the basemap");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "nothing fetched without the basemap"
+    );
 
     let with = ReportOptions {
         basemap: Some(TileSource::new(url, cache.clone())),
@@ -136,7 +137,11 @@ fn the_basemap_goes_under_an_exported_map_only_when_on_with_its_attribution() {
         }
         n
     };
-    assert!(purple(&page.image, page.map_rect_px) > 1_000, "{}", purple(&page.image, page.map_rect_px));
+    assert!(
+        purple(&page.image, page.map_rect_px) > 1_000,
+        "{}",
+        purple(&page.image, page.map_rect_px)
+    );
     assert!(purple(&plain.image, plain.map_rect_px) < 50);
     // One more line in the attribution strip: "Street basemap © OpenStreetMap contributors".
     assert!(

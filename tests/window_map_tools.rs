@@ -16,9 +16,7 @@ use locality_map::ui::{
     DistributionResponse, DistributionState, LoadedData, LocalityMapApp, SHORTCUTS, Session, Settings, distribution_ui,
     load_data,
 };
-use std::io::{Read as _, Write as _};
-use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -51,7 +49,9 @@ fn code(text: &str) -> AreaCode {
 
 /// Writes the rendered window to `$LOCALITY_MAP_SHOTS/NAME.png` when asked and a renderer can start.
 fn shot(harness: &mut Harness<'static, LocalityMapApp>, name: &str) {
-    let Some(folder) = std::env::var_os("LOCALITY_MAP_SHOTS") else { return };
+    let Some(folder) = std::env::var_os("LOCALITY_MAP_SHOTS") else {
+        return;
+    };
     if !common::renderer_available(name) {
         return;
     }
@@ -94,7 +94,10 @@ fn typing_in_search_lists_several_matches_and_a_pick_shows_the_lsoa_with_its_nei
     // Not a 200 m close-up: at least about 2 km of context across the map.
     let map_width_m = view.metres_per_point * 900.0;
     assert!(map_width_m > 1_500.0, "{map_width_m:.0} m across");
-    assert!(harness.query_all_by_label_contains("Leeds 111").count() <= 2, "the list closed");
+    assert!(
+        harness.query_all_by_label_contains("Leeds 111").count() <= 2,
+        "the list closed"
+    );
 }
 
 #[test]
@@ -107,7 +110,10 @@ fn a_typo_in_search_still_lists_the_ward() {
     harness.get_by_label_contains("Ward  Gipton & Harehills, Leeds");
     harness.key_press(egui::Key::Enter);
     harness.run_steps(3);
-    assert_eq!(harness.state().profile().map(|p| p.name.as_str()), Some("Gipton & Harehills"));
+    assert_eq!(
+        harness.state().profile().map(|p| p.name.as_str()),
+        Some("Gipton & Harehills")
+    );
 }
 
 #[test]
@@ -149,7 +155,9 @@ fn the_help_menu_lists_every_real_shortcut_and_explains_the_map() {
     harness.get_by_label_contains("Change = later rank − earlier rank");
     harness.get_by_label("Help").click();
     harness.run_steps(2);
-    harness.get_by_label("Data: using your own data folder (README)…").click();
+    harness
+        .get_by_label("Data: using your own data folder (README)…")
+        .click();
     harness.run_steps(3);
     harness.get_by_label_contains("Point --data");
 }
@@ -242,13 +250,12 @@ fn the_histogram_follows_the_colour_vision_preview() {
             .count()
     };
     assert!(saturated(&a) > 500, "coloured bars: {}", saturated(&a));
-    assert!(saturated(&b) < saturated(&a) / 10, "greyscale preview: {} vs {}", saturated(&b), saturated(&a));
-}
-
-/// A tile server on a free local port serving one generated 256 px PNG for every request; counts connections.
-struct TileServer {
-    url: String,
-    connections: Arc<AtomicUsize>,
+    assert!(
+        saturated(&b) < saturated(&a) / 10,
+        "greyscale preview: {} vs {}",
+        saturated(&b),
+        saturated(&a)
+    );
 }
 
 fn tile_png() -> Vec<u8> {
@@ -265,34 +272,7 @@ fn tile_png() -> Vec<u8> {
             });
         }
     }
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, 256, 256);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.write_header().unwrap().write_image_data(&pixels).unwrap();
-    bytes
-}
-
-fn tile_server() -> TileServer {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/{{z}}/{{x}}/{{y}}.png", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
-    let body = tile_png();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            counted.fetch_add(1, Ordering::SeqCst);
-            let mut request = [0u8; 2048];
-            stream.read(&mut request).ok();
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            stream.write_all(head.as_bytes()).ok();
-            stream.write_all(&body).ok();
-        }
-    });
-    TileServer { url, connections }
+    common::rgb_png(256, 256, &pixels)
 }
 
 fn run_until(harness: &mut Harness<'static, LocalityMapApp>, done: impl Fn(&LocalityMapApp) -> bool) {
@@ -305,32 +285,37 @@ fn run_until(harness: &mut Harness<'static, LocalityMapApp>, done: impl Fn(&Loca
 
 #[test]
 fn the_basemap_fetches_only_once_switched_on_then_from_its_cache() {
-    let server = tile_server();
+    let (url, connections) = common::tile_server(tile_png());
     let cache = common::scratch_for_this_process("basemap-tiles");
-    let source = || TileSource::new(server.url.clone(), cache.clone());
+    let source = || TileSource::new(url.clone(), cache.clone());
     let mut harness = harness_of(LocalityMapApp::with_data(Settings::default(), leeds()).with_tile_source(source()));
     // Off by default: many frames, zoomed in and out, and not one connection or thread.
     assert!(!harness.state().settings.show_basemap);
     harness.key_press(egui::Key::Plus);
     harness.run_steps(10);
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(server.connections.load(Ordering::SeqCst), 0, "no socket while off");
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "no socket while off");
     assert!(!harness.state().basemap().started());
 
     // Switched on: tiles are fetched from the server and drawn.
     harness.state_mut().settings.show_basemap = true;
     run_until(&mut harness, |app| app.basemap().ready() >= 4);
     let app = harness.state();
-    assert!(app.basemap().ready() >= 4, "tiles ready: {} ({:?})", app.basemap().ready(), app.basemap().last_error());
+    assert!(
+        app.basemap().ready() >= 4,
+        "tiles ready: {} ({:?})",
+        app.basemap().ready(),
+        app.basemap().last_error()
+    );
     let downloaded = app.basemap().downloaded();
-    assert!(downloaded >= 4 && server.connections.load(Ordering::SeqCst) >= downloaded);
+    assert!(downloaded >= 4 && connections.load(Ordering::SeqCst) >= downloaded);
     let cached = std::fs::read_dir(&cache).map(|d| d.count()).unwrap_or(0);
     assert!(cached > 0, "tiles kept on disk under {}", cache.display());
     harness.run_steps(3);
     shot(&mut harness, "basemap_on_leeds");
 
     // A new window on the same cache: the same tiles without a download.
-    let before = server.connections.load(Ordering::SeqCst);
+    let before = connections.load(Ordering::SeqCst);
     let settings = Settings {
         show_basemap: true,
         ..Settings::default()
@@ -339,7 +324,7 @@ fn the_basemap_fetches_only_once_switched_on_then_from_its_cache() {
     run_until(&mut again, |app| app.basemap().ready() >= 4);
     assert!(again.state().basemap().ready() >= 4);
     assert_eq!(again.state().basemap().downloaded(), 0, "from the cache");
-    assert_eq!(server.connections.load(Ordering::SeqCst), before);
+    assert_eq!(connections.load(Ordering::SeqCst), before);
     std::fs::remove_dir_all(&cache).ok();
 }
 
@@ -348,15 +333,14 @@ fn the_basemap_shows_under_the_fills_with_its_attribution() {
     if !common::renderer_available("the_basemap_shows_under_the_fills_with_its_attribution") {
         return;
     }
-    let server = tile_server();
+    let (url, _) = common::tile_server(tile_png());
     let cache = common::scratch_for_this_process("basemap-pixels");
     let settings = Settings {
         show_basemap: true,
         ..Settings::default()
     };
-    let mut on = harness_of(
-        LocalityMapApp::with_data(settings, leeds()).with_tile_source(TileSource::new(server.url.clone(), cache.clone())),
-    );
+    let mut on =
+        harness_of(LocalityMapApp::with_data(settings, leeds()).with_tile_source(TileSource::new(url, cache.clone())));
     run_until(&mut on, |app| app.basemap().ready() >= 4);
     on.run_steps(3);
     let mut off = harness(Settings::default());

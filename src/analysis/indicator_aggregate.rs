@@ -282,10 +282,11 @@ pub fn aggregate(
                     .collect();
                 found.sort();
                 found.dedup();
-                let similar: Vec<String> = super::place_search::similar_names(query, found.iter().map(String::as_str), 5)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                let similar: Vec<String> =
+                    super::place_search::similar_names(query, found.iter().map(String::as_str), 5)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect();
                 return Err(IndicatorError::LaNotFound {
                     query: query.into(),
                     hint: super::place_search::did_you_mean(" — ", &similar),

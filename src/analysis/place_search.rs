@@ -334,10 +334,22 @@ mod tests {
     #[test]
     fn quality_orders_exact_prefix_word_contains_typos() {
         assert_eq!(MatchQuality::of("leeds", "leeds", ""), Some(MatchQuality::Exact));
-        assert_eq!(MatchQuality::of("e01011372", "leeds 111b", "e01011372"), Some(MatchQuality::Exact));
-        assert_eq!(MatchQuality::of("leeds 111", "leeds 111a", ""), Some(MatchQuality::Prefix));
-        assert_eq!(MatchQuality::of("hare", "gipton and harehills", ""), Some(MatchQuality::WordPrefix));
-        assert_eq!(MatchQuality::of("hills", "gipton and harehills", ""), Some(MatchQuality::Contains));
+        assert_eq!(
+            MatchQuality::of("e01011372", "leeds 111b", "e01011372"),
+            Some(MatchQuality::Exact)
+        );
+        assert_eq!(
+            MatchQuality::of("leeds 111", "leeds 111a", ""),
+            Some(MatchQuality::Prefix)
+        );
+        assert_eq!(
+            MatchQuality::of("hare", "gipton and harehills", ""),
+            Some(MatchQuality::WordPrefix)
+        );
+        assert_eq!(
+            MatchQuality::of("hills", "gipton and harehills", ""),
+            Some(MatchQuality::Contains)
+        );
         assert_eq!(MatchQuality::of("leds", "leeds", ""), Some(MatchQuality::Typos(1)));
         // Three characters: no typos allowed.
         assert_eq!(MatchQuality::of("lds", "leeds", ""), None);
@@ -393,6 +405,9 @@ mod tests {
         lsoa.ward_name = "Hunslet & Riverside".into();
         lsoa.la_name = "Leeds".into();
         assert_eq!(lsoa.describe(), "Leeds 111B, Hunslet & Riverside, Leeds");
-        assert_eq!(place(PlaceKind::LocalAuthority, "E08000035", "Leeds").describe(), "Leeds");
+        assert_eq!(
+            place(PlaceKind::LocalAuthority, "E08000035", "Leeds").describe(),
+            "Leeds"
+        );
     }
 }

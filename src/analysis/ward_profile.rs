@@ -234,7 +234,11 @@ fn ward_hint(dataset: &Dataset, vintage: crate::model::LsoaVintage, ward: &str, 
     let named: Vec<String> = similar
         .into_iter()
         .map(|name| {
-            let las: Vec<&str> = wards[name].iter().map(String::as_str).filter(|l| !l.is_empty()).collect();
+            let las: Vec<&str> = wards[name]
+                .iter()
+                .map(String::as_str)
+                .filter(|l| !l.is_empty())
+                .collect();
             if las.is_empty() {
                 name.to_string()
             } else {

@@ -218,8 +218,13 @@ fn write_pack(
         false,
     ))?;
     // The same table for colour-blind readers (red/blue ends of RdBu; both carry shapes and signs).
-    let safe = crate::export::render_diagram3_with(comparison, args.dpi, date, crate::export::TableColours::COLOUR_BLIND_SAFE)
-        .map_err(|e| e.to_string())?;
+    let safe = crate::export::render_diagram3_with(
+        comparison,
+        args.dpi,
+        date,
+        crate::export::TableColours::COLOUR_BLIND_SAFE,
+    )
+    .map_err(|e| e.to_string())?;
     saved(save_png_atomic(
         &safe.image,
         &base.join("diagram3_colour_safe.png"),

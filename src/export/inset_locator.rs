@@ -67,7 +67,12 @@ pub fn draw_inset_locator(
         }
     }
     if let Some(path) = lsoas.finish() {
-        surface.fill_path(&path, Color::from_rgba8(215, 215, 215, 255), FillRule::EvenOdd, Some(rect_px));
+        surface.fill_path(
+            &path,
+            Color::from_rgba8(215, 215, 215, 255),
+            FillRule::EvenOdd,
+            Some(rect_px),
+        );
         surface.stroke_path(
             &path,
             Color::from_rgba8(185, 185, 185, 255),
@@ -78,7 +83,12 @@ pub fn draw_inset_locator(
     let mut ward_path = PathBuilder::new();
     push_geometry(&mut ward_path, ward, &px);
     if let Some(path) = ward_path.finish() {
-        surface.fill_path(&path, Color::from_rgba8(70, 70, 70, 255), FillRule::EvenOdd, Some(rect_px));
+        surface.fill_path(
+            &path,
+            Color::from_rgba8(70, 70, 70, 255),
+            FillRule::EvenOdd,
+            Some(rect_px),
+        );
         surface.stroke_path(&path, ink(), &LineStyle::solid(1.2 * u), Some(rect_px));
     }
     // The main map's extent, clipped to the inset.
@@ -105,7 +115,10 @@ pub fn draw_inset_locator(
 }
 
 /// The ward's polygon from the ward layer.
-pub fn ward_geometry<'a>(ward_layer: Option<&'a AreaLayer>, ward: &crate::model::AreaCode) -> Option<&'a MultiPolygon<f64>> {
+pub fn ward_geometry<'a>(
+    ward_layer: Option<&'a AreaLayer>,
+    ward: &crate::model::AreaCode,
+) -> Option<&'a MultiPolygon<f64>> {
     ward_layer?.get(ward).map(|a| &a.geometry_in_world)
 }
 

@@ -2,18 +2,18 @@
 //! the title, legend and 1% key, a strip along the bottom with the attribution, source editions and export date; scale
 //! bar and north arrow on the map. Type is set in points at the requested DPI.
 
-use super::basemap_underlay::underlay_basemap;
-use crate::io::OSM_ATTRIBUTION;
-use super::inset_locator::{InsetLocator, draw_inset_locator, ward_geometry};
 use super::ExportError;
+use super::basemap_underlay::underlay_basemap;
 use super::date::CivilDate;
 use super::furniture::{draw_north_arrow, draw_scale_bar, fill_rect, stroke_rect};
+use super::inset_locator::{InsetLocator, draw_inset_locator, ward_geometry};
 use super::map_layer::{MapContent, MapPainter};
 use super::page_text::{ColumnContent, StripContent, draw_column, draw_strip};
 use super::surface::{RasterSurface, Surface, VectorPage};
 use super::text::TextPainter;
 use crate::analysis::EditionComparison;
 use crate::io::Catalogue;
+use crate::io::OSM_ATTRIBUTION;
 use crate::model::{AreaCode, Dataset};
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
 use crate::style::{Classification, DivergingPalette, MapMode, style_comparison};
@@ -224,7 +224,9 @@ fn draw_report_page(
     let basemap = options.basemap.as_ref().filter(|_| surface.takes_images());
     let mut attribution = attribution_lines(options.export_date.year);
     if basemap.is_some() {
-        attribution.push(format!("Street basemap {OSM_ATTRIBUTION} (openstreetmap.org/copyright)."));
+        attribution.push(format!(
+            "Street basemap {OSM_ATTRIBUTION} (openstreetmap.org/copyright)."
+        ));
     }
     let sources = sources_text(dataset, comparison);
     let exported = format!(
@@ -268,7 +270,13 @@ fn draw_report_page(
     }
     .draw(surface, &text, &content, comparison, &styled);
     if let Some(source) = basemap {
-        underlay_basemap(surface, source, &screen_from_world, view.visible_world(map_rect_px), map_rect_px);
+        underlay_basemap(
+            surface,
+            source,
+            &screen_from_world,
+            view.visible_world(map_rect_px),
+            map_rect_px,
+        );
     }
     draw_scale_bar(surface, &text, map_rect_px, screen_from_world.points_per_metre, u);
     draw_north_arrow(surface, &text, map_rect_px, u);

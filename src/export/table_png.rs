@@ -42,12 +42,13 @@ impl TableColours {
         worsened: TABLE_WORSENED,
         improved: TABLE_IMPROVED,
     };
-    /// Safe for colour-blind readers: the 1% orange, worsened and improved from the two ends of ColorBrewer's RdBu
-    /// (the map's default palette), which protanopes, deuteranopes and tritanopes all tell apart; the shapes stay.
+    /// Safe for colour-blind readers: the 1% orange, worsened and improved a red and a light blue of ColorBrewer's
+    /// RdBu (the map's default palette), far apart in hue and lightness for protanopes and deuteranopes, whom the
+    /// council's red and green fail; the shapes stay.
     pub const COLOUR_BLIND_SAFE: Self = Self {
         top1: TABLE_TOP1,
-        worsened: Rgba::hex(0xef8a62),
-        improved: Rgba::hex(0x67a9cf),
+        worsened: Rgba::hex(0xd6604d),
+        improved: Rgba::hex(0x92c5de),
     };
 }
 
@@ -197,8 +198,16 @@ pub fn render_rank_table(
     let colours = options.colours;
     let key_items = [
         (colours.top1, CellMark::Top1, "In the most deprived 1% in that edition"),
-        (colours.worsened, CellMark::Worsened, "Rank worsened (more deprived, negative)"),
-        (colours.improved, CellMark::Improved, "Rank improved (less deprived, positive)"),
+        (
+            colours.worsened,
+            CellMark::Worsened,
+            "Rank worsened (more deprived, negative)",
+        ),
+        (
+            colours.improved,
+            CellMark::Improved,
+            "Rank improved (less deprived, positive)",
+        ),
     ];
     let swatch = 10.0 * u;
     let key_w: f32 = key_items
@@ -356,7 +365,12 @@ pub fn render_rank_table(
         };
         fill_rect(&mut pixmap, rect, colour_of(colour));
         stroke_rect(&mut pixmap, rect, grid, 0.5 * u);
-        draw_mark(&mut pixmap, mark, [x + swatch / 2.0, key_top + swatch / 2.0], swatch * 0.6);
+        draw_mark(
+            &mut pixmap,
+            mark,
+            [x + swatch / 2.0, key_top + swatch / 2.0],
+            swatch * 0.6,
+        );
         x += swatch + 4.0 * u;
         x += text.draw(
             &mut pixmap,
@@ -406,7 +420,13 @@ fn draw_mark(pixmap: &mut Pixmap, mark: CellMark, centre: [f32; 2], size: f32) {
     }
     path.close();
     if let Some(path) = path.finish() {
-        pixmap.fill_path(&path, &super::furniture::paint_of(ink()), FillRule::Winding, Transform::identity(), None);
+        pixmap.fill_path(
+            &path,
+            &super::furniture::paint_of(ink()),
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
     }
 }
 

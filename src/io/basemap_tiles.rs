@@ -56,7 +56,10 @@ pub struct TileId {
 pub fn lonlat_of_tile_corner(z: u8, x: u32, y: u32) -> Coord<f64> {
     let n = f64::from(1u32 << z);
     let lon = f64::from(x) / n * 360.0 - 180.0;
-    let lat = (std::f64::consts::PI * (1.0 - 2.0 * f64::from(y) / n)).sinh().atan().to_degrees();
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * f64::from(y) / n))
+        .sinh()
+        .atan()
+        .to_degrees();
     Coord { x: lon, y: lat }
 }
 
@@ -100,7 +103,11 @@ pub fn tiles_covering(bbox_in_world: Rect<f64>, metres_per_pixel: f64) -> Vec<Ti
             y: bbox_in_world.max().y,
         },
     ];
-    let Some(lonlats) = corners.iter().map(|c| lonlat_from_world(*c)).collect::<Option<Vec<_>>>() else {
+    let Some(lonlats) = corners
+        .iter()
+        .map(|c| lonlat_from_world(*c))
+        .collect::<Option<Vec<_>>>()
+    else {
         return Vec::new();
     };
     let mid_lat = lonlats.iter().map(|c| c.y).sum::<f64>() / 4.0;
@@ -114,7 +121,10 @@ pub fn tiles_covering(bbox_in_world: Rect<f64>, metres_per_pixel: f64) -> Vec<Ti
             let range = |axis: usize| {
                 let low = positions.iter().map(|p| p[axis]).fold(f64::INFINITY, f64::min);
                 let high = positions.iter().map(|p| p[axis]).fold(f64::NEG_INFINITY, f64::max);
-                (low.floor().clamp(0.0, last) as u32, high.floor().clamp(0.0, last) as u32)
+                (
+                    low.floor().clamp(0.0, last) as u32,
+                    high.floor().clamp(0.0, last) as u32,
+                )
             };
             (z, range(0), range(1))
         })
@@ -122,7 +132,10 @@ pub fn tiles_covering(bbox_in_world: Rect<f64>, metres_per_pixel: f64) -> Vec<Ti
     else {
         return Vec::new();
     };
-    let centre = [(f64::from(x0) + f64::from(x1)) / 2.0, (f64::from(y0) + f64::from(y1)) / 2.0];
+    let centre = [
+        (f64::from(x0) + f64::from(x1)) / 2.0,
+        (f64::from(y0) + f64::from(y1)) / 2.0,
+    ];
     let mut tiles: Vec<TileId> = (y0..=y1)
         .flat_map(|y| (x0..=x1).map(move |x| TileId { z, x, y }))
         .collect();
@@ -201,7 +214,12 @@ impl TileSource {
             .unwrap_or_else(|| OSM_TILE_URL.to_string());
         let cache = std::env::var_os("LOCALITY_MAP_TILE_CACHE")
             .map(PathBuf::from)
-            .unwrap_or_else(|| platform_cache_dir().join("locality-map").join("tiles").join(server_folder(&url)));
+            .unwrap_or_else(|| {
+                platform_cache_dir()
+                    .join("locality-map")
+                    .join("tiles")
+                    .join(server_folder(&url))
+            });
         Self::new(url, cache)
     }
 
@@ -212,7 +230,11 @@ impl TileSource {
             .timeout_global(Some(Duration::from_secs(20)))
             .timeout_connect(Some(Duration::from_secs(10)))
             // OSM's tile usage policy: identify the application.
-            .user_agent(concat!("LocalityMap/", env!("CARGO_PKG_VERSION"), " (council planning GIS)"))
+            .user_agent(concat!(
+                "LocalityMap/",
+                env!("CARGO_PKG_VERSION"),
+                " (council planning GIS)"
+            ))
             .http_status_as_error(true);
         if loopback {
             // A local tile server (tests, a council's own) is never reached through a proxy.
@@ -357,8 +379,22 @@ fn platform_cache_dir() -> PathBuf {
 /// A folder name for a tile server (its host, with anything unsafe in a file name replaced), so tiles of two servers
 /// never mix in the cache.
 fn server_folder(url: &str) -> String {
-    let host = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or("tiles");
-    host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split('/')
+        .next()
+        .unwrap_or("tiles");
+    host.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -390,7 +426,16 @@ mod tests {
     #[test]
     fn a_ward_sized_view_needs_a_few_tiles_and_england_none() {
         // 4 km around Leeds centre at 10 m a pixel: zoom 13, a handful of tiles, each with corners about 3 km apart.
-        let bbox = Rect::new(Coord { x: 427_700.0, y: 431_800.0 }, Coord { x: 431_700.0, y: 435_800.0 });
+        let bbox = Rect::new(
+            Coord {
+                x: 427_700.0,
+                y: 431_800.0,
+            },
+            Coord {
+                x: 431_700.0,
+                y: 435_800.0,
+            },
+        );
         let tiles = tiles_covering(bbox, 10.0);
         assert!((1..=9).contains(&tiles.len()), "{tiles:?}");
         assert!(tiles.iter().all(|t| t.z == 13));
@@ -399,7 +444,13 @@ mod tests {
         assert!((2_500.0..3_300.0).contains(&width), "{width}");
         assert!(corners[0].y > corners[3].y, "north up");
         // Across England at 10 m a pixel: far more than MAX_TILES, so none.
-        let england = Rect::new(Coord { x: 100_000.0, y: 0.0 }, Coord { x: 650_000.0, y: 650_000.0 });
+        let england = Rect::new(
+            Coord { x: 100_000.0, y: 0.0 },
+            Coord {
+                x: 650_000.0,
+                y: 650_000.0,
+            },
+        );
         assert!(tiles_covering(england, 10.0).is_empty());
     }
 
@@ -421,7 +472,11 @@ mod tests {
     #[test]
     fn urls_and_cache_paths_name_the_tile() {
         let source = TileSource::new("http://127.0.0.1:9/{z}/{x}/{y}.png".into(), PathBuf::from("/c"));
-        let tile = TileId { z: 13, x: 4060, y: 2638 };
+        let tile = TileId {
+            z: 13,
+            x: 4060,
+            y: 2638,
+        };
         assert_eq!(source.url_of(tile), "http://127.0.0.1:9/13/4060/2638.png");
         assert_eq!(source.cache_path_of(tile), PathBuf::from("/c/13/4060/2638.png"));
         assert_eq!(server_folder(OSM_TILE_URL), "tile.openstreetmap.org");

@@ -117,7 +117,8 @@ impl Basemap {
         let transform = view.screen_from_world(screen);
         let mut drawn = false;
         for tile in &wanted {
-            let (Some(TileSlot::Ready(texture)), Some(corners)) = (self.tiles.get(tile), tile.corners_in_world()) else {
+            let (Some(TileSlot::Ready(texture)), Some(corners)) = (self.tiles.get(tile), tile.corners_in_world())
+            else {
                 continue;
             };
             let mut mesh = egui::Mesh::with_texture(texture.id());
@@ -138,9 +139,16 @@ impl Basemap {
     /// The attribution, bottom right of the map, whenever the basemap is on.
     pub fn paint_attribution(painter: &egui::Painter, rect: Rect) {
         let at = egui::pos2(rect.max.x - 6.0, rect.max.y - 8.0);
-        let galley = painter.layout_no_wrap(OSM_ATTRIBUTION.into(), FontId::proportional(12.0), Color32::from_gray(20));
+        let galley = painter.layout_no_wrap(
+            OSM_ATTRIBUTION.into(),
+            FontId::proportional(12.0),
+            Color32::from_gray(20),
+        );
         let size = galley.size();
-        let backing = Rect::from_min_max(egui::pos2(at.x - size.x - 6.0, at.y - size.y - 2.0), egui::pos2(at.x + 2.0, at.y + 2.0));
+        let backing = Rect::from_min_max(
+            egui::pos2(at.x - size.x - 6.0, at.y - size.y - 2.0),
+            egui::pos2(at.x + 2.0, at.y + 2.0),
+        );
         painter.rect_filled(backing, 2.0, Color32::from_white_alpha(220));
         text_with_halo(
             painter,
@@ -192,9 +200,21 @@ pub fn tile_source_for(url_setting: Option<&str>) -> TileSource {
 
 /// The cache folder name for a tile server set in the settings (its host).
 fn server_folder_of(url: &str) -> String {
-    let host = url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or("tiles");
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split('/')
+        .next()
+        .unwrap_or("tiles");
     host.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

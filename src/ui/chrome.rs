@@ -9,9 +9,9 @@ use super::command::AppCommand;
 use super::files::SelectionFormat;
 use super::help::{HelpState, help_menu_ui, help_windows};
 use super::indicator_window::{IndicatorAction, IndicatorWindowState};
+use super::la_picker::la_picker_ui;
 use super::league_table::LeagueTableState;
 use super::loader::LoadedData;
-use super::la_picker::la_picker_ui;
 use super::panels::problems_ui;
 use super::place_search_box::{PlaceSearchState, place_search_ui};
 use super::session::Session;
@@ -314,8 +314,11 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     ui.checkbox(&mut settings.show_lsoa_lines, "LSOA boundaries");
     ui.checkbox(&mut settings.show_ward_labels, "Ward names");
     ui.checkbox(&mut settings.show_distribution, "Distribution panel");
-    ui.checkbox(&mut settings.show_basemap, "Street basemap (OpenStreetMap; downloads map tiles)")
-        .on_hover_text("Off until switched on: nothing is downloaded before. Tiles are cached on disk.");
+    ui.checkbox(
+        &mut settings.show_basemap,
+        "Street basemap (OpenStreetMap; downloads map tiles)",
+    )
+    .on_hover_text("Off until switched on: nothing is downloaded before. Tiles are cached on disk.");
     ui.separator();
     ui.menu_button("Palette", |ui| {
         for palette in DivergingPalette::ALL {

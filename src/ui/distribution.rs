@@ -68,7 +68,9 @@ impl DistributionData {
         let bin_colour = classes
             .into_iter()
             .filter_map(|(bin, by_class)| {
-                let (class, _) = by_class.into_iter().max_by_key(|(class, n)| (*n, std::cmp::Reverse(*class)))?;
+                let (class, _) = by_class
+                    .into_iter()
+                    .max_by_key(|(class, n)| (*n, std::cmp::Reverse(*class)))?;
                 Some((bin, entries.get(class)?.colour))
             })
             .collect();
@@ -451,11 +453,19 @@ mod tests {
     fn the_histogram_bins_the_layer_shown_in_the_maps_colours() {
         let (change, lsoas) = data_for(MapMode::RankChange);
         assert!(change.bin_width >= 100, "rank change bins: {}", change.bin_width);
-        assert_eq!(change.counts.values().sum::<usize>(), lsoas, "482 Leeds LSOAs, each once");
+        assert_eq!(
+            change.counts.values().sum::<usize>(),
+            lsoas,
+            "482 Leeds LSOAs, each once"
+        );
         let (deciles, _) = data_for(MapMode::DecileLater);
         assert!(deciles.categorical);
         assert_eq!(deciles.bin_width, 1);
-        assert!(deciles.counts.keys().all(|d| (1..=10).contains(d)), "{:?}", deciles.counts);
+        assert!(
+            deciles.counts.keys().all(|d| (1..=10).contains(d)),
+            "{:?}",
+            deciles.counts
+        );
         // 114 Leeds LSOAs are in decile 1 in 2019 (the legend's count).
         assert_eq!(deciles.counts.get(&1), Some(&114));
         assert_eq!(deciles.centre_of(1), 1.0);

@@ -81,13 +81,16 @@ pub fn help_windows(ctx: &egui::Context, state: &mut HelpState) {
 
 /// The sheet: every window shortcut, then the map's keys and the mouse.
 pub fn shortcut_sheet_ui(ui: &mut egui::Ui) {
-    egui::Grid::new("shortcut-sheet").striped(true).num_columns(2).show(ui, |ui| {
-        for shortcut in SHORTCUTS {
-            ui.label(RichText::new(shortcut.keys_text()).monospace().strong());
-            ui.label(shortcut.description);
-            ui.end_row();
-        }
-    });
+    egui::Grid::new("shortcut-sheet")
+        .striped(true)
+        .num_columns(2)
+        .show(ui, |ui| {
+            for shortcut in SHORTCUTS {
+                ui.label(RichText::new(shortcut.keys_text()).monospace().strong());
+                ui.label(shortcut.description);
+                ui.end_row();
+            }
+        });
     ui.separator();
     ui.label(RichText::new("On the map").strong());
     egui::Grid::new("map-keys").striped(true).num_columns(2).show(ui, |ui| {
@@ -107,7 +110,9 @@ pub fn shortcut_sheet_ui(ui: &mut egui::Ui) {
             ui.end_row();
         }
     });
-    ui.label(RichText::new("Keys go to the search field while it has the cursor; press Esc or click the map first.").weak());
+    ui.label(
+        RichText::new("Keys go to the search field while it has the cursor; press Esc or click the map first.").weak(),
+    );
 }
 
 /// The paragraphs of "How to read this map", with each edition's N and 1% line from the model.
@@ -115,7 +120,13 @@ pub fn reading_paragraphs() -> Vec<String> {
     let line = |year: u16| {
         national_lsoas(year).map_or_else(
             || format!("IMD {year}: not known"),
-            |n| format!("IMD {year}: {} LSOAs, the 1% is rank ≤ {}", grouped(n), top1_threshold(n)),
+            |n| {
+                format!(
+                    "IMD {year}: {} LSOAs, the 1% is rank ≤ {}",
+                    grouped(n),
+                    top1_threshold(n)
+                )
+            },
         )
     };
     vec![

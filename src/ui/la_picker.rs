@@ -14,9 +14,7 @@ pub fn filtered_las<'a>(las: &'a [(AreaCode, String)], filter: &str) -> Vec<&'a 
     }
     let mut found: Vec<(MatchQuality, &(AreaCode, String))> = las
         .iter()
-        .filter_map(|la| {
-            MatchQuality::of(&wanted, &normalise(&la.1), &normalise(la.0.as_str())).map(|q| (q, la))
-        })
+        .filter_map(|la| MatchQuality::of(&wanted, &normalise(&la.1), &normalise(la.0.as_str())).map(|q| (q, la)))
         .collect();
     found.sort_by_key(|(q, _)| *q);
     found.into_iter().map(|(_, la)| la).collect()
@@ -104,7 +102,8 @@ mod tests {
     #[test]
     fn the_picker_filters_as_typed_and_forgives_a_typo() {
         let las = las();
-        let names = |filter: &str| -> Vec<String> { filtered_las(&las, filter).into_iter().map(|l| l.1.clone()).collect() };
+        let names =
+            |filter: &str| -> Vec<String> { filtered_las(&las, filter).into_iter().map(|l| l.1.clone()).collect() };
         assert_eq!(names("").len(), 5, "empty: every LA");
         assert_eq!(names("le"), ["Leeds", "Leicester", "Lewes"]);
         assert_eq!(names("Leds"), ["Leeds"]);

@@ -209,7 +209,10 @@ mod tests {
                 assert!(a.keys_text() != b.keys_text(), "{} twice", a.keys_text());
             }
         }
-        let save_as = SHORTCUTS.iter().find(|s| (s.command)() == AppCommand::SaveProjectAs).unwrap();
+        let save_as = SHORTCUTS
+            .iter()
+            .find(|s| (s.command)() == AppCommand::SaveProjectAs)
+            .unwrap();
         assert_eq!(save_as.keys_text(), "Ctrl+Shift+S");
         let fit = SHORTCUTS.iter().find(|s| (s.command)() == AppCommand::Fit).unwrap();
         assert_eq!(fit.keys_text(), "0");

@@ -129,7 +129,14 @@ mod tests {
             ..Settings::default()
         };
         let mut session = Session::with_data(leeds(), &settings);
-        let ward = session.scene().unwrap().wards.iter().find(|w| w.name.starts_with("Gipton")).unwrap().code;
+        let ward = session
+            .scene()
+            .unwrap()
+            .wards
+            .iter()
+            .find(|w| w.name.starts_with("Gipton"))
+            .unwrap()
+            .code;
         assert_eq!(ward, gipton, "Gipton & Harehills in the 2019 ward lookup");
         session.open_ward(ward);
         let path = Path::new("/projects/leeds/p.lmap");
@@ -152,10 +159,15 @@ mod tests {
         assert_eq!(fresh_settings.colour_vision, ColourVision::Deuteranopia);
         fresh.rebuild_if_changed(&fresh_settings);
         fresh.take_pending_view(&fresh_settings);
-        assert_eq!(fresh.profile().map(|p| p.code), Some(gipton), "the profile is open again");
+        assert_eq!(
+            fresh.profile().map(|p| p.code),
+            Some(gipton),
+            "the profile is open again"
+        );
 
         // A version-1 file from before these fields: opens, no profile, the window's colour vision kept.
-        let old = r#"{"format":"locality-map-project","version":1,"data":"embedded","la":"Leeds","from":2015,"to":2019}"#;
+        let old =
+            r#"{"format":"locality-map-project","version":1,"data":"embedded","la":"Leeds","from":2015,"to":2019}"#;
         let old: Project = serde_json::from_str(old).unwrap();
         let mut kept = Settings {
             colour_vision: ColourVision::Protanopia,

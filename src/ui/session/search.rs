@@ -77,7 +77,11 @@ impl Session {
     /// a typo or two; see [`crate::analysis::place_search`]), else an LA by its whole name, and shows it.
     pub fn search(&mut self, query: &str, settings: &mut Settings) -> Option<SearchHit> {
         let index = self.scene_places()?;
-        let la_name = self.scene.as_ref().map(|s| s.comparison.la_name.clone()).unwrap_or_default();
+        let la_name = self
+            .scene
+            .as_ref()
+            .map(|s| s.comparison.la_name.clone())
+            .unwrap_or_default();
         // Places of this map first; an LA only when it was named whole (typing "Leeds 1" must not switch LA).
         let here = index.search(query, 1, |p| p.kind != PlaceKind::LocalAuthority);
         let la = index
@@ -262,7 +266,9 @@ mod tests {
         assert!(names.len() > expected_111.len(), "near misses follow: {names:?}");
 
         let hit = session.search("Leeds 111", &mut settings);
-        let Some(SearchHit::Lsoa(first)) = hit else { panic!("{hit:?}") };
+        let Some(SearchHit::Lsoa(first)) = hit else {
+            panic!("{hit:?}")
+        };
         let scene = session.scene().unwrap();
         let layer = scene.layer();
         let own = layer.areas[layer.index_of(&first).unwrap()].bbox_in_world;
@@ -270,9 +276,15 @@ mod tests {
             panic!("a view")
         };
         // Wider than the LSOA itself and than a 200 m close-up: its neighbours and a margin.
-        assert!(shown.width() >= MIN_CONTEXT_M && shown.height() >= MIN_CONTEXT_M, "{shown:?}");
+        assert!(
+            shown.width() >= MIN_CONTEXT_M && shown.height() >= MIN_CONTEXT_M,
+            "{shown:?}"
+        );
         assert!(shown.width() > own.width() + 2.0 * SHOW_MARGIN_M);
-        assert!(shown.min().x < own.min().x && shown.max().y > own.max().y, "contains it");
+        assert!(
+            shown.min().x < own.min().x && shown.max().y > own.max().y,
+            "contains it"
+        );
     }
 
     #[test]
@@ -281,7 +293,10 @@ mod tests {
         let mut session = Session::with_data(leeds(), &settings);
         let hit = session.search("Killingbek", &mut settings);
         assert_eq!(hit, Some(SearchHit::Ward(code("E05011400"))));
-        assert_eq!(session.profile().map(|p| p.name.as_str()), Some("Killingbeck & Seacroft"));
+        assert_eq!(
+            session.profile().map(|p| p.name.as_str()),
+            Some("Killingbeck & Seacroft")
+        );
         // "Bradford" named whole is an LA: the map is asked to show it (the scene then says what is missing).
         let hit = session.search("Bradford", &mut settings);
         assert!(matches!(hit, Some(SearchHit::LocalAuthority(_))), "{hit:?}");
@@ -296,8 +311,19 @@ mod tests {
         let index = session.scene_places().unwrap();
         let place = index.search("Gipton", 1, |_| true)[0].place.clone();
         assert_eq!(place.kind, PlaceKind::Ward);
-        assert_eq!(session.show_place(&place, &mut settings), Some(SearchHit::Ward(place.code)));
-        let ward_width = session.scene().unwrap().wards.iter().find(|w| w.code == place.code).unwrap().bbox_in_world.width();
+        assert_eq!(
+            session.show_place(&place, &mut settings),
+            Some(SearchHit::Ward(place.code))
+        );
+        let ward_width = session
+            .scene()
+            .unwrap()
+            .wards
+            .iter()
+            .find(|w| w.code == place.code)
+            .unwrap()
+            .bbox_in_world
+            .width();
         let Some(ViewRequest::Show(shown)) = session.take_view_request() else {
             panic!("a view")
         };
