@@ -130,7 +130,8 @@ fn the_basemap_goes_under_an_exported_map_only_when_on_with_its_attribution() {
         for y in (rect.min[1] as u32..rect.max[1] as u32).step_by(2) {
             for x in (rect.min[0] as u32..rect.max[0] as u32).step_by(2) {
                 let p = image.pixel(x, y).unwrap();
-                if p.blue() > p.green() + 25 && p.red() > p.green() {
+                let (r, g, b) = (i32::from(p.red()), i32::from(p.green()), i32::from(p.blue()));
+                if b > g + 25 && r > g {
                     n += 1;
                 }
             }

@@ -292,14 +292,18 @@ fn the_basemap_fetches_only_once_switched_on_then_from_its_cache() {
     // Off by default: many frames, zoomed in and out, and not one connection or thread.
     assert!(!harness.state().settings.show_basemap);
     harness.key_press(egui::Key::Plus);
-    harness.run_steps(10);
+    harness.run_steps(5);
+    harness.key_press(egui::Key::Minus);
+    harness.run_steps(5);
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(connections.load(Ordering::SeqCst), 0, "no socket while off");
     assert!(!harness.state().basemap().started());
 
     // Switched on: tiles are fetched from the server and drawn.
     harness.state_mut().settings.show_basemap = true;
-    run_until(&mut harness, |app| app.basemap().ready() >= 4);
+    run_until(&mut harness, |app| {
+        app.basemap().ready() >= 4 && app.basemap().pending() == 0
+    });
     let app = harness.state();
     assert!(
         app.basemap().ready() >= 4,
@@ -321,7 +325,9 @@ fn the_basemap_fetches_only_once_switched_on_then_from_its_cache() {
         ..Settings::default()
     };
     let mut again = harness_of(LocalityMapApp::with_data(settings, leeds()).with_tile_source(source()));
-    run_until(&mut again, |app| app.basemap().ready() >= 4);
+    run_until(&mut again, |app| {
+        app.basemap().ready() >= 4 && app.basemap().pending() == 0
+    });
     assert!(again.state().basemap().ready() >= 4);
     assert_eq!(again.state().basemap().downloaded(), 0, "from the cache");
     assert_eq!(connections.load(Ordering::SeqCst), before);

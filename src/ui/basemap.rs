@@ -73,6 +73,11 @@ impl Basemap {
         self.tiles.values().filter(|t| matches!(t, TileSlot::Ready(_))).count()
     }
 
+    /// Tiles asked for and not yet answered.
+    pub fn pending(&self) -> usize {
+        self.tiles.values().filter(|t| matches!(t, TileSlot::Pending)).count()
+    }
+
     /// Why the last tile failed, if one did.
     pub fn last_error(&self) -> Option<&str> {
         self.last_error.as_deref()

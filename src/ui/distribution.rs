@@ -158,11 +158,15 @@ struct ScatterKey {
     min: [f64; 2],
     max: [f64; 2],
     size_px: [usize; 2],
+    /// The points' colour (through the colour-vision preview).
+    colour: Color32,
 }
 
 /// Marker radius in points (egui_plot's default marker size for the look it replaces).
 const SCATTER_RADIUS: f32 = 2.0;
 const SCATTER_COLOUR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
+/// The same, as a style colour for the colour-vision preview.
+const SCATTER_RGBA: Rgba = Rgba::hex(0x31688e);
 
 /// LSOAs the planner pointed at in the panel.
 #[derive(Clone, Debug, Default)]
@@ -302,7 +306,7 @@ pub fn distribution_ui(
                     &data.points,
                     plot.transform(),
                     [max_rank, max_rank],
-                    scene.generation,
+                    (scene.generation, to_color32(SCATTER_RGBA, vision)),
                 );
                 if let Some(image) = image {
                     let ScatterKey { min, max, .. } = image.key;
@@ -346,7 +350,7 @@ fn scatter_texture<'s>(
     points: &[[f64; 2]],
     transform: &PlotTransform,
     extent: [f64; 2],
-    generation: u64,
+    (generation, colour): (u64, Color32),
 ) -> Option<&'s ScatterImage> {
     let bounds = transform.bounds();
     let (bmin, bmax) = (bounds.min(), bounds.max());
@@ -368,9 +372,10 @@ fn scatter_texture<'s>(
         min,
         max,
         size_px,
+        colour,
     };
     if cache.as_ref().is_none_or(|c| c.key != key) {
-        let image = scatter_image(points, min, max, size_px, SCATTER_RADIUS * ppp, SCATTER_COLOUR);
+        let image = scatter_image(points, min, max, size_px, SCATTER_RADIUS * ppp, colour);
         match cache {
             // Same texture id: egui replaces the pixels in place.
             Some(kept) => {

@@ -62,16 +62,20 @@ pub fn help_menu_ui(ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
 
 /// Draws the help windows that are open.
 pub fn help_windows(ctx: &egui::Context, state: &mut HelpState) {
+    // Placed clear of the menu bar and of each other.
     egui::Window::new("Keyboard shortcuts")
         .open(&mut state.shortcuts)
+        .default_pos([300.0, 90.0])
         .default_width(420.0)
         .show(ctx, shortcut_sheet_ui);
     egui::Window::new("How to read this map")
         .open(&mut state.reading)
+        .default_pos([740.0, 90.0])
         .default_width(560.0)
         .show(ctx, reading_ui);
     egui::Window::new("Data: using your own data folder")
         .open(&mut state.data)
+        .default_pos([320.0, 140.0])
         .default_width(760.0)
         .default_height(520.0)
         .show(ctx, |ui| {
@@ -147,7 +151,7 @@ pub fn reading_paragraphs() -> Vec<String> {
         format!(
             "IMD 2025 is on the 2021 LSOAs and ranks {} of them, against {} 2011 LSOAs in 2015 and 2019. Compare 2019 \
              with 2025 by percentile (rank / N, each edition's own N), not raw rank: a raw rank change mixes real \
-             change with the {} extra LSOAs. Earlier ranks are brought onto 2021 LSOAs with the ONS 2011 → 2021 lookup.",
+             change with the {} extra LSOAs. Earlier ranks are brought onto 2021 LSOAs with the ONS 2011 to 2021 LSOA lookup.",
             grouped(national_lsoas(2025).unwrap_or_default()),
             grouped(national_lsoas(2019).unwrap_or_default()),
             national_lsoas(2025)
@@ -204,7 +208,8 @@ fn readme_data_ui(ui: &mut egui::Ui) {
             ui.add_space(6.0);
             ui.label(RichText::new(heading).strong().size(15.0));
         } else if !line.trim().is_empty() {
-            ui.label(line.replace('`', ""));
+            // The proportional font has no arrows.
+            ui.label(line.replace('`', "").replace('→', "->"));
         }
     }
 }

@@ -123,7 +123,7 @@ pub fn place_search_ui(ui: &mut egui::Ui, state: &mut PlaceSearchState, session:
     let list = egui::Popup::from_response(&field)
         .open_bool(&mut open)
         .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside)
-        .width(field.rect.width().max(360.0))
+        .width(field.rect.width().max(460.0))
         .show(|ui| {
             let places = state.index.as_ref().map(|(_, _, i)| i.places()).unwrap_or_default();
             if state.matches.is_empty() {
