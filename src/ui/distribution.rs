@@ -164,9 +164,11 @@ struct ScatterKey {
 
 /// Marker radius in points (egui_plot's default marker size for the look it replaces).
 const SCATTER_RADIUS: f32 = 2.0;
-const SCATTER_COLOUR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
-/// The same, as a style colour for the colour-vision preview.
+/// The scatter's points, as a style colour for the colour-vision preview.
 const SCATTER_RGBA: Rgba = Rgba::hex(0x31688e);
+/// The same as drawn with normal vision (the image tests).
+#[cfg(test)]
+const SCATTER_COLOUR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
 
 /// LSOAs the planner pointed at in the panel.
 #[derive(Clone, Debug, Default)]
