@@ -152,7 +152,7 @@ fn the_help_menu_lists_every_real_shortcut_and_explains_the_map() {
     harness.run_steps(3);
     harness.get_by_label_contains("the 1% is rank ≤ 328");
     harness.get_by_label_contains("the 1% is rank ≤ 337");
-    harness.get_by_label_contains("Change = later rank − earlier rank");
+    harness.get_by_label_contains("Negative means the area became more deprived relative to England");
     harness.get_by_label("Help").click();
     harness.run_steps(2);
     harness
