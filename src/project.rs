@@ -1,6 +1,8 @@
 //! The project file (`.lmap`): what a planner was looking at, so it can be reopened or handed to a colleague. JSON:
 //! `{"format": "locality-map-project", "version": 1, ...}` with the data folder (or the embedded default), LA,
-//! editions, map mode, palette, class breaks, view, named selections, the current selection and the report title.
+//! editions, map mode, palette, class breaks, view, named selections, the current selection, the report title, the
+//! open ward profile and the colour-vision preview (the last two added within version 1: older files lack them and
+//! open as before).
 //!
 //! Opening is careful about the data folder, because a project file may come from someone else: a relative folder
 //! is resolved against the project file's own folder; an absolute folder, or a relative one whose `..` components
@@ -13,7 +15,7 @@
 use crate::io::{SaveError, save_atomic};
 use crate::model::AreaCode;
 use crate::render::MapView;
-use crate::style::MapChoices;
+use crate::style::{ColourVision, MapChoices};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -60,6 +62,10 @@ pub struct Project {
     pub selection: BTreeSet<AreaCode>,
     /// The title for exported reports, when the planner set one.
     pub report_title: Option<String>,
+    /// The ward whose profile was open (absent in files written before it was kept: none is opened).
+    pub ward_profile: Option<AreaCode>,
+    /// The colour-vision preview (absent in older files: the window's own choice stays).
+    pub colour_vision: Option<ColourVision>,
 }
 
 impl Default for Project {
@@ -73,6 +79,8 @@ impl Default for Project {
             named_selections: BTreeMap::new(),
             selection: BTreeSet::new(),
             report_title: None,
+            ward_profile: None,
+            colour_vision: None,
         }
     }
 }

@@ -200,28 +200,24 @@ pub fn edition(dataset: &Dataset, year: u16) -> Result<&ImdEdition, AnalysisErro
     Ok(edition)
 }
 
-/// Finds an LA in the later edition, then the earlier; suggests near names when none matches.
+/// Finds an LA in the later edition, then the earlier; suggests near names (typos forgiven, see
+/// [`super::place_search`]) when none matches.
 pub fn find_la(dataset: &Dataset, query: &str, years: [u16; 2]) -> Result<(AreaCode, String), AnalysisError> {
     if let Some(found) = years.iter().find_map(|y| dataset.find_la(*y, query)) {
         return Ok(found);
     }
-    let wanted = normalise(query);
-    let similar: Vec<String> = dataset
-        .local_authorities(years[0])
+    let mut las = dataset.local_authorities(years[0]);
+    if las.is_empty() {
+        las = dataset.local_authorities(years[1]);
+    }
+    let similar: Vec<String> = super::place_search::similar_names(query, las.iter().map(|(_, n)| n.as_str()), 5)
         .into_iter()
-        .filter(|(_, name)| normalise(name).contains(&wanted) || wanted.contains(&normalise(name)))
-        .map(|(code, name)| format!("{name} ({code})"))
-        .take(5)
+        .map(str::to_string)
         .collect();
-    let hint = if similar.is_empty() {
-        String::new()
-    } else {
-        format!("; did you mean {}?", similar.join(", "))
-    };
     Err(AnalysisError::LaNotFound {
         query: query.to_string(),
         year: years[0],
-        hint,
+        hint: super::place_search::did_you_mean(" — ", &similar),
     })
 }
 

@@ -22,13 +22,13 @@ pub enum AnalysisError {
         files: usize,
     },
     /// No local authority matched.
-    #[error("no local authority {query:?} in IMD {year}{hint}")]
+    #[error("no LA {query:?} in IMD {year}{hint}")]
     LaNotFound {
         /// What was typed.
         query: String,
         /// The edition searched.
         year: u16,
-        /// ", did you mean …?" or empty.
+        /// " — did you mean …?" or empty.
         hint: String,
     },
     /// The editions rank different LSOA sets.
@@ -60,7 +60,7 @@ pub enum AnalysisError {
         query: String,
         /// How many matched.
         count: usize,
-        /// Their codes and LAs.
+        /// Their codes and LAs' names.
         choices: String,
     },
 }

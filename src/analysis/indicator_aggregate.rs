@@ -52,10 +52,12 @@ pub enum IndicatorError {
         given: String,
     },
     /// No LA matched.
-    #[error("no local authority {query:?} among this indicator's areas (found: {found})")]
+    #[error("no LA {query:?} among this indicator's areas{hint} (found: {found})")]
     LaNotFound {
         /// What was typed.
         query: String,
+        /// " — did you mean …?" or empty.
+        hint: String,
         /// Some LAs that are there.
         found: String,
     },
@@ -280,8 +282,14 @@ pub fn aggregate(
                     .collect();
                 found.sort();
                 found.dedup();
+                let similar: Vec<String> =
+                    super::place_search::similar_names(query, found.iter().map(String::as_str), 5)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect();
                 return Err(IndicatorError::LaNotFound {
                     query: query.into(),
+                    hint: super::place_search::did_you_mean(" — ", &similar),
                     found: found.into_iter().take(8).collect::<Vec<_>>().join(", "),
                 });
             }

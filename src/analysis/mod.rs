@@ -15,6 +15,7 @@ mod indicator_window;
 mod la_ranking;
 mod la_summary;
 mod league_table;
+pub mod place_search;
 mod poisson;
 mod rank_change;
 mod reconcile;
@@ -41,6 +42,7 @@ pub use indicator_window::{IndicatorMeasure, TooFewPeriods, Window, WindowStat, 
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
 pub use league_table::{LeagueEntry, LeagueRow, LeagueTable};
+pub use place_search::{MatchQuality, Place, PlaceIndex, PlaceKind, PlaceMatch};
 pub use poisson::{ln_gamma, poisson_upper_tail, regularised_gamma_p};
 pub use rank_change::{Transition, rank_change, top1_threshold};
 pub use reconcile::{LookupPair, Reconciliation};

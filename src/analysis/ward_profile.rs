@@ -3,7 +3,7 @@
 use super::{AnalysisError, EditionComparison, LsoaChange, comparison::edition};
 use crate::model::{AreaCode, Dataset, Index, normalise};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Counts for one edition within the ward.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -82,14 +82,17 @@ impl WardProfile {
             0 => {
                 return Err(AnalysisError::WardNotFound {
                     query: ward.to_string(),
-                    hint: ward_hint(dataset, later.vintage, &wanted),
+                    hint: ward_hint(dataset, later.vintage, ward, la_code.as_ref()),
                 });
             }
             1 => matches.into_iter().next().unwrap_or_else(|| unreachable!()),
             count => {
                 let choices = matches
                     .iter()
-                    .map(|(c, (_, la))| format!("{c} in {}", la.as_ref().map_or("?", |l| l.as_str())))
+                    .map(|(c, (_, la))| match la_name_of(dataset, la.as_ref(), "") {
+                        name if name.is_empty() => format!("{c} in an unknown LA"),
+                        name => format!("{c} in {name}"),
+                    })
                     .collect::<Vec<_>>()
                     .join(", ");
                 return Err(AnalysisError::WardAmbiguous {
@@ -216,22 +219,48 @@ fn edition_columns(dataset: &Dataset, area: &super::AreaFilter, ward: &AreaCode,
     columns
 }
 
-fn ward_hint(dataset: &Dataset, vintage: crate::model::LsoaVintage, wanted: &str) -> String {
-    let mut names: Vec<String> = dataset
-        .wards_of_lsoas(vintage)
-        .map(|(_, a)| a.ward.ward_name.clone())
-        .filter(|n| normalise(n).contains(wanted) || wanted.contains(&normalise(n)))
-        .collect();
-    names.sort();
-    names.dedup();
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; did you mean {}?",
-            names.into_iter().take(5).collect::<Vec<_>>().join(", ")
-        )
+/// "; did you mean Armley (Leeds)?" from the ward names most like `ward` (typos forgiven, see
+/// [`super::place_search`]), within the LA asked for if one was; empty when nothing is near.
+fn ward_hint(dataset: &Dataset, vintage: crate::model::LsoaVintage, ward: &str, la: Option<&AreaCode>) -> String {
+    let mut wards: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, assignment) in dataset.wards_of_lsoas(vintage) {
+        let w = assignment.ward;
+        if la.is_none_or(|c| w.la_code.as_ref() == Some(c)) {
+            let la_name = la_name_of(dataset, w.la_code.as_ref(), &w.la_name);
+            wards.entry(w.ward_name.clone()).or_default().insert(la_name);
+        }
     }
+    let similar = super::place_search::similar_names(ward, wards.keys().map(String::as_str), 5);
+    let named: Vec<String> = similar
+        .into_iter()
+        .map(|name| {
+            let las: Vec<&str> = wards[name]
+                .iter()
+                .map(String::as_str)
+                .filter(|l| !l.is_empty())
+                .collect();
+            if las.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} ({})", las.join(", "))
+            }
+        })
+        .collect();
+    super::place_search::did_you_mean("; ", &named)
+}
+
+/// An LA's name from any loaded edition, else the name the lookup gave, else its code.
+fn la_name_of(dataset: &Dataset, code: Option<&AreaCode>, given: &str) -> String {
+    if !given.is_empty() {
+        return given.to_string();
+    }
+    let Some(code) = code else { return String::new() };
+    dataset
+        .editions
+        .keys()
+        .rev()
+        .find_map(|year| dataset.find_la(*year, code.as_str()))
+        .map_or_else(|| code.to_string(), |(_, name)| name)
 }
 
 #[cfg(test)]

@@ -16,10 +16,11 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 
 /// The files at the top of the pack.
-const ROOT_FILES: [&str; 6] = [
+const ROOT_FILES: [&str; 7] = [
     "overview.png",
     "diagram3.csv",
     "diagram3.png",
+    "diagram3_colour_safe.png",
     "briefing.xlsx",
     "report.pdf",
     "areas.gpkg",
@@ -200,6 +201,20 @@ fn write_pack(
         args.dpi,
         false,
     ))?;
+    // The same table for colour-blind readers (red/blue ends of RdBu; both carry shapes and signs).
+    let safe = crate::export::render_diagram3_with(
+        comparison,
+        args.dpi,
+        date,
+        crate::export::TableColours::COLOUR_BLIND_SAFE,
+    )
+    .map_err(|e| e.to_string())?;
+    saved(save_png_atomic(
+        &safe.image,
+        &base.join("diagram3_colour_safe.png"),
+        args.dpi,
+        false,
+    ))?;
     saved(save_briefing_xlsx(
         dataset,
         comparison,
@@ -250,6 +265,7 @@ fn write_pack(
             ),
             dpi: args.dpi,
             export_date: date,
+            colours: crate::export::TableColours::COUNCIL,
         };
         let table = render_rank_table(&rows, from, to, &table_options).map_err(|e| e.to_string())?;
         saved(save_png_atomic(

@@ -2,6 +2,7 @@
 //! `ab_glyph` for text), the Diagram 3 table picture, selection exports (CSV, GeoJSON), and atomic saving.
 
 mod area_map;
+mod basemap_underlay;
 mod briefing_xlsx;
 mod change_columns;
 mod date;
@@ -10,6 +11,7 @@ mod furniture;
 mod geopackage;
 mod indicator_png;
 mod lsoa_table;
+mod inset_locator;
 mod map_layer;
 mod page_text;
 mod report_png;
@@ -24,6 +26,7 @@ mod vector_svg;
 mod web_map;
 
 pub use area_map::{AreaMapGeometry, AreaMapOptions, RANK_CLASS_COLOURS, rank_class_colour, render_area_map};
+pub use basemap_underlay::{FILL_WEIGHT_OVER_BASEMAP, underlay_basemap};
 pub use briefing_xlsx::{
     CB_SAFE_IMPROVED, CB_SAFE_TOP1, CB_SAFE_WORSENED, FIXED_SHEETS, LEAGUE_SHEET, briefing_workbook,
     save_briefing_xlsx, sheet_name,
@@ -34,6 +37,7 @@ pub use error::ExportError;
 pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, save_geopackage};
 pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
 pub use lsoa_table::{domains_present, lsoa_table_columns, save_lsoa_table_csv, write_lsoa_table_csv};
+pub use inset_locator::InsetLocator;
 pub use map_layer::{MapContent as ReportMapContent, MapPainter};
 pub use report_png::{MapReport, PageLayout, ReportOptions, default_title, render_report, vector_report_page};
 pub use save::{pixels_per_metre, save_atomic, save_png_atomic, write_png};
@@ -43,8 +47,8 @@ pub use selection_table::{
 };
 pub use surface::{LineStyle, RasterSurface, Surface, VectorOp, VectorPage};
 pub use table_png::{
-    RankTable, TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, TableOptions, diagram3_rows, render_diagram3,
-    render_rank_table,
+    RankTable, TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, TableColours, TableOptions, diagram3_rows, render_diagram3,
+    render_diagram3_with, render_rank_table,
 };
 pub use text::{Align, TextPainter, TextStyle};
 pub use vector_pdf::pdf_of_pages;

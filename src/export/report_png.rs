@@ -3,14 +3,17 @@
 //! bar and north arrow on the map. Type is set in points at the requested DPI.
 
 use super::ExportError;
+use super::basemap_underlay::underlay_basemap;
 use super::date::CivilDate;
 use super::furniture::{draw_north_arrow, draw_scale_bar, fill_rect, stroke_rect};
+use super::inset_locator::{InsetLocator, draw_inset_locator, ward_geometry};
 use super::map_layer::{MapContent, MapPainter};
 use super::page_text::{ColumnContent, StripContent, draw_column, draw_strip};
 use super::surface::{RasterSurface, Surface, VectorPage};
 use super::text::TextPainter;
 use crate::analysis::EditionComparison;
 use crate::io::Catalogue;
+use crate::io::OSM_ATTRIBUTION;
 use crate::model::{AreaCode, Dataset};
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
 use crate::style::{Classification, DivergingPalette, MapMode, style_loaded_comparison};
@@ -47,6 +50,9 @@ pub struct ReportOptions {
     /// National maps: the LA borders the load already found (the window's, built once per load); `None` = find them
     /// from the layer's topology for this page.
     pub la_borders: Option<std::sync::Arc<[geo::LineString<f64>]>>,
+    /// The street basemap under the fills, from this tile source (the window's basemap, when switched on): PNG pages
+    /// only, with the OpenStreetMap attribution added; `None` = no basemap (the default, and nothing is fetched).
+    pub basemap: Option<crate::io::TileSource>,
 }
 
 impl ReportOptions {
@@ -66,6 +72,7 @@ impl ReportOptions {
             export_date: CivilDate::today(),
             focus_ward: None,
             la_borders: None,
+            basemap: None,
         }
     }
 
@@ -109,6 +116,8 @@ pub struct MapReport {
     pub legend_rect_px: ScreenRect,
     /// The bottom strip: attribution, sources, export date.
     pub attribution_rect_px: ScreenRect,
+    /// The inset locator of a ward map (`focus_ward`), where drawn.
+    pub inset: Option<InsetLocator>,
 }
 
 /// Renders the report page for a comparison, headlessly, from the same styling as the window.
@@ -126,6 +135,7 @@ pub fn render_report(
         screen_from_world: layout.screen_from_world,
         legend_rect_px: layout.legend_rect_px,
         attribution_rect_px: layout.attribution_rect_px,
+        inset: layout.inset,
     })
 }
 
@@ -175,6 +185,8 @@ pub struct PageLayout {
     pub legend_rect_px: ScreenRect,
     /// The bottom strip: attribution, sources, export date.
     pub attribution_rect_px: ScreenRect,
+    /// The inset locator of a ward map, where drawn.
+    pub inset: Option<InsetLocator>,
 }
 
 /// Lays out and draws the page onto any surface: the one description of the report behind every format.
@@ -212,7 +224,13 @@ fn draw_report_page(
     let column_right = w - margin;
 
     // The bottom strip, measured first.
-    let attribution = attribution_lines(options.export_date.year);
+    let basemap = options.basemap.as_ref().filter(|_| surface.takes_images());
+    let mut attribution = attribution_lines(options.export_date.year);
+    if basemap.is_some() {
+        attribution.push(format!(
+            "Street basemap {OSM_ATTRIBUTION} (openstreetmap.org/copyright)."
+        ));
+    }
     let sources = sources_text(dataset, comparison);
     let exported = format!(
         "Exported {} with Locality Map {}",
@@ -254,8 +272,25 @@ fn draw_report_page(
             .and_then(|ward| dataset.ward_layer_for(comparison.vintage)?.get(&ward)),
     }
     .draw(surface, &text, &content, comparison, &styled);
+    if let Some(source) = basemap {
+        underlay_basemap(
+            surface,
+            source,
+            &screen_from_world,
+            view.visible_world(map_rect_px),
+            map_rect_px,
+        );
+    }
     draw_scale_bar(surface, &text, map_rect_px, screen_from_world.points_per_metre, u);
     draw_north_arrow(surface, &text, map_rect_px, u);
+    // A ward map says where the ward sits in the LA.
+    let inset = options
+        .focus_ward
+        .and_then(|ward| ward_geometry(content.ward_layer, &ward))
+        .and_then(|ward| {
+            let shown = view.visible_world(map_rect_px);
+            draw_inset_locator(surface, &content, ward, shown, map_rect_px, u)
+        });
     stroke_rect(surface, map_rect_px, Color::from_rgba8(150, 150, 150, 255), 0.5 * u);
 
     // The column: shrink its type if it would run into the strip.
@@ -295,6 +330,7 @@ fn draw_report_page(
         screen_from_world,
         legend_rect_px,
         attribution_rect_px,
+        inset,
     })
 }
 

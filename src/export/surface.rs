@@ -77,6 +77,16 @@ pub trait Surface {
         style: &TextStyle,
         clip: Option<ScreenRect>,
     ) -> f32;
+    /// Blends an opaque image under what is drawn in `at` (`result = weight × drawn + (1 − weight) × image`), e.g.
+    /// the street basemap under the fills. Only a raster can: the default does nothing and says so (false).
+    fn underlay(&mut self, image: &Pixmap, at: ScreenRect, weight: f32) -> bool {
+        let _ = (image, at, weight);
+        false
+    }
+    /// Whether [`Surface::underlay`] draws anything here.
+    fn takes_images(&self) -> bool {
+        false
+    }
 }
 
 fn paint(colour: Color) -> Paint<'static> {
@@ -118,6 +128,30 @@ impl<'a> RasterSurface<'a> {
 }
 
 impl Surface for RasterSurface<'_> {
+    fn takes_images(&self) -> bool {
+        true
+    }
+
+    fn underlay(&mut self, image: &Pixmap, at: ScreenRect, weight: f32) -> bool {
+        let (x0, y0) = (at.min[0].max(0.0) as usize, at.min[1].max(0.0) as usize);
+        let (page_w, page_h) = (self.pixmap.width() as usize, self.pixmap.height() as usize);
+        let (image_w, image_h) = (image.width() as usize, image.height() as usize);
+        let wt = weight.clamp(0.0, 1.0);
+        let page = self.pixmap.data_mut();
+        let under = image.data();
+        for y in 0..image_h.min(page_h.saturating_sub(y0)) {
+            for x in 0..image_w.min(page_w.saturating_sub(x0)) {
+                let p = ((y0 + y) * page_w + x0 + x) * 4;
+                let q = (y * image_w + x) * 4;
+                for c in 0..4 {
+                    let mixed = wt * f32::from(page[p + c]) + (1.0 - wt) * f32::from(under[q + c]);
+                    page[p + c] = mixed.round().clamp(0.0, 255.0) as u8;
+                }
+            }
+        }
+        true
+    }
+
     fn fill_rect(&mut self, rect: tiny_skia::Rect, colour: Color) {
         self.pixmap.fill_rect(rect, &paint(colour), Transform::identity(), None);
     }

@@ -1,6 +1,7 @@
 //! The council's "Diagram 3" as a picture: a table of LSOAs with ward, LSOA, both ranks and the change, cells filled
 //! orange where the LSOA is in the most deprived 1% in that edition, red where its rank worsened and green where it
-//! improved, with a title, a key and the attribution. Also used for a ward's LSOA table in `pack`. Rendered headlessly
+//! improved (or a colour-blind-safe set, [`TableColours`]), each filled cell also marked with a shape, with a title,
+//! a key and the attribution. Also used for a ward's LSOA table in `pack`. Rendered headlessly
 //! with tiny-skia and the export text painter, so it can go straight into a briefing.
 
 use super::ExportError;
@@ -12,7 +13,7 @@ use crate::analysis::{EditionComparison, LsoaChange};
 use crate::model::AreaCode;
 use crate::render::ScreenRect;
 use crate::style::{Rgba, TOP1_ORANGE, signed};
-use tiny_skia::{Color, Pixmap};
+use tiny_skia::{Color, FillRule, PathBuilder, Pixmap, Transform};
 
 /// Fill of a rank cell in the most deprived 1% of its edition (the council's orange).
 pub const TABLE_TOP1: Rgba = TOP1_ORANGE;
@@ -20,6 +21,42 @@ pub const TABLE_TOP1: Rgba = TOP1_ORANGE;
 pub const TABLE_WORSENED: Rgba = Rgba::hex(0xe34a33);
 /// Fill of a change cell whose rank improved.
 pub const TABLE_IMPROVED: Rgba = Rgba::hex(0x74c476);
+
+/// The fills of the table's cells. Whatever the colours, each filled cell also carries a shape — a diamond in a 1%
+/// rank cell, a down triangle beside a worsened change, an up triangle beside an improved one — and changes keep
+/// their sign, so the table reads without colour (in greyscale, or to a reader who cannot tell red from green).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableColours {
+    /// A rank cell in the most deprived 1% of its edition.
+    pub top1: Rgba,
+    /// A change cell whose rank worsened.
+    pub worsened: Rgba,
+    /// A change cell whose rank improved.
+    pub improved: Rgba,
+}
+
+impl TableColours {
+    /// The council's Diagram 3: orange, red, green.
+    pub const COUNCIL: Self = Self {
+        top1: TABLE_TOP1,
+        worsened: TABLE_WORSENED,
+        improved: TABLE_IMPROVED,
+    };
+    /// Safe for colour-blind readers: the 1% orange, worsened and improved a red and a light blue of ColorBrewer's
+    /// RdBu (the map's default palette), far apart in hue and lightness for protanopes and deuteranopes, whom the
+    /// council's red and green fail; the shapes stay.
+    pub const COLOUR_BLIND_SAFE: Self = Self {
+        top1: TABLE_TOP1,
+        worsened: Rgba::hex(0xd6604d),
+        improved: Rgba::hex(0x92c5de),
+    };
+}
+
+impl Default for TableColours {
+    fn default() -> Self {
+        Self::COUNCIL
+    }
+}
 
 /// What the table is called and how it is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +69,8 @@ pub struct TableOptions {
     pub dpi: f32,
     /// The date printed as "Exported …".
     pub export_date: CivilDate,
+    /// The cells' fills (the shapes are drawn whatever they are).
+    pub colours: TableColours,
 }
 
 impl TableOptions {
@@ -42,6 +81,7 @@ impl TableOptions {
             subtitle: subtitle.into(),
             dpi: 300.0,
             export_date: CivilDate::today(),
+            colours: TableColours::COUNCIL,
         }
     }
 }
@@ -64,11 +104,21 @@ pub fn diagram3_rows(comparison: &EditionComparison) -> Vec<&LsoaChange> {
     rows
 }
 
-/// The Diagram 3 table for a comparison, with its standard title.
+/// The Diagram 3 table for a comparison, with its standard title, in the council's colours.
 pub fn render_diagram3(
     comparison: &EditionComparison,
     dpi: f32,
     export_date: CivilDate,
+) -> Result<RankTable, ExportError> {
+    render_diagram3_with(comparison, dpi, export_date, TableColours::COUNCIL)
+}
+
+/// The Diagram 3 table in these colours (e.g. [`TableColours::COLOUR_BLIND_SAFE`]).
+pub fn render_diagram3_with(
+    comparison: &EditionComparison,
+    dpi: f32,
+    export_date: CivilDate,
+    colours: TableColours,
 ) -> Result<RankTable, ExportError> {
     let options = TableOptions {
         title: format!(
@@ -81,6 +131,7 @@ pub fn render_diagram3(
         ),
         dpi,
         export_date,
+        colours,
     };
     render_rank_table(&diagram3_rows(comparison), comparison.from, comparison.to, &options)
 }
@@ -144,15 +195,24 @@ pub fn render_rank_table(
     }
     let table_w: f32 = widths.iter().sum();
 
+    let colours = options.colours;
     let key_items = [
-        (TABLE_TOP1, "In the most deprived 1% in that edition"),
-        (TABLE_WORSENED, "Rank worsened (more deprived)"),
-        (TABLE_IMPROVED, "Rank improved (less deprived)"),
+        (colours.top1, CellMark::Top1, "In the most deprived 1% in that edition"),
+        (
+            colours.worsened,
+            CellMark::Worsened,
+            "Rank worsened (more deprived, negative)",
+        ),
+        (
+            colours.improved,
+            CellMark::Improved,
+            "Rank improved (less deprived, positive)",
+        ),
     ];
     let swatch = 10.0 * u;
     let key_w: f32 = key_items
         .iter()
-        .map(|(_, label)| swatch + 4.0 * u + text.width(label, small.size_px) + 14.0 * u)
+        .map(|(_, _, label)| swatch + 4.0 * u + text.width(label, small.size_px) + 14.0 * u)
         .sum();
     let mut notes = attribution_lines(options.export_date.year);
     notes.remove(0); // No OS boundaries in a table: ONS lookups and the licence only.
@@ -246,22 +306,29 @@ pub fn render_rank_table(
     let mut cells = Vec::with_capacity(rows.len());
     for (n, (row, texts)) in rows.iter().zip(&cell_texts).enumerate() {
         let rects = cell_rects(table_top + row_h * (n as f32 + 1.0));
+        let change_mark = match row.change {
+            Some(c) if c < 0 => Some((colours.worsened, CellMark::Worsened)),
+            Some(c) if c > 0 => Some((colours.improved, CellMark::Improved)),
+            _ => None,
+        };
         let fills = [
             None,
             None,
-            row.in_top1_from.then_some(TABLE_TOP1),
-            row.in_top1_to.then_some(TABLE_TOP1),
-            match row.change {
-                Some(c) if c < 0 => Some(TABLE_WORSENED),
-                Some(c) if c > 0 => Some(TABLE_IMPROVED),
-                _ => None,
-            },
+            row.in_top1_from.then_some((colours.top1, CellMark::Top1)),
+            row.in_top1_to.then_some((colours.top1, CellMark::Top1)),
+            change_mark,
         ];
         for (i, rect) in rects.iter().enumerate() {
             match fills[i] {
-                Some(fill) => fill_rect(&mut pixmap, *rect, colour_of(fill)),
+                Some((fill, _)) => fill_rect(&mut pixmap, *rect, colour_of(fill)),
                 None if n % 2 == 1 => fill_rect(&mut pixmap, *rect, stripe),
                 None => {}
+            }
+            if let Some((_, mark)) = fills[i] {
+                // At the cell's left, clear of the right-aligned number.
+                let size = 5.0 * u;
+                let centre = [rect.min[0] + 0.4 * pad + size / 2.0, (rect.min[1] + rect.max[1]) / 2.0];
+                draw_mark(&mut pixmap, mark, centre, size);
             }
             draw_cell_text(
                 &mut pixmap,
@@ -291,13 +358,19 @@ pub fn render_rank_table(
     }
 
     let mut x = margin;
-    for (colour, label) in key_items {
+    for (colour, mark, label) in key_items {
         let rect = ScreenRect {
             min: [x, key_top],
             max: [x + swatch, key_top + swatch],
         };
         fill_rect(&mut pixmap, rect, colour_of(colour));
         stroke_rect(&mut pixmap, rect, grid, 0.5 * u);
+        draw_mark(
+            &mut pixmap,
+            mark,
+            [x + swatch / 2.0, key_top + swatch / 2.0],
+            swatch * 0.6,
+        );
         x += swatch + 4.0 * u;
         x += text.draw(
             &mut pixmap,
@@ -315,6 +388,46 @@ pub fn render_rank_table(
         y += small.line_height();
     }
     Ok(RankTable { image: pixmap, cells })
+}
+
+/// The shape a filled cell carries, so it reads without its colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CellMark {
+    /// A diamond: in the 1%.
+    Top1,
+    /// A triangle pointing down: worsened.
+    Worsened,
+    /// A triangle pointing up: improved.
+    Improved,
+}
+
+/// Draws a mark `size` pixels across, centred, in near-black.
+fn draw_mark(pixmap: &mut Pixmap, mark: CellMark, centre: [f32; 2], size: f32) {
+    let ([x, y], h) = (centre, size / 2.0);
+    let corners: &[[f32; 2]] = match mark {
+        CellMark::Top1 => &[[0.0, -1.0], [1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]],
+        CellMark::Worsened => &[[-1.0, -0.8], [1.0, -0.8], [0.0, 0.9]],
+        CellMark::Improved => &[[-1.0, 0.8], [1.0, 0.8], [0.0, -0.9]],
+    };
+    let mut path = PathBuilder::new();
+    for (i, [dx, dy]) in corners.iter().enumerate() {
+        let (px, py) = (x + h * dx, y + h * dy);
+        if i == 0 {
+            path.move_to(px, py);
+        } else {
+            path.line_to(px, py);
+        }
+    }
+    path.close();
+    if let Some(path) = path.finish() {
+        pixmap.fill_path(
+            &path,
+            &super::furniture::paint_of(ink()),
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+    }
 }
 
 /// Text left-aligned in the ward and LSOA columns, right-aligned in the number columns.

@@ -1,5 +1,6 @@
 //! Reading files: GeoJSON, shapefiles, IMD tables (CSV, xlsx), ONS lookups; CRS detection and reprojection to BNG.
 
+mod basemap_tiles;
 mod boundary_file;
 mod boundary_rules;
 mod catalogue;
@@ -27,6 +28,10 @@ mod text;
 mod undated_scores;
 mod xls_extent;
 
+pub use basemap_tiles::{
+    MAX_TILES, OSM_ATTRIBUTION, OSM_TILE_URL, TILE_PX, TileError, TileId, TileImage, TileSource, decode_tile,
+    lonlat_of_tile_corner, tile_position_of, tiles_covering, zoom_for,
+};
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
 pub use crs::{

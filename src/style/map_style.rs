@@ -56,8 +56,9 @@ pub struct StyledMap {
     pub class_of: HashMap<AreaCode, usize>,
 }
 
-/// The figure a mode maps for one LSOA.
-fn value_of(row: &LsoaChange, mode: MapMode, ranked_later: u32, ranked_earlier: u32) -> Option<i64> {
+/// The figure a mode maps for one LSOA (rank or percentile change, or a decile), as the map classes it: the histogram
+/// bins the same figure. `ranked_later` and `ranked_earlier` are the editions' N (for domain deciles).
+pub fn value_of(row: &LsoaChange, mode: MapMode, ranked_later: u32, ranked_earlier: u32) -> Option<i64> {
     match mode {
         MapMode::PercentileChange => row.percentile_change.map(|p| p.round() as i64),
         MapMode::DomainEarlier(index) => row

@@ -101,6 +101,18 @@ impl LocalityMapApp {
         }
     }
 
+    /// Uses this tile server and cache for the street basemap when it is switched on (tests; a council's own server
+    /// is set in the settings or `$LOCALITY_MAP_TILE_URL`).
+    pub fn with_tile_source(mut self, source: crate::io::TileSource) -> Self {
+        self.cache.basemap.set_source(source);
+        self
+    }
+
+    /// The street basemap's state (whether it started, tiles downloaded and ready).
+    pub fn basemap(&self) -> &super::basemap::Basemap {
+        &self.cache.basemap
+    }
+
     /// Uses these save and open dialogs (the native ones in the window; stubs in tests).
     pub fn with_file_picker(mut self, picker: Box<dyn FilePicker>) -> Self {
         self.files.set_file_picker(picker);
@@ -132,6 +144,7 @@ impl LocalityMapApp {
             Some(WindowEffect::Quit) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             Some(WindowEffect::ShowProblems) => self.chrome.show_problems = true,
             Some(WindowEffect::ShowAbout) => self.chrome.show_about = true,
+            Some(WindowEffect::ShowHelp(topic)) => self.chrome.help.open(topic),
             Some(WindowEffect::ShowLeagueTable) => self.chrome.league.open = true,
             Some(WindowEffect::ShowIndicators) => self.chrome.indicators.open = true,
             Some(WindowEffect::ShowWardLeague) => self.panels.areas.wards.open = true,
@@ -321,7 +334,7 @@ impl LocalityMapApp {
 
     /// Finds an LSOA by code or name, or a ward by name, and jumps to it.
     pub fn search_for(&mut self, query: &str) {
-        self.session.search(query);
+        self.session.search(query, &mut self.settings);
         self.apply_view_request();
     }
 

@@ -237,25 +237,13 @@ fn handle_input(
         return;
     }
     let centre = [rect.center().x, rect.center().y];
-    ui.input(|i| {
-        if i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals) {
-            view.zoom_about(1.5, centre, screen);
+    // The keys are in the one shortcut table (`shortcuts::MAP_KEYS`, listed on the Help sheet).
+    for action in ui.input(super::shortcuts::map_key_actions) {
+        match action {
+            super::shortcuts::MapKeyAction::Zoom(factor) => view.zoom_about(factor, centre, screen),
+            super::shortcuts::MapKeyAction::Pan(delta) => view.pan_by_points(delta),
         }
-        if i.key_pressed(egui::Key::Minus) {
-            view.zoom_about(1.0 / 1.5, centre, screen);
-        }
-        let step = 80.0;
-        for (key, delta) in [
-            (egui::Key::ArrowLeft, [step, 0.0]),
-            (egui::Key::ArrowRight, [-step, 0.0]),
-            (egui::Key::ArrowUp, [0.0, step]),
-            (egui::Key::ArrowDown, [0.0, -step]),
-        ] {
-            if i.key_pressed(key) {
-                view.pan_by_points(delta);
-            }
-        }
-    });
+    }
 }
 
 /// Which ward names to paint: all (View, Ward names) or only the open ward's, and whether to keep clear of markers.

@@ -7,10 +7,13 @@
 
 use super::command::AppCommand;
 use super::files::SelectionFormat;
+use super::help::{HelpState, help_menu_ui, help_windows};
 use super::indicator_window::{IndicatorAction, IndicatorWindowState};
+use super::la_picker::la_picker_ui;
 use super::league_table::LeagueTableState;
 use super::loader::LoadedData;
 use super::panels::problems_ui;
+use super::place_search_box::{PlaceSearchState, place_search_ui};
 use super::session::Session;
 use super::settings::{MapTool, Settings};
 use crate::model::Index;
@@ -23,8 +26,10 @@ pub const ALL_ENGLAND: &str = "All England";
 /// The chrome's own state: the search field and which windows are open.
 #[derive(Default)]
 pub struct Chrome {
-    /// The text in the search field.
-    pub search: String,
+    /// The search field, its list of matches and the places it searches (`place_search_box.rs`).
+    pub search: PlaceSearchState,
+    /// The Help menu's windows (`help.rs`).
+    pub help: HelpState,
     /// The problems window is open.
     pub show_problems: bool,
     /// The About window is open.
@@ -43,6 +48,8 @@ impl Chrome {
             ui.menu_button("File", |ui| file_menu(ui, session, &mut commands));
             ui.menu_button("View", |ui| view_menu(ui, settings, &mut commands));
             ui.menu_button("Help", |ui| {
+                help_menu_ui(ui, &mut commands);
+                ui.separator();
                 if ui.button("About and attribution…").clicked() {
                     commands.push(AppCommand::ShowAbout);
                 }
@@ -58,17 +65,7 @@ impl Chrome {
         ui.horizontal_wrapped(|ui| {
             choice_pickers(ui, data, settings);
             ui.separator();
-            let label = ui.label("Search");
-            let search = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.search)
-                        .hint_text("LSOA code, name or ward")
-                        .desired_width(200.0),
-                )
-                .labelled_by(label.id);
-            if search.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                commands.push(AppCommand::Search(self.search.clone()));
-            }
+            commands.extend(place_search_ui(ui, &mut self.search, session));
             ui.separator();
             ui.label("Drag to");
             ui.selectable_value(&mut settings.tool, MapTool::Pan, "Pan")
@@ -182,6 +179,7 @@ impl Chrome {
     /// The data-folder question, the league table, the problems and About windows.
     pub fn dialogs(&mut self, ctx: &egui::Context, session: &Session, settings: &Settings) -> Vec<AppCommand> {
         let mut commands = Vec::new();
+        help_windows(ctx, &mut self.help);
         if let Some(confirmation) = session.data_confirmation() {
             egui::Window::new("Open the project's data folder?")
                 .collapsible(false)
@@ -318,6 +316,11 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     ui.checkbox(&mut settings.show_lsoa_lines, "LSOA boundaries");
     ui.checkbox(&mut settings.show_ward_labels, "Ward names");
     ui.checkbox(&mut settings.show_distribution, "Distribution panel");
+    ui.checkbox(
+        &mut settings.show_basemap,
+        "Street basemap (OpenStreetMap; downloads map tiles)",
+    )
+    .on_hover_text("Off until switched on: nothing is downloaded before. Tiles are cached on disk.");
     ui.separator();
     ui.menu_button("Palette", |ui| {
         for palette in DivergingPalette::ALL {
@@ -364,25 +367,12 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
 
 /// The LA, the two editions and what the fill shows: pickers bound to the settings.
 fn choice_pickers(ui: &mut egui::Ui, data: &LoadedData, settings: &mut Settings) {
-    let label = ui.label("Local authority");
     let las = data
         .local_authorities
         .get(&settings.to)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    egui::ComboBox::from_id_salt("la-picker")
-        .width(200.0)
-        .selected_text(&settings.la)
-        .show_ui(ui, |ui| {
-            // Every LSOA in the boundary files, the LSOAs without IMD data (e.g. Welsh) in the no-data colour.
-            ui.selectable_value(&mut settings.la, ALL_ENGLAND.to_string(), ALL_ENGLAND);
-            ui.separator();
-            for (_, name) in las {
-                ui.selectable_value(&mut settings.la, name.clone(), name);
-            }
-        })
-        .response
-        .labelled_by(label.id);
+    la_picker_ui(ui, las, &mut settings.la);
     let years: Vec<u16> = data.dataset.editions.keys().copied().collect();
     let choices = &mut settings.choices;
     for (label, value, salt) in [("From", &mut choices.from, "from"), ("to", &mut choices.to, "to")] {

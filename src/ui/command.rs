@@ -43,6 +43,8 @@ pub enum AppCommand {
     ShowProblems,
     /// Open the About window.
     ShowAbout,
+    /// Open a Help window (shortcut sheet, how to read the map, the README's data section).
+    ShowHelp(super::help::HelpTopic),
     /// Open the LA league table.
     ShowLeagueTable,
     /// Open the local indicators window.
@@ -61,8 +63,11 @@ pub enum AppCommand {
     Redo,
     /// Drop the focus and the search highlight; after opening a ward's profile, go back to the LA (Escape).
     ClearFocus,
-    /// Find an LSOA or ward and show it.
+    /// Find an LSOA or ward and show it (Enter in the search field; an area opened from another window).
     Search(String),
+    /// Show a place picked from the search field's list of matches (an LA is mapped; a ward or LSOA of another LA
+    /// maps that LA first).
+    ShowPlace(crate::analysis::Place),
     /// Map another LA (from the league table), fitted.
     ChooseLa(String),
     /// Open a ward's profile: outlined on the map and zoomed to (Escape or "Back to the LA" goes back).
@@ -115,6 +120,8 @@ pub enum WindowEffect {
     ShowProblems,
     /// Open the About window.
     ShowAbout,
+    /// Open a Help window.
+    ShowHelp(super::help::HelpTopic),
     /// Open the LA league table.
     ShowLeagueTable,
     /// Open the local indicators window.
@@ -180,6 +187,7 @@ fn run_command(
         AppCommand::CopyMapImage => files.copy_map_image(session, settings),
         AppCommand::ShowProblems => return Some(WindowEffect::ShowProblems),
         AppCommand::ShowAbout => return Some(WindowEffect::ShowAbout),
+        AppCommand::ShowHelp(topic) => return Some(WindowEffect::ShowHelp(topic)),
         AppCommand::ShowLeagueTable => return Some(WindowEffect::ShowLeagueTable),
         AppCommand::ShowIndicators => return Some(WindowEffect::ShowIndicators),
         AppCommand::ShowWardLeague => return Some(WindowEffect::ShowWardLeague),
@@ -203,7 +211,10 @@ fn run_command(
             }
         }
         AppCommand::Search(query) => {
-            session.search(&query);
+            session.search(&query, settings);
+        }
+        AppCommand::ShowPlace(place) => {
+            session.show_place(&place, settings);
         }
         AppCommand::ChooseLa(la) => {
             settings.la = la;

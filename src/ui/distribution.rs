@@ -1,10 +1,12 @@
-//! The distribution panel: a histogram of rank change and a scatter of earlier against later rank, with the 1% and
-//! 10% lines, linked to the map both ways.
+//! The distribution panel: a histogram of what the map shows (rank or percentile change, or a decile; its bars in
+//! the map's colours through the colour-vision preview) and a scatter of earlier against later rank, with the 1% and
+//! 10% lines, linked to the map both ways: a bar hovered outlines its LSOAs, a bar clicked or a range dragged out
+//! selects them.
 
 use super::paint::to_color32;
 use super::scene::MapScene;
 use crate::model::AreaCode;
-use crate::style::{ColourVision, HIGHLIGHT, TOP1_ORANGE};
+use crate::style::{ColourVision, HIGHLIGHT, MapMode, Rgba, TOP1_ORANGE, mode_value};
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
 use egui_plot::{
     Bar, BarChart, Line, MarkerShape, Plot, PlotImage, PlotPoint, PlotPoints, PlotTransform, Points, Span, VLine,
@@ -23,11 +25,16 @@ pub struct DistributionState {
 /// millisecond or two of a frame.
 struct DistributionData {
     generation: u64,
-    /// Change in rank of each LSOA that has one.
-    changes: Vec<(i64, AreaCode)>,
+    /// The figure the map shows for each LSOA that has one (rank or percentile change, or a decile), as the map
+    /// classes it ([`mode_value`]).
+    values: Vec<(i64, AreaCode)>,
     /// Histogram bin width, and LSOAs per bin.
     bin_width: i64,
     counts: std::collections::BTreeMap<i64, usize>,
+    /// The map's colour for each bin: the legend class most of its LSOAs fall in.
+    bin_colour: std::collections::BTreeMap<i64, Rgba>,
+    /// Deciles: one bar per value, centred on it.
+    categorical: bool,
     /// Each LSOA ranked in both editions, and its earlier and later rank (side by side).
     codes: Vec<AreaCode>,
     points: Vec<[f64; 2]>,
@@ -37,12 +44,36 @@ struct DistributionData {
 impl DistributionData {
     fn of(scene: &MapScene) -> Self {
         let rows = &scene.comparison.rows;
-        let changes: Vec<(i64, AreaCode)> = rows.iter().filter_map(|r| r.change.map(|c| (c, r.lsoa_code))).collect();
-        let bin_width = bin_width(changes.iter().map(|(c, _)| c.abs()).max().unwrap_or(1));
+        let (mode, ranked_from) = (scene.mode, scene.comparison.ranked_from);
+        let values: Vec<(i64, AreaCode)> = rows
+            .iter()
+            .filter_map(|r| mode_value(r, mode, scene.ranked_later, ranked_from).map(|v| (v, r.lsoa_code)))
+            .collect();
+        let categorical = !matches!(mode, MapMode::RankChange | MapMode::PercentileChange);
+        let bin_width = if categorical {
+            1
+        } else {
+            bin_width(values.iter().map(|(c, _)| c.abs()).max().unwrap_or(1))
+        };
         let mut counts = std::collections::BTreeMap::new();
-        for (c, _) in &changes {
-            *counts.entry(c.div_euclid(bin_width)).or_default() += 1;
+        let mut classes: std::collections::BTreeMap<i64, std::collections::BTreeMap<usize, usize>> = Default::default();
+        for (v, code) in &values {
+            let bin = v.div_euclid(bin_width);
+            *counts.entry(bin).or_default() += 1;
+            if let Some(class) = scene.styled.class_of.get(code) {
+                *classes.entry(bin).or_default().entry(*class).or_default() += 1;
+            }
         }
+        let entries = &scene.styled.legend.entries;
+        let bin_colour = classes
+            .into_iter()
+            .filter_map(|(bin, by_class)| {
+                let (class, _) = by_class
+                    .into_iter()
+                    .max_by_key(|(class, n)| (*n, std::cmp::Reverse(*class)))?;
+                Some((bin, entries.get(class)?.colour))
+            })
+            .collect();
         let (codes, points): (Vec<AreaCode>, Vec<[f64; 2]>) = rows
             .iter()
             .filter_map(|r| Some((r.lsoa_code, [f64::from(r.rank_from?), f64::from(r.rank_to?)])))
@@ -50,13 +81,50 @@ impl DistributionData {
         let max_rank = points.iter().map(|p| p[0].max(p[1])).fold(1.0, f64::max);
         Self {
             generation: scene.generation,
-            changes,
+            values,
             bin_width,
             counts,
+            bin_colour,
+            categorical,
             codes,
             points,
             max_rank,
         }
+    }
+
+    /// The bin a plot x falls in (deciles: the nearest whole value).
+    fn bin_at(&self, x: f64) -> i64 {
+        let value = if self.categorical { x.round() } else { x.floor() };
+        (value as i64).div_euclid(self.bin_width)
+    }
+
+    /// Where a bin's bar is centred on the plot.
+    fn centre_of(&self, bin: i64) -> f64 {
+        if self.categorical {
+            bin as f64
+        } else {
+            (bin as f64 + 0.5) * self.bin_width as f64
+        }
+    }
+
+    /// The LSOAs of a bin.
+    fn lsoas_in(&self, bin: i64) -> Vec<AreaCode> {
+        self.values
+            .iter()
+            .filter(|(v, _)| v.div_euclid(self.bin_width) == bin)
+            .map(|(_, code)| *code)
+            .collect()
+    }
+}
+
+/// The histogram's x axis: what the map's fill shows, in words.
+fn axis_label(mode: MapMode, from: u16, to: u16) -> String {
+    match mode {
+        MapMode::RankChange => format!("Change in rank, {from} to {to} (negative = worsened)"),
+        MapMode::PercentileChange => {
+            format!("Change in percentile, {from} to {to}, points (negative = worsened)")
+        }
+        other => format!("{} (1 = most deprived 10%)", other.label(from, to)),
     }
 }
 
@@ -90,10 +158,16 @@ struct ScatterKey {
     min: [f64; 2],
     max: [f64; 2],
     size_px: [usize; 2],
+    /// The points' colour (through the colour-vision preview).
+    colour: Color32,
 }
 
 /// Marker radius in points (egui_plot's default marker size for the look it replaces).
 const SCATTER_RADIUS: f32 = 2.0;
+/// The scatter's points, as a style colour for the colour-vision preview.
+const SCATTER_RGBA: Rgba = Rgba::hex(0x31688e);
+/// The same as drawn with normal vision (the image tests).
+#[cfg(test)]
 const SCATTER_COLOUR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
 
 /// LSOAs the planner pointed at in the panel.
@@ -101,14 +175,14 @@ const SCATTER_COLOUR: Color32 = Color32::from_rgb(0x31, 0x68, 0x8e);
 pub struct DistributionResponse {
     /// Under the pointer (a bar's LSOAs, or one point).
     pub hovered: Vec<AreaCode>,
-    /// A change range dragged out on the histogram, when the drag ends.
+    /// A range dragged out on the histogram when the drag ends, or a bar's LSOAs when it is clicked.
     pub brushed: Option<Vec<AreaCode>>,
 }
 
-/// Bin width: a round number giving about 30 bars.
+/// Bin width: a round number giving about 30 bars (percentile changes of a few points get bins of one).
 fn bin_width(max_abs_change: i64) -> i64 {
     let raw = (max_abs_change.max(1) * 2 / 30).max(1);
-    [10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000]
+    [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000]
         .into_iter()
         .find(|w| *w >= raw)
         .unwrap_or(10_000)
@@ -132,25 +206,26 @@ pub fn distribution_ui(
             data
         }
     };
-    let (changes, counts, width, max_rank) = (&data.changes, &data.counts, data.bin_width, data.max_rank);
+    let (values, counts, max_rank) = (&data.values, &data.counts, data.max_rank);
     let pairs = || data.codes.iter().zip(&data.points);
-    let bin_of = |c: i64| c.div_euclid(width);
+    let width = data.bin_width;
     let height = ui.available_height().clamp(140.0, 260.0);
     ui.columns(2, |columns| {
-        // Histogram of change.
+        // Histogram of what the map shows, each bar in the map's colour for it (through the colour-vision preview).
         let bars: Vec<Bar> = counts
             .iter()
             .map(|(bin, n)| {
-                let centre = (*bin as f64 + 0.5) * width as f64;
-                let colour = if centre < 0.0 {
-                    Color32::from_rgb(0xd6, 0x60, 0x4d)
+                let colour = data.bin_colour.get(bin).copied().unwrap_or(crate::style::NO_DATA);
+                let name = if data.categorical {
+                    bin.to_string()
                 } else {
-                    Color32::from_rgb(0x43, 0x93, 0xc3)
+                    format!("{} to {}", bin * width, (bin + 1) * width - 1)
                 };
-                Bar::new(centre, *n as f64)
+                Bar::new(data.centre_of(*bin), *n as f64)
                     .width(width as f64 * 0.95)
-                    .fill(colour)
-                    .name(format!("{} to {}", bin * width, (bin + 1) * width - 1))
+                    .fill(to_color32(colour, vision))
+                    .stroke(egui::Stroke::new(0.5, Color32::from_gray(90)))
+                    .name(name)
             })
             .collect();
         let brush = (state.brush_start, state.brush_end);
@@ -160,11 +235,13 @@ pub fn distribution_ui(
             .allow_zoom(false)
             .allow_scroll(false)
             .allow_boxed_zoom(false)
-            .x_axis_label(format!("Change in rank, {from} to {to} (negative = worsened)"))
+            .x_axis_label(axis_label(scene.mode, from, to))
             .y_axis_label("LSOAs")
             .show(&mut columns[0], |plot| {
                 plot.bar_chart(BarChart::new("LSOAs", bars));
-                plot.vline(VLine::new("no change", 0.0).color(Color32::from_gray(80)));
+                if !data.categorical {
+                    plot.vline(VLine::new("no change", 0.0).color(Color32::from_gray(80)));
+                }
                 if let (Some(a), Some(b)) = brush {
                     plot.span(
                         Span::new("selected range", a.min(b)..=a.max(b))
@@ -175,12 +252,12 @@ pub fn distribution_ui(
             });
         let response = &histogram.response;
         if let Some(pointer) = histogram.inner.filter(|_| response.hovered()) {
-            let bin = bin_of(pointer.x.floor() as i64);
-            out.hovered = changes
-                .iter()
-                .filter(|(c, _)| bin_of(*c) == bin)
-                .map(|(_, code)| *code)
-                .collect();
+            let bin = data.bin_at(pointer.x);
+            out.hovered = data.lsoas_in(bin);
+            if response.clicked() && counts.contains_key(&bin) {
+                // A click on a bar selects its LSOAs.
+                out.brushed = Some(out.hovered.clone());
+            }
             if response.drag_started() {
                 state.brush_start = Some(pointer.x);
             }
@@ -193,7 +270,7 @@ pub fn distribution_ui(
         {
             let (low, high) = (a.min(b), a.max(b));
             out.brushed = Some(
-                changes
+                values
                     .iter()
                     .filter(|(c, _)| (low..=high).contains(&(*c as f64)))
                     .map(|(_, code)| *code)
@@ -231,7 +308,7 @@ pub fn distribution_ui(
                     &data.points,
                     plot.transform(),
                     [max_rank, max_rank],
-                    scene.generation,
+                    (scene.generation, to_color32(SCATTER_RGBA, vision)),
                 );
                 if let Some(image) = image {
                     let ScatterKey { min, max, .. } = image.key;
@@ -275,7 +352,7 @@ fn scatter_texture<'s>(
     points: &[[f64; 2]],
     transform: &PlotTransform,
     extent: [f64; 2],
-    generation: u64,
+    (generation, colour): (u64, Color32),
 ) -> Option<&'s ScatterImage> {
     let bounds = transform.bounds();
     let (bmin, bmax) = (bounds.min(), bounds.max());
@@ -297,9 +374,10 @@ fn scatter_texture<'s>(
         min,
         max,
         size_px,
+        colour,
     };
     if cache.as_ref().is_none_or(|c| c.key != key) {
-        let image = scatter_image(points, min, max, size_px, SCATTER_RADIUS * ppp, SCATTER_COLOUR);
+        let image = scatter_image(points, min, max, size_px, SCATTER_RADIUS * ppp, colour);
         match cache {
             // Same texture id: egui replaces the pixels in place.
             Some(kept) => {
@@ -364,6 +442,51 @@ fn scatter_image(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::loader::embedded_leeds;
+    use crate::ui::session::Session;
+    use crate::ui::settings::Settings;
+
+    fn data_for(mode: MapMode) -> (DistributionData, usize) {
+        let settings = Settings {
+            choices: crate::style::MapChoices {
+                mode,
+                ..Default::default()
+            },
+            ..Settings::default()
+        };
+        let session = Session::with_data(embedded_leeds(), &settings);
+        let scene = session.scene().unwrap();
+        (DistributionData::of(scene), scene.comparison.rows.len())
+    }
+
+    #[test]
+    fn the_histogram_bins_the_layer_shown_in_the_maps_colours() {
+        let (change, lsoas) = data_for(MapMode::RankChange);
+        assert!(change.bin_width >= 100, "rank change bins: {}", change.bin_width);
+        assert_eq!(
+            change.counts.values().sum::<usize>(),
+            lsoas,
+            "482 Leeds LSOAs, each once"
+        );
+        let (deciles, _) = data_for(MapMode::DecileLater);
+        assert!(deciles.categorical);
+        assert_eq!(deciles.bin_width, 1);
+        assert!(
+            deciles.counts.keys().all(|d| (1..=10).contains(d)),
+            "{:?}",
+            deciles.counts
+        );
+        // 114 Leeds LSOAs are in decile 1 in 2019 (the legend's count).
+        assert_eq!(deciles.counts.get(&1), Some(&114));
+        assert_eq!(deciles.centre_of(1), 1.0);
+        assert_eq!(deciles.bin_at(1.3), 1);
+        assert_eq!(deciles.lsoas_in(1).len(), 114);
+        // Decile 1 drawn in the map's decile-1 colour, not a fixed red or blue.
+        assert_eq!(deciles.bin_colour.get(&1), Some(&crate::style::DECILES[0]));
+        let (percentile, _) = data_for(MapMode::PercentileChange);
+        assert!(percentile.bin_width <= 5, "points, not ranks: {}", percentile.bin_width);
+        assert_ne!(change.values, percentile.values);
+    }
 
     #[test]
     fn scatter_image_marks_each_point_where_the_plot_puts_it() {

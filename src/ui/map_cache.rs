@@ -4,6 +4,7 @@
 //!
 //! [`MapMemory`]: super::MapMemory
 
+use super::basemap::{Basemap, FILL_ALPHA_OVER_BASEMAP};
 use super::map_canvas::{CanvasFrame, MapCanvas};
 use super::national_meshes::{NationalCache, national_meshes};
 use super::paint::{MARKER_RADIUS, pos, screen_rect_of, transition_marker};
@@ -30,6 +31,8 @@ pub struct MapCache {
     pub(super) last_view: Option<MapView>,
     /// When the view last changed.
     pub(super) view_changed_at: f64,
+    /// The street basemap under the fills (`basemap.rs`), when switched on.
+    pub basemap: Basemap,
 }
 
 /// Seconds the view must stay still before the map image is drawn for it at once (until then it is drawn on a
@@ -75,6 +78,15 @@ impl MapCache {
             self.view_changed_at = now;
         }
         let moving = now - self.view_changed_at < SETTLE_SECONDS;
+        // The street basemap, when on, under fills drawn translucent on a clear background.
+        let basemap_on = settings.show_basemap;
+        self.basemap
+            .paint(&ctx, painter, view, rect, basemap_on, settings.basemap_url.as_deref());
+        let (background, tint) = if basemap_on {
+            (Color32::TRANSPARENT, Color32::from_white_alpha(FILL_ALPHA_OVER_BASEMAP))
+        } else {
+            (MAP_BACKGROUND, Color32::WHITE)
+        };
         let mut canvas = std::mem::take(&mut self.canvas);
         canvas.poll(&ctx);
         // Not at all (current; or the worker busy or resting while the last image stands in), now, or on the worker.
@@ -93,14 +105,17 @@ impl MapCache {
             let ppp = frame.pixels_per_point;
             let meshes = map_meshes(self, scene, view, &transform, visible, settings, rect, ppp);
             match redraw {
-                Redraw::Now => canvas.draw_now(&ctx, frame, &meshes, MAP_BACKGROUND),
-                Redraw::OnWorker => canvas.draw_later(&ctx, frame, meshes, MAP_BACKGROUND),
+                Redraw::Now => canvas.draw_now(&ctx, frame, &meshes, background),
+                Redraw::OnWorker => canvas.draw_later(&ctx, frame, meshes, background),
             }
         }
-        if !canvas.paint(painter, &frame, MAP_BACKGROUND) {
+        if !canvas.paint(painter, &frame, background, tint) && !basemap_on {
             painter.rect_filled(rect, 0.0, MAP_BACKGROUND);
         }
         self.canvas = canvas;
+        if basemap_on {
+            Basemap::paint_attribution(painter, rect);
+        }
     }
 }
 
@@ -119,6 +134,8 @@ fn content_key(scene: &MapScene, settings: &Settings) -> u64 {
     (settings.colour_vision as u8).hash(&mut hasher);
     settings.show_lsoa_lines.hash(&mut hasher);
     settings.show_transitions.hash(&mut hasher);
+    // Over the basemap the image is drawn on a clear background.
+    settings.show_basemap.hash(&mut hasher);
     if let Some(lod) = scene.lod() {
         lod.topology().is_some().hash(&mut hasher);
         lod.kept_bands().count().hash(&mut hasher);

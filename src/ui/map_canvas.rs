@@ -203,8 +203,9 @@ impl MapCanvas {
     }
 
     /// Paints the image where its world rectangle falls in `now`'s view (moved and scaled if it was drawn for another
-    /// view), and the background wherever it does not reach. Returns whether anything was painted.
-    pub fn paint(&self, painter: &egui::Painter, now: &CanvasFrame, background: Color32) -> bool {
+    /// view), and the background wherever it does not reach, multiplied by `tint` (white: as drawn; translucent white
+    /// over the street basemap). Returns whether anything was painted.
+    pub fn paint(&self, painter: &egui::Painter, now: &CanvasFrame, background: Color32, tint: Color32) -> bool {
         let (Some(texture), Some(shown)) = (&self.texture, &self.shown) else {
             return false;
         };
@@ -229,7 +230,7 @@ impl MapCanvas {
             texture.id(),
             image_rect,
             Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
-            Color32::WHITE,
+            tint,
         );
         true
     }

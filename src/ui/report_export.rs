@@ -105,6 +105,10 @@ pub fn report_options(
         show_ward_labels: settings.show_ward_labels,
         // A national map's LA borders as the load found them, not found again for the page.
         la_borders: session.scene().and_then(|s| s.data.la_border_lines(s.vintage)),
+        // The street basemap goes into the export when it is on in the window (and carries its attribution).
+        basemap: settings
+            .show_basemap
+            .then(|| super::basemap::tile_source_for(settings.basemap_url.as_deref())),
         ..ReportOptions::a4_landscape_300dpi(title)
     })
 }

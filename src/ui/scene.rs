@@ -6,7 +6,7 @@ use crate::analysis::{AnalysisError, AreaFilter, EditionComparison, LaSummary, L
 use crate::model::{AreaCode, AreaLayer, LsoaVintage};
 use crate::render::{AreaMeshes, DrawnArea, DrawnWard, LayerLod, MapContent, MapContentError};
 use crate::style::MapChoices;
-use crate::style::{NO_DATA, Rgba, StyledMap, style_loaded_comparison};
+use crate::style::{MapMode, NO_DATA, Rgba, StyledMap, style_loaded_comparison};
 use geo::{Coord, Rect};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,6 +40,10 @@ pub struct MapScene {
     pub summary: LaSummary,
     /// Fills and legend.
     pub styled: StyledMap,
+    /// What the fill shows (the histogram bins the same figure).
+    pub mode: MapMode,
+    /// The later edition's N (for domain deciles).
+    pub ranked_later: u32,
     /// The LSOAs drawn, with their place in the layer.
     pub areas: Vec<SceneArea>,
     /// Area position by LSOA code.
@@ -68,6 +72,7 @@ impl MapScene {
         let summary = LaSummary::new(dataset, &comparison)?;
         let vintage = comparison.vintage;
         let content = MapContent::build(dataset, &comparison)?;
+        let ranked_later = dataset.edition(settings.to).map_or(0, |e| e.ranked_count());
         let styled = style_loaded_comparison(
             dataset,
             &comparison,
@@ -101,6 +106,8 @@ impl MapScene {
             comparison,
             summary,
             styled,
+            mode: settings.mode,
+            ranked_later,
             areas,
             area_by_code,
             wards,

@@ -4,13 +4,16 @@
 //! turns the planner's clicks and keys into [`AppCommand`](super::AppCommand)s that change it.
 
 mod project;
+mod search;
+
+pub use search::SearchHit;
 
 use super::loader::{LoadJob, LoadedData};
 use super::scene::{MapScene, SceneError};
 use super::settings::{SceneKey, Settings};
 use crate::analysis::{Selection, SelectionEdit, SelectionHistory, WardProfile};
 use crate::io::DataSource;
-use crate::model::{AreaCode, normalise};
+use crate::model::AreaCode;
 use crate::render::MapView;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -43,20 +46,8 @@ pub enum ViewRequest {
     Show(geo::Rect<f64>),
 }
 
-/// What a search found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SearchHit {
-    /// An LSOA, by code or name: it is focused and its ward profile opened.
-    Lsoa(AreaCode),
-    /// A ward, by name or code: its LSOAs are highlighted and its profile opened.
-    Ward(AreaCode),
-}
-
 /// Called from a background thread when the window should draw again (a load progressed or finished).
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
-
-/// Margin around a search hit, in metres.
-const SHOW_MARGIN_M: f64 = 300.0;
 
 /// The window's state (see the module documentation).
 pub struct Session {
@@ -86,6 +77,8 @@ pub struct Session {
     file_message: Option<FileMessage>,
     /// A view from an opened project, applied once its map is drawn.
     pending_view: Option<MapView>,
+    /// The ward profile an opened project had open, opened with its view.
+    pending_ward: Option<AreaCode>,
     /// A project's data folder waiting for the planner's yes or no.
     data_confirmation: Option<DataConfirmation>,
     /// What the last search found, or that it found nothing.
@@ -123,6 +116,7 @@ impl Session {
             report_title: None,
             file_message: None,
             pending_view: None,
+            pending_ward: None,
             data_confirmation: None,
             search_message: None,
             view_request: None,
@@ -354,6 +348,7 @@ impl Session {
     /// An opened project's view, once its own map is built for `settings` and no load is running.
     pub fn take_pending_view(&mut self, settings: &Settings) -> Option<MapView> {
         if self.job.is_none() && self.built_for.as_ref() == Some(&settings.scene_key()) {
+            self.open_pending_ward();
             self.pending_view.take()
         } else {
             None
@@ -498,62 +493,6 @@ impl Session {
             self.selection.apply(&SelectionEdit::Replace([code].into()));
             self.focus(code, true);
         }
-    }
-
-    /// Finds an LSOA by code or name, or a ward by name or code (whole, then part of a name), and shows it.
-    pub fn search(&mut self, query: &str) -> Option<SearchHit> {
-        let scene = self.scene.as_ref()?;
-        let wanted = normalise(query);
-        if wanted.is_empty() {
-            return None;
-        }
-        let layer = scene.layer();
-        let lsoa = scene.areas.iter().find(|a| {
-            let row = scene.row(a);
-            normalise(row.lsoa_code.as_str()) == wanted || normalise(&row.lsoa_name) == wanted
-        });
-        if let Some(area) = lsoa {
-            let code = scene.row(area).lsoa_code;
-            let bbox = layer.areas[area.layer_index].bbox_in_world;
-            self.search_message = Some(format!("{} {}", code, scene.row(area).lsoa_name));
-            self.highlighted = HashSet::from([code]);
-            self.focus(code, true);
-            self.show(bbox);
-            return Some(SearchHit::Lsoa(code));
-        }
-        let ward = scene
-            .wards
-            .iter()
-            .find(|w| normalise(&w.name) == wanted || normalise(w.code.as_str()) == wanted)
-            .or_else(|| scene.wards.iter().find(|w| normalise(&w.name).contains(&wanted)));
-        if let Some(ward) = ward {
-            let (code, bbox, name) = (ward.code, ward.bbox_in_world, ward.name.clone());
-            self.search_message = Some(format!("Ward {name}"));
-            self.highlighted = scene
-                .comparison
-                .rows
-                .iter()
-                .filter(|r| r.ward_code == Some(code))
-                .map(|r| r.lsoa_code)
-                .collect();
-            self.open_ward(code);
-            self.show(bbox);
-            return Some(SearchHit::Ward(code));
-        }
-        let partial = scene
-            .areas
-            .iter()
-            .find(|a| normalise(&scene.row(a).lsoa_name).contains(&wanted));
-        if let Some(area) = partial {
-            let query = scene.row(area).lsoa_code.to_string();
-            return self.search(&query);
-        }
-        self.search_message = Some(format!("Nothing called {query:?} in {}", scene.comparison.la_name));
-        None
-    }
-
-    fn show(&mut self, bbox: geo::Rect<f64>) {
-        self.view_request = Some(ViewRequest::Show(crate::model::rect_grown(bbox, SHOW_MARGIN_M)));
     }
 }
 

@@ -40,6 +40,11 @@ pub struct Settings {
     pub tool: MapTool,
     /// The folder last saved to or opened from through the in-window path field (used where no file dialog works).
     pub last_folder: Option<PathBuf>,
+    /// The OpenStreetMap street basemap under the fills (off unless switched on: nothing is downloaded until then).
+    pub show_basemap: bool,
+    /// The basemap's tile server, a URL with `{z}`, `{x}`, `{y}` (e.g. a council's own); `None` =
+    /// `$LOCALITY_MAP_TILE_URL`, else OpenStreetMap's.
+    pub basemap_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -54,6 +59,8 @@ impl Default for Settings {
             show_distribution: true,
             tool: MapTool::Pan,
             last_folder: None,
+            show_basemap: false,
+            basemap_url: None,
         }
     }
 }
@@ -101,6 +108,8 @@ pub struct SavedSettings {
     show_distribution: bool,
     tool: MapTool,
     last_folder: Option<PathBuf>,
+    show_basemap: bool,
+    basemap_url: Option<String>,
 }
 
 impl Default for SavedSettings {
@@ -127,6 +136,8 @@ impl From<Settings> for SavedSettings {
             show_distribution: settings.show_distribution,
             tool: settings.tool,
             last_folder: settings.last_folder,
+            show_basemap: settings.show_basemap,
+            basemap_url: settings.basemap_url,
         }
     }
 }
@@ -150,6 +161,8 @@ impl From<SavedSettings> for Settings {
             show_distribution: saved.show_distribution,
             tool: saved.tool,
             last_folder: saved.last_folder,
+            show_basemap: saved.show_basemap,
+            basemap_url: saved.basemap_url,
         }
     }
 }

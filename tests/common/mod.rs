@@ -322,3 +322,38 @@ pub fn renderer_available(test: &str) -> bool {
         }
     }
 }
+
+/// An RGB PNG of `width` × `height` from its pixels, row by row.
+pub fn rgb_png(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.write_header().unwrap().write_image_data(pixels).unwrap();
+    bytes
+}
+
+/// A tile server on a free local port answering every request with `tile` (a PNG), for the street basemap's tests:
+/// its URL template and a count of the connections it accepted.
+pub fn tile_server(tile: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/{{z}}/{{x}}/{{y}}.png", listener.local_addr().unwrap());
+    let connections = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counted.fetch_add(1, Ordering::SeqCst);
+            // The request line and headers (one GET, well under 2 kB); its content does not matter.
+            let mut request = [0u8; 2048];
+            let _request_bytes = stream.read(&mut request).unwrap_or(0);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                tile.len()
+            );
+            stream.write_all(head.as_bytes()).ok();
+            stream.write_all(&tile).ok();
+        }
+    });
+    (url, connections)
+}

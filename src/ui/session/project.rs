@@ -22,6 +22,8 @@ impl Session {
             named_selections: self.named_selections.clone(),
             selection: self.selection.current().codes.clone(),
             report_title: self.report_title.clone(),
+            ward_profile: self.profile.as_ref().map(|p| p.code),
+            colour_vision: Some(settings.colour_vision),
             ..Project::default()
         }
     }
@@ -40,7 +42,12 @@ impl Session {
         self.named_selections = project.named_selections;
         self.selection.apply(&SelectionEdit::Replace(project.selection));
         self.report_title = project.report_title;
+        if let Some(vision) = project.colour_vision {
+            settings.colour_vision = vision;
+        }
         self.pending_view = project.view;
+        // Opened once the project's own map is built (`take_pending_view`).
+        self.pending_ward = project.ward_profile;
         self.project_path = Some(path.to_path_buf());
         self.profile = None;
         self.data_confirmation = None;
@@ -81,8 +88,93 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The ward profile an opened project had open, opened once its map is built for `settings` (called with the
+    /// pending view).
+    pub(super) fn open_pending_ward(&mut self) {
+        if let Some(ward) = self.pending_ward.take() {
+            self.open_ward(ward);
+        }
+    }
+}
+
 /// True when the data open now is this folder.
 fn same_folder(current: Option<&DataSource>, folder: &Path) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     matches!(current, Some(DataSource::Folder(dir)) if canonical(dir) == canonical(folder))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AreaCode;
+    use crate::style::ColourVision;
+    use crate::ui::loader::embedded_leeds as leeds;
+
+    #[test]
+    fn the_open_ward_profile_and_colour_vision_come_back_and_older_files_still_open() {
+        let gipton = AreaCode::parse("E05011394").unwrap();
+        let settings = Settings {
+            colour_vision: ColourVision::Deuteranopia,
+            ..Settings::default()
+        };
+        let mut session = Session::with_data(leeds(), &settings);
+        let ward = session
+            .scene()
+            .unwrap()
+            .wards
+            .iter()
+            .find(|w| w.name.starts_with("Gipton"))
+            .unwrap()
+            .code;
+        assert_eq!(ward, gipton, "Gipton & Harehills in the 2019 ward lookup");
+        session.open_ward(ward);
+        let path = Path::new("/projects/leeds/p.lmap");
+        let project = session.to_project(&settings, MapView::default(), path);
+        let json = serde_json::to_string(&project).unwrap();
+        assert!(json.contains("\"ward_profile\":\"E05011394\""), "{json}");
+        assert!(json.contains("\"colour_vision\":\"Deuteranopia\""), "{json}");
+
+        let mut fresh_settings = Settings::default();
+        let mut fresh = Session::with_data(leeds(), &fresh_settings);
+        let reread: Project = serde_json::from_str(&json).unwrap();
+        fresh.apply_project(
+            OpenedProject {
+                project: reread,
+                data: DataFolderStatus::Embedded,
+            },
+            path,
+            &mut fresh_settings,
+        );
+        assert_eq!(fresh_settings.colour_vision, ColourVision::Deuteranopia);
+        fresh.rebuild_if_changed(&fresh_settings);
+        fresh.take_pending_view(&fresh_settings);
+        assert_eq!(
+            fresh.profile().map(|p| p.code),
+            Some(gipton),
+            "the profile is open again"
+        );
+
+        // A version-1 file from before these fields: opens, no profile, the window's colour vision kept.
+        let old =
+            r#"{"format":"locality-map-project","version":1,"data":"embedded","la":"Leeds","from":2015,"to":2019}"#;
+        let old: Project = serde_json::from_str(old).unwrap();
+        let mut kept = Settings {
+            colour_vision: ColourVision::Protanopia,
+            ..Settings::default()
+        };
+        let mut older = Session::with_data(leeds(), &kept);
+        older.apply_project(
+            OpenedProject {
+                project: old,
+                data: DataFolderStatus::Embedded,
+            },
+            path,
+            &mut kept,
+        );
+        older.rebuild_if_changed(&kept);
+        older.take_pending_view(&kept);
+        assert_eq!(kept.colour_vision, ColourVision::Protanopia);
+        assert!(older.profile().is_none());
+    }
 }

@@ -41,17 +41,24 @@ fn changing_a_choice_rebuilds_and_an_unshowable_one_keeps_the_map() {
 
 #[test]
 fn search_finds_lsoas_by_code_and_wards_by_name_and_says_when_nothing_matches() {
-    let mut session = Session::with_data(leeds(), &Settings::default());
+    let mut settings = Settings::default();
+    let mut session = Session::with_data(leeds(), &settings);
     session.take_view_request();
-    assert_eq!(session.search("e01011372"), Some(SearchHit::Lsoa(code("E01011372"))));
+    assert_eq!(
+        session.search("e01011372", &mut settings),
+        Some(SearchHit::Lsoa(code("E01011372")))
+    );
     assert_eq!(session.selected(), Some(&code("E01011372")));
     // E01011372 lies in Hunslet & Riverside (ONS ward lookup).
     assert_eq!(session.profile().map(|p| p.name.as_str()), Some("Hunslet & Riverside"));
     assert!(matches!(session.take_view_request(), Some(ViewRequest::Show(_))));
 
-    let hit = session.search("Killingbeck");
+    let hit = session.search("Killingbeck", &mut settings);
     assert_eq!(hit, Some(SearchHit::Ward(code("E05011400"))));
-    assert_eq!(session.search_message(), Some("Ward Killingbeck & Seacroft"));
+    assert_eq!(
+        session.search_message(),
+        Some("Ward E05011400: Killingbeck & Seacroft, Leeds")
+    );
     let ward_lsoas = session.highlighted().len();
     let expected = session
         .scene()
@@ -63,7 +70,7 @@ fn search_finds_lsoas_by_code_and_wards_by_name_and_says_when_nothing_matches() 
         .count();
     assert_eq!(ward_lsoas, expected);
 
-    assert_eq!(session.search("Atlantis"), None);
+    assert_eq!(session.search("Atlantis", &mut settings), None);
     assert_eq!(session.search_message(), Some("Nothing called \"Atlantis\" in Leeds"));
 }
 
