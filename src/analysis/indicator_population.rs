@@ -151,6 +151,7 @@ mod tests {
             };
             edition.rows.insert(code(c), row);
         }
+        edition.population_source = Some("File 6".into());
         let mut dataset = Dataset::default();
         dataset.editions.insert(2019, edition);
         let row = |a: &str, b: &str, change| LsoaChangeRow {
