@@ -138,8 +138,8 @@ mod tests {
         AreaCode::parse(c).unwrap()
     }
 
-    #[test]
-    fn whole_parents_carry_their_population_exactly() {
+    /// Three 2011 LSOAs with File 6 populations (1,500, 1,000 and 2,000) and the lookup rows given.
+    fn dataset_with(rows: &[(&str, &str, BoundaryChange)]) -> Dataset {
         let mut edition = ImdEdition::new(2019, LsoaVintage::Lsoa2011);
         for (c, p) in [("E01000001", 1_500), ("E01000002", 1_000), ("E01000003", 2_000)] {
             let row = ImdRow {
@@ -154,20 +154,28 @@ mod tests {
         edition.population_source = Some("File 6".into());
         let mut dataset = Dataset::default();
         dataset.editions.insert(2019, edition);
-        let row = |a: &str, b: &str, change| LsoaChangeRow {
-            lsoa11: code(a),
-            lsoa21: code(b),
-            change,
-            la_code: None,
-        };
         dataset.change_lookup = Some(LsoaChangeLookup {
-            rows: vec![
-                row("E01000001", "E01000001", BoundaryChange::Unchanged),
-                row("E01000002", "E01033003", BoundaryChange::Merged),
-                row("E01000003", "E01033003", BoundaryChange::Merged),
-            ],
+            rows: rows
+                .iter()
+                .map(|(a, b, change)| LsoaChangeRow {
+                    lsoa11: code(a),
+                    lsoa21: code(b),
+                    change: *change,
+                    la_code: None,
+                })
+                .collect(),
             sources: Vec::new(),
         });
+        dataset
+    }
+
+    #[test]
+    fn whole_parents_carry_their_population_exactly() {
+        let dataset = dataset_with(&[
+            ("E01000001", "E01000001", BoundaryChange::Unchanged),
+            ("E01000002", "E01033003", BoundaryChange::Merged),
+            ("E01000003", "E01033003", BoundaryChange::Merged),
+        ]);
         let whole = whole_lsoa_populations_2021(&dataset).unwrap();
         assert_eq!(whole.get(&code("E01000001")), Some(1_500.0));
         assert_eq!(whole.get(&code("E01033003")), Some(3_000.0));
@@ -176,36 +184,13 @@ mod tests {
 
     #[test]
     fn splits_share_and_merges_sum() {
-        let mut edition = ImdEdition::new(2019, LsoaVintage::Lsoa2011);
-        for (c, p) in [("E01000001", 1_500), ("E01000002", 1_000), ("E01000003", 2_000)] {
-            let row = ImdRow {
-                population: Some(Population {
-                    total: Some(p),
-                    ..Population::default()
-                }),
-                ..ImdRow::default()
-            };
-            edition.rows.insert(code(c), row);
-        }
-        edition.population_source = Some("File 6".into());
-        let mut dataset = Dataset::default();
-        dataset.editions.insert(2019, edition);
-        let row = |a: &str, b: &str, change| LsoaChangeRow {
-            lsoa11: code(a),
-            lsoa21: code(b),
-            change,
-            la_code: None,
-        };
-        dataset.change_lookup = Some(LsoaChangeLookup {
-            rows: vec![
-                row("E01000001", "E01000001", BoundaryChange::Unchanged),
-                row("E01000002", "E01033001", BoundaryChange::Split),
-                row("E01000002", "E01033002", BoundaryChange::Split),
-                row("E01000003", "E01033003", BoundaryChange::Merged),
-                row("E01000001", "E01033003", BoundaryChange::Merged),
-            ],
-            sources: Vec::new(),
-        });
+        let dataset = dataset_with(&[
+            ("E01000001", "E01000001", BoundaryChange::Unchanged),
+            ("E01000002", "E01033001", BoundaryChange::Split),
+            ("E01000002", "E01033002", BoundaryChange::Split),
+            ("E01000003", "E01033003", BoundaryChange::Merged),
+            ("E01000001", "E01033003", BoundaryChange::Merged),
+        ]);
         let whole = whole_lsoa_populations_2021(&dataset).unwrap();
         assert_eq!(whole.get(&code("E01033001")), None, "a split has no exact population");
         // E01000001 feeds two 2021 LSOAs, so neither is exact; the unchanged one here is that LSOA itself.
