@@ -7,6 +7,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use locality_map::io::DataSource;
+use locality_map::style::MapChoices;
 use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,9 +28,12 @@ fn national_data() -> Arc<LoadedData> {
 /// scatter plot of every LSOA is the panel's cost, not the map's) only when asked.
 fn harness_with(data: &Arc<LoadedData>, steps: usize, distribution: bool) -> Harness<'static, LocalityMapApp> {
     let settings = Settings {
-        la: ALL_ENGLAND.into(),
-        from: 2015,
-        to: 2019,
+        choices: MapChoices {
+            la: ALL_ENGLAND.into(),
+            from: 2015,
+            to: 2019,
+            ..MapChoices::default()
+        },
         show_distribution: distribution,
         ..Settings::default()
     };

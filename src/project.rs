@@ -13,7 +13,7 @@
 use crate::io::{SaveError, save_atomic};
 use crate::model::AreaCode;
 use crate::render::MapView;
-use crate::style::{Classification, DivergingPalette, MapMode};
+use crate::style::MapChoices;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -49,18 +49,9 @@ pub struct Project {
     pub version: u32,
     /// The data the project was made from.
     pub data: DataFolder,
-    /// Local authority name or code.
-    pub la: String,
-    /// Earlier edition.
-    pub from: u16,
-    /// Later edition.
-    pub to: u16,
-    /// What the map's fill shows.
-    pub mode: MapMode,
-    /// Diverging palette.
-    pub palette: DivergingPalette,
-    /// Class breaks for rank change.
-    pub classification: Classification,
+    /// LA, editions, map mode, palette and class breaks: stored flat, as `"la"`, `"from"`, … beside the rest.
+    #[serde(flatten)]
+    pub choices: MapChoices,
     /// The map view (centre and scale), when one was saved.
     pub view: Option<MapView>,
     /// Selections saved under a name.
@@ -77,12 +68,7 @@ impl Default for Project {
             format: PROJECT_FORMAT.into(),
             version: PROJECT_VERSION,
             data: DataFolder::Embedded,
-            la: "Leeds".into(),
-            from: 2015,
-            to: 2019,
-            mode: MapMode::default(),
-            palette: DivergingPalette::default(),
-            classification: Classification::default(),
+            choices: MapChoices::default(),
             view: None,
             named_selections: BTreeMap::new(),
             selection: BTreeSet::new(),
@@ -328,7 +314,11 @@ pub fn write_project(project: &Project, out: &mut dyn std::io::Write) -> std::io
 
 /// Saves a project atomically (the previous file survives a failed save). Replaces an existing file only when
 /// `overwrite`.
-pub fn save_project(path: &Path, project: &Project, overwrite: bool) -> Result<(), ProjectError> {
+pub fn save_project(
+    path: &Path,
+    project: &Project,
+    overwrite: impl Into<crate::io::Replace>,
+) -> Result<(), ProjectError> {
     Ok(save_atomic(path, overwrite, |out| write_project(project, out))?)
 }
 
@@ -370,7 +360,7 @@ mod tests {
             Err(ProjectError::NotAProject { .. })
         ));
         let extra = r#"{"format": "locality-map-project", "version": 1, "la": "Bradford", "added_later": [1, 2]}"#;
-        assert_eq!(parse_project(extra, path).unwrap().la, "Bradford");
+        assert_eq!(parse_project(extra, path).unwrap().choices.la, "Bradford");
     }
 
     #[test]

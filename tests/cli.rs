@@ -371,7 +371,7 @@ fn pack_writes_a_folder_per_priority_ward_and_refuses_to_overwrite() {
         .count();
     assert_eq!(sentences, 1, "{stderr}");
     assert!(
-        stderr.contains("overview.png already exists; pass --force to replace it"),
+        stderr.contains("the file already exists; pass --force to replace it — ") && stderr.contains("overview.png"),
         "{stderr}"
     );
 

@@ -319,7 +319,7 @@ fn map_command_writes_the_png_and_will_not_overwrite_without_force() {
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(
         stderr.trim(),
-        "locality-map: m.png already exists; pass --force to replace it"
+        "locality-map: the file already exists; pass --force to replace it — m.png"
     );
     let third = run(&["--force"]);
     assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));

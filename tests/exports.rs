@@ -14,7 +14,7 @@ use locality_map::project::{
     DataFolder, DataFolderStatus, Project, ProjectError, open_project, save_project, write_project,
 };
 use locality_map::render::MapView;
-use locality_map::style::{Classification, DivergingPalette, MapMode};
+use locality_map::style::{Classification, DivergingPalette, MapChoices, MapMode};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -245,12 +245,14 @@ fn diagram3_png_has_its_rows_and_cell_colours() {
 fn sample_project() -> Project {
     Project {
         data: DataFolder::Folder("data".into()),
-        la: "Leeds".into(),
-        from: 2015,
-        to: 2019,
-        mode: MapMode::DecileLater,
-        palette: DivergingPalette::ALL[1],
-        classification: Classification::Quantiles,
+        choices: MapChoices {
+            la: "Leeds".into(),
+            from: 2015,
+            to: 2019,
+            mode: MapMode::DecileLater,
+            palette: DivergingPalette::ALL[1],
+            classification: Classification::Quantiles,
+        },
         view: Some(MapView {
             center_in_world: geo::Coord {
                 x: 430_123.5,
@@ -300,7 +302,7 @@ fn an_interrupted_save_leaves_the_previous_project_byte_identical() {
     save_project(&path, &sample_project(), false).unwrap();
     let before = std::fs::read(&path).unwrap();
     let mut changed = sample_project();
-    changed.la = "Bradford".into();
+    changed.choices.la = "Bradford".into();
     let result = save_atomic(&path, true, |out| {
         let mut whole = Vec::new();
         write_project(&changed, &mut whole)?;

@@ -478,6 +478,33 @@ fn an_endless_download_stops_at_the_catalogued_size_and_leaves_nothing() {
 }
 
 #[test]
+fn a_download_that_stalls_stops_at_the_read_timeout_and_leaves_nothing() {
+    use std::io::Write as _;
+    // A few bytes, then nothing, with the connection held open: only the per-read timeout (5 s here) can end it.
+    let base = serve_forever(|stream| {
+        stream.write_all(b"{\"type\"")?;
+        stream.flush()?;
+        std::thread::sleep(std::time::Duration::from_secs(600));
+        Ok(())
+    });
+    let dest = scratch("fetch-stall");
+    let (output, left) = fetch_wards(&dest, &base, &[]);
+    let (stdout, stderr) = texts(&output);
+    assert!(!output.status.success());
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("FAILED"))
+        .unwrap_or_else(|| panic!("{stdout}{stderr}"));
+    assert!(line.contains("the download stopped after 7 bytes"), "{line}");
+    assert!(
+        line.ends_with("Leeds_E08000035_wards_2019_BGC_WGS84.geojson"),
+        "the file last: {line}"
+    );
+    assert!(left.is_empty(), "no partial file is left: {left:?}");
+    std::fs::remove_dir_all(&dest).ok();
+}
+
+#[test]
 fn a_trickling_download_stops_at_the_deadline_and_leaves_nothing() {
     use std::io::Write as _;
     let base = serve_forever(|stream| {

@@ -91,3 +91,67 @@ fn replace_symlink_replaces_the_link_itself_never_its_target() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Every command that writes files follows one rule (issue 15): `--force` replaces regular files only; a symbolic
+/// link is refused, naming it last, unless `--replace-symlink` is given too, and then the link itself is replaced.
+#[test]
+fn every_writing_command_refuses_a_symlink_unless_asked_and_never_writes_through_it() {
+    let dir = scratch("every-writer-symlink");
+    let target = dir.join("precious.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let commands: [(&str, Vec<&str>); 4] = [
+        ("map.svg", vec!["map", "--width", "400", "--height", "300", "--out"]),
+        ("page.html", vec!["html", "--out"]),
+        ("briefing.xlsx", vec!["export", "--out"]),
+        ("areas.png", vec!["areas", "--level", "ward", "--la", "Leeds", "--png"]),
+    ];
+    for (name, command) in commands {
+        let link = dir.join(name);
+        std::fs::remove_file(&link).ok();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let run = |extra: &[&str]| {
+            let mut args = command.clone();
+            args.push(link.to_str().unwrap());
+            args.extend_from_slice(extra);
+            cli(&args, None)
+        };
+        let refused = run(&["--force"]);
+        let (_, stderr) = texts(&refused);
+        assert!(!refused.status.success(), "{name}: {stderr}");
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains("symbolic link") && l.ends_with(link.to_str().unwrap())),
+            "{name}: {stderr}"
+        );
+        assert!(
+            std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+            "{name}"
+        );
+        let replaced = run(&["--force", "--replace-symlink"]);
+        assert!(replaced.status.success(), "{name}: {}", texts(&replaced).1);
+        assert!(
+            std::fs::symlink_metadata(&link).unwrap().is_file(),
+            "{name}: the link is now the output"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "keep me",
+            "{name}: the target is untouched"
+        );
+    }
+    // A pack refuses a link among its files before writing anything.
+    let pack = dir.join("pack");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::os::unix::fs::symlink(&target, pack.join("overview.png")).unwrap();
+    let output = cli(&["pack", "--out", pack.to_str().unwrap(), "--force"], None);
+    let (_, stderr) = texts(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("symbolic link") && stderr.contains("overview.png"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&pack).unwrap().count(), 1, "nothing else was written");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -314,3 +314,179 @@ fn csv_of_many_tiny_rows_is_bounded_by_the_file() {
     });
     assert_within(growth, size, 32, 4 * MB, "CSV of tiny rows");
 }
+
+/// One cell of a test `.xls`: row, column (0-based) and either text or a number.
+enum XlsCell<'a> {
+    Text(u16, u16, &'a str),
+    Number(u16, u16, f64),
+}
+
+/// A BIFF8 `.xls` written here byte by byte (calamine cannot write one): a compound file of 512-byte sectors with
+/// one FAT sector, one directory sector and a `Workbook` stream (padded to 4 KB, so it lives in regular sectors)
+/// holding one sheet, "IMD", with `cells` as LABEL and NUMBER records and, if given, a DIMENSIONS record.
+fn xls_workbook(cells: &[XlsCell<'_>], dimensions: Option<(u32, u32, u16, u16)>) -> Vec<u8> {
+    fn record(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
+        out.extend_from_slice(&kind.to_le_bytes());
+        out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        out.extend_from_slice(data);
+    }
+    let bof = |kind: u16| [0x0600u16.to_le_bytes(), kind.to_le_bytes(), [0; 2], [0; 2]].concat();
+    let bof = |kind: u16| [bof(kind), vec![0; 8]].concat();
+    let mut globals = Vec::new();
+    record(&mut globals, 0x0809, &bof(0x0005));
+    let sheet_record_at = globals.len();
+    record(&mut globals, 0x0085, &[&[0u8; 4][..], &[0, 0, 3, 0], b"IMD"].concat());
+    record(&mut globals, 0x000A, &[]);
+    let sheet_at = globals.len() as u32;
+    globals[sheet_record_at + 4..sheet_record_at + 8].copy_from_slice(&sheet_at.to_le_bytes());
+    let mut stream = globals;
+    record(&mut stream, 0x0809, &bof(0x0010));
+    if let Some((first_row, end_row, first_column, end_column)) = dimensions {
+        let data = [
+            &first_row.to_le_bytes()[..],
+            &end_row.to_le_bytes(),
+            &first_column.to_le_bytes(),
+            &end_column.to_le_bytes(),
+            &[0, 0],
+        ]
+        .concat();
+        record(&mut stream, 0x0200, &data);
+    }
+    for cell in cells {
+        match cell {
+            XlsCell::Text(row, column, text) => {
+                let data = [
+                    &row.to_le_bytes()[..],
+                    &column.to_le_bytes(),
+                    &[0, 0],
+                    &(text.len() as u16).to_le_bytes(),
+                    &[0],
+                    text.as_bytes(),
+                ]
+                .concat();
+                record(&mut stream, 0x0204, &data);
+            }
+            XlsCell::Number(row, column, value) => {
+                let data = [
+                    &row.to_le_bytes()[..],
+                    &column.to_le_bytes(),
+                    &[0, 0],
+                    &value.to_le_bytes(),
+                ]
+                .concat();
+                record(&mut stream, 0x0203, &data);
+            }
+        }
+    }
+    record(&mut stream, 0x000A, &[]);
+    assert!(
+        stream.len() <= 4096,
+        "the test workbook's stream must fit its 8 sectors"
+    );
+    stream.resize(4096, 0);
+    // Header, then sector 0 = FAT, sector 1 = directory, sectors 2..10 = the Workbook stream.
+    let mut file = vec![0u8; 512];
+    file[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    file[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
+    file[26..28].copy_from_slice(&3u16.to_le_bytes());
+    file[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    file[30..32].copy_from_slice(&9u16.to_le_bytes());
+    file[32..34].copy_from_slice(&6u16.to_le_bytes());
+    file[44..48].copy_from_slice(&1u32.to_le_bytes());
+    file[48..52].copy_from_slice(&1u32.to_le_bytes());
+    file[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    file[60..64].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    file[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    for slot in file[76..512].chunks_exact_mut(4) {
+        slot.copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    }
+    file[76..80].copy_from_slice(&0u32.to_le_bytes());
+    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, 0xFFFF_FFFE];
+    fat.extend((3..10).map(|next| next as u32));
+    fat.push(0xFFFF_FFFE);
+    fat.resize(128, 0xFFFF_FFFF);
+    file.extend(fat.iter().flat_map(|entry| entry.to_le_bytes()));
+    let entry = |name: &str, kind: u8, start: u32, size: u32| {
+        let mut entry = vec![0u8; 128];
+        let units: Vec<u8> = name.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect();
+        entry[..units.len()].copy_from_slice(&units);
+        entry[64..66].copy_from_slice(&(units.len() as u16).to_le_bytes());
+        entry[66] = kind;
+        entry[68..80].copy_from_slice(&[0xFF; 12]);
+        entry[116..120].copy_from_slice(&start.to_le_bytes());
+        entry[120..124].copy_from_slice(&size.to_le_bytes());
+        entry
+    };
+    let mut directory = entry("Root Entry", 5, 0xFFFF_FFFE, 0);
+    directory[76..80].copy_from_slice(&1u32.to_le_bytes());
+    directory.extend(entry("Workbook", 2, 2, 4096));
+    directory.resize(512, 0);
+    file.extend(directory);
+    file.extend(stream);
+    file
+}
+
+#[test]
+fn xls_reads_a_well_formed_sheet() {
+    let cells = [
+        XlsCell::Text(0, 0, "LSOA code (2011)"),
+        XlsCell::Text(0, 1, "IMD Rank"),
+        XlsCell::Text(1, 0, "E01011264"),
+        XlsCell::Number(1, 1, 93.0),
+    ];
+    let bytes = xls_workbook(&cells, Some((0, 2, 0, 2)));
+    let tables = read_workbook(Path::new("good.xls"), &bytes).unwrap();
+    assert_eq!(tables[0].sheet.as_deref(), Some("IMD"));
+    assert_eq!(tables[0].headers, ["LSOA code (2011)", "IMD Rank"]);
+    assert_eq!(tables[0].rows.len(), 1);
+    assert_eq!(&tables[0].rows[0].1[0], "E01011264");
+    assert_eq!(&tables[0].rows[0].1[1], "93");
+}
+
+#[test]
+fn xls_memory_is_bounded_by_the_cells_its_records_hold() {
+    // 5.5 KB: a header at A1 and one number at IV65536, which calamine would spread into a dense range of
+    // 65,536 x 256 = 16.7 million cells (over 500 MB).
+    let cells = [
+        XlsCell::Text(0, 0, "LSOA code (2011)"),
+        XlsCell::Number(65_535, 255, 1.0),
+    ];
+    let bytes = xls_workbook(&cells, None);
+    assert!(bytes.len() < 6 * 1024, "{} bytes", bytes.len());
+    let growth = peak_growth("xls", "xls_memory_is_bounded_by_the_cells_its_records_hold", || {
+        let error = read_workbook(Path::new("hostile.xls"), &bytes).unwrap_err().to_string();
+        assert!(
+            error.contains(r#"sheet "IMD": its cells span 65536 rows by 256 columns"#)
+                && error.ends_with("hostile.xls"),
+            "{error}"
+        );
+    });
+    assert_within(growth, bytes.len() as u64, 1000, 32 * MB, "xls");
+}
+
+#[test]
+fn xls_declaring_a_huge_sheet_is_refused_before_calamine_reserves_it() {
+    // The cells are two, but the DIMENSIONS record declares 65,536 rows by 256 columns (calamine reserves that).
+    let cells = [XlsCell::Text(0, 0, "LSOA code (2011)"), XlsCell::Number(1, 0, 1.0)];
+    let bytes = xls_workbook(&cells, Some((0, 65_536, 0, 256)));
+    let error = read_workbook(Path::new("declared.xls"), &bytes)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(r#"sheet "IMD""#) && error.contains("16777216 cells") && error.ends_with("declared.xls"),
+        "{error}"
+    );
+}
+
+#[test]
+fn xls_whose_sector_chain_loops_is_refused() {
+    // The directory's sector points back at itself: calamine would append it forever.
+    let cells = [XlsCell::Text(0, 0, "LSOA code (2011)")];
+    let mut bytes = xls_workbook(&cells, None);
+    bytes[512 + 4..512 + 8].copy_from_slice(&1u32.to_le_bytes());
+    let error = read_workbook(Path::new("loop.xls"), &bytes).unwrap_err().to_string();
+    assert!(
+        error.contains("directory sector chain loops") && error.ends_with("loop.xls"),
+        "{error}"
+    );
+}

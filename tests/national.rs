@@ -9,7 +9,7 @@ use locality_map::analysis::{AreaFilter, EditionComparison};
 use locality_map::io::DataSource;
 use locality_map::model::{AreaCode, LsoaVintage};
 use locality_map::render::{BAND_TOLERANCES, areas_in_view};
-use locality_map::style::NO_DATA;
+use locality_map::style::{MapChoices, NO_DATA};
 use locality_map::ui::{ALL_ENGLAND, LoadedData, MapScene, Settings, load_data};
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -33,9 +33,12 @@ fn national(test: &str) -> Option<Arc<LoadedData>> {
 
 fn all_england() -> Settings {
     Settings {
-        la: ALL_ENGLAND.into(),
-        from: 2015,
-        to: 2019,
+        choices: MapChoices {
+            la: ALL_ENGLAND.into(),
+            from: 2015,
+            to: 2019,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     }
 }

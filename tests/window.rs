@@ -6,7 +6,7 @@ mod common;
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::io::DataSource;
 use locality_map::model::AreaCode;
-use locality_map::style::MapMode;
+use locality_map::style::{MapChoices, MapMode};
 use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
 use std::sync::{Arc, OnceLock};
 
@@ -304,8 +304,11 @@ fn box_drag_selects_the_lsoas_inside_and_undo_restores() {
 #[test]
 fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
     let mut harness = harness(Settings {
-        from: 2019,
-        to: 2025,
+        choices: MapChoices {
+            from: 2019,
+            to: 2025,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     });
     let scene = harness.state().scene().expect("2019 -> 2025 maps");
@@ -325,8 +328,11 @@ fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
 #[test]
 fn a_split_lsoa_tooltip_names_its_2011_parent() {
     let mut harness = harness(Settings {
-        from: 2019,
-        to: 2025,
+        choices: MapChoices {
+            from: 2019,
+            to: 2025,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     });
     // E01035040 (Leeds 044G) is one of two 2021 LSOAs split from E01032945 (Leeds 044F), per the ONS lookup.
@@ -396,7 +402,10 @@ fn a_saved_project_reopens_with_its_la_editions_view_and_selections() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("leeds.lmap");
     let settings = Settings {
-        mode: MapMode::DecileLater,
+        choices: MapChoices {
+            mode: MapMode::DecileLater,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     };
     let app = LocalityMapApp::with_data(settings, leeds()).with_file_picker(Box::new(StubFiles(path.clone())));

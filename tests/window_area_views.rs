@@ -3,6 +3,7 @@
 
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::io::DataSource;
+use locality_map::style::MapChoices;
 use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
 use std::sync::{Arc, OnceLock};
 
@@ -17,8 +18,11 @@ fn leeds() -> Arc<LoadedData> {
 
 fn harness() -> Harness<'static, LocalityMapApp> {
     let settings = Settings {
-        from: 2015,
-        to: 2019,
+        choices: MapChoices {
+            from: 2015,
+            to: 2019,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     };
     let app = LocalityMapApp::with_data(settings, leeds());

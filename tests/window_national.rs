@@ -6,7 +6,7 @@ mod common;
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use geo::Area as _;
 use locality_map::io::DataSource;
-use locality_map::style::ColourVision;
+use locality_map::style::{ColourVision, MapChoices};
 use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
 use std::sync::Arc;
 
@@ -27,10 +27,13 @@ fn all_england_renders_and_hover_and_click_work_nationally() {
     // Bands built before the first frame, so the snapshot does not depend on the background thread's timing.
     data.build_lod_now();
     let settings = Settings {
-        la: ALL_ENGLAND.into(),
-        from: 2015,
-        to: 2019,
         show_distribution: false,
+        choices: MapChoices {
+            la: ALL_ENGLAND.into(),
+            from: 2015,
+            to: 2019,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     };
     let app = LocalityMapApp::with_data(settings, data);

@@ -25,5 +25,5 @@ fuzz_target!(|data: &[u8]| {
     write_project(&project, &mut written).expect("a parsed project can be written");
     let again = parse_project(std::str::from_utf8(&written).expect("UTF-8"), Path::new("fuzz.lmap"))
         .expect("a written project reads back");
-    assert_eq!((&again.data, &again.la), (&project.data, &project.la));
+    assert_eq!((&again.data, &again.choices.la), (&project.data, &project.choices.la));
 });

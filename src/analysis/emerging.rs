@@ -142,9 +142,12 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
     }
     let periods = &table.periods;
     let r = options.recent_months.max(1);
-    let Some(recent) = Window::last(periods, r) else {
-        scan.not_run = Some("no periods".into());
-        return scan;
+    let recent = match Window::last(periods, r) {
+        Ok(recent) => recent,
+        Err(too_few) => {
+            scan.not_run = Some(too_few.to_string());
+            return scan;
+        }
     };
     let consecutive = |w: Window| {
         let inside: Vec<Period> = periods.iter().copied().filter(|p| w.contains(*p)).collect();
@@ -153,7 +156,10 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
             && inside.first().is_some_and(|p| p.month != 0)
     };
     if !consecutive(recent) {
-        scan.not_run = Some(format!("the last {r} periods are not {r} consecutive months"));
+        scan.not_run = Some(format!(
+            "the last {r} periods loaded ({}) are not {r} consecutive months",
+            recent.label()
+        ));
         return scan;
     }
     scan.recent = Some(recent);
@@ -171,6 +177,20 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
         }
         _ => None,
     };
+    let years = options.min_years.max(1);
+    if preceding.is_none() && (1..=years as i32).any(|y| year_back(y).is_none()) {
+        scan.not_run = Some(format!(
+            "only {} months are loaded ({}): the scan compares the last {r} with the same months of {years} earlier year{} or with the 12 months before them, and neither is loaded",
+            periods.len(),
+            Window {
+                from: periods[0],
+                to: recent.to
+            }
+            .label(),
+            if years == 1 { "" } else { "s" }
+        ));
+        return scan;
+    }
     for row in &table.rows {
         let Some(observed) = window_sum(&row.values, periods, recent) else {
             scan.untested += 1;
@@ -278,6 +298,23 @@ mod tests {
         // Only one earlier year of the same months: the preceding 12 months (48) scaled to 3 months = 12.
         assert_eq!(rising.baseline, Baseline::Preceding12Months);
         assert_eq!((rising.recent, rising.expected), (36.0, 12.0));
+    }
+
+    #[test]
+    fn too_few_months_say_how_many_are_loaded() {
+        let scan = scan_emerging(&table(vec![vec![4.0]], 1), &EmergingOptions::default());
+        assert_eq!(
+            scan.not_run.as_deref(),
+            Some("only 1 month is loaded (2022-01), fewer than the 3 months asked for")
+        );
+        // Enough for the recent window, not for any baseline: said, not reported as every area untested.
+        let scan = scan_emerging(&table(vec![vec![4.0; 6]], 6), &EmergingOptions::default());
+        let not_run = scan.not_run.unwrap();
+        assert!(
+            not_run.starts_with("only 6 months are loaded (2022-01 – 2022-06): the scan compares the last 3"),
+            "{not_run}"
+        );
+        assert!(scan.tested.is_empty());
     }
 
     #[test]

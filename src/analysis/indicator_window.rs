@@ -15,22 +15,29 @@ pub struct Window {
 }
 
 impl Window {
-    /// The last `n` periods of a list (all of them if fewer).
-    pub fn last(periods: &[Period], n: usize) -> Option<Self> {
-        let to = *periods.last()?;
-        let from = *periods.get(periods.len().saturating_sub(n.max(1)))?;
-        Some(Self { from, to })
+    /// The last `n` periods of a list; too few periods is an error, never a shorter window.
+    pub fn last(periods: &[Period], n: usize) -> Result<Self, TooFewPeriods> {
+        let n = n.max(1);
+        if periods.len() < n {
+            return Err(TooFewPeriods::new(periods, n, None));
+        }
+        Ok(Self {
+            from: periods[periods.len() - n],
+            to: periods[periods.len() - 1],
+        })
     }
 
-    /// The `n` periods before this window's first, in a list.
-    pub fn before(self, periods: &[Period], n: usize) -> Option<Self> {
-        let first = periods.iter().position(|p| *p == self.from)?;
-        if first == 0 {
-            return None;
+    /// The `n` periods before this window's first, in a list; fewer is an error.
+    pub fn before(self, periods: &[Period], n: usize) -> Result<Self, TooFewPeriods> {
+        let n = n.max(1);
+        let first = periods.iter().position(|p| *p == self.from).unwrap_or(0);
+        if first < n {
+            return Err(TooFewPeriods::new(&periods[..first], n, Some(self)));
         }
-        let from = *periods.get(first.saturating_sub(n.max(1)))?;
-        let to = *periods.get(first - 1)?;
-        Some(Self { from, to })
+        Ok(Self {
+            from: periods[first - n],
+            to: periods[first - 1],
+        })
     }
 
     /// True when a period lies in it.
@@ -44,6 +51,81 @@ impl Window {
             self.from.to_string()
         } else {
             format!("{} – {}", self.from, self.to)
+        }
+    }
+}
+
+/// Fewer periods loaded than a window needs: said in those words, never summed over what there is.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.sentence())]
+pub struct TooFewPeriods {
+    /// Periods there are (before the later window, for a comparison).
+    pub loaded: usize,
+    /// Periods the window needs.
+    pub needed: usize,
+    /// The periods there are, for display (`2025-04`, `2024-05 – 2025-04`); empty when none.
+    pub span: String,
+    /// `month` or `year`: what one period is.
+    pub unit: &'static str,
+    /// The later window of a comparison, when the periods were counted before it.
+    pub before: Option<Window>,
+}
+
+impl TooFewPeriods {
+    /// The shortfall of `periods` for a window of `needed`, counted before `before` if given.
+    pub fn new(periods: &[Period], needed: usize, before: Option<Window>) -> Self {
+        let mut known = periods.iter().chain(before.as_ref().map(|w| &w.from)).peekable();
+        let unit = if known.peek().is_some() && known.all(|p| p.month == 0) {
+            "year"
+        } else {
+            "month"
+        };
+        let span = match (periods.first(), periods.last()) {
+            (Some(from), Some(to)) => Window { from: *from, to: *to }.label(),
+            _ => String::new(),
+        };
+        Self {
+            loaded: periods.len(),
+            needed,
+            span,
+            unit,
+            before,
+        }
+    }
+
+    fn sentence(&self) -> String {
+        let units = |n: usize| {
+            if n == 1 {
+                self.unit.to_string()
+            } else {
+                format!("{}s", self.unit)
+            }
+        };
+        let before = self
+            .before
+            .map(|w| format!(" before {}", w.label()))
+            .unwrap_or_default();
+        let purpose = if self.before.is_some() {
+            "to compare with"
+        } else {
+            "asked for"
+        };
+        match self.loaded {
+            0 => format!(
+                "no {}{before} are loaded, and {} {} {} {purpose}",
+                units(2),
+                self.needed,
+                units(self.needed),
+                if self.needed == 1 { "is" } else { "are" }
+            ),
+            n => format!(
+                "only {n} {} {} loaded{before} ({}), fewer than the {} {} {purpose}",
+                units(n),
+                if n == 1 { "is" } else { "are" },
+                self.span,
+                self.needed,
+                units(self.needed)
+            ),
         }
     }
 }
@@ -167,6 +249,35 @@ pub fn measure_value(
 mod tests {
     use super::*;
     use crate::model::AreaCode;
+
+    #[test]
+    fn too_few_periods_is_said_never_summed_over_what_there_is() {
+        let one = [Period::month(2025, 4).unwrap()];
+        let error = Window::last(&one, 3).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "only 1 month is loaded (2025-04), fewer than the 3 months asked for"
+        );
+        assert_eq!(
+            Window::last(&[], 12).unwrap_err().to_string(),
+            "no months are loaded, and 12 months are asked for"
+        );
+        let four: Vec<Period> = (1..=4).filter_map(|m| Period::month(2025, m)).collect();
+        let later = Window::last(&four, 3).unwrap();
+        assert_eq!(
+            later.before(&four, 3).unwrap_err().to_string(),
+            "only 1 month is loaded before 2025-02 – 2025-04 (2025-01), fewer than the 3 months to compare with"
+        );
+        let years = [Period { year: 2024, month: 0 }];
+        assert_eq!(
+            Window::last(&years, 1)
+                .unwrap()
+                .before(&years, 1)
+                .unwrap_err()
+                .to_string(),
+            "no years before 2024 are loaded, and 1 year is to compare with"
+        );
+    }
 
     #[test]
     fn windows_sum_and_change() {

@@ -44,7 +44,7 @@ pub use indicator_population::{
     LsoaPopulations, POPULATION_BRIDGE_METHOD, WHOLE_POPULATION_BRIDGE_METHOD, lsoa_populations,
     whole_lsoa_populations_2021,
 };
-pub use indicator_window::{IndicatorMeasure, Window, WindowStat, measure_value, window_sum};
+pub use indicator_window::{IndicatorMeasure, TooFewPeriods, Window, WindowStat, measure_value, window_sum};
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};
 pub use league_table::{LeagueEntry, LeagueRow, LeagueTable};

@@ -119,9 +119,8 @@ pub struct AreasArgs {
     /// The measure the map is filled by
     #[arg(long, value_enum, default_value = "average-score")]
     pub measure: MeasureArg,
-    /// Replace an existing --png file
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub overwrite: super::Overwrite,
 }
 
 /// A summary measure, as typed.
@@ -228,7 +227,7 @@ pub fn run(dataset: &Dataset, args: &AreasArgs, edition: Option<u16>, project: O
             members,
             SummaryMeasure::from(args.measure),
             path,
-            args.force,
+            args.overwrite,
         )?;
     }
     let text = if args.csv {
@@ -256,8 +255,9 @@ fn write_map(
     members: &[AreaMembers],
     measure: SummaryMeasure,
     path: &Path,
-    force: bool,
+    overwrite: super::Overwrite,
 ) -> CliResult {
+    overwrite.check(path)?;
     let vintage = dataset
         .edition(table.edition)
         .map(|e| e.vintage)
@@ -282,7 +282,7 @@ fn write_map(
         labels: true,
     };
     let pixmap = render_area_map(&geometry, table, measure, &options).map_err(|e| e.to_string())?;
-    save_png_atomic(&pixmap, path, dpi, force).map_err(|e| e.to_string())?;
+    save_png_atomic(&pixmap, path, dpi, overwrite.replace())?;
     eprintln!("locality-map: wrote {}", path.display());
     Ok(())
 }

@@ -25,7 +25,10 @@ pub enum CliError {
     #[error("cannot write the CSV: {0}")]
     Csv(#[from] csv::Error),
     /// An output file is there already and `--force` was not given.
-    #[error("{} already exists; pass --force to replace it", crate::model::escape_path(path))]
+    #[error(
+        "the file already exists; pass --force to replace it — {}",
+        crate::model::escape_path(path)
+    )]
     Exists {
         /// The file.
         path: PathBuf,

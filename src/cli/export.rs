@@ -2,7 +2,7 @@
 //! layers in EPSG:27700) or `FILE.xlsx` (the briefing workbook), chosen by the extension of `--out`.
 
 use super::{CliResult, EditionPair};
-use crate::export::{CivilDate, ExportError, save_briefing_xlsx, save_geopackage};
+use crate::export::{CivilDate, save_briefing_xlsx, save_geopackage};
 use crate::model::Dataset;
 use clap::Args;
 use std::path::PathBuf;
@@ -18,9 +18,8 @@ pub struct ExportArgs {
     /// File to write: `.gpkg` or `.xlsx`
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Replace the file if it exists
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub overwrite: super::Overwrite,
 }
 
 /// Writes the file.
@@ -37,27 +36,24 @@ pub fn run(dataset: &Dataset, args: &ExportArgs) -> CliResult {
             .into());
         }
     };
-    if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out).into());
-    }
+    args.overwrite.check(&args.out)?;
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let saved = if gpkg {
-        save_geopackage(dataset, &comparison, &args.out, args.force)
+        save_geopackage(dataset, &comparison, &args.out, args.overwrite.replace())
     } else {
-        save_briefing_xlsx(dataset, &comparison, &args.out, args.force, CivilDate::today())
+        save_briefing_xlsx(
+            dataset,
+            &comparison,
+            &args.out,
+            args.overwrite.replace(),
+            CivilDate::today(),
+        )
     };
-    saved.map_err(|e| match e {
-        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-        e => e.to_string(),
-    })?;
+    saved?;
     super::print(&format!(
         "Wrote {} ({} LSOAs of {}).\n",
         args.out.display(),
         comparison.rows.len(),
         comparison.la_name
     ))
-}
-
-fn exists_message(path: &std::path::Path) -> String {
-    format!("{} already exists; pass --force to replace it", path.display())
 }

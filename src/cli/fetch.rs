@@ -37,7 +37,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
         dest: dest.clone(),
         source: FetchSource::from_arg(args.mirror.as_deref()),
         only: args.only.clone(),
-        force: args.force,
+        replace: args.overwrite.replace(),
         read_timeout: Duration::from_secs(args.timeout.max(1)),
         deadline: Duration::from_secs(args.deadline.max(1)),
     };
@@ -61,7 +61,7 @@ pub fn run(args: &FetchArgs, data: Option<&Path>) -> ExitCode {
             FetchOutcome::Skipped(why) => format!("skipped: {why}"),
             FetchOutcome::Failed(why) => {
                 failed += 1;
-                format!("FAILED: {why}; nothing was replaced")
+                format!("FAILED, nothing was replaced: {why}")
             }
         };
         println!("{:<36} {}", result.id, crate::model::escape_text(&line));

@@ -2,7 +2,7 @@
 
 use super::map::Layer;
 use super::{CliResult, EditionPair};
-use crate::export::{ExportError, WebMapOptions, default_title, save_web_map};
+use crate::export::{WebMapOptions, default_title, save_web_map};
 use crate::model::Dataset;
 use crate::style::{Classification, DivergingPalette, MapMode};
 use clap::Args;
@@ -25,16 +25,13 @@ pub struct HtmlArgs {
     /// Title [default: "LA: change in IMD rank, FROM to TO"]
     #[arg(long)]
     pub title: Option<String>,
-    /// Replace the file if it exists
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub overwrite: super::Overwrite,
 }
 
 /// Builds and saves the page, then says how big it is.
 pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
-    if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out).into());
-    }
+    args.overwrite.check(&args.out)?;
     let comparison = super::compare(dataset, &args.la, args.editions)?;
     let mode = args.layer.map_or_else(
         || MapMode::default_change(comparison.ranked_from, comparison.ranked_to),
@@ -50,10 +47,7 @@ pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
         palette: DivergingPalette::default(),
         export_date: crate::export::CivilDate::today(),
     };
-    let map = save_web_map(dataset, &comparison, &options, &args.out, args.force).map_err(|e| match e {
-        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-        e => e.to_string(),
-    })?;
+    let map = save_web_map(dataset, &comparison, &options, &args.out, args.overwrite.replace())?;
     super::print(&format!(
         "Wrote {} ({:.1} MB): {} LSOAs, {} vertices simplified to {:.0} m.\n",
         args.out.display(),
@@ -62,8 +56,4 @@ pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
         map.geometry.vertices,
         map.geometry.tolerance_m
     ))
-}
-
-fn exists_message(path: &std::path::Path) -> String {
-    format!("{} already exists; pass --force to replace it", path.display())
 }

@@ -3,8 +3,8 @@
 
 use super::{CliResult, EditionPair};
 use crate::export::{
-    ExportError, Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report,
-    save_png_atomic_to, save_svg_report,
+    Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report, save_png_atomic,
+    save_svg_report,
 };
 use crate::model::Dataset;
 use crate::style::MapMode;
@@ -43,12 +43,8 @@ pub struct MapArgs {
     /// Resolution in dots per inch (type size and the PNG's recorded DPI)
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f32,
-    /// Replace the file if it exists
-    #[arg(long)]
-    pub force: bool,
-    /// With --force: if the file is a symbolic link, replace the link itself with the map (never the file it points at)
-    #[arg(long, requires = "force")]
-    pub replace_symlink: bool,
+    #[command(flatten)]
+    pub overwrite: super::Overwrite,
     /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
     /// decile-to, decile-from, or indicator:NAME (a local indicator, see `locality-map indicators`)
     /// [default: rank-change, or percentile-change when the editions rank different numbers of LSOAs]
@@ -166,9 +162,7 @@ impl Layer {
 /// Renders and saves the map.
 pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
     let format = format_of(&args.out)?;
-    if !args.force && args.out.exists() {
-        return Err(exists_message(&args.out).into());
-    }
+    args.overwrite.check(&args.out)?;
     if let Some(name) = args.indicator_layer() {
         return super::map_indicator::run(dataset, args, name);
     }
@@ -207,25 +201,12 @@ pub fn run(dataset: &Dataset, args: &MapArgs) -> CliResult {
         }
         None => options,
     };
-    let replace = match (args.force, args.replace_symlink) {
-        (true, true) => crate::io::Replace::RegularFileOrLink,
-        (force, _) => crate::io::Replace::from_overwrite(force),
-    };
+    let replace = args.overwrite.replace();
     let saved = match format {
         Format::Png => render_report(dataset, &comparison, &options)
-            .and_then(|report| save_png_atomic_to(&report.image, &args.out, options.dpi, replace)),
-        Format::Pdf => save_pdf_report(dataset, &comparison, &options, args.ward_pages, &args.out, args.force),
-        Format::Svg => save_svg_report(dataset, &comparison, &options, &args.out, args.force),
+            .and_then(|report| save_png_atomic(&report.image, &args.out, options.dpi, replace)),
+        Format::Pdf => save_pdf_report(dataset, &comparison, &options, args.ward_pages, &args.out, replace),
+        Format::Svg => save_svg_report(dataset, &comparison, &options, &args.out, replace),
     };
-    Ok(saved.map_err(|e| match e {
-        ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-        e => e.to_string(),
-    })?)
-}
-
-pub(super) fn exists_message(path: &std::path::Path) -> String {
-    format!(
-        "{} already exists; pass --force to replace it",
-        crate::model::escape_path(path)
-    )
+    Ok(saved?)
 }

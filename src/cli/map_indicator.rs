@@ -3,7 +3,7 @@
 
 use super::CliResult;
 use super::indicator::{LevelArg, find, period_arg};
-use super::map::{MapArgs, exists_message};
+use super::map::MapArgs;
 use crate::analysis::{IndicatorMeasure, Window, WindowStat, aggregate, draw_plan};
 use crate::export::{CivilDate, ExportError, IndicatorPageOptions, render_indicator_page, save_png_atomic};
 use crate::model::{AreaLevel, Dataset};
@@ -64,15 +64,12 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
             IndicatorMeasure::Period(p)
         }
         None => {
-            let later = Window::last(&table.periods, args.indicator.months).ok_or("the indicator has no periods")?;
+            let later =
+                Window::last(&table.periods, args.indicator.months).map_err(|e| format!("{}: {e}", indicator.name))?;
             if args.indicator.change {
-                let earlier = later.before(&table.periods, args.indicator.months).ok_or_else(|| {
-                    format!(
-                        "no {} periods before {} to compare with",
-                        args.indicator.months,
-                        later.label()
-                    )
-                })?;
+                let earlier = later
+                    .before(&table.periods, args.indicator.months)
+                    .map_err(|e| format!("{}: {e}", indicator.name))?;
                 IndicatorMeasure::Change {
                     earlier,
                     later,
@@ -114,10 +111,10 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         }
         e => e.to_string(),
     })?;
-    save_png_atomic(&page.image, &args.out, args.dpi, args.force).map_err(|e| {
-        super::CliError::from(match e {
-            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-            e => e.to_string(),
-        })
-    })
+    Ok(save_png_atomic(
+        &page.image,
+        &args.out,
+        args.dpi,
+        args.overwrite.replace(),
+    )?)
 }

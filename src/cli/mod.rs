@@ -14,10 +14,12 @@ mod indicators;
 mod map;
 mod map_indicator;
 mod output;
+mod overwrite;
 mod pack;
 mod validate;
 
 pub use error::CliError;
+pub use overwrite::Overwrite;
 
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
 use crate::io::{DataSource, LoadOptions, load_dataset};
@@ -99,9 +101,9 @@ pub struct FetchArgs {
     /// Only these catalogue ids (repeatable); see boundaries/sources.toml
     #[arg(long, value_name = "ID")]
     pub only: Vec<String>,
-    /// Replace a present file that does not match the catalogue (a matching one is never downloaded again)
-    #[arg(long)]
-    pub force: bool,
+    /// `--force`: replace a present file that does not match the catalogue (a good file is never downloaded again).
+    #[command(flatten)]
+    pub overwrite: Overwrite,
     /// Seconds without data before a download is abandoned
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,

@@ -48,9 +48,8 @@ pub struct PackArgs {
     /// Resolution in dots per inch for the maps and tables
     #[arg(long, default_value_t = 300.0)]
     pub dpi: f32,
-    /// Replace files that exist
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub overwrite: super::Overwrite,
 }
 
 /// One ward's folder.
@@ -76,17 +75,7 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     }
     for file in &files {
         let target = args.out.join(file);
-        match std::fs::symlink_metadata(&target) {
-            Ok(m) if !m.is_file() => {
-                return Err(format!(
-                    "{} is not a regular file (a link, folder or device), so the pack does not replace it",
-                    escape_path(&target)
-                )
-                .into());
-            }
-            Ok(_) if !args.force => return Err(exists_message(&target).into()),
-            _ => {}
-        }
+        args.overwrite.check(&target)?;
     }
     remove_stale_staging(&args.out);
     let staging = staging_folder(&args.out);
@@ -176,12 +165,7 @@ fn write_pack(
         std::fs::create_dir_all(&folder)
             .map_err(|e| format!("cannot create the folder ({e}) — {}", escape_path(&folder)))?;
     }
-    let saved = |result: Result<(), ExportError>| {
-        result.map_err(|e| match e {
-            ExportError::Save(crate::io::SaveError::Exists { path }) => exists_message(&path),
-            e => e.to_string(),
-        })
-    };
+    let saved = |result: Result<(), ExportError>| result.map_err(|e| e.to_string());
     let mode = MapMode::default_change(comparison.ranked_from, comparison.ranked_to);
     let a4 =
         ReportOptions::a4_landscape_300dpi(default_title(&comparison.la_name, mode, comparison.from, comparison.to));
@@ -338,10 +322,6 @@ pub fn slug(name: &str) -> String {
         }
     }
     slug.trim_end_matches('-').to_string()
-}
-
-fn exists_message(path: &Path) -> String {
-    format!("{} already exists; pass --force to replace it", escape_path(path))
 }
 
 #[cfg(test)]

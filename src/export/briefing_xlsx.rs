@@ -153,7 +153,7 @@ pub fn save_briefing_xlsx(
     dataset: &Dataset,
     comparison: &EditionComparison,
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
     export_date: CivilDate,
 ) -> Result<(), ExportError> {
     let bytes = briefing_workbook(dataset, comparison, export_date)?;

@@ -30,24 +30,27 @@ pub struct MapContent<'a> {
     /// Areas, wards, extent and the areas without data.
     pub drawn: crate::render::MapContent,
     /// National maps: the LA boundaries, each shared border once (arcs of the layer's shared-edge topology).
-    pub la_boundaries: Vec<LineString<f64>>,
+    pub la_boundaries: std::sync::Arc<[LineString<f64>]>,
 }
 
 impl<'a> MapContent<'a> {
-    /// Finds every LSOA of the comparison in the loaded boundaries, and the wards they lie in.
-    pub fn build(dataset: &'a Dataset, comparison: &EditionComparison) -> Result<Self, ExportError> {
+    /// Finds every LSOA of the comparison in the loaded boundaries, and the wards they lie in. A national map's LA
+    /// borders are `known_la_borders` when the caller has them from the load (as the window does), else found here.
+    pub fn build(
+        dataset: &'a Dataset,
+        comparison: &EditionComparison,
+        known_la_borders: Option<std::sync::Arc<[LineString<f64>]>>,
+    ) -> Result<Self, ExportError> {
         let layer = lsoa_layer_of(dataset, comparison)?;
         let national = comparison.la_code.as_str() == "E92000001";
         // Nationally the interior points (34,753 of them) and the LA borders' topology are the two big jobs: they
         // run side by side.
         let (drawn, la_boundaries) = rayon::join(
             || crate::render::MapContent::build(dataset, comparison),
-            || {
-                if national {
-                    la_boundaries(dataset, layer, comparison)
-                } else {
-                    Vec::new()
-                }
+            || match (national, known_la_borders) {
+                (false, _) => std::sync::Arc::from(Vec::new()),
+                (true, Some(known)) => known,
+                (true, None) => la_boundaries(dataset, layer, comparison).into(),
             },
         );
         let drawn = drawn.map_err(|e| match e {
@@ -172,7 +175,7 @@ impl MapPainter<'_> {
         if content.drawn.national {
             // LSOAs are a pixel or two across nationally: LA borders instead of LSOA lines.
             let mut builder = PathBuilder::new();
-            for line in &content.la_boundaries {
+            for line in content.la_boundaries.iter() {
                 self.push_line(&mut builder, line);
             }
             if let Some(path) = builder.finish() {

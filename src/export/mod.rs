@@ -34,7 +34,7 @@ pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, s
 pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
 pub use map_layer::{MapContent as ReportMapContent, MapPainter};
 pub use report_png::{MapReport, PageLayout, ReportOptions, default_title, render_report, vector_report_page};
-pub use save::{pixels_per_metre, save_atomic, save_png_atomic, save_png_atomic_to, write_png};
+pub use save::{pixels_per_metre, save_atomic, save_png_atomic, write_png};
 pub use selection_table::{
     UTF8_BOM, save_selection_csv, save_selection_geojson, selected_rows, selection_columns, selection_geojson,
     selection_properties, write_selection_csv,

@@ -13,7 +13,7 @@ use crate::analysis::EditionComparison;
 use crate::io::Catalogue;
 use crate::model::{AreaCode, Dataset};
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
-use crate::style::{Classification, DivergingPalette, MapMode, style_comparison};
+use crate::style::{Classification, DivergingPalette, MapMode, style_loaded_comparison};
 use std::path::Path;
 use tiny_skia::{Color, Pixmap};
 
@@ -44,6 +44,9 @@ pub struct ReportOptions {
     pub export_date: CivilDate,
     /// A ward to bring forward (outlined heavily, the rest veiled), e.g. for a ward map; `None` = none.
     pub focus_ward: Option<AreaCode>,
+    /// National maps: the LA borders the load already found (the window's, built once per load); `None` = find them
+    /// from the layer's topology for this page.
+    pub la_borders: Option<std::sync::Arc<[geo::LineString<f64>]>>,
 }
 
 impl ReportOptions {
@@ -62,6 +65,7 @@ impl ReportOptions {
             show_ward_labels: true,
             export_date: CivilDate::today(),
             focus_ward: None,
+            la_borders: None,
         }
     }
 
@@ -180,14 +184,13 @@ fn draw_report_page(
     comparison: &EditionComparison,
     options: &ReportOptions,
 ) -> Result<PageLayout, ExportError> {
-    let content = MapContent::build(dataset, comparison)?;
-    let ranked_later = dataset.edition(comparison.to).map_or(0, |e| e.ranked_count());
-    let styled = style_comparison(
+    let content = MapContent::build(dataset, comparison, options.la_borders.clone())?;
+    let styled = style_loaded_comparison(
+        dataset,
         comparison,
         options.mode,
         &options.classification,
         options.palette,
-        ranked_later,
     );
     let text = TextPainter::new();
     let u = options.px_per_pt();

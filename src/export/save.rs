@@ -52,20 +52,15 @@ pub fn write_png(pixmap: &Pixmap, dpi: f32, out: impl Write) -> Result<(), png::
     writer.finish()
 }
 
-/// Saves a pixmap as a PNG with pHYs set to `dpi`. Refuses to replace an existing file unless `overwrite`. Atomic,
+/// Saves a pixmap as a PNG with pHYs set to `dpi`. Refuses to replace an existing file unless `overwrite` says so (`true`, or a [`crate::io::Replace`]). Atomic,
 /// through [`crate::io::save_atomic`]: an interrupted export never leaves a half-written image under the target's name.
-pub fn save_png_atomic(pixmap: &Pixmap, path: &Path, dpi: f32, overwrite: bool) -> Result<(), ExportError> {
-    save_png_atomic_to(pixmap, path, dpi, crate::io::Replace::from_overwrite(overwrite))
-}
-
-/// [`save_png_atomic`] with the choice of what may be replaced (see [`crate::io::save_atomic_to`]).
-pub fn save_png_atomic_to(
+pub fn save_png_atomic(
     pixmap: &Pixmap,
     path: &Path,
     dpi: f32,
-    replace: crate::io::Replace,
+    overwrite: impl Into<crate::io::Replace>,
 ) -> Result<(), ExportError> {
-    crate::io::save_atomic_to(path, replace, |out| {
+    crate::io::save_atomic_to(path, overwrite.into(), |out| {
         write_png(pixmap, dpi, out).map_err(|e| match e {
             png::EncodingError::IoError(e) => e,
             e => std::io::Error::other(e),
@@ -77,7 +72,7 @@ pub fn save_png_atomic_to(
 /// Saves any export atomically (see [`crate::io::save_atomic`]), as an [`ExportError`].
 pub fn save_atomic(
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), ExportError> {
     crate::io::save_atomic(path, overwrite, write).map_err(ExportError::from)

@@ -112,7 +112,7 @@ fn round6(v: f64) -> f64 {
 /// Saves the selected rows as CSV, atomically; refuses to replace a file unless `overwrite`.
 pub fn save_selection_csv(
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
     comparison: &EditionComparison,
     codes: &BTreeSet<AreaCode>,
 ) -> Result<usize, ExportError> {
@@ -126,7 +126,7 @@ pub fn save_selection_csv(
 /// Saves the selected rows as GeoJSON, atomically; refuses to replace a file unless `overwrite`.
 pub fn save_selection_geojson(
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
     dataset: &Dataset,
     comparison: &EditionComparison,
     codes: &BTreeSet<AreaCode>,

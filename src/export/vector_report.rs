@@ -88,7 +88,7 @@ pub fn save_pdf_report(
     options: &ReportOptions,
     ward_pages: bool,
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
 ) -> Result<(), ExportError> {
     let bytes = pdf_report(dataset, comparison, options, ward_pages)?;
     save_atomic(path, overwrite, |out| out.write_all(&bytes))?;
@@ -101,7 +101,7 @@ pub fn save_svg_report(
     comparison: &EditionComparison,
     options: &ReportOptions,
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
 ) -> Result<(), ExportError> {
     let svg = svg_report(dataset, comparison, options)?;
     save_atomic(path, overwrite, |out| out.write_all(svg.as_bytes()))?;

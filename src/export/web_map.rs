@@ -15,7 +15,7 @@ use crate::analysis::EditionComparison;
 use crate::model::{AreaLayer, Dataset};
 use crate::render::Topology;
 use crate::style::{
-    Classification, DivergingPalette, LSOA_LINE, MapMode, NO_DATA, TOP1_ORANGE, WARD_LINE, style_comparison,
+    Classification, DivergingPalette, LSOA_LINE, MapMode, NO_DATA, TOP1_ORANGE, WARD_LINE, style_loaded_comparison,
 };
 use geo::{Coord, InteriorPoint as _};
 use serde_json::{Value, json};
@@ -118,13 +118,12 @@ pub fn web_map(
         })
         .collect();
 
-    let ranked_later = dataset.edition(comparison.to).map_or(0, |e| e.ranked_count());
-    let styled = style_comparison(
+    let styled = style_loaded_comparison(
+        dataset,
         comparison,
         options.mode,
         &options.classification,
         options.palette,
-        ranked_later,
     );
     let mut colours: Vec<String> = Vec::new();
     let mut colour_index = |hex: String| match colours.iter().position(|c| *c == hex) {
@@ -262,7 +261,7 @@ pub fn save_web_map(
     comparison: &EditionComparison,
     options: &WebMapOptions,
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<crate::io::Replace>,
 ) -> Result<WebMap, ExportError> {
     let map = web_map(dataset, comparison, options)?;
     save_atomic(path, overwrite, |out| out.write_all(map.html.as_bytes()))?;

@@ -3,6 +3,7 @@
 //! writes it atomically. A failed or wrong download never replaces a file; a good file already present is kept.
 
 use super::catalogue::{Catalogue, CatalogueEntry};
+use super::save::{Replace, check_replaceable};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -67,8 +68,9 @@ pub struct FetchOptions {
     pub source: FetchSource,
     /// Only these catalogue ids (all when empty).
     pub only: Vec<String>,
-    /// Replace a present file that does not match the catalogue (a good file is never re-downloaded).
-    pub force: bool,
+    /// What a present file that does not match the catalogue may be replaced as: [`Replace::Nothing`] keeps it;
+    /// `--force` replaces a regular file, `--replace-symlink` a link too (a good file is never re-downloaded).
+    pub replace: Replace,
     /// Give up on a connection that sends nothing for this long.
     pub read_timeout: Duration,
     /// Give up on a download that takes longer than this in all, however steadily it trickles.
@@ -131,10 +133,10 @@ fn fetch_one(
     if path.exists() {
         match verify(entry, path) {
             Ok(()) => return FetchOutcome::AlreadyPresent,
-            Err(problem) if !options.force => {
-                return FetchOutcome::Skipped(format!(
-                    "{} is present but {problem}; left as it is (use --force to replace it)",
-                    path.display()
+            Err(problem) if options.replace == Replace::Nothing => {
+                return FetchOutcome::Skipped(naming(
+                    path,
+                    &format!("present but {problem}; left as it is (use --force to replace it)"),
                 ));
             }
             Err(_) => {}
@@ -147,9 +149,9 @@ fn fetch_one(
             if let Ok(metadata) = std::fs::metadata(&source)
                 && !metadata.is_file()
             {
-                return FetchOutcome::Failed(format!(
-                    "the mirror's copy is not a regular file (a device, pipe or folder); not copied — {}",
-                    crate::model::escape_path(&source)
+                return FetchOutcome::Failed(naming(
+                    &source,
+                    "the mirror's copy is not a regular file (a device, pipe or folder); not copied",
                 ));
             }
             File::open(&source)
@@ -157,7 +159,7 @@ fn fetch_one(
                     let total = file.metadata().ok().map(|m| m.len());
                     (Box::new(file) as Box<dyn Read>, total)
                 })
-                .map_err(|e| format!("{}: {e}", source.display()))
+                .map_err(|e| naming(&source, &format!("cannot read the mirror's copy ({e})")))
         }
         FetchSource::MirrorUrl(base) => open_url(
             agent,
@@ -175,7 +177,10 @@ fn fetch_one(
                 // The catalogue's CSV is a save of the publisher's workbook (IoD 2019): fetch the workbook under its
                 // own name beside it; the app reads both. It is checked by its row count, as read by the app.
                 let Some(published_name) = url.rsplit('/').next().filter(|n| !n.is_empty()) else {
-                    return FetchOutcome::Failed(format!("{url} names no file"));
+                    return FetchOutcome::Failed(format!(
+                        "the download address names no file — {}",
+                        crate::model::escape_text(url)
+                    ));
                 };
                 let workbook_path = path.with_file_name(published_name);
                 if workbook_path.exists() && verify_rows(entry, &workbook_path).is_ok() {
@@ -188,14 +193,9 @@ fn fetch_one(
                     ..entry.clone()
                 };
                 return match open_url(agent, url) {
-                    Ok((reader, total)) => write_verified(
-                        &workbook_entry,
-                        &workbook_path,
-                        reader,
-                        total,
-                        options.deadline,
-                        progress,
-                    ),
+                    Ok((reader, total)) => {
+                        write_verified(&workbook_entry, &workbook_path, (reader, total), options, progress)
+                    }
                     Err(e) => FetchOutcome::Failed(e),
                 };
             }
@@ -203,7 +203,7 @@ fn fetch_one(
         }
     };
     match opened {
-        Ok((reader, total)) => write_verified(entry, path, reader, total, options.deadline, progress),
+        Ok(opened) => write_verified(entry, path, opened, options, progress),
         Err(e) => FetchOutcome::Failed(e),
     }
 }
@@ -221,7 +221,10 @@ fn encode_path(path: &str) -> String {
 }
 
 fn open_url(agent: &ureq::Agent, url: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
-    let response = agent.get(url).call().map_err(|e| format!("{url}: {e}"))?;
+    let response = agent
+        .get(url)
+        .call()
+        .map_err(|e| format!("the download failed ({e}) — {}", crate::model::escape_text(url)))?;
     let total = response.body().content_length();
     Ok((Box::new(response.into_body().into_reader()), total))
 }
@@ -230,31 +233,39 @@ fn open_url(agent: &ureq::Agent, url: &str) -> Result<(Box<dyn Read>, Option<u64
 fn write_verified(
     entry: &CatalogueEntry,
     path: &Path,
-    mut reader: Box<dyn Read>,
-    total: Option<u64>,
-    deadline: Duration,
+    (mut reader, total): (Box<dyn Read>, Option<u64>),
+    options: &FetchOptions,
     progress: Progress<'_>,
 ) -> FetchOutcome {
+    // What is there is replaced only as every command replaces files: a regular file, a link only when asked.
+    if let Err(refused) = check_replaceable(path, options.replace) {
+        return FetchOutcome::Failed(refused.to_string());
+    }
+    let deadline = options.deadline;
     let started = std::time::Instant::now();
     let cap = download_cap(entry, total);
     if let Some(announced) = total
         && announced > cap
     {
-        return FetchOutcome::Failed(format!(
-            "the server announces {announced} bytes, more than the {cap} expected for this dataset; not downloaded"
+        return FetchOutcome::Failed(naming(
+            path,
+            &format!(
+                "the server announces {announced} bytes, more than the {cap} expected for this dataset; not downloaded"
+            ),
         ));
     }
     let Some(folder) = path.parent() else {
-        return FetchOutcome::Failed(format!("{} has no folder", path.display()));
+        return FetchOutcome::Failed(naming(path, "the destination has no folder"));
     };
     if let Err(e) = std::fs::create_dir_all(folder) {
-        return FetchOutcome::Failed(format!("cannot create {}: {e}", folder.display()));
+        return FetchOutcome::Failed(naming(folder, &format!("cannot create the folder ({e})")));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("download");
     super::save::remove_leftovers(folder, &format!(".{name}.part-"), false);
     let temp = folder.join(format!(".{name}.part-{}", std::process::id()));
     let result = (|| -> Result<u64, String> {
-        let file = File::create(&temp).map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+        let cannot_write = |e: std::io::Error| format!("cannot write the download ({e})");
+        let file = File::create(&temp).map_err(cannot_write)?;
         let mut out = BufWriter::new(file);
         let mut buffer = vec![0u8; 256 * 1024];
         let mut written = 0u64;
@@ -277,8 +288,7 @@ fn write_verified(
                     deadline.as_secs()
                 ));
             }
-            out.write_all(&buffer[..n])
-                .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
+            out.write_all(&buffer[..n]).map_err(cannot_write)?;
             progress(&entry.id, written, total.or(entry.bytes));
         }
         if let Some(expected) = total
@@ -286,11 +296,8 @@ fn write_verified(
         {
             return Err(format!("the download stopped after {written} of {expected} bytes"));
         }
-        let file = out
-            .into_inner()
-            .map_err(|e| format!("cannot write {}: {e}", temp.display()))?;
-        file.sync_all()
-            .map_err(|e| format!("cannot sync {}: {e}", temp.display()))?;
+        let file = out.into_inner().map_err(|e| cannot_write(e.into_error()))?;
+        file.sync_all().map_err(cannot_write)?;
         verify(entry, &temp)?;
         Ok(written)
     })();
@@ -304,14 +311,19 @@ fn write_verified(
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&temp);
-                FetchOutcome::Failed(format!("cannot move the download into {}: {e}", path.display()))
+                FetchOutcome::Failed(naming(path, &format!("cannot move the download into place ({e})")))
             }
         },
         Err(problem) => {
             let _ = std::fs::remove_file(&temp);
-            FetchOutcome::Failed(problem)
+            FetchOutcome::Failed(naming(path, &problem))
         }
     }
+}
+
+/// One sentence about a file: what happened, then the file (escaped) last, as every message names it.
+fn naming(path: &Path, what: &str) -> String {
+    format!("{what} — {}", crate::model::escape_path(path))
 }
 
 /// Checks a file against its catalogue entry: size and SHA-256 when catalogued, else (CSV) the data row count.

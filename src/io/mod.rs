@@ -25,6 +25,7 @@ mod save;
 mod shapefile;
 mod text;
 mod undated_scores;
+mod xls_extent;
 
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
@@ -56,7 +57,8 @@ pub use raw_table::{
     read_csv, read_workbook,
 };
 pub use save::{
-    Replace, SaveError, remove_leftovers, remove_stale_temp_files, save_atomic, save_atomic_to, temp_path_beside,
+    Replace, SaveError, check_replaceable, remove_leftovers, remove_stale_temp_files, save_atomic, save_atomic_to,
+    temp_path_beside,
 };
 pub use shapefile::{ShapefileParts, read_shapefile};
 pub use text::{TextEncoding, decode_text, looks_like_html};

@@ -278,8 +278,16 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
         }
         // An .ods is read by calamine as a dense range: refuse one whose range would exceed what its XML holds.
         if bytes.starts_with(b"PK") {
+            // An .xlsb is read by calamine as dense ranges too, and no planner's IMD file is one.
+            if bytes.windows(XLSB_WORKBOOK_PART.len()).any(|w| w == XLSB_WORKBOOK_PART) {
+                return Err(spreadsheet_error(
+                    "it is a binary workbook (.xlsb), which is not read: save it as .xlsx".into(),
+                ));
+            }
             super::ods_extent::check_ods_extent(bytes, MAX_WORKBOOK_UNPACKED_BYTES).map_err(spreadsheet_error)?;
         }
+        // An .xls is parsed by calamine into dense ranges when opened: refuse one whose ranges exceed its cell records.
+        super::xls_extent::check_xls_extent(bytes).map_err(spreadsheet_error)?;
         let mut workbook =
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(e.to_string()))?;
         let mut sheets = Vec::new();
@@ -313,6 +321,9 @@ pub fn read_workbook(path: &Path, bytes: &[u8]) -> Result<Vec<RawTable>, LoadErr
     }
     Ok(tables)
 }
+
+/// The workbook part of an `.xlsb` (binary Office Open XML) zip.
+const XLSB_WORKBOOK_PART: &[u8] = b"xl/workbook.bin";
 
 /// One cell present in a sheet: 0-based row and column, and its text (never empty).
 type SparseCell = (u32, u32, String);

@@ -53,10 +53,10 @@ pub enum SaveError {
 /// ```
 pub fn save_atomic(
     path: &Path,
-    overwrite: bool,
+    overwrite: impl Into<Replace>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), SaveError> {
-    save_atomic_to(path, Replace::from_overwrite(overwrite), write)
+    save_atomic_to(path, overwrite.into(), write)
 }
 
 /// What a save may replace at its target.
@@ -78,6 +78,35 @@ impl Replace {
     }
 }
 
+impl From<bool> for Replace {
+    fn from(overwrite: bool) -> Self {
+        Self::from_overwrite(overwrite)
+    }
+}
+
+/// Whether a save may write `path` under `replace`: nothing there, a regular file it may replace, or (only under
+/// [`Replace::RegularFileOrLink`]) a symbolic link. Every save checks it, and commands check their outputs with it
+/// before any work, so the rule is the same for every command and the window.
+pub fn check_replaceable(path: &Path, replace: Replace) -> Result<(), SaveError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() && replace == Replace::RegularFileOrLink => Ok(()),
+        Ok(metadata) if metadata.file_type().is_symlink() => Err(SaveError::NotRegular {
+            what: "the target is a symbolic link",
+            path: path.into(),
+        }),
+        Ok(metadata) if !metadata.is_file() => Err(SaveError::NotRegular {
+            what: if metadata.is_dir() {
+                "the target is a folder"
+            } else {
+                "the target is a device, pipe or socket, not a regular file"
+            },
+            path: path.into(),
+        }),
+        Ok(_) if replace == Replace::Nothing => Err(SaveError::Exists { path: path.into() }),
+        _ => Ok(()),
+    }
+}
+
 /// [`save_atomic`] with the choice of what may be replaced. A symbolic link at `path` is replaced only under
 /// [`Replace::RegularFileOrLink`], and then the link itself is renamed over: the file it pointed at is left as it was.
 pub fn save_atomic_to(
@@ -90,27 +119,7 @@ pub fn save_atomic_to(
         path: path.into(),
         source,
     };
-    match std::fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.file_type().is_symlink() && replace == Replace::RegularFileOrLink => {}
-        Ok(metadata) if metadata.file_type().is_symlink() => {
-            return Err(SaveError::NotRegular {
-                what: "the target is a symbolic link",
-                path: path.into(),
-            });
-        }
-        Ok(metadata) if !metadata.is_file() => {
-            return Err(SaveError::NotRegular {
-                what: if metadata.is_dir() {
-                    "the target is a folder"
-                } else {
-                    "the target is a device, pipe or socket, not a regular file"
-                },
-                path: path.into(),
-            });
-        }
-        Ok(_) if !overwrite => return Err(SaveError::Exists { path: path.into() }),
-        _ => {}
-    }
+    check_replaceable(path, replace)?;
     remove_stale_temp_files(path);
     let temp = temp_path_beside(path);
     let result = write_and_sync(&temp, write)

@@ -3,9 +3,11 @@
 
 mod map_content;
 mod mesh;
+mod national_mesh;
 mod outline;
 mod projector;
 mod scale_bar;
+mod screen_mesh;
 mod topology;
 
 pub use map_content::{
@@ -13,7 +15,12 @@ pub use map_content::{
     transition_marker,
 };
 pub use mesh::{AreaMeshes, WorldMesh};
+pub use national_mesh::{push_national_fills, push_screen_polyline};
 pub use outline::{LineStyle, metres_per_point_of_level, outline_mesh, zoom_level};
 pub use projector::{MapView, ScreenFromWorld, ScreenRect, ZOOM_LIMITS};
 pub use scale_bar::round_scale_length;
+pub use screen_mesh::{
+    LSOA_LINE_WIDTH, MapOutlines, OutlineSource, ScreenMesh, TOP1_DASHES, TOP1_LINE_WIDTH, TriangleSink,
+    WARD_LINE_WIDTH, push_area_fills, push_whole_mesh, push_world_mesh,
+};
 pub use topology::{BAND_TOLERANCES, LayerLod, LodBand, RingArcs, TopoArc, Topology, areas_in_view, band_for};

@@ -5,7 +5,7 @@ use super::{
     classify::signed,
 };
 use crate::analysis::{EditionComparison, LsoaChange, decile_of_rank};
-use crate::model::{AreaCode, Index};
+use crate::model::{AreaCode, Dataset, Index};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -89,6 +89,19 @@ fn value_of(row: &LsoaChange, mode: MapMode, ranked_later: u32, ranked_earlier: 
             .get(&index)
             .map(|rank| i64::from(decile_of_rank(*rank, ranked_later))),
     }
+}
+
+/// Styles a comparison of the loaded data, the later edition's N taken from it: what the window, the report and the
+/// web map each colour their areas with.
+pub fn style_loaded_comparison(
+    dataset: &Dataset,
+    comparison: &EditionComparison,
+    mode: MapMode,
+    classification: &Classification,
+    palette: DivergingPalette,
+) -> StyledMap {
+    let ranked_later = dataset.edition(comparison.to).map_or(0, |e| e.ranked_count());
+    style_comparison(comparison, mode, classification, palette, ranked_later)
 }
 
 /// Styles a comparison. `ranked_later` is the later edition's N (for domain deciles).

@@ -5,6 +5,7 @@ mod colour;
 mod colour_vision;
 mod indicator_style;
 mod legend;
+mod map_choices;
 mod map_style;
 mod palette;
 
@@ -13,5 +14,6 @@ pub use colour::Rgba;
 pub use colour_vision::ColourVision;
 pub use indicator_style::{CHANGE_SEVEN, IndicatorStyle, SEQUENTIAL_FIVE, StyledUnit, style_indicator};
 pub use legend::{Legend, LegendEntry, RELATIVE_RANKS_CAVEAT};
-pub use map_style::{MapMode, StyledMap, different_n_note, style_comparison};
+pub use map_choices::MapChoices;
+pub use map_style::{MapMode, StyledMap, different_n_note, style_comparison, style_loaded_comparison};
 pub use palette::{DECILES, DivergingPalette, HIGHLIGHT, LSOA_LINE, NO_DATA, TOP1_ORANGE, WARD_LINE};

@@ -34,7 +34,7 @@ fn both_pictures(scene: &MapScene, settings: &Settings) -> (Vec<[u8; 4]>, Vec<[u
     let mut pixmap = tiny_skia::Pixmap::new(SIZE[0] as u32, SIZE[1] as u32).unwrap();
     let [r, g, b, a] = MAP_BACKGROUND.to_array();
     pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, a));
-    let content = ReportMapContent::build(&scene.data.dataset, &scene.comparison).unwrap();
+    let content = ReportMapContent::build(&scene.data.dataset, &scene.comparison, None).unwrap();
     MapPainter {
         pixel_from_world: transform,
         map_rect: screen,
@@ -143,4 +143,30 @@ fn the_window_and_the_export_put_every_class_of_pixel_in_the_same_places() {
             export_found * 100.0
         );
     }
+}
+
+#[test]
+fn a_national_export_draws_the_la_borders_the_load_found() {
+    let data = leeds();
+    data.build_lod_now();
+    let choices = crate::style::MapChoices {
+        la: super::ALL_ENGLAND.into(),
+        ..Default::default()
+    };
+    let scene = MapScene::build(data.clone(), &choices, 1).unwrap();
+    assert!(scene.national);
+    let known = data
+        .la_border_lines(scene.vintage)
+        .expect("found with the levels of detail");
+    assert!(!known.is_empty());
+    let found_again = ReportMapContent::build(&data.dataset, &scene.comparison, None).unwrap();
+    assert_eq!(
+        *found_again.la_boundaries, *known,
+        "the load's borders are those the export would find"
+    );
+    let reused = ReportMapContent::build(&data.dataset, &scene.comparison, Some(known.clone())).unwrap();
+    assert!(
+        Arc::ptr_eq(&reused.la_boundaries, &known),
+        "and they are drawn as they are, not found again"
+    );
 }

@@ -377,7 +377,8 @@ fn choice_pickers(ui: &mut egui::Ui, data: &LoadedData, settings: &mut Settings)
         .response
         .labelled_by(label.id);
     let years: Vec<u16> = data.dataset.editions.keys().copied().collect();
-    for (label, value, salt) in [("From", &mut settings.from, "from"), ("to", &mut settings.to, "to")] {
+    let choices = &mut settings.choices;
+    for (label, value, salt) in [("From", &mut choices.from, "from"), ("to", &mut choices.to, "to")] {
         let label = ui.label(label);
         egui::ComboBox::from_id_salt(salt)
             .width(70.0)

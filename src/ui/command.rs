@@ -200,6 +200,7 @@ pub fn dispatch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::style::MapChoices;
     use crate::ui::files::{FilePicker, FolderPicker};
     use crate::ui::session::ViewRequest;
 
@@ -269,7 +270,10 @@ mod tests {
         assert!(!dir.join("elsewhere.lmap").exists());
 
         let mut fresh_settings = Settings {
-            la: "Bradford".into(),
+            choices: MapChoices {
+                la: "Bradford".into(),
+                ..MapChoices::default()
+            },
             ..Settings::default()
         };
         let mut fresh = Session::with_data(leeds(), &Settings::default());

@@ -306,6 +306,7 @@ fn report_options(
         palette: settings.palette,
         show_transitions: settings.show_transitions,
         show_ward_labels: settings.show_ward_labels,
+        la_borders: session.scene().and_then(|s| s.data.la_border_lines(s.vintage)),
         ..ReportOptions::a4_landscape_300dpi(title)
     })
 }

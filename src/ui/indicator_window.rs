@@ -130,12 +130,12 @@ impl IndicatorWindowState {
             MeasureChoice::Period(i) => periods
                 .get(i.min(periods.len().saturating_sub(1)))
                 .map(|p| IndicatorMeasure::Period(*p)),
-            MeasureChoice::LastMonths => {
-                Window::last(periods, self.months).map(|w| IndicatorMeasure::Window(w, WindowStat::Sum))
-            }
+            MeasureChoice::LastMonths => Window::last(periods, self.months)
+                .ok()
+                .map(|w| IndicatorMeasure::Window(w, WindowStat::Sum)),
             MeasureChoice::Change => {
-                let later = Window::last(periods, self.months)?;
-                let earlier = later.before(periods, self.months)?;
+                let later = Window::last(periods, self.months).ok()?;
+                let earlier = later.before(periods, self.months).ok()?;
                 Some(IndicatorMeasure::Change {
                     earlier,
                     later,

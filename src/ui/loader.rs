@@ -1,6 +1,6 @@
 //! Loads a data folder off the UI thread, reporting progress, so the window never freezes.
 
-use crate::io::{DataSource, LoadOptions, load_dataset};
+use crate::io::{DataSource, LoadError, LoadOptions, load_dataset};
 use crate::model::{Dataset, LsoaVintage};
 use crate::render::{AreaMeshes, LayerLod};
 use std::collections::BTreeMap;
@@ -96,14 +96,66 @@ impl LoadedData {
     pub fn la_borders(&self, vintage: LsoaVintage) -> Option<&[u32]> {
         self.la_borders.get(&vintage)?.get().map(Vec::as_slice)
     }
+
+    /// The same LA borders as lines in world space, for an export of a national map: it draws the borders this load
+    /// found rather than building the layer's topology again.
+    pub fn la_border_lines(&self, vintage: LsoaVintage) -> Option<Arc<[geo::LineString<f64>]>> {
+        let ids = self.la_borders(vintage)?;
+        let topology = self.lsoa_lod.get(&vintage)?.topology()?;
+        Some(
+            ids.iter()
+                .filter_map(|id| topology.arcs.get(*id as usize))
+                .map(|arc| geo::LineString::new(arc.coords.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// Why a load gave the window nothing to show. Each is one sentence; the window's banner shows it as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadFailure {
+    /// The folder or a file in it could not be read at all.
+    #[error("{0}")]
+    Read(#[from] LoadError),
+    /// It was read but holds nothing the map can compare (no IMD table, no edition with ranks…).
+    #[error("{0}")]
+    Unusable(String),
+    /// Tables, but no LSOA boundaries to draw them on.
+    #[error("No LSOA boundaries were found in {folder}: the map needs an LSOA GeoJSON or shapefile.")]
+    NoBoundaries {
+        /// The data folder, as shown.
+        folder: String,
+    },
+    /// The load failed after a download step that had problems of its own: both are said.
+    #[error("{load} ({downloads})")]
+    AfterDownload {
+        /// Why the load failed.
+        load: Box<LoadFailure>,
+        /// What went wrong with the downloads.
+        downloads: DownloadProblem,
+    },
+}
+
+/// What went wrong downloading the official data from the window.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadProblem {
+    /// The catalogue compiled into the app does not parse.
+    #[error("the built-in catalogue does not parse: {0}")]
+    Catalogue(String),
+    /// Some downloads failed (catalogue id and why, each).
+    #[error("downloads that failed: {}", .0.join("; "))]
+    Failed(Vec<String>),
+    /// Everything downloadable was fetched; the rest has no direct address.
+    #[error("downloads without a direct address in the catalogue must be fetched by hand (see `locality-map fetch`)")]
+    ByHand,
 }
 
 /// A message from the loading thread.
 pub enum LoadMessage {
     /// What it is doing now.
     Progress(String),
-    /// Finished: the data, or one sentence saying why not.
-    Done(Result<Arc<LoadedData>, String>),
+    /// Finished: the data, or why not.
+    Done(Result<Arc<LoadedData>, LoadFailure>),
 }
 
 /// A load in progress.
@@ -129,12 +181,12 @@ impl LoadJob {
         use crate::io::{Catalogue, FetchOptions, FetchOutcome, FetchSource, fetch_catalogue};
         let source = DataSource::Folder(dest.clone());
         Self::spawn(source, "Starting the download…", repaint, move |send| {
-            let catalogue = Catalogue::shipped().map_err(|e| format!("The built-in catalogue does not parse: {e}"))?;
+            let catalogue = Catalogue::shipped().map_err(|e| DownloadProblem::Catalogue(e.to_string()))?;
             let options = FetchOptions {
                 dest,
                 source: FetchSource::Publishers,
                 only: Vec::new(),
-                force: false,
+                replace: crate::io::Replace::Nothing,
                 read_timeout: std::time::Duration::from_secs(60),
                 deadline: std::time::Duration::from_secs(1800),
             };
@@ -155,10 +207,9 @@ impl LoadJob {
                 })
                 .collect();
             Err(if failed.is_empty() {
-                "downloads without a direct address in the catalogue must be fetched by hand (see `locality-map fetch`)"
-                    .to_string()
+                DownloadProblem::ByHand
             } else {
-                format!("downloads that failed: {}", failed.join("; "))
+                DownloadProblem::Failed(failed)
             })
         })
     }
@@ -169,7 +220,7 @@ impl LoadJob {
         source: DataSource,
         stage: &str,
         repaint: impl Fn() + Send + 'static,
-        prepare: impl FnOnce(&dyn Fn(LoadMessage)) -> Result<(), String> + Send + 'static,
+        prepare: impl FnOnce(&dyn Fn(LoadMessage)) -> Result<(), DownloadProblem> + Send + 'static,
     ) -> Self {
         let (sender, receiver) = channel();
         let thread_source = source.clone();
@@ -191,9 +242,12 @@ impl LoadJob {
                         load_millis,
                     ))
                 })
-                .map_err(|e| match &note {
-                    Some(note) => format!("{e} ({note})"),
-                    None => e,
+                .map_err(|load| match note {
+                    Some(downloads) => LoadFailure::AfterDownload {
+                        load: Box::new(load),
+                        downloads,
+                    },
+                    None => load,
                 });
             let lod_data = result.as_ref().ok().cloned();
             send(LoadMessage::Done(result));
@@ -212,7 +266,7 @@ impl LoadJob {
     }
 
     /// The finished result, if the load is done; progress messages update `stage`.
-    pub fn poll(&mut self) -> Option<Result<Arc<LoadedData>, String>> {
+    pub fn poll(&mut self) -> Option<Result<Arc<LoadedData>, LoadFailure>> {
         while let Ok(message) = self.receiver.try_recv() {
             match message {
                 LoadMessage::Progress(stage) => self.stage = stage,
@@ -227,19 +281,16 @@ impl LoadJob {
 pub fn load_data(
     source: &DataSource,
     progress: &dyn Fn(LoadMessage),
-) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), String> {
-    let dataset = load_dataset(source, &LoadOptions::default()).map_err(|e| e.to_string())?;
+) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), LoadFailure> {
+    let dataset = load_dataset(source, &LoadOptions::default())?;
     if let Some(reason) = dataset.unusable_reason() {
         // A sentence of its own in the window's banner.
         let mut reason = reason;
         reason[..1].make_ascii_uppercase();
-        return Err(reason);
+        return Err(LoadFailure::Unusable(reason));
     }
     if dataset.lsoa_layers.is_empty() {
-        return Err(format!(
-            "No LSOA boundaries were found in {}: the map needs an LSOA GeoJSON or shapefile.",
-            source.label()
-        ));
+        return Err(LoadFailure::NoBoundaries { folder: source.label() });
     }
     progress(LoadMessage::Progress("Tessellating LSOA polygons…".into()));
     let lsoa_meshes = dataset

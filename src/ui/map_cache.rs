@@ -6,16 +6,12 @@
 
 use super::map_canvas::{CanvasFrame, MapCanvas};
 use super::national_meshes::{NationalCache, national_meshes};
-use super::paint::{pos, screen_rect_of, to_color32, transition_marker};
+use super::paint::{pos, screen_rect_of, transition_marker};
 use super::scene::MapScene;
 use super::settings::Settings;
-use crate::render::{
-    LineStyle, MapView, ScreenFromWorld, Top1Outline, WorldMesh, metres_per_point_of_level, outline_mesh, top1_outline,
-    zoom_level,
-};
-use crate::style::{ColourVision, LSOA_LINE, TOP1_ORANGE, WARD_LINE};
-use egui::{Color32, Pos2, Rect, epaint::Vertex};
-use geo::Intersects as _;
+use crate::render::{MapOutlines, MapView, OutlineSource, ScreenFromWorld, push_area_fills, zoom_level};
+use crate::style::{ColourVision, NO_DATA};
+use egui::{Color32, Rect};
 use std::sync::Arc;
 
 /// The map widget's caches (see the module documentation).
@@ -105,57 +101,10 @@ impl MapCache {
     }
 }
 
-/// Boundary meshes for one zoom level and one scene.
+/// Boundary meshes for one zoom level and one scene (built in `render`).
 struct OutlineCache {
     generation: u64,
-    level: i32,
-    show_transitions: bool,
-    lsoa: WorldMesh,
-    wards: WorldMesh,
-    top1_solid: WorldMesh,
-    top1_dashed: WorldMesh,
-}
-
-/// Line widths in points.
-pub(super) const LSOA_LINE_WIDTH: f64 = 0.6;
-
-const WARD_LINE_WIDTH: f64 = 2.2;
-
-const TOP1_LINE_WIDTH: f64 = 3.0;
-
-/// Appends a world mesh (or part of it) to an egui mesh, projecting each vertex.
-fn push_world_mesh(
-    out: &mut egui::Mesh,
-    mesh: &WorldMesh,
-    transform: &ScreenFromWorld,
-    colour: Color32,
-    vertices: std::ops::Range<u32>,
-    indices: std::ops::Range<u32>,
-) {
-    let (offset, scale) = transform.for_origin(mesh.origin_in_world);
-    let base = out.vertices.len() as u32;
-    let Some(source) = mesh.vertices.get(vertices.start as usize..vertices.end as usize) else {
-        return;
-    };
-    out.vertices.extend(source.iter().map(|v| Vertex {
-        pos: Pos2::new(offset[0] + v[0] * scale, offset[1] - v[1] * scale),
-        uv: egui::epaint::WHITE_UV,
-        color: colour,
-    }));
-    if let Some(source) = mesh.indices.get(indices.start as usize..indices.end as usize) {
-        out.indices.extend(source.iter().map(|i| i - vertices.start + base));
-    }
-}
-
-fn whole_mesh(out: &mut egui::Mesh, mesh: &WorldMesh, transform: &ScreenFromWorld, colour: Color32) {
-    push_world_mesh(
-        out,
-        mesh,
-        transform,
-        colour,
-        0..mesh.vertices.len() as u32,
-        0..mesh.indices.len() as u32,
-    );
+    outlines: MapOutlines,
 }
 
 /// Everything but the view that the map's fill and line meshes depend on, as one key: the scene (its areas,
@@ -203,74 +152,37 @@ pub(super) fn map_meshes(
         meshes.extend([fill, lines]);
     } else {
         // Fills: only areas whose box meets the view; colours come from the styled map.
-        let layer = scene.layer();
-        let area_meshes = scene.meshes();
         let mut fill = egui::Mesh::default();
-        // Reserve once: growing a half-megabyte vertex buffer by doubling costs more than filling it.
-        fill.vertices.reserve(area_meshes.mesh.vertices.len());
-        fill.indices.reserve(area_meshes.mesh.indices.len());
-        for area in &scene.areas {
-            let Some(geometry) = layer.areas.get(area.layer_index) else {
-                continue;
-            };
-            if !geometry.bbox_in_world.intersects(&visible) {
-                continue;
-            }
-            let Some((vertices, indices)) = area_meshes.ranges.get(area.layer_index).cloned() else {
-                continue;
-            };
-            let colour = scene
-                .styled
-                .fill_of
-                .get(&geometry.code)
-                .copied()
-                .unwrap_or(crate::style::NO_DATA);
-            push_world_mesh(
-                &mut fill,
-                &area_meshes.mesh,
-                transform,
-                to_color32(colour, vision),
-                vertices,
-                indices,
-            );
-        }
+        push_area_fills(
+            &mut fill,
+            scene.layer(),
+            scene.meshes(),
+            &scene.areas,
+            visible,
+            transform,
+            |area| vision.simulate(scene.styled.fill_of.get(&area.code).copied().unwrap_or(NO_DATA)),
+        );
         meshes.push(Arc::new(fill));
     }
 
     // Boundaries from the per-zoom cache.
     let level = zoom_level(view.metres_per_point);
     let stale = cache.outlines.as_ref().is_none_or(|c| {
-        c.generation != scene.generation || c.level != level || c.show_transitions != settings.show_transitions
+        c.generation != scene.generation
+            || c.outlines.level != level
+            || c.outlines.show_transitions != settings.show_transitions
     });
     if stale {
-        cache.outlines = Some(build_outlines(scene, level, settings.show_transitions));
+        cache.outlines = Some(OutlineCache {
+            generation: scene.generation,
+            outlines: MapOutlines::build(&outline_source(scene), level, settings.show_transitions),
+        });
     }
-    if let Some(outlines) = &cache.outlines {
+    if let Some(cached) = &cache.outlines {
         let mut lines = egui::Mesh::default();
-        let parts = [
-            &outlines.lsoa,
-            &outlines.wards,
-            &outlines.top1_solid,
-            &outlines.top1_dashed,
-        ];
-        lines.vertices.reserve(parts.iter().map(|m| m.vertices.len()).sum());
-        lines.indices.reserve(parts.iter().map(|m| m.indices.len()).sum());
-        if settings.show_lsoa_lines {
-            whole_mesh(&mut lines, &outlines.lsoa, transform, to_color32(LSOA_LINE, vision));
-        }
-        whole_mesh(&mut lines, &outlines.wards, transform, to_color32(WARD_LINE, vision));
-        whole_mesh(
-            &mut lines,
-            &outlines.top1_solid,
-            transform,
-            to_color32(TOP1_ORANGE, vision),
-        );
-        whole_mesh(
-            &mut lines,
-            &outlines.top1_dashed,
-            transform,
-            to_color32(TOP1_ORANGE, vision),
-        );
+        cached
+            .outlines
+            .push(&mut lines, transform, settings.show_lsoa_lines, |c| vision.simulate(c));
         meshes.push(Arc::new(lines));
     }
     if settings.show_transitions {
@@ -285,69 +197,16 @@ pub(super) fn map_meshes(
     meshes
 }
 
-fn build_outlines(scene: &MapScene, level: i32, show_transitions: bool) -> OutlineCache {
-    let metres_per_point = metres_per_point_of_level(level);
-    let layer = scene.layer();
-    let origin = scene.meshes().mesh.origin_in_world;
-    let geometry_of = |i: usize| layer.areas.get(i).map(|a| &a.geometry_in_world);
-    // Nationally LSOA lines come from the simplified arcs in view, each border once (see `paint_national`).
-    let lsoa = if scene.national {
-        WorldMesh::default()
-    } else {
-        outline_mesh(
-            scene.areas.iter().filter_map(|a| geometry_of(a.layer_index)),
-            LSOA_LINE_WIDTH * metres_per_point,
-            LineStyle::Solid,
-            origin,
-        )
-    };
-    let wards = match scene.ward_layer() {
-        Some(ward_layer) => outline_mesh(
-            scene
-                .wards
-                .iter()
-                .filter_map(|w| ward_layer.areas.get(w.layer_index).map(|a| &a.geometry_in_world)),
-            WARD_LINE_WIDTH * metres_per_point,
-            LineStyle::Solid,
-            origin,
-        ),
-        None => WorldMesh::default(),
-    };
-    let with_transition = |wanted: Top1Outline| {
-        scene
-            .areas
-            .iter()
-            .filter(move |a| top1_outline(scene.row(a).transition) == Some(wanted))
-            .filter_map(move |a| geometry_of(a.layer_index))
-    };
-    let top1_solid = outline_mesh(
-        with_transition(Top1Outline::Solid),
-        TOP1_LINE_WIDTH * metres_per_point,
-        LineStyle::Solid,
-        origin,
-    );
-    let top1_dashed = if show_transitions {
-        let dashes = LineStyle::Dashed {
-            dash: 7.0 * metres_per_point,
-            gap: 4.0 * metres_per_point,
-        };
-        outline_mesh(
-            with_transition(Top1Outline::Dashed),
-            2.0 * metres_per_point,
-            dashes,
-            origin,
-        )
-    } else {
-        WorldMesh::default()
-    };
-    OutlineCache {
-        generation: scene.generation,
-        level,
-        show_transitions,
-        lsoa,
-        wards,
-        top1_solid,
-        top1_dashed,
+/// What `render` builds the scene's outlines from.
+fn outline_source(scene: &MapScene) -> OutlineSource<'_> {
+    OutlineSource {
+        layer: scene.layer(),
+        ward_layer: scene.ward_layer(),
+        areas: &scene.areas,
+        wards: &scene.wards,
+        comparison: &scene.comparison,
+        origin_in_world: scene.meshes().mesh.origin_in_world,
+        national: scene.national,
     }
 }
 

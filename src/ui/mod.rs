@@ -27,6 +27,7 @@ mod loader;
 mod map_area;
 mod map_cache;
 mod map_canvas;
+mod mesh_sink;
 mod missing_data;
 mod national_meshes;
 mod paint;
@@ -55,7 +56,7 @@ pub use indicator_map::{IndicatorMapResponse, IndicatorMapState, indicator_map_u
 pub use indicator_trend::{TrendLines, sparkline_ui, trend_chart_ui, trend_lines};
 pub use indicator_window::{IndicatorAction, IndicatorTab, IndicatorWindowState, MeasureChoice};
 pub use league_table::{LeagueColumn, LeagueTableState};
-pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
+pub use loader::{DownloadProblem, LoadFailure, LoadJob, LoadMessage, LoadedData, load_data};
 pub use map_cache::MapCache;
 pub use paint::to_color32;
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, summary_ui, ward_profile_ui};

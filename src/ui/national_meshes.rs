@@ -1,11 +1,13 @@
 //! All England's fill and line meshes for the map image: culled to the view and simplified per zoom band, or, zoomed
 //! out, built once for the whole layer and moved while the planner pans.
 
-use super::paint::{pos, to_color32};
+use super::paint::pos;
 use super::scene::MapScene;
-use crate::render::{MapView, ScreenFromWorld, areas_in_view};
-use crate::style::{ColourVision, LSOA_LINE, Rgba, WARD_LINE};
-use egui::{Color32, Pos2, Rect, Vec2, epaint::Vertex};
+use crate::render::{
+    LSOA_LINE_WIDTH, MapView, ScreenFromWorld, areas_in_view, push_national_fills, push_screen_polyline,
+};
+use crate::style::{ColourVision, LSOA_LINE, WARD_LINE};
+use egui::{Pos2, Vec2};
 use geo::Intersects as _;
 use std::sync::Arc;
 
@@ -143,7 +145,6 @@ fn build_national(
     let band = lod.and_then(|l| l.best_band(metres_per_point));
     // Until the bands are built the full-detail triangles stand in.
     let meshes = band.map_or(scene.meshes(), |b| &b.meshes);
-    let (offset, scale) = transform.for_origin(meshes.mesh.origin_in_world);
     let in_view: Vec<usize> = match visible {
         Some(visible) => areas_in_view(layer, visible),
         None => (0..layer.areas.len()).collect(),
@@ -152,44 +153,16 @@ fn build_national(
     let mut fill = egui::Mesh::default();
     fill.vertices.reserve(sizes[0]);
     fill.indices.reserve(sizes[1]);
-    let mut last_colour: Option<(Rgba, Color32)> = None;
-    for index in in_view {
-        let (Some(area), Some(colour)) = (layer.areas.get(index), scene.fill_by_layer_index.get(index)) else {
-            continue;
-        };
-        let colour = match last_colour {
-            Some((c, converted)) if c == *colour => converted,
-            _ => {
-                let converted = to_color32(*colour, vision);
-                last_colour = Some((*colour, converted));
-                converted
-            }
-        };
-        let bbox = area.bbox_in_world;
-        let size = bbox.width().max(bbox.height());
-        let range = meshes.ranges.get(index).cloned().filter(|(v, _)| !v.is_empty());
-        match range {
-            Some((vertices, indices)) if size >= metres_per_point => {
-                let base = fill.vertices.len() as u32;
-                if let Some(source) = meshes.mesh.vertices.get(vertices.start as usize..vertices.end as usize) {
-                    fill.vertices.extend(source.iter().map(|v| Vertex {
-                        pos: Pos2::new(offset[0] + v[0] * scale, offset[1] - v[1] * scale),
-                        uv: egui::epaint::WHITE_UV,
-                        color: colour,
-                    }));
-                }
-                if let Some(source) = meshes.mesh.indices.get(indices.start as usize..indices.end as usize) {
-                    fill.indices.extend(source.iter().map(|i| i - vertices.start + base));
-                }
-            }
-            _ => {
-                // Smaller than a point (or collapsed at this band): a point-sized square in its colour.
-                let centre = pos(transform.apply(bbox.center()));
-                let half = ((size / metres_per_point) as f32).max(1.0) / 2.0;
-                fill.add_colored_rect(Rect::from_center_size(centre, Vec2::splat(half * 2.0)), colour);
-            }
-        }
-    }
+    push_national_fills(
+        &mut fill,
+        layer,
+        meshes,
+        in_view.into_iter(),
+        &scene.fill_by_layer_index,
+        metres_per_point,
+        transform,
+        |c| vision.simulate(c),
+    );
     (sizes[0], sizes[1]) = (fill.vertices.len(), fill.indices.len());
 
     let mut lines = egui::Mesh::default();
@@ -205,23 +178,17 @@ fn build_national(
     lines.vertices.reserve(sizes[2]);
     lines.indices.reserve(sizes[3]);
     if show_lsoa_lines && metres_per_point <= NATIONAL_LSOA_LINES_FROM {
-        let colour = to_color32(LSOA_LINE, vision);
+        let colour = vision.simulate(LSOA_LINE);
         for (id, arc) in topology.arcs.iter().enumerate() {
             if meets_view(&arc.bbox_in_world)
                 && let Some(coords) = coords_of(id)
             {
-                push_screen_polyline(
-                    &mut lines,
-                    coords,
-                    transform,
-                    super::map_cache::LSOA_LINE_WIDTH as f32,
-                    colour,
-                );
+                push_screen_polyline(&mut lines, coords, transform, LSOA_LINE_WIDTH as f32, colour);
             }
         }
     }
     if let Some(ids) = scene.la_borders() {
-        let colour = to_color32(WARD_LINE, vision);
+        let colour = vision.simulate(WARD_LINE);
         for id in ids {
             let (Some(arc), Some(coords)) = (topology.arcs.get(*id as usize), coords_of(*id as usize)) else {
                 continue;
@@ -233,41 +200,4 @@ fn build_national(
     }
     (sizes[2], sizes[3]) = (lines.vertices.len(), lines.indices.len());
     (fill, lines)
-}
-
-/// A line `width` points wide along world points, as quads built on screen; segments shorter than a third of a point
-/// are merged into the next.
-fn push_screen_polyline(
-    out: &mut egui::Mesh,
-    coords: &[geo::Coord<f64>],
-    transform: &ScreenFromWorld,
-    width: f32,
-    colour: Color32,
-) {
-    let half = width / 2.0;
-    let mut points = coords.iter().map(|c| pos(transform.apply(*c)));
-    let Some(mut last) = points.next() else { return };
-    let count = coords.len();
-    for (k, p) in points.enumerate() {
-        let d = p - last;
-        let length = d.length();
-        if length < 0.33 && k + 2 < count {
-            continue;
-        }
-        if length == 0.0 {
-            continue;
-        }
-        let u = d / length * half;
-        let n = Vec2::new(-u.y, u.x);
-        let base = out.vertices.len() as u32;
-        for corner in [last - u + n, last - u - n, p + u - n, p + u + n] {
-            out.vertices.push(Vertex {
-                pos: corner,
-                uv: egui::epaint::WHITE_UV,
-                color: colour,
-            });
-        }
-        out.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
-        last = p;
-    }
 }

@@ -2,11 +2,11 @@
 //! which areas of the layer to draw, and the ward profile. Rebuilt when a choice changes; never per frame.
 
 use super::LoadedData;
-use super::settings::Settings;
 use crate::analysis::{AnalysisError, AreaFilter, EditionComparison, LaSummary, LsoaChange, WardProfile};
 use crate::model::{AreaCode, AreaLayer, LsoaVintage};
 use crate::render::{AreaMeshes, DrawnArea, DrawnWard, LayerLod, MapContent, MapContentError};
-use crate::style::{NO_DATA, Rgba, StyledMap, style_comparison};
+use crate::style::MapChoices;
+use crate::style::{NO_DATA, Rgba, StyledMap, style_loaded_comparison};
 use geo::{Coord, Rect};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -62,19 +62,18 @@ pub struct MapScene {
 
 impl MapScene {
     /// Builds the scene; fails when the choices cannot be shown (e.g. an edition not loaded).
-    pub fn build(data: Arc<LoadedData>, settings: &Settings, generation: u64) -> Result<Self, SceneError> {
+    pub fn build(data: Arc<LoadedData>, settings: &MapChoices, generation: u64) -> Result<Self, SceneError> {
         let dataset = &data.dataset;
         let comparison = EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to)?;
         let summary = LaSummary::new(dataset, &comparison)?;
         let vintage = comparison.vintage;
         let content = MapContent::build(dataset, &comparison)?;
-        let ranked_later = dataset.edition(settings.to).map_or(0, |e| e.ranked_count());
-        let styled = style_comparison(
+        let styled = style_loaded_comparison(
+            dataset,
             &comparison,
             settings.mode,
             &settings.classification,
             settings.palette,
-            ranked_later,
         );
         let areas = content.areas;
         let area_by_code = areas

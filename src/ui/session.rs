@@ -382,7 +382,7 @@ impl Session {
         }
     }
 
-    fn finish_load(&mut self, result: Result<Arc<LoadedData>, String>, settings: &mut Settings) {
+    fn finish_load(&mut self, result: Result<Arc<LoadedData>, super::loader::LoadFailure>, settings: &mut Settings) {
         match result {
             Ok(data) => {
                 settings.data_folder = match &data.source {
@@ -412,7 +412,7 @@ impl Session {
                     self.rebuild_scene(settings);
                 }
             }
-            Err(message) => self.load_error = Some(message),
+            Err(failure) => self.load_error = Some(failure.to_string()),
         }
     }
 

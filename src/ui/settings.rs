@@ -1,7 +1,7 @@
-//! The planner's choices, remembered between runs (eframe persistence): data folder, LA, editions, mode, palette,
-//! classes, colour-vision preview and which panels are open.
+//! The planner's choices, remembered between runs (eframe persistence): data folder, the map's choices (LA, editions,
+//! mode, palette, classes), colour-vision preview and which panels are open.
 
-use crate::style::{Classification, ColourVision, DivergingPalette, MapMode};
+use crate::style::{Classification, ColourVision, DivergingPalette, MapChoices, MapMode};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -17,24 +17,15 @@ pub enum MapTool {
     Lasso,
 }
 
-/// What the planner chose. Plain data: no UI handles.
+/// What the planner chose. Plain data: no UI handles. It reads as its [`MapChoices`] (`settings.la`), so the map's
+/// choices are written once; it is saved flat, as earlier versions saved it (see [`SavedSettings`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(from = "SavedSettings", into = "SavedSettings")]
 pub struct Settings {
+    /// What the map shows: LA, editions, mode, palette, classes. The scene is rebuilt when these change.
+    pub choices: MapChoices,
     /// The last data folder opened; `None` = the embedded Leeds default.
     pub data_folder: Option<PathBuf>,
-    /// Local authority name or code.
-    pub la: String,
-    /// Earlier edition.
-    pub from: u16,
-    /// Later edition.
-    pub to: u16,
-    /// What the fill shows.
-    pub mode: MapMode,
-    /// Diverging palette for rank change.
-    pub palette: DivergingPalette,
-    /// Class breaks for rank change.
-    pub classification: Classification,
     /// Show 1% transitions (stayed / moved in / moved out) rather than just the later 1%.
     pub show_transitions: bool,
     /// Thin LSOA boundaries.
@@ -49,33 +40,11 @@ pub struct Settings {
     pub tool: MapTool,
 }
 
-/// The choices a scene depends on (LA, editions, mode, palette, classes): a difference means rebuild.
-pub type SceneKey = (String, u16, u16, MapMode, DivergingPalette, Classification);
-
-impl Settings {
-    /// The choices the scene is built from.
-    pub fn scene_key(&self) -> SceneKey {
-        (
-            self.la.clone(),
-            self.from,
-            self.to,
-            self.mode,
-            self.palette,
-            self.classification.clone(),
-        )
-    }
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            choices: MapChoices::default(),
             data_folder: None,
-            la: "Leeds".into(),
-            from: 2015,
-            to: 2019,
-            mode: MapMode::RankChange,
-            palette: DivergingPalette::default(),
-            classification: Classification::default(),
             show_transitions: true,
             show_lsoa_lines: true,
             show_ward_labels: true,
@@ -83,5 +52,126 @@ impl Default for Settings {
             show_distribution: true,
             tool: MapTool::Pan,
         }
+    }
+}
+
+impl std::ops::Deref for Settings {
+    type Target = MapChoices;
+    fn deref(&self) -> &MapChoices {
+        &self.choices
+    }
+}
+
+impl std::ops::DerefMut for Settings {
+    fn deref_mut(&mut self) -> &mut MapChoices {
+        &mut self.choices
+    }
+}
+
+/// The choices a scene depends on: a difference means rebuild.
+pub type SceneKey = MapChoices;
+
+impl Settings {
+    /// The choices the scene is built from.
+    pub fn scene_key(&self) -> SceneKey {
+        self.choices.clone()
+    }
+}
+
+/// Settings as eframe stores them (RON): one flat record, the shape earlier versions wrote, so their saved settings
+/// still open. (RON cannot read a flattened struct holding an enum with data, such as [`Classification`], so the
+/// record spells the fields out; `saved_settings_of_earlier_versions_open` checks it.)
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedSettings {
+    data_folder: Option<PathBuf>,
+    la: String,
+    from: u16,
+    to: u16,
+    mode: MapMode,
+    palette: DivergingPalette,
+    classification: Classification,
+    show_transitions: bool,
+    show_lsoa_lines: bool,
+    show_ward_labels: bool,
+    colour_vision: ColourVision,
+    show_distribution: bool,
+    tool: MapTool,
+}
+
+impl Default for SavedSettings {
+    fn default() -> Self {
+        Settings::default().into()
+    }
+}
+
+impl From<Settings> for SavedSettings {
+    fn from(settings: Settings) -> Self {
+        let choices = settings.choices;
+        Self {
+            data_folder: settings.data_folder,
+            la: choices.la,
+            from: choices.from,
+            to: choices.to,
+            mode: choices.mode,
+            palette: choices.palette,
+            classification: choices.classification,
+            show_transitions: settings.show_transitions,
+            show_lsoa_lines: settings.show_lsoa_lines,
+            show_ward_labels: settings.show_ward_labels,
+            colour_vision: settings.colour_vision,
+            show_distribution: settings.show_distribution,
+            tool: settings.tool,
+        }
+    }
+}
+
+impl From<SavedSettings> for Settings {
+    fn from(saved: SavedSettings) -> Self {
+        Self {
+            choices: MapChoices {
+                la: saved.la,
+                from: saved.from,
+                to: saved.to,
+                mode: saved.mode,
+                palette: saved.palette,
+                classification: saved.classification,
+            },
+            data_folder: saved.data_folder,
+            show_transitions: saved.show_transitions,
+            show_lsoa_lines: saved.show_lsoa_lines,
+            show_ward_labels: saved.show_ward_labels,
+            colour_vision: saved.colour_vision,
+            show_distribution: saved.show_distribution,
+            tool: saved.tool,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saved_settings_of_earlier_versions_open() {
+        // As an earlier version wrote them (RON, every field at the top level).
+        let old = r#"(data_folder:Some("/data/iod"),la:"Bradford",from:2019,to:2025,mode:DecileLater,palette:OrangePurple,classification:Fixed([-500,-100,-20,20,100,500]),show_transitions:false,show_lsoa_lines:true,show_ward_labels:false,colour_vision:Normal,show_distribution:true,tool:Box)"#;
+        let settings: Settings = ron::from_str(old).unwrap();
+        assert_eq!(settings.la, "Bradford");
+        assert_eq!(
+            (settings.from, settings.to, settings.mode),
+            (2019, 2025, MapMode::DecileLater)
+        );
+        assert_eq!(settings.tool, MapTool::Box);
+        assert!(!settings.show_transitions);
+        // And what this version writes reads back the same, in the same flat shape.
+        let written = ron::to_string(&settings).unwrap();
+        assert!(written.starts_with("(data_folder:"), "{written}");
+        assert_eq!(ron::from_str::<Settings>(&written).unwrap(), settings);
+        // A record missing fields takes their defaults.
+        assert_eq!(
+            ron::from_str::<Settings>("(la:\"Leeds\")").unwrap(),
+            Settings::default()
+        );
     }
 }

@@ -17,12 +17,7 @@ impl Session {
         };
         Project {
             data: data_folder_for(project_file, folder),
-            la: settings.la.clone(),
-            from: settings.from,
-            to: settings.to,
-            mode: settings.mode,
-            palette: settings.palette,
-            classification: settings.classification.clone(),
+            choices: settings.choices.clone(),
             view: Some(view),
             named_selections: self.named_selections.clone(),
             selection: self.selection.current().codes.clone(),
@@ -41,12 +36,7 @@ impl Session {
     /// present, asked about if it lies outside the project's folder, reported if missing (selections kept either way).
     pub fn apply_project(&mut self, opened: OpenedProject, path: &Path, settings: &mut Settings) {
         let project = opened.project;
-        settings.la = project.la;
-        settings.from = project.from;
-        settings.to = project.to;
-        settings.mode = project.mode;
-        settings.palette = project.palette;
-        settings.classification = project.classification;
+        settings.choices = project.choices;
         self.named_selections = project.named_selections;
         self.selection.apply(&SelectionEdit::Replace(project.selection));
         self.report_title = project.report_title;

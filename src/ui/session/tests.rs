@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::project::{DataFolder, DataFolderStatus, OpenedProject, Project, resolve_data_folder};
+use crate::style::MapChoices;
 
 use crate::ui::loader::embedded_leeds as leeds;
 
@@ -108,7 +109,10 @@ fn clicks_select_and_undo_redo_walk_the_history() {
 #[test]
 fn a_project_round_trips_through_the_session() {
     let mut settings = Settings {
-        mode: crate::style::MapMode::DecileLater,
+        choices: MapChoices {
+            mode: crate::style::MapMode::DecileLater,
+            ..MapChoices::default()
+        },
         ..Settings::default()
     };
     let mut session = Session::with_data(leeds(), &settings);
@@ -118,7 +122,7 @@ fn a_project_round_trips_through_the_session() {
     let path = std::env::temp_dir().join("lm-session-test.lmap");
     let project = session.to_project(&settings, view, &path);
     assert_eq!(project.data, DataFolder::Embedded);
-    assert_eq!(project.mode, crate::style::MapMode::DecileLater);
+    assert_eq!(project.choices.mode, crate::style::MapMode::DecileLater);
 
     let mut fresh = Session::with_data(leeds(), &Settings::default());
     settings = Settings::default();
