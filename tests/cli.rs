@@ -321,6 +321,21 @@ fn pack_writes_a_folder_per_priority_ward_and_refuses_to_overwrite() {
     assert!(w > 500 && h > 300, "{w}×{h}");
     let diagram3 = std::fs::read_to_string(out.join("diagram3.csv")).unwrap();
     assert_eq!(diagram3.lines().count(), 1 + 16 + 12 - 9);
+    // For Excel: a byte-order mark, and the editions named beside the contract's from/to columns.
+    let header = diagram3
+        .strip_prefix('\u{feff}')
+        .expect("diagram3.csv starts with a BOM")
+        .lines()
+        .next()
+        .unwrap();
+    assert!(
+        header.starts_with("lsoa_code,lsoa_name,ward_code,ward_name,rank_from,rank_to,"),
+        "{header}"
+    );
+    assert!(
+        header.contains(",rank_2015,rank_2019,in_top1_2015,in_top1_2019,"),
+        "{header}"
+    );
     let mut wards: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap())

@@ -110,11 +110,14 @@ fn the_pdf_has_real_text_the_same_colours_as_the_png_and_a_page_per_priority_war
     let info = words(&String::from_utf8_lossy(&info.stdout));
     let summary = LaSummary::new(dataset, comparison).unwrap();
     assert!(
-        info.contains(&format!("Pages: {}", 1 + summary.priority_wards.len())),
+        info.contains(&format!(
+            "Pages: {}",
+            1 + summary.priority_wards.as_ref().expect("Leeds wards are loaded").len()
+        )),
         "{info}"
     );
     assert!(info.contains("Page size: 842 x 595 pts"), "{info}");
-    let ward = &summary.priority_wards[0];
+    let ward = &summary.priority_wards.as_ref().expect("Leeds wards are loaded")[0];
     let out = Command::new(pdftotext)
         .arg("-f")
         .arg("2")

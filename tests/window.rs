@@ -313,7 +313,14 @@ fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
     });
     let scene = harness.state().scene().expect("2019 -> 2025 maps");
     assert_eq!(scene.areas.len(), 488, "every Leeds 2021 LSOA is drawn");
+    // Editions of different N open on percentile change, and the legend says why.
+    harness.get_by_label("Change in IMD percentile, 2019 to 2025");
+    harness.get_by_label_contains("Percentile change is shown because IMD 2025 ranks 33755 LSOAs");
+    // The planner can still choose rank change; the legend then warns.
+    harness.state_mut().settings.mode = MapMode::RankChange;
+    harness.run_steps(3);
     harness.get_by_label("Change in IMD rank, 2019 to 2025");
+    harness.get_by_label_contains("Caution: IMD 2025 ranks 33755 LSOAs");
     harness.get_by_label_contains("less directly comparable");
     snapshot(&mut harness, "leeds_rank_change_2019_2025");
 }

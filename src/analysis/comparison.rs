@@ -136,8 +136,11 @@ pub struct EditionComparison {
     pub threshold_to: u32,
     /// Rows ordered by ward name, then LSOA code (LSOAs without a ward last).
     pub rows: Vec<LsoaChange>,
-    /// Where population figures came from.
+    /// Where population figures came from (for IMD 2025: mid-2015 residents carried across the boundary change
+    /// where exact, see [`super::WHOLE_POPULATION_BRIDGE_METHOD`]).
     pub population_source: Option<String>,
+    /// Why there are no population figures, said once where they would be; `None` when they are loaded.
+    pub population_missing: Option<String>,
     /// N of the earlier edition.
     pub ranked_from: u32,
     /// N of the later edition.
@@ -157,6 +160,10 @@ pub struct EditionCounts {
     pub top1: usize,
     /// In decile 1.
     pub decile1: usize,
+    /// Residents of its LSOAs in its 1% (its own LSOAs' denominators), when loaded.
+    pub top1_population: Option<u64>,
+    /// Residents of its LSOAs in decile 1, when loaded.
+    pub decile1_population: Option<u64>,
 }
 
 /// How two editions were compared.
@@ -174,6 +181,22 @@ impl ComparisonMethod {
     /// True when the earlier edition's figures were bridged onto the later edition's LSOAs.
     pub fn is_bridged(&self) -> bool {
         self.method != "direct"
+    }
+}
+
+/// Refuses the same edition twice and editions in reverse order: change is always later − earlier.
+///
+/// ```
+/// use locality_map::analysis::{AnalysisError, check_edition_order};
+/// assert!(check_edition_order(2015, 2019).is_ok());
+/// assert_eq!(check_edition_order(2019, 2019), Err(AnalysisError::SameEdition { year: 2019 }));
+/// assert!(matches!(check_edition_order(2019, 2015), Err(AnalysisError::ReversedEditions { .. })));
+/// ```
+pub fn check_edition_order(from: u16, to: u16) -> Result<(), AnalysisError> {
+    match from.cmp(&to) {
+        std::cmp::Ordering::Less => Ok(()),
+        std::cmp::Ordering::Equal => Err(AnalysisError::SameEdition { year: from }),
+        std::cmp::Ordering::Greater => Err(AnalysisError::ReversedEditions { from, to }),
     }
 }
 
@@ -225,6 +248,7 @@ impl EditionComparison {
     /// Compares two editions over an LA (or England). Editions on different LSOA boundaries (2019 → 2025) are
     /// compared on the later edition's LSOAs through the ONS 2011 → 2021 lookup (see [`super::boundary_bridge`]).
     pub fn new(dataset: &Dataset, area: &AreaFilter, from: u16, to: u16) -> Result<Self, AnalysisError> {
+        check_edition_order(from, to)?;
         let earlier = edition(dataset, from)?;
         let later = edition(dataset, to)?;
         let bridge = if earlier.vintage == later.vintage {
@@ -250,6 +274,18 @@ impl EditionComparison {
         let (threshold_from, threshold_to) = (earlier.top1_threshold(), later.top1_threshold());
         let (ranked_from, ranked_to) = (earlier.ranked_count(), later.ranked_count());
         let population_edition = population_edition(dataset, later);
+        // No denominators of the later edition's own LSOAs (IMD 2025): whole 2011 LSOAs carried across, where exact.
+        let bridged_population = match population_edition {
+            None if later.vintage == LsoaVintage::Lsoa2021 => super::whole_lsoa_populations_2021(dataset),
+            _ => None,
+        };
+        let population_of = |code: &AreaCode| -> Option<u32> {
+            match (population_edition, &bridged_population) {
+                (Some(e), _) => e.rows.get(code).and_then(ImdRow::population_total),
+                (None, Some(b)) => b.get(code).map(|p| p.round() as u32),
+                (None, None) => None,
+            }
+        };
         let domain_ranks = |row: Option<&ImdRow>| -> BTreeMap<Index, u32> {
             row.map(|r| {
                 r.indices
@@ -300,9 +336,7 @@ impl EditionComparison {
                         Some(b) => b.decile,
                     },
                     decile_to: row_to.and_then(ImdRow::imd_decile).map(|d| d.get()),
-                    population: population_edition
-                        .and_then(|e| e.rows.get(code))
-                        .and_then(ImdRow::population_total),
+                    population: population_of(code),
                     domain_ranks_to: domain_ranks(row_to),
                     domain_ranks_from: match &bridged {
                         None => domain_ranks(row_from),
@@ -327,8 +361,22 @@ impl EditionComparison {
             ))
         });
         let earlier_counts = {
-            let own: Vec<&ImdRow> = earlier.rows.values().filter(|r| in_area(r)).collect();
+            let own: Vec<(&AreaCode, &ImdRow)> = earlier.rows.iter().filter(|(_, r)| in_area(r)).collect();
+            let earlier_population = self::population_edition(dataset, earlier);
+            let population_where = |keep: &dyn Fn(&ImdRow) -> bool| {
+                earlier_population.map(|e| {
+                    own.iter()
+                        .filter(|(_, r)| keep(r))
+                        .filter_map(|(c, _)| e.rows.get(*c).and_then(ImdRow::population_total))
+                        .map(u64::from)
+                        .sum()
+                })
+            };
+            let own_rows: Vec<&ImdRow> = own.iter().map(|(_, r)| *r).collect();
+            let own = own_rows;
             EditionCounts {
+                top1_population: population_where(&|r| r.imd_rank().is_some_and(|rank| rank.get() <= threshold_from)),
+                decile1_population: population_where(&|r| r.imd_decile().is_some_and(|d| d.get() == 1)),
                 lsoas: own.len(),
                 top1: own
                     .iter()
@@ -362,7 +410,13 @@ impl EditionComparison {
             threshold_from,
             threshold_to,
             rows,
-            population_source: population_edition.and_then(|e| e.population_source.clone()),
+            population_source: match (population_edition, &bridged_population) {
+                (Some(e), _) => e.population_source.clone(),
+                (None, Some(b)) => Some(b.source.clone()),
+                (None, None) => None,
+            },
+            population_missing: (population_edition.is_none() && bridged_population.is_none())
+                .then(|| population_missing(later)),
             ranked_from,
             ranked_to,
             earlier_counts,
@@ -373,6 +427,22 @@ impl EditionComparison {
     /// LSOAs in the 1% in either edition: the council's "Diagram 3".
     pub fn top1_rows(&self) -> impl Iterator<Item = &LsoaChange> {
         self.rows.iter().filter(|r| r.in_top1_from || r.in_top1_to)
+    }
+
+    /// The residents of some of its rows, or `None` when no population is loaded for the later edition's LSOAs. Rows
+    /// without a figure (split 2021 LSOAs under the bridge) count nothing: see [`Self::without_population`].
+    pub fn population_of<'a>(&self, rows: impl IntoIterator<Item = &'a LsoaChange>) -> Option<u64> {
+        self.population_source
+            .as_ref()
+            .map(|_| rows.into_iter().filter_map(|r| r.population).map(u64::from).sum())
+    }
+
+    /// How many of these rows have no population while others do (so a sum over them is short by those LSOAs).
+    pub fn without_population<'a>(&self, rows: impl IntoIterator<Item = &'a LsoaChange>) -> usize {
+        if self.population_source.is_none() {
+            return 0;
+        }
+        rows.into_iter().filter(|r| r.population.is_none()).count()
     }
 
     /// How many rows have each transition.
@@ -392,6 +462,21 @@ pub fn population_edition<'a>(dataset: &'a Dataset, edition: &'a ImdEdition) -> 
         .values()
         .rev()
         .find(|e| e.vintage == edition.vintage && e.has_population())
+}
+
+/// The one sentence said where a population would be when an edition's LSOAs have none.
+fn population_missing(edition: &ImdEdition) -> String {
+    match edition.vintage {
+        LsoaVintage::Lsoa2021 => format!(
+            "no IMD {} population denominators are loaded (2021 LSOAs); IoD2019 File 6 with the ONS LSOA \
+             (2011) to LSOA (2021) lookup would give mid-2015 residents where the boundaries allow",
+            edition.year
+        ),
+        LsoaVintage::Lsoa2011 => format!(
+            "no population denominators for IMD {}'s 2011 LSOAs are loaded (IoD2019 File 6)",
+            edition.year
+        ),
+    }
 }
 
 /// Fills `la_rank_from` / `la_rank_to`: 1 = most deprived LSOA of its LA; ties share the lower rank.

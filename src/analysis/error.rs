@@ -45,6 +45,24 @@ pub enum AnalysisError {
         /// Its LSOAs.
         to_vintage: String,
     },
+    /// The same edition was asked for twice.
+    #[error(
+        "IMD {year} was chosen as both editions: choose two different editions to compare (e.g. --from 2015 --to 2019)"
+    )]
+    SameEdition {
+        /// The year given twice.
+        year: u16,
+    },
+    /// The earlier edition given is the later one.
+    #[error(
+        "the editions are in reverse order: IMD {from} is later than IMD {to}; change is always later − earlier, so compare --from {to} --to {from}"
+    )]
+    ReversedEditions {
+        /// The edition given as earlier.
+        from: u16,
+        /// The edition given as later.
+        to: u16,
+    },
     /// No ward matched.
     #[error("no ward {query:?}{hint}")]
     WardNotFound {

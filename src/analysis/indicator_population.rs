@@ -86,6 +86,49 @@ pub fn lsoa_populations(dataset: &Dataset, vintage: LsoaVintage) -> Option<LsoaP
     })
 }
 
+/// How whole 2011-LSOA populations are carried onto 2021 LSOAs for deprivation figures (population in the 1%, in
+/// decile 1, of a ward), quoted wherever such a population is shown.
+pub const WHOLE_POPULATION_BRIDGE_METHOD: &str = "mid-2015 residents (IoD2019 File 6) carried to 2021 LSOAs through \
+the ONS LSOA (2011) to LSOA (2021) lookup where that is exact: an unchanged LSOA keeps its 2011 population, a merged one \
+sums its whole 2011 LSOAs; split and redrawn 2021 LSOAs have no population here (no 2025 population denominators are \
+loaded)";
+
+/// Populations for 2021 LSOAs carried from 2011 LSOAs only where no guess is needed: every 2011 parent lies wholly in
+/// the 2021 LSOA (unchanged or merged). `None` without a 2011 edition with populations or without the lookup.
+pub fn whole_lsoa_populations_2021(dataset: &Dataset) -> Option<LsoaPopulations> {
+    let earlier = dataset
+        .editions
+        .values()
+        .rev()
+        .find(|e| e.vintage == LsoaVintage::Lsoa2011 && e.has_population())?;
+    let lookup = dataset.change_lookup.as_ref()?;
+    let mut rows: Vec<(AreaCode, AreaCode)> = lookup.rows.iter().map(|r| (r.lsoa11, r.lsoa21)).collect();
+    rows.sort();
+    rows.dedup();
+    let mut children: BTreeMap<AreaCode, usize> = BTreeMap::new();
+    for (old, _) in &rows {
+        *children.entry(*old).or_default() += 1;
+    }
+    let mut by_lsoa: BTreeMap<AreaCode, f64> = BTreeMap::new();
+    let mut unsound: std::collections::BTreeSet<AreaCode> = std::collections::BTreeSet::new();
+    for (old, new) in &rows {
+        let whole = children.get(old).copied() == Some(1);
+        match earlier.rows.get(old).and_then(ImdRow::population_total) {
+            Some(p) if whole => *by_lsoa.entry(*new).or_default() += f64::from(p),
+            _ => {
+                unsound.insert(*new);
+            }
+        }
+    }
+    for code in &unsound {
+        by_lsoa.remove(code);
+    }
+    Some(LsoaPopulations {
+        by_lsoa,
+        source: WHOLE_POPULATION_BRIDGE_METHOD.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,8 +138,8 @@ mod tests {
         AreaCode::parse(c).unwrap()
     }
 
-    #[test]
-    fn splits_share_and_merges_sum() {
+    /// Three 2011 LSOAs with File 6 populations (1,500, 1,000 and 2,000) and the lookup rows given.
+    fn dataset_with(rows: &[(&str, &str, BoundaryChange)]) -> Dataset {
         let mut edition = ImdEdition::new(2019, LsoaVintage::Lsoa2011);
         for (c, p) in [("E01000001", 1_500), ("E01000002", 1_000), ("E01000003", 2_000)] {
             let row = ImdRow {
@@ -111,22 +154,48 @@ mod tests {
         edition.population_source = Some("File 6".into());
         let mut dataset = Dataset::default();
         dataset.editions.insert(2019, edition);
-        let row = |a: &str, b: &str, change| LsoaChangeRow {
-            lsoa11: code(a),
-            lsoa21: code(b),
-            change,
-            la_code: None,
-        };
         dataset.change_lookup = Some(LsoaChangeLookup {
-            rows: vec![
-                row("E01000001", "E01000001", BoundaryChange::Unchanged),
-                row("E01000002", "E01033001", BoundaryChange::Split),
-                row("E01000002", "E01033002", BoundaryChange::Split),
-                row("E01000003", "E01033003", BoundaryChange::Merged),
-                row("E01000001", "E01033003", BoundaryChange::Merged),
-            ],
+            rows: rows
+                .iter()
+                .map(|(a, b, change)| LsoaChangeRow {
+                    lsoa11: code(a),
+                    lsoa21: code(b),
+                    change: *change,
+                    la_code: None,
+                })
+                .collect(),
             sources: Vec::new(),
         });
+        dataset
+    }
+
+    #[test]
+    fn whole_parents_carry_their_population_exactly() {
+        let dataset = dataset_with(&[
+            ("E01000001", "E01000001", BoundaryChange::Unchanged),
+            ("E01000002", "E01033003", BoundaryChange::Merged),
+            ("E01000003", "E01033003", BoundaryChange::Merged),
+        ]);
+        let whole = whole_lsoa_populations_2021(&dataset).unwrap();
+        assert_eq!(whole.get(&code("E01000001")), Some(1_500.0));
+        assert_eq!(whole.get(&code("E01033003")), Some(3_000.0));
+        assert!(whole.source.contains("no 2025 population denominators"));
+    }
+
+    #[test]
+    fn splits_share_and_merges_sum() {
+        let dataset = dataset_with(&[
+            ("E01000001", "E01000001", BoundaryChange::Unchanged),
+            ("E01000002", "E01033001", BoundaryChange::Split),
+            ("E01000002", "E01033002", BoundaryChange::Split),
+            ("E01000003", "E01033003", BoundaryChange::Merged),
+            ("E01000001", "E01033003", BoundaryChange::Merged),
+        ]);
+        let whole = whole_lsoa_populations_2021(&dataset).unwrap();
+        assert_eq!(whole.get(&code("E01033001")), None, "a split has no exact population");
+        // E01000001 feeds two 2021 LSOAs, so neither is exact; the unchanged one here is that LSOA itself.
+        assert_eq!(whole.get(&code("E01033003")), None);
+        assert_eq!(whole.get(&code("E01000001")), None);
         let populations = lsoa_populations(&dataset, LsoaVintage::Lsoa2021).unwrap();
         assert_eq!(populations.get(&code("E01033001")), Some(500.0));
         assert_eq!(populations.get(&code("E01033002")), Some(500.0));

@@ -1,6 +1,6 @@
 //! The LA summary: 1% counts and transitions, decile 1 counts and shares, priority wards, and the LA's national rank.
 
-use super::{AnalysisError, ComparisonMethod, EditionComparison, Transition, rank_las_by_decile1_share};
+use super::{AnalysisError, ComparisonMethod, EditionComparison, Transition, WardCoverage, rank_las_by_decile1_share};
 use crate::model::{AreaCode, Dataset};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,6 +22,10 @@ pub struct Top1Summary {
     pub moved_out: usize,
     /// In the 1% in both.
     pub stayed: usize,
+    /// Residents of the earlier edition's 1% LSOAs (its own LSOAs), when population is loaded for them.
+    pub population_from: Option<u64>,
+    /// Residents of the later edition's 1% LSOAs, when population is loaded for them.
+    pub population_to: Option<u64>,
 }
 
 /// The decile 1 block of the summary.
@@ -35,6 +39,8 @@ pub struct Decile1Summary {
     pub share_from: f64,
     /// Share, later edition.
     pub share_to: f64,
+    /// Population of the earlier edition's decile-1 LSOAs (its own LSOAs), when loaded for them.
+    pub population_from: Option<u64>,
     /// Population of the later edition's decile-1 LSOAs, when population figures are loaded.
     pub population_to: Option<u64>,
 }
@@ -74,18 +80,25 @@ pub struct LaSummary {
     pub lsoas: usize,
     /// LSOAs in the LA in the earlier edition (differs from `lsoas` across the 2011 to 2021 boundary change).
     pub lsoas_from: usize,
-    /// Wards the LSOAs fall in.
-    pub wards: usize,
+    /// Wards the LSOAs fall in; `None` when no ward is loaded for any of them (see `ward_coverage`).
+    pub wards: Option<usize>,
+    /// How many LSOAs have a ward, and what to say where ward figures would be when some have none.
+    pub ward_coverage: WardCoverage,
     /// The 1%.
     pub top1: Top1Summary,
     /// Decile 1.
     pub decile1: Decile1Summary,
-    /// Wards with an LSOA in the later 1%, by name.
-    pub priority_wards: Vec<PriorityWard>,
+    /// Wards with an LSOA in the later 1%, by name; `None` when no ward is loaded for the area's LSOAs.
+    pub priority_wards: Option<Vec<PriorityWard>>,
     /// Rank by share of LSOAs in decile 1, later edition.
     pub la_rank_by_decile1_share: Option<LaRank>,
     /// Where population figures came from.
     pub population_source: Option<String>,
+    /// Why there are no population figures for the later edition, said once; `None` when they are loaded.
+    pub population_missing: Option<String>,
+    /// LSOAs of the later edition without a population while others have one (split LSOAs under the bridge), so
+    /// population sums leave them out.
+    pub lsoas_without_population: usize,
     /// How the editions were compared, and the caveat.
     pub comparison: ComparisonMethod,
 }
@@ -108,13 +121,8 @@ impl LaSummary {
         } else {
             decile1_from as f64 / own_from.lsoas as f64
         };
-        let population_to = comparison.population_source.as_ref().map(|_| {
-            rows.iter()
-                .filter(|r| r.in_decile1_to())
-                .filter_map(|r| r.population)
-                .map(u64::from)
-                .sum()
-        });
+        let population_to = comparison.population_of(rows.iter().filter(|r| r.in_decile1_to()));
+        let ward_coverage = WardCoverage::of_comparison(comparison);
         let mut wards: BTreeMap<&AreaCode, (&str, usize)> = BTreeMap::new();
         for row in rows {
             if let Some(code) = &row.ward_code {
@@ -147,7 +155,7 @@ impl LaSummary {
             to: comparison.to,
             lsoas,
             lsoas_from: own_from.lsoas,
-            wards: wards.len(),
+            wards: (!ward_coverage.none()).then_some(wards.len()),
             top1: Top1Summary {
                 threshold_from: comparison.threshold_from,
                 threshold_to: comparison.threshold_to,
@@ -156,17 +164,23 @@ impl LaSummary {
                 moved_in: comparison.count(Transition::MovedIn),
                 moved_out: comparison.count(Transition::MovedOut),
                 stayed: comparison.count(Transition::Stayed),
+                population_from: own_from.top1_population,
+                population_to: comparison.population_of(rows.iter().filter(|r| r.in_top1_to)),
             },
             decile1: Decile1Summary {
                 count_from: decile1_from,
                 count_to: decile1_to,
                 share_from,
                 share_to: share(decile1_to),
+                population_from: own_from.decile1_population,
                 population_to,
             },
-            priority_wards,
+            priority_wards: (!ward_coverage.none()).then_some(priority_wards),
+            ward_coverage,
             la_rank_by_decile1_share,
             population_source: comparison.population_source.clone(),
+            population_missing: comparison.population_missing.clone(),
+            lsoas_without_population: comparison.without_population(rows),
             comparison: comparison.comparison.clone(),
         })
     }

@@ -6,6 +6,7 @@ mod area_measures;
 mod area_summary;
 pub mod boundary_bridge;
 pub mod comparison;
+mod coverage;
 mod emerging;
 mod error;
 mod indicator_aggregate;
@@ -32,12 +33,18 @@ pub use area_measures::{
 };
 pub use area_summary::{AreaLevel, AreaSummary, AreaSummaryTable, SummaryMeasure, format_half_up, summarise};
 pub use boundary_bridge::{BridgedRow, decile_of_rank};
-pub use comparison::{AreaFilter, ComparisonMethod, EditionComparison, EditionCounts, LsoaChange, population_edition};
+pub use comparison::{
+    AreaFilter, ComparisonMethod, EditionComparison, EditionCounts, LsoaChange, check_edition_order, population_edition,
+};
+pub use coverage::WardCoverage;
 pub use emerging::{Baseline, EmergingArea, EmergingOptions, EmergingScan, scan_emerging};
 pub use error::AnalysisError;
 pub use indicator_aggregate::{AggregatedIndicator, AreaSeries, IndicatorError, Level, aggregate, group_series};
 pub use indicator_drawing::{DrawPlan, DrawUnit, draw_plan};
-pub use indicator_population::{LsoaPopulations, POPULATION_BRIDGE_METHOD, lsoa_populations};
+pub use indicator_population::{
+    LsoaPopulations, POPULATION_BRIDGE_METHOD, WHOLE_POPULATION_BRIDGE_METHOD, lsoa_populations,
+    whole_lsoa_populations_2021,
+};
 pub use indicator_window::{IndicatorMeasure, TooFewPeriods, Window, WindowStat, measure_value, window_sum};
 pub use la_ranking::{LaDecile1Share, rank_las_by_decile1_share};
 pub use la_summary::{Decile1Summary, LaRank, LaSummary, PriorityWard, Top1Summary};

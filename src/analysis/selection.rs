@@ -179,6 +179,10 @@ pub struct SelectionSummary {
     pub wards_touched: usize,
     /// Their total population, when known.
     pub population: Option<u64>,
+    /// Residents of those in the later edition's 1%, when population is known.
+    pub population_in_top1_to: Option<u64>,
+    /// Why there is no population, when there is none.
+    pub population_missing: Option<String>,
     /// In the 1%, earlier edition.
     pub top1_from: usize,
     /// In the 1%, later edition.
@@ -200,10 +204,8 @@ impl SelectionSummary {
             .filter(|r| selection.codes.contains(&r.lsoa_code))
             .collect();
         let wards: BTreeSet<_> = rows.iter().filter_map(|r| r.ward_code).collect();
-        let population = comparison
-            .population_source
-            .as_ref()
-            .map(|_| rows.iter().filter_map(|r| r.population).map(u64::from).sum());
+        let population = comparison.population_of(rows.iter().copied());
+        let population_in_top1_to = comparison.population_of(rows.iter().copied().filter(|r| r.in_top1_to));
         let mut changes: Vec<i64> = rows.iter().filter_map(|r| r.change).collect();
         changes.sort_unstable();
         let median_change = match changes.len() {
@@ -215,6 +217,8 @@ impl SelectionSummary {
             lsoas: rows.len(),
             wards_touched: wards.len(),
             population,
+            population_in_top1_to,
+            population_missing: comparison.population_missing.clone(),
             top1_from: rows.iter().filter(|r| r.in_top1_from).count(),
             top1_to: rows.iter().filter(|r| r.in_top1_to).count(),
             decile1_from: rows.iter().filter(|r| r.in_decile1_from()).count(),

@@ -14,8 +14,10 @@ pub struct WardCounts {
     pub in_top1: usize,
     /// LSOAs in national decile 1 (10%).
     pub in_decile1: usize,
-    /// Population living in decile-1 LSOAs (later edition only, when population is loaded).
+    /// Population living in decile-1 LSOAs (on the profile's LSOAs), when population is loaded for them.
     pub population_in_decile1: Option<u64>,
+    /// Population living in LSOAs in the 1%, when population is loaded for them.
+    pub population_in_top1: Option<u64>,
 }
 
 /// One edition's view of the ward, on the profile's (later edition's) LSOAs.
@@ -50,6 +52,10 @@ pub struct WardProfile {
     pub population: Option<u64>,
     /// Where population figures came from.
     pub population_source: Option<String>,
+    /// Why there is no population, said once where it would be; `None` when loaded.
+    pub population_missing: Option<String>,
+    /// Its LSOAs without a population while others have one (left out of the population sums).
+    pub lsoas_without_population: usize,
     /// Per domain, how many of its LSOAs are in that domain's decile 1 in the later edition (ranks ≤ N/10).
     pub domain_lsoas_in_decile1: BTreeMap<Index, usize>,
     /// Its LSOAs, by code.
@@ -106,13 +112,33 @@ impl WardProfile {
         let area = super::AreaFilter::LocalAuthority(la_query);
         let comparison = EditionComparison::new(dataset, &area, from, to)?;
         let editions = edition_columns(dataset, &area, &code, to);
+        let ward_rows = || comparison.rows.iter().filter(|r| r.ward_code.as_ref() == Some(&code));
+        let population_where =
+            |keep: &dyn Fn(&LsoaChange) -> bool| comparison.population_of(ward_rows().filter(|r| keep(r)));
+        let counts = [
+            WardCounts {
+                edition: from,
+                in_top1: ward_rows().filter(|r| r.in_top1_from).count(),
+                in_decile1: ward_rows().filter(|r| r.in_decile1_from()).count(),
+                population_in_decile1: population_where(&|r| r.in_decile1_from()),
+                population_in_top1: population_where(&|r| r.in_top1_from),
+            },
+            WardCounts {
+                edition: to,
+                in_top1: ward_rows().filter(|r| r.in_top1_to).count(),
+                in_decile1: ward_rows().filter(|r| r.in_decile1_to()).count(),
+                population_in_decile1: population_where(&|r| r.in_decile1_to()),
+                population_in_top1: population_where(&|r| r.in_top1_to),
+            },
+        ];
+        let population = comparison.population_of(ward_rows());
+        let lsoas_without_population = comparison.without_population(ward_rows());
+        let population_missing = comparison.population_missing.clone();
         let lsoas: Vec<LsoaChange> = comparison
             .rows
             .into_iter()
             .filter(|r| r.ward_code.as_ref() == Some(&code))
             .collect();
-        let has_population = comparison.population_source.is_some();
-        let population = has_population.then(|| lsoas.iter().filter_map(|r| r.population).map(u64::from).sum());
         let decile_line = later.ranked_count() / 10;
         let domain_lsoas_in_decile1 = later
             .indices_present()
@@ -127,28 +153,7 @@ impl WardProfile {
                 )
             })
             .collect();
-        let in_top1_to = lsoas.iter().filter(|r| r.in_top1_to).count();
-        let counts = [
-            WardCounts {
-                edition: from,
-                in_top1: lsoas.iter().filter(|r| r.in_top1_from).count(),
-                in_decile1: lsoas.iter().filter(|r| r.in_decile1_from()).count(),
-                population_in_decile1: None,
-            },
-            WardCounts {
-                edition: to,
-                in_top1: in_top1_to,
-                in_decile1: lsoas.iter().filter(|r| r.in_decile1_to()).count(),
-                population_in_decile1: has_population.then(|| {
-                    lsoas
-                        .iter()
-                        .filter(|r| r.in_decile1_to())
-                        .filter_map(|r| r.population)
-                        .map(u64::from)
-                        .sum()
-                }),
-            },
-        ];
+        let in_top1_to = counts[1].in_top1;
         let mut lsoas = lsoas;
         lsoas.sort_by_key(|a| a.lsoa_code);
         Ok(Self {
@@ -160,6 +165,8 @@ impl WardProfile {
             counts,
             population,
             population_source: comparison.population_source,
+            population_missing,
+            lsoas_without_population,
             domain_lsoas_in_decile1,
             lsoas,
             editions,
@@ -170,27 +177,25 @@ impl WardProfile {
 /// The ward in every edition that compares with `to`: each earlier edition through a comparison with `to` (bridged
 /// across the boundary change when needed), and `to` itself. Editions that cannot be compared are left out.
 fn edition_columns(dataset: &Dataset, area: &super::AreaFilter, ward: &AreaCode, to: u16) -> Vec<WardEditionColumn> {
-    let column = |year: u16, rows: &[&LsoaChange], earlier: bool, bridged: bool| {
+    // The same counts as the profile's own `counts` for the same edition (one rule for both, so they never disagree).
+    let column = |comparison: &EditionComparison, year: u16, rows: &[&LsoaChange], earlier: bool, bridged: bool| {
         let pick = |r: &LsoaChange| if earlier { r.rank_from } else { r.rank_to };
+        let in_top1 = |r: &&&LsoaChange| if earlier { r.in_top1_from } else { r.in_top1_to };
+        let in_decile1 = |r: &&&LsoaChange| {
+            if earlier {
+                r.in_decile1_from()
+            } else {
+                r.in_decile1_to()
+            }
+        };
         WardEditionColumn {
             edition: year,
             counts: WardCounts {
                 edition: year,
-                in_top1: rows
-                    .iter()
-                    .filter(|r| if earlier { r.in_top1_from } else { r.in_top1_to })
-                    .count(),
-                in_decile1: rows
-                    .iter()
-                    .filter(|r| {
-                        if earlier {
-                            r.in_decile1_from()
-                        } else {
-                            r.in_decile1_to()
-                        }
-                    })
-                    .count(),
-                population_in_decile1: None,
+                in_top1: rows.iter().filter(in_top1).count(),
+                in_decile1: rows.iter().filter(in_decile1).count(),
+                population_in_decile1: comparison.population_of(rows.iter().filter(in_decile1).copied()),
+                population_in_top1: comparison.population_of(rows.iter().filter(in_top1).copied()),
             },
             ranks: rows
                 .iter()
@@ -209,10 +214,16 @@ fn edition_columns(dataset: &Dataset, area: &super::AreaFilter, ward: &AreaCode,
             .iter()
             .filter(|r| r.ward_code.as_ref() == Some(ward))
             .collect();
-        columns.push(column(year, &rows, true, comparison.comparison.is_bridged()));
+        columns.push(column(
+            &comparison,
+            year,
+            &rows,
+            true,
+            comparison.comparison.is_bridged(),
+        ));
         if columns.len() == 1 {
             // The later edition itself, once, from the same rows.
-            columns.push(column(to, &rows, false, false));
+            columns.push(column(&comparison, to, &rows, false, false));
         }
     }
     columns.sort_by_key(|c| c.edition);

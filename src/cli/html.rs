@@ -4,7 +4,7 @@ use super::map::Layer;
 use super::{CliResult, EditionPair};
 use crate::export::{WebMapOptions, default_title, save_web_map};
 use crate::model::Dataset;
-use crate::style::{Classification, DivergingPalette};
+use crate::style::{Classification, DivergingPalette, MapMode};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -16,9 +16,9 @@ pub struct HtmlArgs {
     pub la: String,
     #[command(flatten)]
     pub editions: EditionPair,
-    /// What the map shows
-    #[arg(long, value_enum, default_value_t = Layer::RankChange)]
-    pub layer: Layer,
+    /// What the map shows [default: rank-change, or percentile-change when the editions rank different numbers of LSOAs]
+    #[arg(long, value_enum)]
+    pub layer: Option<Layer>,
     /// HTML file to write
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -33,12 +33,16 @@ pub struct HtmlArgs {
 pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
     args.overwrite.check(&args.out)?;
     let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let mode = args.layer.map_or_else(
+        || MapMode::default_change(comparison.ranked_from, comparison.ranked_to),
+        Layer::mode,
+    );
     let options = WebMapOptions {
         title: args
             .title
             .clone()
-            .unwrap_or_else(|| default_title(&comparison.la_name, args.layer.mode(), comparison.from, comparison.to)),
-        mode: args.layer.mode(),
+            .unwrap_or_else(|| default_title(&comparison.la_name, mode, comparison.from, comparison.to)),
+        mode,
         classification: Classification::default(),
         palette: DivergingPalette::default(),
         export_date: crate::export::CivilDate::today(),

@@ -47,8 +47,9 @@ pub struct MapArgs {
     pub overwrite: super::Overwrite,
     /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
     /// decile-to, decile-from, or indicator:NAME (a local indicator, see `locality-map indicators`)
-    #[arg(long, default_value = "rank-change", value_parser = parse_layer)]
-    pub layer: LayerChoice,
+    /// [default: rank-change, or percentile-change when the editions rank different numbers of LSOAs]
+    #[arg(long, value_parser = parse_layer)]
+    pub layer: Option<LayerChoice>,
     #[command(flatten)]
     pub indicator: super::map_indicator::IndicatorMapArgs,
     /// Show this ward of the LA (name or code), brought forward and the rest veiled, as the window's "the open ward"
@@ -106,15 +107,16 @@ impl MapArgs {
     /// The indicator name of `--layer indicator:NAME`.
     pub fn indicator_layer(&self) -> Option<&str> {
         match &self.layer {
-            LayerChoice::Indicator(name) => Some(name),
-            LayerChoice::Imd(_) => None,
+            Some(LayerChoice::Indicator(name)) => Some(name),
+            _ => None,
         }
     }
 
-    fn imd_layer(&self) -> Layer {
+    /// The IMD map mode: `--layer`'s, else the change that suits the editions' N ([`MapMode::default_change`]).
+    fn imd_mode(&self, comparison: &crate::analysis::EditionComparison) -> MapMode {
         match self.layer {
-            LayerChoice::Imd(layer) => layer,
-            LayerChoice::Indicator(_) => Layer::RankChange,
+            Some(LayerChoice::Imd(layer)) => layer.mode(),
+            _ => MapMode::default_change(comparison.ranked_from, comparison.ranked_to),
         }
     }
 }
@@ -234,14 +236,11 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         return super::map_indicator::run(dataset, args, name);
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
-    let title = args.title.clone().unwrap_or_else(|| {
-        default_title(
-            &comparison.la_name,
-            args.imd_layer().mode(),
-            comparison.from,
-            comparison.to,
-        )
-    });
+    let mode = args.imd_mode(&comparison);
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| default_title(&comparison.la_name, mode, comparison.from, comparison.to));
     let a4 = ReportOptions::a4_landscape_300dpi(title);
     let (extent, focus_ward) = extent_of(dataset, &comparison, args, project)?;
     let options = ReportOptions {
@@ -250,7 +249,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         width_px: args.width.unwrap_or(a4.width_px),
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,
-        mode: args.imd_layer().mode(),
+        mode,
         ..a4
     };
     let options = match args.paper {

@@ -3,6 +3,7 @@
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod areas;
+mod editions;
 mod emerging;
 mod error;
 mod export;
@@ -212,10 +213,18 @@ pub type CliResult = Result<(), CliError>;
 
 /// Runs a sub-command, printing to stdout and errors to stderr.
 pub fn run(cli: Cli) -> ExitCode {
-    let Some(command) = cli.command else {
+    let Some(mut command) = cli.command else {
         eprintln!("locality-map: no command given; try `locality-map --help`");
         return ExitCode::from(2);
     };
+    match editions::settle_editions(&mut command) {
+        Ok(Some(note)) => eprintln!("locality-map: {note}"),
+        Ok(None) => {}
+        Err(error) => {
+            eprintln!("locality-map: {error}");
+            return ExitCode::from(2);
+        }
+    }
     if let Command::Fetch(args) = &command {
         return fetch::run(args, cli.data.as_deref());
     }
@@ -280,12 +289,14 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// One line on stderr when the load reported warnings or errors, so that no command's answer hides them.
+/// One line on stderr when the load reported errors or warnings, each kind counted apart (notes too, so the line
+/// never hides how many there are), so that no command's answer hides them. Notes alone print nothing.
 fn warn_of_problems(dataset: &Dataset) {
-    let problems = dataset.report.count_at_least(crate::model::Severity::Warning);
-    if problems > 0 {
-        let noun = if problems == 1 { "problem" } else { "problems" };
-        eprintln!("locality-map: {problems} {noun} in the data: run validate to see them");
+    let report = &dataset.report;
+    if report.count_at_least(crate::model::Severity::Warning) > 0
+        && let Some(counts) = report.counts_in_words()
+    {
+        eprintln!("locality-map: {counts} in the data: run validate to see them, worst first");
     }
 }
 
@@ -374,7 +385,7 @@ fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
         comparison.rows.iter().collect()
     };
     let text = if args.csv {
-        output::changes_csv(&rows)?
+        output::changes_csv(&rows, (comparison.from, comparison.to), false)?
     } else {
         output::changes_text(&comparison, &rows)
     };

@@ -1,7 +1,7 @@
 //! Text, JSON and CSV renderings of analysis results for the command line.
 
 use crate::analysis::{EditionComparison, LaSummary, LeagueTable, LsoaChange, WardProfile};
-use crate::export::CHANGES_CSV_COLUMNS;
+use crate::export::{CHANGES_CSV_COLUMNS, CHANGES_CSV_YEAR_COLUMNS};
 use crate::model::Dataset;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -35,17 +35,26 @@ fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-/// The summary as a readable table.
+/// The summary as a readable table. A figure that depends on data not loaded (wards, population) says so where it
+/// would be, never a zero.
 pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
     let mut out = String::new();
     let (from, to) = (s.from, s.to);
     let _ = writeln!(out, "{} ({}): IMD {from} → {to}", s.la_name, s.la_code);
     let _ = writeln!(out, "Data: {}", crate::model::escape_text(&dataset.source_label));
+    let wards = match (s.wards, &s.ward_coverage.missing) {
+        (Some(n), None) => format!("in {n} wards"),
+        (Some(n), Some(_)) => format!(
+            "({} in {n} wards; the rest have no ward loaded)",
+            s.ward_coverage.with_ward
+        ),
+        (None, _) => "(wards not loaded)".to_string(),
+    };
     if s.comparison.is_bridged() {
         let _ = writeln!(
             out,
-            "{} LSOAs in {} wards (IMD {to}, 2021 LSOAs; IMD {from} had {} 2011 LSOAs here)",
-            s.lsoas, s.wards, s.lsoas_from
+            "{} LSOAs {wards} (IMD {to}, 2021 LSOAs; IMD {from} had {} 2011 LSOAs here)",
+            s.lsoas, s.lsoas_from
         );
         let _ = writeln!(
             out,
@@ -53,38 +62,56 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
             s.comparison.rule, s.comparison.caveat
         );
     } else {
-        let _ = writeln!(out, "{} LSOAs in {} wards\n", s.lsoas, s.wards);
+        let _ = writeln!(out, "{} LSOAs {wards}\n", s.lsoas);
     }
-    let _ = writeln!(out, "{:<44}{:>10}{:>10}", "", from, to);
-    let _ = writeln!(
-        out,
-        "{:<44}{:>10}{:>10}",
-        "Most deprived 1% line (rank ≤)", s.top1.threshold_from, s.top1.threshold_to
+    let row = |out: &mut String, label: &str, a: String, b: String| {
+        let _ = writeln!(out, "{label:<44}{a:>10}{b:>10}");
+    };
+    row(&mut out, "", from.to_string(), to.to_string());
+    row(
+        &mut out,
+        "Most deprived 1% line (rank ≤)",
+        s.top1.threshold_from.to_string(),
+        s.top1.threshold_to.to_string(),
     );
-    let _ = writeln!(
-        out,
-        "{:<44}{:>10}{:>10}",
-        "LSOAs in the most deprived 1% nationally", s.top1.count_from, s.top1.count_to
+    row(
+        &mut out,
+        "LSOAs in the most deprived 1% nationally",
+        s.top1.count_from.to_string(),
+        s.top1.count_to.to_string(),
     );
-    let _ = writeln!(
-        out,
-        "{:<44}{:>10}{:>10}",
-        "LSOAs in the most deprived 10% (decile 1)", s.decile1.count_from, s.decile1.count_to
+    let has_population = s.top1.population_from.is_some() || s.top1.population_to.is_some();
+    if has_population {
+        row(
+            &mut out,
+            "Population in the 1%",
+            opt(s.top1.population_from),
+            opt(s.top1.population_to),
+        );
+    }
+    row(
+        &mut out,
+        "LSOAs in the most deprived 10% (decile 1)",
+        s.decile1.count_from.to_string(),
+        s.decile1.count_to.to_string(),
     );
-    let _ = writeln!(
-        out,
-        "{:<44}{:>10}{:>10}",
+    row(
+        &mut out,
         "Share of the LA's LSOAs in decile 1",
         percent(s.decile1.share_from),
-        percent(s.decile1.share_to)
+        percent(s.decile1.share_to),
     );
-    let _ = writeln!(
-        out,
-        "{:<44}{:>10}{:>10}",
-        "Population in decile 1",
-        "",
-        opt(s.decile1.population_to)
-    );
+    if has_population {
+        row(
+            &mut out,
+            "Population in decile 1",
+            opt(s.decile1.population_from),
+            opt(s.decile1.population_to),
+        );
+    }
+    if let Some(missing) = &s.population_missing {
+        let _ = writeln!(out, "Population in the 1% and decile 1 ({to}): not known — {missing}");
+    }
     let _ = writeln!(
         out,
         "\n1% transitions: {} stayed, {} moved in, {} moved out",
@@ -97,20 +124,33 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
             rank.of, rank.rank
         );
     }
-    let _ = writeln!(
-        out,
-        "\nPriority wards (an LSOA in the {to} 1%): {}",
-        s.priority_wards.len()
-    );
-    for ward in &s.priority_wards {
-        let _ = writeln!(
-            out,
-            "  {:<36} {}  {} LSOA(s) in the 1%",
-            ward.name, ward.code, ward.lsoas_in_top1
-        );
+    match &s.priority_wards {
+        Some(priority) => {
+            let _ = writeln!(out, "\nPriority wards (an LSOA in the {to} 1%): {}", priority.len());
+            for ward in priority {
+                let _ = writeln!(
+                    out,
+                    "  {:<36} {}  {} LSOA(s) in the 1%",
+                    ward.name, ward.code, ward.lsoas_in_top1
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(out, "\nPriority wards (an LSOA in the {to} 1%): not known");
+        }
+    }
+    if let Some(missing) = &s.ward_coverage.missing {
+        let _ = writeln!(out, "  {missing}");
     }
     if let Some(source) = &s.population_source {
         let _ = writeln!(out, "\nPopulation: {source}");
+        if s.lsoas_without_population > 0 {
+            let _ = writeln!(
+                out,
+                "  {} of the {} LSOAs have no population figure here and are left out of the population sums.",
+                s.lsoas_without_population, s.lsoas
+            );
+        }
     }
     let _ = writeln!(
         out,
@@ -119,19 +159,34 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
     out
 }
 
-/// The `changes` CSV: the header other tools rely on (columns are only ever added at the end), then one row per LSOA.
+/// The `changes` CSV: the header other tools rely on (columns are only ever added at the end: `rank_from`,
+/// `rank_to`, …), then the same figures named with the editions' years (`rank_2015`, `rank_2019`, …, the vocabulary
+/// of the selection CSV and the pack's profiles) and the population, then one row per LSOA. With `bom` it starts with
+/// the UTF-8 byte-order mark Excel looks for (files of the pack; stdout stays as the contract has it).
 /// A name that starts like a formula (`=`, `+`, `-`, `@`) is written with a leading `'` so Excel shows it as text.
 /// Across the 2011 to 2021 boundary change, `boundary_change` is the ONS letter (U, S, M, X) and `earlier_lsoas` the
 /// 2011 parents, space-separated; the rule is in the README ("Comparing 2019 with 2025").
-pub fn changes_csv(rows: &[&LsoaChange]) -> Result<String, csv::Error> {
+pub fn changes_csv(rows: &[&LsoaChange], years: (u16, u16), bom: bool) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CHANGES_CSV_COLUMNS.iter().map(|c| c.header(None)))?;
+    let header = CHANGES_CSV_COLUMNS
+        .iter()
+        .map(|c| c.header(None))
+        .chain(CHANGES_CSV_YEAR_COLUMNS.iter().map(|c| c.header(Some(years))));
+    writer.write_record(header)?;
     for r in rows {
-        let cells = CHANGES_CSV_COLUMNS.iter().map(|c| c.cell(r));
+        let cells = CHANGES_CSV_COLUMNS
+            .iter()
+            .chain(&CHANGES_CSV_YEAR_COLUMNS)
+            .map(|c| c.cell(r));
         writer.write_record(cells.map(|cell| crate::model::csv_safe_cell(&cell).into_owned()))?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(if bom {
+        format!("\u{feff}{text}")
+    } else {
+        text.into_owned()
+    })
 }
 
 /// The `changes` rows as a readable table.
@@ -142,21 +197,36 @@ pub fn changes_text(c: &EditionComparison, rows: &[&LsoaChange]) -> String {
         "{} ({}): IMD {} → {}; 1% line rank ≤ {} / ≤ {}; change = later − earlier, negative = worsened\n",
         c.la_name, c.la_code, c.from, c.to, c.threshold_from, c.threshold_to
     );
+    let percentile = c.ranked_from != c.ranked_to;
+    if let Some(note) = crate::style::different_n_note(crate::style::MapMode::PercentileChange, c) {
+        let _ = writeln!(out, "{note} (Change = percentile points; the CSV has both.)\n");
+    }
     let _ = writeln!(
         out,
         "{:<10} {:<24} {:<30} {:>8} {:>8} {:>7}  1%",
-        "LSOA", "Name", "Ward", c.from, c.to, "Change"
+        "LSOA",
+        "Name",
+        "Ward",
+        c.from,
+        c.to,
+        if percentile { "Pctl ch" } else { "Change" }
     );
+    let no_ward = ward_missing_cell(c);
     for r in rows {
+        let ward = if r.ward_code.is_none() {
+            no_ward
+        } else {
+            r.ward_name.as_str()
+        };
         let _ = writeln!(
             out,
             "{:<10} {:<24} {:<30} {:>8} {:>8} {:>7}  {}",
             r.lsoa_code,
             truncate(&r.lsoa_name, 24),
-            truncate(&r.ward_name, 30),
+            truncate(ward, 30),
             opt(r.rank_from),
             opt(r.rank_to),
-            r.change.map_or_else(|| "–".into(), |c| format!("{c:+}")),
+            change_cell(r, percentile),
             r.transition.label()
         );
     }
@@ -214,6 +284,20 @@ pub fn league_text(t: &LeagueTable) -> String {
     out
 }
 
+/// A row's change: ranks (`+409`), or percentile points (`+1.2`) when the editions' N differ.
+fn change_cell(r: &LsoaChange, percentile: bool) -> String {
+    if percentile {
+        r.percentile_change.map_or_else(|| "–".into(), |p| format!("{p:+.1}"))
+    } else {
+        r.change.map_or_else(|| "–".into(), |c| format!("{c:+}"))
+    }
+}
+
+/// What the ward column says for an LSOA with no ward: "not loaded" when no ward lookup or boundaries cover it.
+fn ward_missing_cell(_c: &EditionComparison) -> &'static str {
+    "(ward not loaded)"
+}
+
 fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()
@@ -227,24 +311,56 @@ pub fn ward_text(p: &WardProfile) -> String {
     let mut out = String::new();
     let badge = if p.priority_ward { "  [priority ward]" } else { "" };
     let _ = writeln!(out, "{} ({}), {}{badge}", p.name, p.code, p.la_name);
-    let _ = writeln!(out, "{} LSOAs; population {}", p.lsoas.len(), opt(p.population));
+    match (p.population, &p.population_missing) {
+        (Some(people), _) => {
+            let _ = writeln!(out, "{} LSOAs; population {people}", p.lsoas.len());
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(out, "{} LSOAs; population not known — {why}", p.lsoas.len());
+        }
+        (None, None) => {
+            let _ = writeln!(out, "{} LSOAs; population –", p.lsoas.len());
+        }
+    }
+    let people = |n: Option<u64>| n.map(|n| format!(" (population {n})")).unwrap_or_default();
     for counts in &p.counts {
         let _ = writeln!(
             out,
-            "IMD {}: {} in the most deprived 1%, {} in decile 1{}",
+            "IMD {}: {} in the most deprived 1%{}, {} in decile 1{}",
             counts.edition,
             counts.in_top1,
+            people(counts.population_in_top1),
             counts.in_decile1,
-            counts
-                .population_in_decile1
-                .map(|n| format!(" (population {n})"))
-                .unwrap_or_default()
+            people(counts.population_in_decile1)
         );
     }
+    if let Some(source) = p.population_source.as_ref().filter(|_| p.population.is_some()) {
+        let _ = writeln!(out, "Population: {source}");
+        if p.lsoas_without_population > 0 {
+            let _ = writeln!(
+                out,
+                "  {} of its LSOAs have no population figure here and are left out of the sums.",
+                p.lsoas_without_population
+            );
+        }
+    }
+    let percentile = p
+        .lsoas
+        .first()
+        .is_some_and(|_| p.counts[0].edition != p.counts[1].edition)
+        && crate::model::national_lsoas(p.counts[0].edition) != crate::model::national_lsoas(p.counts[1].edition);
     let _ = writeln!(
         out,
         "\n{:<10} {:<22} {:>8} {:>8} {:>7} {:>4} {:>4} {:>6} {:>6}",
-        "LSOA", "Name", p.counts[0].edition, p.counts[1].edition, "Change", "D", "D", "Pop", "LA rk"
+        "LSOA",
+        "Name",
+        p.counts[0].edition,
+        p.counts[1].edition,
+        if percentile { "Pctl ch" } else { "Change" },
+        "D",
+        "D",
+        "Pop",
+        "LA rk"
     );
     for r in &p.lsoas {
         let _ = writeln!(
@@ -254,7 +370,7 @@ pub fn ward_text(p: &WardProfile) -> String {
             truncate(&r.lsoa_name, 22),
             opt(r.rank_from),
             opt(r.rank_to),
-            r.change.map_or_else(|| "–".into(), |c| format!("{c:+}")),
+            change_cell(r, percentile),
             opt(r.decile_from),
             opt(r.decile_to),
             opt(r.population),

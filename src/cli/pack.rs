@@ -167,16 +167,14 @@ fn write_pack(
             .map_err(|e| format!("cannot create the folder ({e}) — {}", escape_path(&folder)))?;
     }
     let saved = |result: Result<(), ExportError>| result.map_err(|e| e.to_string());
-    let a4 = ReportOptions::a4_landscape_300dpi(default_title(
-        &comparison.la_name,
-        MapMode::RankChange,
-        comparison.from,
-        comparison.to,
-    ));
+    let mode = MapMode::default_change(comparison.ranked_from, comparison.ranked_to);
+    let a4 =
+        ReportOptions::a4_landscape_300dpi(default_title(&comparison.la_name, mode, comparison.from, comparison.to));
     let map_options = ReportOptions {
         width_px: args.width.unwrap_or(a4.width_px),
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,
+        mode,
         ..a4
     };
     let (from, to) = (comparison.from, comparison.to);
@@ -190,7 +188,8 @@ fn write_pack(
         false,
     ))?;
     let diagram3: Vec<_> = crate::export::diagram3_rows(comparison);
-    let csv = output::changes_csv(&diagram3).map_err(|e| e.to_string())?;
+    // A file for Excel: the byte-order mark, and the editions' years beside the contract's from/to columns.
+    let csv = output::changes_csv(&diagram3, (from, to), true).map_err(|e| e.to_string())?;
     saved(save_atomic(&base.join("diagram3.csv"), false, |out| {
         out.write_all(csv.as_bytes())
     }))?;
@@ -239,8 +238,10 @@ fn write_pack(
             .map_err(|e| e.to_string())?;
         let options = ReportOptions {
             title: format!(
-                "{}, {}: change in IMD rank, {from} to {to}",
-                ward.name, comparison.la_name
+                "{}, {}{}",
+                ward.name,
+                comparison.la_name,
+                default_title("", mode, from, to)
             ),
             extent: ward_extent(dataset, comparison, &ward.code),
             focus_ward: Some(ward.code),
@@ -296,7 +297,13 @@ fn plan_wards(
         wards
     } else {
         let summary = LaSummary::new(dataset, comparison).map_err(|e| e.to_string())?;
-        summary.priority_wards.into_iter().map(|w| (w.code, w.name)).collect()
+        let Some(priority) = summary.priority_wards else {
+            return Err(format!(
+                "the pack's ward folders need wards; {}",
+                summary.ward_coverage.missing.unwrap_or_default()
+            ));
+        };
+        priority.into_iter().map(|w| (w.code, w.name)).collect()
     };
     wards.retain(|(_, name)| !name.is_empty());
     let mut used = std::collections::BTreeSet::new();

@@ -71,19 +71,31 @@ pub fn run(dataset: &Dataset) -> super::CliResult {
     if let Some(lookup) = &dataset.change_lookup {
         let _ = writeln!(out, "  LSOA 2011 → 2021: {} rows", lookup.rows.len());
     }
-    let problems = &dataset.report.problems;
-    let _ = writeln!(
-        out,
-        "\nProblems: {} errors, {} warnings, {} notes",
-        problems.iter().filter(|p| p.severity == Severity::Error).count(),
-        problems.iter().filter(|p| p.severity == Severity::Warning).count(),
-        problems.iter().filter(|p| p.severity == Severity::Note).count()
+    let report = &dataset.report;
+    let (failed, warnings, notes) = (
+        report.count_of(Severity::Error),
+        report.count_of(Severity::Warning),
+        report.count_of(Severity::Note),
     );
-    for problem in problems {
-        let _ = writeln!(out, "  {problem}");
+    let _ = writeln!(out, "\nProblems: {failed} errors, {warnings} warnings, {notes} notes");
+    // Ranked by what they change for the planner: errors (figures that could not be read), warnings, then notes.
+    for (severity, heading) in [
+        (
+            Severity::Error,
+            "Errors — a file or figures in it could not be used, so figures are missing",
+        ),
+        (Severity::Warning, "Warnings — worth knowing before reading the figures"),
+        (Severity::Note, "Notes — expected, or nothing was lost"),
+    ] {
+        let of_kind: Vec<_> = report.ranked().into_iter().filter(|p| p.severity == severity).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {heading}:");
+        for problem in of_kind {
+            let _ = writeln!(out, "    {problem}");
+        }
     }
-    let failed = problems.iter().filter(|p| p.severity == Severity::Error).count();
-    let warnings = problems.iter().filter(|p| p.severity == Severity::Warning).count();
     let verdict = if failed > 0 {
         format!("\nFailed: {failed} errors — a file (or part of one) could not be used; see the errors above.\n")
     } else if warnings > 0 {

@@ -119,7 +119,7 @@ pub fn briefing_workbook(
     let mut used = std::collections::BTreeSet::new();
     // All of England has hundreds of priority wards: their sheets are left to the LAs' own workbooks.
     let national = comparison.la_code.as_str() == "E92000001";
-    for ward in summary.priority_wards.iter().filter(|_| !national) {
+    for ward in summary.priority_wards.iter().flatten().filter(|_| !national) {
         let profile = WardProfile::new(dataset, ward.code.as_str(), Some(comparison.la_code.as_str()), from, to)
             .map_err(|e| ExportError::Build {
                 what: "workbook",
@@ -278,7 +278,7 @@ fn write_summary(sheet: &mut Worksheet, s: &LaSummary, bold: &Format) -> Result<
     sheet.set_freeze_panes(1, 0)?;
     let rows: Vec<(&str, Option<f64>, Option<f64>, &Format)> = vec![
         ("LSOAs", Some(s.lsoas_from as f64), Some(s.lsoas as f64), &count),
-        ("Wards", None, Some(s.wards as f64), &count),
+        ("Wards", None, s.wards.map(|w| w as f64), &count),
         (
             "1% threshold (rank <=)",
             Some(f64::from(s.top1.threshold_from)),
@@ -307,8 +307,14 @@ fn write_summary(sheet: &mut Worksheet, s: &LaSummary, bold: &Format) -> Result<
             &share,
         ),
         (
+            "Population in the 1% LSOAs",
+            s.top1.population_from.map(|p| p as f64),
+            s.top1.population_to.map(|p| p as f64),
+            &count,
+        ),
+        (
             "Population in decile 1 LSOAs",
-            None,
+            s.decile1.population_from.map(|p| p as f64),
             s.decile1.population_to.map(|p| p as f64),
             &count,
         ),
@@ -327,7 +333,7 @@ fn write_summary(sheet: &mut Worksheet, s: &LaSummary, bold: &Format) -> Result<
         (
             "Priority wards (an LSOA in the 1%)",
             None,
-            Some(s.priority_wards.len() as f64),
+            s.priority_wards.as_ref().map(|w| w.len() as f64),
             &count,
         ),
     ];
@@ -340,11 +346,25 @@ fn write_summary(sheet: &mut Worksheet, s: &LaSummary, bold: &Format) -> Result<
             }
         }
     }
+    // A figure that depends on data not loaded says so in its cell, never an empty cell that reads as nothing.
+    let not_loaded = [
+        ("Wards", s.ward_coverage.missing.as_deref()),
+        ("Priority wards (an LSOA in the 1%)", s.ward_coverage.missing.as_deref()),
+        ("Population in the 1% LSOAs", s.population_missing.as_deref()),
+        ("Population in decile 1 LSOAs", s.population_missing.as_deref()),
+    ];
+    for (i, (label, _, b, _)) in rows.iter().enumerate() {
+        if let Some((_, Some(why))) = not_loaded.iter().find(|(l, _)| l == label)
+            && b.is_none()
+        {
+            sheet.write_string(i as u32 + 1, 2, format!("not known — {why}"))?;
+        }
+    }
     let top = rows.len() as u32 + 3;
     sheet.write_string_with_format(top, 0, "Priority ward", bold)?;
     sheet.write_string_with_format(top, 1, "Ward code", bold)?;
     sheet.write_string_with_format(top, 2, format!("LSOAs in the 1% ({to})"), bold)?;
-    for (i, w) in s.priority_wards.iter().enumerate() {
+    for (i, w) in s.priority_wards.iter().flatten().enumerate() {
         let row = top + 1 + i as u32;
         sheet.write_string(row, 0, &w.name)?;
         sheet.write_string(row, 1, w.code.as_str())?;

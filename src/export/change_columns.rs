@@ -76,6 +76,25 @@ pub const CHANGES_CSV_COLUMNS: [ChangeColumn; 19] = {
     ]
 };
 
+/// Columns the `changes` CSV adds after its contract columns, named with the editions' years (`rank_2015`,
+/// `rank_2019`, …, as the selection CSV and the pack's profiles name them), then the LSOA's population.
+pub const CHANGES_CSV_YEAR_COLUMNS: [ChangeColumn; 11] = {
+    use ChangeColumn::*;
+    [
+        RankFrom,
+        RankTo,
+        InTop1From,
+        InTop1To,
+        DecileFrom,
+        DecileTo,
+        LaRankFrom,
+        LaRankTo,
+        PercentileFrom,
+        PercentileTo,
+        Population,
+    ]
+};
+
 /// A saved selection (CSV and GeoJSON properties): the first twelve as first released, then the 1% transition, the
 /// ranks within the LA and the national percentiles.
 pub const SELECTION_COLUMNS: [ChangeColumn; 18] = {

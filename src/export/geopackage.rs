@@ -224,7 +224,7 @@ pub fn geopackage_bytes(dataset: &Dataset, comparison: &EditionComparison) -> Re
                 if national {
                     Value::Null
                 } else {
-                    count(summary.priority_wards.len())
+                    summary.priority_wards.as_ref().map_or(Value::Null, |w| count(w.len()))
                 },
             ];
             Some((gpkg_geometry(&outline, bbox), values))

@@ -31,7 +31,7 @@ pub use briefing_xlsx::{
     CB_SAFE_IMPROVED, CB_SAFE_TOP1, CB_SAFE_WORSENED, FIXED_SHEETS, LEAGUE_SHEET, briefing_workbook,
     save_briefing_xlsx, sheet_name,
 };
-pub use change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, SELECTION_COLUMNS};
+pub use change_columns::{CHANGES_CSV_COLUMNS, CHANGES_CSV_YEAR_COLUMNS, CellValue, ChangeColumn, SELECTION_COLUMNS};
 pub use date::CivilDate;
 pub use error::ExportError;
 pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, save_geopackage};

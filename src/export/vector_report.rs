@@ -56,7 +56,7 @@ pub fn pdf_report(
             what: "PDF report",
             message: e.to_string(),
         })?;
-        for ward in &summary.priority_wards {
+        for ward in summary.priority_wards.iter().flatten() {
             let ward_options = ReportOptions {
                 title: format!(
                     "{}, {}: change in IMD rank, {} to {}",

@@ -219,8 +219,9 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     merge_lookups(&mut dataset, lookups, &mut report);
     merge_indicators(&mut dataset, indicator_files, &mut report);
     merge_boundaries(&mut dataset, boundaries, &mut report);
-    assign_wards(&mut dataset, &mut report);
-    report_joins(&dataset, &mut report);
+    let embedded = matches!(source, DataSource::Embedded);
+    assign_wards(&mut dataset, &mut report, embedded);
+    report_joins(&dataset, &mut report, embedded);
     dataset.report = report;
     Ok(dataset)
 }
@@ -404,7 +405,7 @@ fn merge_boundaries(dataset: &mut Dataset, mut files: Vec<(PathBuf, BoundaryFile
 
 /// Gives LSOAs that no lookup lists a ward from the ward polygon containing their interior point, and cross-checks
 /// the lookup against the polygons where both exist, reporting disagreements.
-fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
+fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport, embedded: bool) {
     use geo::InteriorPoint as _;
     for vintage in [LsoaVintage::Lsoa2011, LsoaVintage::Lsoa2021] {
         let (Some(lsoas), Some(wards)) = (dataset.lsoa_layers.get(&vintage), dataset.ward_layer_for(vintage)) else {
@@ -452,12 +453,23 @@ fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
             dataset.wards_from_polygons.insert(vintage, from_polygons);
         }
         if !disagreements.is_empty() {
+            // A warning: ward figures follow the lookup (as ONS and councils count them) while the map's ward outlines
+            // show these LSOAs in the other ward, so a planner reading one against the other must know. The embedded
+            // default ships this lookup and these outlines together, so there it is a known, explained note.
+            let (severity, known) = if embedded {
+                (
+                    Severity::Note,
+                    "the embedded Leeds lookup is ONS's best fit, as the council counts wards: ",
+                )
+            } else {
+                (Severity::Warning, "")
+            };
             report.push(
-                Severity::Note,
+                severity,
                 None,
                 None,
                 format!(
-                    "{} {vintage}s lie mostly in a different ward from the one the best-fit lookup gives (the lookup is used): {}",
+                    "{known}{} {vintage}s lie mostly in another ward than the ONS best-fit lookup gives: ward figures count them in the lookup's ward, while the map's ward outlines show them in the other; for example {}",
                     disagreements.len(),
                     disagreements.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
                 ),
@@ -467,7 +479,7 @@ fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport) {
 }
 
 /// Reports codes that do not join: boundaries without IMD rows (Welsh LSOAs counted apart), and the reverse.
-fn report_joins(dataset: &Dataset, report: &mut JoinReport) {
+fn report_joins(dataset: &Dataset, report: &mut JoinReport, embedded: bool) {
     for (vintage, layer) in &dataset.lsoa_layers {
         let Some(edition) = dataset.editions.values().rev().find(|e| e.vintage == *vintage) else {
             report.push(
@@ -508,12 +520,23 @@ fn report_joins(dataset: &Dataset, report: &mut JoinReport) {
         }
         let without_boundary = edition.rows.keys().filter(|code| layer.get(code).is_none()).count();
         if without_boundary > 0 {
-            report.push(
-                Severity::Note,
-                None,
-                None,
-                format!("{without_boundary} of the {} LSOAs in IMD {} have no boundary loaded (the boundary files cover {} areas)", edition.rows.len(), edition.year, layer.areas.len()),
-            );
+            let (lsoas, year, covered) = (edition.rows.len(), edition.year, layer.areas.len());
+            if embedded {
+                // Expected: the embedded default carries Leeds boundaries beside the national tables.
+                report.push(
+                    Severity::Note,
+                    None,
+                    None,
+                    format!("the embedded default carries Leeds boundaries only ({covered} {vintage}s): the other {without_boundary} of the {lsoas} LSOAs in IMD {year} have figures from the national tables but no map; open a data folder with the national boundaries to map other LAs"),
+                );
+            } else {
+                report.push(
+                    Severity::Warning,
+                    None,
+                    None,
+                    format!("no national {vintage} boundaries: {without_boundary} of the {lsoas} LSOAs in IMD {year} have no boundary loaded (the boundary files cover {covered} areas), so IMD {year} can be mapped only where they are; add the ONS {vintage} boundaries for England to map the rest"),
+                );
+            }
         }
     }
     for (vintage, lookup) in &dataset.ward_lookups {

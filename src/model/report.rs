@@ -114,6 +114,51 @@ impl JoinReport {
         self.problems.extend(other.problems);
     }
 
+    /// The problems ranked by what they change for the planner: errors (a file or figures could not be used) first,
+    /// then warnings, then notes; in the order met within each.
+    pub fn ranked(&self) -> Vec<&Problem> {
+        let mut problems: Vec<&Problem> = self.problems.iter().collect();
+        problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
+        problems
+    }
+
+    /// How many problems of one severity.
+    pub fn count_of(&self, severity: Severity) -> usize {
+        self.problems.iter().filter(|p| p.severity == severity).count()
+    }
+
+    /// The problems counted by kind, worst first, naming only kinds present: `1 error, 2 warnings and 11 notes`;
+    /// `None` when there are none.
+    ///
+    /// ```
+    /// use locality_map::model::{JoinReport, Severity};
+    /// let mut report = JoinReport::default();
+    /// assert_eq!(report.counts_in_words(), None);
+    /// report.push(Severity::Note, None, None, "a");
+    /// report.push(Severity::Warning, None, None, "b");
+    /// report.push(Severity::Note, None, None, "c");
+    /// assert_eq!(report.counts_in_words().as_deref(), Some("1 warning and 2 notes"));
+    /// ```
+    pub fn counts_in_words(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (Severity::Error, "error", "errors"),
+            (Severity::Warning, "warning", "warnings"),
+            (Severity::Note, "note", "notes"),
+        ]
+        .into_iter()
+        .filter_map(|(severity, one, many)| match self.count_of(severity) {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
+        })
+        .collect();
+        match parts.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+        }
+    }
+
     /// Problems at or above a severity.
     pub fn count_at_least(&self, severity: Severity) -> usize {
         self.problems.iter().filter(|p| p.severity >= severity).count()

@@ -32,6 +32,23 @@ pub enum MapMode {
 pub const PERCENTILE_CHANGE_BREAKS: [i64; 6] = [-10, -3, -1, 1, 3, 10];
 
 impl MapMode {
+    /// The change a map of two editions shows unless the planner chooses: percentile change when the editions rank
+    /// different numbers of LSOAs (2019's 32,844 against 2025's 33,755, where a raw rank change mostly measures the
+    /// 911 extra LSOAs), rank change otherwise.
+    ///
+    /// ```
+    /// use locality_map::style::MapMode;
+    /// assert_eq!(MapMode::default_change(32_844, 32_844), MapMode::RankChange);
+    /// assert_eq!(MapMode::default_change(32_844, 33_755), MapMode::PercentileChange);
+    /// ```
+    pub fn default_change(ranked_from: u32, ranked_to: u32) -> Self {
+        if ranked_from == ranked_to {
+            Self::RankChange
+        } else {
+            Self::PercentileChange
+        }
+    }
+
     /// Label for pickers, naming the editions.
     pub fn label(self, from: u16, to: u16) -> String {
         match self {
@@ -186,6 +203,9 @@ pub fn style_comparison(
             comparison.from
         ));
     }
+    if let Some(note) = different_n_note(mode, comparison) {
+        notes.insert(0, note);
+    }
     if mode == MapMode::RankChange && matches!(classification, Classification::Quantiles) {
         let shown: Vec<String> = breaks.breaks.iter().map(|b| signed(*b)).collect();
         notes.push(format!(
@@ -204,6 +224,28 @@ pub fn style_comparison(
         fill_of,
         legend,
         class_of,
+    }
+}
+
+/// Why percentile change is the right measure (or a warning on raw rank change) when the editions rank different
+/// numbers of LSOAs; `None` when they rank the same number, or the map shows no change.
+pub fn different_n_note(mode: MapMode, comparison: &EditionComparison) -> Option<String> {
+    let (n_from, n_to) = (comparison.ranked_from, comparison.ranked_to);
+    if n_from == n_to {
+        return None;
+    }
+    let (from, to) = (comparison.from, comparison.to);
+    let gap = n_from.abs_diff(n_to);
+    match mode {
+        MapMode::PercentileChange => Some(format!(
+            "Percentile change is shown because IMD {to} ranks {n_to} LSOAs and IMD {from} {n_from}: a raw rank change would \
+             shift ranks by up to {gap} for the difference in N alone."
+        )),
+        MapMode::RankChange => Some(format!(
+            "Caution: IMD {to} ranks {n_to} LSOAs and IMD {from} {n_from}, so raw rank changes include up to {gap} ranks \
+             that are only the difference in N; percentile change compares like with like."
+        )),
+        _ => None,
     }
 }
 

@@ -340,6 +340,7 @@ impl LocalityMapApp {
 
     /// Rebuilds the scene when a choice changed; whether it did.
     fn rebuild_if_changed(&mut self) -> bool {
+        self.session.settle_editions(&mut self.settings);
         let changed = self.session.rebuild_if_changed(&self.settings);
         self.apply_view_request();
         changed
@@ -440,6 +441,7 @@ impl LocalityMapApp {
         let (panels, map_rect) = (&mut self.panels, &mut self.last_map_rect);
         let commands = egui::CentralPanel::default().frame(central).show(ui, |ui| {
             let mut commands = chrome.banners(ui, session);
+            super::missing_data::unshown_map_ui(ui, session, &settings.la);
             commands.extend(map_area(ui, session, settings, memory, cache, panels, map_rect));
             commands
         });

@@ -12,7 +12,6 @@ use super::indicator_window::{IndicatorAction, IndicatorWindowState};
 use super::la_picker::la_picker_ui;
 use super::league_table::LeagueTableState;
 use super::loader::LoadedData;
-use super::panels::problems_ui;
 use super::place_search_box::{PlaceSearchState, place_search_ui};
 use super::session::Session;
 use super::settings::{MapTool, Settings};
@@ -87,8 +86,7 @@ impl Chrome {
         ui.horizontal(|ui| {
             if let Some(data) = session.data() {
                 ui.label(format!("Data: {}", data.source.label()));
-                let problems = data.dataset.report.problems.len();
-                if problems > 0 && ui.link(format!("{problems} problems in the data…")).clicked() {
+                if super::problems_list::problems_link_ui(ui, &data.dataset.report) {
                     commands.push(AppCommand::ShowProblems);
                 }
             }
@@ -164,7 +162,7 @@ impl Chrome {
                 ui.label(format!("{} ({:.1} s)", job.stage, job.started.elapsed().as_secs_f32()));
             });
         }
-        if session.scene().is_none() && session.job().is_none() {
+        if session.data().is_none() && session.job().is_none() {
             ui.vertical_centered(|ui| {
                 ui.add_space(ui.available_height() / 3.0);
                 ui.label("No data loaded. Use File, Open data folder…, or drop a folder here.");
@@ -217,7 +215,7 @@ impl Chrome {
             egui::Window::new("Problems found in the data")
                 .open(&mut self.show_problems)
                 .default_width(620.0)
-                .show(ctx, |ui| problems_ui(ui, &data.dataset.report));
+                .show(ctx, |ui| super::problems_list::problems_ui(ui, &data.dataset.report));
         }
         egui::Window::new("About Locality Map")
             .open(&mut self.show_about)

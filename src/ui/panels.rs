@@ -2,7 +2,7 @@
 
 use super::paint::{paint_transition_marker, to_color32};
 use crate::analysis::{EditionComparison, LaSummary, LsoaChange, Transition, WardCounts, WardProfile};
-use crate::model::{AreaCode, BoundaryChange, JoinReport, Severity};
+use crate::model::{AreaCode, BoundaryChange};
 use crate::style::{ColourVision, Legend, TOP1_ORANGE, signed};
 use egui::{Color32, RichText, Sense, Stroke, Vec2};
 
@@ -80,9 +80,14 @@ pub fn edition_table(ui: &mut egui::Ui, id: &str, editions: [u16; 2], striped: b
 /// The LA summary numbers.
 pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
     ui.label(RichText::new(format!("{} ({})", summary.la_name, summary.la_code)).strong());
-    ui.label(format!("{} LSOAs in {} wards", summary.lsoas, summary.wards));
+    match summary.wards {
+        Some(wards) => ui.label(format!("{} LSOAs in {wards} wards", summary.lsoas)),
+        None => ui.label(format!("{} LSOAs", summary.lsoas)),
+    };
+    super::missing_data::missing_ui(ui, summary.ward_coverage.missing.as_deref());
     let percent = |share: f64| format!("{:.1}%", share * 100.0);
-    let rows = [
+    let people = |n: Option<u64>| n.map_or_else(|| "–".to_string(), |n| n.to_string());
+    let mut rows = vec![
         (
             "In the most deprived 1%",
             summary.top1.count_from.to_string(),
@@ -99,6 +104,21 @@ pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
             percent(summary.decile1.share_to),
         ),
     ];
+    if summary.top1.population_from.is_some() || summary.top1.population_to.is_some() {
+        rows.insert(
+            1,
+            (
+                "Population in the 1%",
+                people(summary.top1.population_from),
+                people(summary.top1.population_to),
+            ),
+        );
+        rows.push((
+            "Population in decile 1",
+            people(summary.decile1.population_from),
+            people(summary.decile1.population_to),
+        ));
+    }
     edition_table(ui, "summary", [summary.from, summary.to], true, &rows);
     ui.label(format!(
         "1%: {} stayed, {} moved in, {} moved out (line: rank ≤ {} / ≤ {})",
@@ -108,9 +128,7 @@ pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
         summary.top1.threshold_from,
         summary.top1.threshold_to
     ));
-    if let Some(population) = summary.decile1.population_to {
-        ui.label(format!("Population in decile 1 ({}): {population}", summary.to));
-    }
+    super::missing_data::population_ui(ui, summary);
     if let Some(rank) = summary.la_rank_by_decile1_share {
         ui.label(format!("Rank {} of {} LAs by share in decile 1", rank.rank, rank.of));
     }
@@ -118,9 +136,14 @@ pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
 
 /// Priority wards (an LSOA in the later 1%); returns the ward clicked.
 pub fn priority_wards_ui(ui: &mut egui::Ui, summary: &LaSummary, open: Option<&AreaCode>) -> Option<AreaCode> {
-    ui.label(RichText::new(format!("Priority wards ({})", summary.priority_wards.len())).strong());
+    let Some(priority) = &summary.priority_wards else {
+        ui.label(RichText::new("Priority wards: not known").strong());
+        super::missing_data::missing_ui(ui, summary.ward_coverage.missing.as_deref());
+        return None;
+    };
+    ui.label(RichText::new(format!("Priority wards ({})", priority.len())).strong());
     let mut clicked = None;
-    for ward in &summary.priority_wards {
+    for ward in priority {
         let text = format!("{} — {} in the 1%", ward.name, ward.lsoas_in_top1);
         if ui.selectable_label(open == Some(&ward.code), text).clicked() {
             clicked = Some(ward.code);
@@ -202,9 +225,13 @@ pub fn ward_profile_ui(
         profile.lsoas.len(),
         or_dash(profile.population)
     ));
+    if let Some(population) = later.population_in_top1 {
+        ui.label(format!("Population in the 1% ({}): {population}", later.edition));
+    }
     if let Some(population) = later.population_in_decile1 {
         ui.label(format!("Population in the 10% ({}): {population}", later.edition));
     }
+    super::missing_data::profile_population_ui(ui, profile);
     if profile.editions.len() > 2 {
         all_editions_ui(ui, profile);
     }
@@ -434,25 +461,4 @@ pub fn boundary_change_text(change: BoundaryChange, parents: &[AreaCode], from: 
             format!("Redrawn irregularly from 2011 LSOAs {list}; its {from} rank is their population-weighted mean")
         }
     }
-}
-
-/// Every problem the load reported, worst first.
-pub fn problems_ui(ui: &mut egui::Ui, report: &JoinReport) {
-    let mut problems: Vec<_> = report.problems.iter().collect();
-    problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
-    ui.label(format!(
-        "{} files read; {} problems.",
-        report.files.len(),
-        problems.len()
-    ));
-    egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
-        for problem in problems {
-            let colour = match problem.severity {
-                Severity::Error => Color32::from_rgb(0xb2, 0x18, 0x2b),
-                Severity::Warning => Color32::from_rgb(0x99, 0x5a, 0x00),
-                Severity::Note => ui.visuals().text_color(),
-            };
-            ui.label(RichText::new(problem.to_string()).color(colour));
-        }
-    });
 }

@@ -165,6 +165,12 @@ pub fn selection_ui(
     if let Some(population) = summary.population {
         ui.label(format!("Population: {population}"));
     }
+    if let Some(population) = summary.population_in_top1_to {
+        ui.label(format!("Population in the 1% ({}): {population}", comparison.to));
+    }
+    if let Some(why) = &summary.population_missing {
+        super::missing_data::missing_ui(ui, Some(&format!("population: not known — {why}")));
+    }
     if let Some(median) = summary.median_change {
         ui.label(format!("Median change in rank: {}", signed(median.round() as i64)));
     }

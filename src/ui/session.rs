@@ -3,6 +3,7 @@
 //! No egui: everything here is unit-tested on the embedded Leeds data without a window. The window draws it and
 //! turns the planner's clicks and keys into [`AppCommand`](super::AppCommand)s that change it.
 
+mod editions;
 mod project;
 mod search;
 
@@ -18,6 +19,14 @@ use crate::render::MapView;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The LA summary of the settings' choices from the tables alone, if they can be compared.
+fn unshown_summary(dataset: &crate::model::Dataset, settings: &Settings) -> Option<crate::analysis::LaSummary> {
+    use crate::analysis::{AreaFilter, EditionComparison, LaSummary};
+    let comparison =
+        EditionComparison::new(dataset, &AreaFilter::parse(&settings.la), settings.from, settings.to).ok()?;
+    LaSummary::new(dataset, &comparison).ok()
+}
 
 /// A message about a file the planner saved, exported or opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +66,11 @@ pub struct Session {
     scene_error: Option<SceneError>,
     /// The same, as the sentence shown.
     scene_error_text: Option<String>,
+    /// When the chosen LA cannot be mapped (no boundaries or wards loaded for it), its summary from the tables alone,
+    /// shown with the reason instead of any other LA's map.
+    unshown_summary: Option<crate::analysis::LaSummary>,
+    /// The editions the mode was last settled for (see `editions.rs`).
+    settled_editions: Option<(u16, u16)>,
     job: Option<LoadJob>,
     /// Why the last load failed (the previous map stays).
     load_error: Option<String>,
@@ -103,6 +117,8 @@ impl Session {
             scene: None,
             scene_error: None,
             scene_error_text: None,
+            unshown_summary: None,
+            settled_editions: None,
             job: None,
             load_error: None,
             generation: 0,
@@ -435,7 +451,7 @@ impl Session {
         let Some(data) = self.data.clone() else { return };
         self.generation += 1;
         self.built_for = Some(settings.scene_key());
-        match MapScene::build(data, settings, self.generation) {
+        match MapScene::build(data.clone(), settings, self.generation) {
             Ok(scene) => {
                 let new_extent = self.scene.as_ref().is_none_or(|old| {
                     old.comparison.la_code != scene.comparison.la_code || !Arc::ptr_eq(&old.data, &scene.data)
@@ -449,9 +465,23 @@ impl Session {
                 self.scene = Some(scene);
                 self.scene_error = None;
                 self.scene_error_text = None;
+                self.unshown_summary = None;
             }
-            Err(error) => self.set_scene_error(error),
+            Err(error) => {
+                // Never another LA's (or edition's) map under the new choice's name: the map, the profile and what
+                // points into them go, and the panels say why, with the LA's figures from the tables when they exist.
+                self.scene = None;
+                self.profile = None;
+                self.highlighted.clear();
+                self.unshown_summary = unshown_summary(&data.dataset, settings);
+                self.set_scene_error(error);
+            }
         }
+    }
+
+    /// The chosen LA's summary when it cannot be mapped but its tables can be compared.
+    pub fn unshown_summary(&self) -> Option<&crate::analysis::LaSummary> {
+        self.unshown_summary.as_ref()
     }
 
     fn set_scene_error(&mut self, error: SceneError) {

@@ -110,7 +110,7 @@ impl Panels {
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let Some(scene) = session.scene() else {
-                        ui.label("No map yet.");
+                        super::missing_data::unshown_panel_ui(ui, session);
                         return;
                     };
                     // Collapsible sections, the priority wards and the selection before the summary, so that they are

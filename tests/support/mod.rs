@@ -70,7 +70,7 @@ pub fn leeds_answers(dataset: &Dataset) -> ((usize, usize), (usize, usize), usiz
     (
         (summary.top1.count_from, summary.top1.count_to),
         (summary.decile1.count_from, summary.decile1.count_to),
-        summary.priority_wards.len(),
+        summary.priority_wards.as_ref().expect("Leeds wards are loaded").len(),
     )
 }
 

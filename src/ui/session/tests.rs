@@ -22,7 +22,7 @@ fn a_session_over_leeds_builds_its_scene_and_asks_for_a_fit() {
 }
 
 #[test]
-fn changing_a_choice_rebuilds_and_an_unshowable_one_keeps_the_map() {
+fn changing_a_choice_rebuilds_and_an_unshowable_one_says_why_instead_of_showing_leeds() {
     let mut settings = Settings::default();
     let mut session = Session::with_data(leeds(), &settings);
     let first = session.generation();
@@ -33,10 +33,30 @@ fn changing_a_choice_rebuilds_and_an_unshowable_one_keeps_the_map() {
     assert!(session.generation() > first);
     settings.la = "Bradford".into();
     assert!(session.rebuild_if_changed(&settings));
-    // The embedded default has Leeds boundaries only: the Leeds map stays and the reason is kept.
-    assert_eq!(session.scene().unwrap().comparison.la_name, "Leeds");
+    // The embedded default has Leeds boundaries only: no map at all rather than Leeds under Bradford's name, the
+    // reason, and Bradford's own figures from the national tables.
+    assert!(session.scene().is_none());
+    assert!(session.profile().is_none());
     let error = session.scene_error_text().expect("a reason");
     assert!(error.contains("Bradford"), "{error}");
+    let summary = session.unshown_summary().expect("Bradford's figures from the tables");
+    assert_eq!(summary.la_name, "Bradford");
+    assert_eq!(
+        summary.priority_wards, None,
+        "no Bradford wards are loaded: not known, not 0"
+    );
+    assert!(
+        summary
+            .ward_coverage
+            .missing
+            .as_deref()
+            .unwrap()
+            .contains("not loaded for Bradford")
+    );
+    settings.la = "Leeds".into();
+    assert!(session.rebuild_if_changed(&settings));
+    assert_eq!(session.scene().unwrap().comparison.la_name, "Leeds");
+    assert!(session.unshown_summary().is_none() && session.scene_error_text().is_none());
 }
 
 #[test]
