@@ -321,12 +321,25 @@ impl LocalityMapApp {
         self.central(ui, &ctx);
         let commands = self.chrome.dialogs(&ctx, &self.session, &self.settings);
         self.run_all(commands, &ctx);
+        self.remember_indicator();
         self.area_views(&ctx);
         report_first_map(&mut self.first_map_timer, self.session.scene().is_some());
 
         if self.rebuild_if_changed() {
             ctx.request_repaint();
         }
+    }
+
+    /// The indicators window tells the session what it shows (for projects and named selections), and takes up a
+    /// choice an opened project or named selection brought back.
+    fn remember_indicator(&mut self) {
+        let dataset = self.session.data().map(|d| Arc::clone(d));
+        let dataset = dataset.as_ref().map(|d| &d.dataset);
+        if let Some(choice) = self.session.take_pending_indicator() {
+            self.chrome.indicators.apply_choice(&choice, dataset);
+        }
+        self.session
+            .set_indicator_choice(self.chrome.indicators.choice(dataset));
     }
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).

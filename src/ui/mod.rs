@@ -18,6 +18,7 @@ mod emerging_list;
 mod export_formats;
 mod files;
 mod frame_timer;
+mod indicator_choice;
 mod indicator_deprivation;
 mod indicator_map;
 mod indicator_trend;

@@ -3,7 +3,10 @@
 //! No egui: everything here is unit-tested on the embedded Leeds data without a window. The window draws it and
 //! turns the planner's clicks and keys into [`AppCommand`](super::AppCommand)s that change it.
 
+mod indicator_memory;
 mod project;
+
+pub use indicator_memory::IndicatorMemory;
 
 use super::loader::{LoadJob, LoadedData};
 use super::scene::{MapScene, SceneError};
@@ -91,6 +94,8 @@ pub struct Session {
     /// What the last search found, or that it found nothing.
     search_message: Option<String>,
     view_request: Option<ViewRequest>,
+    /// The local indicator shown, and each named selection's (`session/indicator_memory.rs`).
+    indicators: IndicatorMemory,
     repaint: Repaint,
 }
 
@@ -124,6 +129,7 @@ impl Session {
             data_confirmation: None,
             search_message: None,
             view_request: None,
+            indicators: IndicatorMemory::default(),
             repaint,
         }
     }
@@ -243,6 +249,7 @@ impl Session {
     pub fn save_named(&mut self, name: String) {
         let codes = self.selection.current().codes.clone();
         self.say(true, format!("Saved {} LSOAs as \"{name}\"", codes.len()));
+        self.indicators.saved(&name);
         self.named_selections.insert(name, codes);
     }
 
@@ -250,6 +257,7 @@ impl Session {
     pub fn open_named(&mut self, name: &str) {
         if let Some(codes) = self.named_selections.get(name) {
             self.selection.apply(&SelectionEdit::Replace(codes.clone()));
+            self.indicators.opened(name);
         }
     }
 
@@ -259,6 +267,7 @@ impl Session {
             self.say(false, format!("There is already a selection called \"{new}\""));
             false
         } else if let Some(codes) = self.named_selections.remove(old) {
+            self.indicators.renamed(old, &new);
             self.named_selections.insert(new, codes);
             true
         } else {
@@ -269,6 +278,7 @@ impl Session {
     /// Forgets a named selection.
     pub fn delete_named(&mut self, name: &str) {
         self.named_selections.remove(name);
+        self.indicators.by_selection.remove(name);
     }
 
     /// The project file last saved or opened.

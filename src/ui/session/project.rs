@@ -27,6 +27,8 @@ impl Session {
             named_selections: self.named_selections.clone(),
             selection: self.selection.current().codes.clone(),
             report_title: self.report_title.clone(),
+            indicator: self.indicators.current.clone(),
+            named_selection_indicators: self.indicators.by_selection.clone(),
             ..Project::default()
         }
     }
@@ -50,6 +52,8 @@ impl Session {
         self.named_selections = project.named_selections;
         self.selection.apply(&SelectionEdit::Replace(project.selection));
         self.report_title = project.report_title;
+        self.indicators
+            .restore(project.indicator, project.named_selection_indicators);
         self.pending_view = project.view;
         self.project_path = Some(path.to_path_buf());
         self.profile = None;
