@@ -4,7 +4,7 @@
 
 mod common;
 
-use egui_kittest::{Harness, kittest::Queryable as _};
+use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::analysis::{EmergingOptions, Level, aggregate, scan_emerging};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::{AreaCode, Dataset};
@@ -215,4 +215,96 @@ fn the_emerging_issues_list_opens_an_area() {
     assert_eq!(state.actions, vec![IndicatorAction::OpenArea(code(&code_text))]);
     assert_eq!(state.window.tab, IndicatorTab::Trends);
     assert_eq!(state.window.focus, Some(code(&code_text)));
+}
+
+/// A save dialog that always answers with one path.
+struct StubFiles(PathBuf);
+
+impl locality_map::ui::FilePicker for StubFiles {
+    fn save_file(&mut self, _title: &str, _default_name: &str, _extension: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+
+    fn open_file(&mut self, _title: &str, _extension: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+/// The counts column of an exported trend CSV (after its byte-order mark), by period.
+fn exported_counts(path: &std::path::Path) -> BTreeMap<String, f64> {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "the CSV starts with a BOM");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    assert_eq!(&reader.headers().unwrap()[3], "count");
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[2].to_string(), r[3].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_ward_trend_exports_as_png_and_csv() {
+    let Some(data) = shared() else { return };
+    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
+    let ward = lookup
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "Aldersgate")
+        .map(|r| r[3].to_string())
+        .unwrap();
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Trends;
+    window.focus = Some(code(&ward));
+    let Some(mut harness) = harness(window) else { return };
+    harness.run_steps(2);
+    if common::renderer_available("a_ward_trend_exports_as_png_and_csv") {
+        harness.snapshot_options(
+            "indicator_trend_aldersgate",
+            &SnapshotOptions::new().threshold(2.0).max_failed_pixels(600),
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("lm-trend-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (button, file) in [
+        ("Export trend CSV…", "aldersgate.csv"),
+        ("Export trend PNG…", "aldersgate.png"),
+    ] {
+        harness.get_by_label(button).click();
+        harness.run_steps(2);
+        let path = dir.join(file);
+        let (ok, message) = harness
+            .state_mut()
+            .window
+            .run_trend_export(&mut StubFiles(path.clone()))
+            .expect("the export was asked for");
+        assert!(ok, "{message}");
+        assert!(message.contains("Aldersgate"), "{message}");
+        assert!(
+            harness
+                .state_mut()
+                .window
+                .run_trend_export(&mut StubFiles(path))
+                .is_none(),
+            "once"
+        );
+    }
+    let expected = independent_ward_counts(&data, &ward);
+    assert_eq!(exported_counts(&dir.join("aldersgate.csv")), expected);
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(dir.join("aldersgate.png")).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (2339, 1654));
+    let channels = info.color_type.samples();
+    let area_line = pixels[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3] == [33, 102, 172])
+        .count();
+    assert!(area_line > 1_000, "the ward's line is drawn ({area_line} pixels)");
+    if std::env::var_os("LOCALITY_MAP_KEEP_EXPORTS").is_none() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

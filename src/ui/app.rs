@@ -330,8 +330,8 @@ impl LocalityMapApp {
         }
     }
 
-    /// The indicators window tells the session what it shows (for projects and named selections), and takes up a
-    /// choice an opened project or named selection brought back.
+    /// The indicators window tells the session what it shows (for projects and named selections), takes up a
+    /// choice an opened project or named selection brought back, and has its trend exports run.
     fn remember_indicator(&mut self) {
         let dataset = self.session.data().map(|d| Arc::clone(d));
         let dataset = dataset.as_ref().map(|d| &d.dataset);

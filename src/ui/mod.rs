@@ -22,6 +22,7 @@ mod indicator_choice;
 mod indicator_deprivation;
 mod indicator_map;
 mod indicator_trend;
+mod indicator_trend_export;
 mod indicator_window;
 mod league_table;
 mod loader;
