@@ -308,3 +308,70 @@ fn a_ward_trend_exports_as_png_and_csv() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// The ward profile's local indicator block, as the profile draws it for Aldersgate (a hand-made profile of the
+/// ward: the block uses its code, name and LA).
+#[test]
+fn the_ward_profile_shows_the_wards_trend_and_its_emerging_test() {
+    let Some(data) = shared() else { return };
+    let Some(dataset) = dataset() else { return };
+    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
+    let ward = lookup
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "Aldersgate")
+        .map(|r| r[3].to_string())
+        .unwrap();
+    let counts = |edition| locality_map::analysis::WardCounts {
+        edition,
+        in_top1: 0,
+        in_decile1: 0,
+        population_in_decile1: None,
+    };
+    let profile = locality_map::analysis::WardProfile {
+        code: code(&ward),
+        name: "Aldersgate".into(),
+        la_code: code("E09000001"),
+        la_name: "City of London".into(),
+        priority_ward: false,
+        counts: [counts(2015), counts(2019)],
+        population: None,
+        population_source: None,
+        domain_lsoas_in_decile1: BTreeMap::new(),
+        lsoas: Vec::new(),
+        editions: Vec::new(),
+    };
+    struct Profile {
+        block: locality_map::ui::ProfileIndicator,
+        dataset: Arc<Dataset>,
+        profile: locality_map::analysis::WardProfile,
+    }
+    let state = Profile {
+        block: locality_map::ui::ProfileIndicator::default(),
+        dataset,
+        profile,
+    };
+    let mut harness = Harness::builder().with_size([430.0, 420.0]).build_ui_state(
+        |ui, s: &mut Profile| s.block.block(ui, &s.dataset, 1, &s.profile, None),
+        state,
+    );
+    harness.run_steps(3);
+    harness.get_by_label("Local indicator: crime");
+    let lines = harness.state().block.last_trend.clone().expect("the ward's chart");
+    let want: Vec<f64> = independent_ward_counts(&data, &ward).values().copied().collect();
+    assert_eq!(lines.counts.iter().map(|p| p[1]).collect::<Vec<_>>(), want);
+    let tested = harness.state().block.last_emerging.clone().expect("the ward is tested");
+    let flag = if tested.flagged {
+        "Emerging issue"
+    } else {
+        "Not flagged"
+    };
+    harness.get_by_label_contains(&format!("{flag}: {} in the last 3 months", tested.recent));
+    harness.get_by_label_contains("Poisson");
+    if common::renderer_available("the_ward_profile_shows_the_wards_trend_and_its_emerging_test") {
+        harness.snapshot_options(
+            "ward_profile_indicator_aldersgate",
+            &SnapshotOptions::new().threshold(2.0).max_failed_pixels(600),
+        );
+    }
+}
