@@ -96,8 +96,12 @@ fn rgb([r, g, b]: [u8; 3]) -> Color {
     Color::from_rgba8(r, g, b, 255)
 }
 
-/// The series drawn: rates when both have populations, else counts (as the window's chart).
-fn plotted(trend: &TrendExport<'_>) -> (bool, Vec<Option<f64>>, Vec<Option<f64>>, Vec<Option<f64>>) {
+/// One value per period, `None` where missing.
+type Series = Vec<Option<f64>>;
+
+/// The series drawn: rates when both have populations, else counts (as the window's chart): (per 1,000, area, LA,
+/// the area a year earlier).
+fn plotted(trend: &TrendExport<'_>) -> (bool, Series, Series, Series) {
     let per_1000 = trend.area.population.is_some_and(|p| p > 0.0)
         && trend.la.is_none_or(|l| l.population.is_some_and(|p| p > 0.0));
     let of = |s: &AreaSeries, i: usize| -> Option<f64> {

@@ -333,7 +333,7 @@ impl LocalityMapApp {
     /// The indicators window tells the session what it shows (for projects and named selections), takes up a
     /// choice an opened project or named selection brought back, and has its trend exports run.
     fn remember_indicator(&mut self) {
-        let dataset = self.session.data().map(|d| Arc::clone(d));
+        let dataset = self.session.data().map(Arc::clone);
         let dataset = dataset.as_ref().map(|d| &d.dataset);
         if let Some(choice) = self.session.take_pending_indicator() {
             self.chrome.indicators.apply_choice(&choice, dataset);
