@@ -68,6 +68,29 @@ fn harness(window: IndicatorWindowState) -> Option<Harness<'static, State>> {
     Some(harness)
 }
 
+/// Aldersgate's ward code (City of London, 2024 wards), from the ONS lookup.
+fn aldersgate(data: &std::path::Path) -> String {
+    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
+    lookup
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "Aldersgate")
+        .map(|r| r[3].to_string())
+        .unwrap()
+}
+
+/// The window on the Trends tab with Aldersgate's chart drawn: the data folder, the ward code and the harness.
+fn aldersgate_trend() -> Option<(PathBuf, String, Harness<'static, State>)> {
+    let data = shared()?;
+    let ward = aldersgate(&data);
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Trends;
+    window.focus = Some(code(&ward));
+    let mut harness = harness(window)?;
+    harness.run_steps(2);
+    Some((data, ward, harness))
+}
+
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
@@ -145,20 +168,9 @@ fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<Strin
 
 #[test]
 fn a_ward_trend_chart_shows_its_monthly_counts() {
-    let Some(data) = shared() else { return };
-    // Aldersgate (City of London, 2024 wards).
-    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
-    let ward = lookup
-        .records()
-        .map(|r| r.unwrap())
-        .find(|r| &r[2] == "Aldersgate")
-        .map(|r| r[3].to_string())
-        .unwrap();
-    let mut window = IndicatorWindowState::default();
-    window.tab = IndicatorTab::Trends;
-    window.focus = Some(code(&ward));
-    let Some(mut harness) = harness(window) else { return };
-    harness.run_steps(2);
+    let Some((data, ward, mut harness)) = aldersgate_trend() else {
+        return;
+    };
     harness.get_by_label_contains("Aldersgate against City of London");
     let lines = harness.state().window.last_trend.clone().expect("a chart");
     let expected = independent_ward_counts(&data, &ward);
@@ -245,19 +257,9 @@ fn exported_counts(path: &std::path::Path) -> BTreeMap<String, f64> {
 
 #[test]
 fn a_ward_trend_exports_as_png_and_csv() {
-    let Some(data) = shared() else { return };
-    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
-    let ward = lookup
-        .records()
-        .map(|r| r.unwrap())
-        .find(|r| &r[2] == "Aldersgate")
-        .map(|r| r[3].to_string())
-        .unwrap();
-    let mut window = IndicatorWindowState::default();
-    window.tab = IndicatorTab::Trends;
-    window.focus = Some(code(&ward));
-    let Some(mut harness) = harness(window) else { return };
-    harness.run_steps(2);
+    let Some((data, ward, mut harness)) = aldersgate_trend() else {
+        return;
+    };
     if common::renderer_available("a_ward_trend_exports_as_png_and_csv") {
         harness.snapshot_options(
             "indicator_trend_aldersgate",
@@ -315,13 +317,7 @@ fn a_ward_trend_exports_as_png_and_csv() {
 fn the_ward_profile_shows_the_wards_trend_and_its_emerging_test() {
     let Some(data) = shared() else { return };
     let Some(dataset) = dataset() else { return };
-    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
-    let ward = lookup
-        .records()
-        .map(|r| r.unwrap())
-        .find(|r| &r[2] == "Aldersgate")
-        .map(|r| r[3].to_string())
-        .unwrap();
+    let ward = aldersgate(&data);
     let counts = |edition| locality_map::analysis::WardCounts {
         edition,
         in_top1: 0,

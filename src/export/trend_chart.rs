@@ -15,18 +15,23 @@ use std::io::Write;
 use std::path::Path;
 use tiny_skia::{Color, PathBuilder, Pixmap, Stroke, StrokeDash, Transform};
 
-/// The columns of the trend CSV, in order.
-pub const TREND_CSV_COLUMNS: [&str; 9] = [
+/// The CSV columns of a count indicator, in order (the `indicator … --csv` table and the first columns of a trend).
+pub const INDICATOR_CSV_COLUMNS: [&str; 6] = [
     "area_code",
     "area_name",
     "period",
     "count",
     "rate_per_1000",
     "population",
-    "la_count",
-    "la_rate_per_1000",
-    "la_population",
 ];
+
+/// The columns a trend CSV adds after [`INDICATOR_CSV_COLUMNS`]: its LA's figures for the same period.
+pub const TREND_LA_CSV_COLUMNS: [&str; 3] = ["la_count", "la_rate_per_1000", "la_population"];
+
+/// The columns of the trend CSV, in order.
+pub fn trend_csv_columns() -> impl Iterator<Item = &'static str> {
+    INDICATOR_CSV_COLUMNS.into_iter().chain(TREND_LA_CSV_COLUMNS)
+}
 
 /// What a trend export shows.
 #[derive(Clone, Copy, Debug)]
@@ -61,7 +66,7 @@ fn number(value: Option<f64>) -> String {
 pub fn write_trend_csv(out: &mut dyn Write, trend: &TrendExport<'_>) -> std::io::Result<()> {
     out.write_all(UTF8_BOM)?;
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(TREND_CSV_COLUMNS)?;
+    writer.write_record(trend_csv_columns())?;
     let value = |s: &AreaSeries, i: usize| s.values.get(i).copied().filter(|v| !v.is_nan());
     for (i, period) in trend.periods.iter().enumerate() {
         let count = value(trend.area, i);
@@ -345,7 +350,7 @@ mod tests {
         assert!(bytes.starts_with(UTF8_BOM));
         let text = std::str::from_utf8(&bytes[3..]).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], TREND_CSV_COLUMNS.join(","));
+        assert_eq!(lines[0], trend_csv_columns().collect::<Vec<_>>().join(","));
         assert_eq!(lines[1], "E05011400,Area E05011400,2023-05,10,5,2000,500,,");
         assert_eq!(
             lines[2], "E05011400,Area E05011400,2023-06,,,2000,400,,",
