@@ -8,7 +8,9 @@ use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::analysis::{EmergingOptions, Level, aggregate, scan_emerging};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::{AreaCode, Dataset};
-use locality_map::ui::{EmergingSort, IndicatorAction, IndicatorTab, IndicatorWindowState, sorted_rows};
+use locality_map::ui::{
+    EmergingSort, IndicatorAction, IndicatorTab, IndicatorWindowState, run_trend_export, sorted_rows,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -168,7 +170,7 @@ fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<Strin
 
 #[test]
 fn a_ward_trend_chart_shows_its_monthly_counts() {
-    let Some((data, ward, mut harness)) = aldersgate_trend() else {
+    let Some((data, ward, harness)) = aldersgate_trend() else {
         return;
     };
     harness.get_by_label_contains("Aldersgate against City of London");
@@ -275,21 +277,12 @@ fn a_ward_trend_exports_as_png_and_csv() {
         harness.get_by_label(button).click();
         harness.run_steps(2);
         let path = dir.join(file);
-        let (ok, message) = harness
-            .state_mut()
-            .window
-            .run_trend_export(&mut StubFiles(path.clone()))
-            .expect("the export was asked for");
+        let request = &mut harness.state_mut().window.trend_export_request;
+        let (ok, message) = run_trend_export(request, &mut StubFiles(path.clone())).expect("the export was asked for");
         assert!(ok, "{message}");
         assert!(message.contains("Aldersgate"), "{message}");
-        assert!(
-            harness
-                .state_mut()
-                .window
-                .run_trend_export(&mut StubFiles(path))
-                .is_none(),
-            "once"
-        );
+        let request = &mut harness.state_mut().window.trend_export_request;
+        assert!(run_trend_export(request, &mut StubFiles(path)).is_none(), "once");
     }
     let expected = independent_ward_counts(&data, &ward);
     assert_eq!(exported_counts(&dir.join("aldersgate.csv")), expected);

@@ -340,6 +340,12 @@ impl LocalityMapApp {
         }
         self.session
             .set_indicator_choice(self.chrome.indicators.choice(dataset));
+        let request = &mut self.chrome.indicators.trend_export_request;
+        if let Some((ok, message)) =
+            super::indicator_trend_export::run_trend_export(request, self.files.file_picker_mut())
+        {
+            self.session.say(ok, message);
+        }
     }
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).

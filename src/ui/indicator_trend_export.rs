@@ -2,7 +2,6 @@
 //! the CSV starts with a byte-order mark so Excel reads it as UTF-8). The window asks, the app runs the file dialog.
 
 use super::files::FilePicker;
-use super::indicator_window::IndicatorWindowState;
 use crate::analysis::AreaSeries;
 use crate::export::{CivilDate, TrendExport, render_trend_png, save_png_atomic, save_trend_csv};
 use crate::model::Period;
@@ -88,24 +87,25 @@ fn file_name(area: &str, extension: &str) -> String {
     format!("trend-{stem}.{extension}")
 }
 
-impl IndicatorWindowState {
-    /// Runs an export the window asked for: the file dialog, then the save. `(ok, message)` when something was
-    /// asked and a file chosen.
-    pub fn run_trend_export(&mut self, picker: &mut dyn FilePicker) -> Option<(bool, String)> {
-        let (format, trend) = self.trend_export_request.take()?;
-        let extension = match format {
-            TrendFormat::Png => "png",
-            TrendFormat::Csv => "csv",
-        };
-        let path = picker.save_file("Export trend", &file_name(&trend.area.name, extension), extension)?;
-        let path = if path.extension().is_some() {
-            path
-        } else {
-            path.with_extension(extension)
-        };
-        let result = trend.save(format, &path);
-        Some((result.is_ok(), result.unwrap_or_else(|e| e)))
-    }
+/// Runs an export the indicators window asked for (its `trend_export_request`, taken): the file dialog, then the
+/// save. `(ok, message)` when something was asked and a file chosen.
+pub fn run_trend_export(
+    request: &mut Option<(TrendFormat, TrendToExport)>,
+    picker: &mut dyn FilePicker,
+) -> Option<(bool, String)> {
+    let (format, trend) = request.take()?;
+    let extension = match format {
+        TrendFormat::Png => "png",
+        TrendFormat::Csv => "csv",
+    };
+    let path = picker.save_file("Export trend", &file_name(&trend.area.name, extension), extension)?;
+    let path = if path.extension().is_some() {
+        path
+    } else {
+        path.with_extension(extension)
+    };
+    let result = trend.save(format, &path);
+    Some((result.is_ok(), result.unwrap_or_else(|e| e)))
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ pub use export_formats::{ExportFormat, export_to};
 pub use files::{FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoPicker, SelectionFormat};
 pub use indicator_map::{IndicatorMapResponse, IndicatorMapState, indicator_map_ui};
 pub use indicator_trend::{TrendLines, sparkline_ui, trend_chart_ui, trend_lines};
+pub use indicator_trend_export::{TrendFormat, TrendToExport, run_trend_export};
 pub use indicator_window::{IndicatorAction, IndicatorTab, IndicatorWindowState, MeasureChoice};
 pub use league_table::{LeagueColumn, LeagueTableState};
 pub use loader::{LoadJob, LoadMessage, LoadedData, load_data};
