@@ -1,8 +1,8 @@
 //! The project file (`.lmap`): what a planner was looking at, so it can be reopened or handed to a colleague. JSON:
 //! `{"format": "locality-map-project", "version": 1, ...}` with the data folder (or the embedded default), LA,
 //! editions, map mode, palette, class breaks, view, named selections, the current selection, the report title, the
-//! open ward profile and the colour-vision preview (the last two added within version 1: older files lack them and
-//! open as before).
+//! open ward profile, the colour-vision preview and the local indicator shown (also per named selection) — the last
+//! three added within version 1: older files lack them and open as before.
 //!
 //! Opening is careful about the data folder, because a project file may come from someone else: a relative folder
 //! is resolved against the project file's own folder; an absolute folder, or a relative one whose `..` components
@@ -11,6 +11,10 @@
 //!
 //! Its own layer, above `render`: the file stores style choices and a `render::MapView`, so it may use them; `io`
 //! below it only provides the atomic save.
+
+mod indicator;
+
+pub use indicator::{IndicatorChoice, IndicatorLevelChoice, IndicatorMeasureChoice};
 
 use crate::io::{SaveError, save_atomic};
 use crate::model::AreaCode;
@@ -66,6 +70,10 @@ pub struct Project {
     pub ward_profile: Option<AreaCode>,
     /// The colour-vision preview (absent in older files: the window's own choice stays).
     pub colour_vision: Option<ColourVision>,
+    /// The local indicator shown, if any (absent in projects from before indicators).
+    pub indicator: Option<IndicatorChoice>,
+    /// The local indicator each named selection was saved with, by the selection's name.
+    pub named_selection_indicators: BTreeMap<String, IndicatorChoice>,
 }
 
 impl Default for Project {
@@ -81,6 +89,8 @@ impl Default for Project {
             report_title: None,
             ward_profile: None,
             colour_vision: None,
+            indicator: None,
+            named_selection_indicators: BTreeMap::new(),
         }
     }
 }
@@ -369,6 +379,33 @@ mod tests {
         ));
         let extra = r#"{"format": "locality-map-project", "version": 1, "la": "Bradford", "added_later": [1, 2]}"#;
         assert_eq!(parse_project(extra, path).unwrap().choices.la, "Bradford");
+    }
+
+    #[test]
+    fn projects_from_before_indicators_open_and_the_indicator_round_trips() {
+        let path = Path::new("x.lmap");
+        let old = r#"{"format": "locality-map-project", "version": 1, "la": "Leeds", "named_selections": {"east": ["E01011295"]}}"#;
+        let opened = parse_project(old, path).unwrap();
+        assert_eq!(opened.indicator, None);
+        assert!(opened.named_selection_indicators.is_empty());
+        assert_eq!(opened.named_selections.len(), 1);
+        let choice = IndicatorChoice {
+            name: "Burglary".into(),
+            level: IndicatorLevelChoice::Ward,
+            measure: IndicatorMeasureChoice::Change,
+            months: 3,
+            per_1000: true,
+        };
+        let project = Project {
+            indicator: Some(choice.clone()),
+            named_selection_indicators: BTreeMap::from([("east".to_string(), choice.clone())]),
+            ..opened
+        };
+        let mut bytes = Vec::new();
+        write_project(&project, &mut bytes).unwrap();
+        let back = parse_project(std::str::from_utf8(&bytes).unwrap(), path).unwrap();
+        assert_eq!(back.indicator, Some(choice.clone()));
+        assert_eq!(back.named_selection_indicators["east"], choice);
     }
 
     #[test]

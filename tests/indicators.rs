@@ -549,3 +549,69 @@ fn cli_lists_tabulates_and_scans() {
     assert!(json["method"].as_str().unwrap().contains("Poisson"));
     assert!(method.is_empty() || !method.contains("error"));
 }
+
+/// `map --layer indicator:crime`: the report PNG outlines the areas the emerging-issue test flags (in the window's
+/// blue), keyed in the legend; the flagged set is scanned here through the library on the same files.
+#[test]
+fn the_indicator_map_png_outlines_emerging_issues() {
+    let Some(data) = shared("map_emerging") else { return };
+    let dir = std::env::temp_dir().join(format!("lm-map-emerging-{}", std::process::id()));
+    let folder = dir.join("data");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (link, target) in [
+        ("police", police_dir(&data)),
+        (
+            "file6.csv",
+            data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"),
+        ),
+        (
+            "l11_21.csv",
+            data.join("lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv"),
+        ),
+        (
+            "l21_wd.csv",
+            data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv"),
+        ),
+        ("lsoa.geojson", data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson")),
+    ] {
+        std::os::unix::fs::symlink(target, folder.join(link)).unwrap();
+    }
+    let dataset = load_police(&data, &police_dir(&data), false);
+    let table = aggregate(&dataset, dataset.indicators.find("crime").unwrap(), Level::Lsoa, None).unwrap();
+    let flagged = scan_emerging(&table, &EmergingOptions::default()).flagged().count();
+    let png = dir.join("crime.png");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_locality-map"))
+        .args([
+            "--data",
+            folder.to_str().unwrap(),
+            "map",
+            "--layer",
+            "indicator:crime",
+            "--la",
+            "all",
+        ])
+        .args(["--width", "1754", "--height", "1240", "--out", png.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    let blue = pixels[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3] == [0, 90, 200])
+        .count();
+    // The legend's key is blue too (a small square); the outlines add far more.
+    if flagged > 0 {
+        assert!(blue > 400, "{flagged} flagged LSOAs, {blue} blue pixels");
+    } else {
+        assert!(blue < 400, "nothing flagged, yet {blue} blue pixels");
+    }
+    if std::env::var_os("LOCALITY_MAP_KEEP_EXPORTS").is_none() {
+        std::fs::remove_dir_all(&dir).ok();
+    } else {
+        eprintln!("kept {} ({flagged} flagged)", png.display());
+    }
+}

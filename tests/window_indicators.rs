@@ -4,11 +4,13 @@
 
 mod common;
 
-use egui_kittest::{Harness, kittest::Queryable as _};
+use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::analysis::{EmergingOptions, Level, aggregate, scan_emerging};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::{AreaCode, Dataset};
-use locality_map::ui::{EmergingSort, IndicatorAction, IndicatorTab, IndicatorWindowState, sorted_rows};
+use locality_map::ui::{
+    EmergingSort, IndicatorAction, IndicatorTab, IndicatorWindowState, run_trend_export, sorted_rows,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -66,6 +68,29 @@ fn harness(window: IndicatorWindowState) -> Option<Harness<'static, State>> {
         .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
     harness.run_steps(3);
     Some(harness)
+}
+
+/// Aldersgate's ward code (City of London, 2024 wards), from the ONS lookup.
+fn aldersgate(data: &std::path::Path) -> String {
+    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
+    lookup
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[2] == "Aldersgate")
+        .map(|r| r[3].to_string())
+        .unwrap()
+}
+
+/// The window on the Trends tab with Aldersgate's chart drawn: the data folder, the ward code and the harness.
+fn aldersgate_trend() -> Option<(PathBuf, String, Harness<'static, State>)> {
+    let data = shared()?;
+    let ward = aldersgate(&data);
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Trends;
+    window.focus = Some(code(&ward));
+    let mut harness = harness(window)?;
+    harness.run_steps(2);
+    Some((data, ward, harness))
 }
 
 fn code(text: &str) -> AreaCode {
@@ -145,20 +170,9 @@ fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<Strin
 
 #[test]
 fn a_ward_trend_chart_shows_its_monthly_counts() {
-    let Some(data) = shared() else { return };
-    // Aldersgate (City of London, 2024 wards).
-    let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
-    let ward = lookup
-        .records()
-        .map(|r| r.unwrap())
-        .find(|r| &r[2] == "Aldersgate")
-        .map(|r| r[3].to_string())
-        .unwrap();
-    let mut window = IndicatorWindowState::default();
-    window.tab = IndicatorTab::Trends;
-    window.focus = Some(code(&ward));
-    let Some(mut harness) = harness(window) else { return };
-    harness.run_steps(2);
+    let Some((data, ward, harness)) = aldersgate_trend() else {
+        return;
+    };
     harness.get_by_label_contains("Aldersgate against City of London");
     let lines = harness.state().window.last_trend.clone().expect("a chart");
     let expected = independent_ward_counts(&data, &ward);
@@ -215,4 +229,141 @@ fn the_emerging_issues_list_opens_an_area() {
     assert_eq!(state.actions, vec![IndicatorAction::OpenArea(code(&code_text))]);
     assert_eq!(state.window.tab, IndicatorTab::Trends);
     assert_eq!(state.window.focus, Some(code(&code_text)));
+}
+
+/// A save dialog that always answers with one path.
+struct StubFiles(PathBuf);
+
+impl locality_map::ui::FilePicker for StubFiles {
+    fn save_file(&mut self, _title: &str, _default_name: &str, _extension: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+
+    fn open_file(&mut self, _title: &str, _extension: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+/// The counts column of an exported trend CSV (after its byte-order mark), by period.
+fn exported_counts(path: &std::path::Path) -> BTreeMap<String, f64> {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "the CSV starts with a BOM");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    assert_eq!(&reader.headers().unwrap()[3], "count");
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[2].to_string(), r[3].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_ward_trend_exports_as_png_and_csv() {
+    let Some((data, ward, mut harness)) = aldersgate_trend() else {
+        return;
+    };
+    if common::renderer_available("a_ward_trend_exports_as_png_and_csv") {
+        harness.snapshot_options(
+            "indicator_trend_aldersgate",
+            &SnapshotOptions::new().threshold(2.0).max_failed_pixels(600),
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("lm-trend-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (button, file) in [
+        ("Export trend CSV…", "aldersgate.csv"),
+        ("Export trend PNG…", "aldersgate.png"),
+    ] {
+        harness.get_by_label(button).click();
+        harness.run_steps(2);
+        let path = dir.join(file);
+        let request = &mut harness.state_mut().window.trend_export_request;
+        let (ok, message) = run_trend_export(request, &mut StubFiles(path.clone())).expect("the export was asked for");
+        assert!(ok, "{message}");
+        assert!(message.contains("Aldersgate"), "{message}");
+        let request = &mut harness.state_mut().window.trend_export_request;
+        assert!(run_trend_export(request, &mut StubFiles(path)).is_none(), "once");
+    }
+    let expected = independent_ward_counts(&data, &ward);
+    assert_eq!(exported_counts(&dir.join("aldersgate.csv")), expected);
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(dir.join("aldersgate.png")).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (2339, 1654));
+    let channels = info.color_type.samples();
+    let area_line = pixels[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3] == [33, 102, 172])
+        .count();
+    assert!(area_line > 1_000, "the ward's line is drawn ({area_line} pixels)");
+    if std::env::var_os("LOCALITY_MAP_KEEP_EXPORTS").is_none() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// The ward profile's local indicator block, as the profile draws it for Aldersgate (a hand-made profile of the
+/// ward: the block uses its code, name and LA).
+#[test]
+fn the_ward_profile_shows_the_wards_trend_and_its_emerging_test() {
+    let Some(data) = shared() else { return };
+    let Some(dataset) = dataset() else { return };
+    let ward = aldersgate(&data);
+    let counts = |edition| locality_map::analysis::WardCounts {
+        edition,
+        in_top1: 0,
+        in_decile1: 0,
+        population_in_decile1: None,
+        population_in_top1: None,
+    };
+    let profile = locality_map::analysis::WardProfile {
+        code: code(&ward),
+        name: "Aldersgate".into(),
+        la_code: code("E09000001"),
+        la_name: "City of London".into(),
+        priority_ward: false,
+        counts: [counts(2015), counts(2019)],
+        population: None,
+        population_source: None,
+        population_missing: None,
+        lsoas_without_population: 0,
+        domain_lsoas_in_decile1: BTreeMap::new(),
+        lsoas: Vec::new(),
+        editions: Vec::new(),
+    };
+    struct Profile {
+        block: locality_map::ui::ProfileIndicator,
+        dataset: Arc<Dataset>,
+        profile: locality_map::analysis::WardProfile,
+    }
+    let state = Profile {
+        block: locality_map::ui::ProfileIndicator::default(),
+        dataset,
+        profile,
+    };
+    let mut harness = Harness::builder().with_size([430.0, 420.0]).build_ui_state(
+        |ui, s: &mut Profile| s.block.block(ui, &s.dataset, 1, &s.profile, None),
+        state,
+    );
+    harness.run_steps(3);
+    harness.get_by_label("Local indicator: crime");
+    let lines = harness.state().block.last_trend.clone().expect("the ward's chart");
+    let want: Vec<f64> = independent_ward_counts(&data, &ward).values().copied().collect();
+    assert_eq!(lines.counts.iter().map(|p| p[1]).collect::<Vec<_>>(), want);
+    let tested = harness.state().block.last_emerging.clone().expect("the ward is tested");
+    let flag = if tested.flagged {
+        "Emerging issue"
+    } else {
+        "Not flagged"
+    };
+    harness.get_by_label_contains(&format!("{flag}: {} in the last 3 months", tested.recent));
+    harness.get_by_label_contains("Poisson");
+    if common::renderer_available("the_ward_profile_shows_the_wards_trend_and_its_emerging_test") {
+        harness.snapshot_options(
+            "ward_profile_indicator_aldersgate",
+            &SnapshotOptions::new().threshold(2.0).max_failed_pixels(600),
+        );
+    }
 }

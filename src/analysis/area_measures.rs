@@ -177,8 +177,10 @@ pub fn local_concentration(lsoas: &[LsoaFigures], n: u32) -> Option<f64> {
 
 /// Scale: the number of people deprived, Σ rate × denominator population (Income and Employment; N.1.15–N.1.18).
 ///
-/// MHCLG sums the domain numerators; the rates as published (three decimals) times the denominators give the
-/// same count to within the rounding of the rates.
+/// An estimate: MHCLG sums the domain numerators, which are not in the published rank and score files. The
+/// published Income and Employment scores are shrinkage estimates of the rates (rounded to 3 decimals), so
+/// rate × denominator does not give the numerator back: for Leeds (IoD2019) it gives 110,659 income-deprived
+/// people against MHCLG's 110,344, and 50,509.53 employment-deprived against 50,428.75. The table says so.
 ///
 /// ```
 /// use locality_map::analysis::{LsoaFigures, scale};

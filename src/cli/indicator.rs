@@ -7,15 +7,7 @@ use crate::model::{Dataset, Indicator, IndicatorUnit, Period};
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 
-/// The CSV columns of a count indicator, in order.
-pub const INDICATOR_CSV_COLUMNS: [&str; 6] = [
-    "area_code",
-    "area_name",
-    "period",
-    "count",
-    "rate_per_1000",
-    "population",
-];
+pub use crate::export::INDICATOR_CSV_COLUMNS;
 
 /// The CSV columns of a rate or percentage indicator (never summed, never re-based).
 pub const PUBLISHED_VALUE_CSV_COLUMNS: [&str; 5] = ["area_code", "area_name", "period", "value", "unit"];

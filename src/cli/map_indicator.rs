@@ -4,7 +4,7 @@
 use super::CliResult;
 use super::indicator::{LevelArg, find, period_arg};
 use super::map::MapArgs;
-use crate::analysis::{IndicatorMeasure, Window, WindowStat, aggregate, draw_plan};
+use crate::analysis::{EmergingOptions, IndicatorMeasure, Window, WindowStat, aggregate, draw_plan, scan_emerging};
 use crate::export::{CivilDate, ExportError, IndicatorPageOptions, render_indicator_page, save_png_atomic};
 use crate::model::{AreaLevel, Dataset};
 use crate::style::style_indicator;
@@ -104,6 +104,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         px_per_pt,
         title,
         export_date: CivilDate::today(),
+        emerging: emerging_outlines(&table, &plan),
     };
     let page = render_indicator_page(&plan, &style, &options).map_err(|e| match e {
         ExportError::NoBoundaries { .. } | ExportError::NoAreas { .. } => {
@@ -117,4 +118,35 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         args.dpi,
         args.overwrite.replace(),
     )?)
+}
+
+/// The areas the default emerging-issue test flags in the mapped table, and the statement keyed with them; `None`
+/// when the test cannot run (it says why on stderr).
+fn emerging_outlines(
+    table: &crate::analysis::AggregatedIndicator,
+    plan: &crate::analysis::DrawPlan<'_>,
+) -> Option<(std::collections::BTreeSet<crate::model::AreaCode>, String)> {
+    let options = EmergingOptions::default();
+    let scan = scan_emerging(table, &options);
+    if let Some(why) = &scan.not_run {
+        eprintln!("emerging issues not marked: {why}");
+        return None;
+    }
+    let flagged: std::collections::BTreeSet<_> = scan.flagged().map(|a| a.code).collect();
+    // The shapes drawn for the flagged areas (a 2021 LSOA may be drawn on its 2011 parent's shape).
+    let shapes = plan
+        .units
+        .iter()
+        .filter(|u| {
+            u.rows
+                .iter()
+                .any(|i| table.rows.get(*i).is_some_and(|r| flagged.contains(&r.code)))
+        })
+        .flat_map(|u| u.shapes.iter().copied())
+        .collect();
+    let statement = format!(
+        "last {} months above their own baseline, one-sided Poisson p < {}, at least {} events",
+        options.recent_months, options.p_threshold, options.min_count
+    );
+    Some((shapes, statement))
 }

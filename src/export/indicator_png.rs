@@ -14,6 +14,11 @@ use crate::style::{IndicatorStyle, LSOA_LINE};
 use geo::{LineString, MultiPolygon};
 use tiny_skia::{Color, FillRule, LineJoin, PathBuilder, Pixmap, Stroke, Transform};
 
+/// The outline of areas flagged as emerging issues (the window's blue).
+fn emerging_blue() -> Color {
+    Color::from_rgba8(0, 90, 200, 255)
+}
+
 /// Size, title and date of an indicator page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorPageOptions {
@@ -27,6 +32,9 @@ pub struct IndicatorPageOptions {
     pub title: String,
     /// "Exported …" date.
     pub export_date: CivilDate,
+    /// Shapes of areas flagged as emerging issues, by boundary code (outlined in blue and keyed), with the test's
+    /// short statement.
+    pub emerging: Option<(std::collections::BTreeSet<crate::model::AreaCode>, String)>,
 }
 
 /// A rendered indicator page and where the map is.
@@ -160,6 +168,25 @@ pub fn render_indicator_page(
         };
         pixmap.stroke_path(&path, &paint_of(ink()), &stroke, Transform::identity(), None);
     }
+    // Emerging issues: a heavy blue outline, as the window draws them.
+    let mut flagged_count = 0;
+    if let Some((flagged, _)) = &options.emerging {
+        let mut emerging = PathBuilder::new();
+        for (_, area) in &shapes {
+            if flagged.contains(&area.code) {
+                push_geometry(&mut emerging, &area.geometry_in_world, &pixel_from_world);
+                flagged_count += 1;
+            }
+        }
+        if let Some(path) = emerging.finish() {
+            let stroke = Stroke {
+                width: 2.0 * u,
+                line_join: LineJoin::Round,
+                ..Stroke::default()
+            };
+            pixmap.stroke_path(&path, &paint_of(emerging_blue()), &stroke, Transform::identity(), None);
+        }
+    }
     draw_scale_bar(&mut pixmap, &text, map_rect_px, pixel_from_world.points_per_metre, u);
     draw_north_arrow(&mut pixmap, &text, map_rect_px, u);
     stroke_rect(&mut pixmap, map_rect_px, Color::from_rgba8(150, 150, 150, 255), 0.5 * u);
@@ -181,6 +208,10 @@ pub fn render_indicator_page(
         writer.key_row("2021 LSOAs drawn on their 2011 parents' shapes", None, |p, key| {
             stroke_rect(p, key, ink(), 1.2 * u);
         });
+    }
+    if let Some((_, statement)) = &options.emerging {
+        let label = format!("Emerging issue ({flagged_count} drawn): {statement}");
+        writer.key_row(&label, None, |p, key| stroke_rect(p, key, emerging_blue(), 2.0 * u));
     }
     writer.gap(6.0);
     let small = TextStyle::new(7.5 * u, Color::from_rgba8(60, 60, 60, 255));

@@ -20,6 +20,7 @@ mod selection_table;
 mod surface;
 mod table_png;
 mod text;
+mod trend_chart;
 mod vector_pdf;
 mod vector_report;
 mod vector_svg;
@@ -51,6 +52,10 @@ pub use table_png::{
     render_diagram3_with, render_rank_table,
 };
 pub use text::{Align, TextPainter, TextStyle};
+pub use trend_chart::{
+    INDICATOR_CSV_COLUMNS, TREND_LA_CSV_COLUMNS, TrendExport, render_trend_png, save_trend_csv, trend_csv_columns,
+    write_trend_csv,
+};
 pub use vector_pdf::pdf_of_pages;
 pub use vector_report::{Paper, paper_options, pdf_report, save_pdf_report, save_svg_report, svg_report, ward_extent};
 pub use vector_svg::{SVG_FONT_FAMILY, svg_of_page};

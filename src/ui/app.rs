@@ -382,6 +382,7 @@ impl LocalityMapApp {
         self.central(ui, &ctx);
         let commands = self.chrome.dialogs(&ctx, &self.session, &self.settings);
         self.run_all(commands, &ctx);
+        self.remember_indicator();
         self.area_views(&ctx);
         self.tool_windows(&ctx);
         report_first_map(&mut self.first_map_timer, self.session.scene().is_some());
@@ -411,6 +412,24 @@ impl LocalityMapApp {
     /// The path the window is asking for in its own field (no file dialog could open), if any.
     pub fn path_prompt(&self) -> Option<&super::path_prompt::PathPrompt> {
         self.files.prompt()
+    }
+
+    /// The indicators window tells the session what it shows (for projects and named selections), takes up a
+    /// choice an opened project or named selection brought back, and has its trend exports run.
+    fn remember_indicator(&mut self) {
+        let dataset = self.session.data().map(Arc::clone);
+        let dataset = dataset.as_ref().map(|d| &d.dataset);
+        if let Some(choice) = self.session.take_pending_indicator() {
+            self.chrome.indicators.apply_choice(&choice, dataset);
+        }
+        self.session
+            .set_indicator_choice(self.chrome.indicators.choice(dataset));
+        let request = &mut self.chrome.indicators.trend_export_request;
+        if let Some((ok, message)) =
+            super::indicator_trend_export::run_trend_export(request, self.files.file_picker_mut())
+        {
+            self.session.say(ok, message);
+        }
     }
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).

@@ -6,6 +6,7 @@ use super::emerging_list::{EmergingSort, emerging_list_ui};
 use super::indicator_deprivation::deprivation_ui;
 use super::indicator_map::{IndicatorMapState, indicator_map_ui};
 use super::indicator_trend::{sparkline_ui, trend_chart_ui};
+use super::indicator_trend_export::{TrendFormat, TrendToExport, trend_export_buttons};
 use crate::analysis::{
     AggregatedIndicator, AreaSeries, EmergingOptions, EmergingScan, IndicatorMeasure, Level, Window, WindowStat,
     aggregate, draw_plan, group_series, scan_emerging,
@@ -90,6 +91,8 @@ pub struct IndicatorWindowState {
     pub last_map: Option<super::indicator_map::IndicatorMapResponse>,
     /// The trend chart's lines as last drawn (for tests).
     pub last_trend: Option<super::indicator_trend::TrendLines>,
+    /// An export of the trend the planner asked for, run by the app (`indicator_trend_export.rs`).
+    pub trend_export_request: Option<(TrendFormat, TrendToExport)>,
 }
 
 impl Default for IndicatorWindowState {
@@ -111,6 +114,7 @@ impl Default for IndicatorWindowState {
             hover_text: None,
             last_map: None,
             last_trend: None,
+            trend_export_request: None,
         }
     }
 }
@@ -439,6 +443,22 @@ impl IndicatorWindowState {
             la.as_ref(),
             220.0,
         ));
+        if let Some(format) = trend_export_buttons(ui) {
+            let table = computed.table.as_ref().ok();
+            let source = table
+                .and_then(|t| t.attribution.clone())
+                .unwrap_or_else(|| "Source: the indicator's files (licence not known to the catalogue)".into());
+            self.trend_export_request = Some((
+                format,
+                TrendToExport {
+                    indicator: self.indicator.clone(),
+                    source,
+                    periods: periods.clone(),
+                    area: area.clone(),
+                    la: la.clone(),
+                },
+            ));
+        }
         // Its LSOAs with sparklines.
         if let Some(lsoas) = &computed.lsoas
             && area.members.len() > 1

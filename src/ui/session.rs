@@ -4,10 +4,13 @@
 //! turns the planner's clicks and keys into [`AppCommand`](super::AppCommand)s that change it.
 
 mod editions;
+mod indicator_memory;
 mod project;
 mod search;
 
 pub use search::SearchHit;
+
+pub use indicator_memory::IndicatorMemory;
 
 use super::loader::{LoadJob, LoadedData};
 use super::scene::{MapScene, SceneError};
@@ -100,6 +103,8 @@ pub struct Session {
     view_request: Option<ViewRequest>,
     /// The map was zoomed to a ward's profile (Escape goes back to the LA).
     zoomed_to_ward: bool,
+    /// The local indicator shown, and each named selection's (`session/indicator_memory.rs`).
+    indicators: IndicatorMemory,
     repaint: Repaint,
 }
 
@@ -137,6 +142,7 @@ impl Session {
             search_message: None,
             view_request: None,
             zoomed_to_ward: false,
+            indicators: IndicatorMemory::default(),
             repaint,
         }
     }
@@ -256,6 +262,7 @@ impl Session {
     pub fn save_named(&mut self, name: String) {
         let codes = self.selection.current().codes.clone();
         self.say(true, format!("Saved {} LSOAs as \"{name}\"", codes.len()));
+        self.indicators.saved(&name);
         self.named_selections.insert(name, codes);
     }
 
@@ -263,6 +270,7 @@ impl Session {
     pub fn open_named(&mut self, name: &str) {
         if let Some(codes) = self.named_selections.get(name) {
             self.selection.apply(&SelectionEdit::Replace(codes.clone()));
+            self.indicators.opened(name);
         }
     }
 
@@ -272,6 +280,7 @@ impl Session {
             self.say(false, format!("There is already a selection called \"{new}\""));
             false
         } else if let Some(codes) = self.named_selections.remove(old) {
+            self.indicators.renamed(old, &new);
             self.named_selections.insert(new, codes);
             true
         } else {
@@ -282,6 +291,7 @@ impl Session {
     /// Forgets a named selection.
     pub fn delete_named(&mut self, name: &str) {
         self.named_selections.remove(name);
+        self.indicators.by_selection.remove(name);
     }
 
     /// The project file last saved or opened.

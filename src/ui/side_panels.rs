@@ -31,6 +31,8 @@ pub struct Panels {
     pub hovered_in_panel: Vec<AreaCode>,
     /// The ward league and area groups windows (`area_views.rs`), whose ward ranks the profile shows too.
     pub areas: AreaViews,
+    /// The profile's local indicator trend and emerging flag (`profile_indicator.rs`).
+    pub indicator: super::profile_indicator::ProfileIndicator,
 }
 
 impl Default for Panels {
@@ -43,6 +45,7 @@ impl Default for Panels {
             hovered_on_map: None,
             hovered_in_panel: Vec::new(),
             areas: AreaViews::default(),
+            indicator: Default::default(),
         }
     }
 }
@@ -176,6 +179,9 @@ impl Panels {
                         self.areas
                             .wards
                             .rank_block(ui, &scene.data.dataset, session.generation(), profile, year);
+                        let choice = session.indicator_memory().current.as_ref();
+                        self.indicator
+                            .block(ui, &scene.data.dataset, session.generation(), profile, choice);
                     }
                 });
             });

@@ -24,6 +24,8 @@ impl Session {
             report_title: self.report_title.clone(),
             ward_profile: self.profile.as_ref().map(|p| p.code),
             colour_vision: Some(settings.colour_vision),
+            indicator: self.indicators.current.clone(),
+            named_selection_indicators: self.indicators.by_selection.clone(),
             ..Project::default()
         }
     }
@@ -45,6 +47,8 @@ impl Session {
         if let Some(vision) = project.colour_vision {
             settings.colour_vision = vision;
         }
+        self.indicators
+            .restore(project.indicator, project.named_selection_indicators);
         self.pending_view = project.view;
         // Opened once the project's own map is built (`take_pending_view`).
         self.pending_ward = project.ward_profile;
