@@ -2,6 +2,7 @@
 
 mod boundary_file;
 mod boundary_rules;
+pub mod cache;
 mod catalogue;
 mod columns;
 mod crs;
