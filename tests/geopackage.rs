@@ -207,6 +207,7 @@ fn ogrinfo_lists_the_layers(path: &std::path::Path) {
         !stderr.contains("ERROR") && !stdout.contains("ERROR"),
         "ogrinfo reported:\n{stderr}{stdout}"
     );
+    assert!(!stderr.contains("Warning"), "ogrinfo warned:\n{stderr}");
     for (layer, count) in [("lsoas", 482), ("wards", 33), ("local_authority", 1)] {
         let block = stdout
             .split("Layer name: ")
@@ -219,4 +220,85 @@ fn ogrinfo_lists_the_layers(path: &std::path::Path) {
             "{layer}:\n{block}"
         );
     }
+}
+
+/// QGIS draws and queries a layer through its R-tree (GeoPackage extension F.3): one entry per feature whose box is
+/// the geometry's own (decoded here from the blob), registered in `gpkg_extensions`, and GDAL reports it in use.
+#[test]
+fn every_layer_has_a_spatial_index_of_its_features_envelopes() {
+    let dataset = load_dataset(&DataSource::Embedded, &LoadOptions::default()).expect("embedded default loads");
+    let comparison = EditionComparison::new(&dataset, &AreaFilter::parse("Leeds"), 2015, 2019).unwrap();
+    let dir = temp_dir("rtree");
+    let path = dir.join("areas.gpkg");
+    save_geopackage(&dataset, &comparison, &path, false).unwrap();
+    let db = Connection::open(&path).unwrap();
+    for layer in ["lsoas", "wards", "local_authority"] {
+        let registered: i64 = db
+            .query_row(
+                "SELECT count(*) FROM gpkg_extensions WHERE table_name = ?1 AND column_name = 'geom'
+                 AND extension_name = 'gpkg_rtree_index'",
+                [layer],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(registered, 1, "{layer} registered");
+        let features: Vec<(i64, Vec<u8>)> = db
+            .prepare(&format!("SELECT fid, geom FROM {layer}"))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut boxes: HashMap<i64, [f64; 4]> = db
+            .prepare(&format!("SELECT id, minx, maxx, miny, maxy FROM rtree_{layer}_geom"))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(boxes.len(), features.len(), "{layer}: one entry per feature");
+        for (fid, blob) in &features {
+            let (_, _, geometry) = decode(blob);
+            let bbox = geo::BoundingRect::bounding_rect(&geometry).unwrap();
+            let entry = boxes.remove(fid).unwrap();
+            // SQLite's R*Tree stores 32-bit floats, rounded outwards: within a metre, never inside the geometry.
+            assert!(
+                entry[0] <= bbox.min().x && entry[0] > bbox.min().x - 1.0,
+                "{layer} {fid}"
+            );
+            assert!(
+                entry[1] >= bbox.max().x && entry[1] < bbox.max().x + 1.0,
+                "{layer} {fid}"
+            );
+            assert!(
+                entry[2] <= bbox.min().y && entry[2] > bbox.min().y - 1.0,
+                "{layer} {fid}"
+            );
+            assert!(
+                entry[3] >= bbox.max().y && entry[3] < bbox.max().y + 1.0,
+                "{layer} {fid}"
+            );
+        }
+    }
+    // A window around Leeds city centre (Park Square, BNG 429,700 433,500) finds a handful of LSOAs, not all.
+    let near: i64 = db
+        .query_row(
+            "SELECT count(*) FROM rtree_lsoas_geom WHERE maxx >= 429200 AND minx <= 430200
+             AND maxy >= 433000 AND miny <= 434000",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!((1..60).contains(&near), "{near} LSOAs near the centre");
+    drop(db);
+    if let Ok(output) = std::process::Command::new("ogrinfo")
+        .arg(&path)
+        .args(["-sql", "SELECT HasSpatialIndex('lsoas', 'geom')", "-q"])
+        .output()
+    {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(stdout.contains("= 1"), "GDAL sees the index:\n{stdout}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

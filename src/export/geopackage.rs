@@ -249,11 +249,12 @@ pub fn save_geopackage(
     Ok(())
 }
 
-/// The GeoPackage's required tables (spec §1.1.2, §1.1.3, §2.1.5) and its application id and version.
+/// The GeoPackage's required tables (spec §1.1.2, §1.1.3, §2.1.5) and its application id and version: 1.3, what
+/// we write (1.4 changed the R-tree triggers; GDAL 3.6, as Debian 12 and many QGIS installs ship it, warns on 1.4).
 fn create_core_tables(db: &Connection) -> Result<(), ExportError> {
     db.execute_batch(
         "PRAGMA application_id = 1196444487;
-         PRAGMA user_version = 10400;
+         PRAGMA user_version = 10300;
          CREATE TABLE gpkg_spatial_ref_sys (
            srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
            organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
@@ -369,7 +370,71 @@ fn write_layer(
         let row = std::iter::once(Value::Blob(blob.clone())).chain(values.iter().cloned());
         insert.execute(params_from_iter(row)).map_err(build_error)?;
     }
-    Ok(())
+    write_rtree_index(db, table, features)
+}
+
+/// The spatial index QGIS and GDAL use to draw and query a layer without reading every geometry (spec extension F.3,
+/// `gpkg_rtree_index`): an SQLite R*Tree of each feature's envelope, filled from the envelopes already in the blobs
+/// (fids follow insertion order from 1), and the spec's triggers that keep it in step when a reader edits the layer.
+/// The triggers call GDAL's `ST_*` functions, so they are created after our own inserts: SQLite resolves functions
+/// only when a trigger fires.
+fn write_rtree_index(db: &Connection, table: &str, features: &[(Vec<u8>, Vec<Value>)]) -> Result<(), ExportError> {
+    db.execute_batch(
+        "CREATE TABLE IF NOT EXISTS gpkg_extensions (
+           table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+           scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));",
+    )
+    .map_err(build_error)?;
+    db.execute(
+        "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index',
+         'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+        [table],
+    )
+    .map_err(build_error)?;
+    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let t = quote(table);
+    let rtree = quote(&format!("rtree_{table}_geom"));
+    db.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE {rtree} USING rtree(id, minx, maxx, miny, maxy);"
+    ))
+    .map_err(build_error)?;
+    let mut insert = db
+        .prepare(&format!("INSERT INTO {rtree} VALUES (?1, ?2, ?3, ?4, ?5)"))
+        .map_err(build_error)?;
+    for (fid, (blob, _)) in (1_i64..).zip(features) {
+        if let Some(b) = envelope_of_blob(blob) {
+            insert
+                .execute(rusqlite::params![fid, b.min().x, b.max().x, b.min().y, b.max().y])
+                .map_err(build_error)?;
+        }
+    }
+    let name = |suffix: &str| quote(&format!("rtree_{table}_geom_{suffix}"));
+    let values = "ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)";
+    db.execute_batch(&format!(
+        "CREATE TRIGGER {insert} AFTER INSERT ON {t} WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+         BEGIN INSERT OR REPLACE INTO {rtree} VALUES (NEW.fid, {values}); END;
+         CREATE TRIGGER {update1} AFTER UPDATE OF geom ON {t}
+         WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+         BEGIN INSERT OR REPLACE INTO {rtree} VALUES (NEW.fid, {values}); END;
+         CREATE TRIGGER {update2} AFTER UPDATE OF geom ON {t}
+         WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+         BEGIN DELETE FROM {rtree} WHERE id = OLD.fid; END;
+         CREATE TRIGGER {update3} AFTER UPDATE ON {t}
+         WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+         BEGIN DELETE FROM {rtree} WHERE id = OLD.fid; INSERT OR REPLACE INTO {rtree} VALUES (NEW.fid, {values}); END;
+         CREATE TRIGGER {update4} AFTER UPDATE ON {t}
+         WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+         BEGIN DELETE FROM {rtree} WHERE id IN (OLD.fid, NEW.fid); END;
+         CREATE TRIGGER {delete} AFTER DELETE ON {t} WHEN old.geom NOT NULL
+         BEGIN DELETE FROM {rtree} WHERE id = OLD.fid; END;",
+        insert = name("insert"),
+        update1 = name("update1"),
+        update2 = name("update2"),
+        update3 = name("update3"),
+        update4 = name("update4"),
+        delete = name("delete"),
+    ))
+    .map_err(build_error)
 }
 
 /// A GeoPackage geometry blob (spec §2.1.3): `GP`, version 0, flags (little-endian, XY envelope), the SRS id, the
