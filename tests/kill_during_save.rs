@@ -88,6 +88,24 @@ fn folder_entries(folder: &Path) -> Vec<String> {
     names
 }
 
+/// Checks that nothing but the target and its temporary files (`io::temp_path_beside`: a hidden
+/// `.NAME.tmp-PID-N`, never the target's own name) is in the folder, removes the temporary files and counts them.
+fn remove_temporary_files(folder: &Path, target_name: &str, kill: u32) -> usize {
+    let mut removed = 0;
+    for name in folder_entries(folder) {
+        if name == target_name {
+            continue;
+        }
+        assert!(
+            name.starts_with(&format!(".{target_name}.tmp-")),
+            "kill {kill}: unexpected file {name:?} beside the target"
+        );
+        removed += 1;
+        std::fs::remove_file(folder.join(&name)).ok();
+    }
+    removed
+}
+
 #[test]
 fn kill_9_during_save_never_tears_the_target() {
     let folder = std::env::temp_dir().join(format!("lm-kill-during-save-{}", std::process::id()));
@@ -144,19 +162,7 @@ fn kill_9_during_save_never_tears_the_target() {
                 Err(e) => panic!("kill {i} at {at:?}: the target is torn ({} bytes): {e}", bytes.len()),
             }
         }
-        for name in folder_entries(&folder) {
-            if name == target_name {
-                continue;
-            }
-            assert!(
-                // `io::temp_path_beside`: a hidden `.NAME.tmp-PID-N` beside the target, never the target's own name.
-                name.starts_with(&format!(".{target_name}.tmp-")),
-                "kill {i}: unexpected file {name:?} beside the target"
-            );
-            assert_ne!(name, target_name);
-            stray_temps += 1;
-            std::fs::remove_file(folder.join(&name)).ok();
-        }
+        stray_temps += remove_temporary_files(&folder, target_name, i);
     }
     eprintln!(
         "{KILLS} kills: old file intact {old_kept}, complete new file {new_complete}, stray temporary files left by kill -9 {stray_temps}"
@@ -248,17 +254,7 @@ fn kill_9_during_cache_write_leaves_the_old_entry_or_a_whole_new_one() {
                 Err(e) => panic!("kill {i} at {at:?}: the entry is torn ({} bytes): {e:?}", bytes.len()),
             }
         }
-        for name in folder_entries(&folder) {
-            if name == target_name {
-                continue;
-            }
-            assert!(
-                name.starts_with(&format!(".{target_name}.tmp-")),
-                "kill {i}: unexpected file {name:?} in the cache folder"
-            );
-            stray_temps += 1;
-            std::fs::remove_file(folder.join(&name)).ok();
-        }
+        stray_temps += remove_temporary_files(&folder, &target_name, i);
     }
     eprintln!(
         "{CACHE_KILLS} kills: old entry intact {old_kept}, complete new entry {new_complete}, stray temporary files {stray_temps}"

@@ -105,7 +105,7 @@ fn the_workbook_entry_writes_a_workbook_excel_opens_with_the_summary_and_diagram
     for ward in &priority {
         let sheet: String = ward.chars().take(31).collect();
         assert!(
-            sheets.iter().any(|s| *s == sheet),
+            sheets.contains(&sheet),
             "no sheet for priority ward {ward} in {sheets:?}"
         );
     }

@@ -363,6 +363,25 @@ impl<K: Decode + Ord, V: Decode> Decode for BTreeMap<K, V> {
     }
 }
 
+/// Implements `Encode` and `Decode` for a struct field by field, in declaration order.
+macro_rules! fields {
+    ($t:ty { $($field:ident),* $(,)? }) => {
+        impl Encode for $t {
+            fn encode(&self, w: &mut Writer) {
+                let Self { $($field),* } = self;
+                $( w.put($field); )*
+            }
+        }
+        impl Decode for $t {
+            fn decode(r: &mut Reader<'_>) -> Decoded<Self> {
+                Ok(Self { $($field: r.get()?),* })
+            }
+        }
+    };
+}
+
+pub(crate) use fields;
+
 #[cfg(test)]
 mod tests {
     use super::*;

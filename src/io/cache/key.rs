@@ -2,7 +2,7 @@
 //! time and XXH3 content hash. Two loads with equal keys read the same bytes with the same code, so they give the
 //! same model; any change to a source (touched, replaced, truncated, added, removed) changes the key.
 
-use super::codec::{Corrupt, Decode, Decoded, Encode, Reader, Writer};
+use super::codec::{Corrupt, Decode, Decoded, Encode, Reader, Writer, fields};
 use crate::io::data_source::{list_data_files, max_bytes_for_extension, open_no_block};
 use crate::io::{DataSource, LoadError, LoadOptions};
 use rayon::prelude::*;
@@ -28,34 +28,13 @@ pub struct FileStamp {
     pub hash: (u64, u64),
 }
 
-impl Encode for FileStamp {
-    fn encode(&self, w: &mut Writer) {
-        let FileStamp {
-            path,
-            canonical,
-            size,
-            mtime_ns,
-            hash,
-        } = self;
-        w.put(path);
-        w.put(canonical);
-        w.put(size);
-        w.put(mtime_ns);
-        w.put(hash);
-    }
-}
-
-impl Decode for FileStamp {
-    fn decode(r: &mut Reader<'_>) -> Decoded<Self> {
-        Ok(Self {
-            path: r.get()?,
-            canonical: r.get()?,
-            size: r.get()?,
-            mtime_ns: r.get()?,
-            hash: r.get()?,
-        })
-    }
-}
+fields!(FileStamp {
+    path,
+    canonical,
+    size,
+    mtime_ns,
+    hash
+});
 
 /// Everything a cache entry depends on.
 #[derive(Clone, Debug, PartialEq, Eq)]

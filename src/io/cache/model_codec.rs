@@ -1,7 +1,7 @@
 //! The model in the cache format. Every struct is taken apart with an exhaustive pattern, so a field added to the
 //! model does not compile until the cache writes it too (and `FORMAT_VERSION` is raised).
 
-use super::codec::{Corrupt, Decode, Decoded, Encode, Reader, Writer};
+use super::codec::{Corrupt, Decode, Decoded, Encode, Reader, Writer, fields};
 use crate::model::{
     Area, AreaCode, AreaKind, AreaLayer, AreaLevel, BoundaryChange, CrimePoint, Dataset, Decile, FileSummary,
     ImdEdition, ImdRow, Index, IndexValue, IndexValues, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit,
@@ -9,23 +9,6 @@ use crate::model::{
     WardLookup, WardOfLsoa,
 };
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
-
-/// Implements `Encode` and `Decode` for a struct field by field, in declaration order.
-macro_rules! fields {
-    ($t:ty { $($field:ident),* $(,)? }) => {
-        impl Encode for $t {
-            fn encode(&self, w: &mut Writer) {
-                let Self { $($field),* } = self;
-                $( w.put($field); )*
-            }
-        }
-        impl Decode for $t {
-            fn decode(r: &mut Reader<'_>) -> Decoded<Self> {
-                Ok(Self { $($field: r.get()?),* })
-            }
-        }
-    };
-}
 
 /// Implements `Encode` and `Decode` for a field-less enum as one byte.
 macro_rules! tags {
