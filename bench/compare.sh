@@ -5,6 +5,9 @@
 #   3. hit-test of the same 100,000 points (written by the hit_test bench) vs shapely 2 STRtree queries
 #   4. frame time while panning and zooming the national map (criterion, frame_national) - no peer
 #   5. peak memory (max RSS, /usr/bin/time -v) of the national PNG export
+#   6. the processed-data cache: the national PNG and `summary --la Leeds` from the whole folder with no cache, a cold
+#      cache (emptied before each run: load + save) and a warm one; the whole-folder load warm (criterion)
+# Rows 1-5 run with --no-cache (as before the cache); the cache lives in a scratch XDG_CACHE_HOME, never in ~/.cache.
 # Peers are skipped with a message when geopandas/shapely/matplotlib are missing. Prints medians and peer / ours.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,6 +15,8 @@ data="$(cd "${DATA:-$here/../shared/data}" && pwd)"
 target="${CARGO_TARGET_DIR:-$here/target}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
+export XDG_CACHE_HOME="$out/cache"
+unset LOCALITY_MAP_CACHE
 national="$data/boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"
 results="$out/results.tsv" # name \t ours seconds \t peer seconds (or -)
 : >"$results"
@@ -66,8 +71,8 @@ ln -s "$national" "$data/imd2015/File_1_ID_2015_Index_of_Multiple_Deprivation.cs
   "$data/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" \
   "$data/lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv" "$same/"
 map_args="map --la all --from 2015 --to 2019 --width 3000 --height 3000 --force"
-ours_png="$bin --data $same $map_args --out $out/ours.png"
-ours_png_folder="$bin --data $data $map_args --out $out/ours-folder.png"
+ours_png="$bin --no-cache --data $same $map_args --out $out/ours.png"
+ours_png_folder="$bin --no-cache --data $data $map_args --out $out/ours-folder.png"
 cat >"$out/peer_png.py" <<PY
 import sys, pandas as pd, geopandas as gpd, matplotlib
 matplotlib.use("Agg")
@@ -147,6 +152,44 @@ rss_kb=$(/usr/bin/time -v $ours_png 2>&1 >/dev/null | awk -F: '/Maximum resident
 printf 'peak RSS, national PNG export (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
 rss_kb=$(/usr/bin/time -v $ours_png_folder 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
 printf 'peak RSS, the same from the whole folder (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
+
+rss_kb=$(/usr/bin/time -v ${ours_png_folder/--no-cache /} 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+rss_kb=$(/usr/bin/time -v ${ours_png_folder/--no-cache /} 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+printf 'peak RSS, the same, warm cache (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
+
+# 6. The processed-data cache: cold (emptied before each run, so each run loads the files and saves the entry) and
+# warm (filled by the warm-up), against no cache at all and against the peer.
+echo "== processed-data cache: national PNG and summary, whole folder (hyperfine)" >&2
+warm_png="$bin --data $data $map_args --out $out/ours-warm.png"
+summary="$bin --data $data summary --la Leeds"
+# One --prepare per command (hyperfine pairs them in order): the cold runs empty the cache first.
+hyperfine --warmup 1 --runs 5 --export-json "$out/cache.json" \
+  --command-name "png no cache" --prepare true "$ours_png_folder" \
+  --command-name "png cold cache" --prepare "$bin cache clear" "$warm_png" \
+  --command-name "png warm cache" --prepare true "$warm_png" \
+  --command-name "summary no cache" --prepare true "$bin --no-cache --data $data summary --la Leeds" \
+  --command-name "summary cold cache" --prepare "$bin cache clear" "$summary" \
+  --command-name "summary warm cache" --prepare true "$summary" >&2
+cmp "$out/ours-folder.png" "$out/ours-warm.png" || { echo "the PNG from the cache differs from the one without it" >&2; exit 1; }
+python3 - "$out/cache.json" "$peer_png_s" >>"$results" <<'PY'
+import json, sys
+r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+peer = sys.argv[2]
+for name, label, with_peer in [
+    ("png no cache", "cache: national PNG, whole folder, no cache", True),
+    ("png cold cache", "cache: the same, cold cache (load + save)", True),
+    ("png warm cache", "cache: the same, warm cache", True),
+    ("summary no cache", "cache: summary --la Leeds, whole folder, no cache", False),
+    ("summary cold cache", "cache: the same, cold cache", False),
+    ("summary warm cache", "cache: the same, warm cache", False),
+]:
+    print(f"{label}\t{r[name]}\t{peer if with_peer else '-'}")
+PY
+echo "== whole-folder load, warm cache (criterion: cargo bench --bench load -- load_cached)" >&2
+cargo bench --quiet --bench load --manifest-path "$here/Cargo.toml" -- --noplot load_cached >&2
+for id in "whole ../shared/data, warm cache" "whole ../shared/data tables only (summary), warm cache" "embedded default, warm cache"; do
+  printf 'cache: load, %s\t%s\t-\n' "$id" "$(criterion_median load_cached "$id")" >>"$results"
+done
 
 echo
 python3 - "$results" <<'PY'

@@ -70,6 +70,8 @@ fn load_national_geojson(c: &mut Criterion) {
 /// indexed, then every LSOA tessellated in parallel; and, on the background thread after that, the shared-arc topology
 /// and the level-of-detail bands.
 fn load_national_window(c: &mut Criterion) {
+    // From the files, as before the processed-data cache: `load_cached` below measures the cache.
+    locality_map::io::cache::turn_off_for_this_process();
     let dir = national_folder();
     let mut group = c.benchmark_group("load_national_window");
     group.sample_size(10);
@@ -109,5 +111,74 @@ fn national_folder() -> PathBuf {
     dir
 }
 
-criterion_group!(benches, load_leeds, load_national_geojson, load_national_window);
+/// The processed-data cache, warm: the key (every source file listed, stat'ed and hashed with XXH3), the entry
+/// memory-mapped, checked and decoded into the `Dataset`, R-trees bulk-loaded. The whole `../shared/data` folder (as
+/// the window and `map`/`validate` load it, and tables-only as `summary` does) and the embedded default; the entry is
+/// written once into a scratch cache folder first. Plus the decode alone, from bytes already in memory.
+fn load_cached(c: &mut Criterion) {
+    use locality_map::io::cache::{CacheKey, CacheSettings, decode_entry, encode_entry, load_dataset_cached};
+    let cache = std::env::temp_dir().join(format!("locality-map-bench-cache-{}", std::process::id()));
+    let settings = CacheSettings {
+        folder: Some(cache.clone()),
+    };
+    let mut group = c.benchmark_group("load_cached");
+    group.sample_size(20);
+    let tables = LoadOptions {
+        boundaries: false,
+        ..LoadOptions::default()
+    };
+    let sources = [
+        (
+            "whole ../shared/data, warm cache",
+            DataSource::Folder(shared()),
+            LoadOptions::default(),
+        ),
+        (
+            "whole ../shared/data tables only (summary), warm cache",
+            DataSource::Folder(shared()),
+            tables,
+        ),
+        (
+            "embedded default, warm cache",
+            DataSource::Embedded,
+            LoadOptions::default(),
+        ),
+    ];
+    for (name, source, options) in &sources {
+        if matches!(source, DataSource::Folder(dir) if !dir.is_dir()) {
+            eprintln!("{name}: skipped, ../shared/data is missing");
+            continue;
+        }
+        let (_, outcome) = load_dataset_cached(source, options, &settings).expect("loads");
+        eprintln!("{name}: {outcome:?}");
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let (dataset, outcome) = load_dataset_cached(source, options, &settings).expect("loads");
+                assert!(outcome.is_hit(), "{outcome:?}");
+                dataset
+            })
+        });
+        let key = CacheKey::of(source, options).expect("key");
+        let (dataset, _) = load_dataset_cached(source, options, &settings).expect("loads");
+        let bytes = encode_entry(&key, &dataset);
+        group.bench_function(
+            format!("{name}: key only (list, stat, hash {} files)", key.files.len()),
+            |b| b.iter(|| CacheKey::of(source, options).expect("key")),
+        );
+        group.bench_function(
+            format!("{name}: decode only ({:.1} MB)", bytes.len() as f64 / 1e6),
+            |b| b.iter(|| decode_entry(&bytes).expect("decodes")),
+        );
+    }
+    group.finish();
+    std::fs::remove_dir_all(&cache).ok();
+}
+
+criterion_group!(
+    benches,
+    load_leeds,
+    load_national_geojson,
+    load_national_window,
+    load_cached
+);
 criterion_main!(benches);

@@ -18,6 +18,9 @@ fn main() -> std::process::ExitCode {
 #[cfg(feature = "gui")]
 fn open_window(cli: Cli) -> std::process::ExitCode {
     hand_memory_back_promptly();
+    if cli.no_cache {
+        locality_map::io::cache::turn_off_for_this_process();
+    }
     match locality_map::ui::run_window(cli.data) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -1,4 +1,4 @@
-//! `kill -9` during a large PNG export never leaves a torn file under the target's name.
+//! `kill -9` during a large PNG export, or while a processed-data cache entry is written, never leaves a torn file under the target's name.
 //!
 //! The test binary runs itself as the child (`child_saves_large_png`, a no-op unless `LM_KILL_CHILD_OUT` is set), which
 //! saves an 18 MB PNG of noise (2,500 × 2,500 RGB, incompressible) over an existing "old" PNG through
@@ -88,6 +88,24 @@ fn folder_entries(folder: &Path) -> Vec<String> {
     names
 }
 
+/// Checks that nothing but the target and its temporary files (`io::temp_path_beside`: a hidden
+/// `.NAME.tmp-PID-N`, never the target's own name) is in the folder, removes the temporary files and counts them.
+fn remove_temporary_files(folder: &Path, target_name: &str, kill: u32) -> usize {
+    let mut removed = 0;
+    for name in folder_entries(folder) {
+        if name == target_name {
+            continue;
+        }
+        assert!(
+            name.starts_with(&format!(".{target_name}.tmp-")),
+            "kill {kill}: unexpected file {name:?} beside the target"
+        );
+        removed += 1;
+        std::fs::remove_file(folder.join(&name)).ok();
+    }
+    removed
+}
+
 #[test]
 fn kill_9_during_save_never_tears_the_target() {
     let folder = std::env::temp_dir().join(format!("lm-kill-during-save-{}", std::process::id()));
@@ -144,24 +162,110 @@ fn kill_9_during_save_never_tears_the_target() {
                 Err(e) => panic!("kill {i} at {at:?}: the target is torn ({} bytes): {e}", bytes.len()),
             }
         }
-        for name in folder_entries(&folder) {
-            if name == target_name {
-                continue;
-            }
-            assert!(
-                // `io::temp_path_beside`: a hidden `.NAME.tmp-PID-N` beside the target, never the target's own name.
-                name.starts_with(&format!(".{target_name}.tmp-")),
-                "kill {i}: unexpected file {name:?} beside the target"
-            );
-            assert_ne!(name, target_name);
-            stray_temps += 1;
-            std::fs::remove_file(folder.join(&name)).ok();
-        }
+        stray_temps += remove_temporary_files(&folder, target_name, i);
     }
     eprintln!(
         "{KILLS} kills: old file intact {old_kept}, complete new file {new_complete}, stray temporary files left by kill -9 {stray_temps}"
     );
     assert_eq!(old_kept + new_complete, KILLS);
     assert!(old_kept > 0, "no kill landed during the save: the timing is off");
+    std::fs::remove_dir_all(&folder).ok();
+}
+
+const CACHE_CHILD_ENV: &str = "LM_KILL_CACHE_CHILD_DIR";
+
+/// The child of the cache test: load the embedded default from its files, then save it as a cache entry in the
+/// folder named by the environment (over a stale entry of the same name), telling the parent when the save starts
+/// and ends.
+#[test]
+fn child_saves_cache_entry() {
+    use locality_map::io::cache::{CacheKey, save_entry};
+    use locality_map::io::{DataSource, LoadOptions, load_dataset};
+    let Some(folder) = std::env::var_os(CACHE_CHILD_ENV) else {
+        return;
+    };
+    let options = LoadOptions::default();
+    let key = CacheKey::of(&DataSource::Embedded, &options).expect("key");
+    let dataset = load_dataset(&DataSource::Embedded, &options).expect("loads");
+    println!("saving");
+    save_entry(Path::new(&folder), &key, &dataset).expect("the child's save succeeds");
+    println!("saved");
+}
+
+/// `kill -9` while a processed-data cache entry is written: the entry is the old one byte for byte or a complete
+/// new one (checksum, key and model all decode), never torn; the next load works either way.
+#[test]
+fn kill_9_during_cache_write_leaves_the_old_entry_or_a_whole_new_one() {
+    use locality_map::io::cache::{CacheKey, CacheSettings, decode_entry, encode_entry, load_dataset_cached};
+    use locality_map::io::{DataSource, LoadOptions, load_dataset};
+    const CACHE_KILLS: u32 = 30;
+    let folder = std::env::temp_dir().join(format!("lm-kill-during-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("temp folder");
+    let options = LoadOptions::default();
+    let key = CacheKey::of(&DataSource::Embedded, &options).expect("key");
+    let target = folder.join(key.entry_name());
+    let target_name = key.entry_name();
+    // The old entry: a sound file of the same name, made from other sources (a stale key), so the child replaces it.
+    let mut stale = key.clone();
+    stale.files[0].hash.0 ^= 1;
+    let old_bytes = encode_entry(&stale, &load_dataset(&DataSource::Embedded, &options).expect("loads"));
+    let write_old = || std::fs::write(&target, &old_bytes).expect("old entry");
+    let spawn = || {
+        let mut child = Command::new(std::env::current_exe().expect("test binary path"))
+            .args(["--exact", "child_saves_cache_entry", "--nocapture", "--test-threads=1"])
+            .env(CACHE_CHILD_ENV, &folder)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("child starts");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        (child, stdout)
+    };
+    write_old();
+    let (mut child, mut stdout) = spawn();
+    assert!(wait_for(&mut stdout, "saving"), "the child never started saving");
+    let started = Instant::now();
+    assert!(wait_for(&mut stdout, "saved"), "the child never finished saving");
+    let save_time = started.elapsed();
+    assert!(child.wait().expect("child exits").success());
+    let (new_key, _) = decode_entry(&std::fs::read(&target).expect("new entry")).expect("a whole entry");
+    assert_eq!(new_key, key);
+    eprintln!("one save of the embedded default's cache entry takes {save_time:?}");
+
+    let (mut old_kept, mut new_complete, mut stray_temps) = (0, 0, 0);
+    for i in 0..CACHE_KILLS {
+        write_old();
+        let at = save_time.mul_f64(1.25 * (f64::from(i) + 0.5) / f64::from(CACHE_KILLS));
+        let (mut child, mut stdout) = spawn();
+        assert!(
+            wait_for(&mut stdout, "saving"),
+            "kill {i}: the child never started saving"
+        );
+        std::thread::sleep(at);
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let bytes = std::fs::read(&target).unwrap_or_else(|e| panic!("kill {i} at {at:?}: the entry is gone: {e}"));
+        if bytes == old_bytes {
+            old_kept += 1;
+        } else {
+            match decode_entry(&bytes) {
+                Ok((k, _)) if k == key => new_complete += 1,
+                Ok(_) => panic!("kill {i} at {at:?}: an entry with the wrong key"),
+                Err(e) => panic!("kill {i} at {at:?}: the entry is torn ({} bytes): {e:?}", bytes.len()),
+            }
+        }
+        stray_temps += remove_temporary_files(&folder, &target_name, i);
+    }
+    eprintln!(
+        "{CACHE_KILLS} kills: old entry intact {old_kept}, complete new entry {new_complete}, stray temporary files {stray_temps}"
+    );
+    assert_eq!(old_kept + new_complete, CACHE_KILLS);
+    assert!(old_kept > 0, "no kill landed during the save: the timing is off");
+    // Whatever was left, the next load through the cache works and says nothing is wrong.
+    let settings = CacheSettings {
+        folder: Some(folder.clone()),
+    };
+    let (_, outcome) = load_dataset_cached(&DataSource::Embedded, &options, &settings).expect("loads");
+    assert!(outcome.note().is_none(), "{outcome:?}");
     std::fs::remove_dir_all(&folder).ok();
 }

@@ -3,6 +3,7 @@
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod areas;
+mod cache;
 mod editions;
 mod emerging;
 mod error;
@@ -23,7 +24,8 @@ pub use error::CliError;
 pub use overwrite::Overwrite;
 
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
-use crate::io::{DataSource, LoadOptions, load_dataset};
+use crate::io::cache::{CacheSettings, load_dataset_cached};
+use crate::io::{DataSource, LoadOptions};
 use crate::model::Dataset;
 use crate::project::{DataFolderStatus, open_project};
 use clap::{Args, Parser, Subcommand};
@@ -48,6 +50,9 @@ pub struct Cli {
     /// IMD edition of tables whose headers name no year (2015, 2019 or 2025)
     #[arg(long, global = true, value_name = "YEAR")]
     pub edition: Option<u16>,
+    /// Neither read nor write the processed-data cache (also LOCALITY_MAP_CACHE=off); see `locality-map cache`
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// What to do; with none, the map window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -91,6 +96,9 @@ pub enum Command {
     Indicator(indicator::IndicatorArgs),
     /// Areas whose recent count is unusually high for their own baseline (one-sided Poisson exceedance test).
     Emerging(emerging::EmergingArgs),
+    /// The processed-data cache (the prepared model saved after a load, so the next start reads one file):
+    /// `status` lists its entries, `clear` removes them.
+    Cache(cache::CacheArgs),
 }
 
 /// `fetch` arguments.
@@ -228,6 +236,10 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Command::Fetch(args) = &command {
         return fetch::run(args, cli.data.as_deref());
     }
+    if let Command::Cache(args) = &command {
+        return cache::run(args);
+    }
+    let cache = crate::io::cache::CacheSettings::from_env(cli.no_cache);
     let source = match data_source(cli.data, cli.project.as_deref(), cli.trust_project_data) {
         Ok(source) => source,
         Err(message) => {
@@ -256,7 +268,7 @@ pub fn run(cli: Cli) -> ExitCode {
         edition_hint: cli.edition.filter(|_| !matches!(command, Command::Areas(_))),
         ..LoadOptions::default()
     };
-    let result = load(&source, &options, boundaries, needs_imd)
+    let result = load(&source, &options, &cache, boundaries, needs_imd)
         .inspect(|dataset| {
             if !matches!(command, Command::Validate) {
                 warn_of_problems(dataset);
@@ -270,7 +282,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Map(args) => map::run(&dataset, args, cli.project.as_deref()),
             Command::Reconcile(args) => reconcile(&dataset, args),
             Command::League(args) => league(&dataset, args),
-            Command::Fetch(_) => Ok(()),
+            Command::Fetch(_) | Command::Cache(_) => Ok(()),
             Command::Pack(args) => pack::run(&dataset, args),
             Command::Html(args) => html::run(&dataset, args),
             Command::Export(args) => export::run(&dataset, args),
@@ -322,8 +334,14 @@ fn data_source(data: Option<PathBuf>, project: Option<&std::path::Path>, trust: 
 }
 
 /// Loads the data; tables-only commands read boundaries only when no ward lookup is loaded (wards then come from polygons).
-fn load(source: &DataSource, options: &LoadOptions, boundaries: bool, needs_imd: bool) -> Result<Dataset, CliError> {
-    let dataset = load_dataset(source, options)?;
+fn load(
+    source: &DataSource,
+    options: &LoadOptions,
+    cache: &CacheSettings,
+    boundaries: bool,
+    needs_imd: bool,
+) -> Result<Dataset, CliError> {
+    let dataset = load_cached(source, options, cache)?;
     if needs_imd && let Some(reason) = dataset.unusable_reason() {
         return Err(CliError::Message(reason));
     }
@@ -345,13 +363,24 @@ fn load(source: &DataSource, options: &LoadOptions, boundaries: bool, needs_imd:
         }));
     }
     if !boundaries && needs_imd && dataset.ward_lookups.is_empty() {
-        return Ok(load_dataset(
+        return load_cached(
             source,
             &LoadOptions {
                 boundaries: true,
                 ..options.clone()
             },
-        )?);
+            cache,
+        );
+    }
+    Ok(dataset)
+}
+
+/// A load through the processed-data cache; its note (an entry ignored and rebuilt, or not saved), if any, is one
+/// line on stderr, so that stdout is the same with or without the cache.
+fn load_cached(source: &DataSource, options: &LoadOptions, cache: &CacheSettings) -> Result<Dataset, CliError> {
+    let (dataset, outcome) = load_dataset_cached(source, options, cache)?;
+    if let Some(note) = outcome.note() {
+        eprintln!("locality-map: note: {}", crate::model::escape_text(&note));
     }
     Ok(dataset)
 }

@@ -230,7 +230,7 @@ pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError>
 }
 
 /// Opens for reading with `O_NONBLOCK` where there is one: opening a FIFO then never waits for a writer.
-fn open_no_block(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_no_block(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

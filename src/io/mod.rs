@@ -3,6 +3,7 @@
 mod basemap_tiles;
 mod boundary_file;
 mod boundary_rules;
+pub mod cache;
 mod catalogue;
 mod columns;
 mod crs;

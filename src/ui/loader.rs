@@ -1,6 +1,7 @@
 //! Loads a data folder off the UI thread, reporting progress, so the window never freezes.
 
-use crate::io::{DataSource, LoadError, LoadOptions, load_dataset};
+use crate::io::cache::{CacheOutcome, CacheSettings, load_dataset_cached};
+use crate::io::{DataSource, LoadError, LoadOptions};
 use crate::model::{Dataset, LsoaVintage};
 use crate::render::{AreaMeshes, LayerLod};
 use std::collections::BTreeMap;
@@ -277,12 +278,25 @@ impl LoadJob {
     }
 }
 
-/// Loads synchronously (the tests and the loading thread use this).
+/// Loads synchronously (the tests and the loading thread use this), through the processed-data cache unless it is
+/// turned off (`--no-cache`, `LOCALITY_MAP_CACHE=off`); the cache's note, if any, goes to stderr.
 pub fn load_data(
     source: &DataSource,
     progress: &dyn Fn(LoadMessage),
 ) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), LoadFailure> {
-    let dataset = load_dataset(source, &LoadOptions::default())?;
+    let started = Instant::now();
+    let (dataset, outcome) = load_dataset_cached(source, &LoadOptions::default(), &CacheSettings::from_env(false))?;
+    if let Some(note) = outcome.note() {
+        eprintln!("locality-map: note: {}", crate::model::escape_text(&note));
+    }
+    if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
+        let how = match outcome {
+            CacheOutcome::Hit(_) => "from the processed-data cache",
+            CacheOutcome::Off => "from the data files (cache off)",
+            _ => "from the data files",
+        };
+        eprintln!("data loaded {how} in {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
+    }
     if let Some(reason) = dataset.unusable_reason() {
         // A sentence of its own in the window's banner.
         let mut reason = reason;
@@ -298,6 +312,12 @@ pub fn load_data(
         .iter()
         .map(|(vintage, layer)| (*vintage, AreaMeshes::build(layer)))
         .collect();
+    if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
+        eprintln!(
+            "data loaded and tessellated in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
     Ok((dataset, lsoa_meshes))
 }
 
