@@ -181,7 +181,13 @@ fn priority_wards_are_named_at_la_zoom_clear_of_the_1pc_markers_which_do_not_ove
         radius,
     );
     let named: Vec<&str> = labels.iter().map(|l| scene.wards[l.ward].name.as_str()).collect();
-    let priority: Vec<&str> = scene.summary.priority_wards.iter().flatten().map(|w| w.name.as_str()).collect();
+    let priority: Vec<&str> = scene
+        .summary
+        .priority_wards
+        .iter()
+        .flatten()
+        .map(|w| w.name.as_str())
+        .collect();
     assert_eq!(priority.len(), 6);
     for ward in &priority {
         assert!(named.contains(ward), "{ward} is named at LA zoom; named: {named:?}");

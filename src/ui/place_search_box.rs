@@ -74,7 +74,7 @@ pub fn place_search_ui(ui: &mut egui::Ui, state: &mut PlaceSearchState, session:
         .add(
             egui::TextEdit::singleline(&mut state.text)
                 .hint_text("LSOA code or name, ward, LA")
-                .desired_width(220.0),
+                .desired_width(200.0),
         )
         .labelled_by(label.id);
     let (Some(data), Some(scene)) = (session.data(), session.scene()) else {
