@@ -265,7 +265,11 @@ fn league_table_ranks_every_la_in_both_editions() {
 #[test]
 fn comparing_backwards_across_the_boundary_change_is_a_clear_error() {
     let error = EditionComparison::new(embedded_dataset(), &AreaFilter::parse("Leeds"), 2025, 2019).unwrap_err();
-    assert!(error.to_string().contains("earlier edition"), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("reverse order") && message.contains("--from 2019 --to 2025"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -147,12 +147,15 @@ proptest! {
         prop_assert!(edition.is_extract());
     }
 
-    /// change(a → b) = −change(b → a) for every LSOA of a comparison, and the same LSOAs appear both ways.
+    /// change(a → b) = −change(b → a) for every LSOA of a comparison, and the same LSOAs appear both ways: the
+    /// ranks of one dataset's 2015 as the other's 2019 and the other way round (a comparison runs earlier → later
+    /// only; asking for it backwards is refused, see `real_leeds_..._and_backwards_is_refused`).
     #[test]
     fn comparison_change_is_antisymmetric((a, b) in edition_pair()) {
         let dataset = dataset_of(&a, &b);
+        let swapped = dataset_of(&b, &a);
         let forward = EditionComparison::new(&dataset, &AreaFilter::England, 2015, 2019).expect("compares");
-        let backward = EditionComparison::new(&dataset, &AreaFilter::England, 2019, 2015).expect("compares");
+        let backward = EditionComparison::new(&swapped, &AreaFilter::England, 2015, 2019).expect("compares");
         let (forward, backward) = (changes(&forward), changes(&backward));
         prop_assert_eq!(forward.len(), backward.len());
         for (code, change) in &forward {
@@ -203,17 +206,19 @@ fn leeds() -> &'static Leeds {
 }
 
 #[test]
-fn real_leeds_transitions_partition_and_change_is_antisymmetric() {
+fn real_leeds_transitions_partition_and_backwards_is_refused() {
     let dataset = embedded_dataset();
     let leeds = leeds();
     check_transitions_partition(&leeds.comparison).expect("partition");
+    assert_eq!(changes(&leeds.comparison).len(), 482, "Leeds has 482 LSOAs (2011)");
+    // Change is later − earlier: 2019 → 2015 is said to be backwards, never computed with its sign flipped silently.
     let backward = EditionComparison::new(dataset, &AreaFilter::LocalAuthority("Leeds".into()), 2019, 2015)
-        .expect("Leeds compares 2019 → 2015");
-    let (forward, backward) = (changes(&leeds.comparison), changes(&backward));
-    assert_eq!(forward.len(), 482, "Leeds has 482 LSOAs (2011)");
-    for (code, change) in &forward {
-        assert_eq!(change.map(|c| -c), backward[code], "{code}");
-    }
+        .expect_err("2019 → 2015 is backwards");
+    let message = backward.to_string();
+    assert!(
+        message.contains("reverse order") && message.contains("--from 2015 --to 2019"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -488,6 +488,29 @@ mod tests {
     }
 
     #[test]
+    fn a_binary_workbook_is_refused_by_name_before_calamine_reads_it() {
+        // An .xlsb as Excel writes one: a zip with the binary workbook part (whose sheets calamine would read as
+        // dense ranges, unbounded by what the file holds).
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, body) in [
+            ("[Content_Types].xml", &b"<Types/>"[..]),
+            ("xl/workbook.bin", &[0x83, 0x01, 0x00][..]),
+            ("xl/worksheets/sheet1.bin", &[0x81, 0x01, 0x00][..]),
+        ] {
+            zip.start_file(name, options).unwrap();
+            std::io::Write::write_all(&mut zip, body).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        let message = read_workbook(Path::new("imd.xlsb"), &bytes).unwrap_err().to_string();
+        assert!(
+            message.contains(".xlsb") && message.contains("save it as .xlsx"),
+            "{message}"
+        );
+        assert!(message.ends_with("imd.xlsb"), "the file named last: {message}");
+    }
+
+    #[test]
     fn empty_file_is_named() {
         assert!(matches!(
             read_csv(Path::new("e.csv"), b" \n"),

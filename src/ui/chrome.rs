@@ -19,8 +19,7 @@ use crate::model::Index;
 use crate::style::{Classification, ColourVision, DivergingPalette, MapMode};
 use egui::{Color32, RichText};
 
-/// The LA picker's national choice (`AreaFilter::parse` reads it as England).
-pub const ALL_ENGLAND: &str = "All England";
+pub use super::la_picker::ALL_ENGLAND;
 
 /// The chrome's own state: the search field and which windows are open.
 #[derive(Default)]

@@ -1,9 +1,11 @@
 //! The local authority picker: 300-odd LAs, filtered as the planner types (the same matching as the search field:
 //! start of the name, a word, part of it, or a typo or two away; see [`crate::analysis::place_search`]).
 
-use super::chrome::ALL_ENGLAND;
 use crate::analysis::MatchQuality;
 use crate::model::{AreaCode, normalise};
+
+/// The LA picker's national choice (`AreaFilter::parse` reads it as England).
+pub const ALL_ENGLAND: &str = "All England";
 
 /// The LAs to list for `filter`: all of them, in order, when it is empty; else those it matches, best first (ties
 /// keep the list's order).

@@ -428,6 +428,7 @@ impl Session {
                 self.rebuild_scene(settings);
                 if self.scene.is_none() {
                     // The new data cannot show the chosen LA: fall back to its first LA rather than a blank map.
+                    let (chosen, refusal) = (settings.la.clone(), self.scene_error_text.clone());
                     if let Some(first) = self
                         .data
                         .as_ref()
@@ -436,11 +437,14 @@ impl Session {
                         settings.la = first.1;
                         self.rebuild_scene(settings);
                     }
-                }
-                if self.scene.is_none() {
-                    self.load_error = self.scene_error_text.clone();
-                    self.data = previous;
-                    self.rebuild_scene(settings);
+                    if self.scene.is_none() {
+                        // Nothing of the new data can be shown: the previous map stays, for the LA it was of, with
+                        // the reason the chosen LA could not be shown (not the fallback's).
+                        settings.la = chosen;
+                        self.load_error = refusal;
+                        self.data = previous;
+                        self.rebuild_scene(settings);
+                    }
                 }
             }
             Err(failure) => self.load_error = Some(failure.to_string()),
