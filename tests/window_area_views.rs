@@ -1,6 +1,8 @@
 //! The window's area-summary views through egui_kittest on the embedded Leeds default: the ward league (sortable,
 //! priority wards marked), the ward profile's "Rank of wards" block, and the LA league table's measure picker.
 
+mod common;
+
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::io::DataSource;
 use locality_map::style::MapChoices;
@@ -8,12 +10,7 @@ use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
 use std::sync::{Arc, OnceLock};
 
 fn leeds() -> Arc<LoadedData> {
-    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-        Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
-    })
-    .clone()
+    common::window_leeds()
 }
 
 fn harness() -> Harness<'static, LocalityMapApp> {

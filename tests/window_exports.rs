@@ -12,12 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 fn leeds() -> Arc<LoadedData> {
-    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-        Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
-    })
-    .clone()
+    common::window_leeds()
 }
 
 /// A save dialog that answers with one path and remembers what it was asked.

@@ -10,12 +10,7 @@ use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
 use std::sync::{Arc, OnceLock};
 
 fn leeds() -> Arc<LoadedData> {
-    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-        Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
-    })
-    .clone()
+    common::window_leeds()
 }
 
 fn harness(settings: Settings) -> Harness<'static, LocalityMapApp> {

@@ -14,12 +14,7 @@ use std::sync::{Arc, OnceLock};
 const SIZE: [f32; 2] = [1400.0, 900.0];
 
 fn leeds() -> Arc<LoadedData> {
-    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
-        Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
-    })
-    .clone()
+    common::window_leeds()
 }
 
 fn harness_for(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {

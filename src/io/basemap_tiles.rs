@@ -378,7 +378,7 @@ fn platform_cache_dir() -> PathBuf {
 
 /// A folder name for a tile server (its host, with anything unsafe in a file name replaced), so tiles of two servers
 /// never mix in the cache.
-fn server_folder(url: &str) -> String {
+pub fn server_folder(url: &str) -> String {
     let host = url
         .split("://")
         .nth(1)

@@ -195,32 +195,12 @@ pub fn tile_source_for(url_setting: Option<&str>) -> TileSource {
                 None => env
                     .cache_dir
                     .parent()
-                    .map_or(env.cache_dir.clone(), |p| p.join(server_folder_of(url))),
+                    .map_or(env.cache_dir.clone(), |p| p.join(crate::io::server_folder(url))),
             };
             TileSource::new(url.to_string(), cache)
         }
         _ => env,
     }
-}
-
-/// The cache folder name for a tile server set in the settings (its host).
-fn server_folder_of(url: &str) -> String {
-    let host = url
-        .split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split('/')
-        .next()
-        .unwrap_or("tiles");
-    host.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// One thread, one request at a time (OpenStreetMap's usage policy asks for few connections); each result repaints.

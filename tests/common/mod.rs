@@ -357,3 +357,17 @@ pub fn tile_server(tile: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::
     });
     (url, connections)
 }
+
+/// The embedded Leeds default as the window holds it (model and meshes), loaded once per test binary: the window
+/// tests' shared starting point.
+#[cfg(feature = "gui")]
+pub fn window_leeds() -> std::sync::Arc<locality_map::ui::LoadedData> {
+    use locality_map::ui::{LoadedData, load_data};
+    use std::sync::{Arc, OnceLock};
+    static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let (dataset, lsoa_meshes) = load_data(&DataSource::Embedded, &|_| {}).expect("embedded default loads");
+        Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
+    })
+    .clone()
+}
