@@ -217,11 +217,22 @@ fn the_attribute_table_sorts_filters_and_its_selection_reaches_the_map() {
         .unwrap()
         .lsoa_code;
     harness.get_by_label("Rank 2019 (asc)");
-    // A click on its row selects it on the map.
+    // A click on its row selects it on the map, and brings it into view with its neighbours.
+    let whole_la = harness.state().view();
     harness.get_by_label(most_deprived.as_str()).click();
     harness.run_steps(3);
     assert_eq!(harness.state().selection().codes, [most_deprived].into());
     assert_eq!(harness.state().selected(), Some(&most_deprived));
+    let shown = harness.state().view();
+    assert!(
+        shown.metres_per_point < whole_la.metres_per_point / 2.0,
+        "zoomed to the LSOA: {shown:?} from {whole_la:?}"
+    );
+    let on_screen = harness.state().screen_position_of(&most_deprived).expect("on the map");
+    assert!(
+        (0.0..1400.0).contains(&on_screen.x) && (0.0..900.0).contains(&on_screen.y),
+        "{on_screen:?}"
+    );
     // Reversed: the least deprived first, and the most deprived row is no longer on screen.
     harness.get_by_label("Rank 2019 (asc)").click();
     harness.run_steps(3);

@@ -112,6 +112,11 @@ impl AttributeTableState {
                                                 code: row.lsoa_code,
                                                 add,
                                             });
+                                            // A plain click also brings the LSOA into view; adding to the
+                                            // selection (shift/ctrl) leaves the view where the planner put it.
+                                            if !add {
+                                                commands.push(AppCommand::ShowLsoa(row.lsoa_code));
+                                            }
                                         }
                                     }
                                 },

@@ -68,6 +68,8 @@ pub enum AppCommand {
     /// Show a place picked from the search field's list of matches (an LA is mapped; a ward or LSOA of another LA
     /// maps that LA first).
     ShowPlace(crate::analysis::Place),
+    /// Show an LSOA of the map with its neighbours (a row picked in the attribute table).
+    ShowLsoa(AreaCode),
     /// Map another LA (from the league table), fitted.
     ChooseLa(String),
     /// Open a ward's profile: outlined on the map and zoomed to (Escape or "Back to the LA" goes back).
@@ -216,6 +218,7 @@ fn run_command(
         AppCommand::ShowPlace(place) => {
             session.show_place(&place, settings);
         }
+        AppCommand::ShowLsoa(code) => session.show_lsoa(&code),
         AppCommand::ChooseLa(la) => {
             settings.la = la;
             session.request_fit();

@@ -159,6 +159,14 @@ impl Session {
         }
     }
 
+    /// Shows an LSOA of the map with its neighbours (the search's context for an LSOA), without changing the
+    /// selection or the profile.
+    pub fn show_lsoa(&mut self, code: &AreaCode) {
+        if let Some(context) = self.scene.as_ref().and_then(|scene| lsoa_context(scene, code)) {
+            self.show(context);
+        }
+    }
+
     /// Asks the window to show `bbox` with a margin.
     pub(super) fn show(&mut self, bbox: Rect<f64>) {
         self.view_request = Some(ViewRequest::Show(padded(bbox, SHOW_MARGIN_M)));
