@@ -7,8 +7,8 @@ use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::io::DataSource;
 use locality_map::model::AreaCode;
 use locality_map::style::{MapChoices, MapMode};
-use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
-use std::sync::{Arc, OnceLock};
+use locality_map::ui::{LoadedData, LocalityMapApp, Settings};
+use std::sync::Arc;
 
 const SIZE: [f32; 2] = [1400.0, 900.0];
 

@@ -4,10 +4,9 @@
 mod common;
 
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
-use locality_map::io::DataSource;
 use locality_map::style::MapChoices;
-use locality_map::ui::{LoadedData, LocalityMapApp, Settings, load_data};
-use std::sync::{Arc, OnceLock};
+use locality_map::ui::{LoadedData, LocalityMapApp, Settings};
+use std::sync::Arc;
 
 fn leeds() -> Arc<LoadedData> {
     common::window_leeds()

@@ -6,10 +6,9 @@ mod common;
 
 use calamine::Reader as _;
 use egui_kittest::{Harness, kittest::Queryable as _};
-use locality_map::io::DataSource;
-use locality_map::ui::{FilePicker, LoadedData, LocalityMapApp, Settings, load_data};
+use locality_map::ui::{FilePicker, LoadedData, LocalityMapApp, Settings};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 fn leeds() -> Arc<LoadedData> {
     common::window_leeds()

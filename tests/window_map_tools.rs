@@ -9,15 +9,14 @@
 mod common;
 
 use egui_kittest::{Harness, kittest::NodeT as _, kittest::Queryable as _};
-use locality_map::io::{DataSource, TileSource};
+use locality_map::io::TileSource;
 use locality_map::model::AreaCode;
 use locality_map::style::{ColourVision, MapMode};
 use locality_map::ui::{
     DistributionResponse, DistributionState, LoadedData, LocalityMapApp, SHORTCUTS, Session, Settings, distribution_ui,
-    load_data,
 };
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 const SIZE: [f32; 2] = [1400.0, 900.0];

@@ -5,11 +5,10 @@
 mod common;
 
 use egui_kittest::{Harness, kittest::Queryable as _};
-use locality_map::io::DataSource;
 use locality_map::model::AreaCode;
 use locality_map::render::{LabelStyle, overlapping_pairs, place_ward_labels, transition_marker_positions};
-use locality_map::ui::{AppCommand, LoadedData, LocalityMapApp, NoDialogs, Settings, load_data};
-use std::sync::{Arc, OnceLock};
+use locality_map::ui::{AppCommand, LoadedData, LocalityMapApp, NoDialogs, Settings};
+use std::sync::Arc;
 
 const SIZE: [f32; 2] = [1400.0, 900.0];
 

@@ -29,7 +29,10 @@ mod text;
 mod undated_scores;
 mod xls_extent;
 
-pub use basemap_tiles::{MAX_TILES, OSM_ATTRIBUTION, OSM_TILE_URL, TILE_PX, TileError, TileId, TileImage, TileSource, decode_tile, lonlat_of_tile_corner, server_folder, tile_position_of, tiles_covering, zoom_for};
+pub use basemap_tiles::{
+    MAX_TILES, OSM_ATTRIBUTION, OSM_TILE_URL, TILE_PX, TileError, TileId, TileImage, TileSource, decode_tile,
+    lonlat_of_tile_corner, server_folder, tile_position_of, tiles_covering, zoom_for,
+};
 pub use boundary_file::{BoundaryFile, MAX_VERTICES, ParsedArea};
 pub use catalogue::{Attribution, Catalogue, CatalogueEntry, IndicatorSource, SOURCES_TOML};
 pub use crs::{
