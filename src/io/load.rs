@@ -127,13 +127,9 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
         match parsed {
             Ok(Parsed::Imd(table)) => {
                 let recognised_as = format!("IMD {} table ({})", table.year, table.vintage);
-                report.files.push(FileSummary {
-                    path: path.clone(),
-                    recognised_as,
-                    records: table.rows.len(),
-                    crs: None,
-                    load_millis,
-                });
+                report
+                    .files
+                    .push(file_summary(&path, recognised_as, table.rows.len(), None, load_millis));
                 tables.push((path, table));
             }
             Ok(Parsed::Lookup(lookup)) => {
@@ -141,24 +137,17 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                     Lookup::Ward(vintage, l) => (format!("{vintage} → ward {} lookup", l.ward_year), l.by_lsoa.len()),
                     Lookup::Change(l) => ("LSOA 2011 → LSOA 2021 lookup".to_string(), l.rows.len()),
                 };
-                report.files.push(FileSummary {
-                    path: path.clone(),
-                    recognised_as,
-                    records,
-                    crs: None,
-                    load_millis,
-                });
+                report
+                    .files
+                    .push(file_summary(&path, recognised_as, records, None, load_millis));
                 lookups.push(lookup);
             }
             Ok(Parsed::Boundaries(file)) => {
-                let summary = FileSummary {
-                    path: path.clone(),
-                    recognised_as: format!("{} boundaries", file.kind),
-                    records: file.areas.len(),
-                    crs: Some(file.crs.epsg().to_string()),
-                    load_millis,
-                };
-                report.files.push(summary);
+                let crs = Some(file.crs.epsg().to_string());
+                let recognised_as = format!("{} boundaries", file.kind);
+                report
+                    .files
+                    .push(file_summary(&path, recognised_as, file.areas.len(), crs, load_millis));
                 boundaries.push((path, file));
             }
             Ok(Parsed::UndatedScores(table)) => undated.push((path, table, load_millis)),
@@ -167,13 +156,9 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
                     IndicatorFile::Police(f, _) => ("police.uk street-level crime".to_string(), f.rows.len()),
                     IndicatorFile::Table(t, _) => (format!("indicator table ({})", t.level), t.rows_read),
                 };
-                report.files.push(FileSummary {
-                    path: path.clone(),
-                    recognised_as,
-                    records,
-                    crs: None,
-                    load_millis,
-                });
+                report
+                    .files
+                    .push(file_summary(&path, recognised_as, records, None, load_millis));
                 indicator_files.push((path, file));
             }
             Ok(Parsed::NotRead(why)) => report.push(Severity::Note, Some(path), None, why),
@@ -202,13 +187,13 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
         for (path, table, load_millis) in undated {
             match parse_undated_scores(&table, &scratch.editions, options.edition_hint, &mut report) {
                 Ok(table) => {
-                    report.files.push(FileSummary {
-                        path: path.clone(),
-                        recognised_as: format!("IMD {} scores ({})", table.year, table.vintage),
-                        records: table.rows.len(),
-                        crs: None,
+                    report.files.push(file_summary(
+                        &path,
+                        format!("IMD {} scores ({})", table.year, table.vintage),
+                        table.rows.len(),
+                        None,
                         load_millis,
-                    });
+                    ));
                     tables.push((path, table));
                 }
                 Err(error) => report.push(Severity::Error, Some(path), None, error.to_string()),
@@ -224,6 +209,23 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     report_joins(&dataset, &mut report, embedded);
     dataset.report = report;
     Ok(dataset)
+}
+
+/// The load report's line for one file read.
+fn file_summary(
+    path: &Path,
+    recognised_as: String,
+    records: usize,
+    crs: Option<String>,
+    load_millis: f64,
+) -> FileSummary {
+    FileSummary {
+        path: path.to_path_buf(),
+        recognised_as,
+        records,
+        crs,
+        load_millis,
+    }
 }
 
 /// Recognises and parses one file by its contents (headers, properties), not its name.
