@@ -110,6 +110,12 @@ impl<'a> RasterSurface<'a> {
         Self { pixmap, mask: None }
     }
 
+    /// The pixmap, and the mask of `clip` (built when the clip rectangle changes).
+    fn pixmap_and_mask(&mut self, clip: Option<ScreenRect>) -> (&mut Pixmap, Option<&Mask>) {
+        self.mask(clip);
+        (self.pixmap, clip.and(self.mask.as_ref().map(|(_, m)| m)))
+    }
+
     fn mask(&mut self, clip: Option<ScreenRect>) -> Option<&Mask> {
         let rect = clip?;
         if self.mask.as_ref().is_none_or(|(r, _)| *r != rect) {
@@ -157,17 +163,13 @@ impl Surface for RasterSurface<'_> {
     }
 
     fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
-        self.mask(clip);
-        let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
-        self.pixmap
-            .fill_path(path, &paint(colour), rule, Transform::identity(), mask);
+        let (pixmap, mask) = self.pixmap_and_mask(clip);
+        pixmap.fill_path(path, &paint(colour), rule, Transform::identity(), mask);
     }
 
     fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>) {
-        self.mask(clip);
-        let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
-        self.pixmap
-            .stroke_path(path, &paint(colour), &line.stroke(), Transform::identity(), mask);
+        let (pixmap, mask) = self.pixmap_and_mask(clip);
+        pixmap.stroke_path(path, &paint(colour), &line.stroke(), Transform::identity(), mask);
     }
 
     fn text(
@@ -179,9 +181,8 @@ impl Surface for RasterSurface<'_> {
         style: &TextStyle,
         clip: Option<ScreenRect>,
     ) -> f32 {
-        self.mask(clip);
-        let mask = clip.and(self.mask.as_ref().map(|(_, m)| m));
-        painter.draw(self.pixmap, text, anchor, align, style, mask)
+        let (pixmap, mask) = self.pixmap_and_mask(clip);
+        painter.draw(pixmap, text, anchor, align, style, mask)
     }
 }
 
