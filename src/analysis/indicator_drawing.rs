@@ -35,6 +35,16 @@ pub struct DrawPlan<'a> {
 }
 
 impl DrawPlan<'_> {
+    /// Draws row `row` on its own shape `code`.
+    fn push_direct(&mut self, row: usize, code: AreaCode) {
+        self.units.push(DrawUnit {
+            shapes: vec![code],
+            rows: vec![row],
+            label: None,
+        });
+        self.direct += 1;
+    }
+
     /// The extent to fit a map to, and how many shapes lie outside it: a few rows fall in LSOAs far from the rest
     /// (police.uk records some crimes where they were reported), so the extent covers the shapes whose centres lie
     /// within the middle 90% of all centres, padded by that span (at least 2 km).
@@ -133,12 +143,7 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
             for (i, row) in table.rows.iter().enumerate() {
                 let same_shape = changed.get(&row.code).is_none_or(|p| p.as_slice() == [row.code]);
                 if layer.get(&row.code).is_some() && same_shape {
-                    plan.units.push(DrawUnit {
-                        shapes: vec![row.code],
-                        rows: vec![i],
-                        label: None,
-                    });
-                    plan.direct += 1;
+                    plan.push_direct(i, row.code);
                 } else {
                     needing_parents.push(i);
                 }
@@ -231,12 +236,7 @@ pub fn draw_plan<'a>(dataset: &'a Dataset, indicator: &Indicator, table: &Aggreg
             plan.layer = layer;
             for (i, row) in table.rows.iter().enumerate() {
                 if layer.is_some_and(|l| l.get(&row.code).is_some()) {
-                    plan.units.push(DrawUnit {
-                        shapes: vec![row.code],
-                        rows: vec![i],
-                        label: None,
-                    });
-                    plan.direct += 1;
+                    plan.push_direct(i, row.code);
                 } else {
                     plan.cannot_draw.push(row.code);
                 }
