@@ -434,18 +434,8 @@ impl LocalityMapApp {
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).
     fn area_views(&mut self, ctx: &egui::Context) {
-        let Some(data) = self.session.data() else { return };
-        let editions = (self.settings.from, self.settings.to);
-        let ward = self.panels.areas.show(
-            ctx,
-            &data.dataset,
-            self.session.generation(),
-            &self.settings.la,
-            editions,
-            self.session.named_selections(),
-            self.files.file_picker_mut(),
-        );
-        if let Some(ward) = ward {
+        let picker = self.files.file_picker_mut();
+        if let Some(ward) = self.panels.areas.show(ctx, &self.session, &self.settings, picker) {
             self.run(AppCommand::OpenWard(ward), ctx);
         }
     }

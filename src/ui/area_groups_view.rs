@@ -3,6 +3,7 @@
 //! dissolved from their LSOAs) that exports as the same PNG; and the named selections ranked in the selection panel.
 
 use super::FilePicker;
+use super::tool_window::tool_window;
 use super::ward_league::MeasureChoice;
 use crate::analysis::{AreaMembers, AreaSummaryTable, SummaryMeasure, groups_from_selections, resolve_groups};
 use crate::export::{AreaMapGeometry, AreaMapOptions, CivilDate, render_area_map, save_png_atomic};
@@ -126,15 +127,10 @@ impl GroupsState {
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
         picker: &mut dyn FilePicker,
     ) {
-        if !self.open {
-            return;
-        }
         let mut open = self.open;
-        egui::Window::new("Area groups")
-            .open(&mut open)
-            .default_width(900.0)
-            .default_height(620.0)
-            .show(ctx, |ui| self.body(ui, dataset, generation, year, la, named, picker));
+        tool_window(ctx, "Area groups", &mut open, [900.0, 620.0], |ui| {
+            self.body(ui, dataset, generation, year, la, named, picker);
+        });
         self.open = open;
     }
 

@@ -3,11 +3,12 @@
 
 use super::FilePicker;
 use super::area_groups_view::GroupsState;
+use super::session::Session;
+use super::settings::Settings;
 use super::ward_league::{MeasureChoice, WardLeagueState};
 use crate::analysis::AreaSummaryTable;
 use crate::model::{AreaCode, Dataset, normalise};
 use egui::RichText;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The ward league and area groups windows.
 #[derive(Default)]
@@ -19,20 +20,21 @@ pub struct AreaViews {
 }
 
 impl AreaViews {
-    /// Draws the open windows; returns the ward the planner clicked in the ward league.
-    #[allow(clippy::too_many_arguments)]
+    /// Draws the open windows for the session's data and the chosen LA and editions; returns the ward the planner
+    /// clicked in the ward league.
     pub fn show(
         &mut self,
         ctx: &egui::Context,
-        dataset: &Dataset,
-        generation: u64,
-        la: &str,
-        editions: (u16, u16),
-        named: &BTreeMap<String, BTreeSet<AreaCode>>,
+        session: &Session,
+        settings: &Settings,
         picker: &mut dyn FilePicker,
     ) -> Option<AreaCode> {
-        let clicked = self.wards.show(ctx, dataset, generation, la, editions);
-        let la_code = dataset.find_la(editions.1, la).map(|(code, _)| code);
+        let data = session.data()?;
+        let (dataset, generation) = (&data.dataset, session.generation());
+        let editions = (settings.from, settings.to);
+        let clicked = self.wards.show(ctx, dataset, generation, &settings.la, editions);
+        let la_code = dataset.find_la(editions.1, &settings.la).map(|(code, _)| code);
+        let named = session.named_selections();
         self.groups
             .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named, picker);
         clicked

@@ -7,6 +7,7 @@ use super::indicator_deprivation::deprivation_ui;
 use super::indicator_map::{IndicatorMapState, indicator_map_ui};
 use super::indicator_trend::{sparkline_ui, trend_chart_ui};
 use super::indicator_trend_export::{TrendFormat, TrendToExport, trend_export_buttons};
+use super::tool_window::tool_window;
 use crate::analysis::{
     AggregatedIndicator, AreaSeries, EmergingOptions, EmergingScan, IndicatorMeasure, Level, Window, WindowStat,
     aggregate, draw_plan, group_series, scan_emerging,
@@ -15,6 +16,7 @@ use crate::model::{AreaCode, Dataset};
 use crate::style::{IndicatorStyle, style_indicator};
 use egui::RichText;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Tabs of the window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -84,7 +86,7 @@ pub struct IndicatorWindowState {
     /// Show every tested area.
     pub emerging_all: bool,
     map: IndicatorMapState,
-    computed: Option<Computed>,
+    computed: Option<Arc<Computed>>,
     /// The last hovered area's text (for tests).
     pub hover_text: Option<String>,
     /// The map as last drawn (for tests).
@@ -169,14 +171,14 @@ impl IndicatorWindowState {
             .flatten()
             .map(|t| scan_emerging(t, &options))
             .collect();
-        self.computed = Some(Computed {
+        self.computed = Some(Arc::new(Computed {
             key,
             table,
             lsoas,
             wards,
             las,
             emerging,
-        });
+        }));
         self.map = IndicatorMapState::default();
     }
 
@@ -189,18 +191,12 @@ impl IndicatorWindowState {
         ward: Option<AreaCode>,
         selection: &BTreeSet<AreaCode>,
     ) -> Option<IndicatorAction> {
-        if !self.open {
-            return None;
-        }
         let mut open = self.open;
-        let mut action = None;
-        egui::Window::new("Local indicators")
-            .open(&mut open)
-            .default_width(900.0)
-            .default_height(640.0)
-            .show(ctx, |ui| action = self.body(ui, dataset, generation, ward, selection));
+        let action = tool_window(ctx, "Local indicators", &mut open, [900.0, 640.0], |ui| {
+            self.body(ui, dataset, generation, ward, selection)
+        });
         self.open = open;
-        action
+        action.flatten()
     }
 
     /// The window's contents (also drawn directly by tests).
@@ -245,21 +241,9 @@ impl IndicatorWindowState {
             }
         });
         self.compute(dataset, generation);
-        let computed = self.computed.take()?;
-        let action = self.body_with(ui, dataset, generation, ward, selection, &computed);
-        self.computed = Some(computed);
-        action
-    }
-
-    fn body_with(
-        &mut self,
-        ui: &mut egui::Ui,
-        dataset: &Dataset,
-        generation: u64,
-        ward: Option<AreaCode>,
-        selection: &BTreeSet<AreaCode>,
-        computed: &Computed,
-    ) -> Option<IndicatorAction> {
+        // A shared handle, so the window's own choices can change while its tables are read.
+        let computed = Arc::clone(self.computed.as_ref()?);
+        let computed: &Computed = &computed;
         let table = match &computed.table {
             Ok(t) => t,
             Err(e) => {

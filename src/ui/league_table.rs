@@ -1,6 +1,7 @@
 //! The LA league table window: every LA ranked by share of LSOAs in decile 1 and by LSOAs in the 1%, for the two
 //! chosen editions, with the change; sortable; clicking an LA opens it on the map.
 
+use super::tool_window::tool_window;
 use crate::analysis::{LeagueEntry, LeagueRow, LeagueTable};
 use crate::model::Dataset;
 use egui::RichText;
@@ -69,31 +70,27 @@ impl LeagueTableState {
         }
         let mut open = self.open;
         let mut clicked = None;
-        egui::Window::new("Local authority league table")
-            .open(&mut open)
-            .default_width(720.0)
-            .default_height(520.0)
-            .show(ctx, |ui| {
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut self.by_measure, false, "Decile-1 share and 1% count");
-                    ui.radio_value(&mut self.by_measure, true, "MHCLG summary measure");
-                });
-                if self.by_measure {
-                    let indices = dataset.edition(to).map(|e| e.indices_present()).unwrap_or_default();
-                    self.choice.pickers(ui, "la-league", &indices);
-                    clicked = super::measure_league_ui(
-                        ui,
-                        &mut self.measure_cache,
-                        dataset,
-                        generation,
-                        (from, to),
-                        self.choice,
-                        current_la,
-                    );
-                } else {
-                    clicked = self.body(ui, current_la);
-                }
+        tool_window(ctx, "Local authority league table", &mut open, [720.0, 520.0], |ui| {
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut self.by_measure, false, "Decile-1 share and 1% count");
+                ui.radio_value(&mut self.by_measure, true, "MHCLG summary measure");
             });
+            if self.by_measure {
+                let indices = dataset.edition(to).map(|e| e.indices_present()).unwrap_or_default();
+                self.choice.pickers(ui, "la-league", &indices);
+                clicked = super::measure_league_ui(
+                    ui,
+                    &mut self.measure_cache,
+                    dataset,
+                    generation,
+                    (from, to),
+                    self.choice,
+                    current_la,
+                );
+            } else {
+                clicked = self.body(ui, current_la);
+            }
+        });
         self.open = open;
         clicked
     }

@@ -53,6 +53,7 @@ mod session;
 mod settings;
 mod shortcuts;
 mod side_panels;
+mod tool_window;
 mod ward_league;
 
 pub use app::{LocalityMapApp, run_window};

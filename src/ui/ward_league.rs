@@ -1,6 +1,7 @@
 //! The ward league: every ward of the open LA with MHCLG's summary measures, ranked among the LA's wards, sortable,
 //! priority wards marked; and the ward profile's "Rank of wards" block.
 
+use super::tool_window::tool_window;
 use crate::analysis::{AreaSummary, AreaSummaryTable, SummaryMeasure, WardProfile};
 use crate::model::{AreaCode, Dataset, Index};
 use egui::RichText;
@@ -122,18 +123,12 @@ impl WardLeagueState {
         la: &str,
         editions: (u16, u16),
     ) -> Option<AreaCode> {
-        if !self.open {
-            return None;
-        }
         let mut open = self.open;
-        let mut clicked = None;
-        egui::Window::new("Ward league")
-            .open(&mut open)
-            .default_width(760.0)
-            .default_height(560.0)
-            .show(ctx, |ui| clicked = self.body(ui, dataset, generation, la, editions));
+        let clicked = tool_window(ctx, "Ward league", &mut open, [760.0, 560.0], |ui| {
+            self.body(ui, dataset, generation, la, editions)
+        });
         self.open = open;
-        clicked
+        clicked.flatten()
     }
 
     fn body(
