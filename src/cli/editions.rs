@@ -8,14 +8,14 @@ impl Command {
     /// The pair of editions this command compares, if it compares two.
     fn editions_mut(&mut self) -> Option<(&mut u16, &mut u16)> {
         let pair: &mut EditionPair = match self {
-            Command::Summary(a) => &mut a.editions,
-            Command::Changes(a) => &mut a.editions,
+            Command::Summary(a) => &mut a.area.editions,
+            Command::Changes(a) => &mut a.area.editions,
             Command::Ward(a) => &mut a.editions,
             Command::League(a) => &mut a.editions,
-            Command::Map(a) => &mut a.editions,
-            Command::Pack(a) => &mut a.editions,
-            Command::Html(a) => &mut a.editions,
-            Command::Export(a) => &mut a.editions,
+            Command::Map(a) => &mut a.area.editions,
+            Command::Pack(a) => &mut a.area.editions,
+            Command::Html(a) => &mut a.area.editions,
+            Command::Export(a) => &mut a.area.editions,
             Command::Reconcile(a) => return Some((&mut a.from, &mut a.to)),
             _ => return None,
         };
@@ -64,7 +64,7 @@ mod tests {
         let Command::Summary(args) = summary else {
             unreachable!()
         };
-        assert_eq!((args.editions.from, args.editions.to), (2015, 2019));
+        assert_eq!((args.area.editions.from, args.area.editions.to), (2015, 2019));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `export`: an LA's data in a format other tools open: `FILE.gpkg` (GeoPackage for QGIS/ArcGIS: LSOA, ward and LA
 //! layers in EPSG:27700) or `FILE.xlsx` (the briefing workbook), chosen by the extension of `--out`.
 
-use super::{CliResult, EditionPair};
+use super::{CliResult, LaChange};
 use crate::export::{CivilDate, save_briefing_xlsx, save_geopackage};
 use crate::model::Dataset;
 use clap::Args;
@@ -10,11 +10,9 @@ use std::path::PathBuf;
 /// `export` arguments.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Local authority name or code, or `all` for England
-    #[arg(long, default_value = "Leeds")]
-    pub la: String,
+    /// The LA and the two editions compared.
     #[command(flatten)]
-    pub editions: EditionPair,
+    pub area: LaChange,
     /// File to write: `.gpkg` or `.xlsx`
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -37,7 +35,7 @@ pub fn run(dataset: &Dataset, args: &ExportArgs) -> CliResult {
         }
     };
     args.overwrite.check(&args.out)?;
-    let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let comparison = args.area.compare(dataset)?;
     let saved = if gpkg {
         save_geopackage(dataset, &comparison, &args.out, args.overwrite.replace())
     } else {

@@ -2,7 +2,7 @@
 //! selection (or its current one) as the selection CSV or GeoJSON, or with `--table` as the attribute table CSV (every
 //! domain's ranks too); `--all` writes every LSOA of the LA instead of a selection.
 
-use super::{CliResult, EditionPair};
+use super::{CliResult, EditionPair, LaChange};
 use crate::export::{ExportError, save_lsoa_table_csv, save_selection_csv, save_selection_geojson};
 use crate::model::{AreaCode, Dataset};
 use crate::project::open_project;
@@ -61,16 +61,18 @@ pub fn run(dataset: &Dataset, args: &ExportSelectionArgs, project: Option<&Path>
             return Err("a selection comes from a project: give --project FILE.lmap (or --all for every LSOA)".into());
         }
     };
-    let la = args
-        .la
-        .clone()
-        .or_else(|| opened.as_ref().map(|p| p.choices.la.clone()))
-        .unwrap_or_else(|| "Leeds".into());
-    let editions = EditionPair {
-        from: args.from.or(opened.as_ref().map(|p| p.choices.from)).unwrap_or(2015),
-        to: args.to.or(opened.as_ref().map(|p| p.choices.to)).unwrap_or(2019),
+    let area = LaChange {
+        la: args
+            .la
+            .clone()
+            .or_else(|| opened.as_ref().map(|p| p.choices.la.clone()))
+            .unwrap_or_else(|| "Leeds".into()),
+        editions: EditionPair {
+            from: args.from.or(opened.as_ref().map(|p| p.choices.from)).unwrap_or(2015),
+            to: args.to.or(opened.as_ref().map(|p| p.choices.to)).unwrap_or(2019),
+        },
     };
-    let comparison = super::compare(dataset, &la, editions)?;
+    let comparison = area.compare(dataset)?;
     let (codes, what): (BTreeSet<AreaCode>, String) = match (&opened, &args.name) {
         _ if args.all => (
             comparison.rows.iter().map(|r| r.lsoa_code).collect(),

@@ -1,7 +1,7 @@
 //! `html`: the single-file interactive web map of an LA (no network needed to open it).
 
 use super::map::Layer;
-use super::{CliResult, EditionPair};
+use super::{CliResult, LaChange};
 use crate::export::{WebMapOptions, default_title, save_web_map};
 use crate::model::Dataset;
 use crate::style::{Classification, DivergingPalette, MapMode};
@@ -11,11 +11,9 @@ use std::path::PathBuf;
 /// `html` arguments.
 #[derive(Debug, Args)]
 pub struct HtmlArgs {
-    /// Local authority name or code, or `all` for England
-    #[arg(long, default_value = "Leeds")]
-    pub la: String,
+    /// The LA and the two editions compared.
     #[command(flatten)]
-    pub editions: EditionPair,
+    pub area: LaChange,
     /// What the map shows [default: rank-change, or percentile-change when the editions rank different numbers of LSOAs]
     #[arg(long, value_enum)]
     pub layer: Option<Layer>,
@@ -32,7 +30,7 @@ pub struct HtmlArgs {
 /// Builds and saves the page, then says how big it is.
 pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
     args.overwrite.check(&args.out)?;
-    let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let comparison = args.area.compare(dataset)?;
     let mode = args.layer.map_or_else(
         || MapMode::default_change(comparison.ranked_from, comparison.ranked_to),
         Layer::mode,

@@ -1,7 +1,7 @@
 //! `map`: one report-ready map of an LA, rendered headlessly with the same styling as the window: a PNG, or vectors
 //! with real text (`FILE.pdf`, `FILE.svg`), chosen by the extension of `--out`.
 
-use super::{CliResult, EditionPair};
+use super::{CliResult, LaChange};
 use crate::export::{
     Paper, ReportOptions, default_title, paper_options, render_report, save_pdf_report, save_png_atomic,
     save_svg_report,
@@ -14,11 +14,9 @@ use std::path::PathBuf;
 /// `map` arguments.
 #[derive(Debug, Args)]
 pub struct MapArgs {
-    /// Local authority name or code
-    #[arg(long, default_value = "Leeds")]
-    pub la: String,
+    /// The LA and the two editions compared.
     #[command(flatten)]
-    pub editions: EditionPair,
+    pub area: LaChange,
     /// File to write: `.png` (pixels), `.pdf` or `.svg` (vectors and real text)
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -31,18 +29,11 @@ pub struct MapArgs {
     /// PDF only: add one page per priority ward after the LA's page
     #[arg(long)]
     pub ward_pages: bool,
-    /// Image width in pixels [default: 3508, A4 landscape at 300 dpi]
-    #[arg(long)]
-    pub width: Option<u32>,
-    /// Image height in pixels [default: 2480]
-    #[arg(long)]
-    pub height: Option<u32>,
     /// Title [default: "LA: change in IMD rank, FROM to TO"]
     #[arg(long)]
     pub title: Option<String>,
-    /// Resolution in dots per inch (type size and the PNG's recorded DPI)
-    #[arg(long, default_value_t = 300.0)]
-    pub dpi: f32,
+    #[command(flatten)]
+    pub size: super::ImageSize,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
     /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
@@ -235,7 +226,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
     if let Some(name) = args.indicator_layer() {
         return super::map_indicator::run(dataset, args, name);
     }
-    let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let comparison = args.area.compare(dataset)?;
     let mode = args.imd_mode(&comparison);
     let title = args
         .title
@@ -246,11 +237,8 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
     let options = ReportOptions {
         extent,
         focus_ward,
-        width_px: args.width.unwrap_or(a4.width_px),
-        height_px: args.height.unwrap_or(a4.height_px),
-        dpi: args.dpi,
         mode,
-        ..a4
+        ..args.size.applied_to(a4)
     };
     let options = match args.paper {
         Some(paper) => {

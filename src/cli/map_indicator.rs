@@ -43,10 +43,10 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
             AreaLevel::La => crate::analysis::Level::La,
         });
     // `--la all` (or the default Leeds when the indicator has no Leeds area) maps every area of the indicator.
-    let la = (!args.la.eq_ignore_ascii_case("all")).then_some(args.la.as_str());
+    let la = (!args.area.la.eq_ignore_ascii_case("all")).then_some(args.area.la.as_str());
     let table = match aggregate(dataset, indicator, level, la) {
         Ok(t) => t,
-        Err(crate::analysis::IndicatorError::LaNotFound { .. }) if args.la == "Leeds" => {
+        Err(crate::analysis::IndicatorError::LaNotFound { .. }) if args.area.la == "Leeds" => {
             aggregate(dataset, indicator, level, None).map_err(|e| e.to_string())?
         }
         Err(e) => return Err(e.to_string().into()),
@@ -86,8 +86,8 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
     let plan = draw_plan(dataset, indicator, &table);
     eprintln!("{}", plan.note);
     let style = style_indicator(&table, &plan, measure, args.indicator.per_1000);
-    let (width_px, height_px) = (args.width.unwrap_or(3508), args.height.unwrap_or(2480));
-    let px_per_pt = (args.dpi / 72.0)
+    let (width_px, height_px) = (args.size.width.unwrap_or(3508), args.size.height.unwrap_or(2480));
+    let px_per_pt = (args.size.dpi / 72.0)
         .min(width_px as f32 / 842.0)
         .min(height_px as f32 / 595.0);
     let place = match (la, table.rows.first()) {
@@ -115,7 +115,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
     Ok(save_png_atomic(
         &page.image,
         &args.out,
-        args.dpi,
+        args.size.dpi,
         args.overwrite.replace(),
     )?)
 }

@@ -11,6 +11,7 @@ mod export;
 mod export_selection;
 mod fetch;
 mod html;
+mod image_size;
 mod indicator;
 mod indicators;
 mod map;
@@ -21,6 +22,7 @@ mod pack;
 mod validate;
 
 pub use error::CliError;
+pub use image_size::ImageSize;
 pub use overwrite::Overwrite;
 
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};
@@ -172,12 +174,9 @@ pub struct EditionPair {
 /// `summary` arguments.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// Local authority name or code, or `all` for England
-    #[arg(long, default_value = "Leeds")]
-    pub la: String,
-    /// The two editions compared.
+    /// The LA and the two editions compared.
     #[command(flatten)]
-    pub editions: EditionPair,
+    pub area: LaChange,
     /// One JSON object instead of a table
     #[arg(long)]
     pub json: bool,
@@ -186,12 +185,9 @@ pub struct SummaryArgs {
 /// `changes` arguments.
 #[derive(Debug, Args)]
 pub struct ChangesArgs {
-    /// Local authority name or code, or `all` for England
-    #[arg(long, default_value = "Leeds")]
-    pub la: String,
-    /// The two editions compared.
+    /// The LA and the two editions compared.
     #[command(flatten)]
-    pub editions: EditionPair,
+    pub area: LaChange,
     /// Only LSOAs in the most deprived 1% in either edition
     #[arg(long)]
     pub top1: bool,
@@ -385,18 +381,27 @@ fn load_cached(source: &DataSource, options: &LoadOptions, cache: &CacheSettings
     Ok(dataset)
 }
 
-/// The comparison a command asks for, or its one-sentence error.
-fn compare(dataset: &Dataset, la: &str, editions: EditionPair) -> Result<EditionComparison, CliError> {
-    Ok(EditionComparison::new(
-        dataset,
-        &AreaFilter::parse(la),
-        editions.from,
-        editions.to,
-    )?)
+/// `--la`, `--from` and `--to`: which LA's change between which two editions (every command that compares one).
+#[derive(Debug, Args)]
+pub struct LaChange {
+    /// Local authority name or code, or `all` for England
+    #[arg(long, default_value = "Leeds")]
+    pub la: String,
+    /// The two editions compared.
+    #[command(flatten)]
+    pub editions: EditionPair,
+}
+
+impl LaChange {
+    /// The comparison the command asks for, or its one-sentence error.
+    fn compare(&self, dataset: &Dataset) -> Result<EditionComparison, CliError> {
+        let EditionPair { from, to } = self.editions;
+        Ok(EditionComparison::new(dataset, &AreaFilter::parse(&self.la), from, to)?)
+    }
 }
 
 fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
-    let comparison = compare(dataset, &args.la, args.editions)?;
+    let comparison = args.area.compare(dataset)?;
     let summary = LaSummary::new(dataset, &comparison)?;
     let text = if args.json {
         output::summary_json(&summary, dataset)
@@ -407,7 +412,7 @@ fn summary(dataset: &Dataset, args: &SummaryArgs) -> CliResult {
 }
 
 fn changes(dataset: &Dataset, args: &ChangesArgs) -> CliResult {
-    let comparison = compare(dataset, &args.la, args.editions)?;
+    let comparison = args.area.compare(dataset)?;
     let rows: Vec<_> = if args.top1 {
         comparison.top1_rows().collect()
     } else {

@@ -3,7 +3,7 @@
 //! GeoPackage (`areas.gpkg`), and per priority ward (or every ward) a map zoomed to the ward, its profile as CSV and
 //! its LSOA table as a PNG. Every file is saved atomically, and nothing is replaced without `--force`.
 
-use super::{CliResult, EditionPair, output};
+use super::{CliResult, LaChange, output};
 use crate::analysis::{EditionComparison, LaSummary, WardProfile};
 use crate::export::{
     ExportError, Paper, ReportOptions, TableOptions, default_title, paper_options, render_diagram3, render_rank_table,
@@ -29,26 +29,18 @@ const ROOT_FILES: [&str; 7] = [
 /// `pack` arguments.
 #[derive(Debug, Args)]
 pub struct PackArgs {
-    /// Local authority name or code
-    #[arg(long, default_value = "Leeds")]
-    pub la: String,
+    /// The LA and the two editions compared.
     #[command(flatten)]
-    pub editions: EditionPair,
+    pub area: LaChange,
     /// Folder to write the pack into (created if needed)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// A folder for every ward of the LA, not just the priority wards
     #[arg(long)]
     pub all_wards: bool,
-    /// Map width in pixels [default: 3508, A4 landscape at 300 dpi]
-    #[arg(long)]
-    pub width: Option<u32>,
-    /// Map height in pixels [default: 2480]
-    #[arg(long)]
-    pub height: Option<u32>,
-    /// Resolution in dots per inch for the maps and tables
-    #[arg(long, default_value_t = 300.0)]
-    pub dpi: f32,
+    /// The maps' size, and the resolution of the maps and tables.
+    #[command(flatten)]
+    pub size: super::ImageSize,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
 }
@@ -64,7 +56,7 @@ struct WardPlan {
 /// renamed to `--out` when that does not exist yet, else each file moved over its old copy — so a pack killed midway
 /// leaves no half-written pack under `--out` (and a later run removes the staging folder it left).
 pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
-    let comparison = super::compare(dataset, &args.la, args.editions)?;
+    let comparison = args.area.compare(dataset)?;
     let wards = plan_wards(dataset, &comparison, Path::new(""), args.all_wards)?;
     let mut files: Vec<PathBuf> = ROOT_FILES.iter().map(PathBuf::from).collect();
     for ward in &wards {
@@ -171,11 +163,8 @@ fn write_pack(
     let a4 =
         ReportOptions::a4_landscape_300dpi(default_title(&comparison.la_name, mode, comparison.from, comparison.to));
     let map_options = ReportOptions {
-        width_px: args.width.unwrap_or(a4.width_px),
-        height_px: args.height.unwrap_or(a4.height_px),
-        dpi: args.dpi,
         mode,
-        ..a4
+        ..args.size.applied_to(a4)
     };
     let (from, to) = (comparison.from, comparison.to);
     let date = map_options.export_date;
@@ -184,7 +173,7 @@ fn write_pack(
     saved(save_png_atomic(
         &overview.image,
         &base.join("overview.png"),
-        args.dpi,
+        args.size.dpi,
         false,
     ))?;
     let diagram3: Vec<_> = crate::export::diagram3_rows(comparison);
@@ -193,17 +182,17 @@ fn write_pack(
     saved(save_atomic(&base.join("diagram3.csv"), false, |out| {
         out.write_all(csv.as_bytes())
     }))?;
-    let table = render_diagram3(comparison, args.dpi, date).map_err(|e| e.to_string())?;
+    let table = render_diagram3(comparison, args.size.dpi, date).map_err(|e| e.to_string())?;
     saved(save_png_atomic(
         &table.image,
         &base.join("diagram3.png"),
-        args.dpi,
+        args.size.dpi,
         false,
     ))?;
     // The same table for colour-blind readers (red/blue ends of RdBu; both carry shapes and signs).
     let safe = crate::export::render_diagram3_with(
         comparison,
-        args.dpi,
+        args.size.dpi,
         date,
         crate::export::TableColours::COLOUR_BLIND_SAFE,
     )
@@ -211,7 +200,7 @@ fn write_pack(
     saved(save_png_atomic(
         &safe.image,
         &base.join("diagram3_colour_safe.png"),
-        args.dpi,
+        args.size.dpi,
         false,
     ))?;
     saved(save_briefing_xlsx(
@@ -248,7 +237,12 @@ fn write_pack(
             ..map_options.clone()
         };
         let map = render_report(dataset, comparison, &options).map_err(|e| e.to_string())?;
-        saved(save_png_atomic(&map.image, &folder.join("map.png"), args.dpi, false))?;
+        saved(save_png_atomic(
+            &map.image,
+            &folder.join("map.png"),
+            args.size.dpi,
+            false,
+        ))?;
         let rows: Vec<_> = profile.lsoas.iter().collect();
         saved(save_atomic(&folder.join("profile.csv"), false, |out| {
             write_selection_csv(out, &rows, from, to)
@@ -264,7 +258,7 @@ fn write_pack(
                 rows.len(),
                 comparison.threshold_to
             ),
-            dpi: args.dpi,
+            dpi: args.size.dpi,
             export_date: date,
             colours: crate::export::TableColours::COUNCIL,
         };
@@ -272,7 +266,7 @@ fn write_pack(
         saved(save_png_atomic(
             &table.image,
             &folder.join("lsoas.png"),
-            args.dpi,
+            args.size.dpi,
             false,
         ))?;
     }
