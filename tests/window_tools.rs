@@ -7,7 +7,7 @@ mod common;
 use egui_kittest::{Harness, kittest::Queryable as _};
 use locality_map::model::AreaCode;
 use locality_map::render::{LabelStyle, overlapping_pairs, place_ward_labels, transition_marker_positions};
-use locality_map::ui::{AppCommand, LoadedData, LocalityMapApp, NoDialogs, Settings};
+use locality_map::ui::{AppCommand, AppWindow, LoadedData, LocalityMapApp, NoDialogs, Settings};
 use std::sync::Arc;
 
 const SIZE: [f32; 2] = [1400.0, 900.0];
@@ -203,7 +203,7 @@ fn priority_wards_are_named_at_la_zoom_clear_of_the_1pc_markers_which_do_not_ove
 #[test]
 fn the_attribute_table_sorts_filters_and_its_selection_reaches_the_map() {
     let mut harness = harness();
-    run(&mut harness, AppCommand::ShowAttributeTable);
+    run(&mut harness, AppCommand::Show(AppWindow::AttributeTable));
     harness.get_by_label_contains("482 of 482 LSOAs");
     let rows = harness.state().scene().unwrap().comparison.rows.clone();
     // Sorted by rank 2019: the most deprived first (ties by code).
@@ -294,7 +294,7 @@ fn without_file_dialogs_the_path_field_saves_the_project_and_exports_the_table()
     assert!(text.contains("\"la\""), "{text}");
 
     // The attribute table's CSV through the same field.
-    run(&mut harness, AppCommand::ShowAttributeTable);
+    run(&mut harness, AppCommand::Show(AppWindow::AttributeTable));
     harness.get_by_label("Export CSV…").click();
     harness.run_steps(3);
     harness.get_by_label("Save to this path").click();

@@ -5,7 +5,7 @@
 use super::attribute_table::AttributeTableState;
 use super::choropleth_map::MapMemory;
 use super::chrome::Chrome;
-use super::command::{AppCommand, WindowEffect, dispatch};
+use super::command::{AppCommand, AppWindow, WindowEffect, dispatch};
 use super::export_dialog::ExportDialogState;
 use super::files::{FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoPicker, SelectionFormat};
 use super::frame_timer::{FrameTimer, report_first_map};
@@ -142,16 +142,8 @@ impl LocalityMapApp {
             self.memory.view,
         ) {
             Some(WindowEffect::Quit) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
-            Some(WindowEffect::ShowProblems) => self.chrome.show_problems = true,
-            Some(WindowEffect::ShowAbout) => self.chrome.show_about = true,
-            Some(WindowEffect::ShowHelp(topic)) => self.chrome.help.open(topic),
-            Some(WindowEffect::ShowLeagueTable) => self.chrome.league.open = true,
-            Some(WindowEffect::ShowIndicators) => self.chrome.indicators.open = true,
-            Some(WindowEffect::ShowWardLeague) => self.panels.areas.wards.open = true,
-            Some(WindowEffect::ShowAreaGroups) => self.panels.areas.groups.open = true,
+            Some(WindowEffect::Show(window)) => self.open_window(window),
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
-            Some(WindowEffect::ShowAttributeTable) => self.attribute_table.open = true,
-            Some(WindowEffect::ShowExportDialog) => self.export_dialog.open = true,
             Some(WindowEffect::PathAnswered(answered)) => {
                 let waiting = self.waiting_for_path.take();
                 if answered && let Some(command) = waiting {
@@ -166,6 +158,20 @@ impl LocalityMapApp {
             self.waiting_for_path = Some(again);
         }
         self.apply_view_request();
+    }
+
+    fn open_window(&mut self, window: AppWindow) {
+        match window {
+            AppWindow::Problems => self.chrome.show_problems = true,
+            AppWindow::About => self.chrome.show_about = true,
+            AppWindow::Help(topic) => self.chrome.help.open(topic),
+            AppWindow::LeagueTable => self.chrome.league.open = true,
+            AppWindow::Indicators => self.chrome.indicators.open = true,
+            AppWindow::WardLeague => self.panels.areas.wards.open = true,
+            AppWindow::AreaGroups => self.panels.areas.groups.open = true,
+            AppWindow::AttributeTable => self.attribute_table.open = true,
+            AppWindow::ExportDialog => self.export_dialog.open = true,
+        }
     }
 
     fn run_all(&mut self, commands: Vec<AppCommand>, ctx: &egui::Context) {

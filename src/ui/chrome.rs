@@ -5,7 +5,7 @@
 //! A new menu entry is one `if ui.button(..).clicked() { commands.push(..) }` here and, if it needs new work, one
 //! [`AppCommand`] variant with its arm in [`dispatch`](super::command::dispatch).
 
-use super::command::AppCommand;
+use super::command::{AppCommand, AppWindow};
 use super::files::SelectionFormat;
 use super::help::{HelpState, help_menu_ui, help_windows};
 use super::indicator_window::{IndicatorAction, IndicatorWindowState};
@@ -49,7 +49,7 @@ impl Chrome {
                 help_menu_ui(ui, &mut commands);
                 ui.separator();
                 if ui.button("About and attribution…").clicked() {
-                    commands.push(AppCommand::ShowAbout);
+                    commands.push(AppCommand::Show(AppWindow::About));
                 }
             });
         });
@@ -86,7 +86,7 @@ impl Chrome {
             if let Some(data) = session.data() {
                 ui.label(format!("Data: {}", data.source.label()));
                 if super::problems_list::problems_link_ui(ui, &data.dataset.report) {
-                    commands.push(AppCommand::ShowProblems);
+                    commands.push(AppCommand::Show(AppWindow::Problems));
                 }
             }
             if let Some(scene) = session.scene()
@@ -277,7 +277,7 @@ fn file_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<AppCommand
         entry(ui, has_map && has_selection, egui::Button::new(label), command);
     }
     let report = egui::Button::new("Export report (title, extent, size, DPI)…");
-    entry(ui, has_map, report, AppCommand::ShowExportDialog);
+    entry(ui, has_map, report, AppCommand::Show(AppWindow::ExportDialog));
     entry(
         ui,
         has_map,
@@ -299,7 +299,7 @@ fn file_menu(ui: &mut egui::Ui, session: &Session, commands: &mut Vec<AppCommand
         ui,
         true,
         egui::Button::new("Problems found in the data…"),
-        AppCommand::ShowProblems,
+        AppCommand::Show(AppWindow::Problems),
     );
     ui.separator();
     entry(ui, true, egui::Button::new("Quit"), AppCommand::Quit);
@@ -343,19 +343,19 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
     });
     ui.separator();
     if ui.button("LA league table…").clicked() {
-        commands.push(AppCommand::ShowLeagueTable);
+        commands.push(AppCommand::Show(AppWindow::LeagueTable));
     }
     if ui.button("Local indicators…").clicked() {
-        commands.push(AppCommand::ShowIndicators);
+        commands.push(AppCommand::Show(AppWindow::Indicators));
     }
     if ui.button("Attribute table…").clicked() {
-        commands.push(AppCommand::ShowAttributeTable);
+        commands.push(AppCommand::Show(AppWindow::AttributeTable));
     }
     if ui.button("Ward league…").clicked() {
-        commands.push(AppCommand::ShowWardLeague);
+        commands.push(AppCommand::Show(AppWindow::WardLeague));
     }
     if ui.button("Area groups map…").clicked() {
-        commands.push(AppCommand::ShowAreaGroups);
+        commands.push(AppCommand::Show(AppWindow::AreaGroups));
     }
     if ui.button("Fit to the LA (0)").clicked() {
         commands.push(AppCommand::Fit);

@@ -39,20 +39,8 @@ pub enum AppCommand {
     ExportAs(super::export_formats::ExportFormat),
     /// Put the LA map (A4 landscape, 150 dpi) on the clipboard.
     CopyMapImage,
-    /// Open the window listing problems found in the data.
-    ShowProblems,
-    /// Open the About window.
-    ShowAbout,
-    /// Open a Help window (shortcut sheet, how to read the map, the README's data section).
-    ShowHelp(super::help::HelpTopic),
-    /// Open the LA league table.
-    ShowLeagueTable,
-    /// Open the local indicators window.
-    ShowIndicators,
-    /// Open the ward league (MHCLG's area measures for the LA's wards).
-    ShowWardLeague,
-    /// Open the area groups window.
-    ShowAreaGroups,
+    /// Open one of the app's windows (the problems list, About, Help, the league tables, …).
+    Show(AppWindow),
     /// Close the window.
     Quit,
     /// Fit the map to the LA (key 0).
@@ -101,16 +89,35 @@ pub enum AppCommand {
     DismissLoadError,
     /// Dismiss the banner about the last save, export or open.
     DismissFileMessage,
-    /// Open the report export dialog.
-    ShowExportDialog,
     /// Ask where, then write the report the export dialog describes.
     ExportReport(Box<super::report_export::ReportRequest>),
-    /// Open the attribute table (every LSOA with its figures).
-    ShowAttributeTable,
     /// Ask where, then write these LSOAs (in this order) as the attribute table CSV.
     ExportLsoaTable(Vec<AreaCode>),
     /// The in-window path field's answer (`None`: cancelled): the window runs the command that asked again with it.
     AnswerPath(Option<PathBuf>),
+}
+
+/// A window the app opens over the map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppWindow {
+    /// The problems found in the data.
+    Problems,
+    /// About Locality Map.
+    About,
+    /// A Help window (shortcut sheet, how to read the map, the README's data section).
+    Help(super::help::HelpTopic),
+    /// The LA league table.
+    LeagueTable,
+    /// The local indicators.
+    Indicators,
+    /// The ward league (MHCLG's area measures for the LA's wards).
+    WardLeague,
+    /// The area groups.
+    AreaGroups,
+    /// The attribute table (every LSOA with its figures).
+    AttributeTable,
+    /// The report export dialog.
+    ExportDialog,
 }
 
 /// What a command leaves for the window itself to do.
@@ -118,42 +125,16 @@ pub enum AppCommand {
 pub enum WindowEffect {
     /// Close the window.
     Quit,
-    /// Open the problems window.
-    ShowProblems,
-    /// Open the About window.
-    ShowAbout,
-    /// Open a Help window.
-    ShowHelp(super::help::HelpTopic),
-    /// Open the LA league table.
-    ShowLeagueTable,
-    /// Open the local indicators window.
-    ShowIndicators,
-    /// Open the ward league.
-    ShowWardLeague,
-    /// Open the area groups window.
-    ShowAreaGroups,
+    /// Open one of its windows.
+    Show(AppWindow),
     /// Empty the selection panel's name field (the name was used).
     ClearSelectionName,
-    /// Open the attribute table.
-    ShowAttributeTable,
-    /// Open the report export dialog.
-    ShowExportDialog,
     /// The path field was answered (true) or cancelled: run the command that asked again, or forget it.
     PathAnswered(bool),
 }
 
 /// Runs one command. `view` is the map's view now (a saved project keeps it).
 pub fn dispatch(
-    command: AppCommand,
-    session: &mut Session,
-    settings: &mut Settings,
-    files: &mut Files,
-    view: MapView,
-) -> Option<WindowEffect> {
-    run_command(command, session, settings, files, view)
-}
-
-fn run_command(
     command: AppCommand,
     session: &mut Session,
     settings: &mut Settings,
@@ -187,13 +168,7 @@ fn run_command(
         AppCommand::ExportMapImage => files.export_map_image(session, settings),
         AppCommand::ExportAs(format) => files.export_as(session, settings, format),
         AppCommand::CopyMapImage => files.copy_map_image(session, settings),
-        AppCommand::ShowProblems => return Some(WindowEffect::ShowProblems),
-        AppCommand::ShowAbout => return Some(WindowEffect::ShowAbout),
-        AppCommand::ShowHelp(topic) => return Some(WindowEffect::ShowHelp(topic)),
-        AppCommand::ShowLeagueTable => return Some(WindowEffect::ShowLeagueTable),
-        AppCommand::ShowIndicators => return Some(WindowEffect::ShowIndicators),
-        AppCommand::ShowWardLeague => return Some(WindowEffect::ShowWardLeague),
-        AppCommand::ShowAreaGroups => return Some(WindowEffect::ShowAreaGroups),
+        AppCommand::Show(window) => return Some(WindowEffect::Show(window)),
         AppCommand::Quit => return Some(WindowEffect::Quit),
         AppCommand::Fit => {
             session.take_ward_zoom();
@@ -247,8 +222,6 @@ fn run_command(
         AppCommand::AnswerDataConfirmation(open) => session.answer_data_confirmation(open),
         AppCommand::DismissLoadError => session.dismiss_load_error(),
         AppCommand::DismissFileMessage => session.dismiss_file_message(),
-        AppCommand::ShowAttributeTable => return Some(WindowEffect::ShowAttributeTable),
-        AppCommand::ShowExportDialog => return Some(WindowEffect::ShowExportDialog),
         AppCommand::ExportReport(request) => files.export_report(session, settings, &request),
         AppCommand::ExportLsoaTable(codes) => files.export_lsoa_table(session, &codes),
         AppCommand::AnswerPath(answer) => {
@@ -370,7 +343,10 @@ mod tests {
         });
         run(AppCommand::Undo);
         assert_eq!(run(AppCommand::Quit), Some(WindowEffect::Quit));
-        assert_eq!(run(AppCommand::ShowLeagueTable), Some(WindowEffect::ShowLeagueTable));
+        assert_eq!(
+            run(AppCommand::Show(AppWindow::LeagueTable)),
+            Some(WindowEffect::Show(AppWindow::LeagueTable))
+        );
         assert_eq!(
             run(AppCommand::SaveNamed("a".into())),
             Some(WindowEffect::ClearSelectionName)

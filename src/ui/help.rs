@@ -3,7 +3,7 @@
 //! change means; comparing with 2025), and the README's section on data folders (compiled in, so it matches this
 //! build).
 
-use super::command::AppCommand;
+use super::command::{AppCommand, AppWindow};
 use super::shortcuts::{MAP_KEYS, SHORTCUTS};
 use crate::model::{national_lsoas, top1_threshold};
 use egui::RichText;
@@ -55,7 +55,7 @@ pub fn help_menu_ui(ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
         ("Data: using your own data folder (README)…", HelpTopic::Data),
     ] {
         if ui.button(label).clicked() {
-            commands.push(AppCommand::ShowHelp(topic));
+            commands.push(AppCommand::Show(AppWindow::Help(topic)));
         }
     }
 }

@@ -64,7 +64,7 @@ pub use attribute_table::AttributeTableState;
 pub use basemap::{Basemap, FILL_ALPHA_OVER_BASEMAP};
 pub use choropleth_map::{ChoroplethMap, MapMemory, MapResponse};
 pub use chrome::{ALL_ENGLAND, Chrome};
-pub use command::{AppCommand, WindowEffect, dispatch};
+pub use command::{AppCommand, AppWindow, WindowEffect, dispatch};
 pub use distribution::{DistributionResponse, DistributionState, distribution_ui};
 pub use emerging_list::{EmergingSort, emerging_list_ui, sorted_rows};
 pub use export_dialog::ExportDialogState;
