@@ -4,13 +4,13 @@
 //! Numbers are numbers, codes are text, headers are frozen with filters on and columns sized to their contents.
 
 use super::ExportError;
-use super::change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, SELECTION_COLUMNS};
+use super::change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, LsoaField, SELECTION_COLUMNS, lsoa_fields};
 use super::date::CivilDate;
 use super::report_png::{attribution_lines, sources_text};
 use super::save::save_atomic;
 use super::table_png::{TABLE_IMPROVED, TABLE_TOP1, TABLE_WORSENED, diagram3_rows};
 use crate::analysis::{EditionComparison, LaSummary, LeagueTable, LsoaChange, WardProfile};
-use crate::model::{Dataset, Index};
+use crate::model::Dataset;
 use crate::style::{RELATIVE_RANKS_CAVEAT, Rgba};
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 use std::path::Path;
@@ -432,33 +432,18 @@ fn write_lsoas(
     from: u16,
     to: u16,
 ) -> Result<(), XlsxError> {
-    let domains = &Index::ALL[1..];
-    let mut columns: Vec<Column> = change_columns
+    let fields = lsoa_fields(change_columns);
+    let num_format = |field: &LsoaField| match field {
+        LsoaField::Change(c) => num_format_of(*c),
+        LsoaField::DomainRank(..) => "#,##0",
+    };
+    let columns: Vec<Column> = fields
         .iter()
-        .map(|c| column(c.header(Some((from, to))), num_format_of(*c)))
+        .map(|f| column(f.header((from, to)), num_format(f)))
         .collect();
-    if !change_columns.contains(&ChangeColumn::Population) {
-        columns.push(column(ChangeColumn::Population.header(None), "#,##0"));
-    }
-    for year in [to, from] {
-        columns.extend(
-            domains
-                .iter()
-                .map(|d| column(format!("{}_rank_{year}", d.key()), "#,##0")),
-        );
-    }
     let cells = rows
         .iter()
-        .map(|r| {
-            let mut cells: Vec<Cell> = change_columns.iter().map(|c| c.value(r).into()).collect();
-            if !change_columns.contains(&ChangeColumn::Population) {
-                cells.push(ChangeColumn::Population.value(r).into());
-            }
-            for ranks in [&r.domain_ranks_to, &r.domain_ranks_from] {
-                cells.extend(domains.iter().map(|d| Cell::from(number(ranks.get(d).copied()))));
-            }
-            cells
-        })
+        .map(|r| fields.iter().map(|f| Cell::from(f.value(r))).collect())
         .collect();
     write_table(sheet, &columns, cells)
 }

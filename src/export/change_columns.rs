@@ -3,6 +3,7 @@
 //! column reads the same wherever a planner finds it.
 
 use crate::analysis::LsoaChange;
+use crate::model::Index;
 use serde_json::{Value, json};
 
 /// One column of an LSOA change table.
@@ -266,6 +267,55 @@ impl ChangeColumn {
             BoundaryChange => json!(row.boundary_change.map(|c| c.letter())),
             EarlierLsoas => json!(row.earlier_lsoas.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
             Population => json!(row.population),
+        }
+    }
+}
+
+/// A column of the LSOA sheet and layer the workbook and the GeoPackage write: a change-table column, or one domain's
+/// rank in one edition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LsoaField {
+    /// A change-table column.
+    Change(ChangeColumn),
+    /// A domain's rank in the later (`true`) or the earlier edition.
+    DomainRank(Index, bool),
+}
+
+/// `columns`, then the population unless among them, then each domain's rank in the later and in the earlier edition.
+pub(super) fn lsoa_fields(columns: &[ChangeColumn]) -> Vec<LsoaField> {
+    let mut fields: Vec<LsoaField> = columns.iter().map(|c| LsoaField::Change(*c)).collect();
+    if !columns.contains(&ChangeColumn::Population) {
+        fields.push(LsoaField::Change(ChangeColumn::Population));
+    }
+    for later in [true, false] {
+        fields.extend(Index::ALL[1..].iter().map(|d| LsoaField::DomainRank(*d, later)));
+    }
+    fields
+}
+
+impl LsoaField {
+    /// The header, naming editions by their years (`rank_2019`, `income_rank_2015`).
+    pub(super) fn header(self, (from, to): (u16, u16)) -> String {
+        match self {
+            LsoaField::Change(c) => c.header(Some((from, to))),
+            LsoaField::DomainRank(d, later) => format!("{}_rank_{}", d.key(), if later { to } else { from }),
+        }
+    }
+
+    /// The row's typed value.
+    pub(super) fn value(self, row: &LsoaChange) -> CellValue {
+        match self {
+            LsoaField::Change(c) => c.value(row),
+            LsoaField::DomainRank(d, later) => {
+                let ranks = if later {
+                    &row.domain_ranks_to
+                } else {
+                    &row.domain_ranks_from
+                };
+                ranks
+                    .get(&d)
+                    .map_or(CellValue::Empty, |r| CellValue::Number(f64::from(*r)))
+            }
         }
     }
 }

@@ -5,10 +5,10 @@
 //! saved atomically.
 
 use super::ExportError;
-use super::change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn};
+use super::change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, LsoaField, lsoa_fields};
 use super::save::save_atomic;
 use crate::analysis::{EditionComparison, LaSummary, LsoaChange};
-use crate::model::{AreaCode, Dataset, Index, rect_union};
+use crate::model::{AreaCode, Dataset, rect_union};
 use geo::{BoundingRect as _, MultiPolygon, Rect};
 use rayon::prelude::*;
 use rusqlite::types::Value;
@@ -78,33 +78,18 @@ pub fn geopackage_bytes(dataset: &Dataset, comparison: &EditionComparison) -> Re
     let tx = db.transaction().map_err(build_error)?;
 
     // LSOAs: every changes-table column, population, domain ranks of both editions.
-    let domains = &Index::ALL[1..];
-    let mut attributes: Vec<Attribute> = CHANGES_CSV_COLUMNS
+    let fields = lsoa_fields(&CHANGES_CSV_COLUMNS);
+    let sql_type = |field: &LsoaField| match field {
+        LsoaField::Change(c) => sql_type_of(*c),
+        LsoaField::DomainRank(..) => "INTEGER",
+    };
+    let attributes: Vec<Attribute> = fields
         .iter()
-        .map(|c| attribute(c.header(Some((from, to))), sql_type_of(*c)))
+        .map(|f| attribute(f.header((from, to)), sql_type(f)))
         .collect();
-    attributes.push(attribute("population", "INTEGER"));
-    for year in [to, from] {
-        attributes.extend(
-            domains
-                .iter()
-                .map(|d| attribute(format!("{}_rank_{year}", d.key()), "INTEGER")),
-        );
-    }
     let lsoa_features = comparison.rows.par_iter().filter_map(|row| {
         let area = layer.get(&row.lsoa_code)?;
-        let mut values: Vec<Value> = CHANGES_CSV_COLUMNS
-            .iter()
-            .map(|c| sql_value(c.value(row), sql_type_of(*c)))
-            .collect();
-        values.push(sql_value(ChangeColumn::Population.value(row), "INTEGER"));
-        for ranks in [&row.domain_ranks_to, &row.domain_ranks_from] {
-            values.extend(
-                domains
-                    .iter()
-                    .map(|d| ranks.get(d).map_or(Value::Null, |r| Value::Integer(i64::from(*r)))),
-            );
-        }
+        let values: Vec<Value> = fields.iter().map(|f| sql_value(f.value(row), sql_type(f))).collect();
         Some((gpkg_geometry(&area.geometry_in_world, area.bbox_in_world), values))
     });
     let lsoa_features: Vec<(Vec<u8>, Vec<Value>)> = lsoa_features.collect();
