@@ -218,20 +218,8 @@ fn area_of_row(
     })
 }
 
-fn report_skips(table: &IndicatorTable, first_row: &BTreeMap<String, usize>, report: &mut JoinReport) {
-    for (why, count) in &table.skipped.by_reason {
-        let row = first_row.get(why).copied().unwrap_or(0);
-        report.push(
-            Severity::Warning,
-            Some(table.path.clone()),
-            Some(format!("row {row}")),
-            format!("{count} indicator cells or rows skipped: {why} (first at row {row})"),
-        );
-    }
-}
-
-/// Reads a tidy table. Rows with unknown codes or periods and non-numeric values are skipped and reported.
-pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<IndicatorTable, LoadError> {
+/// The code columns of a table and the level of its first (the table's areas), or the error naming the file.
+fn area_code_columns(table: &RawTable) -> Result<(Vec<(usize, AreaLevel)>, AreaLevel), LoadError> {
     let columns = code_columns(table);
     let Some((_, level)) = columns.first().copied() else {
         return Err(LoadError::MissingColumn {
@@ -240,6 +228,69 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
             path: table.path.clone(),
         });
     };
+    Ok((columns, level))
+}
+
+impl IndicatorTable {
+    /// The table read from `table` before any row is: no areas, no series.
+    fn empty(table: &RawTable, level: AreaLevel) -> Self {
+        Self {
+            path: table.path.clone(),
+            level,
+            areas: BTreeMap::new(),
+            series: Vec::new(),
+            rows_read: table.rows.len(),
+            skipped: SkippedRows::default(),
+        }
+    }
+}
+
+/// The rows and cells a parse skipped, by reason, with the first row of each (for the load report).
+#[derive(Default)]
+struct Skips {
+    rows: SkippedRows,
+    first_row: BTreeMap<String, usize>,
+}
+
+impl Skips {
+    fn skip(&mut self, row: usize, why: String) {
+        self.first_row.entry(why.clone()).or_insert(row);
+        self.rows.add(why);
+    }
+
+    /// The row's area; `None`, the row skipped, when it is broken (see `row_shape_problem`) or has no usable code.
+    fn row_area(
+        &mut self,
+        table: &RawTable,
+        (row, record): (usize, &csv::StringRecord),
+        columns: &[(usize, AreaLevel)],
+        names: &[Option<usize>],
+    ) -> Option<IndicatorArea> {
+        let area = match table.row_shape_problem(record) {
+            Some(problem) => Err(problem),
+            None => area_of_row(record, columns, names).map_err(str::to_string),
+        };
+        area.map_err(|why| self.skip(row, why)).ok()
+    }
+
+    /// Files the skips with the table and one warning a reason in the report.
+    fn report(self, table: &mut IndicatorTable, report: &mut JoinReport) {
+        for (why, count) in &self.rows.by_reason {
+            let row = self.first_row.get(why).copied().unwrap_or(0);
+            report.push(
+                Severity::Warning,
+                Some(table.path.clone()),
+                Some(format!("row {row}")),
+                format!("{count} indicator cells or rows skipped: {why} (first at row {row})"),
+            );
+        }
+        table.skipped = self.rows;
+    }
+}
+
+/// Reads a tidy table. Rows with unknown codes or periods and non-numeric values are skipped and reported.
+pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<IndicatorTable, LoadError> {
+    let (columns, level) = area_code_columns(table)?;
     let Some(period_col) = period_column(table) else {
         return Err(LoadError::MissingColumn {
             what: "period",
@@ -257,15 +308,8 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
     let measure_col = table.column(|h| matches!(h, "measure" | "indicator" | "variable" | "measures"));
     let value_col = table.column(|h| matches!(h, "value" | "obs_value" | "values"));
     let stem = file_stem(table);
-    let mut out = IndicatorTable {
-        path: table.path.clone(),
-        level,
-        areas: BTreeMap::new(),
-        series: Vec::new(),
-        rows_read: table.rows.len(),
-        skipped: SkippedRows::default(),
-    };
-    let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = IndicatorTable::empty(table, level);
+    let mut skips = Skips::default();
     // Long format: one series per measure. Wide-by-column: one series per numeric column.
     let value_columns: Vec<usize> = match (measure_col, value_col) {
         (Some(_), Some(v)) => vec![v],
@@ -293,21 +337,10 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
     let mut series_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut duplicates = 0usize;
     for (row, record) in &table.rows {
-        let mut skip = |why: String| {
-            first_row.entry(why.clone()).or_insert(*row);
-            out.skipped.add(why);
-        };
-        if let Some(problem) = table.row_shape_problem(record) {
-            skip(problem);
+        let Some(area) = skips.row_area(table, (*row, record), &columns, &names) else {
             continue;
-        }
-        let area = match area_of_row(record, &columns, &names) {
-            Ok(area) => area,
-            Err(why) => {
-                skip(why.to_string());
-                continue;
-            }
         };
+        let mut skip = |why: String| skips.skip(*row, why);
         let Some(period) = record.get(period_col).and_then(Period::parse) else {
             skip("not a period (YYYY-MM, YYYY-MM-DD or YYYY)".into());
             continue;
@@ -356,20 +389,13 @@ pub fn parse_tidy_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
             format!("{duplicates} values repeat an area and period already given; the last was kept"),
         );
     }
-    report_skips(&out, &first_row, report);
+    skips.report(&mut out, report);
     Ok(out)
 }
 
 /// Reads a wide table: one row per area, one column per period.
 pub fn parse_wide_table(table: &RawTable, report: &mut JoinReport) -> Result<IndicatorTable, LoadError> {
-    let columns = code_columns(table);
-    let Some((_, level)) = columns.first().copied() else {
-        return Err(LoadError::MissingColumn {
-            what: "area code",
-            looked_for: "a column of E01 (LSOA), E05 (ward) or E06-E09 (LA) codes",
-            path: table.path.clone(),
-        });
-    };
+    let (columns, level) = area_code_columns(table)?;
     let names: Vec<Option<usize>> = columns.iter().map(|(c, _)| name_column(table, *c)).collect();
     let period_columns: Vec<(usize, Period)> = table
         .headers
@@ -384,31 +410,13 @@ pub fn parse_wide_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
         unit: unit_of(&stem),
         values: BTreeMap::new(),
     };
-    let mut out = IndicatorTable {
-        path: table.path.clone(),
-        level,
-        areas: BTreeMap::new(),
-        series: Vec::new(),
-        rows_read: table.rows.len(),
-        skipped: SkippedRows::default(),
-    };
-    let mut first_row: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = IndicatorTable::empty(table, level);
+    let mut skips = Skips::default();
     for (row, record) in &table.rows {
-        let mut skip = |why: String| {
-            first_row.entry(why.clone()).or_insert(*row);
-            out.skipped.add(why);
-        };
-        if let Some(problem) = table.row_shape_problem(record) {
-            skip(problem);
+        let Some(area) = skips.row_area(table, (*row, record), &columns, &names) else {
             continue;
-        }
-        let area = match area_of_row(record, &columns, &names) {
-            Ok(area) => area,
-            Err(why) => {
-                skip(why.to_string());
-                continue;
-            }
         };
+        let mut skip = |why: String| skips.skip(*row, why);
         for (col, period) in &period_columns {
             let text = record.get(*col).map(str::trim).unwrap_or_default();
             match parse_number(text) {
@@ -422,7 +430,7 @@ pub fn parse_wide_table(table: &RawTable, report: &mut JoinReport) -> Result<Ind
         out.areas.entry(area.code).or_insert(area);
     }
     out.series.push(series);
-    report_skips(&out, &first_row, report);
+    skips.report(&mut out, report);
     Ok(out)
 }
 
