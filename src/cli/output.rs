@@ -64,50 +64,52 @@ pub fn summary_text(s: &LaSummary, dataset: &Dataset) -> String {
     } else {
         let _ = writeln!(out, "{} LSOAs {wards}\n", s.lsoas);
     }
-    let row = |out: &mut String, label: &str, a: String, b: String| {
-        let _ = writeln!(out, "{label:<44}{a:>10}{b:>10}");
-    };
-    row(&mut out, "", from.to_string(), to.to_string());
-    row(
-        &mut out,
-        "Most deprived 1% line (rank ≤)",
-        s.top1.threshold_from.to_string(),
-        s.top1.threshold_to.to_string(),
-    );
-    row(
-        &mut out,
-        "LSOAs in the most deprived 1% nationally",
-        s.top1.count_from.to_string(),
-        s.top1.count_to.to_string(),
-    );
     let has_population = s.top1.population_from.is_some() || s.top1.population_to.is_some();
-    if has_population {
-        row(
-            &mut out,
+    let (top1, decile1) = (&s.top1, &s.decile1);
+    // Label, earlier, later, and whether the row is shown (population rows only when a population is loaded).
+    let rows = [
+        ("", from.to_string(), to.to_string(), true),
+        (
+            "Most deprived 1% line (rank ≤)",
+            top1.threshold_from.to_string(),
+            top1.threshold_to.to_string(),
+            true,
+        ),
+        (
+            "LSOAs in the most deprived 1% nationally",
+            top1.count_from.to_string(),
+            top1.count_to.to_string(),
+            true,
+        ),
+        (
             "Population in the 1%",
-            opt(s.top1.population_from),
-            opt(s.top1.population_to),
-        );
-    }
-    row(
-        &mut out,
-        "LSOAs in the most deprived 10% (decile 1)",
-        s.decile1.count_from.to_string(),
-        s.decile1.count_to.to_string(),
-    );
-    row(
-        &mut out,
-        "Share of the LA's LSOAs in decile 1",
-        percent(s.decile1.share_from),
-        percent(s.decile1.share_to),
-    );
-    if has_population {
-        row(
-            &mut out,
+            opt(top1.population_from),
+            opt(top1.population_to),
+            has_population,
+        ),
+        (
+            "LSOAs in the most deprived 10% (decile 1)",
+            decile1.count_from.to_string(),
+            decile1.count_to.to_string(),
+            true,
+        ),
+        (
+            "Share of the LA's LSOAs in decile 1",
+            percent(decile1.share_from),
+            percent(decile1.share_to),
+            true,
+        ),
+        (
             "Population in decile 1",
-            opt(s.decile1.population_from),
-            opt(s.decile1.population_to),
-        );
+            opt(decile1.population_from),
+            opt(decile1.population_to),
+            has_population,
+        ),
+    ];
+    for (label, a, b, shown) in rows {
+        if shown {
+            let _ = writeln!(out, "{label:<44}{a:>10}{b:>10}");
+        }
     }
     if let Some(missing) = &s.population_missing {
         let _ = writeln!(out, "Population in the 1% and decile 1 ({to}): not known — {missing}");

@@ -524,13 +524,17 @@ mod tests {
         (parse_imd_table(&table, hint, &mut report), report)
     }
 
+    /// A table that parses, with the report of its load.
+    fn parsed(csv: &str) -> (ImdTable, JoinReport) {
+        let (table, report) = parse(csv, None);
+        (table.unwrap(), report)
+    }
+
     #[test]
     fn file1_2019_headers_give_edition_and_ranks() {
-        let (table, report) = parse(
+        let (table, report) = parsed(
             "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile\nE01011372,Leeds 111B,E08000035,Leeds,38,1\n",
-            None,
         );
-        let table = table.unwrap();
         assert_eq!((table.year, table.vintage), (2019, LsoaVintage::Lsoa2011));
         assert_eq!(table.rows[0].1.imd_rank().map(Rank::get), Some(38));
         assert_eq!(table.rows[0].1.la_name, "Leeds");
@@ -546,11 +550,8 @@ mod tests {
 
     #[test]
     fn bad_rank_is_reported_with_row_and_rest_loads() {
-        let (table, report) = parse(
-            "LSOA11CD,LAD19CD,IMD19\nE01000001,E09000001,abc\nE01000002,E09000001,\"1,296\"\n",
-            None,
-        );
-        let table = table.unwrap();
+        let (table, report) =
+            parsed("LSOA11CD,LAD19CD,IMD19\nE01000001,E09000001,abc\nE01000002,E09000001,\"1,296\"\n");
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[1].1.imd_rank().map(Rank::get), Some(1296));
         assert_eq!(report.problems.len(), 1);
