@@ -10,6 +10,7 @@ use crate::export::{AreaMapGeometry, AreaMapOptions, render_area_map, save_png_a
 use crate::io::read_group_file;
 use crate::model::{Dataset, Index};
 use crate::project::open_project;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -36,46 +37,47 @@ pub const AREAS_CSV_COLUMNS: [&str; 17] = [
     "peers",
 ];
 
-/// The index to summarise, as typed on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum IndexArg {
-    /// Index of Multiple Deprivation.
-    Imd,
-    /// Income domain.
-    Income,
-    /// Employment domain.
-    Employment,
-    /// Education, skills and training.
-    Education,
-    /// Health deprivation and disability.
-    Health,
-    /// Crime.
-    Crime,
-    /// Barriers to housing and services.
-    Barriers,
-    /// Living environment.
-    Living,
-    /// Income deprivation affecting children.
-    Idaci,
-    /// Income deprivation affecting older people.
-    Idaopi,
-}
+/// `--index`: the names typed, and the index each stands for.
+const INDEX_NAMES: [(&str, Index); 10] = [
+    ("imd", Index::Imd),
+    ("income", Index::Income),
+    ("employment", Index::Employment),
+    ("education", Index::Education),
+    ("health", Index::Health),
+    ("crime", Index::Crime),
+    ("barriers", Index::Housing),
+    ("living", Index::LivingEnvironment),
+    ("idaci", Index::Idaci),
+    ("idaopi", Index::Idaopi),
+];
 
-impl From<IndexArg> for Index {
-    fn from(arg: IndexArg) -> Self {
-        match arg {
-            IndexArg::Imd => Index::Imd,
-            IndexArg::Income => Index::Income,
-            IndexArg::Employment => Index::Employment,
-            IndexArg::Education => Index::Education,
-            IndexArg::Health => Index::Health,
-            IndexArg::Crime => Index::Crime,
-            IndexArg::Barriers => Index::Housing,
-            IndexArg::Living => Index::LivingEnvironment,
-            IndexArg::Idaci => Index::Idaci,
-            IndexArg::Idaopi => Index::Idaopi,
-        }
-    }
+/// `--measure`: the names typed, and the measure each stands for.
+const MEASURE_NAMES: [(&str, SummaryMeasure); 6] = [
+    ("average-rank", SummaryMeasure::AverageRank),
+    ("average-score", SummaryMeasure::AverageScore),
+    ("proportion", SummaryMeasure::Proportion),
+    ("extent", SummaryMeasure::Extent),
+    ("local-concentration", SummaryMeasure::LocalConcentration),
+    ("scale", SummaryMeasure::Scale),
+];
+
+/// A parser of the names of `table` (each listed in `--help` with its label) into what each stands for.
+fn named<T: Copy + Send + Sync + 'static>(
+    table: &'static [(&'static str, T)],
+    label: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(
+        table
+            .iter()
+            .map(|(name, value)| PossibleValue::new(*name).help(label(*value))),
+    )
+    .try_map(move |typed| {
+        table
+            .iter()
+            .find(|(name, _)| *name == typed)
+            .map(|(_, value)| *value)
+            .ok_or_else(|| format!("{typed:?} is not one of the choices"))
+    })
 }
 
 /// Which areas.
@@ -93,8 +95,8 @@ pub enum LevelArg {
 #[derive(Debug, Args)]
 pub struct AreasArgs {
     /// Index to summarise
-    #[arg(long, value_enum, default_value = "imd")]
-    pub index: IndexArg,
+    #[arg(long, value_parser = named(&INDEX_NAMES, Index::label), default_value = "imd")]
+    pub index: Index,
     /// LAs, the wards of --la, or the groups of --groups
     #[arg(long, value_enum, default_value = "la")]
     pub level: LevelArg,
@@ -117,40 +119,10 @@ pub struct AreasArgs {
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
     /// The measure the map is filled by
-    #[arg(long, value_enum, default_value = "average-score")]
-    pub measure: MeasureArg,
+    #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), default_value = "average-score")]
+    pub measure: SummaryMeasure,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
-}
-
-/// A summary measure, as typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum MeasureArg {
-    /// Average rank.
-    AverageRank,
-    /// Average score.
-    AverageScore,
-    /// Proportion of LSOAs in the most deprived 10%.
-    Proportion,
-    /// Extent.
-    Extent,
-    /// Local concentration.
-    LocalConcentration,
-    /// Income or employment scale.
-    Scale,
-}
-
-impl From<MeasureArg> for SummaryMeasure {
-    fn from(arg: MeasureArg) -> Self {
-        match arg {
-            MeasureArg::AverageRank => Self::AverageRank,
-            MeasureArg::AverageScore => Self::AverageScore,
-            MeasureArg::Proportion => Self::Proportion,
-            MeasureArg::Extent => Self::Extent,
-            MeasureArg::LocalConcentration => Self::LocalConcentration,
-            MeasureArg::Scale => Self::Scale,
-        }
-    }
 }
 
 /// Runs `areas`. `edition` is the global `--edition`; `project` the global `--project` (its named selections are
@@ -160,7 +132,7 @@ pub fn run(dataset: &Dataset, args: &AreasArgs, edition: Option<u16>, project: O
         .or_else(|| dataset.editions.keys().copied().find(|y| *y == 2019))
         .or_else(|| dataset.editions.keys().next_back().copied())
         .ok_or("no IMD edition is loaded")?;
-    let index = Index::from(args.index);
+    let index = args.index;
     let mut partial_error = None;
     let mut members: Option<Vec<AreaMembers>> = None;
     let table = match args.level {
@@ -221,14 +193,7 @@ pub fn run(dataset: &Dataset, args: &AreasArgs, edition: Option<u16>, project: O
     }
     .map_err(|e| e.to_string())?;
     if let (Some(path), Some(members)) = (&args.png, &members) {
-        write_map(
-            dataset,
-            &table,
-            members,
-            SummaryMeasure::from(args.measure),
-            path,
-            args.overwrite,
-        )?;
+        write_map(dataset, &table, members, args.measure, path, args.overwrite)?;
     }
     let text = if args.csv {
         eprintln!("locality-map: {}", table.provenance());

@@ -3,7 +3,7 @@
 
 use super::{Session, ViewRequest};
 use crate::analysis::{MatchQuality, Place, PlaceIndex, PlaceKind};
-use crate::model::AreaCode;
+use crate::model::{AreaCode, rect_grown, rect_union};
 use crate::ui::scene::MapScene;
 use crate::ui::settings::Settings;
 use geo::{Coord, Rect};
@@ -169,7 +169,7 @@ impl Session {
 
     /// Asks the window to show `bbox` with a margin.
     pub(super) fn show(&mut self, bbox: Rect<f64>) {
-        self.view_request = Some(ViewRequest::Show(padded(bbox, SHOW_MARGIN_M)));
+        self.view_request = Some(ViewRequest::Show(rect_grown(bbox, SHOW_MARGIN_M)));
     }
 }
 
@@ -181,49 +181,26 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
-fn padded(bbox: Rect<f64>, margin_m: f64) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: bbox.min().x - margin_m,
-            y: bbox.min().y - margin_m,
-        },
-        Coord {
-            x: bbox.max().x + margin_m,
-            y: bbox.max().y + margin_m,
-        },
-    )
-}
-
 /// An LSOA with its neighbours (the LSOAs of the map whose extents touch its own), at least [`MIN_CONTEXT_M`] across.
 fn lsoa_context(scene: &MapScene, code: &AreaCode) -> Option<Rect<f64>> {
     let layer = scene.layer();
     let own = layer.areas.get(layer.index_of(code)?)?.bbox_in_world;
-    let near = padded(own, 10.0);
+    let near = rect_grown(own, 10.0);
     let touches = |b: &Rect<f64>| {
         b.min().x <= near.max().x && b.max().x >= near.min().x && b.min().y <= near.max().y && b.max().y >= near.min().y
     };
-    let (mut min, mut max) = (own.min(), own.max());
+    let mut context = own;
     for area in &scene.areas {
         let Some(bbox) = layer.areas.get(area.layer_index).map(|a| a.bbox_in_world) else {
             continue;
         };
         if touches(&bbox) {
-            min = Coord {
-                x: min.x.min(bbox.min().x),
-                y: min.y.min(bbox.min().y),
-            };
-            max = Coord {
-                x: max.x.max(bbox.max().x),
-                y: max.y.max(bbox.max().y),
-            };
+            context = rect_union(context, bbox);
         }
     }
-    let centre = Coord {
-        x: (min.x + max.x) / 2.0,
-        y: (min.y + max.y) / 2.0,
-    };
-    let half = |a: f64, b: f64| ((b - a) / 2.0).max(MIN_CONTEXT_M / 2.0);
-    let (hx, hy) = (half(min.x, max.x), half(min.y, max.y));
+    let centre = context.center();
+    let half = |span: f64| (span / 2.0).max(MIN_CONTEXT_M / 2.0);
+    let (hx, hy) = (half(context.width()), half(context.height()));
     Some(Rect::new(
         Coord {
             x: centre.x - hx,
