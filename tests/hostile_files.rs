@@ -444,6 +444,18 @@ fn fetch_wards(dest: &Path, mirror: &str, extra: &[&str]) -> (std::process::Outp
     (output, left)
 }
 
+/// Runs `fetch_wards` from `mirror` into a fresh scratch folder `name`, which must fail and leave no file behind;
+/// returns its stdout and stderr.
+fn failed_fetch(name: &str, mirror: &str, extra: &[&str]) -> (String, String) {
+    let dest = scratch(name);
+    let (output, left) = fetch_wards(&dest, mirror, extra);
+    let (stdout, stderr) = texts(&output);
+    assert!(!output.status.success(), "{stdout}{stderr}");
+    assert!(left.is_empty(), "no partial file is left: {left:?}");
+    std::fs::remove_dir_all(&dest).ok();
+    (stdout, stderr)
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -465,16 +477,11 @@ fn an_endless_download_stops_at_the_catalogued_size_and_leaves_nothing() {
             stream.write_all(&chunk)?;
         }
     });
-    let dest = scratch("fetch-endless");
-    let (output, left) = fetch_wards(&dest, &base, &[]);
-    let (stdout, stderr) = texts(&output);
-    assert!(!output.status.success());
+    let (stdout, stderr) = failed_fetch("fetch-endless", &base, &[]);
     assert!(
         stdout.contains("more than expected for this dataset"),
         "{stdout}{stderr}"
     );
-    assert!(left.is_empty(), "no partial file is left: {left:?}");
-    std::fs::remove_dir_all(&dest).ok();
 }
 
 #[test]
@@ -487,10 +494,7 @@ fn a_download_that_stalls_stops_at_the_read_timeout_and_leaves_nothing() {
         std::thread::sleep(std::time::Duration::from_secs(600));
         Ok(())
     });
-    let dest = scratch("fetch-stall");
-    let (output, left) = fetch_wards(&dest, &base, &[]);
-    let (stdout, stderr) = texts(&output);
-    assert!(!output.status.success());
+    let (stdout, stderr) = failed_fetch("fetch-stall", &base, &[]);
     let line = stdout
         .lines()
         .find(|l| l.contains("FAILED"))
@@ -500,8 +504,6 @@ fn a_download_that_stalls_stops_at_the_read_timeout_and_leaves_nothing() {
         line.ends_with("Leeds_E08000035_wards_2019_BGC_WGS84.geojson"),
         "the file last: {line}"
     );
-    assert!(left.is_empty(), "no partial file is left: {left:?}");
-    std::fs::remove_dir_all(&dest).ok();
 }
 
 #[test]
@@ -514,13 +516,8 @@ fn a_trickling_download_stops_at_the_deadline_and_leaves_nothing() {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     });
-    let dest = scratch("fetch-trickle");
-    let (output, left) = fetch_wards(&dest, &base, &["--deadline", "2"]);
-    let (stdout, stderr) = texts(&output);
-    assert!(!output.status.success());
+    let (stdout, stderr) = failed_fetch("fetch-trickle", &base, &["--deadline", "2"]);
     assert!(stdout.contains("took over 2 seconds in all"), "{stdout}{stderr}");
-    assert!(left.is_empty(), "no partial file is left: {left:?}");
-    std::fs::remove_dir_all(&dest).ok();
 }
 
 #[cfg(unix)]

@@ -189,39 +189,17 @@ impl ChangeColumn {
     }
 
     /// The CSV cell: unknown values are empty, the 1% columns `true`/`false`, percentiles to three decimals, the
-    /// boundary change its ONS letter and the earlier LSOAs space-separated.
+    /// boundary change its ONS letter and the earlier LSOAs space-separated. Written from [`ChangeColumn::json`], so
+    /// the two cannot disagree.
     pub fn cell(self, row: &LsoaChange) -> String {
-        fn text(value: Option<impl ToString>) -> String {
-            value.map(|v| v.to_string()).unwrap_or_default()
-        }
-        let percent = |value: Option<f64>| value.map(|v| format!("{v:.3}")).unwrap_or_default();
         use ChangeColumn::*;
-        match self {
-            LsoaCode => row.lsoa_code.to_string(),
-            LsoaName => row.lsoa_name.clone(),
-            WardCode => text(row.ward_code),
-            WardName => row.ward_name.clone(),
-            RankFrom => text(row.rank_from),
-            RankTo => text(row.rank_to),
-            Change => text(row.change),
-            InTop1From => row.in_top1_from.to_string(),
-            InTop1To => row.in_top1_to.to_string(),
-            Transition => row.transition.key().to_string(),
-            DecileFrom => text(row.decile_from),
-            DecileTo => text(row.decile_to),
-            LaRankFrom => text(row.la_rank_from),
-            LaRankTo => text(row.la_rank_to),
-            PercentileFrom => percent(row.percentile_from),
-            PercentileTo => percent(row.percentile_to),
-            PercentileChange => percent(row.percentile_change),
-            BoundaryChange => text(row.boundary_change.map(|c| c.letter())),
-            EarlierLsoas => row
-                .earlier_lsoas
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-            Population => text(row.population),
+        let percentile = matches!(self, PercentileFrom | PercentileTo | PercentileChange);
+        match self.json(row) {
+            Value::Null => String::new(),
+            Value::String(s) => s,
+            Value::Number(n) if percentile => n.as_f64().map(|v| format!("{v:.3}")).unwrap_or_default(),
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+            other => other.to_string(),
         }
     }
 

@@ -560,23 +560,25 @@ mod tests {
 
     #[test]
     fn domain_headers_are_told_apart() {
-        assert_eq!(
-            index_column("Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)"),
-            Some((Index::Idaci, Measure::Rank))
-        );
-        assert_eq!(
-            index_column("Income Rank (where 1 is most deprived)"),
-            Some((Index::Income, Measure::Rank))
-        );
-        assert_eq!(
-            index_column("Barriers to Housing and Services Decile (where 1 is most deprived 10% of LSOAs)"),
-            Some((Index::Housing, Measure::Decile))
-        );
-        assert_eq!(
-            index_column("Housing_and_Services_rank"),
-            Some((Index::Housing, Measure::Rank))
-        );
-        assert_eq!(index_column("Indoors Sub-domain Rank"), None);
-        assert_eq!(index_column("LSOA code (2011)"), None);
+        let cases = [
+            (
+                "Income Deprivation Affecting Children Index (IDACI) Rank (where 1 is most deprived)",
+                Some((Index::Idaci, Measure::Rank)),
+            ),
+            (
+                "Income Rank (where 1 is most deprived)",
+                Some((Index::Income, Measure::Rank)),
+            ),
+            (
+                "Barriers to Housing and Services Decile (where 1 is most deprived 10% of LSOAs)",
+                Some((Index::Housing, Measure::Decile)),
+            ),
+            ("Housing_and_Services_rank", Some((Index::Housing, Measure::Rank))),
+            ("Indoors Sub-domain Rank", None),
+            ("LSOA code (2011)", None),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(index_column(header), expected, "{header}");
+        }
     }
 }
