@@ -315,3 +315,60 @@ fn without_file_dialogs_the_path_field_saves_the_project_and_exports_the_table()
     assert!(!dir.join("Leeds-map.png").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn without_file_dialogs_the_area_groups_window_opens_a_grouping_file_and_exports_its_map() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let file = fixtures.join("leeds_community_committees.csv");
+    // What the file says, read here: its rows and its distinct groups.
+    let rows = common::rows_of_csv(&std::fs::read(&file).unwrap());
+    let groups: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["group"].as_str()).collect();
+    assert!(groups.len() > 3, "{groups:?}");
+    let app = LocalityMapApp::with_data(
+        Settings {
+            last_folder: Some(fixtures.clone()),
+            ..Settings::default()
+        },
+        leeds(),
+    )
+    .with_file_picker(Box::new(NoDialogs));
+    let mut harness = harness_for(app);
+    run(&mut harness, AppCommand::ShowAreaGroups);
+    harness.get_by_label("Open grouping file…").click();
+    harness.run_steps(4);
+    let prompt = harness
+        .state()
+        .path_prompt()
+        .cloned()
+        .expect("the path field asks instead of the dialog");
+    assert!(prompt.title.starts_with("Open a grouping file"), "{}", prompt.title);
+    // The field starts in the last folder and lists its CSVs: pick the grouping file from the list.
+    harness.get_by_label("leeds_community_committees.csv").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open this file").click();
+    harness.run_steps(6);
+    assert!(harness.state().path_prompt().is_none());
+    harness.get_by_label_contains(&format!(
+        "{} rows in {} groups from {}",
+        rows.len(),
+        groups.len(),
+        file.display()
+    ));
+    // Every group of the file is ranked in the window's table.
+    for group in &groups {
+        harness.get_by_label_contains(&format!("{group} ("));
+    }
+
+    // The group map's PNG through the same field.
+    let dir = scratch("groups");
+    harness.get_by_label("Export group map as PNG…").click();
+    harness.run_steps(4);
+    let prompt = harness.state().path_prompt().cloned().expect("asked where");
+    assert_eq!(prompt.title, "Export group map");
+    harness.state_mut().settings.last_folder = Some(dir.clone());
+    run(&mut harness, AppCommand::AnswerPath(Some(dir.join("committees"))));
+    let png = std::fs::read(dir.join("committees.png")).expect("the group map was saved");
+    assert!(png.starts_with(b"\x89PNG"));
+    harness.get_by_label_contains("Saved the group map to");
+    std::fs::remove_dir_all(&dir).ok();
+}
