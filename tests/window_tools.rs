@@ -372,3 +372,58 @@ fn without_file_dialogs_the_area_groups_window_opens_a_grouping_file_and_exports
     harness.get_by_label_contains("Saved the group map to");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_export_dialog_writes_the_open_ward_with_its_title_size_and_dpi_through_the_path_field() {
+    let dir = scratch("export-dialog");
+    let app = LocalityMapApp::with_data(
+        Settings {
+            last_folder: Some(dir.clone()),
+            ..Settings::default()
+        },
+        leeds(),
+    )
+    .with_file_picker(Box::new(NoDialogs));
+    let mut harness = harness_for(app);
+    run(&mut harness, AppCommand::OpenWard(code("E05011394")));
+    assert_eq!(harness.state().profile().map(|p| p.name.as_str()), Some("Gipton & Harehills"));
+    run(&mut harness, AppCommand::ShowExportDialog);
+    let title = harness.get_by_label("Title");
+    title.click();
+    harness.run_steps(1);
+    harness.get_by_label("Title").type_text("Inner East briefing");
+    harness.run_steps(1);
+    harness.get_by_label("The open ward: Gipton & Harehills").click();
+    harness.get_by_label("150").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("1754 × 1240 pixels at 150 dpi");
+    harness.get_by_label("Export…").click();
+    harness.run_steps(4);
+    assert_eq!(
+        harness.state().path_prompt().map(|p| p.default_name.clone()),
+        Some("Leeds-report.png".to_string())
+    );
+    harness.get_by_label("Save to this path").click();
+    harness.run_steps(4);
+    let png = dir.join("Leeds-report.png");
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png).expect("the report PNG was written"),
+    ));
+    let info = decoder.read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (1754, 1240), "A4 landscape at 150 dpi");
+    let dpm = info.pixel_dims.expect("the DPI is recorded");
+    assert_eq!(dpm.xppu, (150.0_f64 / 0.0254).round() as u32);
+
+    // The same choices as SVG: the title typed is the page's title, and the ward map's inset locator is there.
+    run(&mut harness, AppCommand::ShowExportDialog);
+    harness.get_by_label("SVG").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export…").click();
+    harness.run_steps(4);
+    harness.get_by_label("Save to this path").click();
+    harness.run_steps(4);
+    let svg = std::fs::read_to_string(dir.join("Leeds-report.svg")).expect("the SVG was written");
+    assert!(svg.contains(">Inner East briefing</text>"), "the title typed");
+    assert!(svg.contains("Gipton &amp; Harehills"), "the ward named on its map");
+    std::fs::remove_dir_all(&dir).ok();
+}
