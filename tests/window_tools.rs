@@ -427,3 +427,24 @@ fn the_export_dialog_writes_the_open_ward_with_its_title_size_and_dpi_through_th
     assert!(svg.contains("Gipton &amp; Harehills"), "the ward named on its map");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn at_1400_by_900_the_priority_wards_and_selection_show_without_scrolling_and_the_panels_fold() {
+    let mut harness = harness();
+    // Every priority ward's entry and the selection panel are on screen, not below the fold.
+    for text in ["Priority wards (6)", "Killingbeck & Seacroft — 3 in the 1%", "Selection (0 LSOAs)"] {
+        let rect = harness.get_by_label(text).rect();
+        assert!(rect.max.y < SIZE[1] - 30.0, "{text} is at {rect:?}, off a 900-point window");
+    }
+    // The caveat is at the body size (3 lines of it in the left panel), not small italic.
+    let body = harness.ctx.style_of(egui::Theme::Light).text_styles[&egui::TextStyle::Body].size;
+    let caveat = harness.get_by_label_contains("IMD ranks are relative").rect();
+    assert!(caveat.height() >= 2.5 * body, "caveat {caveat:?} at body size {body}");
+    // Folding the legend takes its classes away and moves the selection up.
+    let before = harness.get_by_label("Selection (0 LSOAs)").rect().min.y;
+    harness.get_by_label("Legend").click();
+    harness.run_steps(4);
+    assert!(harness.query_by_label_contains("Most deprived 1% nationally").is_none(), "folded");
+    let after = harness.get_by_label("Selection (0 LSOAs)").rect().min.y;
+    assert!(after < before - 150.0, "the selection moved up from {before} to {after}");
+}
