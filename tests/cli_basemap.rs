@@ -8,20 +8,6 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::Ordering;
 
-/// Tiles of purple stripes on a land colour: purple is in no class of the map, so where it shows the basemap does.
-fn striped_tile() -> Vec<u8> {
-    let pixels: Vec<u8> = (0..256 * 256)
-        .flat_map(|i| {
-            if (i % 256) % 32 < 6 {
-                [90u8, 40, 160]
-            } else {
-                [236, 222, 190]
-            }
-        })
-        .collect();
-    common::rgb_png(256, 256, &pixels)
-}
-
 /// `locality-map map` on the embedded default with the tile cache in `cache` (never the planner's own).
 fn map(args: &[&str], out: &Path, cache: &Path) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_locality-map"))
@@ -67,7 +53,7 @@ fn decode_png(path: &Path) -> (Vec<u8>, usize, [u32; 2]) {
 
 #[test]
 fn map_draws_the_basemap_only_with_the_flag_in_png_svg_and_pdf() {
-    let (url, connections) = common::tile_server(striped_tile());
+    let (url, connections) = common::tile_server(common::striped_tile());
     let dir = common::scratch_for_this_process("cli-basemap");
     let cache = dir.join("tiles");
     let small = ["--width", "1200", "--height", "850", "--dpi", "100"];

@@ -34,6 +34,15 @@ fn run(harness: &mut Harness<'static, LocalityMapApp>, command: AppCommand) {
     harness.run_steps(4);
 }
 
+/// The window where no file dialog can open (the path field asks instead), its last folder `folder`.
+fn without_dialogs(folder: &std::path::Path) -> Harness<'static, LocalityMapApp> {
+    let settings = Settings {
+        last_folder: Some(folder.to_path_buf()),
+        ..Settings::default()
+    };
+    harness_for(LocalityMapApp::with_data(settings, leeds()).with_file_picker(Box::new(NoDialogs)))
+}
+
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
@@ -264,15 +273,7 @@ fn the_attribute_table_sorts_filters_and_its_selection_reaches_the_map() {
 #[test]
 fn without_file_dialogs_the_path_field_saves_the_project_and_exports_the_table() {
     let dir = scratch("fallback");
-    let app = LocalityMapApp::with_data(
-        Settings {
-            last_folder: Some(dir.clone()),
-            ..Settings::default()
-        },
-        leeds(),
-    )
-    .with_file_picker(Box::new(NoDialogs));
-    let mut harness = harness_for(app);
+    let mut harness = without_dialogs(&dir);
     run(&mut harness, AppCommand::SaveProjectAs);
     let prompt = harness
         .state()
@@ -324,15 +325,7 @@ fn without_file_dialogs_the_area_groups_window_opens_a_grouping_file_and_exports
     let rows = common::rows_of_csv(&std::fs::read(&file).unwrap());
     let groups: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["group"].as_str()).collect();
     assert!(groups.len() > 3, "{groups:?}");
-    let app = LocalityMapApp::with_data(
-        Settings {
-            last_folder: Some(fixtures.clone()),
-            ..Settings::default()
-        },
-        leeds(),
-    )
-    .with_file_picker(Box::new(NoDialogs));
-    let mut harness = harness_for(app);
+    let mut harness = without_dialogs(&fixtures);
     run(&mut harness, AppCommand::ShowAreaGroups);
     harness.get_by_label("Open grouping file…").click();
     harness.run_steps(4);
@@ -376,17 +369,12 @@ fn without_file_dialogs_the_area_groups_window_opens_a_grouping_file_and_exports
 #[test]
 fn the_export_dialog_writes_the_open_ward_with_its_title_size_and_dpi_through_the_path_field() {
     let dir = scratch("export-dialog");
-    let app = LocalityMapApp::with_data(
-        Settings {
-            last_folder: Some(dir.clone()),
-            ..Settings::default()
-        },
-        leeds(),
-    )
-    .with_file_picker(Box::new(NoDialogs));
-    let mut harness = harness_for(app);
+    let mut harness = without_dialogs(&dir);
     run(&mut harness, AppCommand::OpenWard(code("E05011394")));
-    assert_eq!(harness.state().profile().map(|p| p.name.as_str()), Some("Gipton & Harehills"));
+    assert_eq!(
+        harness.state().profile().map(|p| p.name.as_str()),
+        Some("Gipton & Harehills")
+    );
     run(&mut harness, AppCommand::ShowExportDialog);
     let title = harness.get_by_label("Title");
     title.click();
@@ -432,9 +420,16 @@ fn the_export_dialog_writes_the_open_ward_with_its_title_size_and_dpi_through_th
 fn at_1400_by_900_the_priority_wards_and_selection_show_without_scrolling_and_the_panels_fold() {
     let mut harness = harness();
     // Every priority ward's entry and the selection panel are on screen, not below the fold.
-    for text in ["Priority wards (6)", "Killingbeck & Seacroft — 3 in the 1%", "Selection (0 LSOAs)"] {
+    for text in [
+        "Priority wards (6)",
+        "Killingbeck & Seacroft — 3 in the 1%",
+        "Selection (0 LSOAs)",
+    ] {
         let rect = harness.get_by_label(text).rect();
-        assert!(rect.max.y < SIZE[1] - 30.0, "{text} is at {rect:?}, off a 900-point window");
+        assert!(
+            rect.max.y < SIZE[1] - 30.0,
+            "{text} is at {rect:?}, off a 900-point window"
+        );
     }
     // The caveat is at the body size (3 lines of it in the left panel), not small italic.
     let body = harness.ctx.style_of(egui::Theme::Light).text_styles[&egui::TextStyle::Body].size;
@@ -444,7 +439,13 @@ fn at_1400_by_900_the_priority_wards_and_selection_show_without_scrolling_and_th
     let before = harness.get_by_label("Selection (0 LSOAs)").rect().min.y;
     harness.get_by_label("Legend").click();
     harness.run_steps(4);
-    assert!(harness.query_by_label_contains("Most deprived 1% nationally").is_none(), "folded");
+    assert!(
+        harness.query_by_label_contains("Most deprived 1% nationally").is_none(),
+        "folded"
+    );
     let after = harness.get_by_label("Selection (0 LSOAs)").rect().min.y;
-    assert!(after < before - 150.0, "the selection moved up from {before} to {after}");
+    assert!(
+        after < before - 150.0,
+        "the selection moved up from {before} to {after}"
+    );
 }
