@@ -43,6 +43,8 @@ pub struct PackArgs {
     pub size: super::ImageSize,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
+    #[command(flatten)]
+    pub basemap: super::basemap::BasemapArgs,
 }
 
 /// One ward's folder.
@@ -164,6 +166,7 @@ fn write_pack(
         ReportOptions::a4_landscape_300dpi(default_title(&comparison.la_name, mode, comparison.from, comparison.to));
     let map_options = ReportOptions {
         mode,
+        basemap: args.basemap.source(),
         ..args.size.applied_to(a4)
     };
     let (from, to) = (comparison.from, comparison.to);

@@ -1,7 +1,6 @@
 //! The window's area-summary views in one place, so the app needs only a field and a few calls: the ward league,
 //! the area groups map, their View-menu entries, and the LA league table's measure view.
 
-use super::FilePicker;
 use super::area_groups_view::GroupsState;
 use super::session::Session;
 use super::settings::Settings;
@@ -21,22 +20,22 @@ pub struct AreaViews {
 
 impl AreaViews {
     /// Draws the open windows for the session's data and the chosen LA and editions; returns the ward the planner
-    /// clicked in the ward league.
-    pub fn show(
-        &mut self,
-        ctx: &egui::Context,
-        session: &Session,
-        settings: &Settings,
-        picker: &mut dyn FilePicker,
-    ) -> Option<AreaCode> {
+    /// clicked in the ward league (a file the groups window asks for is left in its `file_request`).
+    pub fn show(&mut self, ctx: &egui::Context, session: &Session, settings: &Settings) -> Option<AreaCode> {
         let data = session.data()?;
         let (dataset, generation) = (&data.dataset, session.generation());
         let editions = (settings.from, settings.to);
         let clicked = self.wards.show(ctx, dataset, generation, &settings.la, editions);
-        let la_code = dataset.find_la(editions.1, &settings.la).map(|(code, _)| code);
+        // Looked up only while the groups window is open: finding an LA walks the edition's rows (42% of an idle
+        // Leeds frame when done every frame).
+        let la_code = self
+            .groups
+            .open
+            .then(|| dataset.find_la(editions.1, &settings.la).map(|(code, _)| code))
+            .flatten();
         let named = session.named_selections();
         self.groups
-            .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named, picker);
+            .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named);
         clicked
     }
 }
