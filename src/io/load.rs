@@ -6,7 +6,7 @@ use super::boundary_file::BoundaryFile;
 use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file};
 use super::indicator_load::{IndicatorFile, merge_indicators};
 use super::merge_editions::merge_editions;
-use super::parse_file::{Parsed, parse_source_file};
+use super::parse_file::{LoadOptions, Parsed, parse_source_file};
 use super::same_source::{FileResult, compare_copies, copies_in, take_copy};
 use super::undated_scores::parse_undated_scores;
 use crate::model::{
@@ -16,32 +16,6 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// What to load.
-#[derive(Clone, Debug)]
-pub struct LoadOptions {
-    /// Read boundary files (GeoJSON, shapefiles). Tables-only loads are for the CLI's table commands.
-    pub boundaries: bool,
-    /// The edition of tables whose headers name no year (`--edition`).
-    pub edition_hint: Option<u16>,
-    /// Quote the headers of a table that is not recognised (to help the planner see what it is). Turned off for
-    /// files outside the trusted folder, whose contents are never printed.
-    pub quote_headers: bool,
-    /// Parse every copy of a source in another format too and compare it with its twin row by row (`validate`).
-    /// Otherwise a copy that passes `same_source`'s check takes its twin's figures unparsed.
-    pub read_copies: bool,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            boundaries: true,
-            edition_hint: None,
-            quote_headers: true,
-            read_copies: false,
-        }
-    }
-}
 
 /// Loads everything under the source. Fails only when the folder itself cannot be read; every file-level problem
 /// is reported in `Dataset::report` and the rest loads.

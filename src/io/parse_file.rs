@@ -7,12 +7,46 @@ use super::geojson::read_geojson;
 use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
 use super::indicator_load::{IndicatorFile, parse_indicator_table};
 use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
-use super::same_source::TableShape;
 use super::shapefile::{ShapefileParts, read_shapefile};
 use super::undated_scores::is_undated_scores;
-use super::{LoadError, LoadOptions, RawTable, read_csv, read_workbook};
+use super::{LoadError, RawTable, read_csv, read_workbook};
 use crate::model::{JoinReport, Lookup};
 use std::path::Path;
+
+/// What to load.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Read boundary files (GeoJSON, shapefiles). Tables-only loads are for the CLI's table commands.
+    pub boundaries: bool,
+    /// The edition of tables whose headers name no year (`--edition`).
+    pub edition_hint: Option<u16>,
+    /// Quote the headers of a table that is not recognised (to help the planner see what it is). Turned off for
+    /// files outside the trusted folder, whose contents are never printed.
+    pub quote_headers: bool,
+    /// Parse every copy of a source in another format too and compare it with its twin row by row (`validate`).
+    /// Otherwise a copy that passes `same_source`'s check takes its twin's figures unparsed.
+    pub read_copies: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            boundaries: true,
+            edition_hint: None,
+            quote_headers: true,
+            read_copies: false,
+        }
+    }
+}
+
+/// A CSV's header cells and its number of data rows, kept from its parse for the check of its workbook twin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TableShape {
+    /// Header cells as read (trimmed).
+    pub headers: Vec<String>,
+    /// Data rows (the header excluded).
+    pub data_rows: usize,
+}
 
 /// What one file turned out to be.
 pub(crate) enum Parsed {

@@ -18,7 +18,7 @@ use super::LoadError;
 use super::boundary_file::BoundaryFile;
 use super::data_source::{read_file, read_sidecar};
 use super::imd_table::ImdTable;
-use super::parse_file::Parsed;
+use super::parse_file::{Parsed, TableShape};
 use crate::model::{AreaCode, JoinReport, Lookup, Severity, escape_path};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
@@ -27,15 +27,6 @@ use std::time::Instant;
 
 /// The rule, in the words the report uses.
 pub const COPY_RULE: &str = "the same file name in another format, with the same header row and extent (by the workbook's first row and recorded dimension) or the same area codes and vertex count (by the .dbf and record headers)";
-
-/// A CSV's header cells and its number of data rows, kept from its parse for the check of its workbook twin.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct TableShape {
-    /// Header cells as read (trimmed).
-    pub headers: Vec<String>,
-    /// Data rows (the header excluded).
-    pub data_rows: usize,
-}
 
 /// What a copy's twin is: which format of the pair is parsed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
