@@ -165,6 +165,7 @@ summary="$bin --data $data summary --la Leeds"
 # One --prepare per command (hyperfine pairs them in order): the cold runs empty the cache first.
 hyperfine --warmup 1 --runs 5 --export-json "$out/cache.json" \
   --command-name "png no cache" --prepare true "$ours_png_folder" \
+  --command-name "png no cache, every copy parsed" --prepare true "${ours_png_folder/--no-cache /--no-cache --read-all }" \
   --command-name "png cold cache" --prepare "$bin cache clear" "$warm_png" \
   --command-name "png warm cache" --prepare true "$warm_png" \
   --command-name "summary no cache" --prepare true "$bin --no-cache --data $data summary --la Leeds" \
@@ -177,6 +178,7 @@ r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
 peer = sys.argv[2]
 for name, label, with_peer in [
     ("png no cache", "cache: national PNG, whole folder, no cache", True),
+    ("png no cache, every copy parsed", "cache: the same, no cache, every copy parsed (--read-all)", True),
     ("png cold cache", "cache: the same, cold cache (load + save)", True),
     ("png warm cache", "cache: the same, warm cache", True),
     ("summary no cache", "cache: summary --la Leeds, whole folder, no cache", False),
@@ -190,6 +192,12 @@ cargo bench --quiet --bench load --manifest-path "$here/Cargo.toml" -- --noplot 
 for id in "whole ../shared/data, warm cache" "whole ../shared/data tables only (summary), warm cache" "embedded default, warm cache"; do
   printf 'cache: load, %s\t%s\t-\n' "$id" "$(criterion_median load_cached "$id")" >>"$results"
 done
+# Peak memory of the warm summary and of a cold whole-folder load (every file parsed, then the entry saved).
+rss_kb=$(/usr/bin/time -v $summary 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+printf 'cache: peak RSS, summary --la Leeds, warm cache (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
+$bin cache clear >/dev/null
+rss_kb=$(/usr/bin/time -v $warm_png 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
+printf 'cache: peak RSS, national PNG, cold cache (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
 
 echo
 python3 - "$results" <<'PY'

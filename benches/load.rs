@@ -111,12 +111,13 @@ fn national_folder() -> PathBuf {
     dir
 }
 
-/// The processed-data cache, warm: the key (every source file listed, stat'ed and hashed with XXH3), the entry
+/// The processed-data cache, warm: the key (every source file listed and stat'ed; hashed with XXH3 unless unchanged
+/// since the entry was written), the entry
 /// memory-mapped, checked and decoded into the `Dataset`, R-trees bulk-loaded. The whole `../shared/data` folder (as
 /// the window and `map`/`validate` load it, and tables-only as `summary` does) and the embedded default; the entry is
 /// written once into a scratch cache folder first. Plus the decode alone, from bytes already in memory.
 fn load_cached(c: &mut Criterion) {
-    use locality_map::io::cache::{CacheKey, CacheSettings, decode_entry, encode_entry, load_dataset_cached};
+    use locality_map::io::cache::{CacheKey, CacheSettings, Previous, decode_entry, encode_entry, load_dataset_cached};
     let cache = std::env::temp_dir().join(format!("locality-map-bench-cache-{}", std::process::id()));
     let settings = CacheSettings {
         folder: Some(cache.clone()),
@@ -164,6 +165,22 @@ fn load_cached(c: &mut Criterion) {
         group.bench_function(
             format!("{name}: key only (list, stat, hash {} files)", key.files.len()),
             |b| b.iter(|| CacheKey::of(source, options).expect("key")),
+        );
+        // As a warm load computes it: files unchanged since the entry was written keep their stored hashes.
+        let written_ns = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        group.bench_function(
+            format!(
+                "{name}: key reusing stored hashes (list, stat {} files)",
+                key.files.len()
+            ),
+            |b| {
+                b.iter(|| {
+                    let previous = Previous { key: &key, written_ns };
+                    CacheKey::reusing(source, options, Some(previous)).expect("key")
+                })
+            },
         );
         group.bench_function(
             format!("{name}: decode only ({:.1} MB)", bytes.len() as f64 / 1e6),

@@ -56,6 +56,10 @@ pub struct Cli {
     /// Neither read nor write the processed-data cache (also LOCALITY_MAP_CACHE=off); see `locality-map cache`
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Read every file in full whatever the command needs: boundaries for table commands, and both copies of a
+    /// source shipped in two formats (a check that the quicker loads give the same answers)
+    #[arg(long, global = true)]
+    pub read_all: bool,
     /// What to do; with none, the map window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -244,16 +248,18 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let boundaries = matches!(
-        command,
-        Command::Validate
-            | Command::Map(_)
-            | Command::Pack(_)
-            | Command::Html(_)
-            | Command::Export(_)
-            | Command::ExportSelection(_)
-            | Command::Indicators(_)
-    ) || matches!(&command, Command::Areas(a) if a.png.is_some());
+    let boundaries = cli.read_all
+        || matches!(
+            command,
+            Command::Validate
+                | Command::Map(_)
+                | Command::Pack(_)
+                | Command::Html(_)
+                | Command::Export(_)
+                | Command::ExportSelection(_)
+                | Command::Indicators(_)
+        )
+        || matches!(&command, Command::Areas(a) if a.png.is_some());
     // Indicator commands need no IMD table (File 6 only for rates, which they say when it is absent).
     let needs_imd = !matches!(
         command,
@@ -263,9 +269,18 @@ pub fn run(cli: Cli) -> ExitCode {
         boundaries,
         // For `areas`, --edition names the edition to summarise (undated score tables are dated by their content).
         edition_hint: cli.edition.filter(|_| !matches!(command, Command::Areas(_))),
+        // `validate` reads a source shipped in two formats twice and compares them; everything else reads it once.
+        read_copies: cli.read_all || matches!(command, Command::Validate),
         ..LoadOptions::default()
     };
+    let started = std::time::Instant::now();
+    let timing = std::env::var_os("LOCALITY_MAP_TIMING").is_some();
     let result = load(&source, &options, &cache, boundaries, needs_imd)
+        .inspect(|_| {
+            if timing {
+                eprintln!("cli: data ready in {:.0} ms", started.elapsed().as_secs_f64() * 1e3);
+            }
+        })
         .inspect(|dataset| {
             if !matches!(command, Command::Validate) {
                 warn_of_problems(dataset);
@@ -289,6 +304,12 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Indicator(args) => indicator::run(&dataset, args),
             Command::Emerging(args) => emerging::run(&dataset, args),
         });
+    if timing {
+        eprintln!(
+            "cli: load and command took {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -1,67 +1,35 @@
 //! Loads a data folder (or the embedded default) into a `Dataset`: reads every file it recognises, merges editions,
 //! joins tables, boundaries and lookups, and reports everything it skipped.
 
+use super::LoadError;
 use super::boundary_file::BoundaryFile;
-use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file, read_sidecar};
-use super::geojson::read_geojson;
-use super::imd_table::{ImdTable, is_imd_table, parse_imd_table};
-use super::indicator_load::{IndicatorFile, merge_indicators, parse_indicator_table};
-use super::lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
+use super::data_source::{DataSource, SourceFile, embedded_files, list_data_files, read_file};
+use super::indicator_load::{IndicatorFile, merge_indicators};
 use super::merge_editions::merge_editions;
-use super::shapefile::{ShapefileParts, read_shapefile};
-use super::undated_scores::{is_undated_scores, parse_undated_scores};
-use super::{LoadError, RawTable, read_csv, read_workbook};
-use crate::model::{AreaKind, AreaLayer, Dataset, FileSummary, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa};
+use super::parse_file::{LoadOptions, Parsed, parse_source_file};
+use super::same_source::{FileResult, compare_copies, copies_in, take_copy};
+use super::undated_scores::parse_undated_scores;
+use crate::model::{
+    AreaKind, AreaLayer, Dataset, FileSummary, JoinReport, Lookup, LsoaVintage, Severity, WardOfLsoa, escape_path,
+};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// What to load.
-#[derive(Clone, Debug)]
-pub struct LoadOptions {
-    /// Read boundary files (GeoJSON, shapefiles). Tables-only loads are for the CLI's table commands.
-    pub boundaries: bool,
-    /// The edition of tables whose headers name no year (`--edition`).
-    pub edition_hint: Option<u16>,
-    /// Quote the headers of a table that is not recognised (to help the planner see what it is). Turned off for
-    /// files outside the trusted folder, whose contents are never printed.
-    pub quote_headers: bool,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        Self {
-            boundaries: true,
-            edition_hint: None,
-            quote_headers: true,
-        }
-    }
-}
-
-/// What one file turned out to be.
-enum Parsed {
-    Imd(ImdTable),
-    Lookup(Lookup),
-    Boundaries(BoundaryFile),
-    /// Scores whose headers name no edition: dated once the other tables are merged.
-    UndatedScores(RawTable),
-    Indicator(IndicatorFile),
-    NotRead(&'static str),
-}
-
 /// Loads everything under the source. Fails only when the folder itself cannot be read; every file-level problem
 /// is reported in `Dataset::report` and the rest loads.
 pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Dataset, LoadError> {
+    let started = Instant::now();
     let mut report = JoinReport::default();
-    let results: Vec<(PathBuf, Result<Parsed, LoadError>, JoinReport, f64)> = match source {
+    let results: Vec<FileResult> = match source {
         DataSource::Embedded => embedded_files()?
             .into_par_iter()
             .map(|file| {
                 let started = Instant::now();
                 let mut file_report = JoinReport::default();
-                let parsed = parse_source_file(&file, None, options, &mut file_report);
-                (file.path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
+                let parsed = parse_source_file(&file, None, options, &mut file_report, &mut None);
+                FileResult::new(file.path, parsed, file_report, started)
             })
             .collect(),
         DataSource::Folder(_) | DataSource::Files(_) => {
@@ -85,48 +53,94 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             // Files reached through links to outside the folders given are read, but nothing of their contents is
             // ever quoted in a message (a link to /etc/passwd must not have its first line printed).
             let trusted: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
-            paths
+            let inside = |path: &Path, file_report: &mut JoinReport| {
+                let inside =
+                    std::fs::canonicalize(path).is_ok_and(|real| trusted.iter().any(|root| real.starts_with(root)));
+                if !inside {
+                    file_report.push(
+                        Severity::Note,
+                        Some(path.to_path_buf()),
+                        None,
+                        "a link to a file outside the data folder; read, but none of its text is quoted here",
+                    );
+                }
+                inside
+            };
+            let parse_one = |path: &PathBuf| {
+                let started = Instant::now();
+                let mut file_report = JoinReport::default();
+                let inside = inside(path, &mut file_report);
+                let mut shape = None;
+                let parsed = read_file(path).and_then(|bytes| {
+                    let file = SourceFile {
+                        path: path.clone(),
+                        bytes,
+                    };
+                    let options = LoadOptions {
+                        quote_headers: options.quote_headers && inside,
+                        ..options.clone()
+                    };
+                    parse_source_file(&file, Some(path), &options, &mut file_report, &mut shape)
+                });
+                FileResult {
+                    shape,
+                    ..FileResult::new(path.clone(), parsed, file_report, started)
+                }
+            };
+            // One source in two formats is parsed once (see `same_source`): the twins first, then each copy is
+            // checked against its twin without being parsed, and parsed only if the check fails.
+            let copies = copies_in(&paths);
+            let (firsts, later): (Vec<&PathBuf>, Vec<&PathBuf>) = paths
+                .iter()
+                .partition(|p| options.read_copies || !copies.contains_key(*p));
+            let mut done: BTreeMap<PathBuf, FileResult> =
+                firsts.into_par_iter().map(|p| (p.clone(), parse_one(p))).collect();
+            let copied: Vec<FileResult> = later
                 .into_par_iter()
-                .map(|path| {
-                    let started = Instant::now();
-                    let mut file_report = JoinReport::default();
-                    let inside = std::fs::canonicalize(&path)
-                        .is_ok_and(|real| trusted.iter().any(|root| real.starts_with(root)));
-                    if !inside {
-                        file_report.push(
-                            Severity::Note,
-                            Some(path.clone()),
-                            None,
-                            "a link to a file outside the data folder; read, but none of its text is quoted here",
-                        );
-                    }
-                    let parsed = read_file(&path).and_then(|bytes| {
-                        let file = SourceFile {
-                            path: path.clone(),
-                            bytes,
-                        };
-                        let options = LoadOptions {
-                            quote_headers: options.quote_headers && inside,
-                            ..options.clone()
-                        };
-                        parse_source_file(&file, Some(&path), &options, &mut file_report)
-                    });
-                    (path, parsed, file_report, started.elapsed().as_secs_f64() * 1e3)
+                .map(|copy| {
+                    let (twin, family) = &copies[copy];
+                    done.get(twin)
+                        .and_then(|twin_result| take_copy(copy, twin_result, *family, &inside))
+                        .unwrap_or_else(|| parse_one(copy))
                 })
-                .collect()
+                .collect();
+            if options.read_copies {
+                compare_copies(&copies, &done, &mut report);
+            }
+            done.extend(copied.into_iter().map(|r| (r.path.clone(), r)));
+            paths.iter().filter_map(|p| done.remove(p)).collect()
         }
     };
 
+    let parsed_in = started.elapsed();
+    let copies_taken = results.iter().filter(|r| r.copy_of.is_some()).count();
     let mut tables = Vec::new();
     let mut lookups = Vec::new();
     let mut boundaries = Vec::new();
     let mut undated = Vec::new();
     let mut indicator_files = Vec::new();
-    for (path, parsed, file_report, load_millis) in results {
+    for result in results {
+        let FileResult {
+            path,
+            parsed,
+            report: file_report,
+            load_millis,
+            copy_of,
+            ..
+        } = result;
         report.extend(file_report);
+        // A copy taken unparsed says so where the file is listed.
+        let copy_note = copy_of
+            .map(|twin| {
+                format!(
+                    " — not parsed: a copy of {}",
+                    escape_path(Path::new(twin.file_name().unwrap_or_default()))
+                )
+            })
+            .unwrap_or_default();
         match parsed {
             Ok(Parsed::Imd(table)) => {
-                let recognised_as = format!("IMD {} table ({})", table.year, table.vintage);
+                let recognised_as = format!("IMD {} table ({}){copy_note}", table.year, table.vintage);
                 report
                     .files
                     .push(file_summary(&path, recognised_as, table.rows.len(), None, load_millis));
@@ -134,8 +148,11 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             }
             Ok(Parsed::Lookup(lookup)) => {
                 let (recognised_as, records) = match &lookup {
-                    Lookup::Ward(vintage, l) => (format!("{vintage} → ward {} lookup", l.ward_year), l.by_lsoa.len()),
-                    Lookup::Change(l) => ("LSOA 2011 → LSOA 2021 lookup".to_string(), l.rows.len()),
+                    Lookup::Ward(vintage, l) => (
+                        format!("{vintage} → ward {} lookup{copy_note}", l.ward_year),
+                        l.by_lsoa.len(),
+                    ),
+                    Lookup::Change(l) => (format!("LSOA 2011 → LSOA 2021 lookup{copy_note}"), l.rows.len()),
                 };
                 report
                     .files
@@ -144,7 +161,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             }
             Ok(Parsed::Boundaries(file)) => {
                 let crs = Some(file.crs.epsg().to_string());
-                let recognised_as = format!("{} boundaries", file.kind);
+                let recognised_as = format!("{} boundaries{copy_note}", file.kind);
                 report
                     .files
                     .push(file_summary(&path, recognised_as, file.areas.len(), crs, load_millis));
@@ -208,6 +225,14 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     assign_wards(&mut dataset, &mut report, embedded);
     report_joins(&dataset, &mut report, embedded);
     dataset.report = report;
+    if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
+        eprintln!(
+            "load: {} files read and parsed in {:.0} ms ({copies_taken} copies in another format not parsed), merged and joined in {:.0} ms",
+            dataset.report.files.len(),
+            parsed_in.as_secs_f64() * 1e3,
+            (started.elapsed() - parsed_in).as_secs_f64() * 1e3
+        );
+    }
     Ok(dataset)
 }
 
@@ -225,95 +250,6 @@ fn file_summary(
         records,
         crs,
         load_millis,
-    }
-}
-
-/// Recognises and parses one file by its contents (headers, properties), not its name.
-fn parse_source_file(
-    file: &SourceFile,
-    disk_path: Option<&Path>,
-    options: &LoadOptions,
-    report: &mut JoinReport,
-) -> Result<Parsed, LoadError> {
-    let path = &file.path;
-    match file.extension().as_str() {
-        "geojson" | "json" => {
-            if !options.boundaries {
-                return Ok(Parsed::NotRead("boundary file: not read for this command"));
-            }
-            read_geojson(path, &file.bytes, report).map(Parsed::Boundaries)
-        }
-        "shp" => {
-            if !options.boundaries {
-                return Ok(Parsed::NotRead("boundary file: not read for this command"));
-            }
-            let sidecar = |ext: &str| disk_path.map_or(Ok(None), |p| read_sidecar(p, ext));
-            let (shx, dbf, prj) = (sidecar("shx")?, sidecar("dbf")?, sidecar("prj")?);
-            let parts = ShapefileParts {
-                shp: &file.bytes,
-                shx: shx.as_deref(),
-                dbf: dbf.as_deref(),
-                prj: prj.as_deref(),
-            };
-            read_shapefile(path, parts, report).map(Parsed::Boundaries)
-        }
-        "xlsx" | "xls" | "ods" => {
-            let sheets = read_workbook(path, &file.bytes)?;
-            let count = sheets.len();
-            match sheets
-                .into_iter()
-                .find(|t| is_change_lookup(t) || is_ward_lookup(t) || is_imd_table(t))
-            {
-                Some(table) => parse_table(&table, options, report),
-                None => Err(LoadError::Unrecognised {
-                    detail: format!(
-                        "none of the workbook's {count} sheets has an LSOA code column with ranks, deciles, population or wards"
-                    ),
-                    path: path.clone(),
-                }),
-            }
-        }
-        _ => parse_table(&read_csv(path, &file.bytes)?, options, report),
-    }
-}
-
-fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport) -> Result<Parsed, LoadError> {
-    if super::police_uk::is_police_table(table) {
-        parse_indicator_table(table, report)
-            .unwrap_or_else(|| Err(unrecognised(table, options)))
-            .map(Parsed::Indicator)
-    } else if is_change_lookup(table) || is_ward_lookup(table) {
-        parse_lookup(table, report).map(Parsed::Lookup)
-    } else if is_imd_table(table) {
-        if is_undated_scores(table) {
-            // Content beats --edition: 2015 and 2019 share these headers, and the scores say which they follow.
-            return Ok(Parsed::UndatedScores(table.clone()));
-        }
-        parse_imd_table(table, options.edition_hint, report).map(Parsed::Imd)
-    } else {
-        match parse_indicator_table(table, report) {
-            Some(parsed) => parsed.map(Parsed::Indicator),
-            None => Err(unrecognised(table, options)),
-        }
-    }
-}
-
-fn unrecognised(table: &RawTable, options: &LoadOptions) -> LoadError {
-    // Only what identifies a header: the first eight cells of row 1, each cut to 40 characters.
-    let headers = if options.quote_headers {
-        let cut = |h: &String| h.chars().take(40).collect::<String>();
-        format!(
-            " (headers: {})",
-            table.headers.iter().take(8).map(cut).collect::<Vec<_>>().join(", ")
-        )
-    } else {
-        String::new()
-    };
-    LoadError::Unrecognised {
-        detail: format!(
-            "not an IMD table or ONS lookup (nor an indicator table: no area code column with periods): no LSOA code column with ranks, deciles, population or wards{headers}"
-        ),
-        path: table.path.clone(),
     }
 }
 

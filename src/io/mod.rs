@@ -21,8 +21,10 @@ mod lookup_table;
 mod merge_editions;
 mod numbers;
 mod ods_extent;
+mod parse_file;
 mod police_uk;
 mod raw_table;
+mod same_source;
 mod save;
 mod shapefile;
 mod text;
@@ -54,9 +56,10 @@ pub use indicator_load::{ALL_CRIME, IndicatorFile, merge_indicators, parse_indic
 pub use indicator_table::{
     IndicatorTable, TableSeries, indicator_name, is_tidy_table, is_wide_table, parse_tidy_table, parse_wide_table,
 };
-pub use load::{LoadOptions, load_dataset};
+pub use load::load_dataset;
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
 pub use numbers::parse_whole;
+pub use parse_file::LoadOptions;
 pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, MIN_ROW_BYTES, RawTable,

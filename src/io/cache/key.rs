@@ -13,8 +13,9 @@ use std::time::UNIX_EPOCH;
 /// Sidecars a `.shp` is read with (see `data_source::read_sidecar`), in both cases.
 const SIDECARS: [&str; 8] = ["shx", "dbf", "prj", "cpg", "SHX", "DBF", "PRJ", "CPG"];
 
-/// One source file as it was when the cache was made.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One source file as it was when the cache was made. Two stamps are equal when path, size, modification time and
+/// content hash are (the change time and inode only say whether the hash must be computed again).
+#[derive(Clone, Debug)]
 pub struct FileStamp {
     /// As listed (what messages name).
     pub path: PathBuf,
@@ -26,15 +27,41 @@ pub struct FileStamp {
     pub mtime_ns: u64,
     /// XXH3-128 of the contents (0 when not read: not a regular file, or over the cap the loader refuses it at).
     pub hash: (u64, u64),
+    /// Status change time (nanoseconds since 1970) and inode, where the platform has them (else 0): no write can
+    /// leave both as they were, and neither can be set back by hand (unlike the modification time).
+    pub changed: (u64, u64),
 }
+
+impl PartialEq for FileStamp {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.path, &self.canonical, self.size, self.mtime_ns, self.hash)
+            == (&other.path, &other.canonical, other.size, other.mtime_ns, other.hash)
+    }
+}
+
+impl Eq for FileStamp {}
 
 fields!(FileStamp {
     path,
     canonical,
     size,
     mtime_ns,
-    hash
+    hash,
+    changed
 });
+
+/// How long before an entry was written a file must have last changed for its stored hash to be reused: a file
+/// changed within the same tick of a coarse clock as the entry is hashed again (git's "racy" rule).
+const SETTLED_NS: u64 = 2_000_000_000;
+
+/// A stored key, and when its entry was written, from which unchanged files' hashes are reused.
+#[derive(Clone, Copy, Debug)]
+pub struct Previous<'a> {
+    /// The key stored in the entry.
+    pub key: &'a CacheKey,
+    /// The entry file's modification time, nanoseconds since 1970.
+    pub written_ns: u64,
+}
 
 /// Everything a cache entry depends on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,8 +71,8 @@ pub struct CacheKey {
     /// The executable that wrote it (size, modification time): a rebuild with changed code never reads an older
     /// build's cache, even at the same version.
     pub build: (u64, u64),
-    /// The load options (boundaries read, `--edition`, headers quoted).
-    pub options: (bool, Option<u16>, bool),
+    /// The load options (boundaries read, `--edition`, headers quoted, copies in another format read too).
+    pub options: (bool, Option<u16>, bool, bool),
     /// The source's label, and its roots as given and as resolved.
     pub source: (String, Vec<(PathBuf, PathBuf)>),
     /// Every file read, sidecars included, sorted by path.
@@ -69,6 +96,7 @@ impl Encode for CacheKey {
         w.put(&options.0);
         w.put(&options.1);
         w.put(&options.2);
+        w.put(&options.3);
         w.put(source);
         w.put(files);
         w.put(skipped);
@@ -80,7 +108,7 @@ impl Decode for CacheKey {
         Ok(Self {
             crate_version: r.get()?,
             build: r.get()?,
-            options: (r.get()?, r.get()?, r.get()?),
+            options: (r.get()?, r.get()?, r.get()?, r.get()?),
             source: r.get()?,
             files: r.get()?,
             skipped: r.get()?,
@@ -91,11 +119,17 @@ impl Decode for CacheKey {
 impl CacheKey {
     /// The key of loading `source` with `options` now. Reads (and hashes) every source file, in parallel.
     pub fn of(source: &DataSource, options: &LoadOptions) -> Result<Self, LoadError> {
-        let LoadOptions {
-            boundaries,
-            edition_hint,
-            quote_headers,
-        } = options;
+        Self::reusing(source, options, None)
+    }
+
+    /// The same key, reusing the hash `previous` stored for each file whose path, size, modification time, change
+    /// time and inode are as stored and that last changed well before that entry was written; every other file is
+    /// read and hashed.
+    pub fn reusing(
+        source: &DataSource,
+        options: &LoadOptions,
+        previous: Option<Previous<'_>>,
+    ) -> Result<Self, LoadError> {
         let roots = match source {
             DataSource::Embedded => Vec::new(),
             DataSource::Folder(root) => vec![root.clone()],
@@ -119,6 +153,7 @@ impl CacheKey {
                     size: 0,
                     mtime_ns: 0,
                     hash: ((digest >> 64) as u64, digest as u64),
+                    changed: (0, 0),
                 });
             }
             _ => {
@@ -139,20 +174,21 @@ impl CacheKey {
                 }
                 paths.sort();
                 paths.dedup();
-                files = paths.par_iter().map(|path| stamp(path)).collect();
+                let stored: std::collections::HashMap<&Path, &FileStamp> = previous
+                    .map(|p| p.key.files.iter().map(|f| (f.path.as_path(), f)).collect())
+                    .unwrap_or_default();
+                let written_ns = previous.map_or(0, |p| p.written_ns);
+                files = paths
+                    .par_iter()
+                    .map(|path| stamp(path, stored.get(path.as_path()).copied(), written_ns))
+                    .collect();
             }
         }
         Ok(Self {
             crate_version: env!("CARGO_PKG_VERSION").to_string(),
             build: build_identity(),
-            options: (*boundaries, *edition_hint, *quote_headers),
-            source: (
-                source.label(),
-                roots
-                    .iter()
-                    .map(|r| (r.clone(), std::fs::canonicalize(r).unwrap_or_default()))
-                    .collect(),
-            ),
+            options: options_of(options),
+            source: source_of(source),
             files,
             skipped,
         })
@@ -161,13 +197,49 @@ impl CacheKey {
     /// What names the entry's file: the source and options, not the files' contents (a changed file replaces the
     /// entry rather than adding one).
     pub fn entry_name(&self) -> String {
-        let mut w = Writer::default();
-        w.put(&self.options.0);
-        w.put(&self.options.1);
-        w.put(&self.options.2);
-        w.put(&self.source);
-        format!("{:032x}.lmcache", xxhash_rust::xxh3::xxh3_128(&w.bytes))
+        name_of(self.options, &self.source)
     }
+
+    /// The name of the entry a load of `source` with `options` uses, without reading any file.
+    pub fn entry_name_of(source: &DataSource, options: &LoadOptions) -> String {
+        name_of(options_of(options), &source_of(source))
+    }
+}
+
+fn name_of(options: (bool, Option<u16>, bool, bool), source: &(String, Vec<(PathBuf, PathBuf)>)) -> String {
+    let mut w = Writer::default();
+    w.put(&options.0);
+    w.put(&options.1);
+    w.put(&options.2);
+    w.put(&options.3);
+    w.put(source);
+    format!("{:032x}.lmcache", xxhash_rust::xxh3::xxh3_128(&w.bytes))
+}
+
+fn options_of(options: &LoadOptions) -> (bool, Option<u16>, bool, bool) {
+    let LoadOptions {
+        boundaries,
+        edition_hint,
+        quote_headers,
+        read_copies,
+    } = options;
+    (*boundaries, *edition_hint, *quote_headers, *read_copies)
+}
+
+/// The source's label, and its roots as given and as resolved.
+fn source_of(source: &DataSource) -> (String, Vec<(PathBuf, PathBuf)>) {
+    let roots = match source {
+        DataSource::Embedded => Vec::new(),
+        DataSource::Folder(root) => vec![root.clone()],
+        DataSource::Files(paths) => paths.clone(),
+    };
+    (
+        source.label(),
+        roots
+            .iter()
+            .map(|r| (r.clone(), std::fs::canonicalize(r).unwrap_or_default()))
+            .collect(),
+    )
 }
 
 /// The running executable's size and modification time (0, 0 where it cannot be told).
@@ -187,8 +259,9 @@ fn mtime_ns(metadata: &std::fs::Metadata) -> u64 {
 }
 
 /// A file's stamp. Only regular files within their kind's cap are read (never a FIFO or device: they are stamped
-/// by their metadata alone, and the loader refuses them anyway).
-fn stamp(path: &Path) -> FileStamp {
+/// by their metadata alone, and the loader refuses them anyway); `stored`'s hash is reused when nothing about the
+/// file has changed since well before its entry was written.
+fn stamp(path: &Path, stored: Option<&FileStamp>, written_ns: u64) -> FileStamp {
     let canonical = std::fs::canonicalize(path).unwrap_or_default();
     let Ok(metadata) = std::fs::metadata(path) else {
         return FileStamp {
@@ -197,6 +270,7 @@ fn stamp(path: &Path) -> FileStamp {
             size: u64::MAX,
             mtime_ns: 0,
             hash: (0, 0),
+            changed: (0, 0),
         };
     };
     let extension = path
@@ -205,18 +279,50 @@ fn stamp(path: &Path) -> FileStamp {
         .unwrap_or_default()
         .to_ascii_lowercase();
     let size = if metadata.is_file() { metadata.len() } else { u64::MAX };
-    let hash = if metadata.is_file() && size <= max_bytes_for_extension(&extension) {
-        hash_file(path).unwrap_or((u64::MAX, u64::MAX))
-    } else {
-        (0, 0)
+    let changed = change_stamp(&metadata);
+    let mtime_ns = mtime_ns(&metadata);
+    let unchanged = stored.filter(|s| {
+        changed != (0, 0)
+            && (s.canonical.as_path(), s.size, s.mtime_ns, s.changed) == (canonical.as_path(), size, mtime_ns, changed)
+            && changed.0.saturating_add(SETTLED_NS) < written_ns
+            && mtime_ns.saturating_add(SETTLED_NS) < written_ns
+    });
+    let hash = match unchanged {
+        Some(stored) => stored.hash,
+        None if metadata.is_file() && size <= max_bytes_for_extension(&extension) => {
+            hash_file(path).unwrap_or((u64::MAX, u64::MAX))
+        }
+        None => (0, 0),
     };
     FileStamp {
         path: path.to_path_buf(),
         canonical,
         size,
-        mtime_ns: mtime_ns(&metadata),
+        mtime_ns,
         hash,
+        changed,
     }
+}
+
+/// The change time (ns) and inode; (0, 0) where the platform has neither.
+fn change_stamp(metadata: &std::fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let ns = u64::try_from(metadata.ctime()).unwrap_or(0) * 1_000_000_000
+            + u64::try_from(metadata.ctime_nsec()).unwrap_or(0);
+        (ns, metadata.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        (0, 0)
+    }
+}
+
+/// A file's modification time, nanoseconds since 1970 (0 where it cannot be told).
+pub(super) fn modified_ns(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| mtime_ns(&m))
 }
 
 /// XXH3-128 of a file, read in 1 MB pieces (the file is never mapped: one truncated meanwhile must not crash us).

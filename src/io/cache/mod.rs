@@ -15,7 +15,7 @@ pub mod codec;
 mod key;
 mod model_codec;
 
-pub use key::{CacheKey, FileStamp};
+pub use key::{CacheKey, FileStamp, Previous};
 
 use crate::io::{DataSource, LoadError, LoadOptions, load_dataset, save_atomic};
 use crate::model::Dataset;
@@ -23,7 +23,7 @@ use codec::{Corrupt, Reader, Writer};
 use std::path::{Path, PathBuf};
 
 /// Raised whenever the byte layout or the meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const MAGIC: &[u8; 8] = b"LMCACHE1";
 
@@ -121,24 +121,39 @@ pub fn load_dataset_cached(
         return Ok((load_dataset(source, options)?, CacheOutcome::Off));
     };
     let started = std::time::Instant::now();
-    let key = CacheKey::of(source, options)?;
-    let keyed = started.elapsed();
-    let path = folder.join(key.entry_name());
+    let path = folder.join(CacheKey::entry_name_of(source, options));
     let mut why_ignored = None;
-    match read_entry(&path, &key) {
-        Ok(Some(dataset)) => {
-            if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
-                eprintln!(
-                    "cache: {} files hashed in {:.0} ms, entry read and decoded in {:.0} ms",
-                    key.files.len(),
-                    keyed.as_secs_f64() * 1e3,
-                    (started.elapsed() - keyed).as_secs_f64() * 1e3
-                );
-            }
-            return Ok((dataset, CacheOutcome::Hit(path)));
+    // The stored key first: files unchanged since it was written keep their hashes, the rest are hashed now.
+    let opened = match open_entry(&path) {
+        Ok(opened) => opened,
+        Err(Corrupt(why)) => {
+            why_ignored = Some(why.to_string());
+            None
         }
-        Ok(None) => {}
-        Err(Corrupt(why)) => why_ignored = Some(why.to_string()),
+    };
+    let previous = opened.as_ref().map(|(_, stored, written_ns, _)| Previous {
+        key: stored,
+        written_ns: *written_ns,
+    });
+    let key = CacheKey::reusing(source, options, previous)?;
+    let keyed = started.elapsed();
+    if let Some((map, stored, _, payload)) = &opened
+        && *stored == key
+    {
+        match decode_payload(&map[payload.clone()]) {
+            Ok(dataset) => {
+                if std::env::var_os("LOCALITY_MAP_TIMING").is_some() {
+                    eprintln!(
+                        "cache: {} files stamped in {:.0} ms, entry decoded in {:.0} ms",
+                        key.files.len(),
+                        keyed.as_secs_f64() * 1e3,
+                        (started.elapsed() - keyed).as_secs_f64() * 1e3
+                    );
+                }
+                return Ok((dataset, CacheOutcome::Hit(path)));
+            }
+            Err(Corrupt(why)) => why_ignored = Some(why.to_string()),
+        }
     }
     let dataset = load_dataset(source, options)?;
     // Saved only if nothing changed while the files were read: the key must describe the bytes the model came from.
@@ -157,9 +172,9 @@ pub fn load_dataset_cached(
     Ok((dataset, outcome))
 }
 
-/// Reads an entry: `Ok(None)` when there is none or it was made from other sources (a normal rebuild), `Err` when
-/// it is there but unusable.
-fn read_entry(path: &Path, key: &CacheKey) -> Result<Option<Dataset>, Corrupt> {
+/// Opens an entry: its mapping, its key and when it was written; `Ok(None)` when there is none, `Err` when it is there
+/// but unusable (the magic, version, checksum or key do not hold).
+fn open_entry(path: &Path) -> Result<Option<Opened>, Corrupt> {
     let Ok(file) = std::fs::File::open(path) else {
         return Ok(None);
     };
@@ -167,16 +182,19 @@ fn read_entry(path: &Path, key: &CacheKey) -> Result<Option<Dataset>, Corrupt> {
         Ok(m) if m.is_file() && m.len() <= MAX_CACHE_BYTES => {}
         _ => return Err(Corrupt("not a regular file of a sensible size")),
     }
+    let written_ns = key::modified_ns(path);
     // SAFETY: the mapping is only read. Entries are replaced by renaming a new file over them, never rewritten in
     // place, so the mapped file does not change under us; a user truncating it by hand mid-read is the one case
     // that could fault (as with any memory-mapped reader).
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|_| Corrupt("it cannot be mapped"))?;
     let (stored, payload) = split_entry(&map)?;
-    if stored != *key {
-        return Ok(None);
-    }
-    decode_payload(payload).map(Some)
+    let payload = payload.as_ptr() as usize - map.as_ptr() as usize
+        ..payload.as_ptr() as usize - map.as_ptr() as usize + payload.len();
+    Ok(Some((map, stored, written_ns, payload)))
 }
+
+/// An entry opened: its mapping, its key, when it was written (ns since 1970), and where its payload lies.
+type Opened = (memmap2::Mmap, CacheKey, u64, std::ops::Range<usize>);
 
 /// Checks and decodes an entry's bytes in full: the magic and version, the checksum, the key, then the model.
 pub fn decode_entry(bytes: &[u8]) -> Result<(CacheKey, Dataset), Corrupt> {

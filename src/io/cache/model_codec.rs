@@ -9,6 +9,7 @@ use crate::model::{
     WardLookup, WardOfLsoa,
 };
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
+use std::collections::BTreeMap;
 
 /// Implements `Encode` and `Decode` for a field-less enum as one byte.
 macro_rules! tags {
@@ -388,6 +389,28 @@ impl Decode for AreaLayer {
     }
 }
 
+/// One part of the model, decoded on its own thread: the payload holds each as a length-prefixed block, so that the
+/// editions, lookups, indicators, report and layers decode in parallel.
+enum Part {
+    Edition(u16, ImdEdition),
+    Lookups(
+        BTreeMap<LsoaVintage, WardLookup>,
+        Option<LsoaChangeLookup>,
+        BTreeMap<LsoaVintage, BTreeMap<AreaCode, WardOfLsoa>>,
+    ),
+    Indicators(IndicatorSet),
+    Report(JoinReport),
+    Lsoas(LsoaVintage, AreaLayer),
+    Wards(u16, AreaLayer),
+}
+
+const EDITION: u8 = 0;
+const LOOKUPS: u8 = 1;
+const INDICATORS: u8 = 2;
+const REPORT: u8 = 3;
+const LSOAS: u8 = 4;
+const WARDS: u8 = 5;
+
 impl Encode for Dataset {
     fn encode(&self, w: &mut Writer) {
         let Dataset {
@@ -401,31 +424,108 @@ impl Encode for Dataset {
             indicators,
             report,
         } = self;
+        let mut blocks: Vec<(u8, Writer)> = Vec::new();
+        let mut block = |tag: u8, put: &dyn Fn(&mut Writer)| {
+            let mut inner = Writer::default();
+            put(&mut inner);
+            blocks.push((tag, inner));
+        };
+        for (year, edition) in editions {
+            block(EDITION, &|w| {
+                w.put(year);
+                w.put(edition);
+            });
+        }
+        block(LOOKUPS, &|w| {
+            w.put(ward_lookups);
+            w.put(change_lookup);
+            w.put(wards_from_polygons);
+        });
+        block(INDICATORS, &|w| w.put(indicators));
+        block(REPORT, &|w| w.put(report));
+        for (vintage, layer) in lsoa_layers {
+            block(LSOAS, &|w| {
+                w.put(vintage);
+                w.put(layer);
+            });
+        }
+        for (year, layer) in ward_layers {
+            block(WARDS, &|w| {
+                w.put(year);
+                w.put(layer);
+            });
+        }
         w.put(source_label);
-        w.put(editions);
-        w.put(ward_lookups);
-        w.put(change_lookup);
-        w.put(wards_from_polygons);
-        w.put(indicators);
-        w.put(report);
-        // Geometry last: the tables above are what a first frame or a table command needs.
-        w.put(lsoa_layers);
-        w.put(ward_layers);
+        w.len(blocks.len());
+        for (tag, inner) in blocks {
+            w.u8(tag);
+            w.bytes(&inner.bytes);
+        }
     }
+}
+
+/// Decodes one block, all of it.
+fn decode_part(tag: u8, bytes: &[u8]) -> Decoded<Part> {
+    let mut r = Reader::new(bytes);
+    let part = match tag {
+        EDITION => Part::Edition(r.get()?, r.get()?),
+        LOOKUPS => Part::Lookups(r.get()?, r.get()?, r.get()?),
+        INDICATORS => Part::Indicators(r.get()?),
+        REPORT => Part::Report(r.get()?),
+        LSOAS => Part::Lsoas(r.get()?, r.get()?),
+        WARDS => Part::Wards(r.get()?, r.get()?),
+        _ => return Err(Corrupt("an unknown part of the model in the cache")),
+    };
+    if r.remaining() != 0 {
+        return Err(Corrupt("a part of the model in the cache has bytes left over"));
+    }
+    Ok(part)
 }
 
 impl Decode for Dataset {
     fn decode(r: &mut Reader<'_>) -> Decoded<Self> {
-        Ok(Dataset {
-            source_label: r.get()?,
-            editions: r.get()?,
-            ward_lookups: r.get()?,
-            change_lookup: r.get()?,
-            wards_from_polygons: r.get()?,
-            indicators: r.get()?,
-            report: r.get()?,
-            lsoa_layers: r.get()?,
-            ward_layers: r.get()?,
-        })
+        use rayon::prelude::*;
+        let source_label = r.get()?;
+        let count = r.count(5)?;
+        let mut blocks = Vec::with_capacity(count);
+        for _ in 0..count {
+            blocks.push((r.u8()?, r.bytes()?));
+        }
+        let parts: Vec<Part> = blocks
+            .into_par_iter()
+            .map(|(tag, bytes)| decode_part(tag, bytes))
+            .collect::<Decoded<_>>()?;
+        let mut dataset = Dataset {
+            source_label,
+            ..Dataset::default()
+        };
+        let (mut lookups, mut indicators, mut report) = (false, false, false);
+        for part in parts {
+            let repeated = match part {
+                Part::Edition(year, edition) => dataset.editions.insert(year, edition).is_some(),
+                Part::Lookups(ward, change, from_polygons) => {
+                    (dataset.ward_lookups, dataset.change_lookup, dataset.wards_from_polygons) =
+                        (ward, change, from_polygons);
+                    std::mem::replace(&mut lookups, true)
+                }
+                Part::Indicators(set) => {
+                    dataset.indicators = set;
+                    std::mem::replace(&mut indicators, true)
+                }
+                Part::Report(join) => {
+                    dataset.report = join;
+                    std::mem::replace(&mut report, true)
+                }
+                Part::Lsoas(vintage, layer) => dataset.lsoa_layers.insert(vintage, layer).is_some(),
+                Part::Wards(year, layer) => dataset.ward_layers.insert(year, layer).is_some(),
+            };
+            if repeated {
+                return Err(Corrupt("a part of the model is in the cache twice"));
+            }
+        }
+        if !(lookups && indicators && report) {
+            return Err(Corrupt("a part of the model is missing from the cache"));
+        }
+        Ok(dataset)
     }
 }
