@@ -56,7 +56,7 @@ pub use indicator_table::{
 };
 pub use load::{LoadOptions, load_dataset};
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
-pub use numbers::parse_whole;
+pub use numbers::{parse_people, parse_whole};
 pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use raw_table::{
     MAX_COLUMNS, MAX_LINE_BYTES, MAX_ROWS, MAX_WORKBOOK_CELLS, MAX_WORKBOOK_UNPACKED_BYTES, MIN_ROW_BYTES, RawTable,
