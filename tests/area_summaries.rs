@@ -594,3 +594,55 @@ fn leeds_2019_scales_are_close_to_mhclgs_and_said_to_be_estimates() {
         );
     }
 }
+
+/// MHCLG's File 6 as published (`.xlsx`, working-age population in quarter-persons), given by
+/// `LOCALITY_MAP_FILE6_XLSX`: with it, Employment average ranks agree with File 10 for most LAs (the rounded CSV
+/// copy in ../shared/data agrees for 4). The rest differ by File 6's disclosure control (see
+/// every_la_matches_mhclgs_published_file10).
+#[test]
+fn employment_average_rank_with_file6_as_published_matches_file10() {
+    let Some(xlsx) = std::env::var_os("LOCALITY_MAP_FILE6_XLSX").map(std::path::PathBuf::from) else {
+        common::record_skip(
+            "employment_average_rank_with_file6_as_published_matches_file10",
+            "set LOCALITY_MAP_FILE6_XLSX to MHCLG's File_6_-_IoD2019_Population_Denominators.xlsx to run it",
+        );
+        return;
+    };
+    let Some(data) = common::national_data("area_summaries_file6_xlsx") else {
+        return;
+    };
+    // File 2's ranks beside the published workbook, and nothing else: the CSV copy of File 6 must not be read.
+    let folder = common::scratch_for_this_process("file6-xlsx-file10");
+    std::fs::copy(data.join(FILE2), folder.join("File_2.csv")).unwrap();
+    std::fs::copy(&xlsx, folder.join("File_6.xlsx")).unwrap_or_else(|e| panic!("{}: {e}", xlsx.display()));
+    let options = locality_map::io::LoadOptions {
+        boundaries: false,
+        ..locality_map::io::LoadOptions::default()
+    };
+    let dataset =
+        locality_map::io::load_dataset(&locality_map::io::DataSource::Folder(folder.clone()), &options).unwrap();
+    let warnings = dataset.report.count_at_least(locality_map::model::Severity::Warning);
+    assert_eq!(warnings, 0, "{:#?}", dataset.report.ranked());
+    let table = AreaSummaryTable::las(&dataset, 2019, Index::Employment, None).unwrap();
+    let published = common::rows_of_csv(include_bytes!("fixtures/imd2019_file10_lad_summaries.csv"));
+    let mut agree = 0;
+    for la in &published {
+        let code = &la["Local Authority District code (2019)"];
+        let row = table.rows.iter().find(|r| &r.area_code == code).unwrap();
+        let got = row
+            .average_rank
+            .unwrap_or_else(|| panic!("{code}: no Employment average rank"));
+        let shown: f64 = SummaryMeasure::AverageRank
+            .format(got, Index::Employment)
+            .parse()
+            .unwrap();
+        let want: f64 = la["Employment - Average rank"].parse().unwrap();
+        agree += usize::from((shown - want).abs() < 1e-9);
+    }
+    eprintln!(
+        "Employment average rank: {agree} of {} LAs as File 10 publishes it",
+        published.len()
+    );
+    assert!(agree >= 230, "only {agree} of 317 LAs agree with File 10");
+    std::fs::remove_dir_all(&folder).ok();
+}

@@ -76,9 +76,8 @@ pub fn parse_people(text: &str) -> Result<Option<f64>, &'static str> {
     }
     let text = text.trim();
     let (whole, fraction) = text.split_once('.').ok_or("is not a number")?;
-    let digits = ungrouped(whole).ok_or(
-        "has a decimal comma or a misplaced thousands separator (only groups of three are thousands)",
-    )?;
+    let digits = ungrouped(whole)
+        .ok_or("has a decimal comma or a misplaced thousands separator (only groups of three are thousands)")?;
     let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !plain(&digits) || !plain(fraction) {
         return Err("is not a number");

@@ -21,7 +21,7 @@ pub use edition::{
 pub use indicator::{
     AreaLevel, CrimePoint, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit, Period, SkippedRows, slug,
 };
-pub use persons::Persons;
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
+pub use persons::Persons;
 pub use report::{FileSummary, JoinReport, Problem, Severity};
 pub use safe_text::{csv_safe_cell, escape_path, escape_text};

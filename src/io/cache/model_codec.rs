@@ -5,8 +5,8 @@ use super::codec::{Corrupt, Decode, Decoded, Encode, Reader, Writer, fields};
 use crate::model::{
     Area, AreaCode, AreaKind, AreaLayer, AreaLevel, BoundaryChange, CrimePoint, Dataset, Decile, FileSummary,
     ImdEdition, ImdRow, Index, IndexValue, IndexValues, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit,
-    JoinReport, LsoaChangeLookup, LsoaChangeRow, LsoaVintage, Period, Persons, Population, Problem, Rank, Severity, SkippedRows,
-    WardLookup, WardOfLsoa,
+    JoinReport, LsoaChangeLookup, LsoaChangeRow, LsoaVintage, Period, Persons, Population, Problem, Rank, Severity,
+    SkippedRows, WardLookup, WardOfLsoa,
 };
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 
