@@ -1,7 +1,6 @@
 //! The window's area-summary views in one place, so the app needs only a field and a few calls: the ward league,
 //! the area groups map, their View-menu entries, and the LA league table's measure view.
 
-use super::FilePicker;
 use super::area_groups_view::GroupsState;
 use super::ward_league::{MeasureChoice, WardLeagueState};
 use crate::analysis::AreaSummaryTable;
@@ -19,7 +18,8 @@ pub struct AreaViews {
 }
 
 impl AreaViews {
-    /// Draws the open windows; returns the ward the planner clicked in the ward league.
+    /// Draws the open windows; returns the ward the planner clicked in the ward league (a file the groups window asks
+    /// for is left in its `file_request`).
     #[allow(clippy::too_many_arguments)]
     pub fn show(
         &mut self,
@@ -29,12 +29,17 @@ impl AreaViews {
         la: &str,
         editions: (u16, u16),
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
-        picker: &mut dyn FilePicker,
     ) -> Option<AreaCode> {
         let clicked = self.wards.show(ctx, dataset, generation, la, editions);
-        let la_code = dataset.find_la(editions.1, la).map(|(code, _)| code);
+        // Looked up only while the groups window is open: finding an LA walks the edition's rows (42% of an idle
+        // Leeds frame when done every frame).
+        let la_code = self
+            .groups
+            .open
+            .then(|| dataset.find_la(editions.1, la).map(|(code, _)| code))
+            .flatten();
         self.groups
-            .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named, picker);
+            .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named);
         clicked
     }
 }
