@@ -6,7 +6,7 @@ use super::AnalysisError;
 use super::area_measures::LsoaFigures;
 use super::boundary_bridge::decile_of_rank;
 use super::comparison::edition;
-use crate::model::{AreaCode, Dataset, ImdEdition, Index, LsoaVintage, Population};
+use crate::model::{AreaCode, Dataset, ImdEdition, Index, LsoaVintage, Persons, Population};
 use std::collections::{BTreeMap, HashMap};
 
 /// One area to summarise: its code (or a group's name), its name, and its LSOAs.
@@ -33,8 +33,9 @@ pub fn national_lsoas(edition: &ImdEdition, index: Index) -> u32 {
     }
 }
 
-/// The population denominator MHCLG uses for an index (Technical Report 3.8.9).
-pub fn denominator(population: &Population, index: Index) -> Option<u32> {
+/// The population denominator MHCLG uses for an index (Technical Report 3.8.9), as published (File 6's working-age
+/// population is in quarter-persons).
+pub fn denominator(population: &Population, index: Index) -> Option<Persons> {
     match index {
         Index::Employment => population.working_age,
         Index::Idaci => population.children_0_15,

@@ -226,7 +226,7 @@ mod tests {
                 },
             );
             row.population = Some(Population {
-                total: Some(*population),
+                total: Some((*population).into()),
                 ..Population::default()
             });
             edition.rows.insert(code(c), row);

@@ -4,7 +4,7 @@ use super::boundary_bridge::{
     BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, Earlier, LookupIndex, bridge_row,
 };
 use super::{AnalysisError, Transition, rank_change};
-use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, normalise};
+use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, Persons, normalise};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -82,8 +82,8 @@ pub struct LsoaChange {
     pub decile_from: Option<u8>,
     /// National decile in the later edition.
     pub decile_to: Option<u8>,
-    /// Total population (IoD population denominators).
-    pub population: Option<u32>,
+    /// Total population (IoD population denominators), as published.
+    pub population: Option<Persons>,
     /// Domain ranks in the later edition.
     pub domain_ranks_to: BTreeMap<Index, u32>,
     /// Domain ranks in the earlier edition.
@@ -279,10 +279,10 @@ impl EditionComparison {
             None if later.vintage == LsoaVintage::Lsoa2021 => super::whole_lsoa_populations_2021(dataset),
             _ => None,
         };
-        let population_of = |code: &AreaCode| -> Option<u32> {
+        let population_of = |code: &AreaCode| -> Option<Persons> {
             match (population_edition, &bridged_population) {
                 (Some(e), _) => e.rows.get(code).and_then(ImdRow::population_total),
-                (None, Some(b)) => b.get(code).map(|p| p.round() as u32),
+                (None, Some(b)) => b.get(code).and_then(|p| Persons::new(p.round())),
                 (None, None) => None,
             }
         };
@@ -368,8 +368,8 @@ impl EditionComparison {
                     own.iter()
                         .filter(|(_, r)| keep(r))
                         .filter_map(|(c, _)| e.rows.get(*c).and_then(ImdRow::population_total))
-                        .map(u64::from)
-                        .sum()
+                        .sum::<Persons>()
+                        .whole_people()
                 })
             };
             let own_rows: Vec<&ImdRow> = own.iter().map(|(_, r)| *r).collect();
@@ -430,11 +430,15 @@ impl EditionComparison {
     }
 
     /// The residents of some of its rows, or `None` when no population is loaded for the later edition's LSOAs. Rows
-    /// without a figure (split 2021 LSOAs under the bridge) count nothing: see [`Self::without_population`].
+    /// without a figure (split 2021 LSOAs under the bridge) count nothing: see [`Self::without_population`]. Summed
+    /// as published, then rounded once to whole people ([`Persons::whole_people`]).
     pub fn population_of<'a>(&self, rows: impl IntoIterator<Item = &'a LsoaChange>) -> Option<u64> {
-        self.population_source
-            .as_ref()
-            .map(|_| rows.into_iter().filter_map(|r| r.population).map(u64::from).sum())
+        self.population_source.as_ref().map(|_| {
+            rows.into_iter()
+                .filter_map(|r| r.population)
+                .sum::<Persons>()
+                .whole_people()
+        })
     }
 
     /// How many of these rows have no population while others do (so a sum over them is short by those LSOAs).

@@ -132,7 +132,7 @@ pub fn whole_lsoa_populations_2021(dataset: &Dataset) -> Option<LsoaPopulations>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BoundaryChange, ImdEdition, LsoaChangeLookup, LsoaChangeRow, Population};
+    use crate::model::{BoundaryChange, ImdEdition, LsoaChangeLookup, LsoaChangeRow, Persons, Population};
 
     fn code(c: &str) -> AreaCode {
         AreaCode::parse(c).unwrap()
@@ -144,7 +144,7 @@ mod tests {
         for (c, p) in [("E01000001", 1_500), ("E01000002", 1_000), ("E01000003", 2_000)] {
             let row = ImdRow {
                 population: Some(Population {
-                    total: Some(p),
+                    total: Some(Persons::whole(p)),
                     ..Population::default()
                 }),
                 ..ImdRow::default()

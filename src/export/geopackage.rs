@@ -8,7 +8,7 @@ use super::ExportError;
 use super::change_columns::{CHANGES_CSV_COLUMNS, CellValue, ChangeColumn, LsoaField, lsoa_fields};
 use super::save::save_atomic;
 use crate::analysis::{EditionComparison, LaSummary, LsoaChange};
-use crate::model::{AreaCode, Dataset, rect_union};
+use crate::model::{AreaCode, Dataset, Persons, rect_union};
 use geo::{BoundingRect as _, MultiPolygon, Rect};
 use rayon::prelude::*;
 use rusqlite::types::Value;
@@ -58,7 +58,8 @@ fn sql_type_of(c: ChangeColumn) -> &'static str {
 fn sql_value(value: CellValue, sql_type: &str) -> Value {
     match value {
         CellValue::Text(s) => Value::Text(s),
-        CellValue::Number(n) if sql_type == "INTEGER" => Value::Integer(n as i64),
+        // A fraction stays a REAL (SQLite keeps it so in an INTEGER column): a publisher's quarter-person is not cut.
+        CellValue::Number(n) if sql_type == "INTEGER" && n.fract() == 0.0 => Value::Integer(n as i64),
         CellValue::Number(n) => Value::Real(n),
         CellValue::Bool(b) => Value::Integer(i64::from(b)),
         CellValue::Empty => Value::Null,
@@ -127,7 +128,12 @@ pub fn geopackage_bytes(dataset: &Dataset, comparison: &EditionComparison) -> Re
         .filter_map(|(code, (name, rows))| {
             let area = ward_layer?.get(code)?;
             let top1_to = rows.iter().filter(|r| r.in_top1_to).count();
-            let population: Option<u64> = rows.iter().map(|r| r.population.map(u64::from)).sum();
+            // Residents are a count: summed as published, rounded once to whole people.
+            let population = rows
+                .iter()
+                .map(|r| r.population)
+                .sum::<Option<Persons>>()
+                .map(Persons::whole_people);
             let values = vec![
                 Value::Text(code.to_string()),
                 Value::Text(if name.is_empty() {

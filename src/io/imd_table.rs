@@ -1,10 +1,10 @@
 //! IMD tables (MHCLG Files 1, 2, 3, 6, 7; plain `code,rank` CSVs; the ONS IMD lookup), recognised by their headers.
 
 use super::columns::first_of_each;
-use super::numbers::{decile_fits_rank, decile_of_rank, parse_score, parse_whole};
+use super::numbers::{decile_fits_rank, decile_of_rank, parse_people, parse_score, parse_whole};
 use super::{LoadError, RawTable};
 use crate::model::{
-    AreaCode, Decile, ImdRow, Index, JoinReport, LsoaVintage, Population, Rank, Severity, national_lsoas,
+    AreaCode, Decile, ImdRow, Index, JoinReport, LsoaVintage, Persons, Population, Rank, Severity, national_lsoas,
 };
 use std::collections::HashMap;
 
@@ -410,8 +410,9 @@ pub fn parse_imd_table(
             let mut population = Population::default();
             for &(i, field) in &population_cols {
                 let text = cell(i);
-                let count = match parse_whole(text) {
-                    Ok(count) => count.and_then(|n| u32::try_from(n).ok()),
+                // As published: MHCLG's File 6 gives the working-age population in quarter-persons.
+                let count = match parse_people(text) {
+                    Ok(count) => count.and_then(Persons::new),
                     Err(why) => {
                         report.warn_at(path, at(), format!("{code}: population {text:?} {why}; left blank"));
                         None

@@ -58,7 +58,7 @@ pub use indicator_table::{
 };
 pub use load::load_dataset;
 pub use lookup_table::{is_change_lookup, is_ward_lookup, parse_lookup};
-pub use numbers::parse_whole;
+pub use numbers::{parse_people, parse_whole};
 pub use parse_file::LoadOptions;
 pub use police_uk::{PoliceFile, PoliceRow, UNDER_INVESTIGATION, is_police_table, parse_police_table};
 pub use raw_table::{

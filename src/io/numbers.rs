@@ -52,6 +52,44 @@ pub fn parse_whole(text: &str) -> Result<Option<u64>, &'static str> {
     }
 }
 
+/// Parses a number of people as publishers write them: whole (`29199`, `"29,199"`) or with a decimal point where the
+/// publisher counts fractions of people (IoD2019 File 6's working-age population, `619.75`). Thousands only in
+/// well-formed groups, as [`parse_whole`]; a decimal comma, a misplaced separator, a negative or a non-number is an
+/// error, never a different number. Empty → `None`.
+///
+/// ```
+/// use locality_map::io::parse_people;
+/// assert_eq!(parse_people("619.75"), Ok(Some(619.75)));
+/// assert_eq!(parse_people("1,284.5"), Ok(Some(1_284.5)));
+/// assert_eq!(parse_people("1296"), Ok(Some(1_296.0)));
+/// assert!(parse_people("619,75").is_err());
+/// assert!(parse_people("-4").is_err());
+/// assert!(parse_people("1.2.3").is_err());
+/// assert_eq!(parse_people(" "), Ok(None));
+/// ```
+pub fn parse_people(text: &str) -> Result<Option<f64>, &'static str> {
+    match parse_whole(text) {
+        // Whole counts (most cells) go through the whole-number reader, exact.
+        Ok(whole) => return Ok(whole.map(|n| n as f64)),
+        Err("is not a whole number") => {}
+        Err(why) => return Err(why),
+    }
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').ok_or("is not a number")?;
+    let digits = ungrouped(whole)
+        .ok_or("has a decimal comma or a misplaced thousands separator (only groups of three are thousands)")?;
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !plain(&digits) || !plain(fraction) {
+        return Err("is not a number");
+    }
+    format!("{digits}.{fraction}")
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
+        .map(Some)
+        .ok_or("is not a number")
+}
+
 /// The digits of `1,234,567` / `1 234 567` / `1234567` without their separators; `None` when a separator is there
 /// but the groups are not a leading group of one to three digits followed by groups of exactly three.
 fn ungrouped(whole: &str) -> Option<String> {

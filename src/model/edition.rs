@@ -1,6 +1,6 @@
 //! An IMD edition (2015, 2019, 2025): one row of ranks, deciles, scores and population per LSOA.
 
-use super::{AreaCode, Decile, Rank};
+use super::{AreaCode, Decile, Persons, Rank};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -163,19 +163,20 @@ impl<'de> Deserialize<'de> for IndexValues {
     }
 }
 
-/// The IoD population denominators for one LSOA (File 6 of the IoD 2019: mid-2015, excluding prisoners).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The IoD population denominators for one LSOA (File 6 of the IoD 2019: mid-2015, excluding prisoners), as the
+/// publisher gives them: whole people, except the working-age population, which MHCLG gives in quarter-persons.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Population {
     /// Total population.
-    pub total: Option<u32>,
+    pub total: Option<Persons>,
     /// Dependent children aged 0–15.
-    pub children_0_15: Option<u32>,
+    pub children_0_15: Option<Persons>,
     /// Population aged 16–59.
-    pub aged_16_59: Option<u32>,
+    pub aged_16_59: Option<Persons>,
     /// Older population aged 60 and over.
-    pub aged_60_plus: Option<u32>,
-    /// Working-age population (18–59/64), the Employment domain's denominator.
-    pub working_age: Option<u32>,
+    pub aged_60_plus: Option<Persons>,
+    /// Working-age population (18–59/64), the Employment domain's denominator (fractional in File 6).
+    pub working_age: Option<Persons>,
 }
 
 /// One LSOA's row in an edition, merged from every file of that edition.
@@ -210,7 +211,7 @@ impl ImdRow {
     }
 
     /// Total population, when known.
-    pub fn population_total(&self) -> Option<u32> {
+    pub fn population_total(&self) -> Option<Persons> {
         self.population.and_then(|p| p.total)
     }
 }

@@ -7,6 +7,7 @@ mod dataset;
 mod edition;
 mod indicator;
 mod lookup;
+mod persons;
 mod report;
 mod safe_text;
 
@@ -21,5 +22,6 @@ pub use indicator::{
     AreaLevel, CrimePoint, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit, Period, SkippedRows, slug,
 };
 pub use lookup::{BoundaryChange, Lookup, LsoaChangeLookup, LsoaChangeRow, WardLookup, WardOfLsoa};
+pub use persons::Persons;
 pub use report::{FileSummary, JoinReport, Problem, Severity};
 pub use safe_text::{csv_safe_cell, escape_path, escape_text};

@@ -81,6 +81,8 @@ impl TableColumn {
             Self::Name => row.lsoa_name.clone(),
             Self::Ward => row.ward_name.clone(),
             Self::Change => row.change.map(|c| format!("{c:+}")).unwrap_or_default(),
+            // As published: whole people, or File 6's quarter-persons should a total carry them.
+            Self::Population => row.population.map(|p| p.to_string()).unwrap_or_default(),
             _ => self.number(row).map(|n| n.to_string()).unwrap_or_default(),
         }
     }
@@ -92,7 +94,8 @@ impl TableColumn {
             Self::Change => row.change,
             Self::DecileFrom => row.decile_from.map(i64::from),
             Self::DecileTo => row.decile_to.map(i64::from),
-            Self::Population => row.population.map(i64::from),
+            // Sorts by whole people (rounded): no sort of residents turns on a quarter of a person.
+            Self::Population => row.population.map(|p| p.whole_people() as i64),
             Self::DomainFrom(index) => row.domain_ranks_from.get(&index).copied().map(i64::from),
             Self::DomainTo(index) => row.domain_ranks_to.get(&index).copied().map(i64::from),
             Self::Code | Self::Name | Self::Ward => None,

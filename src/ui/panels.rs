@@ -186,7 +186,7 @@ fn sort_key(row: &LsoaChange, column: ProfileColumn) -> i64 {
         ProfileColumn::RankTo => row.rank_to.map_or(i64::MAX, i64::from),
         ProfileColumn::Change => row.change.unwrap_or(i64::MAX),
         ProfileColumn::DecileTo => row.decile_to.map_or(i64::MAX, i64::from),
-        ProfileColumn::Population => row.population.map_or(i64::MAX, i64::from),
+        ProfileColumn::Population => row.population.map_or(i64::MAX, |p| p.whole_people() as i64),
     }
 }
 

@@ -241,8 +241,8 @@ pub fn embedded_ranks_2015_2019(la_code: &str) -> (HashMap<String, u32>, HashMap
     )
 }
 
-/// Remembers a skip and, once per test binary, registers the end-of-run summary.
-fn record_skip(test: &str, reason: &str) {
+/// Remembers a skip (said on stderr now, and counted in the end-of-run summary).
+pub fn record_skip(test: &str, reason: &str) {
     // Written to the process's stderr directly: libtest captures `eprintln!` of passing tests, and a skip must show.
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {reason}");
     let log = skip_log();

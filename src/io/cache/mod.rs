@@ -22,8 +22,9 @@ use crate::model::Dataset;
 use codec::{Corrupt, Reader, Writer};
 use std::path::{Path, PathBuf};
 
-/// Raised whenever the byte layout or the meaning of a field changes.
-pub const FORMAT_VERSION: u32 = 2;
+/// Raised whenever the byte layout or the meaning of a field changes. 2: the entry in parts decoded in parallel;
+/// 3: populations as `f64` people (File 6's working-age population is fractional), not whole `u32`s.
+pub const FORMAT_VERSION: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"LMCACHE1";
 

@@ -5,8 +5,8 @@ use super::codec::{Corrupt, Decode, Decoded, Encode, Reader, Writer, fields};
 use crate::model::{
     Area, AreaCode, AreaKind, AreaLayer, AreaLevel, BoundaryChange, CrimePoint, Dataset, Decile, FileSummary,
     ImdEdition, ImdRow, Index, IndexValue, IndexValues, Indicator, IndicatorArea, IndicatorSet, IndicatorUnit,
-    JoinReport, LsoaChangeLookup, LsoaChangeRow, LsoaVintage, Period, Population, Problem, Rank, Severity, SkippedRows,
-    WardLookup, WardOfLsoa,
+    JoinReport, LsoaChangeLookup, LsoaChangeRow, LsoaVintage, Period, Persons, Population, Problem, Rank, Severity,
+    SkippedRows, WardLookup, WardOfLsoa,
 };
 use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use std::collections::BTreeMap;
@@ -105,6 +105,19 @@ impl Decode for IndexValues {
             }
         }
         Ok(values)
+    }
+}
+
+impl Encode for Persons {
+    fn encode(&self, w: &mut Writer) {
+        w.f64(self.get());
+    }
+}
+
+impl Decode for Persons {
+    const MIN_BYTES: usize = 8;
+    fn decode(r: &mut Reader<'_>) -> Decoded<Self> {
+        Persons::new(r.f64()?).ok_or(Corrupt("a negative or non-finite population in the cache"))
     }
 }
 
