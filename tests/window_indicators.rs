@@ -378,7 +378,7 @@ fn the_ward_profile_shows_the_wards_trend_and_its_emerging_test() {
     // The ward's LSOA table: a sparkline per LSOA of the ward (ONS lookup), whose series add up to the ward's months.
     let sparklines = harness.state().block.last_sparklines.clone();
     let members = ward_lsoas(&data, &ward);
-    assert!(sparklines.len() >= 2, "{sparklines:?}");
+    assert_eq!(sparklines.len(), members.len(), "{sparklines:?} {members:?}");
     for (lsoa, _) in &sparklines {
         assert!(members.contains(lsoa.as_str()), "{lsoa} is not in {ward}");
         harness.get_by_label_contains(lsoa.as_str());
@@ -498,7 +498,11 @@ fn an_lsoas_imd_decile_shows_beside_its_rate_in_the_tooltip_the_table_and_the_em
     window.tab = IndicatorTab::Emerging;
     window.emerging_all = true;
     let harness = harness_with(window, dataset, BTreeSet::new()).unwrap();
-    harness.get_by_label("IMD decile");
+    assert_eq!(
+        harness.query_all_by_label("IMD decile").count(),
+        2,
+        "the LSOA and the ward lists"
+    );
     for decile in 1..=10u8 {
         let want = scan
             .tested
@@ -556,7 +560,10 @@ fn crime_points_are_binned_zoomed_out_and_name_their_crime_type_close_in() {
     );
     let tooltip = harness.state().window.hover_text.clone().unwrap();
     assert!(tooltip.starts_with(&text), "{tooltip}");
-    harness.get_by_label_contains(kind);
+    assert!(
+        harness.query_all_by_label_contains(&text).count() >= 1,
+        "the tooltip is shown"
+    );
 }
 
 #[test]

@@ -429,7 +429,12 @@ impl IndicatorWindowState {
         };
         let area = find(computed.wards.as_ref(), pick)
             .or_else(|| find(computed.lsoas.as_ref(), pick))
-            .or_else(|| computed.wards.as_ref().and_then(|t| t.rows.first().cloned()))
+            // No choice yet: the ward with the most events (not the first by code, which may be an outlier far away).
+            .or_else(|| {
+                let total = |r: &AreaSeries| r.values.iter().filter(|v| !v.is_nan()).sum::<f64>();
+                let wards = computed.wards.as_ref()?;
+                wards.rows.iter().max_by(|a, b| total(a).total_cmp(&total(b))).cloned()
+            })
             .or_else(|| computed.table.as_ref().ok().and_then(|t| t.rows.first().cloned()));
         let periods = computed.table.as_ref().map(|t| t.periods.clone()).unwrap_or_default();
         if let Some(wards) = &computed.wards {
