@@ -103,6 +103,21 @@ fn aldersgate_trend() -> Option<(PathBuf, String, Harness<'static, State>)> {
     Some((data, ward, harness))
 }
 
+/// Hovers the map over an LSOA's interior point and returns the window's hover text.
+fn hover_lsoa(
+    harness: &mut Harness<'static, State>,
+    map: &locality_map::ui::IndicatorMapResponse,
+    lsoa: &str,
+) -> String {
+    let layer = harness.state().dataset.lsoa_layers.values().next().unwrap();
+    let area = layer.get(&code(lsoa)).unwrap().clone();
+    let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
+    let at = map.screen_from_world.unwrap().apply(inside.0);
+    harness.hover_at(egui::pos2(at[0], at[1]));
+    harness.run_steps(3);
+    harness.state().window.hover_text.clone().expect("hover text")
+}
+
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
@@ -117,21 +132,7 @@ fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
     harness.get_by_label_contains("All crime and anti-social behaviour");
     harness.get_by_label_contains("2021 LSOAs (splits, merges) drawn on their 2011 parents");
     // Hover E01000001 (City of London 001A): the tooltip names it.
-    let area = harness
-        .state()
-        .dataset
-        .lsoa_layers
-        .values()
-        .next()
-        .unwrap()
-        .get(&code("E01000001"))
-        .unwrap()
-        .clone();
-    let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
-    let at = map.screen_from_world.unwrap().apply(inside.0);
-    harness.hover_at(egui::pos2(at[0], at[1]));
-    harness.run_steps(3);
-    let text = harness.state().window.hover_text.clone().expect("hover text");
+    let text = hover_lsoa(&mut harness, &map, "E01000001");
     assert!(text.contains("E01000001"), "{text}");
     if let Ok(image) = harness.render() {
         image
@@ -443,21 +444,7 @@ fn an_lsoas_imd_decile_shows_beside_its_rate_in_the_tooltip_the_table_and_the_em
         return;
     };
     let map = harness.state().window.last_map.clone().unwrap();
-    let area = harness
-        .state()
-        .dataset
-        .lsoa_layers
-        .values()
-        .next()
-        .unwrap()
-        .get(&code("E01000001"))
-        .unwrap()
-        .clone();
-    let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
-    let at = map.screen_from_world.unwrap().apply(inside.0);
-    harness.hover_at(egui::pos2(at[0], at[1]));
-    harness.run_steps(3);
-    let text = harness.state().window.hover_text.clone().expect("hover text");
+    let text = hover_lsoa(&mut harness, &map, "E01000001");
     assert!(
         text.contains(&format!("(IMD 2019 decile {})", deciles["E01000001"])),
         "{text}"

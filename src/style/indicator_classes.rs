@@ -81,9 +81,7 @@ impl IndicatorClasses {
                 let b = **b;
                 if self.lowest_alone && *i == 0 {
                     value > b
-                } else if !self.whole {
-                    value >= b
-                } else if self.kind == ClassKind::Change && b > 0.0 {
+                } else if !self.whole || (self.kind == ClassKind::Change && b > 0.0) {
                     value >= b
                 } else {
                     value > b
@@ -98,11 +96,11 @@ impl IndicatorClasses {
     }
 
     /// The classes a legend lists: all of a sequential map's; a change map's from its lowest value's to its highest's.
-    pub fn listed(&self) -> std::ops::RangeInclusive<usize> {
+    pub fn listed(&self) -> std::ops::Range<usize> {
         match (self.kind, self.range) {
-            (ClassKind::Change, Some((lo, hi))) => self.class_of(lo)..=self.class_of(hi),
-            (_, None) => 1..=0,
-            _ => 0..=self.breaks.len(),
+            (ClassKind::Change, Some((lo, hi))) => self.class_of(lo)..self.class_of(hi) + 1,
+            (_, None) => 0..0,
+            _ => 0..self.class_count(),
         }
     }
 
