@@ -615,3 +615,233 @@ fn the_indicator_map_png_outlines_emerging_issues() {
         eprintln!("kept {} ({flagged} flagged)", png.display());
     }
 }
+
+/// A legend label read back as the values it claims: `(low, low included, high, high included)`. Counts: `0`,
+/// `1–2`, `6 or more`; rates: `0`, `over 0 to under 2.7`, `under 2.7`, `2.7 to under 5.6`, `19 or more`.
+fn label_bounds(label: &str) -> (f64, bool, f64, bool) {
+    let number = |s: &str| -> f64 { s.trim().replace(',', "").replace('−', "-").parse().expect(label) };
+    let (lo_in, rest) = match label.strip_prefix("over ") {
+        Some(rest) => (false, rest),
+        None => (true, label),
+    };
+    if let Some(lo) = rest.strip_suffix(" or more") {
+        (number(lo), lo_in, f64::INFINITY, true)
+    } else if let Some(hi) = rest.strip_prefix("under ") {
+        (f64::NEG_INFINITY, true, number(hi), false)
+    } else if let Some((lo, hi)) = rest.split_once(" to under ") {
+        (number(lo), lo_in, number(hi), false)
+    } else if let Some((lo, hi)) = rest.split_once('–').or_else(|| rest.split_once(" to ")) {
+        (number(lo), lo_in, number(hi), true)
+    } else if !lo_in {
+        (number(rest), false, f64::INFINITY, true)
+    } else {
+        (number(rest), true, number(rest), true)
+    }
+}
+
+/// Checks a legend against the values it colours: every area with a value is in exactly one listed class, by the
+/// label's own words; every listed class holds an area; classes follow on without gaps or overlaps; counts are whole.
+fn check_legend(style: &locality_map::style::IndicatorStyle, whole: bool, what: &str) {
+    let classes: Vec<&(locality_map::style::Rgba, String)> =
+        style.classes.iter().filter(|(_, l)| l != "no data").collect();
+    assert!(!classes.is_empty(), "{what}");
+    let bounds: Vec<(f64, bool, f64, bool)> = classes.iter().map(|(_, l)| label_bounds(l)).collect();
+    for (label, (lo, _, hi, _)) in classes.iter().map(|(_, l)| l).zip(&bounds) {
+        assert!(!label.contains("or less"), "{what}: {label}");
+        if whole {
+            assert!(lo.is_infinite() || lo.fract() == 0.0, "{what}: {label}");
+            assert!(hi.is_infinite() || hi.fract() == 0.0, "{what}: {label}");
+            assert!(!label.contains("under"), "{what}: whole-number classes: {label}");
+        } else {
+            assert!(!label.contains('–'), "{what}: decimal classes are half-open: {label}");
+        }
+    }
+    for pair in bounds.windows(2) {
+        let ((_, _, hi, hi_in), (lo, lo_in, _, _)) = (pair[0], pair[1]);
+        if whole {
+            assert!(hi_in && lo_in && lo == hi + 1.0, "{what}: {pair:?} must follow on");
+        } else {
+            assert!(lo == hi && hi_in != lo_in, "{what}: {pair:?} must meet, one end open");
+        }
+    }
+    let mut held = vec![0usize; classes.len()];
+    for unit in style.units.iter().filter(|u| u.value.is_some()) {
+        let v = unit.value.unwrap();
+        if whole {
+            assert_eq!(v.fract(), 0.0, "{what}: a count {v}");
+        }
+        let inside: Vec<usize> = bounds
+            .iter()
+            .enumerate()
+            .filter(|(_, (lo, lo_in, hi, hi_in))| {
+                (v > *lo || (*lo_in && v == *lo)) && (v < *hi || (*hi_in && v == *hi))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(inside.len(), 1, "{what}: {v} in classes {inside:?} of {classes:?}");
+        assert_eq!(unit.fill, classes[inside[0]].0, "{what}: {v} coloured as its class");
+        held[inside[0]] += 1;
+    }
+    assert!(
+        held.iter().all(|n| *n > 0),
+        "{what}: an empty class: {held:?} {classes:?}"
+    );
+}
+
+#[test]
+fn city_of_london_legends_have_whole_number_count_classes_and_decimal_rate_classes() {
+    use locality_map::analysis::{IndicatorMeasure, Window, WindowStat};
+    use locality_map::style::style_indicator;
+    let Some(data) = shared("legend_classes") else { return };
+    let dataset = load_police(&data, &police_dir(&data), true);
+    let mut checked = 0;
+    for name in [
+        "crime",
+        "crime-burglary",
+        "crime-anti-social-behaviour",
+        "crime-shoplifting",
+    ] {
+        let indicator = dataset.indicators.find(name).expect(name);
+        let table = aggregate(&dataset, indicator, Level::Lsoa, None).unwrap();
+        let plan = draw_plan(&dataset, indicator, &table);
+        // Every month as counts, and the last 12 months as counts and per 1,000 residents.
+        for period in &table.periods {
+            let style = style_indicator(&table, &plan, IndicatorMeasure::Period(*period), false);
+            check_legend(&style, true, &format!("{name} {period}"));
+            checked += 1;
+        }
+        let year = IndicatorMeasure::Window(Window::last(&table.periods, 12).unwrap(), WindowStat::Sum);
+        check_legend(
+            &style_indicator(&table, &plan, year, false),
+            true,
+            &format!("{name} 12 months"),
+        );
+        check_legend(
+            &style_indicator(&table, &plan, year, true),
+            false,
+            &format!("{name} per 1,000"),
+        );
+        checked += 2;
+    }
+    assert_eq!(checked, 4 * 26);
+    // The month the issue saw as "0 or less / 0 to 1 / 1 to 3": burglary in one month is mostly 0s and 1s.
+    let burglary = dataset.indicators.find("crime-burglary").unwrap();
+    let table = aggregate(&dataset, burglary, Level::Lsoa, None).unwrap();
+    let plan = draw_plan(&dataset, burglary, &table);
+    let style = style_indicator(
+        &table,
+        &plan,
+        IndicatorMeasure::Period(*table.periods.last().unwrap()),
+        false,
+    );
+    assert_eq!(style.classes[0].1, "0", "{:?}", style.classes);
+}
+
+#[test]
+fn cli_emerging_csv_has_the_issues_columns_and_states_the_method() {
+    let Some(data) = shared("cli_emerging_csv") else { return };
+    let police = police_dir(&data);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_locality-map"))
+        .args([
+            "--data",
+            police.to_str().unwrap(),
+            "emerging",
+            "crime",
+            "--recent",
+            "3",
+            "--csv",
+            "--all",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("method: One-sided Poisson exceedance test"), "{stderr}");
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    for column in ["area_code", "recent", "expected", "ratio", "p_value"] {
+        assert!(headers.iter().any(|h| h == column), "{headers:?}");
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    // Every LSOA the library tests, once, with its figures (the p-values are checked independently above).
+    let dataset = load_dataset(
+        &DataSource::Folder(police.clone()),
+        &LoadOptions {
+            boundaries: false,
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
+    let table = aggregate(&dataset, dataset.indicators.find("crime").unwrap(), Level::Lsoa, None).unwrap();
+    let scan = scan_emerging(&table, &EmergingOptions::default());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let lsoa_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[col("level")] == "lsoa").collect();
+    assert_eq!(lsoa_rows.len(), scan.tested.len());
+    for area in &scan.tested {
+        let row = lsoa_rows
+            .iter()
+            .find(|r| &r[col("area_code")] == area.code.as_str())
+            .expect("listed");
+        assert_eq!(row[col("recent")].parse::<f64>().unwrap(), area.recent);
+        let p: f64 = row[col("p_value")].parse().unwrap();
+        assert!((p - area.p_value).abs() <= 1e-5 * area.p_value, "{}", area.code);
+        let ratio: f64 = row[col("ratio")].parse().unwrap();
+        assert!((ratio - area.recent / area.expected).abs() < 1e-3, "{}", area.code);
+    }
+}
+
+#[test]
+fn cli_maps_a_monthly_mean_and_a_change_in_counts() {
+    let Some(data) = shared("cli_map_measures") else { return };
+    let dir = std::env::temp_dir().join(format!("lm-map-measures-{}", std::process::id()));
+    let folder = dir.join("data");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(police_dir(&data), folder.join("police")).unwrap();
+    std::os::unix::fs::symlink(
+        data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"),
+        folder.join("lsoa.geojson"),
+    )
+    .unwrap();
+    for (flag, file) in [("--mean", "mean.png"), ("--change-count", "change.png")] {
+        let png = dir.join(file);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_locality-map"))
+            .args([
+                "--data",
+                folder.to_str().unwrap(),
+                "map",
+                "--layer",
+                "indicator:crime",
+                "--la",
+                "all",
+            ])
+            .args(["--months", "6", flag, "--width", "1200", "--height", "848"])
+            .args(["--out", png.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{flag}: {}", String::from_utf8_lossy(&out.stderr));
+        let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+        let info = decoder.read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.height), (1200, 848), "{flag}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The README states the emerging-issue rule with the defaults the code runs (the window and the CLI print
+/// `EmergingOptions::method`, tested above).
+#[test]
+fn the_readme_states_the_emerging_method_with_the_defaults_in_force() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let o = EmergingOptions::default();
+    for phrase in [
+        "one-sided Poisson exceedance test".to_string(),
+        format!("the last {} months", o.recent_months),
+        format!("at least {} earlier years", o.min_years),
+        format!("recent count is at least {}", o.min_count),
+        format!("P(X ≥ recent | Poisson(expected)) ≤ {}", o.p_threshold),
+        "preceding 12 months".to_string(),
+    ] {
+        assert!(readme.contains(&phrase), "README lacks {phrase:?}");
+    }
+    let method = o.method();
+    assert!(method.contains("One-sided Poisson exceedance test") && method.contains("preceding 12 months"));
+}

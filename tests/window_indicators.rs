@@ -27,6 +27,7 @@ fn dataset() -> Option<Arc<Dataset>> {
             let files = vec![
                 data.join("indicators/police_uk_city_of_london"),
                 data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"),
+                data.join("imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
                 data.join("lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv"),
                 data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv"),
                 data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"),
@@ -46,18 +47,27 @@ struct State {
     window: IndicatorWindowState,
     dataset: Arc<Dataset>,
     actions: Vec<IndicatorAction>,
+    selection: BTreeSet<AreaCode>,
 }
 
 fn harness(window: IndicatorWindowState) -> Option<Harness<'static, State>> {
-    let dataset = dataset()?;
+    harness_with(window, dataset()?, BTreeSet::new())
+}
+
+fn harness_with(
+    window: IndicatorWindowState,
+    dataset: Arc<Dataset>,
+    selection: BTreeSet<AreaCode>,
+) -> Option<Harness<'static, State>> {
     let state = State {
         window,
         dataset,
         actions: Vec::new(),
+        selection,
     };
     let mut harness = Harness::builder().with_size([1200.0, 820.0]).build_ui_state(
         |ui, state: &mut State| {
-            if let Some(action) = state.window.body(ui, &state.dataset, 1, None, &BTreeSet::new()) {
+            if let Some(action) = state.window.body(ui, &state.dataset, 1, None, &state.selection) {
                 state.actions.push(action);
             }
         },
@@ -93,6 +103,21 @@ fn aldersgate_trend() -> Option<(PathBuf, String, Harness<'static, State>)> {
     Some((data, ward, harness))
 }
 
+/// Hovers the map over an LSOA's interior point and returns the window's hover text.
+fn hover_lsoa(
+    harness: &mut Harness<'static, State>,
+    map: &locality_map::ui::IndicatorMapResponse,
+    lsoa: &str,
+) -> String {
+    let layer = harness.state().dataset.lsoa_layers.values().next().unwrap();
+    let area = layer.get(&code(lsoa)).unwrap().clone();
+    let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
+    let at = map.screen_from_world.unwrap().apply(inside.0);
+    harness.hover_at(egui::pos2(at[0], at[1]));
+    harness.run_steps(3);
+    harness.state().window.hover_text.clone().expect("hover text")
+}
+
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
@@ -107,21 +132,7 @@ fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
     harness.get_by_label_contains("All crime and anti-social behaviour");
     harness.get_by_label_contains("2021 LSOAs (splits, merges) drawn on their 2011 parents");
     // Hover E01000001 (City of London 001A): the tooltip names it.
-    let area = harness
-        .state()
-        .dataset
-        .lsoa_layers
-        .values()
-        .next()
-        .unwrap()
-        .get(&code("E01000001"))
-        .unwrap()
-        .clone();
-    let inside = geo::InteriorPoint::interior_point(&area.geometry_in_world).unwrap();
-    let at = map.screen_from_world.unwrap().apply(inside.0);
-    harness.hover_at(egui::pos2(at[0], at[1]));
-    harness.run_steps(3);
-    let text = harness.state().window.hover_text.clone().expect("hover text");
+    let text = hover_lsoa(&mut harness, &map, "E01000001");
     assert!(text.contains("E01000001"), "{text}");
     if let Ok(image) = harness.render() {
         image
@@ -130,16 +141,21 @@ fn the_indicator_layer_renders_on_the_city_of_london_lsoas() {
     }
 }
 
-/// Monthly all-crime counts of one ward's LSOAs, from the raw CSVs (the later download of a month — fewer "Under
-/// investigation" — and earlier rows only for Crime IDs it lacks) and the ONS LSOA 2021 → ward 2024 lookup.
-fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<String, f64> {
+/// The 2021 LSOAs of a 2024 ward, from the ONS lookup.
+fn ward_lsoas(data: &std::path::Path, ward: &str) -> BTreeSet<String> {
     let mut lookup = csv::Reader::from_path(data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv")).unwrap();
-    let members: BTreeSet<String> = lookup
+    lookup
         .records()
         .map(|r| r.unwrap())
         .filter(|r| &r[3] == ward)
         .map(|r| r[1].to_string())
-        .collect();
+        .collect()
+}
+
+/// Monthly all-crime counts of one ward's LSOAs, from the raw CSVs (the later download of a month — fewer "Under
+/// investigation" — and earlier rows only for Crime IDs it lacks) and the ONS LSOA 2021 → ward 2024 lookup.
+fn independent_ward_counts(data: &std::path::Path, ward: &str) -> BTreeMap<String, f64> {
+    let members = ward_lsoas(data, ward);
     let mut by_month: BTreeMap<String, Vec<Vec<csv::StringRecord>>> = BTreeMap::new();
     for entry in std::fs::read_dir(data.join("indicators/police_uk_city_of_london")).unwrap() {
         let rows: Vec<csv::StringRecord> = csv::Reader::from_path(entry.unwrap().path())
@@ -366,10 +382,214 @@ fn the_ward_profile_shows_the_wards_trend_and_its_emerging_test() {
     };
     harness.get_by_label_contains(&format!("{flag}: {} in the last 3 months", tested.recent));
     harness.get_by_label_contains("Poisson");
+    // The ward's LSOA table: a sparkline per LSOA of the ward (ONS lookup), whose series add up to the ward's months.
+    let sparklines = harness.state().block.last_sparklines.clone();
+    let members = ward_lsoas(&data, &ward);
+    assert_eq!(sparklines.len(), members.len(), "{sparklines:?} {members:?}");
+    for (lsoa, _) in &sparklines {
+        assert!(members.contains(lsoa.as_str()), "{lsoa} is not in {ward}");
+        harness.get_by_label_contains(lsoa.as_str());
+    }
+    let summed: Vec<f64> = (0..want.len())
+        .map(|m| sparklines.iter().map(|(_, values)| values[m]).sum())
+        .collect();
+    assert_eq!(summed, want);
     if common::renderer_available("the_ward_profile_shows_the_wards_trend_and_its_emerging_test") {
         harness.snapshot_options(
             "ward_profile_indicator_aldersgate",
             &SnapshotOptions::new().threshold(2.0).max_failed_pixels(600),
         );
     }
+}
+
+#[test]
+fn a_selections_trend_chart_sums_its_lsoas() {
+    let Some(data) = shared() else { return };
+    let Some(dataset) = dataset() else { return };
+    let ward = aldersgate(&data);
+    let selection: BTreeSet<AreaCode> = ward_lsoas(&data, &ward).iter().map(|c| code(c)).collect();
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Trends;
+    let Some(mut harness) = harness_with(window, dataset, selection.clone()) else {
+        return;
+    };
+    harness.run_steps(2);
+    harness.get_by_label_contains(&format!("of {} LSOAs have figures", selection.len()));
+    let lines = harness
+        .state()
+        .window
+        .last_selection_trend
+        .clone()
+        .expect("the selection's chart");
+    let want: Vec<f64> = independent_ward_counts(&data, &ward).values().copied().collect();
+    assert_eq!(lines.counts.iter().map(|p| p[1]).collect::<Vec<_>>(), want);
+    assert!(lines.per_1000, "the selection's residents are summed into a rate");
+    assert_eq!(lines.last_year.len(), 12, "same month last year, dashed");
+}
+
+/// IMD 2019 deciles by LSOA code, read here from File 1.
+fn file1_deciles(data: &std::path::Path) -> BTreeMap<String, u8> {
+    let mut reader =
+        csv::Reader::from_path(data.join("imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |start: &str| headers.iter().position(|h| h.starts_with(start)).expect(start);
+    let (code_col, decile_col) = (col("LSOA code"), col("Index of Multiple Deprivation (IMD) Decile"));
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[code_col].to_string(), r[decile_col].trim().parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_lsoas_imd_decile_shows_beside_its_rate_in_the_tooltip_the_table_and_the_emerging_list() {
+    let Some(data) = shared() else { return };
+    let deciles = file1_deciles(&data);
+    // The map's tooltip.
+    let Some(mut harness) = harness(IndicatorWindowState::default()) else {
+        return;
+    };
+    let map = harness.state().window.last_map.clone().unwrap();
+    let text = hover_lsoa(&mut harness, &map, "E01000001");
+    assert!(
+        text.contains(&format!("(IMD 2019 decile {})", deciles["E01000001"])),
+        "{text}"
+    );
+
+    // The "Deprivation and rate" tab: one row per LSOA of the indicator, with its decile where IMD 2019 has the code.
+    let dataset = harness.state().dataset.clone();
+    let crime = dataset.indicators.find("crime").unwrap();
+    let table = aggregate(&dataset, crime, Level::Lsoa, None).unwrap();
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Deprivation;
+    let mut harness = harness_with(window, dataset.clone(), BTreeSet::new()).unwrap();
+    harness.run_steps(2);
+    let mut by_decile: BTreeMap<u8, usize> = BTreeMap::new();
+    let mut not_in = 0;
+    for row in &table.rows {
+        match deciles.get(row.code.as_str()) {
+            Some(d) => *by_decile.entry(*d).or_default() += 1,
+            None => not_in += 1,
+        }
+    }
+    assert!(
+        not_in > 0 && by_decile.values().sum::<usize>() > 100,
+        "{by_decile:?} {not_in}"
+    );
+    for (decile, n) in &by_decile {
+        assert_eq!(
+            harness.query_all_by_label(&format!("{decile} (IMD 2019)")).count(),
+            *n,
+            "decile {decile}"
+        );
+    }
+    assert_eq!(harness.query_all_by_label("not in a loaded IMD").count(), not_in);
+
+    // The emerging-issues list: each tested LSOA with its decile.
+    let scan = scan_emerging(&table, &EmergingOptions::default());
+    let mut window = IndicatorWindowState::default();
+    window.tab = IndicatorTab::Emerging;
+    window.emerging_all = true;
+    let harness = harness_with(window, dataset, BTreeSet::new()).unwrap();
+    assert_eq!(
+        harness.query_all_by_label("IMD decile").count(),
+        2,
+        "the LSOA and the ward lists"
+    );
+    for decile in 1..=10u8 {
+        let want = scan
+            .tested
+            .iter()
+            .filter(|a| deciles.get(a.code.as_str()) == Some(&decile))
+            .count();
+        let got = harness.query_all_by_label(&format!("IMD 2019 decile {decile}")).count();
+        assert_eq!(got, want, "decile {decile}");
+    }
+}
+
+#[test]
+fn crime_points_are_binned_zoomed_out_and_name_their_crime_type_close_in() {
+    let mut window = IndicatorWindowState::default();
+    window.show_points = true;
+    let Some(mut harness) = harness(window) else { return };
+    let map = harness.state().window.last_map.clone().unwrap();
+    let dataset = harness.state().dataset.clone();
+    let points = &dataset.indicators.crime_points;
+    assert!(points.len() > 10_000, "{} points", points.len());
+    assert!(map.points_binned, "the fitted City map is zoomed out");
+    assert!(
+        map.point_marks > 0 && map.point_marks < points.len() / 10,
+        "{} cells",
+        map.point_marks
+    );
+    // Close in on the anonymised point holding the most reports.
+    let mut at_point: BTreeMap<(i64, i64), Vec<usize>> = BTreeMap::new();
+    for (i, p) in points.iter().enumerate() {
+        at_point
+            .entry((p.point_in_world.x.round() as i64, p.point_in_world.y.round() as i64))
+            .or_default()
+            .push(i);
+    }
+    let (_, busiest) = at_point.iter().max_by_key(|(_, v)| v.len()).unwrap();
+    let target = points[busiest[0]].point_in_world;
+    harness.state_mut().window.set_map_view(locality_map::render::MapView {
+        center_in_world: target,
+        metres_per_point: 1.0,
+    });
+    harness.run_steps(2);
+    let map = harness.state().window.last_map.clone().unwrap();
+    assert!(!map.points_binned, "single points close in");
+    let s = map.screen_from_world.unwrap().apply(target);
+    harness.hover_at(egui::pos2(s[0], s[1]));
+    harness.run_steps(3);
+    let map = harness.state().window.last_map.clone().unwrap();
+    let text = map.hovered_point.expect("a point under the pointer");
+    let first = &points[busiest[0]];
+    let kind = &dataset.indicators.crime_types[usize::from(first.crime_type)];
+    assert!(text.contains(&format!("{kind}, {}", first.month)), "{text}");
+    assert!(
+        text.starts_with(&format!("{} reports at this point", busiest.len())),
+        "{text}"
+    );
+    let tooltip = harness.state().window.hover_text.clone().unwrap();
+    assert!(tooltip.starts_with(&text), "{tooltip}");
+    assert!(
+        harness.query_all_by_label_contains(&text).count() >= 1,
+        "the tooltip is shown"
+    );
+}
+
+#[test]
+fn the_claimant_ward_table_charts_and_the_map_says_its_2015_wards_cannot_be_drawn() {
+    let Some(data) = shared() else { return };
+    let folder = data.join("indicators/claimant_count_greater_manchester");
+    let files = vec![
+        folder.clone(),
+        data.join("boundaries/Leeds_E08000035_wards_2022_BGC_WGS84.geojson"),
+    ];
+    let dataset = Arc::new(load_dataset(&DataSource::Files(files), &LoadOptions::default()).unwrap());
+    let mut window = IndicatorWindowState::default();
+    window.indicator = "trafford-gm-claimant-count-ward".into();
+    window.level = Level::Ward;
+    let mut harness = harness_with(window, dataset, BTreeSet::new()).unwrap();
+    harness.run_steps(2);
+    harness.get_by_label_contains("no boundaries for 2015 ward codes are loaded");
+    harness.get_by_label_contains("wards cannot be drawn (tables and charts only)");
+    assert_eq!(harness.state().window.last_map.as_ref().map(|m| m.triangles), Some(0));
+    // The chart of a ward: Astley Bridge's published counts, month by month.
+    harness.state_mut().window.tab = IndicatorTab::Trends;
+    harness.state_mut().window.focus = Some(code("E05000650"));
+    harness.run_steps(3);
+    let mut reader =
+        csv::Reader::from_path(folder.join("trafford_gm_claimant_count_wards_2015-01_2017-10.csv")).unwrap();
+    let want: Vec<f64> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[3] == "E05000650")
+        .map(|r| r[1].parse().unwrap())
+        .collect();
+    let lines = harness.state().window.last_trend.clone().expect("a chart");
+    assert_eq!(lines.counts.iter().map(|p| p[1]).collect::<Vec<_>>(), want);
+    assert_eq!(want.len(), 34);
+    harness.get_by_label_contains("Astley Bridge against Bolton");
 }

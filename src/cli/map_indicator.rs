@@ -22,9 +22,15 @@ pub struct IndicatorMapArgs {
     /// Indicator map: the window of the last N periods (summed)
     #[arg(long, default_value_t = 12)]
     pub months: usize,
+    /// Indicator map: the monthly mean of the last N periods instead of their total
+    #[arg(long, conflicts_with_all = ["change", "change_count", "period"])]
+    pub mean: bool,
     /// Indicator map: the % change of the last N periods against the N before
-    #[arg(long)]
+    #[arg(long, conflicts_with = "change_count")]
     pub change: bool,
+    /// Indicator map: the change of the last N periods against the N before, in counts (or rates with --per-1000)
+    #[arg(long)]
+    pub change_count: bool,
     /// Indicator map: rates per 1,000 residents (IoD2019 File 6 populations) instead of counts
     #[arg(long)]
     pub per_1000: bool,
@@ -66,15 +72,17 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         None => {
             let later =
                 Window::last(&table.periods, args.indicator.months).map_err(|e| format!("{}: {e}", indicator.name))?;
-            if args.indicator.change {
+            if args.indicator.change || args.indicator.change_count {
                 let earlier = later
                     .before(&table.periods, args.indicator.months)
                     .map_err(|e| format!("{}: {e}", indicator.name))?;
                 IndicatorMeasure::Change {
                     earlier,
                     later,
-                    percent: true,
+                    percent: args.indicator.change,
                 }
+            } else if args.indicator.mean {
+                IndicatorMeasure::Window(later, WindowStat::Mean)
             } else {
                 IndicatorMeasure::Window(later, WindowStat::Sum)
             }

@@ -27,8 +27,12 @@ pub enum IndicatorMeasureChoice {
     /// The last N months summed.
     #[default]
     LastMonths,
-    /// The change of the last N months against the N before.
+    /// The monthly mean of the last N months.
+    MonthlyMean,
+    /// The % change of the last N months against the N before.
     Change,
+    /// The change of the last N months against the N before, in counts (or rates per 1,000).
+    ChangeCount,
 }
 
 /// The indicator shown, as a project or a named selection remembers it.

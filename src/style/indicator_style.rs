@@ -1,9 +1,12 @@
-//! Colours for an indicator map: five quantile classes on ColorBrewer YlOrRd for counts and rates, seven
-//! symmetric classes on RdBu (red = rise) for a change, and the legend lines that state indicator, unit, period,
+//! Colours for an indicator map: up to five quantile classes on ColorBrewer YlOrRd for counts and rates, seven
+//! symmetric classes on RdBu (red = rise) for a change (breaks and labels in `indicator_classes`: whole numbers for
+//! counts, rounded decimals for rates), and the legend lines that state indicator, unit, period,
 //! denominator, source and licence. The window and the report PNG both use it.
 
+use super::indicator_classes::{ClassKind, IndicatorClasses};
 use super::{NO_DATA, Rgba};
-use crate::analysis::{AggregatedIndicator, DrawPlan, IndicatorMeasure, measure_value};
+use crate::analysis::{AggregatedIndicator, DrawPlan, IndicatorMeasure, WindowStat, measure_value};
+use crate::model::IndicatorUnit;
 
 /// ColorBrewer YlOrRd, five classes, light = low.
 pub const SEQUENTIAL_FIVE: [Rgba; 5] = [
@@ -45,16 +48,8 @@ pub struct IndicatorStyle {
     pub heading: String,
     /// The legend's statement lines: period, denominator, drawing, source, licence.
     pub lines: Vec<String>,
-}
-
-fn format_value(v: f64) -> String {
-    if v.abs() >= 100.0 || v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
+    /// The breaks behind `classes` (whole-number or decimal), which also write a value for a hover text.
+    pub value_classes: IndicatorClasses,
 }
 
 /// Styles a plan: each unit's value is its rows' counts summed (and populations summed for rates).
@@ -80,38 +75,25 @@ pub fn style_indicator(
             }
         })
         .collect();
-    let is_change = matches!(measure, IndicatorMeasure::Change { .. });
-    let mut sorted: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
-    sorted.sort_by(f64::total_cmp);
-    let (breaks, palette): (Vec<f64>, &[Rgba]) = if is_change {
-        let max = sorted.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-9);
-        let step = max / 3.5;
-        (
-            vec![
-                -2.5 * step,
-                -1.5 * step,
-                -0.5 * step,
-                0.5 * step,
-                1.5 * step,
-                2.5 * step,
-            ],
-            &CHANGE_SEVEN,
-        )
-    } else {
-        let q = |f: f64| {
-            sorted
-                .get(((sorted.len().saturating_sub(1)) as f64 * f).round() as usize)
-                .copied()
-                .unwrap_or(0.0)
-        };
-        let mut b = vec![q(0.2), q(0.4), q(0.6), q(0.8)];
-        b.dedup_by(|a, b| (*a - *b).abs() < 1e-12);
-        (b, &SEQUENTIAL_FIVE[..])
+    // Whole-number classes for counts and changes of counts; decimals for rates, means and percentages.
+    let (kind, percent) = match measure {
+        IndicatorMeasure::Change { percent, .. } => (ClassKind::Change, percent),
+        _ => (ClassKind::Sequential, false),
     };
-    let class_of = |v: f64| breaks.iter().filter(|b| v > **b).count();
+    let whole_numbers = table.unit == IndicatorUnit::Count
+        && !per_1000
+        && !percent
+        && !matches!(measure, IndicatorMeasure::Window(_, WindowStat::Mean));
+    let finite: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    let value_classes = IndicatorClasses::new(&finite, kind, whole_numbers, percent);
+    let palette: &[Rgba] = if kind == ClassKind::Change {
+        &CHANGE_SEVEN
+    } else {
+        &SEQUENTIAL_FIVE
+    };
     let colour_of = |class: usize| {
-        // Fewer breaks (ties) spread over the palette's ends.
-        let n = breaks.len() + 1;
+        // Fewer classes (ties) spread over the palette's ends.
+        let n = value_classes.class_count();
         let index = if n == palette.len() || n <= 1 {
             class
         } else {
@@ -123,20 +105,15 @@ pub fn style_indicator(
         .iter()
         .map(|v| StyledUnit {
             value: *v,
-            fill: v.filter(|v| v.is_finite()).map_or(NO_DATA, |v| colour_of(class_of(v))),
+            fill: v
+                .filter(|v| v.is_finite())
+                .map_or(NO_DATA, |v| colour_of(value_classes.class_of(v))),
         })
         .collect();
-    let mut classes = Vec::new();
-    let n = breaks.len() + 1;
-    for class in 0..n {
-        let label = match (class.checked_sub(1).and_then(|i| breaks.get(i)), breaks.get(class)) {
-            (None, Some(hi)) => format!("{} or less", format_value(*hi)),
-            (Some(lo), Some(hi)) => format!("{} to {}", format_value(*lo), format_value(*hi)),
-            (Some(lo), None) => format!("over {}", format_value(*lo)),
-            (None, None) => "all areas".into(),
-        };
-        classes.push((colour_of(class), label));
-    }
+    let mut classes: Vec<(Rgba, String)> = value_classes
+        .listed()
+        .map(|class| (colour_of(class), value_classes.label(class)))
+        .collect();
     classes.push((NO_DATA, "no data".into()));
     let unit = match (measure, per_1000) {
         (IndicatorMeasure::Change { percent: true, .. }, _) => "% change".to_string(),
@@ -160,5 +137,6 @@ pub fn style_indicator(
         classes,
         heading: format!("{}, {unit}", table.title),
         lines,
+        value_classes,
     }
 }

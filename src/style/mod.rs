@@ -3,6 +3,7 @@
 mod classify;
 mod colour;
 mod colour_vision;
+mod indicator_classes;
 mod indicator_style;
 mod legend;
 mod map_choices;
@@ -12,6 +13,7 @@ mod palette;
 pub use classify::{ClassBreaks, Classification, DEFAULT_CHANGE_BREAKS, signed};
 pub use colour::Rgba;
 pub use colour_vision::ColourVision;
+pub use indicator_classes::{ClassKind, IndicatorClasses, SEQUENTIAL_CLASSES};
 pub use indicator_style::{CHANGE_SEVEN, IndicatorStyle, SEQUENTIAL_FIVE, StyledUnit, style_indicator};
 pub use legend::{Legend, LegendEntry, RELATIVE_RANKS_CAVEAT};
 pub use map_choices::MapChoices;

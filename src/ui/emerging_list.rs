@@ -31,10 +31,12 @@ pub fn sorted_rows(scan: &EmergingScan, sort: EmergingSort, all: bool) -> Vec<&E
     rows
 }
 
-/// Draws the list; returns the area clicked.
+/// Draws the list; returns the area clicked. `decile` gives an LSOA's IMD decile text (wards have none), so a
+/// deprived area whose figures are rising shows as such.
 pub fn emerging_list_ui(
     ui: &mut egui::Ui,
     scan: &EmergingScan,
+    decile: &dyn Fn(&AreaCode) -> Option<String>,
     indicator: &str,
     sort: &mut EmergingSort,
     all: &mut bool,
@@ -62,7 +64,7 @@ pub fn emerging_list_ui(
         .show(ui, |ui| {
             egui::Grid::new(("emerging-grid", &salt))
                 .striped(true)
-                .num_columns(7)
+                .num_columns(8)
                 .show(ui, |ui| {
                     for (label, column) in [
                         ("Area", Some(EmergingSort::Area)),
@@ -72,6 +74,7 @@ pub fn emerging_list_ui(
                         ("Ratio", Some(EmergingSort::Ratio)),
                         ("p", Some(EmergingSort::PValue)),
                         ("Flag", None),
+                        ("IMD decile", None),
                     ] {
                         match column {
                             Some(c) => {
@@ -105,6 +108,7 @@ pub fn emerging_list_ui(
                         ui.label(format!("{:.2}", row.ratio));
                         ui.label(format!("{:.2e}", row.p_value));
                         ui.label(if row.flagged { "emerging" } else { "" });
+                        ui.label(decile(&row.code).unwrap_or_default());
                         ui.end_row();
                     }
                 });

@@ -23,7 +23,9 @@ impl IndicatorWindowState {
                 }
             }
             MeasureChoice::LastMonths => IndicatorMeasureChoice::LastMonths,
+            MeasureChoice::MonthlyMean => IndicatorMeasureChoice::MonthlyMean,
             MeasureChoice::Change => IndicatorMeasureChoice::Change,
+            MeasureChoice::ChangeCount => IndicatorMeasureChoice::ChangeCount,
         };
         Some(IndicatorChoice {
             name: self.indicator.clone(),
@@ -55,7 +57,9 @@ impl IndicatorWindowState {
                 .and_then(|ind| ind.periods.iter().position(|p| p.to_string() == *label))
                 .map_or(MeasureChoice::LastMonths, MeasureChoice::Period),
             IndicatorMeasureChoice::LastMonths => MeasureChoice::LastMonths,
+            IndicatorMeasureChoice::MonthlyMean => MeasureChoice::MonthlyMean,
             IndicatorMeasureChoice::Change => MeasureChoice::Change,
+            IndicatorMeasureChoice::ChangeCount => MeasureChoice::ChangeCount,
         };
     }
 }
@@ -79,6 +83,30 @@ mod tests {
         assert_eq!(other.choice(None), Some(choice));
         assert_eq!(other.level, Level::Ward);
         assert_eq!(other.measure, MeasureChoice::Change);
+    }
+
+    #[test]
+    fn every_measure_round_trips() {
+        for measure in [
+            MeasureChoice::Period(0),
+            MeasureChoice::LastMonths,
+            MeasureChoice::MonthlyMean,
+            MeasureChoice::Change,
+            MeasureChoice::ChangeCount,
+        ] {
+            let mut window = IndicatorWindowState::default();
+            window.indicator = "crime".into();
+            window.measure = measure;
+            let text = serde_json::to_string(&window.choice(None).unwrap()).unwrap();
+            let mut other = IndicatorWindowState::default();
+            other.apply_choice(&serde_json::from_str(&text).unwrap(), None);
+            // A period needs the loaded indicator's periods; without them it falls back to the last months.
+            let want = match measure {
+                MeasureChoice::Period(_) => MeasureChoice::LastMonths,
+                m => m,
+            };
+            assert_eq!(other.measure, want, "{text}");
+        }
     }
 
     #[test]

@@ -7,6 +7,20 @@ use crate::model::{AreaCode, Dataset};
 use egui::RichText;
 use std::collections::BTreeSet;
 
+/// An LSOA's IMD decile in the latest loaded edition listing its code, with that edition's year.
+pub(super) fn decile_of(dataset: &Dataset, code: &AreaCode) -> Option<(u16, u8)> {
+    dataset
+        .editions
+        .values()
+        .rev()
+        .find_map(|e| e.rows.get(code).and_then(|r| r.imd_decile()).map(|d| (e.year, d.get())))
+}
+
+/// `IMD 2019 decile 3`, for hover texts and lists; `None` when no loaded edition lists the code.
+pub(super) fn decile_text(dataset: &Dataset, code: &AreaCode) -> Option<String> {
+    decile_of(dataset, code).map(|(year, d)| format!("IMD {year} decile {d}"))
+}
+
 /// Each LSOA's IMD decile (latest edition holding its code) beside its rate and change, most deprived first.
 pub fn deprivation_ui(
     ui: &mut egui::Ui,
@@ -20,13 +34,7 @@ pub fn deprivation_ui(
         ui.label("This indicator is not given by LSOA, so it cannot be set beside LSOA deciles.");
         return;
     };
-    let decile_of = |code: &AreaCode| {
-        dataset
-            .editions
-            .values()
-            .rev()
-            .find_map(|e| e.rows.get(code).and_then(|r| r.imd_decile()).map(|d| (e.year, d.get())))
-    };
+    let decile_of = |code: &AreaCode| decile_of(dataset, code);
     type Row<'a> = (Option<(u16, u8)>, &'a AreaSeries, Option<f64>);
     let mut rows: Vec<Row<'_>> = lsoas
         .rows

@@ -38,6 +38,10 @@ pub struct IndicatorMapResponse {
     pub triangles: usize,
     /// Points layer: cells (binned) or points drawn.
     pub point_marks: usize,
+    /// True when the points layer drew cells (zoomed out), false when single points.
+    pub points_binned: bool,
+    /// The crime point under the pointer (close in): its crime type and month, for the hover text.
+    pub hovered_point: Option<String>,
     /// The map's rectangle.
     pub rect: egui::Rect,
     /// World → screen this frame.
@@ -64,6 +68,8 @@ pub fn indicator_map_ui(
         clicked_unit: None,
         triangles: 0,
         point_marks: 0,
+        points_binned: false,
+        hovered_point: None,
         rect,
         screen_from_world: None,
         response: response.clone(),
@@ -185,7 +191,8 @@ pub fn indicator_map_ui(
             .iter()
             .filter(|p| geo::Intersects::intersects(&visible, &p.point_in_world));
         if view.metres_per_point < SINGLE_POINTS_BELOW_M_PER_PT {
-            let mut nearest: Option<(f32, &CrimePoint)> = None;
+            let mut nearest: Option<(f32, Pos2)> = None;
+            let mut close: Vec<(Pos2, &CrimePoint)> = Vec::new();
             let pointer = response.hover_pos();
             for p in in_view {
                 let s = screen_from_world.apply(p.point_in_world);
@@ -194,16 +201,41 @@ pub fn indicator_map_ui(
                 out.point_marks += 1;
                 if let Some(pt) = pointer {
                     let d = pt.distance(at);
-                    if d < 6.0 && nearest.is_none_or(|(best, _)| d < best) {
-                        nearest = Some((d, p));
+                    if d < 6.0 {
+                        close.push((at, p));
+                        if nearest.is_none_or(|(best, _)| d < best) {
+                            nearest = Some((d, at));
+                        }
                     }
                 }
             }
-            if let Some((_, p)) = nearest {
-                let kind = types.get(usize::from(p.crime_type)).cloned().unwrap_or_default();
-                response.clone().on_hover_text(format!("{kind}, {}", p.month));
+            // police.uk snaps reports to shared anonymised points: name every report at the nearest one.
+            if let Some((_, at)) = nearest {
+                let here: Vec<String> = close
+                    .iter()
+                    .filter(|(q, _)| q.distance(at) < 0.5)
+                    .map(|(_, p)| {
+                        let kind = types.get(usize::from(p.crime_type)).cloned().unwrap_or_default();
+                        format!("{kind}, {}", p.month)
+                    })
+                    .collect();
+                out.hovered_point = Some(match here.as_slice() {
+                    [one] => one.clone(),
+                    many => {
+                        let mut text = format!("{} reports at this point:", many.len());
+                        for line in many.iter().take(12) {
+                            text.push('\n');
+                            text.push_str(line);
+                        }
+                        if many.len() > 12 {
+                            text.push_str(&format!("\n… and {} more", many.len() - 12));
+                        }
+                        text
+                    }
+                });
             }
         } else {
+            out.points_binned = true;
             let mut cells: HashMap<(i32, i32), (usize, Pos2)> = HashMap::new();
             for p in in_view {
                 let s = screen_from_world.apply(p.point_in_world);

@@ -58,6 +58,26 @@ pub fn trend_lines(periods: &[Period], area: &AreaSeries, la: Option<&AreaSeries
     }
 }
 
+/// Suffix of the dashed line's name.
+pub const LAST_YEAR_SUFFIX: &str = " (same month last year)";
+
+/// What hovering a chart near `(x, y)` of the line `name` says: the month and value, and for the area's own lines
+/// the month's count (`counts`: `(x, count)` of the area). The dashed line is the area a year earlier, so its month
+/// and count are those of twelve months before the point.
+pub fn hover_label(first: Period, counts: &[(f64, f64)], area_name: &str, name: &str, x: f64, y: f64) -> String {
+    let last_year = name.strip_suffix(LAST_YEAR_SUFFIX) == Some(area_name);
+    let x = if last_year { x - 12.0 } else { x };
+    let month = Period::month(first.year, 1)
+        .and_then(|p| p.offset(x.round() as i32))
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let count = counts.iter().find(|(cx, _)| (*cx - x).abs() < 0.5).map(|(_, c)| *c);
+    match count {
+        Some(c) if name == area_name || last_year => format!("{name}\n{month}: count {c} ({y:.2})"),
+        _ => format!("{name}\n{month}: {y:.2}"),
+    }
+}
+
 /// The chart.
 pub fn trend_chart_ui(
     ui: &mut egui::Ui,
@@ -95,24 +115,13 @@ pub fn trend_chart_ui(
                 } => (*plot_name, *position),
                 egui_plot::HoverPosition::Elsewhere { position } => ("", *position),
             };
-            let month = {
-                let months = point.x.round() as i32;
-                Period::month(first.year, 1)
-                    .and_then(|p| p.offset(months))
-                    .map(|p| p.to_string())
-                    .unwrap_or_default()
-            };
-            let count = counts.iter().find(|(x, _)| (*x - point.x).abs() < 0.5).map(|(_, c)| *c);
-            Some(match count {
-                Some(c) if name == area_name => format!("{name}\n{month}: count {c} ({:.2})", point.y),
-                _ => format!("{name}\n{month}: {:.2}", point.y),
-            })
+            Some(hover_label(first, &counts, &area_name, name, point.x, point.y))
         })
         .legend(egui_plot::Legend::default())
         .show(ui, |plot| {
             plot.line(
                 Line::new(
-                    format!("{} (same month last year)", area.name),
+                    format!("{}{LAST_YEAR_SUFFIX}", area.name),
                     PlotPoints::from(lines.last_year.clone()),
                 )
                 .style(LineStyle::dashed_loose())
@@ -188,5 +197,25 @@ mod tests {
         assert_eq!(lines.area[3], [3.0, 1.5]);
         // January 2024's value shown at January 2025; nothing past the last month.
         assert_eq!(lines.last_year, vec![[12.0, 0.0], [13.0, 0.5]]);
+    }
+
+    #[test]
+    fn hovering_a_month_shows_its_count_and_the_dashed_line_the_count_a_year_earlier() {
+        let first = Period::month(2024, 5).unwrap();
+        // x counts months from January of the first year: 2024-05 is x = 4.
+        let counts = [(4.0, 7.0), (5.0, 9.0), (16.0, 11.0)];
+        assert_eq!(
+            hover_label(first, &counts, "Aldersgate", "Aldersgate", 5.1, 4.5),
+            "Aldersgate\n2024-06: count 9 (4.50)"
+        );
+        let dashed = format!("Aldersgate{LAST_YEAR_SUFFIX}");
+        assert_eq!(
+            hover_label(first, &counts, "Aldersgate", &dashed, 16.0, 3.5),
+            format!("{dashed}\n2024-05: count 7 (3.50)")
+        );
+        assert_eq!(
+            hover_label(first, &counts, "Aldersgate", "City of London", 16.0, 2.25),
+            "City of London\n2025-05: 2.25"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use super::emerging_list::{EmergingSort, emerging_list_ui};
 use super::indicator_deprivation::deprivation_ui;
+use super::indicator_legend::{legend_ui, unit_text};
 use super::indicator_map::{IndicatorMapState, indicator_map_ui};
 use super::indicator_trend::{sparkline_ui, trend_chart_ui};
 use super::indicator_trend_export::{TrendFormat, TrendToExport, trend_export_buttons};
@@ -13,7 +14,7 @@ use crate::analysis::{
     aggregate, draw_plan, group_series, scan_emerging,
 };
 use crate::model::{AreaCode, Dataset};
-use crate::style::{IndicatorStyle, style_indicator};
+use crate::style::style_indicator;
 use egui::RichText;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -40,8 +41,12 @@ pub enum MeasureChoice {
     /// The last N months summed.
     #[default]
     LastMonths,
+    /// The monthly mean of the last N months.
+    MonthlyMean,
     /// % change of the last N months against the N before.
     Change,
+    /// The change of the last N months against the N before, in counts (or rates).
+    ChangeCount,
 }
 
 /// What the planner asked the app to do.
@@ -93,6 +98,8 @@ pub struct IndicatorWindowState {
     pub last_map: Option<super::indicator_map::IndicatorMapResponse>,
     /// The trend chart's lines as last drawn (for tests).
     pub last_trend: Option<super::indicator_trend::TrendLines>,
+    /// The selection's trend chart as last drawn (for tests).
+    pub last_selection_trend: Option<super::indicator_trend::TrendLines>,
     /// An export of the trend the planner asked for, run by the app (`indicator_trend_export.rs`).
     pub trend_export_request: Option<(TrendFormat, TrendToExport)>,
 }
@@ -116,6 +123,7 @@ impl Default for IndicatorWindowState {
             hover_text: None,
             last_map: None,
             last_trend: None,
+            last_selection_trend: None,
             trend_export_request: None,
         }
     }
@@ -130,22 +138,34 @@ fn level_label(level: Level) -> &'static str {
 }
 
 impl IndicatorWindowState {
+    /// Moves the indicator map to a view (as panning and zooming would; tests use it to zoom in on the points).
+    pub fn set_map_view(&mut self, view: crate::render::MapView) {
+        self.map.view = Some(view);
+    }
+
     /// The current measure for a table's periods.
     pub fn measure(&self, periods: &[crate::model::Period]) -> Option<IndicatorMeasure> {
         match self.measure {
             MeasureChoice::Period(i) => periods
                 .get(i.min(periods.len().saturating_sub(1)))
                 .map(|p| IndicatorMeasure::Period(*p)),
-            MeasureChoice::LastMonths => Window::last(periods, self.months)
-                .ok()
-                .map(|w| IndicatorMeasure::Window(w, WindowStat::Sum)),
-            MeasureChoice::Change => {
+            MeasureChoice::LastMonths | MeasureChoice::MonthlyMean => {
+                let stat = if self.measure == MeasureChoice::MonthlyMean {
+                    WindowStat::Mean
+                } else {
+                    WindowStat::Sum
+                };
+                Window::last(periods, self.months)
+                    .ok()
+                    .map(|w| IndicatorMeasure::Window(w, stat))
+            }
+            MeasureChoice::Change | MeasureChoice::ChangeCount => {
                 let later = Window::last(periods, self.months).ok()?;
                 let earlier = later.before(periods, self.months).ok()?;
                 Some(IndicatorMeasure::Change {
                     earlier,
                     later,
-                    percent: true,
+                    percent: self.measure == MeasureChoice::Change,
                 })
             }
         }
@@ -254,11 +274,13 @@ impl IndicatorWindowState {
         ui.horizontal_wrapped(|ui| {
             let periods = &table.periods;
             ui.radio_value(&mut self.measure, MeasureChoice::LastMonths, "Last months, total");
+            ui.radio_value(&mut self.measure, MeasureChoice::MonthlyMean, "monthly mean");
             ui.radio_value(
                 &mut self.measure,
                 MeasureChoice::Change,
                 "% change on the months before",
             );
+            ui.radio_value(&mut self.measure, MeasureChoice::ChangeCount, "change");
             let mut index = match self.measure {
                 MeasureChoice::Period(i) => i,
                 _ => periods.len().saturating_sub(1),
@@ -320,9 +342,13 @@ impl IndicatorWindowState {
                 ui.horizontal_top(|ui| {
                     let size = egui::vec2((ui.available_width() - 260.0).max(300.0), 460.0);
                     let response = indicator_map_ui(ui, &mut self.map, key, &plan, &style, &flagged, points, size);
-                    self.hover_text = response
+                    let area = response
                         .hovered_unit
-                        .and_then(|u| unit_text(table, &plan, &style, u, &flagged));
+                        .and_then(|u| unit_text(dataset, table, &plan, &style, u, &flagged));
+                    self.hover_text = match (response.hovered_point.clone(), area) {
+                        (Some(point), Some(area)) => Some(format!("{point}\n\n{area}")),
+                        (point, area) => point.or(area),
+                    };
                     self.last_map = Some(response.clone());
                     if let Some(text) = &self.hover_text {
                         response.response.clone().on_hover_text(text);
@@ -344,9 +370,11 @@ impl IndicatorWindowState {
             IndicatorTab::Emerging => {
                 for scan in &computed.emerging {
                     ui.heading(format!("{} — {}", level_label(scan.level), self.indicator));
+                    let decile = |code: &AreaCode| super::indicator_deprivation::decile_text(dataset, code);
                     if let Some(code) = emerging_list_ui(
                         ui,
                         scan,
+                        &decile,
                         &self.indicator,
                         &mut self.emerging_sort,
                         &mut self.emerging_all,
@@ -385,7 +413,12 @@ impl IndicatorWindowState {
         };
         let area = find(computed.wards.as_ref(), pick)
             .or_else(|| find(computed.lsoas.as_ref(), pick))
-            .or_else(|| computed.wards.as_ref().and_then(|t| t.rows.first().cloned()))
+            // No choice yet: the ward with the most events (not the first by code, which may be an outlier far away).
+            .or_else(|| {
+                let total = |r: &AreaSeries| r.values.iter().filter(|v| !v.is_nan()).sum::<f64>();
+                let wards = computed.wards.as_ref()?;
+                wards.rows.iter().max_by(|a, b| total(a).total_cmp(&total(b))).cloned()
+            })
             .or_else(|| computed.table.as_ref().ok().and_then(|t| t.rows.first().cloned()));
         let periods = computed.table.as_ref().map(|t| t.periods.clone()).unwrap_or_default();
         if let Some(wards) = &computed.wards {
@@ -487,7 +520,14 @@ impl IndicatorWindowState {
                     ))
                     .strong(),
                 );
-                trend_chart_ui(ui, "selection-trend", &periods, &group, la.as_ref(), 180.0);
+                self.last_selection_trend = Some(trend_chart_ui(
+                    ui,
+                    "selection-trend",
+                    &periods,
+                    &group,
+                    la.as_ref(),
+                    180.0,
+                ));
             }
         }
         action
@@ -499,58 +539,4 @@ fn hash_of<T: std::hash::Hash>(value: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
-}
-
-/// The hover text of a unit: names, value, flag, and how it is drawn.
-fn unit_text(
-    table: &AggregatedIndicator,
-    plan: &crate::analysis::DrawPlan<'_>,
-    style: &IndicatorStyle,
-    unit: usize,
-    flagged: &BTreeSet<AreaCode>,
-) -> Option<String> {
-    let drawn = plan.units.get(unit)?;
-    let rows: Vec<&AreaSeries> = drawn.rows.iter().filter_map(|i| table.rows.get(*i)).collect();
-    let names: Vec<String> = rows.iter().map(|r| format!("{} {}", r.code, r.name)).collect();
-    let value = style
-        .units
-        .get(unit)
-        .and_then(|s| s.value)
-        .map_or("no data".to_string(), |v| format!("{v:.2}"));
-    let mut text = format!("{}\n{value}", names.join("\n"));
-    if rows.iter().any(|r| flagged.contains(&r.code)) {
-        text.push_str("\nEmerging issue (Poisson exceedance)");
-    }
-    if let Some(label) = &drawn.label {
-        text.push('\n');
-        text.push_str(label);
-    }
-    Some(text)
-}
-
-fn legend_ui(ui: &mut egui::Ui, style: &IndicatorStyle) {
-    ui.set_max_width(250.0);
-    ui.label(RichText::new(&style.heading).strong());
-    for (colour, label) in &style.classes {
-        ui.horizontal(|ui| {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
-            let [r, g, b, a] = colour.0;
-            ui.painter()
-                .rect_filled(rect, 1.0, egui::Color32::from_rgba_unmultiplied(r, g, b, a));
-            ui.label(label);
-        });
-    }
-    ui.horizontal(|ui| {
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
-        ui.painter().rect_stroke(
-            rect,
-            1.0,
-            egui::Stroke::new(2.5, egui::Color32::from_rgb(0, 90, 200)),
-            egui::StrokeKind::Inside,
-        );
-        ui.label("Emerging issue");
-    });
-    for line in &style.lines {
-        ui.label(RichText::new(line).weak());
-    }
 }

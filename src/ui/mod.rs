@@ -25,6 +25,7 @@ mod frame_timer;
 mod help;
 mod indicator_choice;
 mod indicator_deprivation;
+mod indicator_legend;
 mod indicator_map;
 mod indicator_trend;
 mod indicator_trend_export;

@@ -1,19 +1,21 @@
 //! The ward profile's "Local indicator" block: the ward's monthly trend of the indicator the planner chose in the
 //! indicators window (or, before any is chosen, all crime / the first loaded), against its LA, and whether the ward
-//! is flagged as an emerging issue, with the figures and the test. Nothing is drawn when no indicator is loaded.
+//! is flagged as an emerging issue, with the figures and the test, and the ward's LSOAs with a sparkline each.
+//! Nothing is drawn when no indicator is loaded.
 
-use super::indicator_trend::{TrendLines, trend_chart_ui};
+use super::indicator_trend::{TrendLines, sparkline_ui, trend_chart_ui};
 use crate::analysis::{
     AggregatedIndicator, AreaSeries, EmergingArea, EmergingOptions, EmergingScan, Level, WardProfile, aggregate,
     scan_emerging,
 };
-use crate::model::Dataset;
+use crate::model::{AreaCode, Dataset};
 use crate::project::IndicatorChoice;
 use egui::{Color32, RichText};
 
 /// Tables computed for one indicator of one load.
 struct Computed {
     key: (u64, String),
+    lsoas: Option<AggregatedIndicator>,
     wards: Option<AggregatedIndicator>,
     las: Option<AggregatedIndicator>,
     scan: Option<EmergingScan>,
@@ -27,6 +29,8 @@ pub struct ProfileIndicator {
     pub last_trend: Option<TrendLines>,
     /// The ward's emerging-issue test as last shown.
     pub last_emerging: Option<EmergingArea>,
+    /// The LSOA table's rows as last drawn: each LSOA of the ward and the monthly series its sparkline shows.
+    pub last_sparklines: Vec<(AreaCode, Vec<f64>)>,
 }
 
 /// The ward's row in the indicator's ward table: by code, else by name within the same LA (the indicator's wards
@@ -56,8 +60,15 @@ impl ProfileIndicator {
             .ok()
             .filter(|t| !t.rows.is_empty());
         let las = aggregate(dataset, indicator, Level::La, None).ok();
+        let lsoas = aggregate(dataset, indicator, Level::Lsoa, None).ok();
         let scan = wards.as_ref().map(|t| scan_emerging(t, &EmergingOptions::default()));
-        self.computed = Some(Computed { key, wards, las, scan });
+        self.computed = Some(Computed {
+            key,
+            lsoas,
+            wards,
+            las,
+            scan,
+        });
     }
 
     /// Draws the block for the ward open in the profile.
@@ -89,6 +100,7 @@ impl ProfileIndicator {
         let Some((row, by_name)) = computed.wards.as_ref().and_then(|w| ward_row(w, profile)) else {
             self.last_trend = None;
             self.last_emerging = None;
+            self.last_sparklines.clear();
             ui.label(format!(
                 "{name} has no figures for {} (its areas are elsewhere, or it is not given by ward).",
                 profile.name
@@ -140,5 +152,42 @@ impl ProfileIndicator {
             }
             _ => {}
         }
+        self.last_sparklines = lsoa_table_ui(ui, computed.lsoas.as_ref(), row);
     }
+}
+
+/// The ward's LSOAs with each one's total over the months loaded and a sparkline of its monthly series.
+fn lsoa_table_ui(
+    ui: &mut egui::Ui,
+    lsoas: Option<&AggregatedIndicator>,
+    ward: &AreaSeries,
+) -> Vec<(AreaCode, Vec<f64>)> {
+    let Some(lsoas) = lsoas else { return Vec::new() };
+    let rows: Vec<&AreaSeries> = ward
+        .members
+        .iter()
+        .filter_map(|code| lsoas.rows.iter().find(|r| r.code == *code))
+        .collect();
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let span = match (lsoas.periods.first(), lsoas.periods.last()) {
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => String::new(),
+    };
+    ui.label(RichText::new(format!("The ward's LSOAs, monthly {span}")).strong());
+    egui::Grid::new("profile-indicator-lsoas").striped(true).show(ui, |ui| {
+        for h in ["LSOA", "Total", "Trend"] {
+            ui.label(RichText::new(h).strong());
+        }
+        ui.end_row();
+        for row in &rows {
+            ui.label(format!("{} {}", row.code, row.name));
+            let total: f64 = row.values.iter().filter(|v| !v.is_nan()).sum();
+            ui.label(format!("{total}"));
+            sparkline_ui(ui, &row.values, egui::vec2(110.0, 16.0));
+            ui.end_row();
+        }
+    });
+    rows.iter().map(|r| (r.code, r.values.clone())).collect()
 }
