@@ -20,6 +20,7 @@ mod map_indicator;
 mod output;
 mod overwrite;
 mod pack;
+mod trend;
 mod validate;
 
 pub use error::CliError;
@@ -103,6 +104,9 @@ pub enum Command {
     Indicator(indicator::IndicatorArgs),
     /// Areas whose recent count is unusually high for their own baseline (one-sided Poisson exceedance test).
     Emerging(emerging::EmergingArgs),
+    /// An area's monthly series of an indicator against its LA, as the indicators window exports it: the chart PNG
+    /// (`--png`) or its months as CSV (`--csv`).
+    Trend(trend::TrendArgs),
     /// The processed-data cache (the prepared model saved after a load, so the next start reads one file):
     /// `status` lists its entries, `clear` removes them.
     Cache(cache::CacheArgs),
@@ -263,7 +267,7 @@ pub fn run(cli: Cli) -> ExitCode {
     // Indicator commands need no IMD table (File 6 only for rates, which they say when it is absent).
     let needs_imd = !matches!(
         command,
-        Command::Indicators(_) | Command::Indicator(_) | Command::Emerging(_)
+        Command::Indicators(_) | Command::Indicator(_) | Command::Emerging(_) | Command::Trend(_)
     ) && !matches!(&command, Command::Map(args) if args.indicator_layer().is_some());
     let options = LoadOptions {
         boundaries,
@@ -303,6 +307,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Indicators(args) => indicators::run(&dataset, args),
             Command::Indicator(args) => indicator::run(&dataset, args),
             Command::Emerging(args) => emerging::run(&dataset, args),
+            Command::Trend(args) => trend::run(&dataset, args),
         });
     if timing {
         eprintln!(

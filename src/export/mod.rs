@@ -53,8 +53,8 @@ pub use table_png::{
 };
 pub use text::{Align, TextPainter, TextStyle};
 pub use trend_chart::{
-    INDICATOR_CSV_COLUMNS, TREND_LA_CSV_COLUMNS, TrendExport, render_trend_png, save_trend_csv, trend_csv_columns,
-    write_trend_csv,
+    INDICATOR_CSV_COLUMNS, TREND_LA_CSV_COLUMNS, TREND_PNG_SIZE_PX, TrendExport, UNKNOWN_TREND_SOURCE,
+    render_trend_png, save_trend_csv, save_trend_png, trend_csv_columns, write_trend_csv,
 };
 pub use vector_pdf::pdf_of_pages;
 pub use vector_report::{Paper, paper_options, pdf_report, save_pdf_report, save_svg_report, svg_report, ward_extent};

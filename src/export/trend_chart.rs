@@ -88,8 +88,32 @@ pub fn write_trend_csv(out: &mut dyn Write, trend: &TrendExport<'_>) -> std::io:
 }
 
 /// Saves the CSV atomically; replaces an existing file only when `overwrite`.
-pub fn save_trend_csv(path: &Path, trend: &TrendExport<'_>, overwrite: bool) -> Result<(), ExportError> {
+pub fn save_trend_csv(
+    path: &Path,
+    trend: &TrendExport<'_>,
+    overwrite: impl Into<crate::io::Replace>,
+) -> Result<(), ExportError> {
     save_atomic(path, overwrite, |out| write_trend_csv(out, trend))
+}
+
+/// The source line of a trend whose files the catalogue does not know.
+pub const UNKNOWN_TREND_SOURCE: &str = "Source: the indicator's files (licence not known to the catalogue)";
+
+/// The trend PNG's page: A4-ish landscape at 200 dpi (the window's export and `trend --png`).
+pub const TREND_PNG_SIZE_PX: (u32, u32) = (2339, 1654);
+
+/// Renders the chart at [`TREND_PNG_SIZE_PX`], 200 dpi, and saves it atomically; replaces an existing file only as
+/// `overwrite` allows.
+pub fn save_trend_png(
+    path: &Path,
+    trend: &TrendExport<'_>,
+    export_date: CivilDate,
+    overwrite: impl Into<crate::io::Replace>,
+) -> Result<(), ExportError> {
+    let dpi = 200.0;
+    let (width_px, height_px) = TREND_PNG_SIZE_PX;
+    let pixmap = render_trend_png(trend, width_px, height_px, dpi / 72.0, export_date)?;
+    super::save::save_png_atomic(&pixmap, path, dpi, overwrite)
 }
 
 /// The chart's colours: the area dark blue, its LA grey, last year's months a lighter blue, dashed.

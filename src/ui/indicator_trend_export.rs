@@ -3,7 +3,7 @@
 
 use super::files::{Files, with_extension};
 use crate::analysis::AreaSeries;
-use crate::export::{CivilDate, TrendExport, render_trend_png, save_png_atomic, save_trend_csv};
+use crate::export::{CivilDate, TrendExport, save_trend_csv, save_trend_png};
 use crate::model::Period;
 
 /// Which file the planner asked for.
@@ -44,12 +44,7 @@ impl TrendToExport {
     /// Writes the file to `path`: `Ok` with what was saved, or the reason it was not.
     pub fn save(&self, format: TrendFormat, path: &std::path::Path) -> Result<String, String> {
         let what = match format {
-            TrendFormat::Png => {
-                let dpi = 200.0;
-                render_trend_png(&self.export(), 2339, 1654, dpi / 72.0, CivilDate::today())
-                    .and_then(|pixmap| save_png_atomic(&pixmap, path, dpi, true))
-                    .map(|()| "trend chart")
-            }
+            TrendFormat::Png => save_trend_png(path, &self.export(), CivilDate::today(), true).map(|()| "trend chart"),
             TrendFormat::Csv => save_trend_csv(path, &self.export(), true).map(|()| "trend table"),
         };
         what.map(|what| format!("Saved the {what} of {} to {}", self.area.name, path.display()))

@@ -464,7 +464,7 @@ impl IndicatorWindowState {
             let table = computed.table.as_ref().ok();
             let source = table
                 .and_then(|t| t.attribution.clone())
-                .unwrap_or_else(|| "Source: the indicator's files (licence not known to the catalogue)".into());
+                .unwrap_or_else(|| crate::export::UNKNOWN_TREND_SOURCE.into());
             self.trend_export_request = Some((
                 format,
                 TrendToExport {
