@@ -14,6 +14,7 @@ mod html;
 mod indicator;
 mod indicators;
 mod map;
+mod map_groups;
 mod map_indicator;
 mod output;
 mod overwrite;

@@ -193,6 +193,12 @@ impl LocalityMapApp {
         self.session.named_selections()
     }
 
+    /// Opens a grouping file into the area groups (their window, the map layer, the selection panel), as the groups
+    /// window's "Open grouping file…" does.
+    pub fn open_grouping_file(&mut self, path: PathBuf) {
+        self.panels.areas.groups.open_file(path);
+    }
+
     /// The project file last saved or opened.
     pub fn project_path(&self) -> Option<&Path> {
         self.session.project_path()
@@ -371,6 +377,9 @@ impl LocalityMapApp {
         let (session, chrome) = (&self.session, &mut self.chrome);
         let commands = egui::Panel::bottom("status").show(ui, |ui| chrome.status_bar(ui, session));
         self.run_all(commands.inner, &ctx);
+        // The area groups' map layer, built (cached) from the groups window for the panels, the map and exports.
+        let layer = super::group_layer::current_layer(&mut self.panels.areas.groups, &self.session, &self.settings);
+        self.session.set_group_layer(layer);
         // The left panel first, so it runs the window's full height (at 1400 × 900 the priority wards and the
         // selection are then reached without scrolling); the distribution plots sit under the map only.
         let commands = self.panels.left(ui, &self.session, &self.settings);
@@ -436,14 +445,16 @@ impl LocalityMapApp {
     fn area_views(&mut self, ctx: &egui::Context) {
         let Some(data) = self.session.data() else { return };
         let editions = (self.settings.from, self.settings.to);
+        let la = self.settings.la.clone();
         let ward = self.panels.areas.show(
             ctx,
             &data.dataset,
             self.session.generation(),
-            &self.settings.la,
+            &la,
             editions,
             self.session.named_selections(),
             self.files.file_picker_mut(),
+            &mut self.settings.show_group_layer,
         );
         if let Some(ward) = ward {
             self.run(AppCommand::OpenWard(ward), ctx);

@@ -30,11 +30,20 @@ impl AreaViews {
         editions: (u16, u16),
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
         picker: &mut dyn FilePicker,
+        groups_on_map: &mut bool,
     ) -> Option<AreaCode> {
         let clicked = self.wards.show(ctx, dataset, generation, la, editions);
         let la_code = dataset.find_la(editions.1, la).map(|(code, _)| code);
-        self.groups
-            .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named, picker);
+        self.groups.show(
+            ctx,
+            dataset,
+            generation,
+            editions.1,
+            la_code.as_ref(),
+            named,
+            picker,
+            groups_on_map,
+        );
         clicked
     }
 }
