@@ -378,7 +378,7 @@ impl LocalityMapApp {
         let commands = egui::Panel::bottom("status").show(ui, |ui| chrome.status_bar(ui, session));
         self.run_all(commands.inner, &ctx);
         // The area groups' map layer, built (cached) from the groups window for the panels, the map and exports.
-        let layer = super::group_layer::current_layer(&mut self.panels.areas.groups, &self.session, &self.settings);
+        let layer = super::group_layer::current_layer(&mut self.panels.areas.groups, &self.session);
         self.session.set_group_layer(layer);
         // The left panel first, so it runs the window's full height (at 1400 × 900 the priority wards and the
         // selection are then reached without scrolling); the distribution plots sit under the map only.

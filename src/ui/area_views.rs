@@ -33,7 +33,13 @@ impl AreaViews {
         groups_on_map: &mut bool,
     ) -> Option<AreaCode> {
         let clicked = self.wards.show(ctx, dataset, generation, la, editions);
-        let la_code = dataset.find_la(editions.1, la).map(|(code, _)| code);
+        // Looked up only while the groups window is open: finding an LA walks the edition's rows (42% of an idle
+        // Leeds frame when done every frame).
+        let la_code = self
+            .groups
+            .open
+            .then(|| dataset.find_la(editions.1, la).map(|(code, _)| code))
+            .flatten();
         self.groups.show(
             ctx,
             dataset,

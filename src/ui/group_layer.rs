@@ -31,11 +31,13 @@ pub fn layer_checkbox(ui: &mut egui::Ui, settings: &mut Settings) {
 
 /// Builds (or takes from its cache) the layer of the groups open in the area groups window, for the current map's
 /// later edition and LA.
-pub fn current_layer(groups: &mut GroupsState, session: &Session, settings: &Settings) -> Option<Arc<GroupLayer>> {
+pub fn current_layer(groups: &mut GroupsState, session: &Session) -> Option<Arc<GroupLayer>> {
     let scene = session.scene()?;
     let dataset = &scene.data.dataset;
     let year = scene.comparison.to;
-    let la = dataset.find_la(year, &settings.la).map(|(code, _)| code);
+    // The scene's LA, already found (finding it again walks the edition's rows: too slow for every frame); ward names
+    // are matched within it, and anywhere on the national map.
+    let la = Some(scene.comparison.la_code).filter(|code| code.as_str() != "E92000001");
     groups.map_layer(
         dataset,
         session.generation(),
