@@ -26,13 +26,16 @@ pub struct GroupMapArgs {
     pub index: IndexArg,
 }
 
+/// The group layer, with the named error for the grouping file's rows that name nothing loaded.
+pub type GroupsFound = (Arc<GroupLayer>, Option<String>);
+
 /// The group layer of `--groups` for the map's later edition and LA, with the named error for rows naming wards or
 /// LSOAs that are not loaded (the other groups are drawn); `None` without `--groups`.
 pub fn group_layer(
     dataset: &Dataset,
     comparison: &EditionComparison,
     args: &GroupMapArgs,
-) -> Result<Option<(Arc<GroupLayer>, Option<String>)>, String> {
+) -> Result<Option<GroupsFound>, String> {
     let Some(path) = &args.groups else { return Ok(None) };
     let file = read_group_file(path).map_err(|e| e.to_string())?;
     let year = comparison.to;

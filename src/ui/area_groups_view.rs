@@ -58,6 +58,8 @@ pub struct GroupsState {
     image: Option<(ImageKey, egui::TextureHandle)>,
     message: Option<String>,
     layer: Option<(u64, SummaryMeasure, Arc<GroupLayer>)>,
+    /// The path typed where no file dialog opens (no XDG portal or zenity).
+    typed_path: String,
 }
 
 impl GroupsState {
@@ -219,6 +221,15 @@ impl GroupsState {
             {
                 self.open_file(path);
             }
+            // Where no file dialog can open (no portal or zenity), the path is typed instead.
+            let field = egui::TextEdit::singleline(&mut self.typed_path)
+                .hint_text("or type the file's path")
+                .desired_width(220.0);
+            let typed = ui.add(field);
+            let enter = typed.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Open").clicked() || enter) && !self.typed_path.trim().is_empty() {
+                self.open_file(PathBuf::from(self.typed_path.trim()));
+            }
             ui.radio_value(&mut self.source, GroupSource::File, "Grouping file");
             ui.radio_value(&mut self.source, GroupSource::NamedSelections, "Named selections");
         });
@@ -226,7 +237,7 @@ impl GroupsState {
             ui.label(RichText::new(message).weak());
         }
         ui.checkbox(on_map, "Show the groups on the main map").on_hover_text(
-            "Also View ▸ Area groups layer: member LSOAs filled by the group's rank, outlines dissolved",
+            "Also View > Area groups layer: member LSOAs filled by the group's rank, outlines dissolved",
         );
         let indices = dataset.edition(year).map(|e| e.indices_present()).unwrap_or_default();
         self.choice.pickers(ui, "groups", &indices);

@@ -26,7 +26,7 @@ pub fn layer_checkbox(ui: &mut egui::Ui, settings: &mut Settings) {
         &mut settings.show_group_layer,
         "Area groups layer (fill by rank, dissolved outlines)",
     )
-    .on_hover_text("The groups of View ▸ Area groups map… (a grouping file, or the named selections) on the main map");
+    .on_hover_text("The groups of View > Area groups map… (a grouping file, or the named selections) on the main map");
 }
 
 /// Builds (or takes from its cache) the layer of the groups open in the area groups window, for the current map's
@@ -59,7 +59,7 @@ pub fn group_legend_ui(
     ui.separator();
     ui.label(RichText::new("Area groups").strong());
     let Some(layer) = layer else {
-        ui.label("No groups open: open a grouping file (or use the named selections) in View ▸ Area groups map…");
+        ui.label("No groups open: open a grouping file (or use the named selections) in View > Area groups map…");
         return;
     };
     groups.pickers(ui, &scene.data.dataset, scene.comparison.to);
