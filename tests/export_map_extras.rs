@@ -77,20 +77,6 @@ fn a_ward_map_has_an_inset_showing_the_ward_in_the_la() {
     assert!(whole.inset.is_none(), "no inset on the LA map");
 }
 
-/// A tile of purple stripes on a land colour.
-fn striped_tile() -> Vec<u8> {
-    let pixels: Vec<u8> = (0..256 * 256)
-        .flat_map(|i| {
-            if (i % 256) % 32 < 4 {
-                [90u8, 40, 160]
-            } else {
-                [236, 222, 190]
-            }
-        })
-        .collect();
-    common::rgb_png(256, 256, &pixels)
-}
-
 fn ink_in(image: &tiny_skia::Pixmap, rect: ScreenRect) -> usize {
     let mut dark = 0;
     for y in rect.min[1] as u32..rect.max[1] as u32 {
@@ -109,7 +95,7 @@ fn ink_in(image: &tiny_skia::Pixmap, rect: ScreenRect) -> usize {
 fn the_basemap_goes_under_an_exported_map_only_when_on_with_its_attribution() {
     let dataset = common::embedded_dataset();
     let comparison = leeds();
-    let (url, connections) = common::tile_server(striped_tile());
+    let (url, connections) = common::tile_server(common::striped_tile());
     let cache = common::scratch_for_this_process("export-basemap");
     let plain = render_report(dataset, &comparison, &options()).unwrap();
     assert_eq!(

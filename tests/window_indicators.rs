@@ -9,7 +9,7 @@ use locality_map::analysis::{EmergingOptions, Level, aggregate, scan_emerging};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::{AreaCode, Dataset};
 use locality_map::ui::{
-    EmergingSort, IndicatorAction, IndicatorTab, IndicatorWindowState, run_trend_export, sorted_rows,
+    EmergingSort, Files, IndicatorAction, IndicatorTab, IndicatorWindowState, NoPicker, run_trend_export, sorted_rows,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -277,12 +277,18 @@ fn a_ward_trend_exports_as_png_and_csv() {
         harness.get_by_label(button).click();
         harness.run_steps(2);
         let path = dir.join(file);
-        let request = &mut harness.state_mut().window.trend_export_request;
-        let (ok, message) = run_trend_export(request, &mut StubFiles(path.clone())).expect("the export was asked for");
+        let (format, trend) = harness
+            .state_mut()
+            .window
+            .trend_export_request
+            .take()
+            .expect("the export was asked for");
+        let mut files = Files::new(Box::new(NoPicker), Box::new(StubFiles(path.clone())));
+        let (ok, message) = run_trend_export(&mut files, format, &trend).expect("a file was chosen");
         assert!(ok, "{message}");
         assert!(message.contains("Aldersgate"), "{message}");
-        let request = &mut harness.state_mut().window.trend_export_request;
-        assert!(run_trend_export(request, &mut StubFiles(path)).is_none(), "once");
+        harness.run_steps(2);
+        assert!(harness.state().window.trend_export_request.is_none(), "asked once");
     }
     let expected = independent_ward_counts(&data, &ward);
     assert_eq!(exported_counts(&dir.join("aldersgate.csv")), expected);

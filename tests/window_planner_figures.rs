@@ -64,6 +64,53 @@ fn the_summary_shows_the_population_in_the_1_percent() {
 }
 
 #[test]
+fn the_population_in_the_1_percent_is_file_6_summed_in_the_summary_the_ward_profile_and_the_selection() {
+    // Independently: mid-2015 residents (File 6) of the Leeds LSOAs ranked <= 328 in IMD 2019 (File 2).
+    let ranks = common::embedded_ranks_2015_2019("E08000035").1;
+    let population: std::collections::HashMap<String, u64> =
+        common::embedded_rows("File_6_-_IoD2019_Population_Denominators.csv")
+            .into_iter()
+            .map(|r| {
+                let people = common::number(&r["Total population: mid 2015 (excluding prisoners)"]);
+                (r["LSOA code (2011)"].clone(), u64::from(people))
+            })
+            .collect();
+    let in_top1: Vec<&String> = ranks.iter().filter(|(_, r)| **r <= 328).map(|(c, _)| c).collect();
+    assert_eq!(in_top1.len(), 12);
+    let la_total: u64 = in_top1.iter().map(|c| population[*c]).sum();
+    // Killingbeck & Seacroft's LSOAs (the embedded ward lookup).
+    let ward_lsoas: std::collections::HashSet<String> = common::embedded_rows(common::EMBEDDED_WARD_LOOKUP_2019)
+        .iter()
+        .filter(|r| r.values().any(|v| v == "E05011400"))
+        .filter_map(|r| r.values().find(|v| v.starts_with("E01")).cloned())
+        .collect();
+    let ward_total: u64 = in_top1
+        .iter()
+        .filter(|c| ward_lsoas.contains(**c))
+        .map(|c| population[*c])
+        .sum();
+    assert!(ward_total > 0 && ward_total < la_total);
+
+    let mut harness = harness(Settings::default());
+    harness.get_by_label(&la_total.to_string());
+    let ctx = harness.ctx.clone();
+    let code = locality_map::model::AreaCode::parse("E05011400").unwrap();
+    harness
+        .state_mut()
+        .run(locality_map::ui::AppCommand::OpenWard(code), &ctx);
+    harness.run_steps(4);
+    harness.get_by_label(&format!("Population in the 1% (2019): {ward_total}"));
+    harness
+        .state_mut()
+        .run(locality_map::ui::AppCommand::CloseProfile, &ctx);
+    harness.run_steps(2);
+    harness.get_by_label("All in the 1%").click();
+    harness.run_steps(4);
+    assert_eq!(harness.state().selection().codes.len(), 12);
+    harness.get_by_label(&format!("Population in the 1% (2019): {la_total}"));
+}
+
+#[test]
 fn editions_picked_in_reverse_are_put_in_order_and_the_same_twice_is_refused() {
     let mut harness = harness(Settings::default());
     (harness.state_mut().settings.from, harness.state_mut().settings.to) = (2025, 2019);

@@ -34,6 +34,15 @@ fn run(harness: &mut Harness<'static, LocalityMapApp>, command: AppCommand) {
     harness.run_steps(4);
 }
 
+/// The window where no file dialog can open (the path field asks instead), its last folder `folder`.
+fn without_dialogs(folder: &std::path::Path) -> Harness<'static, LocalityMapApp> {
+    let settings = Settings {
+        last_folder: Some(folder.to_path_buf()),
+        ..Settings::default()
+    };
+    harness_for(LocalityMapApp::with_data(settings, leeds()).with_file_picker(Box::new(NoDialogs)))
+}
+
 fn code(text: &str) -> AreaCode {
     AreaCode::parse(text).unwrap()
 }
@@ -264,15 +273,7 @@ fn the_attribute_table_sorts_filters_and_its_selection_reaches_the_map() {
 #[test]
 fn without_file_dialogs_the_path_field_saves_the_project_and_exports_the_table() {
     let dir = scratch("fallback");
-    let app = LocalityMapApp::with_data(
-        Settings {
-            last_folder: Some(dir.clone()),
-            ..Settings::default()
-        },
-        leeds(),
-    )
-    .with_file_picker(Box::new(NoDialogs));
-    let mut harness = harness_for(app);
+    let mut harness = without_dialogs(&dir);
     run(&mut harness, AppCommand::SaveProjectAs);
     let prompt = harness
         .state()
@@ -314,4 +315,137 @@ fn without_file_dialogs_the_path_field_saves_the_project_and_exports_the_table()
     assert!(harness.state().path_prompt().is_none());
     assert!(!dir.join("Leeds-map.png").exists());
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn without_file_dialogs_the_area_groups_window_opens_a_grouping_file_and_exports_its_map() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let file = fixtures.join("leeds_community_committees.csv");
+    // What the file says, read here: its rows and its distinct groups.
+    let rows = common::rows_of_csv(&std::fs::read(&file).unwrap());
+    let groups: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["group"].as_str()).collect();
+    assert!(groups.len() > 3, "{groups:?}");
+    let mut harness = without_dialogs(&fixtures);
+    run(&mut harness, AppCommand::ShowAreaGroups);
+    harness.get_by_label("Open grouping file…").click();
+    harness.run_steps(4);
+    let prompt = harness
+        .state()
+        .path_prompt()
+        .cloned()
+        .expect("the path field asks instead of the dialog");
+    assert!(prompt.title.starts_with("Open a grouping file"), "{}", prompt.title);
+    // The field starts in the last folder and lists its CSVs: pick the grouping file from the list.
+    harness.get_by_label("leeds_community_committees.csv").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open this file").click();
+    harness.run_steps(6);
+    assert!(harness.state().path_prompt().is_none());
+    harness.get_by_label_contains(&format!(
+        "{} rows in {} groups from {}",
+        rows.len(),
+        groups.len(),
+        file.display()
+    ));
+    // Every group of the file is ranked in the window's table.
+    for group in &groups {
+        harness.get_by_label_contains(&format!("{group} ("));
+    }
+
+    // The group map's PNG through the same field.
+    let dir = scratch("groups");
+    harness.get_by_label("Export group map as PNG…").click();
+    harness.run_steps(4);
+    let prompt = harness.state().path_prompt().cloned().expect("asked where");
+    assert_eq!(prompt.title, "Export group map");
+    harness.state_mut().settings.last_folder = Some(dir.clone());
+    run(&mut harness, AppCommand::AnswerPath(Some(dir.join("committees"))));
+    let png = std::fs::read(dir.join("committees.png")).expect("the group map was saved");
+    assert!(png.starts_with(b"\x89PNG"));
+    harness.get_by_label_contains("Saved the group map to");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_export_dialog_writes_the_open_ward_with_its_title_size_and_dpi_through_the_path_field() {
+    let dir = scratch("export-dialog");
+    let mut harness = without_dialogs(&dir);
+    run(&mut harness, AppCommand::OpenWard(code("E05011394")));
+    assert_eq!(
+        harness.state().profile().map(|p| p.name.as_str()),
+        Some("Gipton & Harehills")
+    );
+    run(&mut harness, AppCommand::ShowExportDialog);
+    let title = harness.get_by_label("Title");
+    title.click();
+    harness.run_steps(1);
+    harness.get_by_label("Title").type_text("Inner East briefing");
+    harness.run_steps(1);
+    harness.get_by_label("The open ward: Gipton & Harehills").click();
+    harness.get_by_label("150").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("1754 × 1240 pixels at 150 dpi");
+    harness.get_by_label("Export…").click();
+    harness.run_steps(4);
+    assert_eq!(
+        harness.state().path_prompt().map(|p| p.default_name.clone()),
+        Some("Leeds-report.png".to_string())
+    );
+    harness.get_by_label("Save to this path").click();
+    harness.run_steps(4);
+    let png = dir.join("Leeds-report.png");
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&png).expect("the report PNG was written"),
+    ));
+    let info = decoder.read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (1754, 1240), "A4 landscape at 150 dpi");
+    let dpm = info.pixel_dims.expect("the DPI is recorded");
+    assert_eq!(dpm.xppu, (150.0_f64 / 0.0254).round() as u32);
+
+    // The same choices as SVG: the title typed is the page's title, and the ward map's inset locator is there.
+    run(&mut harness, AppCommand::ShowExportDialog);
+    harness.get_by_label("SVG").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export…").click();
+    harness.run_steps(4);
+    harness.get_by_label("Save to this path").click();
+    harness.run_steps(4);
+    let svg = std::fs::read_to_string(dir.join("Leeds-report.svg")).expect("the SVG was written");
+    assert!(svg.contains(">Inner East briefing</text>"), "the title typed");
+    assert!(svg.contains("Gipton &amp; Harehills"), "the ward named on its map");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn at_1400_by_900_the_priority_wards_and_selection_show_without_scrolling_and_the_panels_fold() {
+    let mut harness = harness();
+    // Every priority ward's entry and the selection panel are on screen, not below the fold.
+    for text in [
+        "Priority wards (6)",
+        "Killingbeck & Seacroft — 3 in the 1%",
+        "Selection (0 LSOAs)",
+    ] {
+        let rect = harness.get_by_label(text).rect();
+        assert!(
+            rect.max.y < SIZE[1] - 30.0,
+            "{text} is at {rect:?}, off a 900-point window"
+        );
+    }
+    // The caveat is at the body size (3 lines of it in the left panel), not small italic.
+    let body = harness.ctx.style_of(egui::Theme::Light).text_styles[&egui::TextStyle::Body].size;
+    let caveat = harness.get_by_label_contains("IMD ranks are relative").rect();
+    assert!(caveat.height() >= 2.5 * body, "caveat {caveat:?} at body size {body}");
+    // Folding the legend takes its classes away and moves the selection up.
+    let before = harness.get_by_label("Selection (0 LSOAs)").rect().min.y;
+    harness.get_by_label("Legend").click();
+    harness.run_steps(4);
+    assert!(
+        harness.query_by_label_contains("Most deprived 1% nationally").is_none(),
+        "folded"
+    );
+    let after = harness.get_by_label("Selection (0 LSOAs)").rect().min.y;
+    assert!(
+        after < before - 150.0,
+        "the selection moved up from {before} to {after}"
+    );
 }

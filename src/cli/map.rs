@@ -45,6 +45,8 @@ pub struct MapArgs {
     pub dpi: f32,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
+    #[command(flatten)]
+    pub basemap: super::basemap::BasemapArgs,
     /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
     /// decile-to, decile-from, or indicator:NAME (a local indicator, see `locality-map indicators`)
     /// [default: rank-change, or percentile-change when the editions rank different numbers of LSOAs]
@@ -235,6 +237,9 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
     let format = format_of(&args.out)?;
     args.overwrite.check(&args.out)?;
     if let Some(name) = args.indicator_layer() {
+        if args.basemap.basemap {
+            return Err("--basemap is drawn under the IMD layers only, not yet under an indicator layer".into());
+        }
         return super::map_indicator::run(dataset, args, name);
     }
     let comparison = super::compare(dataset, &args.la, args.editions)?;
@@ -257,6 +262,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,
         mode,
+        basemap: args.basemap.source(),
         ..a4
     };
     let options = match args.paper {

@@ -3,6 +3,7 @@
 //! Other tools rely on these names and JSON/CSV shapes; keep them.
 
 mod areas;
+mod basemap;
 mod cache;
 mod editions;
 mod emerging;

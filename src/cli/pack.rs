@@ -51,6 +51,8 @@ pub struct PackArgs {
     pub dpi: f32,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
+    #[command(flatten)]
+    pub basemap: super::basemap::BasemapArgs,
 }
 
 /// One ward's folder.
@@ -175,6 +177,7 @@ fn write_pack(
         height_px: args.height.unwrap_or(a4.height_px),
         dpi: args.dpi,
         mode,
+        basemap: args.basemap.source(),
         ..a4
     };
     let (from, to) = (comparison.from, comparison.to);

@@ -1,7 +1,8 @@
-//! The street basemap under an exported map (PNG only: the vector pages have no raster layer): the OpenStreetMap
-//! tiles covering the map, from the tile cache (else downloaded), warped onto the page — each tile an affine image of
-//! its BNG corners, as in the window — and blended under the fills so both read. The page then carries
-//! "© OpenStreetMap contributors". Only drawn when the planner had the basemap on ([`ReportOptions::basemap`]).
+//! The street basemap under an exported map: the OpenStreetMap tiles covering the map, from the tile cache (else
+//! downloaded), warped onto the page — each tile an affine image of its BNG corners, as in the window — and blended
+//! under the fills so both read. A PNG blends the pixels; an SVG or PDF embeds the image beneath the map, which is
+//! drawn over it as a layer at the same weight. The page then carries "© OpenStreetMap contributors". Only drawn when
+//! the planner had the basemap on ([`ReportOptions::basemap`]).
 //!
 //! [`ReportOptions::basemap`]: super::ReportOptions::basemap
 
@@ -22,12 +23,17 @@ pub fn underlay_basemap(
     visible_in_world: geo::Rect<f64>,
     map_rect: ScreenRect,
 ) -> usize {
-    let (w, h) = (map_rect.width().ceil() as u32, map_rect.height().ceil() as u32);
+    // Image pixels per page pixel (a vector page's image is finer than its 72-dpi page pixels).
+    let scale = surface.underlay_scale().max(1.0);
+    let (w, h) = (
+        (map_rect.width() * scale).ceil() as u32,
+        (map_rect.height() * scale).ceil() as u32,
+    );
     let Some(mut layer) = Pixmap::new(w.max(1), h.max(1)) else {
         return 0;
     };
     layer.fill(tiny_skia::Color::WHITE);
-    let metres_per_pixel = 1.0 / screen_from_world.points_per_metre;
+    let metres_per_pixel = 1.0 / (screen_from_world.points_per_metre * f64::from(scale));
     let mut drawn = 0;
     for tile in tiles_covering(visible_in_world, metres_per_pixel) {
         let (Ok((image, _)), Some(corners)) = (source.tile(tile), tile.corners_in_world()) else {
@@ -51,7 +57,7 @@ pub fn underlay_basemap(
         };
         let px = |i: usize| {
             let [x, y] = screen_from_world.apply(corners[i]);
-            (x - map_rect.min[0], y - map_rect.min[1])
+            ((x - map_rect.min[0]) * scale, (y - map_rect.min[1]) * scale)
         };
         let (a, b, c) = (px(0), px(1), px(3));
         let side = image.size_px[0] as f32;

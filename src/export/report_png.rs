@@ -50,8 +50,9 @@ pub struct ReportOptions {
     /// National maps: the LA borders the load already found (the window's, built once per load); `None` = find them
     /// from the layer's topology for this page.
     pub la_borders: Option<std::sync::Arc<[geo::LineString<f64>]>>,
-    /// The street basemap under the fills, from this tile source (the window's basemap, when switched on): PNG pages
-    /// only, with the OpenStreetMap attribution added; `None` = no basemap (the default, and nothing is fetched).
+    /// The street basemap under the fills, from this tile source (the window's basemap when switched on, the CLI's
+    /// `--basemap`): PNG, SVG and PDF pages, with the OpenStreetMap attribution added; `None` = no basemap (the
+    /// default, and nothing is fetched).
     pub basemap: Option<crate::io::TileSource>,
     /// Planner-defined groups drawn over the map (filled by rank on a measure, outlines dissolved from their LSOAs,
     /// named, with their own legend), as the window's group layer shows them; `None` = no groups.
@@ -263,6 +264,9 @@ fn draw_report_page(
     let bbox = options.extent.unwrap_or(content.drawn.bbox_in_world);
     let view = MapView::fit(bbox, map_rect_px);
     let screen_from_world = view.screen_from_world(map_rect_px);
+    if basemap.is_some() {
+        surface.begin_underlaid();
+    }
     MapPainter {
         pixel_from_world: screen_from_world,
         map_rect: map_rect_px,

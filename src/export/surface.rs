@@ -5,6 +5,7 @@
 
 use super::text::{Align, TextPainter, TextStyle};
 use crate::render::ScreenRect;
+use std::sync::Arc;
 use tiny_skia::{
     Color, FillRule, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Stroke, StrokeDash, Transform,
 };
@@ -78,7 +79,8 @@ pub trait Surface {
         clip: Option<ScreenRect>,
     ) -> f32;
     /// Blends an opaque image under what is drawn in `at` (`result = weight × drawn + (1 − weight) × image`), e.g.
-    /// the street basemap under the fills. Only a raster can: the default does nothing and says so (false).
+    /// the street basemap under the fills. The default (a surface that cannot take images) does nothing and says so
+    /// (false).
     fn underlay(&mut self, image: &Pixmap, at: ScreenRect, weight: f32) -> bool {
         let _ = (image, at, weight);
         false
@@ -86,6 +88,14 @@ pub trait Surface {
     /// Whether [`Surface::underlay`] draws anything here.
     fn takes_images(&self) -> bool {
         false
+    }
+    /// Marks where the drawing an underlay goes beneath starts (the map, before its fills): a vector page puts the
+    /// image there and what follows in a group at the underlay's weight. A raster blends in place and ignores it.
+    fn begin_underlaid(&mut self) {}
+    /// Image pixels per page pixel for an underlay: 1 on a raster; more on a vector page, whose 72-dpi page pixels
+    /// would make a coarse picture on paper.
+    fn underlay_scale(&self) -> f32 {
+        1.0
     }
 }
 
@@ -237,6 +247,20 @@ pub enum VectorOp {
         /// Clip rectangle.
         clip: Option<ScreenRect>,
     },
+    /// An opaque raster image (the street basemap) stretched over a rectangle.
+    Image {
+        /// The pixels.
+        image: Arc<PageImage>,
+        /// Where it goes, in page pixels.
+        at: ScreenRect,
+    },
+    /// Drawing composited as one layer at an opacity (the map over its basemap).
+    Group {
+        /// The layer's opacity, 0 to 1.
+        opacity: f32,
+        /// What is in it, in order.
+        ops: Vec<VectorOp>,
+    },
     /// A line of text: the characters as given (after the font's stand-ins), from its left baseline point.
     Text {
         /// What it says.
@@ -250,6 +274,46 @@ pub enum VectorOp {
     },
 }
 
+/// An opaque image on a vector page: RGB bytes, row by row from the top.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PageImage {
+    /// Width in image pixels.
+    pub width_px: u32,
+    /// Height in image pixels.
+    pub height_px: u32,
+    /// Three bytes a pixel.
+    pub rgb: Vec<u8>,
+}
+
+impl std::fmt::Debug for PageImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PageImage({} x {})", self.width_px, self.height_px)
+    }
+}
+
+impl PageImage {
+    /// The pixmap's colours over white (its alpha dropped).
+    pub fn from_pixmap(pixmap: &Pixmap) -> Self {
+        let rgb = pixmap
+            .pixels()
+            .iter()
+            .flat_map(|p| {
+                // Premultiplied: over white is colour + (1 − alpha) × 255.
+                let over_white = |c: u8| c.saturating_add(255 - p.alpha());
+                [over_white(p.red()), over_white(p.green()), over_white(p.blue())]
+            })
+            .collect();
+        Self {
+            width_px: pixmap.width(),
+            height_px: pixmap.height(),
+            rgb,
+        }
+    }
+}
+
+/// Image pixels per page pixel of a vector page's underlay: about 216 dpi on a 72-dpi page.
+const VECTOR_UNDERLAY_SCALE: f32 = 3.0;
+
 /// A page recorded as vector operations, in page pixels (y down), with the pixels-per-point of its layout.
 #[derive(Clone, Debug)]
 pub struct VectorPage {
@@ -261,6 +325,8 @@ pub struct VectorPage {
     pub px_per_pt: f32,
     /// What was drawn, in order.
     pub ops: Vec<VectorOp>,
+    /// Where [`Surface::begin_underlaid`] was called: the first op an underlay goes beneath.
+    underlaid_from: Option<usize>,
 }
 
 impl VectorPage {
@@ -271,19 +337,82 @@ impl VectorPage {
             height_px,
             px_per_pt,
             ops: Vec::new(),
+            underlaid_from: None,
         }
     }
 
-    /// Every text item's words, in drawing order (for tests and search).
+    /// Every text item's words, in drawing order, groups included (for tests and search).
     pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.ops.iter().filter_map(|op| match op {
-            VectorOp::Text { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
+        let mut texts = Vec::new();
+        texts_of(&self.ops, &mut texts);
+        texts.into_iter()
+    }
+
+    /// Every image placed on the page, groups included.
+    pub fn images(&self) -> Vec<(&PageImage, ScreenRect)> {
+        fn walk<'a>(ops: &'a [VectorOp], out: &mut Vec<(&'a PageImage, ScreenRect)>) {
+            for op in ops {
+                match op {
+                    VectorOp::Image { image, at } => out.push((image, *at)),
+                    VectorOp::Group { ops, .. } => walk(ops, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.ops, &mut out);
+        out
+    }
+}
+
+fn texts_of<'a>(ops: &'a [VectorOp], out: &mut Vec<&'a str>) {
+    for op in ops {
+        match op {
+            VectorOp::Text { text, .. } => out.push(text),
+            VectorOp::Group { ops, .. } => texts_of(ops, out),
+            _ => {}
+        }
     }
 }
 
 impl Surface for VectorPage {
+    fn takes_images(&self) -> bool {
+        true
+    }
+
+    fn begin_underlaid(&mut self) {
+        self.underlaid_from = Some(self.ops.len());
+    }
+
+    fn underlay_scale(&self) -> f32 {
+        VECTOR_UNDERLAY_SCALE
+    }
+
+    /// The image goes beneath what was drawn since [`Surface::begin_underlaid`], which becomes a group at `weight`
+    /// over a white ground — the raster's blend, with the image a layer of its own in the file.
+    fn underlay(&mut self, image: &Pixmap, at: ScreenRect, weight: f32) -> bool {
+        let start = self.underlaid_from.take().unwrap_or(0).min(self.ops.len());
+        let mut drawn = vec![VectorOp::Fill {
+            path: PathBuilder::from_rect(
+                tiny_skia::Rect::from_ltrb(at.min[0], at.min[1], at.max[0], at.max[1])
+                    .unwrap_or_else(|| tiny_skia::Rect::from_xywh(0.0, 0.0, 1.0, 1.0).expect("a unit square")),
+            ),
+            colour: Color::WHITE,
+            rule: FillRule::Winding,
+            clip: None,
+        }];
+        drawn.extend(self.ops.split_off(start));
+        self.ops.push(VectorOp::Image {
+            image: Arc::new(PageImage::from_pixmap(image)),
+            at,
+        });
+        self.ops.push(VectorOp::Group {
+            opacity: weight.clamp(0.0, 1.0),
+            ops: drawn,
+        });
+        true
+    }
+
     fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
         self.ops.push(VectorOp::Fill {
             path: path.clone(),

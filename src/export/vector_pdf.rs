@@ -1,8 +1,9 @@
 //! PDF of recorded pages (`pdf-writer`): paths as PDF paths, text as real text in the embedded Ubuntu Light (a
-//! TrueType CID font with a ToUnicode map, so words can be selected, searched and copied), sharp at any zoom. One page
-//! per recorded page; sizes in points.
+//! TrueType CID font with a ToUnicode map, so words can be selected, searched and copied), sharp at any zoom; an
+//! image (the street basemap) as an RGB image XObject, and a layer drawn over it at an opacity as an isolated
+//! transparency group (a form XObject). One page per recorded page; sizes in points.
 
-use super::surface::{LineStyle, VectorOp, VectorPage};
+use super::surface::{LineStyle, PageImage, VectorOp, VectorPage};
 use super::text::{TextPainter, TextStyle};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
@@ -12,6 +13,7 @@ use pdf_writer::types::{
 use pdf_writer::{Content, Filter, Finish as _, Name, Pdf, Rect, Ref, Str, TextStr};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
+use std::sync::Arc;
 use tiny_skia::{Color, FillRule, LineCap, LineJoin, PathSegment};
 
 /// The font's name inside the PDF.
@@ -24,41 +26,54 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// Serialises pages into one PDF with a title in its document information.
-pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
-    let painter = TextPainter::new();
-    let mut pdf = Pdf::new();
-    let mut next = 1;
-    let mut new_ref = || {
-        let r = Ref::new(next);
-        next += 1;
-        r
-    };
-    let catalog = new_ref();
-    let tree = new_ref();
-    let info = new_ref();
-    let type0 = new_ref();
-    let cid = new_ref();
-    let descriptor = new_ref();
-    let font_file = new_ref();
-    let cmap_ref = new_ref();
+/// The resources one content stream uses: alpha states and XObjects (images, groups) by name.
+#[derive(Default)]
+struct Used {
+    alphas: BTreeSet<u8>,
+    xobjects: Vec<(String, Ref)>,
+}
 
-    // Alpha states, one per distinct (fill, stroke) alpha pair in use.
-    let mut alphas: BTreeMap<u8, Ref> = BTreeMap::new();
-    let mut used_glyphs: BTreeMap<u16, (char, f32)> = BTreeMap::new();
-    let mut page_refs = Vec::new();
-    let mut contents = Vec::new();
-    for page in pages {
-        let page_ref = new_ref();
-        let content_ref = new_ref();
-        let mut content = Content::new();
-        let k = 1.0 / page.px_per_pt;
-        // Page pixels (y down) onto PDF points (y up).
-        content.transform([k, 0.0, 0.0, -k, 0.0, page.height_px * k]);
-        let mut page_alphas = BTreeSet::new();
-        for op in &page.ops {
+/// What pages and groups share while their content is written: object numbers, alpha states, glyphs, and the images
+/// and groups to write as XObjects at the end.
+struct Writer<'a> {
+    painter: &'a TextPainter,
+    next: i32,
+    alphas: BTreeMap<u8, Ref>,
+    used_glyphs: BTreeMap<u16, (char, f32)>,
+    images: Vec<(Ref, Arc<PageImage>)>,
+    /// Transparency groups: their object, bounding box (page pixels), content and resources.
+    groups: Vec<(Ref, Rect, Vec<u8>, Used)>,
+}
+
+impl Writer<'_> {
+    fn new_ref(&mut self) -> Ref {
+        let r = Ref::new(self.next);
+        self.next += 1;
+        r
+    }
+
+    fn alpha(&mut self, content: &mut Content, used: &mut Used, alpha: u8) {
+        if alpha == 255 {
+            return;
+        }
+        if !self.alphas.contains_key(&alpha) {
+            let r = self.new_ref();
+            self.alphas.insert(alpha, r);
+        }
+        used.alphas.insert(alpha);
+        content.set_parameters(Name(format!("A{alpha}").as_bytes()));
+    }
+
+    fn set_alpha(&mut self, content: &mut Content, used: &mut Used, colour: Color) {
+        self.alpha(content, used, colour.to_color_u8().alpha());
+    }
+
+    /// Writes `ops` into `content`; `size` is the page in page pixels (a group's bounding box).
+    fn ops(&mut self, content: &mut Content, used: &mut Used, ops: &[VectorOp], size: [f32; 2]) {
+        for op in ops {
             let clip = match op {
                 VectorOp::Fill { clip, .. } | VectorOp::Stroke { clip, .. } | VectorOp::Text { clip, .. } => *clip,
+                VectorOp::Image { .. } | VectorOp::Group { .. } => None,
             };
             content.save_state();
             if let Some(c) = clip {
@@ -68,10 +83,10 @@ pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
             }
             match op {
                 VectorOp::Fill { path, colour, rule, .. } => {
-                    set_alpha(&mut content, &mut alphas, &mut page_alphas, *colour, &mut new_ref);
+                    self.set_alpha(content, used, *colour);
                     let [r, g, b] = rgb(*colour);
                     content.set_fill_rgb(r, g, b);
-                    trace(&mut content, path);
+                    trace(content, path);
                     if *rule == FillRule::EvenOdd {
                         content.fill_even_odd();
                     } else {
@@ -79,50 +94,127 @@ pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
                     }
                 }
                 VectorOp::Stroke { path, colour, line, .. } => {
-                    set_alpha(&mut content, &mut alphas, &mut page_alphas, *colour, &mut new_ref);
+                    self.set_alpha(content, used, *colour);
                     let [r, g, b] = rgb(*colour);
                     content.set_stroke_rgb(r, g, b);
-                    set_line(&mut content, line);
-                    trace(&mut content, path);
+                    set_line(content, line);
+                    trace(content, path);
                     content.stroke();
                 }
                 VectorOp::Text {
                     text, origin, style, ..
-                } => {
-                    let glyphs = painter.glyphs(text);
-                    for (id, c, _, advance) in &glyphs {
-                        used_glyphs.entry(*id).or_insert((*c, *advance));
-                    }
-                    if style.halo_px > 0.0 {
-                        let halo = Color::from_rgba8(255, 255, 255, 230);
-                        set_alpha(&mut content, &mut alphas, &mut page_alphas, halo, &mut new_ref);
-                        content.set_stroke_rgb(1.0, 1.0, 1.0);
-                        content.set_line_join(LineJoinStyle::RoundJoin);
-                        show(
-                            &mut content,
-                            &painter,
-                            &glyphs,
-                            *origin,
-                            style,
-                            TextRenderingMode::Stroke,
-                            style.halo_px * 2.0 + style.embolden_px,
-                        );
-                    }
-                    set_alpha(&mut content, &mut alphas, &mut page_alphas, style.colour, &mut new_ref);
-                    let [r, g, b] = rgb(style.colour);
-                    content.set_fill_rgb(r, g, b);
-                    content.set_stroke_rgb(r, g, b);
-                    content.set_line_join(LineJoinStyle::RoundJoin);
-                    let mode = if style.embolden_px > 0.0 {
-                        TextRenderingMode::FillStroke
-                    } else {
-                        TextRenderingMode::Fill
-                    };
-                    show(&mut content, &painter, &glyphs, *origin, style, mode, style.embolden_px);
+                } => self.text(content, used, text, *origin, style),
+                VectorOp::Image { image, at } => {
+                    let r = self.new_ref();
+                    self.images.push((r, Arc::clone(image)));
+                    let name = format!("Im{}", r.get());
+                    used.xobjects.push((name.clone(), r));
+                    // The unit square onto the rectangle, the image's first row at its top (page pixels are y down).
+                    content.transform([at.width(), 0.0, 0.0, -at.height(), at.min[0], at.max[1]]);
+                    content.x_object(Name(name.as_bytes()));
+                }
+                VectorOp::Group { opacity, ops } => {
+                    let r = self.new_ref();
+                    let mut inner = Content::new();
+                    let mut inner_used = Used::default();
+                    self.ops(&mut inner, &mut inner_used, ops, size);
+                    let bbox = Rect::new(0.0, 0.0, size[0], size[1]);
+                    self.groups.push((r, bbox, inner.finish().into_vec(), inner_used));
+                    let name = format!("G{}", r.get());
+                    used.xobjects.push((name.clone(), r));
+                    self.alpha(content, used, (opacity.clamp(0.0, 1.0) * 255.0).round() as u8);
+                    content.x_object(Name(name.as_bytes()));
                 }
             }
             content.restore_state();
         }
+    }
+
+    fn text(&mut self, content: &mut Content, used: &mut Used, text: &str, origin: [f32; 2], style: &TextStyle) {
+        let painter = self.painter;
+        let glyphs = painter.glyphs(text);
+        for (id, c, _, advance) in &glyphs {
+            self.used_glyphs.entry(*id).or_insert((*c, *advance));
+        }
+        if style.halo_px > 0.0 {
+            let halo = Color::from_rgba8(255, 255, 255, 230);
+            self.set_alpha(content, used, halo);
+            content.set_stroke_rgb(1.0, 1.0, 1.0);
+            content.set_line_join(LineJoinStyle::RoundJoin);
+            show(
+                content,
+                painter,
+                &glyphs,
+                origin,
+                style,
+                TextRenderingMode::Stroke,
+                style.halo_px * 2.0 + style.embolden_px,
+            );
+        }
+        self.set_alpha(content, used, style.colour);
+        let [r, g, b] = rgb(style.colour);
+        content.set_fill_rgb(r, g, b);
+        content.set_stroke_rgb(r, g, b);
+        content.set_line_join(LineJoinStyle::RoundJoin);
+        let mode = if style.embolden_px > 0.0 {
+            TextRenderingMode::FillStroke
+        } else {
+            TextRenderingMode::Fill
+        };
+        show(content, painter, &glyphs, origin, style, mode, style.embolden_px);
+    }
+}
+
+/// Writes a content stream's resources: the font, its alpha states and its XObjects.
+fn write_resources(
+    mut resources: pdf_writer::writers::Resources<'_>,
+    used: &Used,
+    alphas: &BTreeMap<u8, Ref>,
+    font: Ref,
+) {
+    resources.fonts().pair(Name(b"F1"), font);
+    let mut states = resources.ext_g_states();
+    for a in &used.alphas {
+        if let Some(r) = alphas.get(a) {
+            states.pair(Name(format!("A{a}").as_bytes()), *r);
+        }
+    }
+    states.finish();
+    if !used.xobjects.is_empty() {
+        let mut xobjects = resources.x_objects();
+        for (name, r) in &used.xobjects {
+            xobjects.pair(Name(name.as_bytes()), *r);
+        }
+        xobjects.finish();
+    }
+    resources.finish();
+}
+
+/// Serialises pages into one PDF with a title in its document information.
+pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
+    let painter = TextPainter::new();
+    let mut pdf = Pdf::new();
+    let mut writer = Writer {
+        painter: &painter,
+        next: 1,
+        alphas: BTreeMap::new(),
+        used_glyphs: BTreeMap::new(),
+        images: Vec::new(),
+        groups: Vec::new(),
+    };
+    let [catalog, tree, info, type0, cid, descriptor, font_file, cmap_ref] = std::array::from_fn(|_| writer.new_ref());
+
+    let mut page_refs = Vec::new();
+    let mut contents = Vec::new();
+    for page in pages {
+        let page_ref = writer.new_ref();
+        let content_ref = writer.new_ref();
+        let mut content = Content::new();
+        let k = 1.0 / page.px_per_pt;
+        // Page pixels (y down) onto PDF points (y up).
+        content.transform([k, 0.0, 0.0, -k, 0.0, page.height_px * k]);
+        let mut used = Used::default();
+        writer.ops(&mut content, &mut used, &page.ops, [page.width_px, page.height_px]);
         page_refs.push(page_ref);
         contents.push((
             page_ref,
@@ -130,7 +222,7 @@ pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
             page.width_px * k,
             page.height_px * k,
             content.finish(),
-            page_alphas,
+            used,
         ));
     }
 
@@ -138,32 +230,42 @@ pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
     pdf.pages(tree)
         .kids(page_refs.iter().copied())
         .count(page_refs.len() as i32);
-    for (page_ref, content_ref, w, h, data, page_alphas) in contents {
+    for (page_ref, content_ref, w, h, data, used) in contents {
         let mut page = pdf.page(page_ref);
         page.media_box(Rect::new(0.0, 0.0, w, h));
         page.parent(tree);
         page.contents(content_ref);
-        let mut resources = page.resources();
-        resources.fonts().pair(Name(b"F1"), type0);
-        let mut states = resources.ext_g_states();
-        for a in page_alphas {
-            if let Some(r) = alphas.get(&a) {
-                states.pair(Name(format!("A{a}").as_bytes()), *r);
-            }
-        }
-        states.finish();
-        resources.finish();
+        write_resources(page.resources(), &used, &writer.alphas, type0);
         page.finish();
         pdf.stream(content_ref, &deflate(&data)).filter(Filter::FlateDecode);
     }
-    for (a, r) in &alphas {
+    for (r, bbox, data, used) in &writer.groups {
+        let compressed = deflate(data);
+        let mut form = pdf.form_xobject(*r, &compressed);
+        form.filter(Filter::FlateDecode);
+        form.bbox(*bbox);
+        form.group().transparency().isolated(true);
+        write_resources(form.resources(), used, &writer.alphas, type0);
+        form.finish();
+    }
+    for (r, image) in &writer.images {
+        let compressed = deflate(&image.rgb);
+        let mut xobject = pdf.image_xobject(*r, &compressed);
+        xobject.filter(Filter::FlateDecode);
+        xobject.width(image.width_px as i32);
+        xobject.height(image.height_px as i32);
+        xobject.color_space().device_rgb();
+        xobject.bits_per_component(8);
+        xobject.finish();
+    }
+    for (a, r) in &writer.alphas {
         let alpha = f32::from(*a) / 255.0;
         pdf.ext_graphics(*r).non_stroking_alpha(alpha).stroking_alpha(alpha);
     }
     write_font(
         &mut pdf,
         &painter,
-        &used_glyphs,
+        &writer.used_glyphs,
         [type0, cid, descriptor, font_file, cmap_ref],
     );
     pdf.document_info(info)
@@ -174,22 +276,6 @@ pub fn pdf_of_pages(pages: &[VectorPage], title: &str) -> Vec<u8> {
 
 fn rgb(c: Color) -> [f32; 3] {
     [c.red(), c.green(), c.blue()]
-}
-
-fn set_alpha(
-    content: &mut Content,
-    alphas: &mut BTreeMap<u8, Ref>,
-    page_alphas: &mut BTreeSet<u8>,
-    colour: Color,
-    new_ref: &mut impl FnMut() -> Ref,
-) {
-    let a = colour.to_color_u8().alpha();
-    if a == 255 {
-        return;
-    }
-    alphas.entry(a).or_insert_with(new_ref);
-    page_alphas.insert(a);
-    content.set_parameters(Name(format!("A{a}").as_bytes()));
 }
 
 fn set_line(content: &mut Content, line: &LineStyle) {

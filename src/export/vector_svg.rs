@@ -1,7 +1,8 @@
 //! SVG of a recorded page: paths as `<path>`, text as `<text>` in the export's own face (Ubuntu Light, embedded as a
-//! data URI so the file looks the same anywhere and its words stay selectable and searchable). Sized in points.
+//! data URI so the file looks the same anywhere and its words stay selectable and searchable), an image (the street
+//! basemap) as an embedded PNG `<image>`, a layer at an opacity as `<g opacity>`. Sized in points.
 
-use super::surface::{LineStyle, VectorOp, VectorPage};
+use super::surface::{LineStyle, PageImage, VectorOp, VectorPage};
 use super::text::{TextPainter, TextStyle};
 use crate::render::ScreenRect;
 use std::fmt::Write as _;
@@ -17,7 +18,7 @@ pub fn svg_of_page(page: &VectorPage) -> String {
     let k = 1.0 / page.px_per_pt;
     let _ = write!(
         out,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}pt\" height=\"{}pt\" viewBox=\"0 0 {} {}\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"{}pt\" height=\"{}pt\" viewBox=\"0 0 {} {}\">\n",
         num(w * k),
         num(h * k),
         num(w),
@@ -30,31 +31,48 @@ pub fn svg_of_page(page: &VectorPage) -> String {
         base64(font.font_data())
     );
     let mut clips: Vec<ScreenRect> = Vec::new();
-    for op in &page.ops {
+    collect_clips(&page.ops, &mut clips);
+    for (i, c) in clips.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<clipPath id=\"clip{i}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
+            num(c.min[0]),
+            num(c.min[1]),
+            num(c.width()),
+            num(c.height())
+        );
+    }
+    out.push_str("</defs>\n");
+    write_ops(&mut out, &page.ops, &clips);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Every distinct clip rectangle, groups included, in first use order.
+fn collect_clips(ops: &[VectorOp], clips: &mut Vec<ScreenRect>) {
+    for op in ops {
         let clip = match op {
             VectorOp::Fill { clip, .. } | VectorOp::Stroke { clip, .. } | VectorOp::Text { clip, .. } => clip,
+            VectorOp::Group { ops, .. } => {
+                collect_clips(ops, clips);
+                &None
+            }
+            VectorOp::Image { .. } => &None,
         };
         if let Some(c) = clip
             && !clips.contains(c)
         {
-            let _ = writeln!(
-                out,
-                "<clipPath id=\"clip{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>",
-                clips.len(),
-                num(c.min[0]),
-                num(c.min[1]),
-                num(c.width()),
-                num(c.height())
-            );
             clips.push(*c);
         }
     }
-    out.push_str("</defs>\n");
+}
+
+fn write_ops(out: &mut String, ops: &[VectorOp], clips: &[ScreenRect]) {
     let clip_attr = |clip: &Option<ScreenRect>| -> String {
         clip.and_then(|c| clips.iter().position(|x| *x == c))
             .map_or_else(String::new, |i| format!(" clip-path=\"url(#clip{i})\""))
     };
-    for op in &page.ops {
+    for op in ops {
         match op {
             VectorOp::Fill {
                 path,
@@ -97,11 +115,40 @@ pub fn svg_of_page(page: &VectorPage) -> String {
                 origin,
                 style,
                 clip,
-            } => write_text(&mut out, text, *origin, style, &clip_attr(clip)),
+            } => write_text(out, text, *origin, style, &clip_attr(clip)),
+            VectorOp::Image { image, at } => {
+                let _ = writeln!(
+                    out,
+                    "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" preserveAspectRatio=\"none\" xlink:href=\"data:image/png;base64,{}\"/>",
+                    num(at.min[0]),
+                    num(at.min[1]),
+                    num(at.width()),
+                    num(at.height()),
+                    base64(&png_of(image))
+                );
+            }
+            VectorOp::Group { opacity, ops } => {
+                let _ = writeln!(out, "<g opacity=\"{opacity:.3}\">");
+                write_ops(out, ops, clips);
+                out.push_str("</g>\n");
+            }
         }
     }
-    out.push_str("</svg>\n");
-    out
+}
+
+/// The image as an RGB PNG (an encoder writing into memory cannot fail on well-formed rows; empty if it did).
+fn png_of(image: &PageImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, image.width_px, image.height_px);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let written = encoder
+        .write_header()
+        .and_then(|mut writer| writer.write_image_data(&image.rgb));
+    if written.is_err() {
+        return Vec::new();
+    }
+    bytes
 }
 
 fn write_text(out: &mut String, text: &str, origin: [f32; 2], style: &TextStyle, clip: &str) {

@@ -223,6 +223,26 @@ impl TileSource {
         Self::new(url, cache)
     }
 
+    /// The source a planner names (the window's tile URL setting, the CLI's `--tile-url`), else the environment's
+    /// ([`TileSource::from_env`]): a named server gets its own cache folder beside the default one (or
+    /// `$LOCALITY_MAP_TILE_CACHE`). The window's basemap, its exports and the CLI share these folders.
+    pub fn for_url(url: Option<&str>) -> Self {
+        let env = Self::from_env();
+        match url {
+            Some(url) if !url.trim().is_empty() => {
+                let cache = match std::env::var_os("LOCALITY_MAP_TILE_CACHE") {
+                    Some(dir) => PathBuf::from(dir),
+                    None => env
+                        .cache_dir
+                        .parent()
+                        .map_or(env.cache_dir.clone(), |p| p.join(server_folder(url))),
+                };
+                Self::new(url.to_string(), cache)
+            }
+            _ => env,
+        }
+    }
+
     /// Tiles from `url_template`, cached in `cache_dir`.
     pub fn new(url_template: String, cache_dir: PathBuf) -> Self {
         let loopback = url_template.contains("://127.0.0.1") || url_template.contains("://localhost");

@@ -152,6 +152,7 @@ impl LocalityMapApp {
             Some(WindowEffect::ClearSelectionName) => self.panels.selection_name.clear(),
             Some(WindowEffect::ShowAttributeTable) => self.attribute_table.open = true,
             Some(WindowEffect::ShowExportDialog) => self.export_dialog.open = true,
+            Some(WindowEffect::GroupsFileChosen(request, path)) => self.panels.areas.groups.use_file(request, path),
             Some(WindowEffect::PathAnswered(answered)) => {
                 let waiting = self.waiting_for_path.take();
                 if answered && let Some(command) = waiting {
@@ -391,7 +392,7 @@ impl LocalityMapApp {
         self.central(ui, &ctx);
         let commands = self.chrome.dialogs(&ctx, &self.session, &self.settings);
         self.run_all(commands, &ctx);
-        self.remember_indicator();
+        self.remember_indicator(&ctx);
         self.area_views(&ctx);
         self.tool_windows(&ctx);
         report_first_map(&mut self.first_map_timer, self.session.scene().is_some());
@@ -425,7 +426,7 @@ impl LocalityMapApp {
 
     /// The indicators window tells the session what it shows (for projects and named selections), takes up a
     /// choice an opened project or named selection brought back, and has its trend exports run.
-    fn remember_indicator(&mut self) {
+    fn remember_indicator(&mut self, ctx: &egui::Context) {
         let dataset = self.session.data().map(Arc::clone);
         let dataset = dataset.as_ref().map(|d| &d.dataset);
         if let Some(choice) = self.session.take_pending_indicator() {
@@ -433,11 +434,8 @@ impl LocalityMapApp {
         }
         self.session
             .set_indicator_choice(self.chrome.indicators.choice(dataset));
-        let request = &mut self.chrome.indicators.trend_export_request;
-        if let Some((ok, message)) =
-            super::indicator_trend_export::run_trend_export(request, self.files.file_picker_mut())
-        {
-            self.session.say(ok, message);
+        if let Some(request) = self.chrome.indicators.trend_export_request.take() {
+            self.run(AppCommand::ExportTrend(Box::new(request)), ctx);
         }
     }
 
@@ -453,11 +451,13 @@ impl LocalityMapApp {
             &la,
             editions,
             self.session.named_selections(),
-            self.files.file_picker_mut(),
             &mut self.settings.show_group_layer,
         );
         if let Some(ward) = ward {
             self.run(AppCommand::OpenWard(ward), ctx);
+        }
+        if let Some(request) = self.panels.areas.groups.file_request.take() {
+            self.run(AppCommand::GroupsFile(request), ctx);
         }
     }
 

@@ -2,7 +2,6 @@
 //! and ranked like LAs and wards, drawn as a map layer (groups filled by their rank on the chosen measure, outlines
 //! dissolved from their LSOAs) that exports as the same PNG; and the named selections ranked in the selection panel.
 
-use super::FilePicker;
 use super::ward_league::MeasureChoice;
 use crate::analysis::{AreaMembers, AreaSummaryTable, SummaryMeasure, groups_from_selections, resolve_groups};
 use crate::export::{AreaMapGeometry, AreaMapOptions, CivilDate, render_area_map, save_png_atomic};
@@ -38,6 +37,26 @@ struct BuiltGroups {
 /// What the groups were built for: data generation, edition, index, source, the source's version, the LA.
 type BuildKey = (u64, u16, Index, GroupSource, u64, Option<AreaCode>);
 
+/// A file the groups window asks for: the app asks where (a dialog, else its path field) and gives the answer to
+/// [`GroupsState::use_file`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupsFileRequest {
+    /// A grouping file to open.
+    Open,
+    /// Where to save the group map PNG.
+    ExportMap,
+}
+
+impl GroupsFileRequest {
+    /// The dialog's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Open => "Open a grouping file (ward_code, ward_name or lsoa_code, then group)",
+            Self::ExportMap => "Export group map",
+        }
+    }
+}
+
 /// What the map image was drawn for: the groups built, the measure, the size in pixels.
 type ImageKey = (u64, SummaryMeasure, [u32; 2]);
 
@@ -58,11 +77,19 @@ pub struct GroupsState {
     image: Option<(ImageKey, egui::TextureHandle)>,
     message: Option<String>,
     layer: Option<(u64, SummaryMeasure, Arc<GroupLayer>)>,
-    /// The path typed where no file dialog opens (no XDG portal or zenity).
-    typed_path: String,
+    /// A file asked for this frame, taken by the app.
+    pub file_request: Option<GroupsFileRequest>,
 }
 
 impl GroupsState {
+    /// Uses the file the app was asked for: opens the grouping file, or saves the group map there.
+    pub fn use_file(&mut self, request: GroupsFileRequest, path: PathBuf) {
+        match request {
+            GroupsFileRequest::Open => self.open_file(path),
+            GroupsFileRequest::ExportMap => self.export(&path),
+        }
+    }
+
     /// Opens a grouping file (a named error names the file when it cannot be read).
     pub fn open_file(&mut self, path: PathBuf) {
         match read_group_file(&path) {
@@ -183,7 +210,6 @@ impl GroupsState {
         year: u16,
         la: Option<&AreaCode>,
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
-        picker: &mut dyn FilePicker,
         on_map: &mut bool,
     ) {
         if !self.open {
@@ -194,9 +220,7 @@ impl GroupsState {
             .open(&mut open)
             .default_width(900.0)
             .default_height(620.0)
-            .show(ctx, |ui| {
-                self.body(ui, dataset, generation, year, la, named, picker, on_map)
-            });
+            .show(ctx, |ui| self.body(ui, dataset, generation, year, la, named, on_map));
         self.open = open;
     }
 
@@ -209,26 +233,11 @@ impl GroupsState {
         year: u16,
         la: Option<&AreaCode>,
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
-        picker: &mut dyn FilePicker,
         on_map: &mut bool,
     ) {
         ui.horizontal(|ui| {
-            if ui.button("Open grouping file…").clicked()
-                && let Some(path) = picker.open_file(
-                    "Open a grouping file (ward_code, ward_name or lsoa_code, then group)",
-                    "csv",
-                )
-            {
-                self.open_file(path);
-            }
-            // Where no file dialog can open (no portal or zenity), the path is typed instead.
-            let field = egui::TextEdit::singleline(&mut self.typed_path)
-                .hint_text("or type the file's path")
-                .desired_width(220.0);
-            let typed = ui.add(field);
-            let enter = typed.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui.button("Open").clicked() || enter) && !self.typed_path.trim().is_empty() {
-                self.open_file(PathBuf::from(self.typed_path.trim()));
+            if ui.button("Open grouping file…").clicked() {
+                self.file_request = Some(GroupsFileRequest::Open);
             }
             ui.radio_value(&mut self.source, GroupSource::File, "Grouping file");
             ui.radio_value(&mut self.source, GroupSource::NamedSelections, "Named selections");
@@ -258,7 +267,6 @@ impl GroupsState {
         }
         let table = built.table.clone();
         let has_map = built.geometry.is_some();
-        let mut export = false;
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.set_max_width(330.0);
@@ -286,7 +294,7 @@ impl GroupsState {
                             });
                     });
                 if has_map && ui.button("Export group map as PNG…").clicked() {
-                    export = true;
+                    self.file_request = Some(GroupsFileRequest::ExportMap);
                 }
             });
             if has_map {
@@ -300,9 +308,6 @@ impl GroupsState {
                 ui.label("No LSOA boundaries are loaded, so the groups cannot be mapped.");
             }
         });
-        if export {
-            self.export(picker, measure);
-        }
     }
 
     fn draw_map(&mut self, ui: &mut egui::Ui, size: [u32; 2], measure: SummaryMeasure) {
@@ -345,12 +350,10 @@ impl GroupsState {
         }
     }
 
-    fn export(&mut self, picker: &mut dyn FilePicker, measure: SummaryMeasure) {
+    fn export(&mut self, path: &std::path::Path) {
+        let measure = self.choice.measure;
         let Some(built) = &self.built else { return };
         let Some(geometry) = &built.geometry else { return };
-        let Some(path) = picker.save_file("Export group map", "group-map.png", "png") else {
-            return;
-        };
         let dpi = 300.0;
         let options = AreaMapOptions {
             width_px: 3508,
@@ -362,7 +365,7 @@ impl GroupsState {
         };
         self.message = Some(
             match render_area_map(geometry, &built.table, measure, &options)
-                .and_then(|pixmap| save_png_atomic(&pixmap, &path, dpi, true))
+                .and_then(|pixmap| save_png_atomic(&pixmap, path, dpi, true))
             {
                 Ok(()) => format!("Saved the group map to {}", path.display()),
                 Err(e) => format!("Could not export the group map: {e}"),

@@ -1,7 +1,6 @@
 //! The window's area-summary views in one place, so the app needs only a field and a few calls: the ward league,
 //! the area groups map, their View-menu entries, and the LA league table's measure view.
 
-use super::FilePicker;
 use super::area_groups_view::GroupsState;
 use super::ward_league::{MeasureChoice, WardLeagueState};
 use crate::analysis::AreaSummaryTable;
@@ -19,7 +18,8 @@ pub struct AreaViews {
 }
 
 impl AreaViews {
-    /// Draws the open windows; returns the ward the planner clicked in the ward league.
+    /// Draws the open windows; returns the ward the planner clicked in the ward league (a file the groups window asks
+    /// for is left in its `file_request`).
     #[allow(clippy::too_many_arguments)]
     pub fn show(
         &mut self,
@@ -29,7 +29,6 @@ impl AreaViews {
         la: &str,
         editions: (u16, u16),
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
-        picker: &mut dyn FilePicker,
         groups_on_map: &mut bool,
     ) -> Option<AreaCode> {
         let clicked = self.wards.show(ctx, dataset, generation, la, editions);
@@ -47,7 +46,6 @@ impl AreaViews {
             editions.1,
             la_code.as_ref(),
             named,
-            picker,
             groups_on_map,
         );
         clicked

@@ -108,7 +108,7 @@ impl Basemap {
             return false;
         }
         let worker = self.worker.get_or_insert_with(|| {
-            let source = self.source.clone().unwrap_or_else(|| tile_source_for(url_setting));
+            let source = self.source.clone().unwrap_or_else(|| TileSource::for_url(url_setting));
             start_worker(source, ctx.clone(), self.downloaded.clone())
         });
         for tile in &wanted {
@@ -181,25 +181,6 @@ impl Basemap {
             };
             self.tiles.insert(tile, slot);
         }
-    }
-}
-
-/// The tile server the settings name (`basemap_url`), else `$LOCALITY_MAP_TILE_URL`, else OpenStreetMap's, with its
-/// cache folder (the window's basemap and its exports use the same).
-pub fn tile_source_for(url_setting: Option<&str>) -> TileSource {
-    let env = TileSource::from_env();
-    match url_setting {
-        Some(url) if !url.trim().is_empty() => {
-            let cache = match std::env::var_os("LOCALITY_MAP_TILE_CACHE") {
-                Some(dir) => std::path::PathBuf::from(dir),
-                None => env
-                    .cache_dir
-                    .parent()
-                    .map_or(env.cache_dir.clone(), |p| p.join(crate::io::server_folder(url))),
-            };
-            TileSource::new(url.to_string(), cache)
-        }
-        _ => env,
     }
 }
 

@@ -111,10 +111,14 @@ pub enum AppCommand {
     ExportLsoaTable(Vec<AreaCode>),
     /// The in-window path field's answer (`None`: cancelled): the window runs the command that asked again with it.
     AnswerPath(Option<PathBuf>),
+    /// Ask which grouping file to open, or where to save the group map, for the area groups window.
+    GroupsFile(super::area_groups_view::GroupsFileRequest),
+    /// Ask where, then write the trend the indicators window shows (PNG chart or CSV).
+    ExportTrend(Box<(super::TrendFormat, super::TrendToExport)>),
 }
 
 /// What a command leaves for the window itself to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WindowEffect {
     /// Close the window.
     Quit,
@@ -140,6 +144,8 @@ pub enum WindowEffect {
     ShowExportDialog,
     /// The path field was answered (true) or cancelled: run the command that asked again, or forget it.
     PathAnswered(bool),
+    /// The file the area groups window asked for was chosen.
+    GroupsFileChosen(super::area_groups_view::GroupsFileRequest, PathBuf),
 }
 
 /// Runs one command. `view` is the map's view now (a saved project keeps it).
@@ -251,6 +257,22 @@ fn run_command(
         AppCommand::ShowExportDialog => return Some(WindowEffect::ShowExportDialog),
         AppCommand::ExportReport(request) => files.export_report(session, settings, &request),
         AppCommand::ExportLsoaTable(codes) => files.export_lsoa_table(session, &codes),
+        AppCommand::GroupsFile(request) => {
+            use super::area_groups_view::GroupsFileRequest;
+            let chosen = match request {
+                GroupsFileRequest::Open => files.ask_open(request.title(), "csv"),
+                GroupsFileRequest::ExportMap => files
+                    .ask_save(request.title(), "group-map.png", "png")
+                    .map(|path| super::files::with_extension(&path, "png")),
+            };
+            return chosen.map(|path| WindowEffect::GroupsFileChosen(request, path));
+        }
+        AppCommand::ExportTrend(request) => {
+            let (format, trend) = *request;
+            if let Some((ok, text)) = super::run_trend_export(files, format, &trend) {
+                session.say(ok, text);
+            }
+        }
         AppCommand::AnswerPath(answer) => {
             let prompt = files.answer_prompt(answer.clone());
             if let (Some(prompt), Some(path)) = (prompt, answer) {

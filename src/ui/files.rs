@@ -215,7 +215,7 @@ impl Files {
     }
 
     /// Asks where to save: the path field's answer if one is waiting, else the dialog, else the path field.
-    fn ask_save(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf> {
+    pub(super) fn ask_save(&mut self, title: &str, default_name: &str, extension: &str) -> Option<PathBuf> {
         if let Some(answer) = self.answer.take() {
             return Some(answer);
         }
@@ -237,7 +237,7 @@ impl Files {
     }
 
     /// Asks which file to open, the same way as [`Files::ask_save`].
-    fn ask_open(&mut self, title: &str, extension: &str) -> Option<PathBuf> {
+    pub(super) fn ask_open(&mut self, title: &str, extension: &str) -> Option<PathBuf> {
         if let Some(answer) = self.answer.take() {
             return Some(answer);
         }
@@ -261,11 +261,6 @@ impl Files {
     /// Uses these save and open dialogs.
     pub fn set_file_picker(&mut self, picker: Box<dyn FilePicker>) {
         self.file_picker = picker;
-    }
-
-    /// The file dialogs, for a window that opens its own files (the area groups window's grouping file).
-    pub fn file_picker_mut(&mut self) -> &mut dyn FilePicker {
-        self.file_picker.as_mut()
     }
 
     /// Asks for a folder.
@@ -481,7 +476,7 @@ fn file_stem_for(name: &str) -> String {
 }
 
 /// The path with the extension added when the dialog returned a name without it.
-fn with_extension(path: &Path, extension: &str) -> PathBuf {
+pub(super) fn with_extension(path: &Path, extension: &str) -> PathBuf {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
         path.to_path_buf()
     } else {

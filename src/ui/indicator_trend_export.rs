@@ -1,7 +1,7 @@
 //! Exporting the trend the indicators window shows: a PNG chart and a CSV of its months (both saved atomically;
-//! the CSV starts with a byte-order mark so Excel reads it as UTF-8). The window asks, the app runs the file dialog.
+//! the CSV starts with a byte-order mark so Excel reads it as UTF-8). The window asks, the app asks where.
 
-use super::files::FilePicker;
+use super::files::{Files, with_extension};
 use crate::analysis::AreaSeries;
 use crate::export::{CivilDate, TrendExport, render_trend_png, save_png_atomic, save_trend_csv};
 use crate::model::Period;
@@ -87,24 +87,16 @@ fn file_name(area: &str, extension: &str) -> String {
     format!("trend-{stem}.{extension}")
 }
 
-/// Runs an export the indicators window asked for (its `trend_export_request`, taken): the file dialog, then the
-/// save. `(ok, message)` when something was asked and a file chosen.
-pub fn run_trend_export(
-    request: &mut Option<(TrendFormat, TrendToExport)>,
-    picker: &mut dyn FilePicker,
-) -> Option<(bool, String)> {
-    let (format, trend) = request.take()?;
+/// Runs an export the indicators window asked for ([`AppCommand::ExportTrend`](super::AppCommand::ExportTrend)):
+/// asks where (the dialog, else the in-window path field, which runs the command again with its answer), then saves.
+/// `(ok, message)` once a file was chosen.
+pub fn run_trend_export(files: &mut Files, format: TrendFormat, trend: &TrendToExport) -> Option<(bool, String)> {
     let extension = match format {
         TrendFormat::Png => "png",
         TrendFormat::Csv => "csv",
     };
-    let path = picker.save_file("Export trend", &file_name(&trend.area.name, extension), extension)?;
-    let path = if path.extension().is_some() {
-        path
-    } else {
-        path.with_extension(extension)
-    };
-    let result = trend.save(format, &path);
+    let path = files.ask_save("Export trend", &file_name(&trend.area.name, extension), extension)?;
+    let result = trend.save(format, &with_extension(&path, extension));
     Some((result.is_ok(), result.unwrap_or_else(|e| e)))
 }
 

@@ -108,7 +108,7 @@ pub fn report_options(
         // The street basemap goes into the export when it is on in the window (and carries its attribution).
         basemap: settings
             .show_basemap
-            .then(|| super::basemap::tile_source_for(settings.basemap_url.as_deref())),
+            .then(|| crate::io::TileSource::for_url(settings.basemap_url.as_deref())),
         // The area groups layer goes into the export when it is on in the window.
         groups: session.group_layer().filter(|_| settings.show_group_layer).cloned(),
         ..ReportOptions::a4_landscape_300dpi(title)

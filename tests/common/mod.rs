@@ -332,6 +332,21 @@ pub fn rgb_png(width: u32, height: u32, pixels: &[u8]) -> Vec<u8> {
     bytes
 }
 
+/// A 256 px tile of purple stripes on a land colour: purple is in no class of the map's palettes, so where it shows
+/// a basemap does.
+pub fn striped_tile() -> Vec<u8> {
+    let pixels: Vec<u8> = (0..256 * 256)
+        .flat_map(|i| {
+            if (i % 256) % 32 < 4 {
+                [90u8, 40, 160]
+            } else {
+                [236, 222, 190]
+            }
+        })
+        .collect();
+    rgb_png(256, 256, &pixels)
+}
+
 /// A tile server on a free local port answering every request with `tile` (a PNG), for the street basemap's tests:
 /// its URL template and a count of the connections it accepted.
 pub fn tile_server(tile: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
