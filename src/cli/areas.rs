@@ -38,7 +38,7 @@ pub const AREAS_CSV_COLUMNS: [&str; 17] = [
 ];
 
 /// `--index`: the names typed, and the index each stands for.
-const INDEX_NAMES: [(&str, Index); 10] = [
+pub(super) const INDEX_NAMES: [(&str, Index); 10] = [
     ("imd", Index::Imd),
     ("income", Index::Income),
     ("employment", Index::Employment),
@@ -52,7 +52,7 @@ const INDEX_NAMES: [(&str, Index); 10] = [
 ];
 
 /// `--measure`: the names typed, and the measure each stands for.
-const MEASURE_NAMES: [(&str, SummaryMeasure); 6] = [
+pub(super) const MEASURE_NAMES: [(&str, SummaryMeasure); 6] = [
     ("average-rank", SummaryMeasure::AverageRank),
     ("average-score", SummaryMeasure::AverageScore),
     ("proportion", SummaryMeasure::Proportion),
@@ -62,7 +62,7 @@ const MEASURE_NAMES: [(&str, SummaryMeasure); 6] = [
 ];
 
 /// A parser of the names of `table` (each listed in `--help` with its label) into what each stands for.
-fn named<T: Copy + Send + Sync + 'static>(
+pub(super) fn named<T: Copy + Send + Sync + 'static>(
     table: &'static [(&'static str, T)],
     label: fn(T) -> &'static str,
 ) -> impl TypedValueParser<Value = T> {

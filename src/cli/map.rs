@@ -45,6 +45,8 @@ pub struct MapArgs {
     pub layer: Option<LayerChoice>,
     #[command(flatten)]
     pub indicator: super::map_indicator::IndicatorMapArgs,
+    #[command(flatten)]
+    pub group_layer: super::map_groups::GroupMapArgs,
     /// Show this ward of the LA (name or code), brought forward and the rest veiled, as the window's "the open ward"
     #[arg(long, value_name = "WARD", conflicts_with_all = ["extent", "selection"])]
     pub ward: Option<String>,
@@ -233,15 +235,20 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
     }
     let comparison = args.area.compare(dataset)?;
     let mode = args.imd_mode(&comparison);
-    let title = args
-        .title
-        .clone()
-        .unwrap_or_else(|| default_title(&comparison.la_name, mode, comparison.from, comparison.to));
+    let (groups, unknown_groups) = match super::map_groups::group_layer(dataset, &comparison, &args.group_layer)? {
+        Some((layer, unknown)) => (Some(layer), unknown),
+        None => (None, None),
+    };
+    let title = args.title.clone().unwrap_or_else(|| match &groups {
+        Some(groups) => format!("{}: {}", comparison.la_name, groups.title),
+        None => default_title(&comparison.la_name, mode, comparison.from, comparison.to),
+    });
     let a4 = ReportOptions::a4_landscape_300dpi(title);
     let (extent, focus_ward) = extent_of(dataset, &comparison, args, project)?;
     let options = ReportOptions {
         extent,
         focus_ward,
+        groups,
         mode,
         basemap: args.basemap.source(),
         ..args.size.applied_to(a4)
@@ -274,5 +281,10 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         Format::Pdf => save_pdf_report(dataset, &comparison, &options, args.ward_pages, &args.out, replace),
         Format::Svg => save_svg_report(dataset, &comparison, &options, &args.out, replace),
     };
-    Ok(saved?)
+    saved?;
+    // The map is written with the groups that were found; the rows naming nothing known are the error.
+    match unknown_groups {
+        Some(message) => Err(message.into()),
+        None => Ok(()),
+    }
 }

@@ -16,6 +16,7 @@ mod image_size;
 mod indicator;
 mod indicators;
 mod map;
+mod map_groups;
 mod map_indicator;
 mod output;
 mod overwrite;
@@ -78,7 +79,7 @@ pub enum Command {
     /// What was found in the data folder, and every problem joining it.
     Validate,
     /// A report-ready map PNG of an LA: legend, 1% key, scale bar, north arrow, ward labels, attribution.
-    Map(map::MapArgs),
+    Map(Box<map::MapArgs>),
     /// A briefing pack in a folder: LA map, Diagram 3 (CSV and PNG), workbook, PDF report, GeoPackage, and per priority
     /// ward a map, profile CSV and LSOA table.
     Pack(pack::PackArgs),

@@ -6,97 +6,13 @@ use super::ExportError;
 use super::furniture::{colour_of, ink, paint_of, stroke_rect};
 use super::report_png::attribution_lines;
 use super::text::{Align, TextPainter, TextStyle};
-use crate::analysis::{AreaMembers, AreaSummary, AreaSummaryTable, SummaryMeasure};
-use crate::model::{AreaCode, AreaKind, AreaLayer, LsoaVintage};
-use crate::render::{MapView, ScreenRect, Topology};
-use crate::style::{DECILES, NO_DATA, Rgba, WARD_LINE};
-use geo::{Coord, InteriorPoint as _, LineString, MultiPolygon};
-use std::collections::HashMap;
+use crate::analysis::{AreaSummary, AreaSummaryTable, SummaryMeasure};
+use crate::render::{MapView, ScreenRect};
+use crate::style::{Rgba, WARD_LINE};
+use geo::LineString;
 use tiny_skia::{Color, FillRule, LineCap, LineJoin, PathBuilder, Pixmap, Stroke, Transform};
 
-/// Five classes of rank among the peers, most deprived darkest (viridis, legible in greyscale).
-pub const RANK_CLASS_COLOURS: [Rgba; 5] = [DECILES[0], DECILES[2], DECILES[4], DECILES[6], DECILES[8]];
-
-/// The fill of an area ranked `rank` of `peers` (1 = most deprived): its fifth of the ranking.
-pub fn rank_class_colour(rank: Option<u32>, peers: u32) -> Rgba {
-    match rank {
-        Some(rank) if peers > 0 => {
-            let class = ((rank.saturating_sub(1)) as usize * RANK_CLASS_COLOURS.len()) / peers as usize;
-            RANK_CLASS_COLOURS[class.min(RANK_CLASS_COLOURS.len() - 1)]
-        }
-        _ => NO_DATA,
-    }
-}
-
-/// The areas' geometry, built once per set of areas: member LSOAs, dissolved outlines, label points.
-pub struct AreaMapGeometry {
-    /// The member LSOAs' boundaries (a layer of just them).
-    pub lsoas: AreaLayer,
-    /// Which area each member LSOA (in `lsoas` order) belongs to.
-    pub area_of_lsoa: Vec<usize>,
-    /// The areas' outlines, each shared border once: borders between LSOAs of different areas, and the outer edge.
-    pub outlines: Vec<LineString<f64>>,
-    /// A point inside each area (inside one of its LSOAs) for its label.
-    pub label_in_world: Vec<Option<Coord<f64>>>,
-}
-
-impl AreaMapGeometry {
-    /// Dissolves each area's member LSOAs (from the LSOA layer of `vintage`) into an outline.
-    pub fn build(layer: &AreaLayer, vintage: LsoaVintage, areas: &[AreaMembers]) -> Self {
-        let mut area_of_code: HashMap<AreaCode, usize> = HashMap::new();
-        for (i, area) in areas.iter().enumerate() {
-            for lsoa in &area.lsoas {
-                area_of_code.entry(*lsoa).or_insert(i);
-            }
-        }
-        let members: Vec<_> = layer
-            .areas
-            .iter()
-            .filter(|a| area_of_code.contains_key(&a.code))
-            .cloned()
-            .collect();
-        let lsoas = AreaLayer::new(AreaKind::Lsoa(vintage), members, layer.sources.clone());
-        let area_of_lsoa: Vec<usize> = lsoas.areas.iter().map(|a| area_of_code[&a.code]).collect();
-        let topology = Topology::build(&lsoas);
-        let outlines = topology
-            .group_boundaries(|i| area_of_lsoa.get(i).copied())
-            .into_iter()
-            .filter_map(|id| topology.arcs.get(id as usize))
-            .map(|arc| LineString::new(arc.coords.clone()))
-            .collect();
-        let mut label_in_world = vec![None; areas.len()];
-        for (i, _) in areas.iter().enumerate() {
-            let points: Vec<Coord<f64>> = lsoas
-                .areas
-                .iter()
-                .zip(&area_of_lsoa)
-                .filter(|(_, a)| **a == i)
-                .map(|(lsoa, _)| interior(&lsoa.geometry_in_world).unwrap_or(lsoa.bbox_in_world.center()))
-                .collect();
-            if points.is_empty() {
-                continue;
-            }
-            // The member point nearest the members' mean: inside the area even when the area is not convex.
-            let n = points.len() as f64;
-            let mean = Coord {
-                x: points.iter().map(|p| p.x).sum::<f64>() / n,
-                y: points.iter().map(|p| p.y).sum::<f64>() / n,
-            };
-            let distance = |p: &Coord<f64>| (p.x - mean.x).powi(2) + (p.y - mean.y).powi(2);
-            label_in_world[i] = points.into_iter().min_by(|a, b| distance(a).total_cmp(&distance(b)));
-        }
-        Self {
-            lsoas,
-            area_of_lsoa,
-            outlines,
-            label_in_world,
-        }
-    }
-}
-
-fn interior(geometry: &MultiPolygon<f64>) -> Option<Coord<f64>> {
-    geometry.interior_point().map(|p| p.0)
-}
+pub use crate::render::{AreaMapGeometry, RANK_CLASS_COLOURS, rank_class_colour};
 
 /// How the map image is laid out.
 #[derive(Clone, Debug)]
@@ -294,16 +210,4 @@ pub fn render_area_map(
         baseline += small.line_height();
     }
     Ok(pixmap)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_most_deprived_fifth_is_darkest() {
-        assert_eq!(rank_class_colour(Some(1), 33), RANK_CLASS_COLOURS[0]);
-        assert_eq!(rank_class_colour(Some(33), 33), RANK_CLASS_COLOURS[4]);
-        assert_eq!(rank_class_colour(None, 33), NO_DATA);
-    }
 }

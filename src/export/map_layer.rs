@@ -122,6 +122,9 @@ pub struct MapPainter<'p> {
     pub show_ward_labels: bool,
     /// A ward to bring forward: everything outside it is veiled in white and its boundary drawn heavier.
     pub focus: Option<&'p Area>,
+    /// Planner-defined groups drawn over the LSOAs: member LSOAs filled by their group's rank, dissolved outlines,
+    /// group names (`group_layer_paint.rs`).
+    pub groups: Option<&'p crate::render::GroupLayer>,
 }
 
 impl MapPainter<'_> {
@@ -153,7 +156,8 @@ impl MapPainter<'_> {
         // Fills: one even-odd path per colour, in first-seen order so the output is deterministic.
         let mut by_colour: Vec<(Rgba, PathBuilder)> = Vec::new();
         for area in visible.iter().map(|(_, a)| *a).chain(without_data) {
-            let colour = styled.fill_of.get(&area.code).copied().unwrap_or(NO_DATA);
+            let group_fill = self.groups.and_then(|g| g.fill_of(&area.code));
+            let colour = group_fill.unwrap_or_else(|| styled.fill_of.get(&area.code).copied().unwrap_or(NO_DATA));
             let index = match by_colour.iter().position(|(c, _)| *c == colour) {
                 Some(i) => i,
                 None => {
@@ -196,6 +200,9 @@ impl MapPainter<'_> {
             .filter_map(|w| content.ward_area(w))
             .filter(|a| a.bbox_in_world.intersects(&self.visible_in_world));
         self.stroke_areas(surface, wards, WARD_LINE, 1.1 * u, None);
+        if let Some(groups) = self.groups {
+            self.draw_group_outlines(surface, groups);
+        }
         if let Some(focus) = self.focus {
             self.draw_focus(surface, focus);
         }
@@ -225,8 +232,11 @@ impl MapPainter<'_> {
                 }
             }
         }
-        if self.show_ward_labels {
-            self.draw_ward_labels(surface, text, content, comparison);
+        match self.groups {
+            // Group names take the place of ward names: both at once would not be read.
+            Some(groups) => self.draw_group_labels(surface, text, groups),
+            None if self.show_ward_labels => self.draw_ward_labels(surface, text, content, comparison),
+            None => {}
         }
     }
 
@@ -278,7 +288,7 @@ impl MapPainter<'_> {
     }
 
     /// An open line, dropping vertices less than a fifth of a pixel from the last one kept.
-    fn push_line(&self, builder: &mut PathBuilder, line: &LineString<f64>) {
+    pub(super) fn push_line(&self, builder: &mut PathBuilder, line: &LineString<f64>) {
         let mut points = line.0.iter().map(|c| self.pixel_from_world.apply(*c));
         let Some(first) = points.next() else {
             return;

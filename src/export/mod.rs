@@ -9,6 +9,7 @@ mod date;
 mod error;
 mod furniture;
 mod geopackage;
+mod group_layer_paint;
 mod indicator_png;
 mod inset_locator;
 mod lsoa_table;
@@ -36,6 +37,7 @@ pub use change_columns::{CHANGES_CSV_COLUMNS, CHANGES_CSV_YEAR_COLUMNS, CellValu
 pub use date::CivilDate;
 pub use error::ExportError;
 pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, save_geopackage};
+pub use group_layer_paint::{GROUP_LINE, draw_group_legend};
 pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
 pub use inset_locator::InsetLocator;
 pub use lsoa_table::{domains_present, lsoa_table_columns, save_lsoa_table_csv, write_lsoa_table_csv};

@@ -54,6 +54,9 @@ pub struct ReportOptions {
     /// `--basemap`): PNG, SVG and PDF pages, with the OpenStreetMap attribution added; `None` = no basemap (the
     /// default, and nothing is fetched).
     pub basemap: Option<crate::io::TileSource>,
+    /// Planner-defined groups drawn over the map (filled by rank on a measure, outlines dissolved from their LSOAs,
+    /// named, with their own legend), as the window's group layer shows them; `None` = no groups.
+    pub groups: Option<std::sync::Arc<crate::render::GroupLayer>>,
 }
 
 impl ReportOptions {
@@ -74,6 +77,7 @@ impl ReportOptions {
             focus_ward: None,
             la_borders: None,
             basemap: None,
+            groups: None,
         }
     }
 
@@ -274,6 +278,7 @@ fn draw_report_page(
         focus: options
             .focus_ward
             .and_then(|ward| dataset.ward_layer_for(comparison.vintage)?.get(&ward)),
+        groups: options.groups.as_deref(),
     }
     .draw(surface, &text, &content, comparison, &styled);
     if let Some(source) = basemap {
@@ -318,7 +323,28 @@ fn draw_report_page(
         }
         column_u *= (column_rect.height() / (bottom - column_rect.min[1])).clamp(0.5, 0.98);
     }
-    let (legend_rect_px, _) = draw_column(Some(&mut *surface), &text, &column, column_rect, column_u);
+    let (legend_rect_px, column_bottom) = draw_column(Some(&mut *surface), &text, &column, column_rect, column_u);
+    if let Some(groups) = &options.groups {
+        // The group layer's legend below the column where it fits, else in the map's lower left.
+        use super::group_layer_paint::draw_group_legend;
+        let top = column_bottom + 8.0 * u;
+        let needed = draw_group_legend(None, &text, groups, [column_left, top], column_rect.width(), column_u);
+        if needed.max[1] <= column_rect.max[1] {
+            draw_group_legend(
+                Some(surface),
+                &text,
+                groups,
+                [column_left, top],
+                column_rect.width(),
+                column_u,
+            );
+        } else {
+            let width = (map_rect_px.width() * 0.36).max(120.0 * u);
+            let size = draw_group_legend(None, &text, groups, [0.0, 0.0], width, u);
+            let at = emptiest_corner(groups, &screen_from_world, map_rect_px, [width, size.height()], 6.0 * u);
+            draw_group_legend(Some(surface), &text, groups, at, width, u);
+        }
+    }
     fill_rect(
         surface,
         ScreenRect {
@@ -336,6 +362,39 @@ fn draw_report_page(
         attribution_rect_px,
         inset,
     })
+}
+
+/// The top left of a `size` box in the corner of the map covering the fewest of the groups' LSOAs (their boxes'
+/// centres), `inset` from the edges: the group legend hides as little of the groups, and none of the map's scale
+/// bar and north arrow.
+fn emptiest_corner(
+    groups: &crate::render::GroupLayer,
+    pixel_from_world: &ScreenFromWorld,
+    map: ScreenRect,
+    size: [f32; 2],
+    inset: f32,
+) -> [f32; 2] {
+    let centres: Vec<[f32; 2]> = groups
+        .geometry
+        .lsoas
+        .areas
+        .iter()
+        .map(|a| pixel_from_world.apply(a.bbox_in_world.center()))
+        .collect();
+    let (left, right) = (map.min[0] + inset, map.max[0] - inset - size[0]);
+    let (top, bottom) = (map.min[1] + inset, map.max[1] - inset - size[1]);
+    // Clear of the scale bar (lower left) and the north arrow (upper right): lower right first (where ties go),
+    // then upper left, then lower left above the scale bar.
+    let above_scale_bar = bottom - 4.0 * inset;
+    [[right, bottom], [left, top], [left, above_scale_bar]]
+        .into_iter()
+        .min_by_key(|at| {
+            centres
+                .iter()
+                .filter(|c| (at[0]..at[0] + size[0]).contains(&c[0]) && (at[1]..at[1] + size[1]).contains(&c[1]))
+                .count()
+        })
+        .unwrap_or([left, bottom])
 }
 
 /// The OS and ONS lines and the licence, from the shipped catalogue, with the year filled in.

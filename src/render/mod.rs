@@ -1,6 +1,7 @@
 //! Shapes to draw, with no widgets: the map view and projection, tessellated fills, boundary outlines. The window and
 //! the PNG export both draw from these.
 
+mod group_layer;
 mod map_content;
 mod mesh;
 mod national_mesh;
@@ -11,6 +12,7 @@ mod scale_bar;
 mod screen_mesh;
 mod topology;
 
+pub use group_layer::{AreaMapGeometry, GroupLayer, GroupOnMap, RANK_CLASS_COLOURS, rank_class_colour};
 pub use map_content::{
     DrawnArea, DrawnWard, MapContent, MapContentError, MarkerShape, Top1Outline, TransitionMarker, top1_outline,
     transition_marker,

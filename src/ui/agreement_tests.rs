@@ -44,6 +44,7 @@ fn both_pictures(scene: &MapScene, settings: &Settings) -> (Vec<[u8; 4]>, Vec<[u
         show_transitions: settings.show_transitions,
         show_ward_labels: false,
         focus: None,
+        groups: None,
     }
     .draw(
         &mut pixmap,

@@ -200,6 +200,12 @@ impl LocalityMapApp {
         self.session.named_selections()
     }
 
+    /// Opens a grouping file into the area groups (their window, the map layer, the selection panel), as the groups
+    /// window's "Open grouping file…" does.
+    pub fn open_grouping_file(&mut self, path: PathBuf) {
+        self.panels.areas.groups.open_file(path);
+    }
+
     /// The project file last saved or opened.
     pub fn project_path(&self) -> Option<&Path> {
         self.session.project_path()
@@ -378,6 +384,9 @@ impl LocalityMapApp {
         let (session, chrome) = (&self.session, &mut self.chrome);
         let commands = egui::Panel::bottom("status").show(ui, |ui| chrome.status_bar(ui, session));
         self.run_all(commands.inner, &ctx);
+        // The area groups' map layer, built (cached) from the groups window for the panels, the map and exports.
+        let layer = super::group_layer::current_layer(&mut self.panels.areas.groups, &self.session);
+        self.session.set_group_layer(layer);
         // The left panel first, so it runs the window's full height (at 1400 × 900 the priority wards and the
         // selection are then reached without scrolling); the distribution plots sit under the map only.
         let commands = self.panels.left(ui, &self.session, &self.settings);
@@ -438,7 +447,7 @@ impl LocalityMapApp {
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).
     fn area_views(&mut self, ctx: &egui::Context) {
-        if let Some(ward) = self.panels.areas.show(ctx, &self.session, &self.settings) {
+        if let Some(ward) = self.panels.areas.show(ctx, &self.session, &mut self.settings) {
             self.run(AppCommand::OpenWard(ward), ctx);
         }
         if let Some(request) = self.panels.areas.groups.file_request.take() {

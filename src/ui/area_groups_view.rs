@@ -8,9 +8,11 @@ use crate::analysis::{AreaMembers, AreaSummaryTable, SummaryMeasure, groups_from
 use crate::export::{AreaMapGeometry, AreaMapOptions, CivilDate, render_area_map, save_png_atomic};
 use crate::io::read_group_file;
 use crate::model::{AreaCode, Dataset, GroupFile, Index};
+use crate::render::GroupLayer;
 use egui::RichText;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Where the groups come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,11 +26,17 @@ pub enum GroupSource {
 
 /// Groups resolved, summarised and laid out for one set of choices.
 struct BuiltGroups {
-    key: (u64, u16, Index, GroupSource, u64),
+    key: BuildKey,
     table: AreaSummaryTable,
-    geometry: Option<AreaMapGeometry>,
+    members: Vec<AreaMembers>,
+    geometry: Option<Arc<AreaMapGeometry>>,
     unknown: Option<String>,
+    /// Counts builds, so the map layer and its caches know a new one.
+    identity: u64,
 }
+
+/// What the groups were built for: data generation, edition, index, source, the source's version, the LA.
+type BuildKey = (u64, u16, Index, GroupSource, u64, Option<AreaCode>);
 
 /// A file the groups window asks for: the app asks where (a dialog, else its path field) and gives the answer to
 /// [`GroupsState::use_file`].
@@ -66,8 +74,10 @@ pub struct GroupsState {
     /// Bumped when a file is opened, so what was built from the last one is rebuilt.
     file_generation: u64,
     built: Option<BuiltGroups>,
+    builds: u64,
     image: Option<(ImageKey, egui::TextureHandle)>,
     message: Option<String>,
+    layer: Option<(u64, SummaryMeasure, Arc<GroupLayer>)>,
     /// A file asked for this frame, taken by the app.
     pub file_request: Option<GroupsFileRequest>,
 }
@@ -112,7 +122,14 @@ impl GroupsState {
             GroupSource::File => self.file_generation,
             GroupSource::NamedSelections => selections_key,
         };
-        let key = (generation, year, self.choice.index, self.source, source_key);
+        let key = (
+            generation,
+            year,
+            self.choice.index,
+            self.source,
+            source_key,
+            la.copied(),
+        );
         if self.built.as_ref().is_none_or(|b| b.key != key) {
             let edition = dataset.edition(year)?;
             let (groups, described, unknown): (Vec<AreaMembers>, String, Option<String>) = match self.source {
@@ -132,16 +149,56 @@ impl GroupsState {
             let geometry = dataset
                 .lsoa_layers
                 .get(&edition.vintage)
-                .map(|layer| AreaMapGeometry::build(layer, edition.vintage, &groups));
+                .map(|layer| Arc::new(AreaMapGeometry::build(layer, edition.vintage, &groups)));
+            self.builds += 1;
             self.built = Some(BuiltGroups {
                 key,
                 table,
+                members: groups,
                 geometry,
                 unknown,
+                identity: self.builds,
             });
             self.image = None;
         }
         self.built.as_ref()
+    }
+
+    /// The groups as a layer of the main map, filled by their rank on the chosen measure (built when the groups or
+    /// the measure change); `None` without groups or LSOA boundaries.
+    pub fn map_layer(
+        &mut self,
+        dataset: &Dataset,
+        generation: u64,
+        year: u16,
+        la: Option<&AreaCode>,
+        named: &BTreeMap<String, BTreeSet<AreaCode>>,
+    ) -> Option<Arc<GroupLayer>> {
+        let measure = self.choice.measure;
+        let built = self.build(dataset, generation, year, la, named)?;
+        let geometry = built.geometry.clone()?;
+        let identity = built.identity;
+        if let Some((id, m, layer)) = &self.layer
+            && (*id, *m) == (identity, measure)
+        {
+            return Some(Arc::clone(layer));
+        }
+        let built = self.built.as_ref()?;
+        let key = identity.wrapping_mul(16) + measure as u64;
+        let layer = Arc::new(GroupLayer::new(geometry, &built.members, &built.table, measure, key));
+        self.layer = Some((identity, measure, Arc::clone(&layer)));
+        Some(layer)
+    }
+
+    /// The unknown wards or LSOAs of the grouping file, as the named error says them (for the map's legend).
+    pub fn unknown_members(&self) -> Option<&str> {
+        self.built.as_ref()?.unknown.as_deref()
+    }
+
+    /// The index and measure pickers (the main map's legend offers them too).
+    pub fn pickers(&mut self, ui: &mut egui::Ui, dataset: &Dataset, year: u16) {
+        let indices = dataset.edition(year).map(|e| e.indices_present()).unwrap_or_default();
+        self.choice.pickers(ui, "groups-layer", &indices);
     }
 
     /// Draws the window.
@@ -154,10 +211,11 @@ impl GroupsState {
         year: u16,
         la: Option<&AreaCode>,
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
+        on_map: &mut bool,
     ) {
         let mut open = self.open;
         tool_window(ctx, "Area groups", &mut open, [900.0, 620.0], |ui| {
-            self.body(ui, dataset, generation, year, la, named);
+            self.body(ui, dataset, generation, year, la, named, on_map);
         });
         self.open = open;
     }
@@ -171,6 +229,7 @@ impl GroupsState {
         year: u16,
         la: Option<&AreaCode>,
         named: &BTreeMap<String, BTreeSet<AreaCode>>,
+        on_map: &mut bool,
     ) {
         ui.horizontal(|ui| {
             if ui.button("Open grouping file…").clicked() {
@@ -182,6 +241,9 @@ impl GroupsState {
         if let Some(message) = &self.message {
             ui.label(RichText::new(message).weak());
         }
+        ui.checkbox(on_map, "Show the groups on the main map").on_hover_text(
+            "Also View > Area groups layer: member LSOAs filled by the group's rank, outlines dissolved",
+        );
         let indices = dataset.edition(year).map(|e| e.indices_present()).unwrap_or_default();
         self.choice.pickers(ui, "groups", &indices);
         let measure = self.choice.measure;
@@ -252,7 +314,7 @@ impl GroupsState {
             (size[0] as f32 * pixels_per_point) as u32,
             (size[1] as f32 * pixels_per_point) as u32,
         ];
-        let key = (built.key.0 ^ built.key.4.rotate_left(17), measure, px);
+        let key = (built.identity, measure, px);
         if self.image.as_ref().is_none_or(|(k, _)| *k != key) {
             let options = AreaMapOptions {
                 width_px: px[0].max(200),

@@ -21,7 +21,7 @@ pub struct AreaViews {
 impl AreaViews {
     /// Draws the open windows for the session's data and the chosen LA and editions; returns the ward the planner
     /// clicked in the ward league (a file the groups window asks for is left in its `file_request`).
-    pub fn show(&mut self, ctx: &egui::Context, session: &Session, settings: &Settings) -> Option<AreaCode> {
+    pub fn show(&mut self, ctx: &egui::Context, session: &Session, settings: &mut Settings) -> Option<AreaCode> {
         let data = session.data()?;
         let (dataset, generation) = (&data.dataset, session.generation());
         let editions = (settings.from, settings.to);
@@ -34,8 +34,15 @@ impl AreaViews {
             .then(|| dataset.find_la(editions.1, &settings.la).map(|(code, _)| code))
             .flatten();
         let named = session.named_selections();
-        self.groups
-            .show(ctx, dataset, generation, editions.1, la_code.as_ref(), named);
+        self.groups.show(
+            ctx,
+            dataset,
+            generation,
+            editions.1,
+            la_code.as_ref(),
+            named,
+            &mut settings.show_group_layer,
+        );
         clicked
     }
 }

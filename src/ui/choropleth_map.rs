@@ -59,6 +59,8 @@ pub struct ChoroplethMap<'a> {
     pub selected: Option<usize>,
     /// The ward whose profile is open: outlined, and its name always shown.
     pub focus_ward: Option<&'a AreaCode>,
+    /// The area groups layer, when shown: fills and outlines in the map image, group names over it.
+    pub groups: Option<&'a crate::render::GroupLayer>,
 }
 
 impl ChoroplethMap<'_> {
@@ -83,12 +85,22 @@ impl ChoroplethMap<'_> {
         let visible = memory.view.visible_world(screen);
         let painter = ui.painter_at(rect);
 
-        cache.paint_image(ui, &painter, scene, self.settings, memory.view, rect, visible);
+        cache.paint_image(
+            ui,
+            &painter,
+            scene,
+            self.settings,
+            self.groups,
+            (memory.view, rect, visible),
+        );
 
         if let Some(ward) = self.focus_ward {
             outline_ward(&painter, scene, ward, &transform);
         }
-        if self.settings.show_ward_labels || self.focus_ward.is_some() {
+        if let Some(groups) = self.groups {
+            // Group names take the place of ward names (as on the exported page).
+            super::group_layer::paint_group_labels(&painter, groups, &transform);
+        } else if self.settings.show_ward_labels || self.focus_ward.is_some() {
             let labels = WardLabels {
                 all: self.settings.show_ward_labels,
                 focus: self.focus_ward,

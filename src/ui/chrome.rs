@@ -318,6 +318,7 @@ fn view_menu(ui: &mut egui::Ui, settings: &mut Settings, commands: &mut Vec<AppC
         "Street basemap (OpenStreetMap; downloads map tiles)",
     )
     .on_hover_text("Off until switched on: nothing is downloaded before. Tiles are cached on disk.");
+    super::group_layer::layer_checkbox(ui, settings);
     ui.separator();
     ui.menu_button("Palette", |ui| {
         for palette in DivergingPalette::ALL {

@@ -45,6 +45,10 @@ pub fn map_area(
         selection: &selection,
         selected,
         focus_ward: focus_ward.as_ref(),
+        groups: session
+            .group_layer()
+            .filter(|_| settings.show_group_layer)
+            .map(|l| l.as_ref()),
     }
     .show(ui);
     panels.hovered_on_map = map.hovered.map(|i| scene.row(&scene.areas[i]).lsoa_code);

@@ -11,8 +11,8 @@ use super::paint::{MARKER_RADIUS, pos, screen_rect_of, transition_marker};
 use super::scene::MapScene;
 use super::settings::Settings;
 use crate::render::{
-    MapOutlines, MapView, OutlineSource, PlacedMarker, ScreenFromWorld, push_area_fills, transition_marker_positions,
-    zoom_level,
+    GroupLayer, MapOutlines, MapView, OutlineSource, PlacedMarker, ScreenFromWorld, push_area_fills,
+    transition_marker_positions, zoom_level,
 };
 use crate::style::{ColourVision, NO_DATA};
 use egui::{Color32, Rect};
@@ -49,17 +49,16 @@ enum Redraw {
 pub(super) const MAP_BACKGROUND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xea);
 
 impl MapCache {
-    /// Paints the image of the fills, lines and markers for `view` into `rect`, redrawing it first when needed.
-    #[allow(clippy::too_many_arguments)]
+    /// Paints the image of the fills, lines and markers (and the area groups layer, when shown) for `view` into
+    /// `rect` (showing `visible` of the world), redrawing it first when needed.
     pub fn paint_image(
         &mut self,
         ui: &egui::Ui,
         painter: &egui::Painter,
         scene: &MapScene,
         settings: &Settings,
-        view: MapView,
-        rect: Rect,
-        visible: geo::Rect<f64>,
+        groups: Option<&GroupLayer>,
+        (view, rect, visible): (MapView, Rect, geo::Rect<f64>),
     ) {
         let transform = view.screen_from_world(screen_rect_of(rect));
         // Fills and boundary lines: an image of them, redrawn when the view or what is drawn changes (see
@@ -67,7 +66,7 @@ impl MapCache {
         // is drawn on a worker; once it has been still for `SETTLE_SECONDS`, the image is drawn for it at once.
         let ctx = ui.ctx().clone();
         let frame = CanvasFrame {
-            content: content_key(scene, settings),
+            content: content_key(scene, settings, groups),
             view,
             rect,
             pixels_per_point: ctx.pixels_per_point(),
@@ -103,7 +102,16 @@ impl MapCache {
         };
         if let Some(redraw) = redraw {
             let ppp = frame.pixels_per_point;
-            let meshes = map_meshes(self, scene, view, &transform, visible, settings, rect, ppp);
+            let mut meshes = map_meshes(self, scene, view, &transform, visible, settings, rect, ppp);
+            if let Some(groups) = groups {
+                // The groups' fills over the comparison's (the first mesh), under the LSOA, ward and 1% lines; their
+                // outlines over those lines, under the 1% markers (the last mesh when shown).
+                let vision = settings.colour_vision;
+                let [fill, lines] = super::group_layer::group_meshes(scene, groups, &transform, visible, vision);
+                meshes.insert(1, Arc::new(fill));
+                let at = meshes.len() - usize::from(settings.show_transitions);
+                meshes.insert(at, Arc::new(lines));
+            }
             match redraw {
                 Redraw::Now => canvas.draw_now(&ctx, frame, &meshes, background),
                 Redraw::OnWorker => canvas.draw_later(&ctx, frame, meshes, background),
@@ -127,7 +135,7 @@ struct OutlineCache {
 
 /// Everything but the view that the map's fill and line meshes depend on, as one key: the scene (its areas,
 /// colours and boundaries), what is switched on, and how far the level-of-detail bands have been built.
-fn content_key(scene: &MapScene, settings: &Settings) -> u64 {
+fn content_key(scene: &MapScene, settings: &Settings, groups: Option<&GroupLayer>) -> u64 {
     use std::hash::{Hash as _, Hasher as _};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     scene.generation.hash(&mut hasher);
@@ -141,6 +149,7 @@ fn content_key(scene: &MapScene, settings: &Settings) -> u64 {
         lod.kept_bands().count().hash(&mut hasher);
     }
     scene.la_borders().is_some().hash(&mut hasher);
+    groups.map(|g| g.identity).hash(&mut hasher);
     hasher.finish()
 }
 

@@ -22,6 +22,7 @@ mod export_dialog;
 mod export_formats;
 mod files;
 mod frame_timer;
+mod group_layer;
 mod help;
 mod indicator_choice;
 mod indicator_deprivation;
@@ -96,4 +97,4 @@ pub use session::{DataConfirmation, FileMessage, Repaint, SearchHit, Session, Vi
 pub use settings::{MapTool, SceneKey, Settings};
 pub use shortcuts::{MAP_KEYS, MapKey, MapKeyAction, Modifier, SHORTCUTS, Shortcut, map_key_actions, shortcuts};
 pub use side_panels::Panels;
-pub use ward_league::{MeasureChoice as AreaMeasureChoice, WardLeagueState, ordinal};
+pub use ward_league::{MeasureChoice as AreaMeasureChoice, WardLeagueState, ordinal, ward_rank_lines};

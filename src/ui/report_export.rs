@@ -109,6 +109,8 @@ pub fn report_options(
         basemap: settings
             .show_basemap
             .then(|| crate::io::TileSource::for_url(settings.basemap_url.as_deref())),
+        // The area groups layer goes into the export when it is on in the window.
+        groups: session.group_layer().filter(|_| settings.show_group_layer).cloned(),
         ..ReportOptions::a4_landscape_300dpi(title)
     })
 }

@@ -105,6 +105,8 @@ pub struct Session {
     zoomed_to_ward: bool,
     /// The local indicator shown, and each named selection's (`session/indicator_memory.rs`).
     indicators: IndicatorMemory,
+    /// The area groups as a layer of the main map, built by the window each frame (`group_layer.rs`).
+    group_layer: Option<Arc<crate::render::GroupLayer>>,
     repaint: Repaint,
 }
 
@@ -143,6 +145,7 @@ impl Session {
             view_request: None,
             zoomed_to_ward: false,
             indicators: IndicatorMemory::default(),
+            group_layer: None,
             repaint,
         }
     }
@@ -205,6 +208,16 @@ impl Session {
     /// Bumped whenever the scene is rebuilt.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The area groups as a map layer (shown when View ▸ Area groups layer is on), if any groups are open.
+    pub fn group_layer(&self) -> Option<&Arc<crate::render::GroupLayer>> {
+        self.group_layer.as_ref()
+    }
+
+    /// Sets the area groups' map layer (the window builds it from its groups window).
+    pub fn set_group_layer(&mut self, layer: Option<Arc<crate::render::GroupLayer>>) {
+        self.group_layer = layer;
     }
 
     /// The ward profile open, if any.

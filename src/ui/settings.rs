@@ -45,6 +45,9 @@ pub struct Settings {
     /// The basemap's tile server, a URL with `{z}`, `{x}`, `{y}` (e.g. a council's own); `None` =
     /// `$LOCALITY_MAP_TILE_URL`, else OpenStreetMap's.
     pub basemap_url: Option<String>,
+    /// The area groups (a grouping file's or the named selections) as a layer of the main map: member LSOAs filled by
+    /// their group's rank on the chosen measure, outlines dissolved, group names (`group_layer.rs`).
+    pub show_group_layer: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +64,7 @@ impl Default for Settings {
             last_folder: None,
             show_basemap: false,
             basemap_url: None,
+            show_group_layer: false,
         }
     }
 }
@@ -110,6 +114,7 @@ pub struct SavedSettings {
     last_folder: Option<PathBuf>,
     show_basemap: bool,
     basemap_url: Option<String>,
+    show_group_layer: bool,
 }
 
 impl Default for SavedSettings {
@@ -138,6 +143,7 @@ impl From<Settings> for SavedSettings {
             last_folder: settings.last_folder,
             show_basemap: settings.show_basemap,
             basemap_url: settings.basemap_url,
+            show_group_layer: settings.show_group_layer,
         }
     }
 }
@@ -163,6 +169,7 @@ impl From<SavedSettings> for Settings {
             last_folder: saved.last_folder,
             show_basemap: saved.show_basemap,
             basemap_url: saved.basemap_url,
+            show_group_layer: saved.show_group_layer,
         }
     }
 }

@@ -126,6 +126,11 @@ impl Panels {
                             scene.comparison.to,
                             settings.colour_vision,
                         );
+                        if settings.show_group_layer {
+                            let layer = session.group_layer().map(|l| l.as_ref());
+                            let groups = &mut self.areas.groups;
+                            super::group_layer::group_legend_ui(ui, groups, layer, scene, settings.colour_vision);
+                        }
                     });
                     let open = session.profile().map(|p| p.code);
                     section(ui, "Priority wards", true, |ui| {
@@ -141,6 +146,9 @@ impl Panels {
                         };
                         let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
                         commands.extend(Option::<AppCommand>::from(action));
+                        if let Some(layer) = session.group_layer() {
+                            commands.extend(super::group_layer::groups_selection_ui(ui, layer));
+                        }
                     });
                     section(ui, "LA summary", true, |ui| summary_ui(ui, &scene.summary));
                     named_selections_ui(ui, &scene.data.dataset, scene.comparison.to, session.named_selections());

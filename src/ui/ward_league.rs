@@ -270,27 +270,12 @@ impl WardLeagueState {
             ui.label(format!("{} is not among the wards of IMD {year}.", profile.name));
             return;
         };
-        let peers = row.peers;
-        for measure in SummaryMeasure::ALL {
-            let (value, rank) = measure.of(row);
-            match (value, rank) {
-                (Some(value), Some(rank)) => {
-                    ui.label(format!(
-                        "{}: {} of {peers} {} wards on {} ({}, IMD {year})",
-                        profile.name,
-                        ordinal(rank),
-                        profile.la_name,
-                        measure.label().to_lowercase(),
-                        measure.format(value, Index::Imd)
-                    ));
-                }
-                _ if measure == SummaryMeasure::Scale => {}
-                _ => {
-                    ui.label(
-                        RichText::new(format!("{}: no figure (see the ward league's notes)", measure.label())).weak(),
-                    );
-                }
-            }
+        for (line, figure) in ward_rank_lines(row, &profile.name, &profile.la_name, year) {
+            ui.label(if figure {
+                RichText::new(line)
+            } else {
+                RichText::new(line).weak()
+            });
         }
         if let Some(national) = row.national_rank_of_average {
             ui.label(
@@ -305,6 +290,31 @@ impl WardLeagueState {
             self.open = true;
         }
     }
+}
+
+/// The "Rank of wards" lines of a ward's IMD summary row, e.g. `Gipton & Harehills: 1st of 33 Leeds wards on
+/// average score (…, IMD 2019)`, each with whether it has a figure (a measure without one says so; no scale line).
+pub fn ward_rank_lines(row: &AreaSummary, ward: &str, la: &str, year: u16) -> Vec<(String, bool)> {
+    let peers = row.peers;
+    SummaryMeasure::ALL
+        .into_iter()
+        .filter_map(|measure| match measure.of(row) {
+            (Some(value), Some(rank)) => Some((
+                format!(
+                    "{ward}: {} of {peers} {la} wards on {} ({}, IMD {year})",
+                    ordinal(rank),
+                    measure.label().to_lowercase(),
+                    measure.format(value, Index::Imd)
+                ),
+                true,
+            )),
+            _ if measure == SummaryMeasure::Scale => None,
+            _ => Some((
+                format!("{}: no figure (see the ward league's notes)", measure.label()),
+                false,
+            )),
+        })
+        .collect()
 }
 
 #[cfg(test)]

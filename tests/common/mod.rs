@@ -386,3 +386,102 @@ pub fn window_leeds() -> std::sync::Arc<locality_map::ui::LoadedData> {
     })
     .clone()
 }
+
+/// For pixel checks that must miss outlines and lines: the whole-pixel point inside `rings` (even-odd: outer rings and holes) farthest from every edge, with that
+/// distance in points.
+pub fn farthest_from_edges(rings: &[Vec<[f32; 2]>]) -> Option<([f32; 2], f32)> {
+    let points = rings.iter().flatten();
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for [x, y] in points {
+        (x0, y0, x1, y1) = (x0.min(*x), y0.min(*y), x1.max(*x), y1.max(*y));
+    }
+    let edges: Vec<([f32; 2], [f32; 2])> = rings
+        .iter()
+        .flat_map(|ring| ring.windows(2).map(|w| (w[0], w[1])))
+        .collect();
+    let inside = |p: [f32; 2]| {
+        edges
+            .iter()
+            .filter(|(a, b)| {
+                (a[1] > p[1]) != (b[1] > p[1]) && p[0] < a[0] + (p[1] - a[1]) / (b[1] - a[1]) * (b[0] - a[0])
+            })
+            .count()
+            % 2
+            == 1
+    };
+    let distance = |p: [f32; 2], (a, b): &([f32; 2], [f32; 2])| {
+        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+        let length2 = dx * dx + dy * dy;
+        let t = if length2 > 0.0 {
+            (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        ((p[0] - a[0] - t * dx).powi(2) + (p[1] - a[1] - t * dy).powi(2)).sqrt()
+    };
+    let mut best: Option<([f32; 2], f32)> = None;
+    for y in (y0.floor() as i32)..=(y1.ceil() as i32) {
+        for x in (x0.floor() as i32)..=(x1.ceil() as i32) {
+            // The pixel's centre, where the image is sampled.
+            let p = [x as f32 + 0.5, y as f32 + 0.5];
+            if !inside(p) {
+                continue;
+            }
+            let clearance = edges.iter().map(|e| distance(p, e)).fold(f32::MAX, f32::min);
+            if best.is_none_or(|(_, d)| clearance > d) {
+                best = Some((p, clearance));
+            }
+        }
+    }
+    best
+}
+
+/// IMD 2019 national N: the turned-round rank is N + 1 - rank.
+pub const LSOAS_2019: f64 = 32_844.0;
+/// The national 1% of the 2011 LSOA editions: rank <= floor(32,844 / 100).
+pub const ONE_PERCENT_2011: u32 = 328;
+
+/// For the Leeds Community Committee fixture (`ward_name,group`): each Leeds LSOA's committee's rank class on IMD 2019 average rank, from the raw files: the fixture's wards, the embedded 2019 ward lookup,
+/// File 6's total population and File 2's IMD rank. Average rank is the population-weighted mean of N + 1 - rank;
+/// the highest is ranked 1st (ties share the lowest rank); class = its fifth of the ten.
+pub fn committee_class_by_lsoa(fixture: &Path) -> HashMap<String, usize> {
+    let committees: HashMap<String, String> = rows_of_csv(&std::fs::read(fixture).unwrap())
+        .into_iter()
+        .map(|r| (r["ward_name"].clone(), r["group"].clone()))
+        .collect();
+    let committee_of_lsoa: HashMap<String, String> = embedded_rows(EMBEDDED_WARD_LOOKUP_2019)
+        .into_iter()
+        .filter_map(|r| Some((r["LSOA11CD"].clone(), committees.get(&r["WD19NM"])?.clone())))
+        .collect();
+    let people: HashMap<String, f64> = embedded_rows("File_6_-_IoD2019_Population_Denominators.csv")
+        .into_iter()
+        .map(|r| {
+            let total = number(&r["Total population: mid 2015 (excluding prisoners)"]);
+            (r["LSOA code (2011)"].clone(), f64::from(total))
+        })
+        .collect();
+    let (_, ranks_2019) = embedded_ranks_2015_2019("E08000035");
+    let mut sums: HashMap<&str, (f64, f64)> = HashMap::new();
+    for (lsoa, committee) in &committee_of_lsoa {
+        let (people, rank) = (people[lsoa], f64::from(ranks_2019[lsoa]));
+        let sum = sums.entry(committee).or_default();
+        sum.0 += people * (LSOAS_2019 + 1.0 - rank);
+        sum.1 += people;
+    }
+    let average: HashMap<&str, f64> = sums
+        .iter()
+        .map(|(c, (weighted, people))| (*c, weighted / people))
+        .collect();
+    assert_eq!(average.len(), 10);
+    let class_of_committee: HashMap<&str, usize> = average
+        .iter()
+        .map(|(committee, value)| {
+            let rank = 1 + average.values().filter(|other| *other > value).count();
+            (*committee, (rank - 1) * 5 / average.len())
+        })
+        .collect();
+    committee_of_lsoa
+        .iter()
+        .map(|(lsoa, committee)| (lsoa.clone(), class_of_committee[committee.as_str()]))
+        .collect()
+}
