@@ -18,16 +18,7 @@ fn leeds() -> Arc<LoadedData> {
 }
 
 fn harness(settings: Settings) -> Harness<'static, LocalityMapApp> {
-    let app = LocalityMapApp::with_data(settings, leeds());
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    // Tooltips at once, so a hover test needs no waiting.
-    harness
-        .ctx
-        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
-    harness.run_steps(3);
-    harness
+    common::window::harness_sized(LocalityMapApp::with_data(settings, leeds()), SIZE, true)
 }
 
 fn code(text: &str) -> AreaCode {
@@ -83,18 +74,7 @@ fn clicking_an_lsoa_opens_its_ward_profile() {
     let at = harness.state().screen_position_of(&code("E01011372")).expect("drawn");
     harness.hover_at(at);
     harness.run_steps(2);
-    harness.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: Default::default(),
-    });
-    harness.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: Default::default(),
-    });
+    common::window::click_at(&mut harness, at);
     harness.run_steps(3);
     let profile = harness.state().profile().expect("a ward profile opened");
     assert_eq!(profile.name, "Hunslet & Riverside");
@@ -376,11 +356,7 @@ impl locality_map::ui::FilePicker for StubFiles {
 }
 
 fn harness_for(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::harness_sized(app, SIZE, false)
 }
 
 fn click_menu_entry(harness: &mut Harness<'static, LocalityMapApp>, menu: &str, entry: &str) {

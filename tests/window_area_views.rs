@@ -5,12 +5,7 @@ mod common;
 
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
 use locality_map::style::MapChoices;
-use locality_map::ui::{LoadedData, LocalityMapApp, Settings};
-use std::sync::Arc;
-
-fn leeds() -> Arc<LoadedData> {
-    common::window_leeds()
-}
+use locality_map::ui::{LocalityMapApp, Settings};
 
 fn harness() -> Harness<'static, LocalityMapApp> {
     let settings = Settings {
@@ -21,12 +16,7 @@ fn harness() -> Harness<'static, LocalityMapApp> {
         },
         ..Settings::default()
     };
-    let app = LocalityMapApp::with_data(settings, leeds());
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::leeds_harness(settings)
 }
 
 fn open_from_view_menu(harness: &mut Harness<'static, LocalityMapApp>, entry: &str) {

@@ -44,11 +44,7 @@ fn harness() -> Harness<'static, LocalityMapApp> {
     };
     let mut app = LocalityMapApp::with_data(settings, common::window_leeds());
     app.open_grouping_file(fixture());
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::app_harness(app)
 }
 
 fn switch_layer_on(harness: &mut Harness<'static, LocalityMapApp>) {
@@ -154,13 +150,7 @@ fn the_group_layer_fills_member_lsoas_by_rank_and_its_legend_names_the_measure()
         if in_the_1pc.contains(&code) {
             continue;
         }
-        let rings: Vec<Vec<[f32; 2]>> = area
-            .geometry_in_world
-            .0
-            .iter()
-            .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
-            .map(|ring| ring.0.iter().map(|c| transform.apply(*c)).collect())
-            .collect();
+        let rings = common::rings_on_screen(&area.geometry_in_world, |c| transform.apply(c));
         let Some((point, clearance)) = common::farthest_from_edges(&rings) else {
             continue;
         };

@@ -10,6 +10,9 @@
 //!   a missing folder fails the test instead.
 #![allow(dead_code)]
 
+#[cfg(feature = "gui")]
+pub mod window;
+
 use flate2::read::GzDecoder;
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::Dataset;
@@ -385,6 +388,20 @@ pub fn window_leeds() -> std::sync::Arc<locality_map::ui::LoadedData> {
         Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
     })
     .clone()
+}
+
+/// A multipolygon's rings (outer rings and holes) on the screen, through `screen_from_world`: the input of
+/// [`farthest_from_edges`].
+pub fn rings_on_screen(
+    geometry: &geo::MultiPolygon<f64>,
+    screen_from_world: impl Fn(geo::Coord<f64>) -> [f32; 2],
+) -> Vec<Vec<[f32; 2]>> {
+    geometry
+        .0
+        .iter()
+        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+        .map(|ring| ring.0.iter().map(|c| screen_from_world(*c)).collect())
+        .collect()
 }
 
 /// For pixel checks that must miss outlines and lines: the whole-pixel point inside `rings` (even-odd: outer rings and holes) farthest from every edge, with that
