@@ -5,10 +5,8 @@ mod common;
 
 use egui_kittest::{SnapshotOptions, kittest::Queryable as _};
 use geo::Area as _;
-use locality_map::io::DataSource;
-use locality_map::style::{ColourVision, MapChoices};
-use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
-use std::sync::Arc;
+use locality_map::style::ColourVision;
+use locality_map::ui::{LocalityMapApp, Settings};
 
 #[test]
 fn all_england_renders_and_hover_and_click_work_nationally() {
@@ -21,20 +19,11 @@ fn all_england_renders_and_hover_and_click_work_nationally() {
     } else {
         "../shared/data".into()
     };
-    let source = DataSource::Folder(folder);
-    let (dataset, meshes) = load_data(&source, &|_| {}).expect("../shared/data loads");
-    let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
     // Bands built before the first frame, so the snapshot does not depend on the background thread's timing.
-    data.build_lod_now();
+    let data = common::window::window_data_of(folder);
     let settings = Settings {
         show_distribution: false,
-        choices: MapChoices {
-            la: ALL_ENGLAND.into(),
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
+        ..common::window::all_england()
     };
     let app = LocalityMapApp::with_data(settings, data);
     let mut harness = common::window::harness_sized(app, [1000.0, 760.0], true);

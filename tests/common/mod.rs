@@ -10,8 +10,12 @@
 //!   a missing folder fails the test instead.
 #![allow(dead_code)]
 
+mod shapefile_bytes;
 #[cfg(feature = "gui")]
 pub mod window;
+
+#[allow(unused_imports)] // Not every test binary builds shapefiles.
+pub use shapefile_bytes::one_ring_shapefile;
 
 use flate2::read::GzDecoder;
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
@@ -374,6 +378,18 @@ pub fn tile_server(tile: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::
         }
     });
     (url, connections)
+}
+
+/// The national tables in `data` without boundaries, loaded once per test binary (for figures that need no map).
+pub fn national_tables(data: PathBuf) -> &'static Dataset {
+    static DATASET: OnceLock<Dataset> = OnceLock::new();
+    DATASET.get_or_init(|| {
+        let options = LoadOptions {
+            boundaries: false,
+            ..LoadOptions::default()
+        };
+        load_dataset(&DataSource::Folder(data), &options).unwrap()
+    })
 }
 
 /// The embedded Leeds default as the window holds it (model and meshes), loaded once per test binary: the window

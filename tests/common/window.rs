@@ -1,7 +1,11 @@
 //! The window tests' harness: the app in an egui_kittest harness at the usual size, and a click where a test points.
 
 use egui_kittest::Harness;
-use locality_map::ui::{LocalityMapApp, Settings};
+use locality_map::io::DataSource;
+use locality_map::style::MapChoices;
+use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The window's size in most window tests, in points.
 pub const WINDOW_SIZE: [f32; 2] = [1400.0, 900.0];
@@ -30,6 +34,29 @@ pub fn app_harness(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
 /// [`WINDOW_SIZE`], its first three frames run.
 pub fn leeds_harness(settings: Settings) -> Harness<'static, LocalityMapApp> {
     app_harness(LocalityMapApp::with_data(settings, super::window_leeds()))
+}
+
+/// The data in `folder`, loaded and tessellated as the window does, with its levels of detail built now (so a first
+/// frame does not depend on the background thread's timing).
+pub fn window_data_of(folder: PathBuf) -> Arc<LoadedData> {
+    let source = DataSource::Folder(folder);
+    let (dataset, meshes) = load_data(&source, &|_| {}).expect("the data folder loads");
+    let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
+    data.build_lod_now();
+    data
+}
+
+/// The window's settings for All England, IMD 2015 to 2019.
+pub fn all_england() -> Settings {
+    Settings {
+        choices: MapChoices {
+            la: ALL_ENGLAND.into(),
+            from: 2015,
+            to: 2019,
+            ..MapChoices::default()
+        },
+        ..Settings::default()
+    }
 }
 
 /// A primary-button press and release at `at` (the pointer already there), without running a frame.
