@@ -197,21 +197,20 @@ fn mkfifo(path: &Path) {
     );
 }
 
+/// Copies `tests/malformed/missing_shx` (.shp and .dbf, no .shx) into `dir` as `STEM.shp` and `STEM.dbf`.
+fn copy_shapefile_without_shx(dir: &Path, stem: &str) {
+    for extension in ["shp", "dbf"] {
+        let from = format!("tests/malformed/missing_shx.{extension}");
+        std::fs::copy(from, dir.join(format!("{stem}.{extension}"))).unwrap();
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn fifos_named_like_data_files_are_reported_and_never_block() {
     let dir = embedded_copy("fifo", |_, bytes| Some(bytes));
     mkfifo(&dir.join("File_1_pipe.csv"));
-    std::fs::write(
-        dir.join("wards.shp"),
-        std::fs::read("tests/malformed/missing_shx.shp").unwrap(),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("wards.dbf"),
-        std::fs::read("tests/malformed/missing_shx.dbf").unwrap(),
-    )
-    .unwrap();
+    copy_shapefile_without_shx(&dir, "wards");
     mkfifo(&dir.join("wards.shx"));
     mkfifo(&dir.join("wards.prj"));
     // Run the load on a thread: a blocking open would hang the test, so time out instead.
@@ -239,16 +238,7 @@ fn fifos_named_like_data_files_are_reported_and_never_block() {
 #[test]
 fn oversized_sidecars_and_project_files_are_refused_from_their_size() {
     let dir = scratch("sidecars");
-    std::fs::write(
-        dir.join("w.shp"),
-        std::fs::read("tests/malformed/missing_shx.shp").unwrap(),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("w.dbf"),
-        std::fs::read("tests/malformed/missing_shx.dbf").unwrap(),
-    )
-    .unwrap();
+    copy_shapefile_without_shx(&dir, "w");
     let prj = std::fs::File::create(dir.join("w.prj")).unwrap();
     prj.set_len(900 << 20).unwrap(); // sparse: 900 MB on paper, nothing on disk
     let dataset = load(&dir);

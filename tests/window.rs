@@ -278,14 +278,7 @@ fn box_drag_selects_the_lsoas_inside_and_undo_restores() {
 
 #[test]
 fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
-    let mut harness = harness(Settings {
-        choices: MapChoices {
-            from: 2019,
-            to: 2025,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    });
+    let mut harness = harness(common::window::comparing(2019, 2025));
     let scene = harness.state().scene().expect("2019 -> 2025 maps");
     assert_eq!(scene.areas.len(), 488, "every Leeds 2021 LSOA is drawn");
     // Editions of different N open on percentile change, and the legend says why.
@@ -302,14 +295,7 @@ fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
 
 #[test]
 fn a_split_lsoa_tooltip_names_its_2011_parent() {
-    let mut harness = harness(Settings {
-        choices: MapChoices {
-            from: 2019,
-            to: 2025,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    });
+    let mut harness = harness(common::window::comparing(2019, 2025));
     // E01035040 (Leeds 044G) is one of two 2021 LSOAs split from E01032945 (Leeds 044F), per the ONS lookup.
     let at = harness.state().screen_position_of(&code("E01035040")).expect("drawn");
     harness.hover_at(at);

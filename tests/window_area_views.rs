@@ -4,19 +4,10 @@
 mod common;
 
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
-use locality_map::style::MapChoices;
-use locality_map::ui::{LocalityMapApp, Settings};
+use locality_map::ui::LocalityMapApp;
 
 fn harness() -> Harness<'static, LocalityMapApp> {
-    let settings = Settings {
-        choices: MapChoices {
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    };
-    common::window::leeds_harness(settings)
+    common::window::leeds_harness(common::window::comparing(2015, 2019))
 }
 
 fn open_from_view_menu(harness: &mut Harness<'static, LocalityMapApp>, entry: &str) {

@@ -11,7 +11,6 @@ mod common;
 use egui_kittest::{Harness, kittest::Queryable as _};
 use locality_map::model::AreaCode;
 use locality_map::render::RANK_CLASS_COLOURS;
-use locality_map::style::MapChoices;
 use locality_map::ui::{LocalityMapApp, Settings};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -33,14 +32,9 @@ fn committee_of_ward() -> HashMap<String, String> {
 
 fn harness() -> Harness<'static, LocalityMapApp> {
     let settings = Settings {
-        choices: MapChoices {
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
         // No 1% markers over the LSOAs sampled.
         show_transitions: false,
-        ..Settings::default()
+        ..common::window::comparing(2015, 2019)
     };
     let mut app = LocalityMapApp::with_data(settings, common::window_leeds());
     app.open_grouping_file(fixture());

@@ -46,6 +46,18 @@ pub fn window_data_of(folder: PathBuf) -> Arc<LoadedData> {
     data
 }
 
+/// The window's default settings comparing IMD `from` with IMD `to`.
+pub fn comparing(from: u16, to: u16) -> Settings {
+    Settings {
+        choices: MapChoices {
+            from,
+            to,
+            ..MapChoices::default()
+        },
+        ..Settings::default()
+    }
+}
+
 /// The window's settings for All England, IMD 2015 to 2019.
 pub fn all_england() -> Settings {
     Settings {
