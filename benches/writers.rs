@@ -11,7 +11,7 @@ use locality_map::export::{
 };
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::Dataset;
-use locality_map::style::{Classification, DivergingPalette, MapMode};
+use locality_map::style::{MapFill, MapMode};
 use std::path::PathBuf;
 
 #[global_allocator]
@@ -23,9 +23,7 @@ fn bench_area(c: &mut Criterion, label: &str, dataset: &Dataset, area: &str) {
     let page = paper_options(&ReportOptions::a4_landscape_300dpi(title.clone()), Paper::A4, true);
     let web = WebMapOptions {
         title,
-        mode: MapMode::RankChange,
-        classification: Classification::default(),
-        palette: DivergingPalette::default(),
+        fill: MapFill::of_mode(MapMode::RankChange),
         export_date: CivilDate::today(),
     };
     let sizes = [

@@ -18,18 +18,6 @@ const N: f64 = 32_844.0;
 /// the Isles of Scilly (1 LSOA).
 const LAS: [&str; 5] = ["E08000035", "E08000025", "E06000002", "E09000001", "E06000053"];
 
-/// The national tables (no boundaries), loaded once per test binary.
-fn tables_only(data: std::path::PathBuf) -> &'static locality_map::model::Dataset {
-    static DATASET: std::sync::OnceLock<locality_map::model::Dataset> = std::sync::OnceLock::new();
-    DATASET.get_or_init(|| {
-        let options = locality_map::io::LoadOptions {
-            boundaries: false,
-            ..locality_map::io::LoadOptions::default()
-        };
-        locality_map::io::load_dataset(&locality_map::io::DataSource::Folder(data), &options).unwrap()
-    })
-}
-
 /// A figure per LSOA code.
 type ByLsoa = HashMap<String, f64>;
 
@@ -155,7 +143,7 @@ fn check_index(index: Index, prefix: &str, population_col: &str, score_col: Opti
     let Some(data) = common::national_data("area_summaries") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let table = AreaSummaryTable::las(dataset, 2019, index, None).unwrap();
     assert_eq!(table.rows.len(), 317);
     let raw = raw_by_la(prefix, population_col, score_col);
@@ -230,7 +218,7 @@ fn health_has_no_scores_loaded_so_average_score_is_empty_and_said_why() {
     let Some(data) = common::national_data("area_summaries_health_note") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let table = AreaSummaryTable::las(dataset, 2019, Index::Health, None).unwrap();
     assert!(table.notes.iter().any(|n| n.contains("scores")), "{:?}", table.notes);
 }
@@ -287,7 +275,7 @@ fn every_la_matches_mhclgs_published_file10() {
     let Some(data) = common::national_data("area_summaries_file10") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let published = common::rows_of_csv(include_bytes!("fixtures/imd2019_file10_lad_summaries.csv"));
     assert_eq!(published.len(), 317);
     // (index, measure, LAs allowed to differ as published, how far at most); the proportions must all agree.
@@ -364,7 +352,7 @@ fn leeds_2019_imd_as_mhclg_publishes_it() {
     let Some(data) = common::national_data("area_summaries_leeds") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let table = AreaSummaryTable::las(dataset, 2019, Index::Imd, None).unwrap();
     let leeds = table.rows.iter().find(|r| r.area_code == "E08000035").unwrap();
     let shown = |m: SummaryMeasure| {
@@ -389,7 +377,7 @@ fn ward_league_ranks_leeds_wards_among_themselves() {
     let Some(data) = common::national_data("area_summaries_wards") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let table = AreaSummaryTable::wards(dataset, 2019, Index::Imd, "Leeds").unwrap();
     assert_eq!(table.rows.len(), 33);
     assert_eq!(table.rows.iter().map(|r| r.lsoas).sum::<u32>(), 482);
@@ -415,7 +403,7 @@ fn imd2015_is_recast_onto_the_2019_las_and_its_missing_population_is_said_once()
     let Some(data) = common::national_data("area_summaries_recast") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let own = AreaSummaryTable::las(dataset, 2015, Index::Imd, None).unwrap();
     let recast = AreaSummaryTable::las(dataset, 2015, Index::Imd, Some(2019)).unwrap();
     assert_eq!(own.rows.len(), 326, "LAD 2013");
@@ -468,7 +456,7 @@ fn imd2025_without_population_gives_proportions_only() {
     let Some(data) = common::national_data("area_summaries_2025") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let table = AreaSummaryTable::las(dataset, 2025, Index::Imd, None).unwrap();
     assert_eq!(table.rows.len(), 296);
     assert!(
@@ -575,7 +563,7 @@ fn leeds_2019_scales_are_close_to_mhclgs_and_said_to_be_estimates() {
     let Some(data) = common::national_data("area_summaries_scales") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     for (index, published) in [(Index::Income, 110_344.0), (Index::Employment, 50_428.75)] {
         let table = AreaSummaryTable::las(dataset, 2019, index, None).unwrap();
         let leeds = table.rows.iter().find(|r| r.area_code == "E08000035").unwrap();

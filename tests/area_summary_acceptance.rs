@@ -15,18 +15,6 @@ const LA_COL: &str = "Local Authority District code (2019)";
 const DECILE_2019: &str = "Index of Multiple Deprivation (IMD) Decile";
 const WARD_LOOKUP: &str = "lookups/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv";
 
-/// The national tables (no boundaries), loaded once per test binary.
-fn tables_only(data: std::path::PathBuf) -> &'static locality_map::model::Dataset {
-    static DATASET: std::sync::OnceLock<locality_map::model::Dataset> = std::sync::OnceLock::new();
-    DATASET.get_or_init(|| {
-        let options = locality_map::io::LoadOptions {
-            boundaries: false,
-            ..locality_map::io::LoadOptions::default()
-        };
-        locality_map::io::load_dataset(&locality_map::io::DataSource::Folder(data), &options).unwrap()
-    })
-}
-
 /// MHCLG's ranking: 1 = the highest value, and an area's rank is one more than the number of areas strictly above it
 /// (so ties share the lowest rank: 1, 2, 2, 4).
 fn competition_rank(value: f64, all: &[f64]) -> u32 {
@@ -38,7 +26,7 @@ fn ties_share_the_lowest_rank_on_the_real_la_ranking() {
     let Some(data) = common::national_data("acceptance_ties") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     // Independently: each LA's share of LSOAs in decile 1, from File 1.
     let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
     for row in common::raw_rows(common::FILE1_2019) {
@@ -71,7 +59,7 @@ fn every_la_in_england_has_a_ward_league_covering_all_its_lsoas() {
     let Some(data) = common::national_data("acceptance_every_ward_league") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     let leagues = AreaSummaryTable::ward_leagues(dataset, 2019, Index::Imd).unwrap();
     // Independently: LSOAs per LA (File 1) and wards per LA (the ward lookup, England only).
     let mut lsoas: HashMap<String, u32> = HashMap::new();
@@ -111,7 +99,7 @@ fn the_ward_profile_says_where_gipton_and_harehills_stands_among_the_33_leeds_wa
     let Some(data) = common::national_data("acceptance_gipton_first") else {
         return;
     };
-    let dataset = tables_only(data);
+    let dataset = common::national_tables(data);
     // Independently: every Leeds ward's population-weighted IMD score from the lookup, File 6 and the scores.
     let people: HashMap<String, f64> = common::raw_rows("imd2019/File_6_-_IoD2019_Population_Denominators.csv")
         .into_iter()

@@ -65,13 +65,7 @@ fn samples() -> Vec<([u32; 2], usize)> {
         if ranks_2015[&code] <= common::ONE_PERCENT_2011 || ranks_2019[&code] <= common::ONE_PERCENT_2011 {
             continue;
         }
-        let rings: Vec<Vec<[f32; 2]>> = area
-            .geometry_in_world
-            .0
-            .iter()
-            .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
-            .map(|ring| ring.0.iter().map(|c| transform.apply(*c)).collect())
-            .collect();
+        let rings = common::rings_on_screen(&area.geometry_in_world, |c| transform.apply(c));
         if let Some((point, clearance)) = common::farthest_from_edges(&rings)
             && clearance >= 3.0
         {

@@ -10,7 +10,7 @@ use locality_map::export::{CivilDate, MapReport, ReportOptions, default_title, r
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::{AreaCode, Dataset};
 use locality_map::render::ScreenRect;
-use locality_map::style::{MapMode, Rgba, TOP1_ORANGE, style_comparison};
+use locality_map::style::{MapMode, Rgba, TOP1_ORANGE};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -148,13 +148,7 @@ fn known_lsoas_are_drawn_in_their_styled_fill() {
     };
     let report = render_report(dataset, comparison, &options).unwrap();
     let ranked = dataset.edition(2019).unwrap().ranked_count();
-    let styled = style_comparison(
-        comparison,
-        options.mode,
-        &options.classification,
-        options.palette,
-        ranked,
-    );
+    let styled = options.fill.style(comparison, ranked);
     let worsened = comparison
         .rows
         .iter()
@@ -209,13 +203,7 @@ fn legend_attribution_and_the_1pc_outline_are_drawn() {
     // With markers and labels on, LSOAs outside the 1% still show their fill.
     let options = options(3508, 2480, 300.0);
     let ranked = dataset.edition(2019).unwrap().ranked_count();
-    let styled = style_comparison(
-        comparison,
-        options.mode,
-        &options.classification,
-        options.palette,
-        ranked,
-    );
+    let styled = options.fill.style(comparison, ranked);
     let sampled: Vec<f64> = comparison
         .rows
         .iter()
@@ -281,13 +269,7 @@ fn shared_data_a4_export_has_styled_fills() {
     let report = render_report(dataset, &comparison, &options).unwrap();
     assert_eq!((report.image.width(), report.image.height()), (3508, 2480));
     let ranked = dataset.edition(2019).unwrap().ranked_count();
-    let styled = style_comparison(
-        &comparison,
-        options.mode,
-        &options.classification,
-        options.palette,
-        ranked,
-    );
+    let styled = options.fill.style(&comparison, ranked);
     // E01033035 is a sliver in the national generalised boundaries, too thin to sample away from its outline.
     for code in ["E01011623", "E01011372"] {
         let fill = styled.fill_of[&AreaCode::parse(code).unwrap()];

@@ -5,8 +5,8 @@
 //! listed in `EXPECTED` must also give the named result.
 
 use locality_map::io::{
-    LoadError, ShapefileParts, crs_from_name, crs_from_wkt, decode_text, is_change_lookup, is_imd_table,
-    is_ward_lookup, parse_imd_table, parse_lookup, read_csv, read_geojson, read_shapefile, read_workbook,
+    LoadError, crs_from_name, crs_from_wkt, decode_text, is_change_lookup, is_imd_table, is_ward_lookup,
+    parse_imd_table, parse_lookup, read_csv, read_geojson, read_shapefile, read_workbook,
 };
 use locality_map::model::JoinReport;
 use std::path::{Path, PathBuf};
@@ -39,23 +39,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("imd_xlsx_cell_reference_overflow.xlsx", "Spreadsheet", ""),
 ];
 
-/// The shapefile target's input layout: four u32 LE lengths (shp, shx, dbf, prj), then the bodies.
-fn split_shapefile(data: &[u8]) -> [&[u8]; 4] {
-    let mut lengths = [0usize; 4];
-    for (i, length) in lengths.iter_mut().enumerate() {
-        *length = data
-            .get(i * 4..i * 4 + 4)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-    }
-    let mut rest = data.get(16..).unwrap_or_default();
-    let mut parts: [&[u8]; 4] = [&[]; 4];
-    for (part, length) in parts.iter_mut().zip(lengths) {
-        let (head, tail) = rest.split_at(length.min(rest.len()));
-        *part = head;
-        rest = tail;
-    }
-    parts
-}
+/// The shapefile target's input layout, as the target cuts it.
+#[path = "../fuzz/shapefile_input.rs"]
+mod shapefile_input;
 
 fn variant(error: &LoadError) -> &'static str {
     match error {
@@ -85,13 +71,7 @@ fn run(path: &Path) -> (String, JoinReport) {
     let result = match target {
         "geojson" => outcome(read_geojson(Path::new("fuzz.geojson"), &data, &mut report).map(drop)),
         "shapefile" => {
-            let [shp, shx, dbf, prj] = split_shapefile(&data);
-            let parts = ShapefileParts {
-                shp,
-                shx: (!shx.is_empty()).then_some(shx),
-                dbf: (!dbf.is_empty()).then_some(dbf),
-                prj: (!prj.is_empty()).then_some(prj),
-            };
+            let parts = shapefile_input::shapefile_parts(&data);
             outcome(read_shapefile(Path::new("fuzz.shp"), parts, &mut report).map(drop))
         }
         "prj" => {

@@ -7,6 +7,7 @@ use locality_map::io::{LoadError, ShapefileParts, read_shapefile};
 use locality_map::model::{JoinReport, LsoaVintage, Severity};
 use locality_map::project::{DataFolderStatus, open_project};
 use serde_json::Value;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use support::*;
 
@@ -94,13 +95,7 @@ fn a_ring_that_crosses_itself_is_reported() {
             [430000.0, 433000.0], [430600.0, 433500.0], [430600.0, 433000.0], [430000.0, 433300.0], [430000.0, 433000.0]
         ]]});
     });
-    let dataset = load(&dir);
-    one_problem(
-        &dataset,
-        Severity::Warning,
-        &["feature 3", "crosses itself", LSOA11_BNG],
-    );
-    assert_eq!(leeds_answers(&dataset), LEEDS);
+    load_reporting_one_problem(&dir, Severity::Warning, &["feature 3", "crosses itself", LSOA11_BNG]);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -116,14 +111,9 @@ fn a_code_property_given_twice_with_different_values_skips_the_feature() {
         let (head, tail) = text.split_at(at);
         Some(format!("{head}\"LSOA11CD\": \"E01011999\", {tail}").into_bytes())
     });
-    let dataset = load(&dir);
-    one_problem(
-        &dataset,
-        Severity::Warning,
-        &["feature 1", "\"LSOA11CD\" appears twice", LSOA11_BNG],
-    );
+    let needles = ["feature 1", "\"LSOA11CD\" appears twice", LSOA11_BNG];
+    let dataset = load_reporting_one_problem(&dir, Severity::Warning, &needles);
     assert_eq!(dataset.lsoa_layers[&LsoaVintage::Lsoa2011].areas.len(), 481);
-    assert_eq!(leeds_answers(&dataset), LEEDS);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -207,21 +197,20 @@ fn mkfifo(path: &Path) {
     );
 }
 
+/// Copies `tests/malformed/missing_shx` (.shp and .dbf, no .shx) into `dir` as `STEM.shp` and `STEM.dbf`.
+fn copy_shapefile_without_shx(dir: &Path, stem: &str) {
+    for extension in ["shp", "dbf"] {
+        let from = format!("tests/malformed/missing_shx.{extension}");
+        std::fs::copy(from, dir.join(format!("{stem}.{extension}"))).unwrap();
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn fifos_named_like_data_files_are_reported_and_never_block() {
     let dir = embedded_copy("fifo", |_, bytes| Some(bytes));
     mkfifo(&dir.join("File_1_pipe.csv"));
-    std::fs::write(
-        dir.join("wards.shp"),
-        std::fs::read("tests/malformed/missing_shx.shp").unwrap(),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("wards.dbf"),
-        std::fs::read("tests/malformed/missing_shx.dbf").unwrap(),
-    )
-    .unwrap();
+    copy_shapefile_without_shx(&dir, "wards");
     mkfifo(&dir.join("wards.shx"));
     mkfifo(&dir.join("wards.prj"));
     // Run the load on a thread: a blocking open would hang the test, so time out instead.
@@ -249,16 +238,7 @@ fn fifos_named_like_data_files_are_reported_and_never_block() {
 #[test]
 fn oversized_sidecars_and_project_files_are_refused_from_their_size() {
     let dir = scratch("sidecars");
-    std::fs::write(
-        dir.join("w.shp"),
-        std::fs::read("tests/malformed/missing_shx.shp").unwrap(),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("w.dbf"),
-        std::fs::read("tests/malformed/missing_shx.dbf").unwrap(),
-    )
-    .unwrap();
+    copy_shapefile_without_shx(&dir, "w");
     let prj = std::fs::File::create(dir.join("w.prj")).unwrap();
     prj.set_len(900 << 20).unwrap(); // sparse: 900 MB on paper, nothing on disk
     let dataset = load(&dir);
@@ -273,11 +253,7 @@ fn oversized_sidecars_and_project_files_are_refused_from_their_size() {
 #[cfg(unix)]
 #[test]
 fn out_force_replaces_only_regular_files() {
-    let dir = scratch("force");
-    let target = dir.join("precious.txt");
-    std::fs::write(&target, "keep me").unwrap();
-    let link = dir.join("map.png");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (dir, target, link) = folder_with_a_link("force");
     let fifo = dir.join("pipe.png");
     mkfifo(&fifo);
     for out in [&link, &fifo, &dir] {
@@ -410,7 +386,7 @@ fn a_project_data_folder_that_is_a_link_outside_needs_confirmation_and_nothing_o
 
 /// An HTTP server on 127.0.0.1 that answers every request with a 200 and then `body` (it never ends on its own).
 fn serve_forever(body: fn(&mut std::net::TcpStream) -> std::io::Result<()>) -> String {
-    use std::io::{BufRead as _, BufReader, Write as _};
+    use std::io::{BufRead as _, BufReader};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
@@ -444,11 +420,16 @@ fn fetch_wards(dest: &Path, mirror: &str, extra: &[&str]) -> (std::process::Outp
     (output, left)
 }
 
-/// Runs `fetch_wards` from `mirror` into a fresh scratch folder `name`, which must fail and leave no file behind;
-/// returns its stdout and stderr.
-fn failed_fetch(name: &str, mirror: &str, extra: &[&str]) -> (String, String) {
+/// Runs `fetch_wards` into a fresh scratch folder `name` from a server that answers with `body` ([`serve_forever`]),
+/// which must fail and leave no file behind; returns its stdout and stderr.
+fn failed_fetch(
+    name: &str,
+    body: fn(&mut std::net::TcpStream) -> std::io::Result<()>,
+    extra: &[&str],
+) -> (String, String) {
+    let mirror = serve_forever(body);
     let dest = scratch(name);
-    let (output, left) = fetch_wards(&dest, mirror, extra);
+    let (output, left) = fetch_wards(&dest, &mirror, extra);
     let (stdout, stderr) = texts(&output);
     assert!(!output.status.success(), "{stdout}{stderr}");
     assert!(left.is_empty(), "no partial file is left: {left:?}");
@@ -470,14 +451,16 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn an_endless_download_stops_at_the_catalogued_size_and_leaves_nothing() {
-    use std::io::Write as _;
-    let base = serve_forever(|stream| {
-        let chunk = vec![b'x'; 64 * 1024];
-        loop {
-            stream.write_all(&chunk)?;
-        }
-    });
-    let (stdout, stderr) = failed_fetch("fetch-endless", &base, &[]);
+    let (stdout, stderr) = failed_fetch(
+        "fetch-endless",
+        |stream| {
+            let chunk = vec![b'x'; 64 * 1024];
+            loop {
+                stream.write_all(&chunk)?;
+            }
+        },
+        &[],
+    );
     assert!(
         stdout.contains("more than expected for this dataset"),
         "{stdout}{stderr}"
@@ -486,15 +469,17 @@ fn an_endless_download_stops_at_the_catalogued_size_and_leaves_nothing() {
 
 #[test]
 fn a_download_that_stalls_stops_at_the_read_timeout_and_leaves_nothing() {
-    use std::io::Write as _;
     // A few bytes, then nothing, with the connection held open: only the per-read timeout (5 s here) can end it.
-    let base = serve_forever(|stream| {
-        stream.write_all(b"{\"type\"")?;
-        stream.flush()?;
-        std::thread::sleep(std::time::Duration::from_secs(600));
-        Ok(())
-    });
-    let (stdout, stderr) = failed_fetch("fetch-stall", &base, &[]);
+    let (stdout, stderr) = failed_fetch(
+        "fetch-stall",
+        |stream| {
+            stream.write_all(b"{\"type\"")?;
+            stream.flush()?;
+            std::thread::sleep(std::time::Duration::from_secs(600));
+            Ok(())
+        },
+        &[],
+    );
     let line = stdout
         .lines()
         .find(|l| l.contains("FAILED"))
@@ -508,15 +493,17 @@ fn a_download_that_stalls_stops_at_the_read_timeout_and_leaves_nothing() {
 
 #[test]
 fn a_trickling_download_stops_at_the_deadline_and_leaves_nothing() {
-    use std::io::Write as _;
-    let base = serve_forever(|stream| {
-        loop {
-            stream.write_all(b"{")?;
-            stream.flush()?;
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    });
-    let (stdout, stderr) = failed_fetch("fetch-trickle", &base, &["--deadline", "2"]);
+    let (stdout, stderr) = failed_fetch(
+        "fetch-trickle",
+        |stream| {
+            loop {
+                stream.write_all(b"{")?;
+                stream.flush()?;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        },
+        &["--deadline", "2"],
+    );
     assert!(stdout.contains("took over 2 seconds in all"), "{stdout}{stderr}");
 }
 
@@ -548,10 +535,7 @@ fn a_mirror_file_that_is_a_device_is_not_copied() {
     let stale = dest.join("boundaries/.Leeds_E08000035_wards_2019_BGC_WGS84.geojson.part-999999");
     std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
     std::fs::write(&stale, "half").unwrap();
-    let base = serve_forever(|stream| {
-        use std::io::Write as _;
-        stream.write_all(b"not the file")
-    });
+    let base = serve_forever(|stream| stream.write_all(b"not the file"));
     let _ = fetch_wards(&dest, &base, &[]);
     assert!(!stale.exists(), "the stale partial file is removed");
     std::fs::remove_dir_all(&mirror).ok();

@@ -54,23 +54,10 @@ fn project_and_save_messages_are_one_sentence_with_the_file_last() {
 
 #[test]
 fn replace_symlink_replaces_the_link_itself_never_its_target() {
-    let dir = scratch("replace-symlink");
-    let target = dir.join("precious.txt");
-    std::fs::write(&target, "keep me").unwrap();
-    let link = dir.join("map.png");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (dir, target, link) = folder_with_a_link("replace-symlink");
     let args = |extra: &[&'static str]| {
-        let mut args = vec![
-            "map",
-            "--out",
-            link.to_str().unwrap(),
-            "--width",
-            "400",
-            "--height",
-            "300",
-            "--dpi",
-            "50",
-        ];
+        let mut args = vec!["map", "--out", link.to_str().unwrap()];
+        args.extend_from_slice(&SMALL_IMAGE);
         args.extend_from_slice(extra);
         args
     };

@@ -1,47 +1,10 @@
 //! Shapefiles built byte by byte (issue 15): rings wound the wrong way round, and a `.dbf` naming a field twice.
 
+mod common;
+
 use locality_map::io::{LoadError, ShapefileParts, read_shapefile};
 use locality_map::model::JoinReport;
 use std::path::Path;
-
-/// A `.shp` and its `.shx` holding one polygon record of one ring, in British National Grid metres.
-fn one_ring_shapefile(ring: &[(f64, f64)]) -> (Vec<u8>, Vec<u8>) {
-    let mut record = Vec::new();
-    record.extend_from_slice(&5i32.to_le_bytes());
-    let (xs, ys): (Vec<f64>, Vec<f64>) = ring.iter().copied().unzip();
-    let min = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
-    let max = |v: &[f64]| v.iter().copied().fold(f64::MIN, f64::max);
-    for v in [min(&xs), min(&ys), max(&xs), max(&ys)] {
-        record.extend_from_slice(&v.to_le_bytes());
-    }
-    record.extend_from_slice(&1i32.to_le_bytes());
-    record.extend_from_slice(&(ring.len() as i32).to_le_bytes());
-    record.extend_from_slice(&0i32.to_le_bytes());
-    for (x, y) in ring {
-        record.extend_from_slice(&x.to_le_bytes());
-        record.extend_from_slice(&y.to_le_bytes());
-    }
-    let words = (record.len() / 2) as i32;
-    let header = |file_words: i32| {
-        let mut h = vec![0u8; 100];
-        h[0..4].copy_from_slice(&9994i32.to_be_bytes());
-        h[24..28].copy_from_slice(&file_words.to_be_bytes());
-        h[28..32].copy_from_slice(&1000i32.to_le_bytes());
-        h[32..36].copy_from_slice(&5i32.to_le_bytes());
-        for (at, v) in [(36, min(&xs)), (44, min(&ys)), (52, max(&xs)), (60, max(&ys))] {
-            h[at..at + 8].copy_from_slice(&v.to_le_bytes());
-        }
-        h
-    };
-    let mut shp = header(50 + 4 + words);
-    shp.extend_from_slice(&1i32.to_be_bytes());
-    shp.extend_from_slice(&words.to_be_bytes());
-    shp.extend_from_slice(&record);
-    let mut shx = header(50 + 4);
-    shx.extend_from_slice(&50i32.to_be_bytes());
-    shx.extend_from_slice(&words.to_be_bytes());
-    (shp, shx)
-}
 
 /// A one-record `.dbf` of 9-character text fields, each holding `code`.
 fn dbf_with_fields(fields: &[&str], code: &str) -> Vec<u8> {
@@ -67,7 +30,7 @@ fn dbf_with_fields(fields: &[&str], code: &str) -> Vec<u8> {
 }
 
 fn read(ring: &[(f64, f64)], fields: &[&str]) -> (Result<locality_map::io::BoundaryFile, LoadError>, JoinReport) {
-    let (shp, shx) = one_ring_shapefile(ring);
+    let (shp, shx) = common::one_ring_shapefile(ring, 1);
     let dbf = dbf_with_fields(fields, "E01011372");
     // The real British National Grid .prj kept with the malformed examples.
     let prj = std::fs::read("tests/malformed/missing_shx.prj").unwrap();

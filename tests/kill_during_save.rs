@@ -7,10 +7,11 @@
 //! in full, and no stray file may carry the target's own name (leftover `.NAME.tmp-PID-N` files are counted and removed).
 
 use locality_map::export::save_png_atomic;
+use std::ffi::OsStr;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tiny_skia::Pixmap;
 
 const CHILD_ENV: &str = "LM_KILL_CHILD_OUT";
@@ -43,10 +44,14 @@ fn child_saves_large_png() {
     println!("saved");
 }
 
-fn spawn_child(out: &Path) -> (Child, BufReader<std::process::ChildStdout>) {
+/// A child's piped stdout.
+type ChildOut = BufReader<std::process::ChildStdout>;
+
+/// Runs this test binary's test `test` as a child, with `env` set to `value` and its stdout piped.
+fn spawn_test(test: &str, env: &str, value: &OsStr) -> (Child, ChildOut) {
     let mut child = Command::new(std::env::current_exe().expect("test binary path"))
-        .args(["--exact", "child_saves_large_png", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, out)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(env, value)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -56,7 +61,7 @@ fn spawn_child(out: &Path) -> (Child, BufReader<std::process::ChildStdout>) {
 }
 
 /// Reads child output up to a line containing `marker`.
-fn wait_for(stdout: &mut BufReader<std::process::ChildStdout>, marker: &str) -> bool {
+fn wait_for(stdout: &mut ChildOut, marker: &str) -> bool {
     let mut line = String::new();
     loop {
         line.clear();
@@ -106,6 +111,75 @@ fn remove_temporary_files(folder: &Path, target_name: &str, kill: u32) -> usize 
     removed
 }
 
+/// Runs one child's save to its end and times it, from its "saving" to its "saved".
+fn time_one_save(spawn: &dyn Fn() -> (Child, ChildOut)) -> Duration {
+    let (mut child, mut stdout) = spawn();
+    assert!(wait_for(&mut stdout, "saving"), "the child never started saving");
+    let started = Instant::now();
+    assert!(wait_for(&mut stdout, "saved"), "the child never finished saving");
+    let save_time = started.elapsed();
+    assert!(child.wait().expect("child exits").success());
+    save_time
+}
+
+/// The file the children save over, and what it held before.
+struct Target<'a> {
+    folder: &'a Path,
+    path: &'a Path,
+    name: &'a str,
+    /// "target", "entry": for the messages.
+    what: &'a str,
+    old_bytes: &'a [u8],
+}
+
+/// What the kills left: the old file intact, a complete new file, stray temporary files.
+struct Kills {
+    old_kept: u32,
+    new_complete: u32,
+    stray_temps: usize,
+}
+
+/// Kills `kills` children in turn, kill `i` after `delay(i)` from its start of saving, with the old file written
+/// again before each: the target must then be the old file byte for byte or a new one `check_new` accepts (it panics,
+/// naming the kill, on a torn one), and nothing but temporary files may be beside it.
+fn kill_during_saves(
+    target: &Target,
+    kills: u32,
+    write_old: &dyn Fn(),
+    spawn: &dyn Fn() -> (Child, ChildOut),
+    mut delay: impl FnMut(u32) -> Duration,
+    check_new: impl Fn(&[u8], &str),
+) -> Kills {
+    let mut outcome = Kills {
+        old_kept: 0,
+        new_complete: 0,
+        stray_temps: 0,
+    };
+    for i in 0..kills {
+        write_old();
+        let at = delay(i);
+        let (mut child, mut stdout) = spawn();
+        assert!(
+            wait_for(&mut stdout, "saving"),
+            "kill {i}: the child never started saving"
+        );
+        std::thread::sleep(at);
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        let kill = format!("kill {i} at {at:?}");
+        let what = target.what;
+        let bytes = std::fs::read(target.path).unwrap_or_else(|e| panic!("{kill}: the {what} is gone: {e}"));
+        if bytes == target.old_bytes {
+            outcome.old_kept += 1;
+        } else {
+            check_new(&bytes, &kill);
+            outcome.new_complete += 1;
+        }
+        outcome.stray_temps += remove_temporary_files(target.folder, target.name, i);
+    }
+    outcome
+}
+
 #[test]
 fn kill_9_during_save_never_tears_the_target() {
     let folder = std::env::temp_dir().join(format!("lm-kill-during-save-{}", std::process::id()));
@@ -117,13 +191,9 @@ fn kill_9_during_save_never_tears_the_target() {
     write_old();
     let old_bytes = std::fs::read(&target).expect("old file");
 
+    let spawn = || spawn_test("child_saves_large_png", CHILD_ENV, target.as_os_str());
     // Time one whole save once.
-    let (mut child, mut stdout) = spawn_child(&target);
-    assert!(wait_for(&mut stdout, "saving"), "the child never started saving");
-    let started = Instant::now();
-    assert!(wait_for(&mut stdout, "saved"), "the child never finished saving");
-    let save_time = started.elapsed();
-    assert!(child.wait().expect("child exits").success());
+    let save_time = time_one_save(&spawn);
     let new_bytes_len = std::fs::read(&target).expect("new file").len();
     assert_eq!(decode_png(&std::fs::read(&target).expect("new file")), Ok((SIDE, SIDE)));
     eprintln!("one save of a {new_bytes_len}-byte PNG takes {save_time:?}");
@@ -135,35 +205,25 @@ fn kill_9_during_save_never_tears_the_target() {
         seed ^= seed << 17;
         (seed >> 11) as f64 / (1u64 << 53) as f64
     };
-    let (mut old_kept, mut new_complete, mut stray_temps) = (0, 0, 0);
-    for i in 0..KILLS {
-        write_old();
-        // Stratified: kill i falls at a random point in the i-th sixtieth of 1.25 × the save time (the last ones
-        // land after the rename, which must then show the complete new file).
-        let at = save_time.mul_f64(1.25 * (f64::from(i) + random_fraction()) / f64::from(KILLS));
-        let (mut child, mut stdout) = spawn_child(&target);
-        assert!(
-            wait_for(&mut stdout, "saving"),
-            "kill {i}: the child never started saving"
-        );
-        std::thread::sleep(at);
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
-
-        let bytes = std::fs::read(&target).unwrap_or_else(|e| panic!("kill {i} at {at:?}: the target is gone: {e}"));
-        if bytes == old_bytes {
-            old_kept += 1;
-        } else {
-            match decode_png(&bytes) {
-                Ok(size) => {
-                    assert_eq!(size, (SIDE, SIDE), "kill {i} at {at:?}: a PNG of the wrong size");
-                    new_complete += 1;
-                }
-                Err(e) => panic!("kill {i} at {at:?}: the target is torn ({} bytes): {e}", bytes.len()),
-            }
-        }
-        stray_temps += remove_temporary_files(&folder, target_name, i);
-    }
+    let saved = Target {
+        folder: &folder,
+        path: &target,
+        name: target_name,
+        what: "target",
+        old_bytes: &old_bytes,
+    };
+    // Stratified: kill i falls at a random point in the i-th sixtieth of 1.25 × the save time (the last ones land
+    // after the rename, which must then show the complete new file).
+    let delay = |i: u32| save_time.mul_f64(1.25 * (f64::from(i) + random_fraction()) / f64::from(KILLS));
+    let check_new = |bytes: &[u8], kill: &str| match decode_png(bytes) {
+        Ok(size) => assert_eq!(size, (SIDE, SIDE), "{kill}: a PNG of the wrong size"),
+        Err(e) => panic!("{kill}: the target is torn ({} bytes): {e}", bytes.len()),
+    };
+    let Kills {
+        old_kept,
+        new_complete,
+        stray_temps,
+    } = kill_during_saves(&saved, KILLS, &write_old, &spawn, delay, check_new);
     eprintln!(
         "{KILLS} kills: old file intact {old_kept}, complete new file {new_complete}, stray temporary files left by kill -9 {stray_temps}"
     );
@@ -210,52 +270,31 @@ fn kill_9_during_cache_write_leaves_the_old_entry_or_a_whole_new_one() {
     stale.files[0].hash.0 ^= 1;
     let old_bytes = encode_entry(&stale, &load_dataset(&DataSource::Embedded, &options).expect("loads"));
     let write_old = || std::fs::write(&target, &old_bytes).expect("old entry");
-    let spawn = || {
-        let mut child = Command::new(std::env::current_exe().expect("test binary path"))
-            .args(["--exact", "child_saves_cache_entry", "--nocapture", "--test-threads=1"])
-            .env(CACHE_CHILD_ENV, &folder)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("child starts");
-        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        (child, stdout)
-    };
+    let spawn = || spawn_test("child_saves_cache_entry", CACHE_CHILD_ENV, folder.as_os_str());
     write_old();
-    let (mut child, mut stdout) = spawn();
-    assert!(wait_for(&mut stdout, "saving"), "the child never started saving");
-    let started = Instant::now();
-    assert!(wait_for(&mut stdout, "saved"), "the child never finished saving");
-    let save_time = started.elapsed();
-    assert!(child.wait().expect("child exits").success());
+    let save_time = time_one_save(&spawn);
     let (new_key, _) = decode_entry(&std::fs::read(&target).expect("new entry")).expect("a whole entry");
     assert_eq!(new_key, key);
     eprintln!("one save of the embedded default's cache entry takes {save_time:?}");
 
-    let (mut old_kept, mut new_complete, mut stray_temps) = (0, 0, 0);
-    for i in 0..CACHE_KILLS {
-        write_old();
-        let at = save_time.mul_f64(1.25 * (f64::from(i) + 0.5) / f64::from(CACHE_KILLS));
-        let (mut child, mut stdout) = spawn();
-        assert!(
-            wait_for(&mut stdout, "saving"),
-            "kill {i}: the child never started saving"
-        );
-        std::thread::sleep(at);
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
-        let bytes = std::fs::read(&target).unwrap_or_else(|e| panic!("kill {i} at {at:?}: the entry is gone: {e}"));
-        if bytes == old_bytes {
-            old_kept += 1;
-        } else {
-            match decode_entry(&bytes) {
-                Ok((k, _)) if k == key => new_complete += 1,
-                Ok(_) => panic!("kill {i} at {at:?}: an entry with the wrong key"),
-                Err(e) => panic!("kill {i} at {at:?}: the entry is torn ({} bytes): {e:?}", bytes.len()),
-            }
-        }
-        stray_temps += remove_temporary_files(&folder, &target_name, i);
-    }
+    let saved = Target {
+        folder: &folder,
+        path: &target,
+        name: &target_name,
+        what: "entry",
+        old_bytes: &old_bytes,
+    };
+    let delay = |i: u32| save_time.mul_f64(1.25 * (f64::from(i) + 0.5) / f64::from(CACHE_KILLS));
+    let check_new = |bytes: &[u8], kill: &str| match decode_entry(bytes) {
+        Ok((k, _)) if k == key => {}
+        Ok(_) => panic!("{kill}: an entry with the wrong key"),
+        Err(e) => panic!("{kill}: the entry is torn ({} bytes): {e:?}", bytes.len()),
+    };
+    let Kills {
+        old_kept,
+        new_complete,
+        stray_temps,
+    } = kill_during_saves(&saved, CACHE_KILLS, &write_old, &spawn, delay, check_new);
     eprintln!(
         "{CACHE_KILLS} kills: old entry intact {old_kept}, complete new entry {new_complete}, stray temporary files {stray_temps}"
     );

@@ -3,6 +3,8 @@
 //! resident memory (`VmHWM` in `/proc/self/status`) grew. The bounds asserted are the ones stated in FUZZING.md.
 //! Linux only (where `/proc` is); elsewhere the tests say so and pass.
 
+mod common;
+
 use locality_map::io::{ShapefileParts, read_csv, read_geojson, read_shapefile, read_workbook};
 use locality_map::model::JoinReport;
 use locality_map::project::open_project;
@@ -144,40 +146,14 @@ fn geojson_memory_is_bounded_by_the_file() {
 #[test]
 fn shapefile_memory_is_bounded_by_the_files() {
     // One 60,000-point polygon record and a .shx of 500,000 entries all pointing at it (a 4 MB index).
-    let mut record = Vec::new();
     let points = 60_000i32;
-    record.extend_from_slice(&5i32.to_le_bytes());
-    for v in [400_000.0f64, 400_000.0, 401_000.0, 401_000.0] {
-        record.extend_from_slice(&v.to_le_bytes());
-    }
-    record.extend_from_slice(&1i32.to_le_bytes());
-    record.extend_from_slice(&points.to_le_bytes());
-    record.extend_from_slice(&0i32.to_le_bytes());
-    for i in 0..points {
-        let angle = -f64::from(i) / f64::from(points - 1) * std::f64::consts::TAU;
-        for v in [400_500.0 + 500.0 * angle.cos(), 400_500.0 + 500.0 * angle.sin()] {
-            record.extend_from_slice(&v.to_le_bytes());
-        }
-    }
-    let words = (record.len() / 2) as i32;
-    let header = |file_words: i32| {
-        let mut h = vec![0u8; 100];
-        h[0..4].copy_from_slice(&9994i32.to_be_bytes());
-        h[24..28].copy_from_slice(&file_words.to_be_bytes());
-        h[28..32].copy_from_slice(&1000i32.to_le_bytes());
-        h[32..36].copy_from_slice(&5i32.to_le_bytes());
-        h
-    };
-    let mut shp = header(50 + 4 + words);
-    shp.extend_from_slice(&1i32.to_be_bytes());
-    shp.extend_from_slice(&words.to_be_bytes());
-    shp.extend_from_slice(&record);
-    let entries = 500_000;
-    let mut shx = header(50 + 4 * entries);
-    for _ in 0..entries {
-        shx.extend_from_slice(&50i32.to_be_bytes());
-        shx.extend_from_slice(&words.to_be_bytes());
-    }
+    let ring: Vec<(f64, f64)> = (0..points)
+        .map(|i| {
+            let angle = -f64::from(i) / f64::from(points - 1) * std::f64::consts::TAU;
+            (400_500.0 + 500.0 * angle.cos(), 400_500.0 + 500.0 * angle.sin())
+        })
+        .collect();
+    let (shp, shx) = common::one_ring_shapefile(&ring, 500_000);
     let dbf = minimal_dbf("E01011372");
     let size = (shp.len() + shx.len() + dbf.len()) as u64;
     let growth = peak_growth("shapefile", "shapefile_memory_is_bounded_by_the_files", || {

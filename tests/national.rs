@@ -4,13 +4,13 @@
 mod common;
 
 use common::national_data;
+use common::window::all_england;
 use geo::{Coord, Rect};
 use locality_map::analysis::{AreaFilter, EditionComparison};
-use locality_map::io::DataSource;
 use locality_map::model::{AreaCode, LsoaVintage};
 use locality_map::render::{BAND_TOLERANCES, areas_in_view};
-use locality_map::style::{MapChoices, NO_DATA};
-use locality_map::ui::{ALL_ENGLAND, LoadedData, MapScene, Settings, load_data};
+use locality_map::style::NO_DATA;
+use locality_map::ui::{ALL_ENGLAND, LoadedData, MapScene};
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
@@ -19,28 +19,7 @@ use std::sync::{Arc, OnceLock};
 fn national(test: &str) -> Option<Arc<LoadedData>> {
     let folder = national_data(test)?;
     static DATA: OnceLock<Arc<LoadedData>> = OnceLock::new();
-    Some(
-        DATA.get_or_init(|| {
-            let source = DataSource::Folder(folder);
-            let (dataset, meshes) = load_data(&source, &|_| {}).expect("../shared/data loads");
-            let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
-            data.build_lod_now();
-            data
-        })
-        .clone(),
-    )
-}
-
-fn all_england() -> Settings {
-    Settings {
-        choices: MapChoices {
-            la: ALL_ENGLAND.into(),
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    }
+    Some(DATA.get_or_init(|| common::window::window_data_of(folder)).clone())
 }
 
 #[test]

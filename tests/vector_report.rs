@@ -10,7 +10,7 @@ use locality_map::export::{
 };
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::Dataset;
-use locality_map::style::{Classification, DivergingPalette, MapMode, style_comparison};
+use locality_map::style::{MapFill, MapMode};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -58,13 +58,7 @@ fn words(text: &str) -> String {
 /// What the page should say: the title, every legend label, the 1% key and the attribution, as the font shows them.
 fn expected_phrases(dataset: &Dataset, comparison: &EditionComparison) -> Vec<String> {
     let painter = TextPainter::new();
-    let styled = style_comparison(
-        comparison,
-        MapMode::RankChange,
-        &Classification::default(),
-        DivergingPalette::default(),
-        dataset.edition(2019).unwrap().ranked_count(),
-    );
+    let styled = MapFill::of_mode(MapMode::RankChange).style(comparison, dataset.edition(2019).unwrap().ranked_count());
     let mut phrases = vec![
         "Leeds: change in IMD rank, 2015 to 2019".to_string(),
         "Most deprived 1% of England".to_string(),
@@ -213,13 +207,7 @@ fn the_svg_has_the_words_as_text_and_a_path_per_fill_class() {
         assert!(text.contains(&first_word), "SVG lacks {phrase:?}");
     }
     assert!(text.contains("Leeds: change in IMD rank, 2015 to 2019"));
-    let styled = style_comparison(
-        comparison,
-        MapMode::RankChange,
-        &Classification::default(),
-        DivergingPalette::default(),
-        dataset.edition(2019).unwrap().ranked_count(),
-    );
+    let styled = MapFill::of_mode(MapMode::RankChange).style(comparison, dataset.edition(2019).unwrap().ranked_count());
     for entry in &styled.legend.entries {
         let fill = format!("fill=\"{}\"", entry.colour.to_hex());
         assert!(svg.contains(&fill), "{fill} drawn");

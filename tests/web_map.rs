@@ -7,7 +7,7 @@ use locality_map::analysis::{AreaFilter, EditionComparison, Transition};
 use locality_map::export::{CivilDate, WebMapOptions, default_title, web_map};
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::Dataset;
-use locality_map::style::{Classification, DivergingPalette, MapMode, NO_DATA, style_comparison};
+use locality_map::style::{Classification, DivergingPalette, MapFill, MapMode, NO_DATA, style_comparison};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,9 +20,7 @@ fn leeds() -> (Dataset, EditionComparison) {
 fn options() -> WebMapOptions {
     WebMapOptions {
         title: default_title("Leeds", MapMode::RankChange, 2015, 2019),
-        mode: MapMode::RankChange,
-        classification: Classification::default(),
-        palette: DivergingPalette::default(),
+        fill: MapFill::of_mode(MapMode::RankChange),
         export_date: CivilDate::from_days_since_epoch(20_089),
     }
 }

@@ -18,16 +18,7 @@ fn leeds() -> Arc<LoadedData> {
 }
 
 fn harness(settings: Settings) -> Harness<'static, LocalityMapApp> {
-    let app = LocalityMapApp::with_data(settings, leeds());
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    // Tooltips at once, so a hover test needs no waiting.
-    harness
-        .ctx
-        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
-    harness.run_steps(3);
-    harness
+    common::window::harness_sized(LocalityMapApp::with_data(settings, leeds()), SIZE, true)
 }
 
 fn code(text: &str) -> AreaCode {
@@ -83,18 +74,7 @@ fn clicking_an_lsoa_opens_its_ward_profile() {
     let at = harness.state().screen_position_of(&code("E01011372")).expect("drawn");
     harness.hover_at(at);
     harness.run_steps(2);
-    harness.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: Default::default(),
-    });
-    harness.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: Default::default(),
-    });
+    common::window::click_at(&mut harness, at);
     harness.run_steps(3);
     let profile = harness.state().profile().expect("a ward profile opened");
     assert_eq!(profile.name, "Hunslet & Riverside");
@@ -298,14 +278,7 @@ fn box_drag_selects_the_lsoas_inside_and_undo_restores() {
 
 #[test]
 fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
-    let mut harness = harness(Settings {
-        choices: MapChoices {
-            from: 2019,
-            to: 2025,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    });
+    let mut harness = harness(common::window::comparing(2019, 2025));
     let scene = harness.state().scene().expect("2019 -> 2025 maps");
     assert_eq!(scene.areas.len(), 488, "every Leeds 2021 LSOA is drawn");
     // Editions of different N open on percentile change, and the legend says why.
@@ -322,14 +295,7 @@ fn imd_2025_renders_on_2021_lsoas_with_the_caveat() {
 
 #[test]
 fn a_split_lsoa_tooltip_names_its_2011_parent() {
-    let mut harness = harness(Settings {
-        choices: MapChoices {
-            from: 2019,
-            to: 2025,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    });
+    let mut harness = harness(common::window::comparing(2019, 2025));
     // E01035040 (Leeds 044G) is one of two 2021 LSOAs split from E01032945 (Leeds 044F), per the ONS lookup.
     let at = harness.state().screen_position_of(&code("E01035040")).expect("drawn");
     harness.hover_at(at);
@@ -376,11 +342,7 @@ impl locality_map::ui::FilePicker for StubFiles {
 }
 
 fn harness_for(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::harness_sized(app, SIZE, false)
 }
 
 fn click_menu_entry(harness: &mut Harness<'static, LocalityMapApp>, menu: &str, entry: &str) {

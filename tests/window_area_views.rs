@@ -4,29 +4,10 @@
 mod common;
 
 use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
-use locality_map::style::MapChoices;
-use locality_map::ui::{LoadedData, LocalityMapApp, Settings};
-use std::sync::Arc;
-
-fn leeds() -> Arc<LoadedData> {
-    common::window_leeds()
-}
+use locality_map::ui::LocalityMapApp;
 
 fn harness() -> Harness<'static, LocalityMapApp> {
-    let settings = Settings {
-        choices: MapChoices {
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
-    };
-    let app = LocalityMapApp::with_data(settings, leeds());
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::leeds_harness(common::window::comparing(2015, 2019))
 }
 
 fn open_from_view_menu(harness: &mut Harness<'static, LocalityMapApp>, entry: &str) {

@@ -5,7 +5,7 @@
 mod common;
 
 use calamine::Reader as _;
-use egui_kittest::{Harness, kittest::Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use locality_map::ui::{FilePicker, LoadedData, LocalityMapApp, Settings};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -43,10 +43,7 @@ fn export_from_menu(entry: &str, path: &Path) -> (Vec<String>, String) {
         asked: asked.clone(),
     };
     let app = LocalityMapApp::with_data(Settings::default(), leeds()).with_file_picker(Box::new(picker));
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
+    let mut harness = common::window::app_harness(app);
     harness.get_by_label("File").click();
     harness.run_steps(2);
     harness.get_by_label(entry).click();

@@ -11,7 +11,6 @@ mod common;
 use egui_kittest::{Harness, kittest::Queryable as _};
 use locality_map::model::AreaCode;
 use locality_map::render::RANK_CLASS_COLOURS;
-use locality_map::style::MapChoices;
 use locality_map::ui::{LocalityMapApp, Settings};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -33,22 +32,13 @@ fn committee_of_ward() -> HashMap<String, String> {
 
 fn harness() -> Harness<'static, LocalityMapApp> {
     let settings = Settings {
-        choices: MapChoices {
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
         // No 1% markers over the LSOAs sampled.
         show_transitions: false,
-        ..Settings::default()
+        ..common::window::comparing(2015, 2019)
     };
     let mut app = LocalityMapApp::with_data(settings, common::window_leeds());
     app.open_grouping_file(fixture());
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::app_harness(app)
 }
 
 fn switch_layer_on(harness: &mut Harness<'static, LocalityMapApp>) {
@@ -155,13 +145,7 @@ fn the_group_layer_fills_member_lsoas_by_rank_and_its_legend_names_the_measure()
         if in_the_1pc.contains(&code) {
             continue;
         }
-        let rings: Vec<Vec<[f32; 2]>> = area
-            .geometry_in_world
-            .0
-            .iter()
-            .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
-            .map(|ring| ring.0.iter().map(|c| transform.apply(*c)).collect())
-            .collect();
+        let rings = common::rings_on_screen(&area.geometry_in_world, |c| transform.apply(c));
         let Some((point, clearance)) = common::farthest_from_edges(&rings) else {
             continue;
         };

@@ -1,6 +1,7 @@
 //! The window under hostile data (issue 15): an edition whose ranks did not load (a header-only File 1/2 beside a good
 //! File 6) is never compared — the window says why, in words, and keeps what it could show.
 
+mod common;
 mod support;
 
 use egui_kittest::{Harness, kittest::Queryable as _};
@@ -30,11 +31,7 @@ fn loaded(source: DataSource) -> Arc<LoadedData> {
 }
 
 fn harness(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::app_harness(app)
 }
 
 #[test]

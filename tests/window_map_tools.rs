@@ -26,11 +26,7 @@ fn leeds() -> Arc<LoadedData> {
 }
 
 fn harness_of(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::harness_sized(app, SIZE, false)
 }
 
 fn harness(settings: Settings) -> Harness<'static, LocalityMapApp> {
@@ -199,14 +195,7 @@ fn clicking_a_histogram_bar_selects_exactly_its_lsoas() {
         harness.run_steps(1);
         let hovered = harness.state().last.hovered.clone();
         if hovered.len() > 20 {
-            for pressed in [true, false] {
-                harness.event(egui::Event::PointerButton {
-                    pos: at,
-                    button: egui::PointerButton::Primary,
-                    pressed,
-                    modifiers: egui::Modifiers::default(),
-                });
-            }
+            common::window::click_at(&mut harness, at);
             harness.run_steps(1);
             clicked = Some((hovered, harness.state().last.brushed.clone()));
             break;

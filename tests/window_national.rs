@@ -3,12 +3,10 @@
 
 mod common;
 
-use egui_kittest::{Harness, SnapshotOptions, kittest::Queryable as _};
+use egui_kittest::{SnapshotOptions, kittest::Queryable as _};
 use geo::Area as _;
-use locality_map::io::DataSource;
-use locality_map::style::{ColourVision, MapChoices};
-use locality_map::ui::{ALL_ENGLAND, LoadedData, LocalityMapApp, Settings, load_data};
-use std::sync::Arc;
+use locality_map::style::ColourVision;
+use locality_map::ui::{LocalityMapApp, Settings};
 
 #[test]
 fn all_england_renders_and_hover_and_click_work_nationally() {
@@ -21,29 +19,14 @@ fn all_england_renders_and_hover_and_click_work_nationally() {
     } else {
         "../shared/data".into()
     };
-    let source = DataSource::Folder(folder);
-    let (dataset, meshes) = load_data(&source, &|_| {}).expect("../shared/data loads");
-    let data = Arc::new(LoadedData::new(source, dataset, meshes, 0.0));
     // Bands built before the first frame, so the snapshot does not depend on the background thread's timing.
-    data.build_lod_now();
+    let data = common::window::window_data_of(folder);
     let settings = Settings {
         show_distribution: false,
-        choices: MapChoices {
-            la: ALL_ENGLAND.into(),
-            from: 2015,
-            to: 2019,
-            ..MapChoices::default()
-        },
-        ..Settings::default()
+        ..common::window::all_england()
     };
     let app = LocalityMapApp::with_data(settings, data);
-    let mut harness = Harness::builder()
-        .with_size([1000.0, 760.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness
-        .ctx
-        .global_style_mut(|style| style.interaction.tooltip_delay = 0.0);
-    harness.run_steps(3);
+    let mut harness = common::window::harness_sized(app, [1000.0, 760.0], true);
 
     let scene = harness.state().scene().expect("a national scene");
     assert!(scene.national);
@@ -77,18 +60,7 @@ fn all_england_renders_and_hover_and_click_work_nationally() {
     harness.hover_at(at);
     harness.run_steps(3);
     harness.get_by_label_contains(&format!("({code})"));
-    harness.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: true,
-        modifiers: Default::default(),
-    });
-    harness.event(egui::Event::PointerButton {
-        pos: at,
-        button: egui::PointerButton::Primary,
-        pressed: false,
-        modifiers: Default::default(),
-    });
+    common::window::click_at(&mut harness, at);
     harness.run_steps(3);
     assert_eq!(harness.state().selected(), Some(&code));
     let profile = harness.state().profile().expect("its ward profile opened");

@@ -5,20 +5,10 @@
 mod common;
 
 use egui_kittest::{Harness, kittest::Queryable as _};
-use locality_map::ui::{LoadedData, LocalityMapApp, Settings};
-use std::sync::Arc;
-
-fn leeds() -> Arc<LoadedData> {
-    common::window_leeds()
-}
+use locality_map::ui::{LocalityMapApp, Settings};
 
 fn harness(settings: Settings) -> Harness<'static, LocalityMapApp> {
-    let app = LocalityMapApp::with_data(settings, leeds());
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::leeds_harness(settings)
 }
 
 /// Saves what the window shows to /tmp/shots/NAME.png when a renderer can start (for looking at, not comparing).

@@ -17,11 +17,7 @@ fn leeds() -> Arc<LoadedData> {
 }
 
 fn harness_for(app: LocalityMapApp) -> Harness<'static, LocalityMapApp> {
-    let mut harness = Harness::builder()
-        .with_size(SIZE)
-        .build_ui_state(|ui, app: &mut LocalityMapApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    common::window::harness_sized(app, SIZE, false)
 }
 
 fn harness() -> Harness<'static, LocalityMapApp> {

@@ -4,7 +4,7 @@ use super::map::Layer;
 use super::{CliResult, LaChange};
 use crate::export::{WebMapOptions, default_title, save_web_map};
 use crate::model::Dataset;
-use crate::style::{Classification, DivergingPalette, MapMode};
+use crate::style::{MapFill, MapMode};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -40,9 +40,7 @@ pub fn run(dataset: &Dataset, args: &HtmlArgs) -> CliResult {
             .title
             .clone()
             .unwrap_or_else(|| default_title(&comparison.la_name, mode, comparison.from, comparison.to)),
-        mode,
-        classification: Classification::default(),
-        palette: DivergingPalette::default(),
+        fill: MapFill::of_mode(mode),
         export_date: crate::export::CivilDate::today(),
     };
     let map = save_web_map(dataset, &comparison, &options, &args.out, args.overwrite.replace())?;

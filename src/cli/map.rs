@@ -7,7 +7,7 @@ use crate::export::{
     save_svg_report,
 };
 use crate::model::Dataset;
-use crate::style::MapMode;
+use crate::style::{MapFill, MapMode};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -249,7 +249,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         extent,
         focus_ward,
         groups,
-        mode,
+        fill: MapFill::of_mode(mode),
         basemap: args.basemap.source(),
         ..args.size.applied_to(a4)
     };

@@ -11,7 +11,7 @@ use crate::export::{
     write_selection_csv,
 };
 use crate::model::{AreaCode, Dataset, escape_path};
-use crate::style::MapMode;
+use crate::style::{MapFill, MapMode};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -165,7 +165,7 @@ fn write_pack(
     let a4 =
         ReportOptions::a4_landscape_300dpi(default_title(&comparison.la_name, mode, comparison.from, comparison.to));
     let map_options = ReportOptions {
-        mode,
+        fill: MapFill::of_mode(mode),
         basemap: args.basemap.source(),
         ..args.size.applied_to(a4)
     };

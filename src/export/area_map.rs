@@ -3,14 +3,15 @@
 //! picture (drawn at the window's size), so what a planner sees is what the report gets.
 
 use super::ExportError;
-use super::furniture::{colour_of, ink, paint_of, stroke_rect};
+use super::furniture::{colour_of, ink, stroke_rect};
 use super::report_png::attribution_lines;
+use super::surface::{LineStyle, Surface};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::{AreaSummary, AreaSummaryTable, SummaryMeasure};
 use crate::render::{MapView, ScreenRect};
 use crate::style::{Rgba, WARD_LINE};
 use geo::LineString;
-use tiny_skia::{Color, FillRule, LineCap, LineJoin, PathBuilder, Pixmap, Stroke, Transform};
+use tiny_skia::{Color, FillRule, PathBuilder, Pixmap};
 
 pub use crate::render::{AreaMapGeometry, RANK_CLASS_COLOURS, rank_class_colour};
 
@@ -104,13 +105,7 @@ pub fn render_area_map(
         }
         for (builder, colour) in by_area.into_iter().zip(&colours) {
             if let Some(path) = builder.finish() {
-                pixmap.fill_path(
-                    &path,
-                    &paint_of(colour_of(*colour)),
-                    FillRule::EvenOdd,
-                    Transform::identity(),
-                    None,
-                );
+                Surface::fill_path(&mut pixmap, &path, colour_of(*colour), FillRule::EvenOdd, None);
             }
         }
         let mut outline = PathBuilder::new();
@@ -118,17 +113,11 @@ pub fn render_area_map(
             ring(&mut outline, line, false);
         }
         if let Some(path) = outline.finish() {
-            let stroke = Stroke {
-                width: 0.9 * u,
-                line_join: LineJoin::Round,
-                line_cap: LineCap::Round,
-                ..Stroke::default()
-            };
-            pixmap.stroke_path(
+            Surface::stroke_path(
+                &mut pixmap,
                 &path,
-                &paint_of(colour_of(WARD_LINE)),
-                &stroke,
-                Transform::identity(),
+                colour_of(WARD_LINE),
+                &LineStyle::solid(0.9 * u).round(),
                 None,
             );
         }
@@ -180,7 +169,7 @@ pub fn render_area_map(
         let colour = colours[i];
         let rect = tiny_skia::Rect::from_xywh(column_left, y - swatch, swatch * 1.4, swatch);
         if let Some(rect) = rect {
-            pixmap.fill_rect(rect, &paint_of(colour_of(colour)), Transform::identity(), None);
+            Surface::fill_rect(&mut pixmap, rect, colour_of(colour));
         }
         let value_text = value.map_or_else(|| "no figure".to_string(), |v| measure.format(v, table.index));
         // Priority wards (an LSOA in the most deprived 1%) are marked, as the ward league marks them.

@@ -7,16 +7,6 @@ use crate::render::{MarkerShape, ScreenRect, TransitionMarker, round_scale_lengt
 use crate::style::{Rgba, TOP1_ORANGE};
 use tiny_skia::{Color, FillRule, PathBuilder, Rect};
 
-/// An anti-aliased paint of one colour (for pages painted on a pixmap directly: the indicator and area maps).
-pub fn paint_of(colour: Color) -> tiny_skia::Paint<'static> {
-    let mut paint = tiny_skia::Paint {
-        anti_alias: true,
-        ..tiny_skia::Paint::default()
-    };
-    paint.set_color(colour);
-    paint
-}
-
 /// Near-black, for text and furniture.
 pub fn ink() -> Color {
     Color::from_rgba8(30, 30, 30, 255)

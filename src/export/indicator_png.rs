@@ -3,16 +3,17 @@
 
 use super::ExportError;
 use super::date::CivilDate;
-use super::furniture::{colour_of, draw_north_arrow, draw_scale_bar, fill_rect, ink, paint_of, stroke_rect};
+use super::furniture::{colour_of, draw_north_arrow, draw_scale_bar, fill_rect, ink, stroke_rect};
 use super::page_text::ColumnWriter;
 use super::report_png::attribution_lines;
+use super::surface::{LineStyle, Surface};
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::DrawPlan;
 use crate::model::rect_union;
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
 use crate::style::{IndicatorStyle, LSOA_LINE};
 use geo::{LineString, MultiPolygon};
-use tiny_skia::{Color, FillRule, LineJoin, PathBuilder, Pixmap, Stroke, Transform};
+use tiny_skia::{Color, FillRule, PathBuilder, Pixmap};
 
 /// The outline of areas flagged as emerging issues (the window's blue).
 fn emerging_blue() -> Color {
@@ -126,13 +127,7 @@ pub fn render_indicator_page(
     }
     for (colour, builder) in by_colour {
         if let Some(path) = builder.finish() {
-            pixmap.fill_path(
-                &path,
-                &paint_of(colour_of(colour)),
-                FillRule::EvenOdd,
-                Transform::identity(),
-                None,
-            );
+            Surface::fill_path(&mut pixmap, &path, colour_of(colour), FillRule::EvenOdd, None);
         }
     }
     let mut outlines = PathBuilder::new();
@@ -140,16 +135,11 @@ pub fn render_indicator_page(
         push_geometry(&mut outlines, &area.geometry_in_world, &pixel_from_world);
     }
     if let Some(path) = outlines.finish() {
-        let stroke = Stroke {
-            width: 0.4 * u,
-            line_join: LineJoin::Round,
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(
+        Surface::stroke_path(
+            &mut pixmap,
             &path,
-            &paint_of(colour_of(LSOA_LINE)),
-            &stroke,
-            Transform::identity(),
+            colour_of(LSOA_LINE),
+            &LineStyle::solid(0.4 * u).round_joins(),
             None,
         );
     }
@@ -161,12 +151,8 @@ pub fn render_indicator_page(
         }
     }
     if let Some(path) = parents.finish() {
-        let stroke = Stroke {
-            width: 1.2 * u,
-            dash: tiny_skia::StrokeDash::new(vec![3.0 * u, 2.0 * u], 0.0),
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(&path, &paint_of(ink()), &stroke, Transform::identity(), None);
+        let dashed = LineStyle::solid(1.2 * u).dashed(vec![3.0 * u, 2.0 * u]);
+        Surface::stroke_path(&mut pixmap, &path, ink(), &dashed, None);
     }
     // Emerging issues: a heavy blue outline, as the window draws them.
     let mut flagged_count = 0;
@@ -179,12 +165,13 @@ pub fn render_indicator_page(
             }
         }
         if let Some(path) = emerging.finish() {
-            let stroke = Stroke {
-                width: 2.0 * u,
-                line_join: LineJoin::Round,
-                ..Stroke::default()
-            };
-            pixmap.stroke_path(&path, &paint_of(emerging_blue()), &stroke, Transform::identity(), None);
+            Surface::stroke_path(
+                &mut pixmap,
+                &path,
+                emerging_blue(),
+                &LineStyle::solid(2.0 * u).round_joins(),
+                None,
+            );
         }
     }
     draw_scale_bar(&mut pixmap, &text, map_rect_px, pixel_from_world.points_per_metre, u);

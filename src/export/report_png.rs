@@ -17,7 +17,7 @@ use crate::io::Catalogue;
 use crate::io::OSM_ATTRIBUTION;
 use crate::model::{AreaCode, Dataset};
 use crate::render::{MapView, ScreenFromWorld, ScreenRect};
-use crate::style::{Classification, DivergingPalette, MapMode, style_loaded_comparison};
+use crate::style::{MapFill, MapMode};
 use std::path::Path;
 use tiny_skia::{Color, Pixmap};
 
@@ -34,12 +34,8 @@ pub struct ReportOptions {
     pub title: String,
     /// The world rectangle to show (BNG metres); `None` = the whole LA.
     pub extent: Option<geo::Rect<f64>>,
-    /// What the fills show.
-    pub mode: MapMode,
-    /// Class breaks for rank change.
-    pub classification: Classification,
-    /// Diverging palette for rank change.
-    pub palette: DivergingPalette,
+    /// How the areas are filled: what the fill shows, the class breaks and the palette.
+    pub fill: MapFill,
     /// Draw the stayed/moved-in/moved-out markers and the moved-out dashes.
     pub show_transitions: bool,
     /// Label wards (where the name fits inside the ward and clear of other labels).
@@ -69,9 +65,7 @@ impl ReportOptions {
             dpi: 300.0,
             title: title.into(),
             extent: None,
-            mode: MapMode::RankChange,
-            classification: Classification::default(),
-            palette: DivergingPalette::default(),
+            fill: MapFill::of_mode(MapMode::RankChange),
             show_transitions: true,
             show_ward_labels: true,
             export_date: CivilDate::today(),
@@ -203,13 +197,7 @@ fn draw_report_page(
     options: &ReportOptions,
 ) -> Result<PageLayout, ExportError> {
     let content = MapContent::build(dataset, comparison, options.la_borders.clone())?;
-    let styled = style_loaded_comparison(
-        dataset,
-        comparison,
-        options.mode,
-        &options.classification,
-        options.palette,
-    );
+    let styled = options.fill.style_loaded(dataset, comparison);
     let text = TextPainter::new();
     let u = options.px_per_pt();
     let (w, h) = (options.width_px as f32, options.height_px as f32);

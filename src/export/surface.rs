@@ -41,6 +41,12 @@ impl LineStyle {
         self
     }
 
+    /// Round corners, butt caps.
+    pub fn round_joins(mut self) -> Self {
+        self.join = LineJoin::Round;
+        self
+    }
+
     /// Dashed.
     pub fn dashed(mut self, dash: Vec<f32>) -> Self {
         self.dash = Some(dash);
@@ -99,7 +105,8 @@ pub trait Surface {
     }
 }
 
-fn paint(colour: Color) -> Paint<'static> {
+/// An anti-aliased paint of one colour (also for pages that paint a pixmap directly: the trend chart, tables).
+pub fn paint_of(colour: Color) -> Paint<'static> {
     let mut paint = Paint {
         anti_alias: true,
         ..Paint::default()
@@ -169,17 +176,18 @@ impl Surface for RasterSurface<'_> {
     }
 
     fn fill_rect(&mut self, rect: tiny_skia::Rect, colour: Color) {
-        self.pixmap.fill_rect(rect, &paint(colour), Transform::identity(), None);
+        self.pixmap
+            .fill_rect(rect, &paint_of(colour), Transform::identity(), None);
     }
 
     fn fill_path(&mut self, path: &Path, colour: Color, rule: FillRule, clip: Option<ScreenRect>) {
         let (pixmap, mask) = self.pixmap_and_mask(clip);
-        pixmap.fill_path(path, &paint(colour), rule, Transform::identity(), mask);
+        pixmap.fill_path(path, &paint_of(colour), rule, Transform::identity(), mask);
     }
 
     fn stroke_path(&mut self, path: &Path, colour: Color, line: &LineStyle, clip: Option<ScreenRect>) {
         let (pixmap, mask) = self.pixmap_and_mask(clip);
-        pixmap.stroke_path(path, &paint(colour), &line.stroke(), Transform::identity(), mask);
+        pixmap.stroke_path(path, &paint_of(colour), &line.stroke(), Transform::identity(), mask);
     }
 
     fn text(

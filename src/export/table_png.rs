@@ -422,7 +422,7 @@ fn draw_mark(pixmap: &mut Pixmap, mark: CellMark, centre: [f32; 2], size: f32) {
     if let Some(path) = path.finish() {
         pixmap.fill_path(
             &path,
-            &super::furniture::paint_of(ink()),
+            &super::surface::paint_of(ink()),
             FillRule::Winding,
             Transform::identity(),
             None,

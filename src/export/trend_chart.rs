@@ -4,10 +4,11 @@
 
 use super::ExportError;
 use super::date::CivilDate;
-use super::furniture::{ink, paint_of};
+use super::furniture::ink;
 use super::report_png::{attribution_lines, blank_page};
 use super::save::save_atomic;
 use super::selection_table::UTF8_BOM;
+use super::surface::paint_of;
 use super::text::{Align, TextPainter, TextStyle};
 use crate::analysis::AreaSeries;
 use crate::model::{Period, csv_safe_cell};

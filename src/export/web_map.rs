@@ -14,9 +14,7 @@ use super::save::save_atomic;
 use crate::analysis::EditionComparison;
 use crate::model::{AreaLayer, Dataset};
 use crate::render::Topology;
-use crate::style::{
-    Classification, DivergingPalette, LSOA_LINE, MapMode, NO_DATA, TOP1_ORANGE, WARD_LINE, style_loaded_comparison,
-};
+use crate::style::{LSOA_LINE, MapFill, NO_DATA, TOP1_ORANGE, WARD_LINE};
 use geo::{Coord, InteriorPoint as _};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -30,12 +28,8 @@ const STYLES: &str = include_str!("web_map.css");
 pub struct WebMapOptions {
     /// The heading.
     pub title: String,
-    /// What the fills show.
-    pub mode: MapMode,
-    /// Class breaks for rank change.
-    pub classification: Classification,
-    /// Diverging palette.
-    pub palette: DivergingPalette,
+    /// How the areas are filled: what the fill shows, the class breaks and the palette.
+    pub fill: MapFill,
     /// The date printed as "Exported …".
     pub export_date: CivilDate,
 }
@@ -118,13 +112,7 @@ pub fn web_map(
         })
         .collect();
 
-    let styled = style_loaded_comparison(
-        dataset,
-        comparison,
-        options.mode,
-        &options.classification,
-        options.palette,
-    );
+    let styled = options.fill.style_loaded(dataset, comparison);
     let mut colours: Vec<String> = Vec::new();
     let mut colour_index = |hex: String| match colours.iter().position(|c| *c == hex) {
         Some(i) => i,
@@ -268,11 +256,9 @@ pub fn save_web_map(
     Ok(map)
 }
 
+/// Text for the page: `&`, `<`, `>` (quick-xml's text escape) and `"` as entities.
 fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    quick_xml::escape::partial_escape(text).replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -7,15 +7,20 @@ fn header_text(table: &RawTable, i: usize) -> &str {
     table.headers.get(i).map(String::as_str).unwrap_or_default()
 }
 
-/// Keeps the first column of each kind (a second "IMD Rank" column must not silently replace the first) and warns,
-/// naming both columns, about every later one.
+/// The columns whose headers `kind_of` recognises, keeping the first column of each kind (a second "IMD Rank"
+/// column must not silently replace the first) and warning, naming both columns, about every later one.
 pub(crate) fn first_of_each<K: PartialEq + Copy>(
     table: &RawTable,
     report: &mut JoinReport,
-    columns: impl Iterator<Item = (usize, K)>,
+    kind_of: impl Fn(&str) -> Option<K>,
     describe: impl Fn(K) -> String,
 ) -> Vec<(usize, K)> {
     let mut kept: Vec<(usize, K)> = Vec::new();
+    let columns = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| kind_of(h).map(|k| (i, k)));
     for (i, kind) in columns {
         match kept.iter().find(|(_, k)| *k == kind) {
             Some(&(first, _)) => report.warn_at(

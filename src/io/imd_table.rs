@@ -229,29 +229,15 @@ pub fn parse_imd_table(
         });
     };
     let (la_code_col, la_name_col, la_year) = la_columns(table);
-    let index_cols: Vec<(usize, Index, Measure)> = first_of_each(
-        table,
-        report,
-        table
-            .headers
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| index_column(h).map(|(index, measure)| (i, (index, measure)))),
-        |(index, measure)| format!("the {} {}", index.label(), measure.label()),
-    )
+    let index_cols: Vec<(usize, Index, Measure)> = first_of_each(table, report, index_column, |(index, measure)| {
+        format!("the {} {}", index.label(), measure.label())
+    })
     .into_iter()
     .map(|(i, (index, measure))| (i, index, measure))
     .collect();
-    let population_cols: Vec<(usize, PopulationField)> = first_of_each(
-        table,
-        report,
-        table
-            .headers
-            .iter()
-            .enumerate()
-            .filter_map(|(i, h)| population_column(h).map(|f| (i, f))),
-        |field| format!("the {field:?} population"),
-    );
+    let population_cols: Vec<(usize, PopulationField)> = first_of_each(table, report, population_column, |field| {
+        format!("the {field:?} population")
+    });
     if index_cols.is_empty() && population_cols.is_empty() {
         return Err(LoadError::MissingColumn {
             what: "IMD rank, decile, score or population",

@@ -189,13 +189,10 @@ fn shared_string(strings: &[u8], index: usize) -> Option<String> {
     Some(text)
 }
 
-/// XML text with its five named entities replaced.
+/// XML text with its entities (the five named ones, character references) replaced; as it stands when it has an
+/// entity XML does not define.
 fn unescaped(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    quick_xml::escape::unescape(text).map_or_else(|_| text.to_owned(), std::borrow::Cow::into_owned)
 }
 
 /// Up to `limit` bytes from the start of a zip entry, inflated.

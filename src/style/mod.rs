@@ -16,7 +16,7 @@ pub use colour_vision::ColourVision;
 pub use indicator_classes::{ClassKind, IndicatorClasses, SEQUENTIAL_CLASSES};
 pub use indicator_style::{CHANGE_SEVEN, IndicatorStyle, SEQUENTIAL_FIVE, StyledUnit, style_indicator};
 pub use legend::{Legend, LegendEntry, RELATIVE_RANKS_CAVEAT};
-pub use map_choices::MapChoices;
+pub use map_choices::{MapChoices, MapFill};
 pub use map_style::{
     MapMode, StyledMap, different_n_note, style_comparison, style_loaded_comparison, value_of as mode_value,
 };

@@ -14,6 +14,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// What the groups are built from: the loaded data and its generation, the edition, the LA whose ward names a
+/// grouping file's are matched within, and the session's named selections.
+#[derive(Clone, Copy)]
+pub struct GroupInputs<'a> {
+    /// The loaded data.
+    pub dataset: &'a Dataset,
+    /// Its generation (bumped on every load).
+    pub generation: u64,
+    /// The edition summarised.
+    pub year: u16,
+    /// The LA, if one.
+    pub la: Option<&'a AreaCode>,
+    /// The named selections.
+    pub named: &'a BTreeMap<String, BTreeSet<AreaCode>>,
+}
+
 /// Where the groups come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum GroupSource {
@@ -109,14 +125,14 @@ impl GroupsState {
         }
     }
 
-    fn build(
-        &mut self,
-        dataset: &Dataset,
-        generation: u64,
-        year: u16,
-        la: Option<&AreaCode>,
-        named: &BTreeMap<String, BTreeSet<AreaCode>>,
-    ) -> Option<&BuiltGroups> {
+    fn build(&mut self, inputs: GroupInputs<'_>) -> Option<&BuiltGroups> {
+        let GroupInputs {
+            dataset,
+            generation,
+            year,
+            la,
+            named,
+        } = inputs;
         let selections_key = named.len() as u64 + named.values().map(|v| v.len() as u64).sum::<u64>() * 1_000;
         let source_key = match self.source {
             GroupSource::File => self.file_generation,
@@ -166,16 +182,9 @@ impl GroupsState {
 
     /// The groups as a layer of the main map, filled by their rank on the chosen measure (built when the groups or
     /// the measure change); `None` without groups or LSOA boundaries.
-    pub fn map_layer(
-        &mut self,
-        dataset: &Dataset,
-        generation: u64,
-        year: u16,
-        la: Option<&AreaCode>,
-        named: &BTreeMap<String, BTreeSet<AreaCode>>,
-    ) -> Option<Arc<GroupLayer>> {
+    pub fn map_layer(&mut self, inputs: GroupInputs<'_>) -> Option<Arc<GroupLayer>> {
         let measure = self.choice.measure;
-        let built = self.build(dataset, generation, year, la, named)?;
+        let built = self.build(inputs)?;
         let geometry = built.geometry.clone()?;
         let identity = built.identity;
         if let Some((id, m, layer)) = &self.layer
@@ -202,35 +211,16 @@ impl GroupsState {
     }
 
     /// Draws the window.
-    #[allow(clippy::too_many_arguments)]
-    pub fn show(
-        &mut self,
-        ctx: &egui::Context,
-        dataset: &Dataset,
-        generation: u64,
-        year: u16,
-        la: Option<&AreaCode>,
-        named: &BTreeMap<String, BTreeSet<AreaCode>>,
-        on_map: &mut bool,
-    ) {
+    pub fn show(&mut self, ctx: &egui::Context, inputs: GroupInputs<'_>, on_map: &mut bool) {
         let mut open = self.open;
         tool_window(ctx, "Area groups", &mut open, [900.0, 620.0], |ui| {
-            self.body(ui, dataset, generation, year, la, named, on_map);
+            self.body(ui, inputs, on_map);
         });
         self.open = open;
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn body(
-        &mut self,
-        ui: &mut egui::Ui,
-        dataset: &Dataset,
-        generation: u64,
-        year: u16,
-        la: Option<&AreaCode>,
-        named: &BTreeMap<String, BTreeSet<AreaCode>>,
-        on_map: &mut bool,
-    ) {
+    fn body(&mut self, ui: &mut egui::Ui, inputs: GroupInputs<'_>, on_map: &mut bool) {
+        let (dataset, year) = (inputs.dataset, inputs.year);
         ui.horizontal(|ui| {
             if ui.button("Open grouping file…").clicked() {
                 self.file_request = Some(GroupsFileRequest::Open);
@@ -247,7 +237,7 @@ impl GroupsState {
         let indices = dataset.edition(year).map(|e| e.indices_present()).unwrap_or_default();
         self.choice.pickers(ui, "groups", &indices);
         let measure = self.choice.measure;
-        let Some(built) = self.build(dataset, generation, year, la, named) else {
+        let Some(built) = self.build(inputs) else {
             ui.label(match self.source {
                 GroupSource::File => "Open a grouping file: a CSV with a ward_code, ward_name or lsoa_code column and a group column (e.g. Leeds' Community Committee areas).",
                 GroupSource::NamedSelections => "No named selections yet: save a selection under a name in the selection panel.",

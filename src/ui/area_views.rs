@@ -1,7 +1,7 @@
 //! The window's area-summary views in one place, so the app needs only a field and a few calls: the ward league,
 //! the area groups map, their View-menu entries, and the LA league table's measure view.
 
-use super::area_groups_view::GroupsState;
+use super::area_groups_view::{GroupInputs, GroupsState};
 use super::session::Session;
 use super::settings::Settings;
 use super::ward_league::{MeasureChoice, WardLeagueState};
@@ -34,15 +34,14 @@ impl AreaViews {
             .then(|| dataset.find_la(editions.1, &settings.la).map(|(code, _)| code))
             .flatten();
         let named = session.named_selections();
-        self.groups.show(
-            ctx,
+        let inputs = GroupInputs {
             dataset,
             generation,
-            editions.1,
-            la_code.as_ref(),
+            year: editions.1,
+            la: la_code.as_ref(),
             named,
-            &mut settings.show_group_layer,
-        );
+        };
+        self.groups.show(ctx, inputs, &mut settings.show_group_layer);
         clicked
     }
 }

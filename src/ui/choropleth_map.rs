@@ -1,14 +1,14 @@
 //! The map widget: fills, boundaries, the 1% highlight, ward labels, hover and click, pan and zoom.
 //! State lives in `MapMemory` (plain data); the widget is built each frame and borrows what it draws.
 
-use super::map_cache::{MapCache, marker_positions};
+use super::map_cache::{MapCache, PlacedLabels, marker_positions};
 use super::paint::{
     MARKER_RADIUS, paint_north_arrow, paint_scale_bar, pos, screen_rect_of, text_with_halo, to_color32,
 };
 use super::scene::MapScene;
 use super::settings::{MapTool, Settings};
 use crate::model::AreaCode;
-use crate::render::{LabelStyle, MapView, ScreenFromWorld, ScreenRect, place_ward_labels};
+use crate::render::{LabelStyle, MapView, PlacedLabel, ScreenFromWorld, ScreenRect, place_ward_labels};
 use crate::style::{ColourVision, HIGHLIGHT};
 use egui::{Color32, FontId, Pos2, Rect, Sense, Shape, Stroke};
 use std::collections::HashSet;
@@ -106,7 +106,9 @@ impl ChoroplethMap<'_> {
                 focus: self.focus_ward,
                 markers: self.settings.show_transitions,
             };
-            paint_ward_labels(&painter, scene, &transform, rect, &labels);
+            let moving = cache.moving(ui.input(|i| i.time));
+            let placed = place_labels(cache, &painter, scene, (memory.view, rect, moving), &labels);
+            paint_ward_labels(&painter, scene, &placed, &labels);
         }
 
         // Selection and highlights, drawn per frame: outlines only, so the fill stays readable.
@@ -266,18 +268,65 @@ struct WardLabels<'a> {
 }
 
 /// Ward names placed by the exports' rule ([`place_ward_labels`]): the open ward first, then the priority wards, clear
-/// of each other and of the 1% markers.
-fn paint_ward_labels(
+/// of each other and of the 1% markers. Placing them costs more than drawing them, so they are placed again only when
+/// the scene, the map's size, the open ward or the markers change, or the view has changed and come to rest; an idle
+/// frame paints the last placement, and while the view moves the last placement stands in, moved with the map (as
+/// the map image does), until the view settles.
+fn place_labels(
+    cache: &mut MapCache,
+    painter: &egui::Painter,
+    scene: &MapScene,
+    (view, rect, moving): (MapView, Rect, bool),
+    labels: &WardLabels<'_>,
+) -> Vec<PlacedLabel> {
+    let key = (
+        scene.generation,
+        rect,
+        painter.pixels_per_point(),
+        labels.focus.copied(),
+        labels.markers,
+    );
+    let transform = view.screen_from_world(screen_rect_of(rect));
+    let current = cache
+        .labels
+        .as_ref()
+        .is_some_and(|l| l.key == key && (l.view == view || moving));
+    if !current {
+        let placed = place_for_view(painter, scene, &transform, rect, labels);
+        let anchors = placed.iter().map(|l| transform.world_from_screen(l.centre)).collect();
+        cache.labels = Some(PlacedLabels {
+            key,
+            view,
+            placed,
+            anchors,
+        });
+    }
+    let Some(labels) = &cache.labels else {
+        return Vec::new();
+    };
+    if labels.view == view {
+        return labels.placed.clone();
+    }
+    let moved = labels.placed.iter().zip(&labels.anchors);
+    moved
+        .map(|(label, at)| PlacedLabel {
+            ward: label.ward,
+            centre: transform.apply(*at),
+        })
+        .collect()
+}
+
+fn place_for_view(
     painter: &egui::Painter,
     scene: &MapScene,
     transform: &ScreenFromWorld,
     rect: Rect,
     labels: &WardLabels<'_>,
-) {
+) -> Vec<PlacedLabel> {
     // Nationally there are no wards (LA borders instead), and placing several hundred markers every frame for
     // nothing would cost milliseconds.
     if scene.wards.is_empty() {
-        return;
+        return Vec::new();
     }
     let font = FontId::proportional(11.5);
     let markers: Vec<[f32; 2]> = if labels.markers {
@@ -297,7 +346,7 @@ fn paint_ward_labels(
         pad: 1.5,
         line_height: 14.0,
     };
-    let placed = place_ward_labels(
+    place_ward_labels(
         &scene.wards,
         &scene.comparison,
         labels.focus,
@@ -306,7 +355,12 @@ fn paint_ward_labels(
         &style,
         &markers,
         MARKER_RADIUS,
-    );
+    )
+}
+
+/// Paints the placed ward names: all of them, or only the open ward's.
+fn paint_ward_labels(painter: &egui::Painter, scene: &MapScene, placed: &[PlacedLabel], labels: &WardLabels<'_>) {
+    let font = FontId::proportional(11.5);
     for label in placed {
         let Some(ward) = scene.wards.get(label.ward) else {
             continue;

@@ -77,9 +77,7 @@ pub fn export_to(scene: &MapScene, report: &ReportOptions, format: ExportFormat,
         ExportFormat::WebMap => {
             let options = WebMapOptions {
                 title: report.title.clone(),
-                mode: report.mode,
-                classification: report.classification.clone(),
-                palette: report.palette,
+                fill: report.fill.clone(),
                 export_date: CivilDate::today(),
             };
             save_web_map(dataset, comparison, &options, path, true).map(|_| ())

@@ -3,7 +3,7 @@
 //! (a click selects a group's LSOAs), and its meshes and labels on the map. What it draws is
 //! [`crate::render::GroupLayer`], the description the report export paints too.
 
-use super::area_groups_view::GroupsState;
+use super::area_groups_view::{GroupInputs, GroupsState};
 use super::command::AppCommand;
 use super::paint::{pos, text_with_halo, to_color32};
 use super::scene::MapScene;
@@ -38,13 +38,13 @@ pub fn current_layer(groups: &mut GroupsState, session: &Session) -> Option<Arc<
     // The scene's LA, already found (finding it again walks the edition's rows: too slow for every frame); ward names
     // are matched within it, and anywhere on the national map.
     let la = Some(scene.comparison.la_code).filter(|code| code.as_str() != "E92000001");
-    groups.map_layer(
+    groups.map_layer(GroupInputs {
         dataset,
-        session.generation(),
+        generation: session.generation(),
         year,
-        la.as_ref(),
-        session.named_selections(),
-    )
+        la: la.as_ref(),
+        named: session.named_selections(),
+    })
 }
 
 /// The layer's legend block: its pickers, heading, each group in rank order with its swatch and value, the

@@ -33,6 +33,20 @@ pub struct MapCache {
     pub(super) view_changed_at: f64,
     /// The street basemap under the fills (`basemap.rs`), when switched on.
     pub basemap: Basemap,
+    /// The ward names placed for the last view (placing them costs more than drawing them: an idle frame reuses them).
+    pub(super) labels: Option<PlacedLabels>,
+}
+
+/// Ward names placed for one view of one scene, and what they were placed for.
+pub(super) struct PlacedLabels {
+    /// The scene generation, map rectangle, pixels per point, open ward and whether markers were kept clear of.
+    pub(super) key: (u64, Rect, f32, Option<crate::model::AreaCode>, bool),
+    /// The view they were placed for.
+    pub(super) view: MapView,
+    /// Where each name went, for that view.
+    pub(super) placed: Vec<crate::render::PlacedLabel>,
+    /// The world point each name's centre was placed at (where it stands in while the view moves).
+    pub(super) anchors: Vec<geo::Coord<f64>>,
 }
 
 /// Seconds the view must stay still before the map image is drawn for it at once (until then it is drawn on a
@@ -49,6 +63,12 @@ enum Redraw {
 pub(super) const MAP_BACKGROUND: Color32 = Color32::from_rgb(0xf4, 0xf1, 0xea);
 
 impl MapCache {
+    /// Whether the view changed less than `SETTLE_SECONDS` before `now` (egui input time): while it moves, the last
+    /// map image and ward-name placement stand in, moved with the view.
+    pub(super) fn moving(&self, now: f64) -> bool {
+        now - self.view_changed_at < SETTLE_SECONDS
+    }
+
     /// Paints the image of the fills, lines and markers (and the area groups layer, when shown) for `view` into
     /// `rect` (showing `visible` of the world), redrawing it first when needed.
     pub fn paint_image(
@@ -76,7 +96,7 @@ impl MapCache {
             self.last_view = Some(view);
             self.view_changed_at = now;
         }
-        let moving = now - self.view_changed_at < SETTLE_SECONDS;
+        let moving = self.moving(now);
         // The street basemap, when on, under fills drawn translucent on a clear background.
         let basemap_on = settings.show_basemap;
         self.basemap

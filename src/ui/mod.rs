@@ -59,7 +59,7 @@ mod tool_window;
 mod ward_league;
 
 pub use app::{LocalityMapApp, run_window};
-pub use area_groups_view::{GroupSource, GroupsFileRequest, GroupsState, named_selections_ui};
+pub use area_groups_view::{GroupInputs, GroupSource, GroupsFileRequest, GroupsState, named_selections_ui};
 pub use area_views::{AreaViews, MeasureLeague, measure_league_ui};
 pub use attribute_rows::{TableColumn, TableOrder, shown_rows, table_columns};
 pub use attribute_table::AttributeTableState;

@@ -98,9 +98,7 @@ pub fn report_options(
         width_px,
         height_px,
         dpi,
-        mode: settings.mode,
-        classification: settings.classification.clone(),
-        palette: settings.palette,
+        fill: settings.fill(),
         show_transitions: settings.show_transitions,
         show_ward_labels: settings.show_ward_labels,
         // A national map's LA borders as the load found them, not found again for the page.

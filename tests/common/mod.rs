@@ -10,6 +10,13 @@
 //!   a missing folder fails the test instead.
 #![allow(dead_code)]
 
+mod shapefile_bytes;
+#[cfg(feature = "gui")]
+pub mod window;
+
+#[allow(unused_imports)] // Not every test binary builds shapefiles.
+pub use shapefile_bytes::one_ring_shapefile;
+
 use flate2::read::GzDecoder;
 use locality_map::io::{DataSource, LoadOptions, load_dataset};
 use locality_map::model::Dataset;
@@ -373,6 +380,18 @@ pub fn tile_server(tile: Vec<u8>) -> (String, std::sync::Arc<std::sync::atomic::
     (url, connections)
 }
 
+/// The national tables in `data` without boundaries, loaded once per test binary (for figures that need no map).
+pub fn national_tables(data: PathBuf) -> &'static Dataset {
+    static DATASET: OnceLock<Dataset> = OnceLock::new();
+    DATASET.get_or_init(|| {
+        let options = LoadOptions {
+            boundaries: false,
+            ..LoadOptions::default()
+        };
+        load_dataset(&DataSource::Folder(data), &options).unwrap()
+    })
+}
+
 /// The embedded Leeds default as the window holds it (model and meshes), loaded once per test binary: the window
 /// tests' shared starting point.
 #[cfg(feature = "gui")]
@@ -385,6 +404,20 @@ pub fn window_leeds() -> std::sync::Arc<locality_map::ui::LoadedData> {
         Arc::new(LoadedData::new(DataSource::Embedded, dataset, lsoa_meshes, 0.0))
     })
     .clone()
+}
+
+/// A multipolygon's rings (outer rings and holes) on the screen, through `screen_from_world`: the input of
+/// [`farthest_from_edges`].
+pub fn rings_on_screen(
+    geometry: &geo::MultiPolygon<f64>,
+    screen_from_world: impl Fn(geo::Coord<f64>) -> [f32; 2],
+) -> Vec<Vec<[f32; 2]>> {
+    geometry
+        .0
+        .iter()
+        .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
+        .map(|ring| ring.0.iter().map(|c| screen_from_world(*c)).collect())
+        .collect()
 }
 
 /// For pixel checks that must miss outlines and lines: the whole-pixel point inside `rings` (even-odd: outer rings and holes) farthest from every edge, with that

@@ -108,6 +108,30 @@ pub fn one_problem<'a>(dataset: &'a Dataset, at_least: Severity, needles: &[&str
     found[0]
 }
 
+/// Loads `dir` and asserts that one problem (at least `at_least`) holds every needle and that Leeds' answers are still
+/// [`LEEDS`]: a hostile edit reported, and nothing else lost. Returns the dataset for further checks.
+pub fn load_reporting_one_problem(dir: &Path, at_least: Severity, needles: &[&str]) -> Dataset {
+    let dataset = load(dir);
+    one_problem(&dataset, at_least, needles);
+    assert_eq!(leeds_answers(&dataset), LEEDS);
+    dataset
+}
+
+/// The image-size arguments of a small, quick export: 400 × 300 pixels at 50 dpi.
+pub const SMALL_IMAGE: [&str; 6] = ["--width", "400", "--height", "300", "--dpi", "50"];
+
+/// A fresh scratch folder `name` holding `precious.txt` ("keep me") and `map.png`, a symbolic link to it; returns the
+/// folder, the file and the link.
+#[cfg(unix)]
+pub fn folder_with_a_link(name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let target = dir.join("precious.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = dir.join("map.png");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    (dir, target, link)
+}
+
 /// Runs the command line on a data folder.
 pub fn cli(args: &[&str], data: Option<&Path>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_locality-map"));
