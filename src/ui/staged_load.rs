@@ -53,7 +53,16 @@ pub(super) fn load_staged(
             first.first_part.as_ref().map(FirstPart::status).unwrap_or_default(),
         ));
         send(LoadMessage::First(Arc::new(first)));
-        let whole = load_data(source, send);
+        // The rest parses whole files per task for seconds: on rayon's global pool it would hold the threads the
+        // window's own parallel work (the scene's map content, the map's rasteriser) queues for, and the first frame
+        // would wait for the whole load after all. So it gets a pool of its own and the OS shares the cores.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("rest-of-load-{i}"))
+            .build();
+        let whole = match pool {
+            Ok(pool) => pool.install(|| load_data(source, &|_| {})),
+            Err(_) => load_data(source, send),
+        };
         timing(started, "the rest in");
         return whole;
     }
