@@ -87,8 +87,13 @@ fn a_first_part_that_cannot_draw_the_map_is_not_shown() {
         ..leeds_2015_2019()
     };
     let first = first_part_of(&DataSource::Embedded, &focus).expect("a first part");
-    let mut settings = Settings::default();
-    settings.la = "Bradford".into();
+    let mut settings = Settings {
+        choices: MapChoices {
+            la: "Bradford".into(),
+            ..MapChoices::default()
+        },
+        ..Settings::default()
+    };
     let mut session = Session::default();
     session.take_news(LoadNews::First(Arc::new(first)), &mut settings);
     assert!(session.data().is_none());
