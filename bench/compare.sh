@@ -7,6 +7,7 @@
 #   5. peak memory (max RSS, /usr/bin/time -v) of the national PNG export
 #   6. the processed-data cache: the national PNG and `summary --la Leeds` from the whole folder with no cache, a cold
 #      cache (emptied before each run: load + save) and a warm one; the whole-folder load warm (criterion)
+#   7. the window: start to the first frame with the map, cold and warm, embedded / whole folder Leeds / All England
 # Rows 1-5 run with --no-cache (as before the cache); the cache lives in a scratch XDG_CACHE_HOME, never in ~/.cache.
 # Peers are skipped with a message when geopandas/shapely/matplotlib are missing. Prints medians and peer / ours.
 set -euo pipefail
@@ -199,6 +200,16 @@ $bin cache clear >/dev/null
 rss_kb=$(/usr/bin/time -v $warm_png 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /, "", $2); print $2}')
 printf 'cache: peak RSS, national PNG, cold cache (MB)\t%s\t-\n' "$(echo "$rss_kb / 1024" | bc)" >>"$results"
 
+# 7. Window start to the first frame with the map, cold (--no-cache) and warm, with VmHWM (bench/window_first_frame.sh;
+# needs xvfb-run). Printed as its own block after the table.
+window_rows="$out/window.txt"
+if command -v xvfb-run >/dev/null; then
+  echo "== window first frame (bench/window_first_frame.sh)" >&2
+  BIN="$bin" RUNS="${RUNS:-5}" "$here/bench/window_first_frame.sh" "$data" >"$window_rows" || true
+else
+  echo "xvfb-run missing: window first-frame rows skipped" >&2
+fi
+
 echo
 python3 - "$results" <<'PY'
 import sys
@@ -213,3 +224,4 @@ for line in open(sys.argv[1]):
     ratio = f"{float(peer) / float(ours):.1f}x" if peer != "-" and ours != "-" else ""
     print(f"{name:48s} {fmt(ours):>14s} {fmt(peer):>12s} {ratio:>12s}")
 PY
+[ -s "$window_rows" ] && { echo; cat "$window_rows"; }

@@ -15,8 +15,10 @@ const WINDOW_CRATES: [&str; 5] = ["egui", "eframe", "egui_plot", "rfd", "arboard
 /// egui itself: kept out of the window's state and logic.
 const EGUI_CRATES: [&str; 3] = ["egui", "eframe", "egui_plot"];
 /// Files of `ui` that hold the window's state and logic without egui (unit-tested without a window).
-const UI_WITHOUT_EGUI: [&str; 9] = [
+const UI_WITHOUT_EGUI: [&str; 11] = [
     "src/ui/session.rs",
+    "src/ui/session/staged.rs",
+    "src/ui/staged_load.rs",
     "src/ui/attribute_rows.rs",
     "src/ui/path_prompt.rs",
     "src/ui/report_export.rs",

@@ -25,93 +25,125 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
     let results: Vec<FileResult> = match source {
         DataSource::Embedded => embedded_files()?
             .into_par_iter()
-            .map(|file| {
-                let started = Instant::now();
-                let mut file_report = JoinReport::default();
-                let parsed = parse_source_file(&file, None, options, &mut file_report, &mut None);
-                FileResult::new(file.path, parsed, file_report, started)
-            })
+            .map(|file| parse_embedded_file(file, options))
             .collect(),
         DataSource::Folder(_) | DataSource::Files(_) => {
-            let roots = match source {
-                DataSource::Files(paths) => paths.clone(),
-                DataSource::Folder(root) => vec![root.clone()],
-                DataSource::Embedded => Vec::new(),
-            };
-            let mut paths = Vec::new();
-            let mut skipped = Vec::new();
-            for root in &roots {
-                let (found, passed_over) = list_data_files(root)?;
-                paths.extend(found);
-                skipped.extend(passed_over);
-            }
-            paths.sort();
-            paths.dedup();
-            for (path, why) in skipped {
-                report.push(Severity::Warning, Some(path), None, why);
-            }
-            // Files reached through links to outside the folders given are read, but nothing of their contents is
-            // ever quoted in a message (a link to /etc/passwd must not have its first line printed).
-            let trusted: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
-            let inside = |path: &Path, file_report: &mut JoinReport| {
-                let inside =
-                    std::fs::canonicalize(path).is_ok_and(|real| trusted.iter().any(|root| real.starts_with(root)));
-                if !inside {
-                    file_report.push(
-                        Severity::Note,
-                        Some(path.to_path_buf()),
-                        None,
-                        "a link to a file outside the data folder; read, but none of its text is quoted here",
-                    );
-                }
-                inside
-            };
-            let parse_one = |path: &PathBuf| {
-                let started = Instant::now();
-                let mut file_report = JoinReport::default();
-                let inside = inside(path, &mut file_report);
-                let mut shape = None;
-                let parsed = read_file(path).and_then(|bytes| {
-                    let file = SourceFile {
-                        path: path.clone(),
-                        bytes,
-                    };
-                    let options = LoadOptions {
-                        quote_headers: options.quote_headers && inside,
-                        ..options.clone()
-                    };
-                    parse_source_file(&file, Some(path), &options, &mut file_report, &mut shape)
-                });
-                FileResult {
-                    shape,
-                    ..FileResult::new(path.clone(), parsed, file_report, started)
-                }
-            };
-            // One source in two formats is parsed once (see `same_source`): the twins first, then each copy is
-            // checked against its twin without being parsed, and parsed only if the check fails.
-            let copies = copies_in(&paths);
-            let (firsts, later): (Vec<&PathBuf>, Vec<&PathBuf>) = paths
-                .iter()
-                .partition(|p| options.read_copies || !copies.contains_key(*p));
-            let mut done: BTreeMap<PathBuf, FileResult> =
-                firsts.into_par_iter().map(|p| (p.clone(), parse_one(p))).collect();
-            let copied: Vec<FileResult> = later
-                .into_par_iter()
-                .map(|copy| {
-                    let (twin, family) = &copies[copy];
-                    done.get(twin)
-                        .and_then(|twin_result| take_copy(copy, twin_result, *family, &inside))
-                        .unwrap_or_else(|| parse_one(copy))
-                })
-                .collect();
-            if options.read_copies {
-                compare_copies(&copies, &done, &mut report);
-            }
-            done.extend(copied.into_iter().map(|r| (r.path.clone(), r)));
-            paths.iter().filter_map(|p| done.remove(p)).collect()
+            let (paths, roots) = list_source_paths(source, &mut report)?;
+            parse_disk_files(&paths, &roots, options, &mut report)
         }
     };
+    Ok(assemble_dataset(source, results, report, options, started))
+}
 
+/// Parses one embedded file.
+pub(crate) fn parse_embedded_file(file: SourceFile, options: &LoadOptions) -> FileResult {
+    let started = Instant::now();
+    let mut file_report = JoinReport::default();
+    let parsed = parse_source_file(&file, None, options, &mut file_report, &mut None);
+    FileResult::new(file.path, parsed, file_report, started)
+}
+
+/// The data files under a folder (or the files given), sorted, and the roots they were found under; what the walk
+/// passed over goes into `report`.
+pub(crate) fn list_source_paths(
+    source: &DataSource,
+    report: &mut JoinReport,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), LoadError> {
+    let roots = match source {
+        DataSource::Files(paths) => paths.clone(),
+        DataSource::Folder(root) => vec![root.clone()],
+        DataSource::Embedded => Vec::new(),
+    };
+    let mut paths = Vec::new();
+    let mut skipped = Vec::new();
+    for root in &roots {
+        let (found, passed_over) = list_data_files(root)?;
+        paths.extend(found);
+        skipped.extend(passed_over);
+    }
+    paths.sort();
+    paths.dedup();
+    for (path, why) in skipped {
+        report.push(Severity::Warning, Some(path), None, why);
+    }
+    Ok((paths, roots))
+}
+
+/// Reads and parses files on disk in parallel, in `paths` order. One source in two formats among them is parsed
+/// once (see `same_source`) unless `options.read_copies`.
+pub(crate) fn parse_disk_files(
+    paths: &[PathBuf],
+    roots: &[PathBuf],
+    options: &LoadOptions,
+    report: &mut JoinReport,
+) -> Vec<FileResult> {
+    // Files reached through links to outside the folders given are read, but nothing of their contents is
+    // ever quoted in a message (a link to /etc/passwd must not have its first line printed).
+    let trusted: Vec<PathBuf> = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).collect();
+    let inside = |path: &Path, file_report: &mut JoinReport| {
+        let inside = std::fs::canonicalize(path).is_ok_and(|real| trusted.iter().any(|root| real.starts_with(root)));
+        if !inside {
+            file_report.push(
+                Severity::Note,
+                Some(path.to_path_buf()),
+                None,
+                "a link to a file outside the data folder; read, but none of its text is quoted here",
+            );
+        }
+        inside
+    };
+    let parse_one = |path: &PathBuf| {
+        let started = Instant::now();
+        let mut file_report = JoinReport::default();
+        let inside = inside(path, &mut file_report);
+        let mut shape = None;
+        let parsed = read_file(path).and_then(|bytes| {
+            let file = SourceFile {
+                path: path.clone(),
+                bytes,
+            };
+            let options = LoadOptions {
+                quote_headers: options.quote_headers && inside,
+                ..options.clone()
+            };
+            parse_source_file(&file, Some(path), &options, &mut file_report, &mut shape)
+        });
+        FileResult {
+            shape,
+            ..FileResult::new(path.clone(), parsed, file_report, started)
+        }
+    };
+    // One source in two formats is parsed once (see `same_source`): the twins first, then each copy is
+    // checked against its twin without being parsed, and parsed only if the check fails.
+    let copies = copies_in(paths);
+    let (firsts, later): (Vec<&PathBuf>, Vec<&PathBuf>) = paths
+        .iter()
+        .partition(|p| options.read_copies || !copies.contains_key(*p));
+    let mut done: BTreeMap<PathBuf, FileResult> = firsts.into_par_iter().map(|p| (p.clone(), parse_one(p))).collect();
+    let copied: Vec<FileResult> = later
+        .into_par_iter()
+        .map(|copy| {
+            let (twin, family) = &copies[copy];
+            done.get(twin)
+                .and_then(|twin_result| take_copy(copy, twin_result, *family, &inside))
+                .unwrap_or_else(|| parse_one(copy))
+        })
+        .collect();
+    if options.read_copies {
+        compare_copies(&copies, &done, report);
+    }
+    done.extend(copied.into_iter().map(|r| (r.path.clone(), r)));
+    paths.iter().filter_map(|p| done.remove(p)).collect()
+}
+
+/// Merges parsed files into a `Dataset`: editions, lookups, indicators, boundaries, wards, joins, the report.
+pub(crate) fn assemble_dataset(
+    source: &DataSource,
+    results: Vec<FileResult>,
+    mut report: JoinReport,
+    options: &LoadOptions,
+    started: Instant,
+) -> Dataset {
     let parsed_in = started.elapsed();
     let copies_taken = results.iter().filter(|r| r.copy_of.is_some()).count();
     let mut tables = Vec::new();
@@ -233,7 +265,7 @@ pub fn load_dataset(source: &DataSource, options: &LoadOptions) -> Result<Datase
             (started.elapsed() - parsed_in).as_secs_f64() * 1e3
         );
     }
-    Ok(dataset)
+    dataset
 }
 
 /// The load report's line for one file read.

@@ -11,6 +11,7 @@ mod data_source;
 mod embedded;
 mod error;
 mod fetch;
+mod first_phase;
 mod geojson;
 mod group_file;
 mod imd_table;
@@ -49,6 +50,7 @@ pub use data_source::{
 };
 pub use error::LoadError;
 pub use fetch::{FetchOptions, FetchOutcome, FetchResult, FetchSource, fetch_catalogue, verify};
+pub use first_phase::{FirstPhase, LoadFocus, load_first_phase};
 pub use geojson::read_geojson;
 pub use group_file::{parse_group_file, read_group_file};
 pub use imd_table::{ImdTable, is_imd_table, parse_imd_table, vintage_of_edition};

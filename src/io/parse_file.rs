@@ -116,7 +116,11 @@ pub(crate) fn parse_source_file(
     }
 }
 
-fn parse_table(table: &RawTable, options: &LoadOptions, report: &mut JoinReport) -> Result<Parsed, LoadError> {
+pub(crate) fn parse_table(
+    table: &RawTable,
+    options: &LoadOptions,
+    report: &mut JoinReport,
+) -> Result<Parsed, LoadError> {
     if super::police_uk::is_police_table(table) {
         parse_indicator_table(table, report)
             .unwrap_or_else(|| Err(unrecognised(table, options)))

@@ -68,6 +68,7 @@ impl LocalityMapApp {
     pub fn new(settings: Settings, source: DataSource, picker: Box<dyn FolderPicker>, ctx: &egui::Context) -> Self {
         let mut app = Self::empty(settings, Session::default(), picker);
         app.set_repaint(ctx);
+        app.session.focus_load_on(&app.settings);
         app.session.start_load(source);
         app
     }
@@ -342,6 +343,7 @@ impl LocalityMapApp {
     /// Starts loading a data source; the current map stays until it succeeds.
     pub fn start_load(&mut self, source: DataSource, ctx: &egui::Context) {
         self.set_repaint(ctx);
+        self.session.focus_load_on(&self.settings);
         self.session.start_load(source);
     }
 
@@ -447,6 +449,16 @@ impl LocalityMapApp {
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).
     fn area_views(&mut self, ctx: &egui::Context) {
+        let areas = &mut self.panels.areas;
+        let waiting = super::staged_status::WaitingWindows {
+            windows: vec![
+                ("Ward league", &mut areas.wards.open, [760.0, 560.0]),
+                ("Area groups", &mut areas.groups.open, [900.0, 620.0]),
+            ],
+        };
+        if super::staged_status::waiting_windows_ui(ctx, &self.session, waiting) {
+            return;
+        }
         if let Some(ward) = self.panels.areas.show(ctx, &self.session, &mut self.settings) {
             self.run(AppCommand::OpenWard(ward), ctx);
         }

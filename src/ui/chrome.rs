@@ -85,10 +85,12 @@ impl Chrome {
         ui.horizontal(|ui| {
             if let Some(data) = session.data() {
                 ui.label(format!("Data: {}", data.source.label()));
-                if super::problems_list::problems_link_ui(ui, &data.dataset.report) {
+                // The first part's report lists what it did not read yet: the problems wait for the whole load.
+                if data.first_part.is_none() && super::problems_list::problems_link_ui(ui, &data.dataset.report) {
                     commands.push(AppCommand::Show(AppWindow::Problems));
                 }
             }
+            super::staged_status::rest_loading_ui(ui, session);
             if let Some(scene) = session.scene()
                 && scene.missing_boundaries > 0
             {
@@ -155,7 +157,8 @@ impl Chrome {
         if let Some(message) = session.scene_error_text() {
             ui.label(RichText::new(message).color(Color32::from_rgb(0x99, 0x5a, 0)));
         }
-        if let Some(job) = session.job() {
+        // The rest of a staged load is shown in the status bar, under a map already drawn.
+        if let Some(job) = session.job().filter(|job| job.first_part.is_none()) {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(format!("{} ({:.1} s)", job.stage, job.started.elapsed().as_secs_f32()));
@@ -195,19 +198,28 @@ impl Chrome {
                     });
                 });
         }
+        let waiting = super::staged_status::WaitingWindows {
+            windows: vec![
+                ("Local authority league table", &mut self.league.open, [720.0, 520.0]),
+                ("Local indicators", &mut self.indicators.open, [900.0, 640.0]),
+            ],
+        };
+        let waiting = super::staged_status::waiting_windows_ui(ctx, session, waiting);
         if let Some(data) = session.data() {
             let (from, to) = (settings.from, settings.to);
-            if let Some(la) = self
-                .league
-                .show(ctx, &data.dataset, session.generation(), from, to, &settings.la)
+            if !waiting
+                && let Some(la) = self
+                    .league
+                    .show(ctx, &data.dataset, session.generation(), from, to, &settings.la)
             {
                 commands.push(AppCommand::ChooseLa(la));
             }
             let ward = session.profile().map(|p| p.code);
             let selection = &session.selection().codes;
-            if let Some(IndicatorAction::OpenArea(code)) =
-                self.indicators
-                    .show(ctx, &data.dataset, session.generation(), ward, selection)
+            if !waiting
+                && let Some(IndicatorAction::OpenArea(code)) =
+                    self.indicators
+                        .show(ctx, &data.dataset, session.generation(), ward, selection)
             {
                 commands.push(AppCommand::Search(code.to_string()));
             }

@@ -1,7 +1,7 @@
 //! Loads a data folder off the UI thread, reporting progress, so the window never freezes.
 
 use crate::io::cache::{CacheOutcome, CacheSettings, load_dataset_cached};
-use crate::io::{DataSource, LoadError, LoadOptions};
+use crate::io::{DataSource, LoadError, LoadFocus, LoadOptions};
 use crate::model::{Dataset, LsoaVintage};
 use crate::render::{AreaMeshes, LayerLod};
 use std::collections::BTreeMap;
@@ -29,6 +29,9 @@ pub struct LoadedData {
     pub indices_present: BTreeMap<u16, Vec<crate::model::Index>>,
     /// Per LSOA vintage, the topology's arcs that are LA borders (see [`LoadedData::la_borders`]).
     la_borders: BTreeMap<LsoaVintage, OnceLock<Vec<u32>>>,
+    /// Set on the first part of a staged load (`staged_load.rs`): files read and files still to come. Figures that
+    /// depend on the rest say so.
+    pub first_part: Option<super::staged_load::FirstPart>,
 }
 
 impl LoadedData {
@@ -60,6 +63,7 @@ impl LoadedData {
             indices_present,
             lsoa_lod,
             la_borders,
+            first_part: None,
         }
     }
 
@@ -155,6 +159,8 @@ pub enum DownloadProblem {
 pub enum LoadMessage {
     /// What it is doing now.
     Progress(String),
+    /// The first part of a staged load: enough for the map asked for; the rest follows in `Done`.
+    First(Arc<LoadedData>),
     /// Finished: the data, or why not.
     Done(Result<Arc<LoadedData>, LoadFailure>),
 }
@@ -167,13 +173,24 @@ pub struct LoadJob {
     pub started: Instant,
     /// The latest progress message.
     pub stage: String,
+    /// The first part of a staged load, once it has been taken (the rest is still loading).
+    pub first_part: Option<super::staged_load::FirstPart>,
     receiver: Receiver<LoadMessage>,
 }
 
+/// News from a load.
+pub enum LoadNews {
+    /// Its first part (the load goes on).
+    First(Arc<LoadedData>),
+    /// Finished: the data, or why not.
+    Done(Result<Arc<LoadedData>, LoadFailure>),
+}
+
 impl LoadJob {
-    /// Starts loading on a background thread; `repaint` is called whenever there is news.
-    pub fn start(source: DataSource, repaint: impl Fn() + Send + 'static) -> Self {
-        Self::spawn(source, "Starting…", repaint, |_| Ok(()))
+    /// Starts loading on a background thread; `repaint` is called whenever there is news. With a `focus`, a load
+    /// that cannot come from the processed-data cache is staged: first what a map of the focus needs, then the rest.
+    pub fn start(source: DataSource, focus: Option<LoadFocus>, repaint: impl Fn() + Send + 'static) -> Self {
+        Self::spawn(source, focus, "Starting…", repaint, |_| Ok(()))
     }
 
     /// Downloads the catalogue's official datasets into `dest` (`locality-map fetch`), then loads the folder with what
@@ -181,7 +198,7 @@ impl LoadJob {
     pub fn fetch_then_load(dest: std::path::PathBuf, repaint: impl Fn() + Send + 'static) -> Self {
         use crate::io::{Catalogue, FetchOptions, FetchOutcome, FetchSource, fetch_catalogue};
         let source = DataSource::Folder(dest.clone());
-        Self::spawn(source, "Starting the download…", repaint, move |send| {
+        Self::spawn(source, None, "Starting the download…", repaint, move |send| {
             let catalogue = Catalogue::shipped().map_err(|e| DownloadProblem::Catalogue(e.to_string()))?;
             let options = FetchOptions {
                 dest,
@@ -219,6 +236,7 @@ impl LoadJob {
     /// the load's error, should the load fail.
     fn spawn(
         source: DataSource,
+        focus: Option<LoadFocus>,
         stage: &str,
         repaint: impl Fn() + Send + 'static,
         prepare: impl FnOnce(&dyn Fn(LoadMessage)) -> Result<(), DownloadProblem> + Send + 'static,
@@ -233,7 +251,7 @@ impl LoadJob {
             };
             let note = prepare(&send).err();
             send(LoadMessage::Progress(format!("Reading {}…", thread_source.label())));
-            let result = load_data(&thread_source, &send)
+            let result = super::staged_load::load_staged(&thread_source, focus.as_ref(), started, &send)
                 .map(|(dataset, lsoa_meshes)| {
                     let load_millis = started.elapsed().as_secs_f64() * 1e3;
                     Arc::new(LoadedData::new(
@@ -262,16 +280,21 @@ impl LoadJob {
             source,
             started: Instant::now(),
             stage: stage.into(),
+            first_part: None,
             receiver,
         }
     }
 
-    /// The finished result, if the load is done; progress messages update `stage`.
-    pub fn poll(&mut self) -> Option<Result<Arc<LoadedData>, LoadFailure>> {
+    /// The first part or the finished result, if either came; progress messages update `stage`.
+    pub fn poll(&mut self) -> Option<LoadNews> {
         while let Ok(message) = self.receiver.try_recv() {
             match message {
                 LoadMessage::Progress(stage) => self.stage = stage,
-                LoadMessage::Done(result) => return Some(result),
+                LoadMessage::First(data) => {
+                    self.first_part = data.first_part.clone();
+                    return Some(LoadNews::First(data));
+                }
+                LoadMessage::Done(result) => return Some(LoadNews::Done(result)),
             }
         }
         None
@@ -286,6 +309,17 @@ pub fn load_data(
 ) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), LoadFailure> {
     let started = Instant::now();
     let (dataset, outcome) = load_dataset_cached(source, &LoadOptions::default(), &CacheSettings::from_env(false))?;
+    prepare_data(source, dataset, &outcome, started, progress)
+}
+
+/// What every load does with its dataset: the cache's note, the checks that it can be mapped, the fills tessellated.
+pub(super) fn prepare_data(
+    source: &DataSource,
+    dataset: Dataset,
+    outcome: &CacheOutcome,
+    started: Instant,
+    progress: &dyn Fn(LoadMessage),
+) -> Result<(Dataset, BTreeMap<LsoaVintage, AreaMeshes>), LoadFailure> {
     if let Some(note) = outcome.note() {
         eprintln!("locality-map: note: {}", crate::model::escape_text(&note));
     }

@@ -9,6 +9,10 @@ use egui::{Color32, RichText};
 /// The amber of "not loaded" sentences.
 const MISSING: Color32 = Color32::from_rgb(0x99, 0x5a, 0x00);
 
+/// Said where a figure needs the rest of a staged load (population, domains, other editions) while it comes.
+pub const REST_LOADING: &str =
+    "population, domain and other editions' figures: loading… (the rest of the data folder is still being read)";
+
 /// One "not loaded" sentence, when there is one.
 pub fn missing_ui(ui: &mut egui::Ui, missing: Option<&str>) {
     if let Some(text) = missing {
@@ -81,7 +85,7 @@ pub fn unshown_panel_ui(ui: &mut egui::Ui, session: &Session) {
     ui.label(RichText::new(why).color(MISSING));
     if let Some(summary) = session.unshown_summary() {
         ui.separator();
-        super::panels::summary_ui(ui, summary);
+        super::panels::summary_ui(ui, summary, session.rest_loading());
         ui.separator();
         super::panels::priority_wards_ui(ui, summary, None);
     }

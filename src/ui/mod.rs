@@ -55,6 +55,8 @@ mod session;
 mod settings;
 mod shortcuts;
 mod side_panels;
+mod staged_load;
+mod staged_status;
 mod tool_window;
 mod ward_league;
 
@@ -81,7 +83,7 @@ pub use indicator_trend_export::{TrendFormat, TrendToExport, run_trend_export};
 pub use indicator_window::{IndicatorAction, IndicatorTab, IndicatorWindowState, MeasureChoice};
 pub use la_picker::filtered_las;
 pub use league_table::{LeagueColumn, LeagueTableState};
-pub use loader::{DownloadProblem, LoadFailure, LoadJob, LoadMessage, LoadedData, load_data};
+pub use loader::{DownloadProblem, LoadFailure, LoadJob, LoadMessage, LoadNews, LoadedData, load_data};
 pub use map_cache::MapCache;
 pub use paint::to_color32;
 pub use panels::{ProfileSort, legend_ui, lsoa_tooltip_ui, summary_ui, ward_profile_ui};
@@ -97,4 +99,5 @@ pub use session::{DataConfirmation, FileMessage, Repaint, SearchHit, Session, Vi
 pub use settings::{MapTool, SceneKey, Settings};
 pub use shortcuts::{MAP_KEYS, MapKey, MapKeyAction, Modifier, SHORTCUTS, Shortcut, map_key_actions, shortcuts};
 pub use side_panels::Panels;
+pub use staged_load::FirstPart;
 pub use ward_league::{MeasureChoice as AreaMeasureChoice, WardLeagueState, ordinal, ward_rank_lines};

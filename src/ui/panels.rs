@@ -97,8 +97,8 @@ pub fn edition_table(ui: &mut egui::Ui, id: &str, editions: [u16; 2], striped: b
     });
 }
 
-/// The LA summary numbers.
-pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
+/// The LA summary; with `rest_loading` (the first part of a staged load), figures it lacks say "loading…".
+pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary, rest_loading: bool) {
     ui.label(RichText::new(format!("{} ({})", summary.la_name, summary.la_code)).strong());
     match summary.wards {
         Some(wards) => ui.label(format!("{} LSOAs in {wards} wards", summary.lsoas)),
@@ -148,7 +148,11 @@ pub fn summary_ui(ui: &mut egui::Ui, summary: &LaSummary) {
         summary.top1.threshold_from,
         summary.top1.threshold_to
     ));
-    super::missing_data::population_ui(ui, summary);
+    if rest_loading {
+        super::missing_data::missing_ui(ui, Some(super::missing_data::REST_LOADING));
+    } else {
+        super::missing_data::population_ui(ui, summary);
+    }
     if let Some(rank) = summary.la_rank_by_decile1_share {
         ui.label(format!("Rank {} of {} LAs by share in decile 1", rank.rank, rank.of));
     }

@@ -7,6 +7,7 @@ mod editions;
 mod indicator_memory;
 mod project;
 mod search;
+mod staged;
 
 pub use search::SearchHit;
 
@@ -75,6 +76,10 @@ pub struct Session {
     /// The editions the mode was last settled for (see `editions.rs`).
     settled_editions: Option<(u16, u16)>,
     job: Option<LoadJob>,
+    /// What the next load is staged for (`session/staged.rs`): the LA and editions of the map asked for.
+    load_focus: Option<crate::io::LoadFocus>,
+    /// Set while the rest of a staged load replaces its first part: the view stays where the planner left it.
+    keep_view: bool,
     /// Why the last load failed (the previous map stays).
     load_error: Option<String>,
     generation: u64,
@@ -127,6 +132,8 @@ impl Session {
             unshown_summary: None,
             settled_editions: None,
             job: None,
+            load_focus: None,
+            keep_view: false,
             load_error: None,
             generation: 0,
             built_for: None,
@@ -386,7 +393,8 @@ impl Session {
 
     /// An opened project's view, once its own map is built for `settings` and no load is running.
     pub fn take_pending_view(&mut self, settings: &Settings) -> Option<MapView> {
-        if self.job.is_none() && self.built_for.as_ref() == Some(&settings.scene_key()) {
+        let map_up = self.job.as_ref().is_none_or(|job| job.first_part.is_some());
+        if map_up && self.built_for.as_ref() == Some(&settings.scene_key()) {
             self.open_pending_ward();
             self.pending_view.take()
         } else {
@@ -397,7 +405,7 @@ impl Session {
     /// Starts loading a data source; the current map stays until it succeeds.
     pub fn start_load(&mut self, source: DataSource) {
         let repaint = self.repaint.clone();
-        self.job = Some(LoadJob::start(source, move || repaint()));
+        self.job = Some(LoadJob::start(source, self.load_focus.clone(), move || repaint()));
     }
 
     /// Downloads the catalogue's official datasets into `folder`, then opens it.
@@ -409,11 +417,10 @@ impl Session {
     /// Takes a finished load, if one finished: the data replaces the old (the map follows), or its error is kept to
     /// show. Whether a load finished.
     pub fn poll(&mut self, settings: &mut Settings) -> bool {
-        let Some(result) = self.job.as_mut().and_then(LoadJob::poll) else {
+        let Some(news) = self.job.as_mut().and_then(LoadJob::poll) else {
             return false;
         };
-        self.job = None;
-        self.finish_load(result, settings);
+        self.take_news(news, settings);
         true
     }
 
@@ -467,6 +474,7 @@ impl Session {
     /// Rebuilds the scene when the LA, editions, mode, palette or classes changed; whether it did.
     pub fn rebuild_if_changed(&mut self, settings: &Settings) -> bool {
         let changed = self.data.is_some() && self.built_for.as_ref() != Some(&settings.scene_key());
+        self.focus_load_on(settings);
         if changed {
             self.rebuild_scene(settings);
         }
@@ -483,7 +491,7 @@ impl Session {
                 let new_extent = self.scene.as_ref().is_none_or(|old| {
                     old.comparison.la_code != scene.comparison.la_code || !Arc::ptr_eq(&old.data, &scene.data)
                 });
-                if new_extent {
+                if new_extent && !self.keep_view {
                     self.view_request = Some(ViewRequest::Fit);
                 }
                 if let Some(ward) = self.profile.as_ref().map(|p| p.code) {

@@ -153,7 +153,9 @@ impl Panels {
                             commands.extend(super::group_layer::groups_selection_ui(ui, layer));
                         }
                     });
-                    section(ui, "LA summary", true, |ui| summary_ui(ui, &scene.summary));
+                    section(ui, "LA summary", true, |ui| {
+                        summary_ui(ui, &scene.summary, session.rest_loading())
+                    });
                     named_selections_ui(ui, &scene.data.dataset, scene.comparison.to, session.named_selections());
                 });
             });
@@ -183,6 +185,9 @@ impl Panels {
                     }
                 });
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    if session.rest_loading() {
+                        super::missing_data::missing_ui(ui, Some(super::missing_data::REST_LOADING));
+                    }
                     let clicked = ward_profile_ui(ui, profile, &mut self.profile_sort, session.selected());
                     commands.extend(clicked.map(AppCommand::Focus));
                     if let Some(scene) = session.scene() {

@@ -173,6 +173,32 @@ pub fn load_dataset_cached(
     Ok((dataset, outcome))
 }
 
+/// The cached model when an entry for this load exists and its key still matches, and nothing else: no file is
+/// parsed and nothing saved. `None` (the cache off, no entry, a stale or damaged one) means the files must be read
+/// — by [`load_dataset_cached`], which says why and saves the entry. The window asks this first so that a warm
+/// start loads in one step, and only a cold one is staged.
+pub fn load_if_fresh(
+    source: &DataSource,
+    options: &LoadOptions,
+    settings: &CacheSettings,
+) -> Result<Option<(Dataset, CacheOutcome)>, LoadError> {
+    let Some(folder) = &settings.folder else {
+        return Ok(None);
+    };
+    let path = folder.join(CacheKey::entry_name_of(source, options));
+    let Ok(Some((map, stored, written_ns, payload))) = open_entry(&path) else {
+        return Ok(None);
+    };
+    let previous = Previous {
+        key: &stored,
+        written_ns,
+    };
+    if CacheKey::reusing(source, options, Some(previous))? != stored {
+        return Ok(None);
+    }
+    Ok(decode_payload(&map[payload]).ok().map(|d| (d, CacheOutcome::Hit(path))))
+}
+
 /// Opens an entry: its mapping, its key and when it was written; `Ok(None)` when there is none, `Err` when it is there
 /// but unusable (the magic, version, checksum or key do not hold).
 fn open_entry(path: &Path) -> Result<Option<Opened>, Corrupt> {

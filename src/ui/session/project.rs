@@ -59,6 +59,7 @@ impl Session {
             .file_name()
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         let current = self.data.as_ref().map(|d| d.source.clone());
+        self.focus_load_on(settings);
         match opened.data {
             DataFolderStatus::Embedded => {
                 if current != Some(DataSource::Embedded) {
