@@ -9,33 +9,16 @@ use common::police::{change_codes, file6_populations, raw_counts};
 use egui_kittest::{Harness, kittest::Queryable as _};
 use locality_map::analysis::{IndicatorMeasure, Level, Window, WindowStat, aggregate};
 use locality_map::export::{CivilDate, IndicatorMap, IndicatorMapSize, render_indicator_map};
-use locality_map::io::{DataSource, LoadOptions, load_dataset, parse_group_file};
+use locality_map::io::parse_group_file;
 use locality_map::model::{AreaCode, Dataset, Period};
 use locality_map::style::SEQUENTIAL_FIVE;
 use locality_map::ui::{Files, GroupOrigin, IndicatorTab, IndicatorWindowState, NoDialogs, run_indicator_map_export};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 fn dataset(data: &Path) -> Arc<Dataset> {
-    static DATA: OnceLock<Arc<Dataset>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let files = vec![
-            data.join("indicators/police_uk_city_of_london"),
-            data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"),
-            data.join("imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
-            data.join("lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv"),
-            data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv"),
-            data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"),
-        ];
-        let options = LoadOptions {
-            boundaries: true,
-            edition_hint: Some(2019),
-            ..LoadOptions::default()
-        };
-        Arc::new(load_dataset(&DataSource::Files(files), &options).expect("loads"))
-    })
-    .clone()
+    common::police::window_dataset(data)
 }
 
 struct State {

@@ -2,8 +2,34 @@
 //! both lookups (links into the shared data), the raw rows counted independently of the library's reader, and File
 //! 6's populations read with the csv crate.
 
+use locality_map::io::{DataSource, LoadOptions, load_dataset};
+use locality_map::model::Dataset;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The police months with File 6, File 1, both lookups and the national 2011 LSOA boundaries, as the indicator
+/// window tests load them (once per test binary).
+pub fn window_dataset(data: &Path) -> Arc<Dataset> {
+    static DATA: OnceLock<Arc<Dataset>> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let files = vec![
+            data.join("indicators/police_uk_city_of_london"),
+            data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"),
+            data.join("imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
+            data.join("lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv"),
+            data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv"),
+            data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"),
+        ];
+        let options = LoadOptions {
+            boundaries: true,
+            edition_hint: Some(2019),
+            ..LoadOptions::default()
+        };
+        Arc::new(load_dataset(&DataSource::Files(files), &options).expect("loads"))
+    })
+    .clone()
+}
 
 /// A data folder of the police months, File 6 and both lookups (links into the shared data).
 pub fn police_folder(data: &Path, dir: &Path) -> PathBuf {
