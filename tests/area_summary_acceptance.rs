@@ -240,7 +240,7 @@ fn population_source_and_edition_are_stated_on_every_output() {
     };
     let (page, _) = locality_map::export::vector_report_page(dataset, &comparison, &options).unwrap();
     let texts: String = page.texts().collect::<Vec<_>>().join(" ");
-    assert!(texts.contains("Groups: Average rank — IMD (IMD 2019)"), "{texts}");
+    assert!(texts.contains("Groups: Average rank — IMD 2019"), "{texts}");
     assert!(texts.contains("population: IoD2019 population"), "{texts}");
     assert!(texts.contains("Inner East"), "group names on the map: {texts}");
 }

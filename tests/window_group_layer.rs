@@ -97,23 +97,24 @@ fn shot(harness: &mut Harness<'static, LocalityMapApp>, name: &str) {
 fn the_group_layer_fills_member_lsoas_by_rank_and_its_legend_names_the_measure() {
     let mut harness = harness();
     // Off by default: no group legend.
-    assert!(
-        harness
-            .query_by_label_contains("Average rank — IMD (IMD 2019)")
-            .is_none()
-    );
+    assert!(harness.query_by_label_contains("Average rank — IMD 2019").is_none());
+    // The rank-change key while the map shows rank change …
+    assert!(harness.query_by_label_contains("Change in IMD rank").is_some());
     let renders = common::renderer_available("the_group_layer_fills_member_lsoas_by_rank");
     let before = renders.then(|| harness.render().expect("renders"));
     switch_layer_on(&mut harness);
     // The embedded default has no scores: average score (the default measure) has no figure, and the legend says so.
-    harness.get_by_label("Average score — IMD (IMD 2019)");
+    harness.get_by_label("Average score — IMD 2019");
     harness.get_by_label_contains("no IMD 2019 IMD scores are loaded");
+    // … and not once the committees (every Leeds LSOA) fill the map: it would describe colours not shown.
+    assert!(harness.query_by_label_contains("Change in IMD rank").is_none());
+    harness.get_by_label("Most deprived 1% nationally");
     // Average rank instead, from the legend's own picker.
     harness.get_by_label("Measure").click();
     harness.run_steps(2);
     harness.get_by_label("Average rank").click();
     harness.run_steps(4);
-    harness.get_by_label("Average rank — IMD (IMD 2019)");
+    harness.get_by_label("Average rank — IMD 2019");
     // Population source and edition under the legend.
     harness.get_by_label_contains("IMD 2019 IMD, groups of leeds_community_committees.csv; population: IoD2019");
     // The ten committees ranked, Inner East first (three of Leeds' most deprived wards).

@@ -236,6 +236,16 @@ pub fn summarise(figures: &IndexFigures, areas: &[AreaMembers], top1_line: Optio
 }
 
 impl AreaSummaryTable {
+    /// The measure a map of these areas is filled by when none is asked for: average score where the edition's
+    /// scores are loaded, else average rank (which every ranked edition has), so a map is never left without fills.
+    pub fn default_map_measure(&self) -> SummaryMeasure {
+        if self.rows.iter().any(|r| r.average_score.is_some()) {
+            SummaryMeasure::AverageScore
+        } else {
+            SummaryMeasure::AverageRank
+        }
+    }
+
     /// Every LA of `edition`, on the LA geography of edition `on` (its own when `None`).
     pub fn las(dataset: &Dataset, year: u16, index: Index, on: Option<u16>) -> Result<Self, AnalysisError> {
         let summarised = edition(dataset, year)?;

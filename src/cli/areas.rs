@@ -118,9 +118,10 @@ pub struct AreasArgs {
     /// Also write a map of the areas filled by their rank on --measure, outlines dissolved from their LSOAs (PNG)
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
-    /// The measure the map is filled by
-    #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), default_value = "average-score")]
-    pub measure: SummaryMeasure,
+    /// The measure the map is filled by [default: average-score where the edition's scores are loaded, else
+    /// average-rank]
+    #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), requires = "png")]
+    pub measure: Option<SummaryMeasure>,
     #[command(flatten)]
     pub overwrite: super::Overwrite,
 }
@@ -193,7 +194,8 @@ pub fn run(dataset: &Dataset, args: &AreasArgs, edition: Option<u16>, project: O
     }
     .map_err(|e| e.to_string())?;
     if let (Some(path), Some(members)) = (&args.png, &members) {
-        write_map(dataset, &table, members, args.measure, path, args.overwrite)?;
+        let measure = args.measure.unwrap_or_else(|| table.default_map_measure());
+        write_map(dataset, &table, members, measure, path, args.overwrite)?;
     }
     let text = if args.csv {
         eprintln!("locality-map: {}", table.provenance());

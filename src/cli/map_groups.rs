@@ -18,9 +18,10 @@ pub struct GroupMapArgs {
     /// filled by their rank on --measure, outlines dissolved from their LSOAs, named
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
-    /// With --groups: the measure the groups are filled by
-    #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), default_value = "average-score", requires = "groups")]
-    pub measure: SummaryMeasure,
+    /// With --groups: the measure the groups are filled by [default: average-score where the edition's scores are
+    /// loaded, else average-rank]
+    #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), requires = "groups")]
+    pub measure: Option<SummaryMeasure>,
     /// With --groups: the index the groups are summarised on
     #[arg(long, value_parser = named(&INDEX_NAMES, Index::label), default_value = "imd", requires = "groups")]
     pub index: Index,
@@ -62,7 +63,7 @@ pub fn group_layer(
         )
     })?;
     let geometry = Arc::new(AreaMapGeometry::build(layer, edition.vintage, &resolved.groups));
-    let measure = args.measure;
+    let measure = args.measure.unwrap_or_else(|| table.default_map_measure());
     let layer = GroupLayer::new(geometry, &resolved.groups, &table, measure, 1);
     Ok(Some((Arc::new(layer), unknown)))
 }

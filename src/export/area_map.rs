@@ -156,7 +156,7 @@ pub fn render_area_map(
     let heading = TextStyle::new(8.5 * u, ink()).bold();
     let mut y = map_rect.min[1] + 8.0 * u;
     let index_label = table.index.label();
-    let heading_text = format!("{} — {} (IMD {})", measure.label(), index_label, table.edition);
+    let heading_text = format!("{} — {} {}", measure.label(), index_label, table.edition);
     for line in text.wrap(&heading_text, heading.size_px, w - margin - column_left) {
         text.draw(&mut pixmap, &line, [column_left, y], Align::Left, &heading, None);
         y += heading.line_height();

@@ -120,6 +120,9 @@ pub struct ColumnContent<'a> {
     pub has_wards: bool,
     /// On a map zoomed to part of the LA (a ward), the counts still cover the whole LA: the count heading says so.
     pub counts_cover_whole_la: bool,
+    /// Whether any LSOA on the map is filled by the styled classes: `false` when a group layer fills every one, so
+    /// the column does not show a key to colours the map does not use.
+    pub classes_shown: bool,
 }
 
 /// Lays out (and draws, with a surface) the column from `rect.min`; returns the legend's rectangle and the bottom.
@@ -140,6 +143,25 @@ pub fn draw_column<'s>(
     );
     w.gap(12.0);
     let legend_top = w.y;
+    if content.classes_shown {
+        class_key(&mut w, content, u);
+    }
+    top1_key(&mut w, content, u);
+    w.gap(6.0);
+    for note in &content.legend.notes {
+        w.paragraph(note, &TextStyle::new(7.0 * u, grey()));
+        w.gap(2.0);
+    }
+    let legend_rect = ScreenRect {
+        min: [rect.min[0], legend_top],
+        max: [rect.max[0], w.y],
+    };
+    (legend_rect, w.y)
+}
+
+/// The styled classes' key: heading, subtitle and a row per class with its LSOA count.
+fn class_key(w: &mut ColumnWriter<'_, '_>, content: &ColumnContent<'_>, u: f32) {
+    let c = content.comparison;
     w.paragraph(&content.legend.title, &TextStyle::new(10.0 * u, ink()).bold());
     w.gap(1.5);
     w.paragraph(&content.legend.subtitle, &TextStyle::new(7.5 * u, grey()));
@@ -158,6 +180,11 @@ pub fn draw_column<'s>(
         });
     }
     w.gap(6.0);
+}
+
+/// The 1% key (outline, transition markers) and the ward line.
+fn top1_key(w: &mut ColumnWriter<'_, '_>, content: &ColumnContent<'_>, u: f32) {
+    let c = content.comparison;
     w.paragraph("Most deprived 1% of England", &TextStyle::new(10.0 * u, ink()).bold());
     w.gap(3.0);
     let orange = colour_of(TOP1_ORANGE);
@@ -209,16 +236,6 @@ pub fn draw_column<'s>(
             );
         });
     }
-    w.gap(6.0);
-    for note in &content.legend.notes {
-        w.paragraph(note, &TextStyle::new(7.0 * u, grey()));
-        w.gap(2.0);
-    }
-    let legend_rect = ScreenRect {
-        min: [rect.min[0], legend_top],
-        max: [rect.max[0], w.y],
-    };
-    (legend_rect, w.y)
 }
 
 /// What the bottom strip says.

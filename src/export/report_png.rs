@@ -6,6 +6,7 @@ use super::ExportError;
 use super::basemap_underlay::underlay_basemap;
 use super::date::CivilDate;
 use super::furniture::{draw_north_arrow, draw_scale_bar, fill_rect, stroke_rect};
+use super::group_layer_paint::draw_group_legend;
 use super::inset_locator::{InsetLocator, draw_inset_locator, ward_geometry};
 use super::map_layer::{MapContent, MapPainter};
 use super::page_text::{ColumnContent, StripContent, draw_column, draw_strip};
@@ -302,7 +303,9 @@ fn draw_report_page(
         });
     stroke_rect(surface, map_rect_px, Color::from_rgba8(150, 150, 150, 255), 0.5 * u);
 
-    // The column: shrink its type if it would run into the strip.
+    // The column: shrink its type if it would run into the strip. A group layer's legend goes below the keys; when
+    // the groups fill every LSOA drawn, it stands in for the classes' key.
+    let groups = options.groups.as_deref();
     let column = ColumnContent {
         title: &options.title,
         comparison,
@@ -310,40 +313,46 @@ fn draw_report_page(
         show_transitions: options.show_transitions,
         has_wards: !content.drawn.wards.is_empty(),
         counts_cover_whole_la: options.focus_ward.is_some(),
+        classes_shown: groups.is_none_or(|g| {
+            let drawn = content
+                .drawn
+                .areas
+                .iter()
+                .filter_map(|a| content.layer.areas.get(a.layer_index));
+            !g.fills_all(drawn.map(|area| &area.code))
+        }),
     };
     let column_rect = ScreenRect {
         min: [column_left, margin],
         max: [column_right, map_rect_px.max[1]],
     };
+    let group_gap = 8.0 * u;
+    let bottom_at = |column_u: f32| {
+        let (_, bottom) = draw_column(None, &text, &column, column_rect, column_u);
+        groups.map_or(bottom, |g| {
+            let top = bottom + group_gap;
+            draw_group_legend(None, &text, g, [column_left, top], column_rect.width(), column_u).max[1]
+        })
+    };
     let mut column_u = u;
     for _ in 0..4 {
-        let (_, bottom) = draw_column(None, &text, &column, column_rect, column_u);
+        let bottom = bottom_at(column_u);
         if bottom <= column_rect.max[1] {
             break;
         }
         column_u *= (column_rect.height() / (bottom - column_rect.min[1])).clamp(0.5, 0.98);
     }
     let (legend_rect_px, column_bottom) = draw_column(Some(&mut *surface), &text, &column, column_rect, column_u);
-    if let Some(groups) = &options.groups {
-        // The group layer's legend below the column where it fits, else in the map's lower left.
-        use super::group_layer_paint::draw_group_legend;
-        let top = column_bottom + 8.0 * u;
-        let needed = draw_group_legend(None, &text, groups, [column_left, top], column_rect.width(), column_u);
-        if needed.max[1] <= column_rect.max[1] {
-            draw_group_legend(
-                Some(surface),
-                &text,
-                groups,
-                [column_left, top],
-                column_rect.width(),
-                column_u,
-            );
-        } else {
-            let width = (map_rect_px.width() * 0.36).max(120.0 * u);
-            let size = draw_group_legend(None, &text, groups, [0.0, 0.0], width, u);
-            let at = emptiest_corner(groups, &screen_from_world, map_rect_px, [width, size.height()], 6.0 * u);
-            draw_group_legend(Some(surface), &text, groups, at, width, u);
-        }
+    if let Some(groups) = groups {
+        let top = column_bottom + group_gap;
+        draw_group_legend(
+            Some(surface),
+            &text,
+            groups,
+            [column_left, top],
+            column_rect.width(),
+            column_u,
+        );
     }
     fill_rect(
         surface,
@@ -362,39 +371,6 @@ fn draw_report_page(
         attribution_rect_px,
         inset,
     })
-}
-
-/// The top left of a `size` box in the corner of the map covering the fewest of the groups' LSOAs (their boxes'
-/// centres), `inset` from the edges: the group legend hides as little of the groups, and none of the map's scale
-/// bar and north arrow.
-fn emptiest_corner(
-    groups: &crate::render::GroupLayer,
-    pixel_from_world: &ScreenFromWorld,
-    map: ScreenRect,
-    size: [f32; 2],
-    inset: f32,
-) -> [f32; 2] {
-    let centres: Vec<[f32; 2]> = groups
-        .geometry
-        .lsoas
-        .areas
-        .iter()
-        .map(|a| pixel_from_world.apply(a.bbox_in_world.center()))
-        .collect();
-    let (left, right) = (map.min[0] + inset, map.max[0] - inset - size[0]);
-    let (top, bottom) = (map.min[1] + inset, map.max[1] - inset - size[1]);
-    // Clear of the scale bar (lower left) and the north arrow (upper right): lower right first (where ties go),
-    // then upper left, then lower left above the scale bar.
-    let above_scale_bar = bottom - 4.0 * inset;
-    [[right, bottom], [left, top], [left, above_scale_bar]]
-        .into_iter()
-        .min_by_key(|at| {
-            centres
-                .iter()
-                .filter(|c| (at[0]..at[0] + size[0]).contains(&c[0]) && (at[1]..at[1] + size[1]).contains(&c[1]))
-                .count()
-        })
-        .unwrap_or([left, bottom])
 }
 
 /// The OS and ONS lines and the licence, from the shipped catalogue, with the year filled in.

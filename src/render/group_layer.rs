@@ -119,7 +119,7 @@ pub struct GroupLayer {
     pub geometry: Arc<AreaMapGeometry>,
     /// The groups, in the order their file names them.
     pub groups: Vec<GroupOnMap>,
-    /// The legend's heading: the measure, the index and the edition, e.g. `Average score — IMD (IMD 2019)`.
+    /// The legend's heading: the measure, the index and the edition, e.g. `Average score — IMD 2019`.
     pub heading: String,
     /// Edition, index, which groups and the population source (`AreaSummaryTable::provenance`).
     pub provenance: String,
@@ -181,7 +181,7 @@ impl GroupLayer {
         Self {
             geometry,
             groups,
-            heading: format!("{} — {} (IMD {})", measure.label(), table.index.label(), table.edition),
+            heading: format!("{} — {} {}", measure.label(), table.index.label(), table.edition),
             provenance: table.provenance(),
             title: format!(
                 "area groups by {}, {} {}",
@@ -193,6 +193,12 @@ impl GroupLayer {
             identity,
             fill_of_lsoa,
         }
+    }
+
+    /// Whether every one of `lsoas` is in a group: then none shows the map's own classes, and writers leave their key
+    /// out rather than describe colours the map does not use.
+    pub fn fills_all<'a>(&self, mut lsoas: impl Iterator<Item = &'a AreaCode>) -> bool {
+        lsoas.all(|code| self.fill_of_lsoa.contains_key(code))
     }
 
     /// The fill of an LSOA in a group, `None` outside every group.

@@ -11,7 +11,27 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
 }
 
 /// The legend: swatches with counts, the 1% key, and the honest-reading caveat.
-pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to: u16, vision: ColourVision) {
+/// The classes' key is left out when `classes` is false (a group layer fills every LSOA).
+pub fn legend_ui(
+    ui: &mut egui::Ui,
+    legend: &Legend,
+    show_transitions: bool,
+    to: u16,
+    vision: ColourVision,
+    classes: bool,
+) {
+    if classes {
+        class_key_ui(ui, legend, vision);
+    }
+    top1_key_ui(ui, show_transitions, to, vision);
+    ui.add_space(6.0);
+    for note in &legend.notes {
+        ui.label(RichText::new(note).weak());
+    }
+}
+
+/// The styled classes, each with its swatch and LSOA count.
+fn class_key_ui(ui: &mut egui::Ui, legend: &Legend, vision: ColourVision) {
     ui.label(RichText::new(&legend.title).strong());
     ui.label(RichText::new(&legend.subtitle).weak());
     ui.add_space(4.0);
@@ -30,6 +50,10 @@ pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to:
         });
     }
     ui.add_space(6.0);
+}
+
+/// The 1% outline and, when shown, the transition markers.
+fn top1_key_ui(ui: &mut egui::Ui, show_transitions: bool, to: u16, vision: ColourVision) {
     ui.label(RichText::new("Most deprived 1% nationally").strong());
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(Vec2::new(22.0, 14.0), Sense::hover());
@@ -53,10 +77,6 @@ pub fn legend_ui(ui: &mut egui::Ui, legend: &Legend, show_transitions: bool, to:
                 ui.label(text);
             });
         }
-    }
-    ui.add_space(6.0);
-    for note in &legend.notes {
-        ui.label(RichText::new(note).weak());
     }
 }
 

@@ -123,15 +123,18 @@ impl Panels {
                     // Collapsible sections, the priority wards and the selection before the summary, so that they are
                     // reached without scrolling at 1400 × 900 (each remembers whether it is open).
                     section(ui, "Legend", true, |ui| {
+                        let layer = session.group_layer().filter(|_| settings.show_group_layer);
+                        let lsoas = || scene.comparison.rows.iter().map(|r| &r.lsoa_code);
                         legend_ui(
                             ui,
                             &scene.styled.legend,
                             settings.show_transitions,
                             scene.comparison.to,
                             settings.colour_vision,
+                            layer.is_none_or(|l| !l.fills_all(lsoas())),
                         );
                         if settings.show_group_layer {
-                            let layer = session.group_layer().map(|l| l.as_ref());
+                            let layer = layer.map(|l| l.as_ref());
                             let groups = &mut self.areas.groups;
                             super::group_layer::group_legend_ui(ui, groups, layer, scene, settings.colour_vision);
                         }
