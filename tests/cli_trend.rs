@@ -3,36 +3,10 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use common::police::{police_folder, raw_counts};
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::{Command, Output};
-
-/// A data folder of the police months, File 6 and both lookups (links into the shared data).
-fn police_folder(data: &Path, dir: &Path) -> PathBuf {
-    let folder = dir.join("data");
-    std::fs::create_dir_all(&folder).unwrap();
-    for (from, to) in [
-        ("indicators/police_uk_city_of_london", "police"),
-        (
-            "imd2019/File_6_-_IoD2019_Population_Denominators.csv",
-            "File_6_-_IoD2019_Population_Denominators.csv",
-        ),
-        (
-            "lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv",
-            "lookup_lsoa11_lsoa21_ltla22_geographr.csv",
-        ),
-        (
-            "lookups/lookup_lsoa21_ward24_ltla24_geographr.csv",
-            "lookup_lsoa21_ward24_ltla24_geographr.csv",
-        ),
-    ] {
-        let link = folder.join(to);
-        if !link.exists() {
-            std::os::unix::fs::symlink(data.join(from), link).unwrap();
-        }
-    }
-    folder
-}
 
 fn trend(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_locality-map"))
@@ -47,50 +21,6 @@ fn trend(data: &Path, args: &[&str]) -> Output {
 
 fn ok(out: &Output) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// Rows per (LSOA, month) from the raw police CSVs: each month's later download (fewer "Under investigation")
-/// whole, rows of an earlier download whose Crime ID the later lacks; rows without a Crime ID from the later only.
-fn raw_counts(folder: &Path) -> BTreeMap<(String, String), u64> {
-    type Rows = Vec<(String, String, String)>;
-    let mut by_month: BTreeMap<String, Vec<(usize, Rows)>> = BTreeMap::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        let mut reader = csv::Reader::from_path(&path).unwrap();
-        let headers = reader.headers().unwrap().clone();
-        let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
-        let (id, month, lsoa, outcome) = (
-            col("Crime ID"),
-            col("Month"),
-            col("LSOA code"),
-            col("Last outcome category"),
-        );
-        let mut pending = 0;
-        let rows: Rows = reader
-            .records()
-            .map(|r| {
-                let r = r.unwrap();
-                pending += usize::from(&r[outcome] == "Under investigation");
-                (r[id].to_string(), r[month].to_string(), r[lsoa].to_string())
-            })
-            .collect();
-        let m = rows.first().map(|r| r.1.clone()).unwrap_or_default();
-        by_month.entry(m).or_default().push((pending, rows));
-    }
-    let mut counts = BTreeMap::new();
-    for (_, mut downloads) in by_month {
-        downloads.sort_by_key(|d| d.0);
-        let mut seen = BTreeSet::new();
-        for (i, (_, rows)) in downloads.iter().enumerate() {
-            for (id, month, lsoa) in rows {
-                if if id.is_empty() { i == 0 } else { !seen.contains(id) } {
-                    *counts.entry((lsoa.clone(), month.clone())).or_default() += 1;
-                }
-            }
-            seen.extend(rows.iter().map(|r| r.0.clone()));
-        }
-    }
-    counts
 }
 
 /// The CSV's (period, count) of one area, BOM checked.
@@ -212,5 +142,40 @@ fn a_ward_of_the_claimant_table_charts() {
     let months = csv_counts(&csv);
     assert_eq!(months.len(), 34);
     assert_eq!(months[0].0, "2015-01");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The binary's result for arguments that fail in parsing (no data is read).
+fn parse_only(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_locality-map"))
+        .env("LOCALITY_MAP_CACHE", "off")
+        .arg("trend")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn png_and_csv_together_is_an_error_and_one_is_required() {
+    let dir = common::scratch_for_this_process("lm-cli-trend-conflict");
+    let (png, csv) = (dir.join("t.png"), dir.join("t.csv"));
+    let both = parse_only(&[
+        "crime",
+        "--area",
+        "E01000001",
+        "--png",
+        png.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(both.status.code(), Some(2), "a usage error");
+    let message = String::from_utf8_lossy(&both.stderr);
+    assert!(message.contains("--png") && message.contains("--csv"), "{message}");
+    assert!(message.contains("cannot be used with"), "{message}");
+    assert!(!png.exists() && !csv.exists(), "nothing written");
+    let neither = parse_only(&["crime", "--area", "E01000001"]);
+    assert_eq!(neither.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&neither.stderr);
+    assert!(message.contains("--png") && message.contains("required"), "{message}");
     std::fs::remove_dir_all(&dir).ok();
 }

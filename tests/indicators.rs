@@ -836,8 +836,8 @@ fn the_readme_states_the_emerging_method_with_the_defaults_in_force() {
         "one-sided Poisson exceedance test".to_string(),
         format!("the last {} months", o.recent_months),
         format!("at least {} earlier years", o.min_years),
-        format!("recent count is at least {}", o.min_count),
-        format!("P(X ≥ recent | Poisson(expected)) ≤ {}", o.p_threshold),
+        // The rule in the words the window, the CLI and the PNG legend use (`EmergingOptions::rule`).
+        o.rule(),
         "preceding 12 months".to_string(),
     ] {
         assert!(readme.contains(&phrase), "README lacks {phrase:?}");

@@ -13,34 +13,14 @@ use locality_map::ui::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 fn shared() -> Option<PathBuf> {
     common::national_data("window_indicators")
 }
 
 fn dataset() -> Option<Arc<Dataset>> {
-    static DATA: OnceLock<Arc<Dataset>> = OnceLock::new();
-    let data = shared()?;
-    Some(
-        DATA.get_or_init(|| {
-            let files = vec![
-                data.join("indicators/police_uk_city_of_london"),
-                data.join("imd2019/File_6_-_IoD2019_Population_Denominators.csv"),
-                data.join("imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"),
-                data.join("lookups/lookup_lsoa11_lsoa21_ltla22_geographr.csv"),
-                data.join("lookups/lookup_lsoa21_ward24_ltla24_geographr.csv"),
-                data.join("boundaries/LSOA_Dec_2011_BSC_EW_V3.geojson"),
-            ];
-            let options = LoadOptions {
-                boundaries: true,
-                edition_hint: Some(2019),
-                ..LoadOptions::default()
-            };
-            Arc::new(load_dataset(&DataSource::Files(files), &options).expect("loads"))
-        })
-        .clone(),
-    )
+    Some(common::police::window_dataset(&shared()?))
 }
 
 struct State {

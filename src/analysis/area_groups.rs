@@ -2,7 +2,7 @@
 //! selections, ready to be summarised like LAs and wards.
 
 use super::area_geography::AreaMembers;
-use crate::model::{AreaCode, Dataset, GroupFile, GroupMember, ImdEdition, normalise};
+use crate::model::{AreaCode, Dataset, GroupFile, GroupMember, ImdEdition, LsoaVintage, normalise};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Groups resolved to LSOAs, and the rows that named nothing known.
@@ -36,11 +36,25 @@ pub fn resolve_groups(
     la: Option<&AreaCode>,
     file: &GroupFile,
 ) -> ResolvedGroups {
+    let la_of_lsoa = |code: &AreaCode| edition.rows.get(code).map(|row| row.la_code);
+    resolve_groups_among(dataset, edition.vintage, la_of_lsoa, la, file)
+}
+
+/// Resolves a grouping file against the LSOAs of a vintage that `la_of_lsoa` knows (`Some(its LA, if known)`;
+/// `None` for an LSOA not among them) and the ward lookup of that vintage: [`resolve_groups`] for an edition's
+/// LSOAs, `resolve_indicator_groups` for an indicator's.
+pub fn resolve_groups_among(
+    dataset: &Dataset,
+    vintage: LsoaVintage,
+    la_of_lsoa: impl Fn(&AreaCode) -> Option<Option<AreaCode>>,
+    la: Option<&AreaCode>,
+    file: &GroupFile,
+) -> ResolvedGroups {
     let mut ward_lsoas: BTreeMap<AreaCode, Vec<AreaCode>> = BTreeMap::new();
     let mut wards_by_name: BTreeMap<String, BTreeSet<AreaCode>> = BTreeMap::new();
-    for (lsoa, assignment) in dataset.wards_of_lsoas(edition.vintage) {
-        let Some(row) = edition.rows.get(lsoa) else { continue };
-        let ward_la = assignment.ward.la_code.or(row.la_code);
+    for (lsoa, assignment) in dataset.wards_of_lsoas(vintage) {
+        let Some(lsoa_la) = la_of_lsoa(lsoa) else { continue };
+        let ward_la = assignment.ward.la_code.or(lsoa_la);
         if la.is_some_and(|la| ward_la.as_ref() != Some(la)) {
             continue;
         }
@@ -55,7 +69,7 @@ pub fn resolve_groups(
     for row in &file.rows {
         let found: Result<Vec<AreaCode>, String> = match &row.member {
             GroupMember::LsoaCode(text) => AreaCode::parse(text)
-                .filter(|c| edition.rows.contains_key(c))
+                .filter(|c| la_of_lsoa(c).is_some())
                 .map(|c| vec![c])
                 .ok_or_else(|| format!("LSOA {text:?} (row {})", row.row)),
             GroupMember::WardCode(text) => AreaCode::parse(text)

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub struct EmergingOptions {
     /// Months in the recent window (default 3), ending at the indicator's last period.
     pub recent_months: usize,
-    /// Flag when `P(X >= recent | expected)` is at most this (default 0.01).
+    /// Flag when `P(X ≥ recent | expected)` is at most this, `≤` (default 0.01).
     pub p_threshold: f64,
     /// Flag only when the recent count is at least this (default 5), so tiny areas do not flag on noise.
     pub min_count: f64,
@@ -32,18 +32,41 @@ impl Default for EmergingOptions {
 }
 
 impl EmergingOptions {
+    /// The flagging rule applied by [`scan_emerging`] (see [`EmergingOptions::flags`]), in one line: the map
+    /// legend, the tooltips and [`EmergingOptions::method`] all say it with these words.
+    ///
+    /// ```
+    /// use locality_map::analysis::EmergingOptions;
+    /// assert_eq!(
+    ///     EmergingOptions::default().rule(),
+    ///     "recent count ≥ 5, above expected, and P(X ≥ recent | Poisson(expected)) ≤ 0.01"
+    /// );
+    /// ```
+    pub fn rule(&self) -> String {
+        format!(
+            "recent count ≥ {m}, above expected, and P(X ≥ recent | Poisson(expected)) ≤ {p}",
+            m = self.min_count,
+            p = self.p_threshold
+        )
+    }
+
+    /// True when an area with this recent count, expected count and upper-tail p-value is flagged: the rule
+    /// [`EmergingOptions::rule`] states (at least the minimum count, above expected, p at most the threshold).
+    pub fn flags(&self, recent: f64, expected: f64, p_value: f64) -> bool {
+        recent >= self.min_count && recent > expected && p_value <= self.p_threshold
+    }
+
     /// The rule in words, for the window, the CLI and the README.
     pub fn method(&self) -> String {
         format!(
             "One-sided Poisson exceedance test: for each area the recent count (the last {r} months) is compared with its \
              expected count from its own baseline — the mean over the same {r} months of earlier years when at least {y} \
-             earlier years have them, else the preceding 12 months scaled to {r} months. An area is flagged when the recent \
-             count is at least {m}, above expected, and P(X >= recent | Poisson(expected)) <= {p} (regularised incomplete \
-             gamma). Areas whose baseline has no events, or with months missing, are not tested. With many areas, about \
+             earlier years have them, else the preceding 12 months scaled to {r} months. An area is flagged when {rule} \
+             (the upper tail by the regularised incomplete gamma). Areas whose baseline has no events, or with months missing, are not tested. With many areas, about \
              {p} of them flag by chance alone: treat flags as prompts to look, not findings.",
             r = self.recent_months,
             y = self.min_years,
-            m = self.min_count,
+            rule = self.rule(),
             p = self.p_threshold
         )
     }
@@ -221,7 +244,7 @@ pub fn scan_emerging(table: &AggregatedIndicator, options: &EmergingOptions) -> 
         }
         let recent_count = observed.round().max(0.0) as u64;
         let p_value = poisson_upper_tail(recent_count, expected);
-        let flagged = observed >= options.min_count && observed > expected && p_value <= options.p_threshold;
+        let flagged = options.flags(observed, expected, p_value);
         scan.tested.push(EmergingArea {
             code: row.code,
             name: row.name.clone(),
@@ -276,6 +299,24 @@ mod tests {
             without_area: Default::default(),
             attribution: None,
         }
+    }
+
+    #[test]
+    fn the_threshold_itself_flags_as_the_rule_says() {
+        let options = EmergingOptions::default();
+        assert!(options.flags(5.0, 1.0, 0.01), "p = threshold flags: the rule is ≤");
+        assert!(!options.flags(5.0, 1.0, 0.010_001));
+        assert!(!options.flags(4.0, 1.0, 1e-6), "below the minimum count");
+        assert!(!options.flags(6.0, 6.0, 1e-6), "not above expected");
+        assert!(options.rule().contains("≤ 0.01"), "{}", options.rule());
+        assert!(options.method().contains(&options.rule()));
+    }
+
+    #[test]
+    fn the_readme_states_the_rule_applied() {
+        let readme = include_str!("../../README.md");
+        let rule = EmergingOptions::default().rule();
+        assert!(readme.contains(&rule), "README.md should say {rule:?}");
     }
 
     #[test]

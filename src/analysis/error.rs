@@ -63,6 +63,18 @@ pub enum AnalysisError {
         /// The edition given as later.
         to: u16,
     },
+    /// No ward lookup or ward boundaries are loaded for the edition's LSOAs, so no ward can be found by name.
+    #[error(
+        "no ward lookup or ward boundaries are loaded for the {lsoa_year} LSOAs of IMD {edition}, so ward {query:?} cannot be found; add an ONS LSOA to ward lookup or ward boundaries to the data folder"
+    )]
+    NoWardsLoaded {
+        /// What was typed.
+        query: String,
+        /// The year of the edition's LSOAs (2011 or 2021).
+        lsoa_year: u16,
+        /// The edition profiled.
+        edition: u16,
+    },
     /// No ward matched.
     #[error("no ward {query:?}{hint}")]
     WardNotFound {

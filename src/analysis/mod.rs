@@ -11,6 +11,7 @@ mod emerging;
 mod error;
 mod indicator_aggregate;
 mod indicator_drawing;
+mod indicator_groups;
 mod indicator_population;
 mod indicator_window;
 mod la_ranking;
@@ -26,7 +27,7 @@ mod ward_profile;
 pub use area_geography::{
     AreaMembers, IndexFigures, LaGeography, denominator, denominator_label, has_scale, national_lsoas, wards_of_la,
 };
-pub use area_groups::{ResolvedGroups, groups_from_selections, resolve_groups};
+pub use area_groups::{ResolvedGroups, groups_from_selections, resolve_groups, resolve_groups_among};
 pub use area_measures::{
     LsoaFigures, average_rank, average_score, extent, extent_weight, local_concentration, national_percentile,
     population, proportion_most_deprived_10pct, rank_most_deprived_first, scale, turned_round_rank,
@@ -41,6 +42,7 @@ pub use emerging::{Baseline, EmergingArea, EmergingOptions, EmergingScan, scan_e
 pub use error::AnalysisError;
 pub use indicator_aggregate::{AggregatedIndicator, AreaSeries, IndicatorError, Level, aggregate, group_series};
 pub use indicator_drawing::{DrawPlan, DrawUnit, draw_plan};
+pub use indicator_groups::{GroupIndicator, group_notes, indicator_groups, resolve_indicator_groups};
 pub use indicator_population::{
     LsoaPopulations, POPULATION_BRIDGE_METHOD, WHOLE_POPULATION_BRIDGE_METHOD, lsoa_populations,
     whole_lsoa_populations_2021,

@@ -73,6 +73,13 @@ impl WardProfile {
             .map(|q| super::comparison::find_la(dataset, q, [to, from]))
             .transpose()?
             .map(|(c, _)| c);
+        if dataset.wards_of_lsoas(later.vintage).next().is_none() {
+            return Err(AnalysisError::NoWardsLoaded {
+                query: ward.to_string(),
+                lsoa_year: later.vintage.year(),
+                edition: later.year,
+            });
+        }
         let mut matches: BTreeMap<AreaCode, (String, Option<AreaCode>)> = BTreeMap::new();
         {
             for (lsoa, assignment) in dataset.wards_of_lsoas(later.vintage) {

@@ -68,7 +68,7 @@ pub fn run(dataset: &Dataset, args: &EmergingArgs) -> CliResult {
         ..EmergingOptions::default()
     };
     let levels: Vec<Level> = match (args.level, indicator.level) {
-        (Some(l), _) => vec![l.level()],
+        (Some(l), _) => vec![l.level()?],
         (None, AreaLevel::Lsoa(_)) => vec![Level::Lsoa, Level::Ward],
         (None, AreaLevel::Ward(_)) => vec![Level::Ward],
         (None, AreaLevel::La) => vec![Level::La],

@@ -1,11 +1,15 @@
 //! `indicator NAME --level lsoa|ward|la --csv`: one row per area and period with the count, the rate per 1,000
-//! residents and the population (columns `area_code,area_name,period,count,rate_per_1000,population`).
+//! residents and the population (columns `area_code,area_name,period,count,rate_per_1000,population`); `--level
+//! group` sums the LSOAs of the planner's groups (`--groups FILE` or the named selections of `--project`).
 
 use super::CliResult;
-use crate::analysis::{AggregatedIndicator, IndicatorError, Level, aggregate};
+use super::indicator_scope::groups_of_indicator;
+pub use super::indicator_scope::{IndicatorScope, PeriodRange, period_arg};
+use crate::analysis::{AggregatedIndicator, AreaSeries, IndicatorError, Level, aggregate};
 use crate::model::{Dataset, Indicator, IndicatorUnit, Period};
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
+use std::path::Path;
 
 pub use crate::export::INDICATOR_CSV_COLUMNS;
 
@@ -21,15 +25,18 @@ pub enum LevelArg {
     Ward,
     /// Local authorities
     La,
+    /// The planner's groups: `--groups FILE` or the named selections of `--project` (`indicator` and `trend`)
+    Group,
 }
 
 impl LevelArg {
-    /// The analysis level.
-    pub fn level(self) -> Level {
+    /// The analysis level; the planner's groups are not one (only `indicator` and `trend` sum to them).
+    pub fn level(self) -> Result<Level, String> {
         match self {
-            Self::Lsoa => Level::Lsoa,
-            Self::Ward => Level::Ward,
-            Self::La => Level::La,
+            Self::Lsoa => Ok(Level::Lsoa),
+            Self::Ward => Ok(Level::Ward),
+            Self::La => Ok(Level::La),
+            Self::Group => Err("--level group is for `indicator` and `trend` (with --groups FILE or --project)".into()),
         }
     }
 }
@@ -39,21 +46,12 @@ impl LevelArg {
 pub struct IndicatorArgs {
     /// Indicator name (see `locality-map indicators`), e.g. crime, crime-burglary
     pub name: String,
-    /// Areas of the rows
+    /// Areas of the rows (group: --groups FILE, or the named selections of --project)
     #[arg(long, value_enum, default_value_t = LevelArg::Lsoa)]
     pub level: LevelArg,
-    /// Only areas in this local authority (name or code)
-    #[arg(long)]
-    pub la: Option<String>,
-    /// First period (YYYY-MM)
-    #[arg(long, value_name = "YYYY-MM")]
-    pub from: Option<String>,
-    /// Last period (YYYY-MM)
-    #[arg(long, value_name = "YYYY-MM")]
-    pub to: Option<String>,
-    /// Insist on rates per 1,000 residents: fail when no population denominators are loaded
-    #[arg(long)]
-    pub per_1000: bool,
+    /// `--la`, `--from`, `--to`, `--per-1000`, `--groups`.
+    #[command(flatten)]
+    pub scope: IndicatorScope,
     /// CSV (the only output form)
     #[arg(long)]
     pub csv: bool,
@@ -77,12 +75,6 @@ pub fn find<'a>(dataset: &'a Dataset, name: &str) -> Result<&'a Indicator, Strin
     })
 }
 
-/// Parses `--from` / `--to`.
-pub fn period_arg(text: Option<&str>, flag: &str) -> Result<Option<Period>, String> {
-    text.map(|t| Period::parse(t).ok_or_else(|| format!("{flag} {t:?} is not a period (YYYY-MM or YYYY)")))
-        .transpose()
-}
-
 fn number(value: f64) -> String {
     if value.is_nan() {
         String::new()
@@ -93,36 +85,44 @@ fn number(value: f64) -> String {
     }
 }
 
-/// The CSV text of a table, periods limited to `from..=to`.
-pub fn indicator_csv(
-    table: &AggregatedIndicator,
-    from: Option<Period>,
-    to: Option<Period>,
+/// The CSV text of a table, periods limited to `range`.
+pub fn indicator_csv(table: &AggregatedIndicator, range: PeriodRange) -> Result<String, csv::Error> {
+    let rows = table.rows.iter().map(|row| (row.code.to_string(), row));
+    rows_csv(table.unit, &table.periods, rows, range)
+}
+
+/// The CSV text of rows labelled by code (an ONS code, or a group's name), periods limited to `range`: counts with
+/// their rate and population ([`INDICATOR_CSV_COLUMNS`]), published values with their unit.
+pub fn rows_csv<'a>(
+    unit: IndicatorUnit,
+    periods: &[Period],
+    rows: impl Iterator<Item = (String, &'a AreaSeries)>,
+    range: PeriodRange,
 ) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let count = table.unit == IndicatorUnit::Count;
+    let count = unit == IndicatorUnit::Count;
     if count {
         writer.write_record(INDICATOR_CSV_COLUMNS)?;
     } else {
         writer.write_record(PUBLISHED_VALUE_CSV_COLUMNS)?;
     }
-    for row in &table.rows {
-        for (period, value) in table.periods.iter().zip(&row.values) {
-            if from.is_some_and(|f| *period < f) || to.is_some_and(|t| *period > t) {
+    for (code, row) in rows {
+        for (period, value) in periods.iter().zip(&row.values) {
+            if !range.contains(*period) {
                 continue;
             }
-            let (code, period) = (row.code.to_string(), period.to_string());
+            let period = period.to_string();
             if count {
                 let rate = row.rate_per_1000(*value).map(|r| format!("{r:.4}")).unwrap_or_default();
                 let population = row.population.map(number).unwrap_or_default();
-                writer.write_record([code, row.name.clone(), period, number(*value), rate, population])?;
+                writer.write_record([code.clone(), row.name.clone(), period, number(*value), rate, population])?;
             } else {
                 writer.write_record([
-                    code,
+                    code.clone(),
                     row.name.clone(),
                     period,
                     number(*value),
-                    table.unit.label().to_string(),
+                    unit.label().to_string(),
                 ])?;
             }
         }
@@ -175,16 +175,57 @@ pub fn table_notes(table: &AggregatedIndicator, indicator: &Indicator) -> String
     text
 }
 
-/// Runs the command.
-pub fn run(dataset: &Dataset, args: &IndicatorArgs) -> CliResult {
+/// Runs the command; `project` is the global `--project` (its named selections are the groups of `--level group`
+/// when no `--groups` file is given).
+pub fn run(dataset: &Dataset, args: &IndicatorArgs, project: Option<&Path>) -> CliResult {
     let indicator = find(dataset, &args.name)?;
-    let from = period_arg(args.from.as_deref(), "--from")?;
-    let to = period_arg(args.to.as_deref(), "--to")?;
-    let table = aggregate(dataset, indicator, args.level.level(), args.la.as_deref()).map_err(|e| e.to_string())?;
-    if args.per_1000 && table.rows.iter().all(|r| r.population.is_none()) {
+    let range = args.scope.range()?;
+    if args.level == LevelArg::Group {
+        return run_groups(dataset, indicator, args, range, project);
+    }
+    if args.scope.groups.is_some() {
+        return Err("--groups needs --level group".into());
+    }
+    let table =
+        aggregate(dataset, indicator, args.level.level()?, args.scope.la.as_deref()).map_err(|e| e.to_string())?;
+    if args.scope.per_1000 && table.rows.iter().all(|r| r.population.is_none()) {
         return Err(format!("--per-1000: {}", table.population_source).into());
     }
     eprint!("{}", table_notes(&table, indicator));
-    let csv = indicator_csv(&table, from, to).map_err(|e| e.to_string())?;
+    let csv = indicator_csv(&table, range).map_err(|e| e.to_string())?;
     super::print(&csv)
+}
+
+/// `--level group`: one row per group and period (`area_code` and `area_name` are the group's name); a grouping
+/// file's unknown wards or LSOAs are the named error, after the other groups are printed.
+fn run_groups(
+    dataset: &Dataset,
+    indicator: &Indicator,
+    args: &IndicatorArgs,
+    range: PeriodRange,
+    project: Option<&Path>,
+) -> CliResult {
+    let found = groups_of_indicator(dataset, indicator, &args.scope, project)?;
+    if args.scope.per_1000 && found.groups.iter().all(|g| g.series.population.is_none()) {
+        return Err(format!("--per-1000: {}", found.lsoas.population_source).into());
+    }
+    let mut notes = table_notes(&found.lsoas, indicator);
+    writeln!(
+        notes,
+        "summed to {} {}: counts and populations of their LSOAs added, rates re-derived from the sums",
+        found.groups.len(),
+        found.described
+    )
+    .ok();
+    for note in &found.notes {
+        writeln!(notes, "note: {note}").ok();
+    }
+    eprint!("{notes}");
+    let rows = found.groups.iter().map(|g| (g.name.clone(), &g.series));
+    let csv = rows_csv(found.lsoas.unit, &found.lsoas.periods, rows, range).map_err(|e| e.to_string())?;
+    super::print(&csv)?;
+    match found.unknown {
+        Some(message) => Err(message.into()),
+        None => Ok(()),
+    }
 }

@@ -189,6 +189,12 @@ fn extent_of(
 ) -> Result<(Option<geo::Rect<f64>>, Option<crate::model::AreaCode>), String> {
     if let Some(wanted) = &args.ward {
         let lower = wanted.trim().to_lowercase();
+        if comparison.rows.iter().all(|r| r.ward_code.is_none()) {
+            return Err(format!(
+                "no ward lookup or ward boundaries are loaded for {}'s LSOAs, so --ward {wanted:?} cannot be found; add an ONS LSOA to ward lookup or ward boundaries to the data folder",
+                comparison.la_name
+            ));
+        }
         let ward = comparison
             .rows
             .iter()

@@ -1,13 +1,15 @@
 //! `map --layer indicator:NAME`: the report PNG of a local indicator — one period, the last N months, or their change
-//! against the N months before — as counts or rates per 1,000 residents, for an LA or every area of the indicator.
+//! against the N months before — as counts or rates per 1,000 residents, for an LA or every area of the indicator;
+//! drawn by `export::save_indicator_map`, as the local indicators window exports it.
 
 use super::CliResult;
 use super::indicator::{LevelArg, find, period_arg};
 use super::map::MapArgs;
-use crate::analysis::{EmergingOptions, IndicatorMeasure, Window, WindowStat, aggregate, draw_plan, scan_emerging};
-use crate::export::{CivilDate, ExportError, IndicatorPageOptions, render_indicator_page, save_png_atomic};
+use crate::analysis::{IndicatorMeasure, Window, WindowStat, aggregate};
+use crate::export::{
+    CivilDate, IndicatorMap, IndicatorMapSize, indicator_map_title, render_indicator_map, save_png_atomic,
+};
 use crate::model::{AreaLevel, Dataset};
-use crate::style::style_indicator;
 use clap::Args;
 
 /// The indicator options of `map`.
@@ -43,6 +45,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         .indicator
         .level
         .map(LevelArg::level)
+        .transpose()?
         .unwrap_or(match indicator.level {
             AreaLevel::Lsoa(_) => crate::analysis::Level::Lsoa,
             AreaLevel::Ward(_) => crate::analysis::Level::Ward,
@@ -50,11 +53,12 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         });
     // `--la all` (or the default Leeds when the indicator has no Leeds area) maps every area of the indicator.
     let la = (!args.area.la.eq_ignore_ascii_case("all")).then_some(args.area.la.as_str());
-    let table = match aggregate(dataset, indicator, level, la) {
-        Ok(t) => t,
-        Err(crate::analysis::IndicatorError::LaNotFound { .. }) if args.area.la == "Leeds" => {
-            aggregate(dataset, indicator, level, None).map_err(|e| e.to_string())?
-        }
+    let (table, one_la) = match aggregate(dataset, indicator, level, la) {
+        Ok(t) => (t, la.is_some()),
+        Err(crate::analysis::IndicatorError::LaNotFound { .. }) if args.area.la == "Leeds" => (
+            aggregate(dataset, indicator, level, None).map_err(|e| e.to_string())?,
+            false,
+        ),
         Err(e) => return Err(e.to_string().into()),
     };
     let measure = match period_arg(args.indicator.period.as_deref(), "--period")? {
@@ -91,70 +95,30 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
     if args.indicator.per_1000 && table.rows.iter().all(|r| r.population.is_none()) {
         return Err(format!("--per-1000: {}", table.population_source).into());
     }
-    let plan = draw_plan(dataset, indicator, &table);
-    eprintln!("{}", plan.note);
-    let style = style_indicator(&table, &plan, measure, args.indicator.per_1000);
-    let (width_px, height_px) = (args.size.width.unwrap_or(3508), args.size.height.unwrap_or(2480));
-    let px_per_pt = (args.size.dpi / 72.0)
-        .min(width_px as f32 / 842.0)
-        .min(height_px as f32 / 595.0);
-    let place = match (la, table.rows.first()) {
-        (Some(_), Some(row)) if !row.la_name.is_empty() => row.la_name.clone(),
-        _ => "All areas".into(),
-    };
     let title = args
         .title
         .clone()
-        .unwrap_or_else(|| format!("{place}: {}", indicator.title));
-    let options = IndicatorPageOptions {
-        width_px,
-        height_px,
-        px_per_pt,
-        title,
-        export_date: CivilDate::today(),
-        emerging: emerging_outlines(&table, &plan),
+        .unwrap_or_else(|| indicator_map_title(&table, one_la, indicator));
+    let size = IndicatorMapSize {
+        width_px: args.size.width.unwrap_or(IndicatorMapSize::A4_300_DPI.width_px),
+        height_px: args.size.height.unwrap_or(IndicatorMapSize::A4_300_DPI.height_px),
+        dpi: args.size.dpi,
     };
-    let page = render_indicator_page(&plan, &style, &options).map_err(|e| match e {
-        ExportError::NoBoundaries { .. } | ExportError::NoAreas { .. } => {
-            format!("{} cannot be mapped: {}", indicator.name, plan.note)
-        }
-        e => e.to_string(),
-    })?;
+    let map = IndicatorMap {
+        dataset,
+        indicator,
+        table: &table,
+        measure,
+        per_1000: args.indicator.per_1000,
+    };
+    let rendered = render_indicator_map(&map, &title, size, CivilDate::today())?;
+    for note in &rendered.notes {
+        eprintln!("{note}");
+    }
     Ok(save_png_atomic(
-        &page.image,
+        &rendered.page.image,
         &args.out,
-        args.size.dpi,
+        size.dpi,
         args.overwrite.replace(),
     )?)
-}
-
-/// The areas the default emerging-issue test flags in the mapped table, and the statement keyed with them; `None`
-/// when the test cannot run (it says why on stderr).
-fn emerging_outlines(
-    table: &crate::analysis::AggregatedIndicator,
-    plan: &crate::analysis::DrawPlan<'_>,
-) -> Option<(std::collections::BTreeSet<crate::model::AreaCode>, String)> {
-    let options = EmergingOptions::default();
-    let scan = scan_emerging(table, &options);
-    if let Some(why) = &scan.not_run {
-        eprintln!("emerging issues not marked: {why}");
-        return None;
-    }
-    let flagged: std::collections::BTreeSet<_> = scan.flagged().map(|a| a.code).collect();
-    // The shapes drawn for the flagged areas (a 2021 LSOA may be drawn on its 2011 parent's shape).
-    let shapes = plan
-        .units
-        .iter()
-        .filter(|u| {
-            u.rows
-                .iter()
-                .any(|i| table.rows.get(*i).is_some_and(|r| flagged.contains(&r.code)))
-        })
-        .flat_map(|u| u.shapes.iter().copied())
-        .collect();
-    let statement = format!(
-        "last {} months above their own baseline, one-sided Poisson p < {}, at least {} events",
-        options.recent_months, options.p_threshold, options.min_count
-    );
-    Some((shapes, statement))
 }

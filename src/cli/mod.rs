@@ -14,6 +14,7 @@ mod fetch;
 mod html;
 mod image_size;
 mod indicator;
+mod indicator_scope;
 mod indicators;
 mod map;
 mod map_groups;
@@ -306,9 +307,9 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::ExportSelection(args) => export_selection::run(&dataset, args, cli.project.as_deref()),
             Command::Areas(args) => areas::run(&dataset, args, cli.edition, cli.project.as_deref()),
             Command::Indicators(args) => indicators::run(&dataset, args),
-            Command::Indicator(args) => indicator::run(&dataset, args),
+            Command::Indicator(args) => indicator::run(&dataset, args, cli.project.as_deref()),
             Command::Emerging(args) => emerging::run(&dataset, args),
-            Command::Trend(args) => trend::run(&dataset, args),
+            Command::Trend(args) => trend::run(&dataset, args, cli.project.as_deref()),
         });
     if timing {
         eprintln!(

@@ -10,6 +10,7 @@ mod error;
 mod furniture;
 mod geopackage;
 mod group_layer_paint;
+mod indicator_map_page;
 mod indicator_png;
 mod inset_locator;
 mod lsoa_table;
@@ -38,6 +39,10 @@ pub use date::CivilDate;
 pub use error::ExportError;
 pub use geopackage::{BNG_SRS_ID, GPKG_LAYERS, geopackage_bytes, gpkg_geometry, save_geopackage};
 pub use group_layer_paint::{GROUP_LINE, draw_group_legend};
+pub use indicator_map_page::{
+    IndicatorMap, IndicatorMapSize, RenderedIndicatorMap, emerging_statement, indicator_map_title,
+    render_indicator_map, save_indicator_map,
+};
 pub use indicator_png::{IndicatorPage, IndicatorPageOptions, render_indicator_page};
 pub use inset_locator::InsetLocator;
 pub use lsoa_table::{domains_present, lsoa_table_columns, save_lsoa_table_csv, write_lsoa_table_csv};

@@ -445,6 +445,19 @@ impl LocalityMapApp {
         if let Some(request) = self.chrome.indicators.trend_export_request.take() {
             self.run(AppCommand::ExportTrend(Box::new(request)), ctx);
         }
+        self.chrome
+            .indicators
+            .groups
+            .set_groups(self.panels.areas.groups.file(), self.session.named_selections());
+        let figures = dataset.map(|d| {
+            self.chrome
+                .indicators
+                .named_selection_figures(d, self.session.generation())
+        });
+        self.panels.named_indicator_figures = figures.unwrap_or_default();
+        if let Some(request) = self.chrome.indicators.map_export_request.take() {
+            self.run(AppCommand::ExportIndicatorMap(Box::new(request)), ctx);
+        }
     }
 
     /// The ward league and area groups windows (a ward clicked there opens its profile).

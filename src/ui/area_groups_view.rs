@@ -199,6 +199,12 @@ impl GroupsState {
         Some(layer)
     }
 
+    /// The grouping file opened, with a generation that changes whenever another is opened (the indicators
+    /// window sums its indicator over the same groups).
+    pub fn file(&self) -> Option<(u64, &GroupFile)> {
+        self.file.as_ref().map(|f| (self.file_generation, f))
+    }
+
     /// The unknown wards or LSOAs of the grouping file, as the named error says them (for the map's legend).
     pub fn unknown_members(&self) -> Option<&str> {
         self.built.as_ref()?.unknown.as_deref()

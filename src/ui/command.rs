@@ -99,6 +99,8 @@ pub enum AppCommand {
     GroupsFile(super::area_groups_view::GroupsFileRequest),
     /// Ask where, then write the trend the indicators window shows (PNG chart or CSV).
     ExportTrend(Box<(super::TrendFormat, super::TrendToExport)>),
+    /// Ask where, then write the indicator map the indicators window shows (the report PNG of `map --layer`).
+    ExportIndicatorMap(Box<super::IndicatorMapToExport>),
 }
 
 /// A window the app opens over the map.
@@ -244,6 +246,17 @@ pub fn dispatch(
             let (format, trend) = *request;
             if let Some((ok, text)) = super::run_trend_export(files, format, &trend) {
                 session.say(ok, text);
+            }
+        }
+        AppCommand::ExportIndicatorMap(request) => {
+            let data = session.data().map(std::sync::Arc::clone);
+            match data {
+                Some(data) => {
+                    if let Some((ok, text)) = super::run_indicator_map_export(files, &data.dataset, &request) {
+                        session.say(ok, text);
+                    }
+                }
+                None => session.say(false, "No data is loaded, so there is no indicator map to export."),
             }
         }
         AppCommand::AnswerPath(answer) => {

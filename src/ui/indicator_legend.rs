@@ -33,7 +33,8 @@ pub(super) fn unit_text(
         .map_or("no data".to_string(), |v| style.value_classes.value_text(v));
     let mut text = format!("{}\n{value}", names.join("\n"));
     if rows.iter().any(|r| flagged.contains(&r.code)) {
-        text.push_str("\nEmerging issue (Poisson exceedance)");
+        text.push_str("\nEmerging issue: ");
+        text.push_str(&crate::analysis::EmergingOptions::default().rule());
     }
     if let Some(label) = &drawn.label {
         text.push('\n');

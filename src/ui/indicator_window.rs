@@ -4,8 +4,10 @@
 
 use super::emerging_list::{EmergingSort, emerging_list_ui};
 use super::indicator_deprivation::deprivation_ui;
+use super::indicator_groups_view::IndicatorGroupsState;
 use super::indicator_legend::{legend_ui, unit_text};
 use super::indicator_map::{IndicatorMapState, indicator_map_ui};
+use super::indicator_map_export::{IndicatorMapToExport, indicator_map_export_button};
 use super::indicator_trend::{sparkline_ui, trend_chart_ui};
 use super::indicator_trend_export::{TrendFormat, TrendToExport, trend_export_buttons};
 use super::tool_window::tool_window;
@@ -31,6 +33,8 @@ pub enum IndicatorTab {
     Emerging,
     /// IMD decile beside the rate.
     Deprivation,
+    /// The indicator over the planner's groups and named selections.
+    Groups,
 }
 
 /// What is mapped.
@@ -102,6 +106,10 @@ pub struct IndicatorWindowState {
     pub last_selection_trend: Option<super::indicator_trend::TrendLines>,
     /// An export of the trend the planner asked for, run by the app (`indicator_trend_export.rs`).
     pub trend_export_request: Option<(TrendFormat, TrendToExport)>,
+    /// An export of the map the planner asked for, run by the app (`indicator_map_export.rs`).
+    pub map_export_request: Option<IndicatorMapToExport>,
+    /// The Groups tab (`indicator_groups_view.rs`): the app gives it the grouping file and named selections.
+    pub groups: IndicatorGroupsState,
 }
 
 impl Default for IndicatorWindowState {
@@ -125,6 +133,8 @@ impl Default for IndicatorWindowState {
             last_trend: None,
             last_selection_trend: None,
             trend_export_request: None,
+            map_export_request: None,
+            groups: IndicatorGroupsState::default(),
         }
     }
 }
@@ -169,6 +179,42 @@ impl IndicatorWindowState {
                 })
             }
         }
+    }
+
+    /// Keeps the chosen indicator if loaded, else chooses all crime (or the first loaded); false when none is.
+    fn settle_indicator(&mut self, dataset: &Dataset) -> bool {
+        if dataset.indicators.find(&self.indicator).is_some() {
+            return true;
+        }
+        let names = dataset.indicators.names();
+        let Some(first) = names.iter().find(|n| **n == crate::io::ALL_CRIME).or(names.first()) else {
+            return false;
+        };
+        self.indicator = first.to_string();
+        true
+    }
+
+    /// Each named selection's figure on the chosen indicator and months, for the selection panel (the window's own
+    /// tables, cached; empty without indicators or named selections).
+    pub fn named_selection_figures(
+        &mut self,
+        dataset: &Dataset,
+        generation: u64,
+    ) -> std::collections::BTreeMap<String, String> {
+        if !self.groups.has_named() || !self.settle_indicator(dataset) {
+            return Default::default();
+        }
+        self.compute(dataset, generation);
+        let Some(computed) = self.computed.clone() else {
+            return Default::default();
+        };
+        let Some(lsoas) = &computed.lsoas else {
+            return Default::default();
+        };
+        let Some(measure) = self.measure(&lsoas.periods) else {
+            return Default::default();
+        };
+        self.groups.named_figures(dataset, generation, lsoas, measure)
     }
 
     fn compute(&mut self, dataset: &Dataset, generation: u64) {
@@ -233,13 +279,7 @@ impl IndicatorWindowState {
             ui.label("No local indicators are loaded. Add police.uk street-level CSVs, or tidy or wide tables of LSOA, ward or LA codes by period, to the data folder.");
             return None;
         }
-        if dataset.indicators.find(&self.indicator).is_none() {
-            self.indicator = names
-                .iter()
-                .find(|n| *n == crate::io::ALL_CRIME)
-                .cloned()
-                .unwrap_or_else(|| names[0].clone());
-        }
+        self.settle_indicator(dataset);
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_label("Indicator")
                 .selected_text(&self.indicator)
@@ -312,6 +352,7 @@ impl IndicatorWindowState {
                 (IndicatorTab::Trends, "Trends"),
                 (IndicatorTab::Emerging, "Emerging issues"),
                 (IndicatorTab::Deprivation, "Deprivation and rate"),
+                (IndicatorTab::Groups, "Groups"),
             ] {
                 ui.selectable_value(&mut self.tab, tab, label);
             }
@@ -363,7 +404,17 @@ impl IndicatorWindowState {
                         self.focus = Some(row.code);
                         action = Some(IndicatorAction::OpenArea(row.code));
                     }
-                    ui.vertical(|ui| legend_ui(ui, &style));
+                    ui.vertical(|ui| {
+                        legend_ui(ui, &style);
+                        if indicator_map_export_button(ui) {
+                            self.map_export_request = Some(IndicatorMapToExport {
+                                indicator: self.indicator.clone(),
+                                level: self.level,
+                                measure,
+                                per_1000: self.per_1000,
+                            });
+                        }
+                    });
                 });
             }
             IndicatorTab::Trends => action = self.trends_ui(ui, computed, ward, selection),
@@ -387,6 +438,9 @@ impl IndicatorWindowState {
             IndicatorTab::Deprivation => {
                 deprivation_ui(ui, dataset, computed.lsoas.as_ref(), measure, self.per_1000, &flagged)
             }
+            IndicatorTab::Groups => self
+                .groups
+                .ui(ui, dataset, generation, computed.lsoas.as_ref(), measure),
         }
         // Opening an area from the list (or the map) shows its trend here too.
         if let Some(IndicatorAction::OpenArea(code)) = &action

@@ -26,8 +26,10 @@ mod group_layer;
 mod help;
 mod indicator_choice;
 mod indicator_deprivation;
+mod indicator_groups_view;
 mod indicator_legend;
 mod indicator_map;
+mod indicator_map_export;
 mod indicator_trend;
 mod indicator_trend_export;
 mod indicator_window;
@@ -77,7 +79,9 @@ pub use files::{
     FilePicker, Files, FolderPicker, NativeFilePicker, NativeFolderPicker, NoDialogs, NoPicker, SelectionFormat,
 };
 pub use help::{HelpState, HelpTopic, README_DATA_HEADING, reading_paragraphs, readme_data_section};
+pub use indicator_groups_view::{GroupFigure, GroupOrigin, IndicatorGroupsState};
 pub use indicator_map::{IndicatorMapResponse, IndicatorMapState, indicator_map_ui};
+pub use indicator_map_export::{IndicatorMapToExport, run_indicator_map_export};
 pub use indicator_trend::{TrendLines, sparkline_ui, trend_chart_ui, trend_lines};
 pub use indicator_trend_export::{TrendFormat, TrendToExport, run_trend_export};
 pub use indicator_window::{IndicatorAction, IndicatorTab, IndicatorWindowState, MeasureChoice};

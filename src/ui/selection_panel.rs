@@ -31,10 +31,11 @@ pub enum SelectionAction {
 }
 
 /// Named selections: a name field, "Save selection as", and per name Open, Rename (to the name typed) and Delete.
+/// Each saved name shows its local indicator figure (`figures`) beneath it.
 fn named_selections_ui(
     ui: &mut egui::Ui,
     selection: &Selection,
-    named: &BTreeMap<String, BTreeSet<AreaCode>>,
+    (named, figures): (&BTreeMap<String, BTreeSet<AreaCode>>, &BTreeMap<String, String>),
     name: &mut String,
     action: &mut SelectionAction,
 ) {
@@ -80,6 +81,9 @@ fn named_selections_ui(
                 *action = SelectionAction::DeleteNamed(saved.clone());
             }
         });
+        if let Some(figure) = figures.get(saved) {
+            ui.label(RichText::new(figure).weak());
+        }
     }
 }
 
@@ -91,6 +95,9 @@ pub struct SelectionPanelState<'a> {
     pub named: &'a BTreeMap<String, BTreeSet<AreaCode>>,
     /// The name being typed.
     pub name: &'a mut String,
+    /// Each named selection's figure on the local indicator chosen in the indicators window, e.g. "crime, total
+    /// 2024-05 to 2025-04: 812 (31.20 per 1,000 residents)" (empty without indicators).
+    pub indicator_figures: &'a BTreeMap<String, String>,
 }
 
 /// Draws the panel. `ward` is the ward whose profile is open, for "select all in ward".
@@ -147,7 +154,13 @@ pub fn selection_ui(
             action = SelectionAction::Edit(SelectionEdit::Clear);
         }
     });
-    named_selections_ui(ui, selection, state.named, state.name, &mut action);
+    named_selections_ui(
+        ui,
+        selection,
+        (state.named, state.indicator_figures),
+        state.name,
+        &mut action,
+    );
     if summary.lsoas == 0 {
         ui.label(RichText::new("Click an LSOA, shift-click to add, or drag a box or lasso (toolbar).").weak());
         return action;

@@ -14,6 +14,7 @@ use super::session::Session;
 use super::settings::Settings;
 use crate::analysis::SelectionEdit;
 use crate::model::AreaCode;
+use std::collections::BTreeMap;
 
 /// The panels' own state.
 pub struct Panels {
@@ -33,6 +34,8 @@ pub struct Panels {
     pub areas: AreaViews,
     /// The profile's local indicator trend and emerging flag (`profile_indicator.rs`).
     pub indicator: super::profile_indicator::ProfileIndicator,
+    /// Each named selection's figure on the indicators window's indicator and months, shown beneath its name.
+    pub named_indicator_figures: BTreeMap<String, String>,
 }
 
 impl Default for Panels {
@@ -46,6 +49,7 @@ impl Default for Panels {
             hovered_in_panel: Vec::new(),
             areas: AreaViews::default(),
             indicator: Default::default(),
+            named_indicator_figures: BTreeMap::new(),
         }
     }
 }
@@ -146,6 +150,7 @@ impl Panels {
                             change_limit: &mut self.rule_change_limit,
                             named: session.named_selections(),
                             name: &mut self.selection_name,
+                            indicator_figures: &self.named_indicator_figures,
                         };
                         let action = selection_ui(ui, &scene.comparison, session.selection(), ward, state);
                         commands.extend(Option::<AppCommand>::from(action));

@@ -25,6 +25,8 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod police;
+
 /// The checkout, read when the test runs (cargo sets it for test processes), so a copy of the checkout that reuses
 /// built test binaries still looks beside itself.
 pub fn checkout() -> PathBuf {
