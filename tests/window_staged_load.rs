@@ -48,10 +48,13 @@ fn the_map_shows_before_the_rest_of_the_data_and_everything_is_there_after() {
     if still_loading {
         // The progress is in the status bar, and a window whose figures need the rest says so.
         harness.get_by_label_contains(&format!("loading the other {}", part.files_left));
+        // The LA summary's population line says it already; the league window adds its own.
+        let loading_before = harness.query_all_by_label_contains("loading…").count();
         let ctx = harness.ctx.clone();
         harness.state_mut().run(AppCommand::Show(AppWindow::LeagueTable), &ctx);
         harness.run_steps(2);
-        harness.get_by_label_contains("loading…");
+        let loading_after = harness.query_all_by_label_contains("loading…").count();
+        assert!(loading_after > loading_before, "{loading_before} → {loading_after}");
     }
 
     for _ in 0..3000 {

@@ -162,6 +162,15 @@ pub fn load_first_phase(
         results.extend(parse_all(&boundaries[next..end], &roots, options, &mut report));
         next = end;
     }
+    // A round can take in LSOA boundaries of a vintage neither edition shown uses (the 2021 file beside the 2011
+    // one): they wait for the rest, so the first part holds only what its map draws.
+    results.retain(|file| match &file.parsed {
+        Ok(Parsed::Boundaries(b)) => match b.kind {
+            AreaKind::Lsoa(vintage) => vintages.contains(&vintage),
+            _ => true,
+        },
+        _ => true,
+    });
     results.sort_by(|a, b| a.path.cmp(&b.path));
     let files_read = results.len();
     let files_left = candidates.len() - files_read;
