@@ -176,6 +176,14 @@ type Getter = fn(&AreaSummary) -> Option<f64>;
 /// Sets the area's rank on that measure.
 type Setter = fn(&mut AreaSummary, Option<u32>);
 
+/// See [`AreaSummaryTable::default_map_measure`].
+fn default_map_measure(rows: &[AreaSummary]) -> SummaryMeasure {
+    [SummaryMeasure::AverageScore, SummaryMeasure::AverageRank]
+        .into_iter()
+        .find(|measure| rows.iter().any(|r| measure.of(r).0.is_some()))
+        .unwrap_or(SummaryMeasure::Proportion)
+}
+
 /// Computes every measure for each area and ranks the areas among themselves.
 pub fn summarise(figures: &IndexFigures, areas: &[AreaMembers], top1_line: Option<u32>) -> Vec<AreaSummary> {
     let n = figures.national_lsoas;
@@ -236,14 +244,11 @@ pub fn summarise(figures: &IndexFigures, areas: &[AreaMembers], top1_line: Optio
 }
 
 impl AreaSummaryTable {
-    /// The measure a map of these areas is filled by when none is asked for: average score where the edition's
-    /// scores are loaded, else average rank (which every ranked edition has), so a map is never left without fills.
+    /// The measure a map of these areas is filled by when none is asked for: the first of average score, average rank
+    /// and the proportion in the most deprived 10% that some area has (scores and populations may not be loaded; the
+    /// proportion needs ranks only), so a map is not left without fills while a measure could fill it.
     pub fn default_map_measure(&self) -> SummaryMeasure {
-        if self.rows.iter().any(|r| r.average_score.is_some()) {
-            SummaryMeasure::AverageScore
-        } else {
-            SummaryMeasure::AverageRank
-        }
+        default_map_measure(&self.rows)
     }
 
     /// Every LA of `edition`, on the LA geography of edition `on` (its own when `None`).
@@ -448,6 +453,25 @@ mod tests {
         assert!(rows.iter().all(|r| r.peers == 3));
         assert_eq!(rows[0].lsoas_in_top1, Some(1));
         assert_eq!(rows[1].scale, None, "no scale for the IMD");
+    }
+
+    #[test]
+    fn a_map_is_filled_by_average_rank_without_scores_and_by_proportion_without_populations() {
+        let areas = [area("A", &["E01000001"]), area("B", &["E01000002"])];
+        let with_people = figures(&[("E01000001", 10, 1_000.0), ("E01000002", 20_000, 1_000.0)]);
+        let rows = summarise(&with_people, &areas, Some(328));
+        assert_eq!(default_map_measure(&rows), SummaryMeasure::AverageRank);
+        let mut without_people = with_people;
+        for lsoa in without_people.by_lsoa.values_mut() {
+            lsoa.population = None;
+        }
+        let rows = summarise(&without_people, &areas, Some(328));
+        assert!(
+            rows.iter().all(|r| r.average_rank.is_none()),
+            "no populations, no average rank"
+        );
+        assert_eq!(default_map_measure(&rows), SummaryMeasure::Proportion);
+        assert_eq!(rows[0].proportion_most_deprived_10pct, Some(1.0));
     }
 
     #[test]

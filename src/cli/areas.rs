@@ -119,7 +119,7 @@ pub struct AreasArgs {
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
     /// The measure the map is filled by [default: average-score where the edition's scores are loaded, else
-    /// average-rank]
+    /// average-rank where its populations are, else proportion]
     #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), requires = "png")]
     pub measure: Option<SummaryMeasure>,
     #[command(flatten)]

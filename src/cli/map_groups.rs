@@ -19,7 +19,7 @@ pub struct GroupMapArgs {
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
     /// With --groups: the measure the groups are filled by [default: average-score where the edition's scores are
-    /// loaded, else average-rank]
+    /// loaded, else average-rank where its populations are, else proportion]
     #[arg(long, value_parser = named(&MEASURE_NAMES, SummaryMeasure::label), requires = "groups")]
     pub measure: Option<SummaryMeasure>,
     /// With --groups: the index the groups are summarised on
