@@ -29,8 +29,32 @@ fn cpu_frame(harness: &mut Harness<'static, LocalityMapApp>) -> usize {
     harness.ctx.tessellate(shapes, 1.0).len()
 }
 
+/// What one idle frame paints, printed once so that two builds' timings can be read against what each draws: a frame
+/// that paints more text or more vertices costs more for that reason alone.
+fn print_frame_content(harness: &mut Harness<'static, LocalityMapApp>) {
+    harness.step();
+    let shapes = harness.output().shapes.clone();
+    let texts = shapes
+        .iter()
+        .filter(|clipped| matches!(clipped.shape, egui::Shape::Text(_)))
+        .count();
+    let primitives = harness.ctx.tessellate(shapes.clone(), 1.0);
+    let (mut vertices, mut indices) = (0, 0);
+    for primitive in &primitives {
+        if let egui::epaint::Primitive::Mesh(mesh) = &primitive.primitive {
+            vertices += mesh.vertices.len();
+            indices += mesh.indices.len();
+        }
+    }
+    eprintln!(
+        "frame_leeds idle frame content: {} shapes ({texts} text), {vertices} vertices, {indices} indices",
+        shapes.len()
+    );
+}
+
 fn frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame_leeds");
+    print_frame_content(&mut leeds_harness());
     group.sample_size(30);
     let centre = egui::pos2(760.0, 330.0);
 

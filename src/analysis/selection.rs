@@ -3,7 +3,7 @@
 
 use super::{EditionComparison, LsoaChange};
 use crate::model::{AreaCode, AreaLayer};
-use geo::{Contains as _, InteriorPoint as _, Polygon};
+use geo::{Contains as _, Polygon};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -161,11 +161,7 @@ pub fn select_in_polygon(
     layer
         .areas_in_envelope_unsorted(bbox)
         .filter(|(_, area)| candidates.contains(&area.code))
-        .filter(|(_, area)| {
-            area.geometry_in_world
-                .interior_point()
-                .is_some_and(|p| polygon_in_world.contains(&p))
-        })
+        .filter(|(_, area)| area.interior_in_world.is_some_and(|p| polygon_in_world.contains(&p)))
         .map(|(_, area)| area.code)
         .collect()
 }

@@ -15,7 +15,7 @@ use crate::analysis::EditionComparison;
 use crate::model::{AreaLayer, Dataset};
 use crate::render::Topology;
 use crate::style::{LSOA_LINE, MapFill, NO_DATA, TOP1_ORANGE, WARD_LINE};
-use geo::{Coord, InteriorPoint as _};
+use geo::Coord;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::Path;
@@ -140,10 +140,7 @@ pub fn web_map(
         });
         ward_of_area.push(ward);
         let fill = styled.fill_of.get(&area.code).copied().unwrap_or(NO_DATA);
-        let interior = area
-            .geometry_in_world
-            .interior_point()
-            .map_or(area.bbox_in_world.center(), |p| p.0);
+        let interior = area.interior_in_world.unwrap_or(area.bbox_in_world.center());
         let rings: Vec<Vec<Vec<i64>>> = topology.areas[i]
             .iter()
             .map(|polygon| {
@@ -179,9 +176,9 @@ pub fn web_map(
             let label = dataset
                 .ward_layer_for(comparison.vintage)
                 .and_then(|l| l.get(&crate::model::AreaCode::parse(code)?))
-                .and_then(|a| a.geometry_in_world.interior_point())
+                .and_then(|a| a.interior_in_world)
                 .map(|p| {
-                    let (x, y) = quantise(&p.0);
+                    let (x, y) = quantise(&p);
                     json!([x, y])
                 });
             json!({ "c": code, "n": name, "p": label })

@@ -376,7 +376,6 @@ fn merge_boundaries(dataset: &mut Dataset, mut files: Vec<(PathBuf, BoundaryFile
 /// Gives LSOAs that no lookup lists a ward from the ward polygon containing their interior point, and cross-checks
 /// the lookup against the polygons where both exist, reporting disagreements.
 fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport, embedded: bool) {
-    use geo::InteriorPoint as _;
     for vintage in [LsoaVintage::Lsoa2011, LsoaVintage::Lsoa2021] {
         let (Some(lsoas), Some(wards)) = (dataset.lsoa_layers.get(&vintage), dataset.ward_layer_for(vintage)) else {
             continue;
@@ -389,10 +388,10 @@ fn assign_wards(dataset: &mut Dataset, report: &mut JoinReport, embedded: bool) 
             if !ward_extent.is_some_and(|r| geo::Intersects::intersects(&r, &lsoa.bbox_in_world)) {
                 continue;
             }
-            let Some(point) = lsoa.geometry_in_world.interior_point() else {
+            let Some(point) = lsoa.interior_in_world else {
                 continue;
             };
-            let Some(ward) = wards.area_at(point.0) else { continue };
+            let Some(ward) = wards.area_at(point) else { continue };
             match lookup.and_then(|l| l.by_lsoa.get(&lsoa.code)) {
                 Some(listed) if listed.ward_code != ward.code => {
                     disagreements.push(format!("{} ({} vs polygon {})", lsoa.code, listed.ward_name, ward.name));

@@ -1,7 +1,7 @@
 //! A layer of areas (LSOAs or wards) with British National Grid geometry and an R-tree over their envelopes.
 
 use super::{AreaCode, LsoaVintage};
-use geo::{BoundingRect, Contains, Coord, MultiPolygon, Point, Rect};
+use geo::{BoundingRect, Contains, Coord, InteriorPoint as _, MultiPolygon, Point, Rect};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -38,10 +38,14 @@ pub struct Area {
     pub geometry_in_world: MultiPolygon<f64>,
     /// Bounding box of the geometry, in BNG metres.
     pub bbox_in_world: Rect<f64>,
+    /// A point inside the geometry (geo's interior point), in BNG metres: where its marker and label go, and what a
+    /// lasso tests. Found once when the area is read, and cached with it: for All England's 34,753 areas it was a
+    /// third of the window's first frame when every scene found them again.
+    pub interior_in_world: Option<Coord<f64>>,
 }
 
 impl Area {
-    /// An area, computing its bounding box; `None` when the geometry is empty.
+    /// An area, computing its bounding box and interior point; `None` when the geometry is empty.
     pub fn new(
         code: AreaCode,
         name: String,
@@ -49,12 +53,14 @@ impl Area {
         geometry_in_world: MultiPolygon<f64>,
     ) -> Option<Self> {
         let bbox_in_world = geometry_in_world.bounding_rect()?;
+        let interior_in_world = geometry_in_world.interior_point().map(|p| p.0);
         Some(Self {
             code,
             name,
             la_code,
             geometry_in_world,
             bbox_in_world,
+            interior_in_world,
         })
     }
 }

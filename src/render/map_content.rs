@@ -4,8 +4,8 @@
 //! and the markers' shapes. The painters only decide pixels: widths in their own units, anti-aliasing, culling.
 
 use crate::analysis::{EditionComparison, Transition};
-use crate::model::{AreaCode, AreaLayer, Dataset, LsoaVintage};
-use geo::{Coord, InteriorPoint as _, MultiPolygon, Rect};
+use crate::model::{Area, AreaCode, AreaLayer, Dataset, LsoaVintage};
+use geo::{Coord, Rect};
 use rayon::prelude::*;
 
 /// One LSOA of the comparison that has a boundary in the layer.
@@ -139,7 +139,7 @@ fn drawn_areas(layer: &AreaLayer, comparison: &EditionComparison) -> Vec<DrawnAr
             Some(DrawnArea {
                 layer_index,
                 row,
-                interior_in_world: interior_of(&area.geometry_in_world, area.bbox_in_world),
+                interior_in_world: interior_of(area),
             })
         })
         .collect()
@@ -164,15 +164,15 @@ fn drawn_wards(ward_layer: &AreaLayer, comparison: &EditionComparison) -> Vec<Dr
                 layer_index,
                 code,
                 name: if name.is_empty() { area.name.clone() } else { name },
-                label_in_world: interior_of(&area.geometry_in_world, area.bbox_in_world),
+                label_in_world: interior_of(area),
                 bbox_in_world: area.bbox_in_world,
             })
         })
         .collect()
 }
 
-fn interior_of(geometry: &MultiPolygon<f64>, bbox: Rect<f64>) -> Coord<f64> {
-    geometry.interior_point().map_or(bbox.center(), |p| p.0)
+fn interior_of(area: &Area) -> Coord<f64> {
+    area.interior_in_world.unwrap_or(area.bbox_in_world.center())
 }
 
 /// How an LSOA's boundary is drawn for the most deprived 1%.

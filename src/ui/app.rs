@@ -308,7 +308,7 @@ impl LocalityMapApp {
             None => {
                 let layer = scene.layer();
                 let area = layer.areas.get(layer.index_of(code)?)?;
-                geo::InteriorPoint::interior_point(&area.geometry_in_world)?.0
+                area.interior_in_world?
             }
         };
         let [x, y] = self.memory.view.screen_from_world(screen).apply(interior_in_world);

@@ -23,8 +23,9 @@ use codec::{Corrupt, Reader, Writer};
 use std::path::{Path, PathBuf};
 
 /// Raised whenever the byte layout or the meaning of a field changes. 2: the entry in parts decoded in parallel;
-/// 3: populations as `f64` people (File 6's working-age population is fractional), not whole `u32`s.
-pub const FORMAT_VERSION: u32 = 3;
+/// 3: populations as `f64` people (File 6's working-age population is fractional), not whole `u32`s; 4: each area's
+/// interior point, found once at load.
+pub const FORMAT_VERSION: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"LMCACHE1";
 

@@ -379,7 +379,8 @@ fields!(Area {
     name,
     la_code,
     geometry_in_world,
-    bbox_in_world
+    bbox_in_world,
+    interior_in_world
 });
 
 impl Encode for AreaLayer {
