@@ -1,4 +1,5 @@
-//! `--width`, `--height` and `--dpi`, flattened into the commands that render report maps (`map`, `pack`).
+//! `--width`, `--height` and `--dpi`, flattened into the commands that render report maps (`map`, `pack`), with
+//! `--force` and the basemap options as [`PageOutput`].
 
 use crate::export::ReportOptions;
 use clap::Args;
@@ -25,6 +26,31 @@ impl ImageSize {
             height_px: self.height.unwrap_or(options.height_px),
             dpi: self.dpi,
             ..options
+        }
+    }
+}
+
+/// What the commands that render report pages (`map`, `pack`) share: the page's size and resolution, whether a file
+/// may be replaced, and the basemap under the map.
+#[derive(Debug, Args)]
+pub struct PageOutput {
+    /// The page's size, and the resolution of its maps and tables.
+    #[command(flatten)]
+    pub size: ImageSize,
+    /// `--force`: replace a file that is there.
+    #[command(flatten)]
+    pub overwrite: super::Overwrite,
+    /// `--basemap` and its tile server.
+    #[command(flatten)]
+    pub basemap: super::basemap::BasemapArgs,
+}
+
+impl PageOutput {
+    /// `options` at this size, over this basemap.
+    pub fn applied_to(&self, options: ReportOptions) -> ReportOptions {
+        ReportOptions {
+            basemap: self.basemap.source(),
+            ..self.size.applied_to(options)
         }
     }
 }

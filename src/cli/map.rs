@@ -33,11 +33,7 @@ pub struct MapArgs {
     #[arg(long)]
     pub title: Option<String>,
     #[command(flatten)]
-    pub size: super::ImageSize,
-    #[command(flatten)]
-    pub overwrite: super::Overwrite,
-    #[command(flatten)]
-    pub basemap: super::basemap::BasemapArgs,
+    pub output: super::PageOutput,
     /// What the map shows: rank-change, percentile-change (suits editions of different N, e.g. 2019 to 2025),
     /// decile-to, decile-from, or indicator:NAME (a local indicator, see `locality-map indicators`)
     /// [default: rank-change, or percentile-change when the editions rank different numbers of LSOAs]
@@ -232,9 +228,9 @@ fn extent_of(
 /// Renders and saves the map. `project` is the global `--project` (for `--selection`).
 pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>) -> CliResult {
     let format = format_of(&args.out)?;
-    args.overwrite.check(&args.out)?;
+    args.output.overwrite.check(&args.out)?;
     if let Some(name) = args.indicator_layer() {
-        if args.basemap.basemap {
+        if args.output.basemap.basemap {
             return Err("--basemap is drawn under the IMD layers only, not yet under an indicator layer".into());
         }
         return super::map_indicator::run(dataset, args, name);
@@ -256,8 +252,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         focus_ward,
         groups,
         fill: MapFill::of_mode(mode),
-        basemap: args.basemap.source(),
-        ..args.size.applied_to(a4)
+        ..args.output.applied_to(a4)
     };
     let options = match args.paper {
         Some(paper) => {
@@ -280,7 +275,7 @@ pub fn run(dataset: &Dataset, args: &MapArgs, project: Option<&std::path::Path>)
         }
         None => options,
     };
-    let replace = args.overwrite.replace();
+    let replace = args.output.overwrite.replace();
     let saved = match format {
         Format::Png => render_report(dataset, &comparison, &options)
             .and_then(|report| save_png_atomic(&report.image, &args.out, options.dpi, replace)),

@@ -100,9 +100,13 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         .clone()
         .unwrap_or_else(|| indicator_map_title(&table, one_la, indicator));
     let size = IndicatorMapSize {
-        width_px: args.size.width.unwrap_or(IndicatorMapSize::A4_300_DPI.width_px),
-        height_px: args.size.height.unwrap_or(IndicatorMapSize::A4_300_DPI.height_px),
-        dpi: args.size.dpi,
+        width_px: args.output.size.width.unwrap_or(IndicatorMapSize::A4_300_DPI.width_px),
+        height_px: args
+            .output
+            .size
+            .height
+            .unwrap_or(IndicatorMapSize::A4_300_DPI.height_px),
+        dpi: args.output.size.dpi,
     };
     let map = IndicatorMap {
         dataset,
@@ -119,6 +123,6 @@ pub fn run(dataset: &Dataset, args: &MapArgs, name: &str) -> CliResult {
         &rendered.page.image,
         &args.out,
         size.dpi,
-        args.overwrite.replace(),
+        args.output.overwrite.replace(),
     )?)
 }

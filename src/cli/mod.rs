@@ -26,7 +26,7 @@ mod trend;
 mod validate;
 
 pub use error::CliError;
-pub use image_size::ImageSize;
+pub use image_size::{ImageSize, PageOutput};
 pub use overwrite::Overwrite;
 
 use crate::analysis::{AreaFilter, EditionComparison, LaSummary, LeagueTable, Reconciliation, WardProfile};

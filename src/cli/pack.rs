@@ -38,13 +38,9 @@ pub struct PackArgs {
     /// A folder for every ward of the LA, not just the priority wards
     #[arg(long)]
     pub all_wards: bool,
-    /// The maps' size, and the resolution of the maps and tables.
+    /// The maps' size and resolution, `--force` and the basemap.
     #[command(flatten)]
-    pub size: super::ImageSize,
-    #[command(flatten)]
-    pub overwrite: super::Overwrite,
-    #[command(flatten)]
-    pub basemap: super::basemap::BasemapArgs,
+    pub output: super::PageOutput,
 }
 
 /// One ward's folder.
@@ -70,7 +66,7 @@ pub fn run(dataset: &Dataset, args: &PackArgs) -> CliResult {
     }
     for file in &files {
         let target = args.out.join(file);
-        args.overwrite.check(&target)?;
+        args.output.overwrite.check(&target)?;
     }
     remove_stale_staging(&args.out);
     let staging = staging_folder(&args.out);
@@ -166,8 +162,7 @@ fn write_pack(
         ReportOptions::a4_landscape_300dpi(default_title(&comparison.la_name, mode, comparison.from, comparison.to));
     let map_options = ReportOptions {
         fill: MapFill::of_mode(mode),
-        basemap: args.basemap.source(),
-        ..args.size.applied_to(a4)
+        ..args.output.applied_to(a4)
     };
     let (from, to) = (comparison.from, comparison.to);
     let date = map_options.export_date;
@@ -176,7 +171,7 @@ fn write_pack(
     saved(save_png_atomic(
         &overview.image,
         &base.join("overview.png"),
-        args.size.dpi,
+        args.output.size.dpi,
         false,
     ))?;
     let diagram3: Vec<_> = crate::export::diagram3_rows(comparison);
@@ -185,17 +180,17 @@ fn write_pack(
     saved(save_atomic(&base.join("diagram3.csv"), false, |out| {
         out.write_all(csv.as_bytes())
     }))?;
-    let table = render_diagram3(comparison, args.size.dpi, date).map_err(|e| e.to_string())?;
+    let table = render_diagram3(comparison, args.output.size.dpi, date).map_err(|e| e.to_string())?;
     saved(save_png_atomic(
         &table.image,
         &base.join("diagram3.png"),
-        args.size.dpi,
+        args.output.size.dpi,
         false,
     ))?;
     // The same table for colour-blind readers (red/blue ends of RdBu; both carry shapes and signs).
     let safe = crate::export::render_diagram3_with(
         comparison,
-        args.size.dpi,
+        args.output.size.dpi,
         date,
         crate::export::TableColours::COLOUR_BLIND_SAFE,
     )
@@ -203,7 +198,7 @@ fn write_pack(
     saved(save_png_atomic(
         &safe.image,
         &base.join("diagram3_colour_safe.png"),
-        args.size.dpi,
+        args.output.size.dpi,
         false,
     ))?;
     saved(save_briefing_xlsx(
@@ -243,7 +238,7 @@ fn write_pack(
         saved(save_png_atomic(
             &map.image,
             &folder.join("map.png"),
-            args.size.dpi,
+            args.output.size.dpi,
             false,
         ))?;
         let rows: Vec<_> = profile.lsoas.iter().collect();
@@ -261,7 +256,7 @@ fn write_pack(
                 rows.len(),
                 comparison.threshold_to
             ),
-            dpi: args.size.dpi,
+            dpi: args.output.size.dpi,
             export_date: date,
             colours: crate::export::TableColours::COUNCIL,
         };
@@ -269,7 +264,7 @@ fn write_pack(
         saved(save_png_atomic(
             &table.image,
             &folder.join("lsoas.png"),
-            args.size.dpi,
+            args.output.size.dpi,
             false,
         ))?;
     }
