@@ -20,7 +20,10 @@ fn locality_map(args: &[&str], data: Option<&std::path::Path>) -> Output {
 fn error_line(output: &Output) -> String {
     assert!(!output.status.success(), "should fail");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let errors: Vec<&str> = stderr.lines().filter(|l| !l.contains("problem")).collect();
+    let errors: Vec<&str> = common::lines_without_cache_notes(&stderr)
+        .into_iter()
+        .filter(|l| !l.contains("problem"))
+        .collect();
     assert_eq!(errors.len(), 1, "one sentence: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     errors[0].to_string()

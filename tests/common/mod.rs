@@ -250,6 +250,15 @@ pub fn embedded_ranks_2015_2019(la_code: &str) -> (HashMap<String, u32>, HashMap
     )
 }
 
+/// A command's stderr lines without the processed-data cache's own notes ("ignored (…) and rebuilt", "not saved"): on
+/// a machine whose cache an older build wrote, the first run on each data source says so once, whichever test it is.
+pub fn lines_without_cache_notes(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|line| !line.contains("note: the processed-data cache was"))
+        .collect()
+}
+
 /// Remembers a skip (said on stderr now, and counted in the end-of-run summary).
 pub fn record_skip(test: &str, reason: &str) {
     // Written to the process's stderr directly: libtest captures `eprintln!` of passing tests, and a skip must show.
