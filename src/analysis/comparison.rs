@@ -4,7 +4,7 @@ use super::boundary_bridge::{
     BRIDGE_CAVEAT, BRIDGE_METHOD, DIRECT_CAVEAT, DIRECT_METHOD, Earlier, LookupIndex, bridge_row,
 };
 use super::{AnalysisError, Transition, rank_change};
-use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, Persons, normalise};
+use crate::model::{AreaCode, BoundaryChange, Dataset, ImdEdition, ImdRow, Index, LsoaVintage, Persons, names_england};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -48,9 +48,10 @@ impl AreaFilter {
 
     /// `all` or `England` → England; anything else names an LA.
     pub fn parse(text: &str) -> Self {
-        match normalise(text).as_str() {
-            "all" | "england" | "all england" => Self::England,
-            _ => Self::LocalAuthority(text.to_string()),
+        if names_england(text) {
+            Self::England
+        } else {
+            Self::LocalAuthority(text.to_string())
         }
     }
 }

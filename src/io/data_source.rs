@@ -294,17 +294,25 @@ pub fn read_sidecar(shp: &Path, extension: &str) -> Result<Option<Vec<u8>>, Load
 pub fn embedded_files() -> Result<Vec<SourceFile>, LoadError> {
     let mut files = Vec::new();
     for (name, gz) in super::embedded::FILES {
-        let mut bytes = Vec::new();
-        GzDecoder::new(*gz)
-            .read_to_end(&mut bytes)
-            .map_err(|source| LoadError::Io {
-                path: PathBuf::from(name),
-                source,
-            })?;
-        files.push(SourceFile {
-            path: PathBuf::from(format!("embedded:{}", name.trim_end_matches(".gz"))),
-            bytes,
-        });
+        files.push(embedded_file(name, gz).map_err(|source| LoadError::Io {
+            path: PathBuf::from(name),
+            source,
+        })?);
     }
     Ok(files)
+}
+
+/// One embedded file, decompressed, under its `embedded:` path.
+pub(crate) fn embedded_file(name: &str, gz: &[u8]) -> std::io::Result<SourceFile> {
+    let mut bytes = Vec::new();
+    GzDecoder::new(gz).read_to_end(&mut bytes)?;
+    Ok(SourceFile {
+        path: embedded_path(name),
+        bytes,
+    })
+}
+
+/// Where an embedded file is said to be (`embedded:imd2019/File_1….csv`), in reports and cache keys alike.
+pub(crate) fn embedded_path(name: &str) -> PathBuf {
+    PathBuf::from(format!("embedded:{}", name.trim_end_matches(".gz")))
 }

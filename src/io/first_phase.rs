@@ -8,12 +8,12 @@
 //! covered: an LA's own files cover it long before a national file is reached, and England reads them all.
 
 use super::LoadError;
-use super::data_source::{DataSource, SourceFile, open_no_block};
+use super::data_source::{DataSource, embedded_file, embedded_path, open_no_block};
 use super::load::{assemble_dataset, list_source_paths, parse_disk_files, parse_embedded_file};
 use super::parse_file::{LoadOptions, Parsed, parse_table};
 use super::raw_table::read_csv;
 use super::same_source::FileResult;
-use crate::model::{AreaCode, AreaKind, Dataset, Index, JoinReport, Lookup, LsoaVintage, normalise};
+use crate::model::{AreaCode, AreaKind, Dataset, Index, JoinReport, Lookup, LsoaVintage, names_england, normalise};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io::Read as _;
@@ -55,7 +55,7 @@ impl Candidate {
     fn path(&self) -> PathBuf {
         match self {
             Self::Disk(path) => path.clone(),
-            Self::Embedded(name, _) => PathBuf::from(format!("embedded:{}", name.trim_end_matches(".gz"))),
+            Self::Embedded(name, _) => embedded_path(name),
         }
     }
 
@@ -241,26 +241,27 @@ fn parse_all(
 }
 
 fn parse_embedded(name: &str, gz: &[u8], options: &LoadOptions) -> FileResult {
-    let path = PathBuf::from(format!("embedded:{}", name.trim_end_matches(".gz")));
-    let mut bytes = Vec::new();
-    match flate2::read::GzDecoder::new(gz).read_to_end(&mut bytes) {
-        Ok(_) => parse_embedded_file(SourceFile { path, bytes }, options),
-        Err(source) => FileResult::new(
-            path.clone(),
-            Err(LoadError::Io { path, source }),
-            JoinReport::default(),
-            Instant::now(),
-        ),
+    match embedded_file(name, gz) {
+        Ok(file) => parse_embedded_file(file, options),
+        Err(source) => {
+            let path = embedded_path(name);
+            FileResult::new(
+                path.clone(),
+                Err(LoadError::Io { path, source }),
+                JoinReport::default(),
+                Instant::now(),
+            )
+        }
     }
 }
 
 /// The later edition's LSOAs in the focus LA, with their vintage; `None` when every boundary file is needed
 /// (England, or an LA the tables read do not name).
 fn lsoas_needed(results: &[FileResult], focus: &LoadFocus) -> Option<(LsoaVintage, HashSet<AreaCode>)> {
-    let wanted = normalise(&focus.la);
-    if matches!(wanted.as_str(), "all" | "england" | "all england") {
+    if names_england(&focus.la) {
         return None;
     }
+    let wanted = normalise(&focus.la);
     let mut vintage = None;
     let mut codes = HashSet::new();
     for result in results {

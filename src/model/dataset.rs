@@ -194,6 +194,17 @@ pub fn normalise(text: &str) -> String {
         .join(" ")
 }
 
+/// Whether an LA typed by hand means the whole country: `all`, `England` or `All England`, in any case.
+///
+/// ```
+/// use locality_map::model::names_england;
+/// assert!(names_england(" all  England "));
+/// assert!(!names_england("Leeds"));
+/// ```
+pub fn names_england(text: &str) -> bool {
+    matches!(normalise(text).as_str(), "all" | "england" | "all england")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

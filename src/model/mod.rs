@@ -14,7 +14,7 @@ mod safe_text;
 pub use area_group::{GroupFile, GroupMember, GroupRow};
 pub use area_layer::{Area, AreaKind, AreaLayer, rect_grown, rect_union};
 pub use codes::{AreaCode, Decile, Rank};
-pub use dataset::{Dataset, WardAssignment, WardSource, normalise};
+pub use dataset::{Dataset, WardAssignment, WardSource, names_england, normalise};
 pub use edition::{
     ImdEdition, ImdRow, Index, IndexValue, IndexValues, LsoaVintage, Population, national_lsoas, top1_threshold,
 };

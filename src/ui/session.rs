@@ -436,10 +436,7 @@ impl Session {
     fn finish_load(&mut self, result: Result<Arc<LoadedData>, super::loader::LoadFailure>, settings: &mut Settings) {
         match result {
             Ok(data) => {
-                settings.data_folder = match &data.source {
-                    DataSource::Folder(dir) => Some(dir.clone()),
-                    _ => None,
-                };
+                settings.data_folder = remembered_folder(&data.source);
                 let previous = self.data.replace(data);
                 self.load_error = None;
                 self.profile = None;
@@ -558,6 +555,14 @@ impl Session {
             self.selection.apply(&SelectionEdit::Replace([code].into()));
             self.focus(code, true);
         }
+    }
+}
+
+/// The data folder the settings remember for a loaded source: the folder, or none for the embedded default.
+fn remembered_folder(source: &DataSource) -> Option<std::path::PathBuf> {
+    match source {
+        DataSource::Folder(dir) => Some(dir.clone()),
+        _ => None,
     }
 }
 

@@ -25,10 +25,7 @@ pub fn focus_of(choices: &MapChoices) -> LoadFocus {
 impl Session {
     /// Stages the next load for these choices (what the map asks for first).
     pub fn focus_load_on(&mut self, choices: &MapChoices) {
-        let focus = focus_of(choices);
-        if self.load_focus.as_ref() != Some(&focus) {
-            self.load_focus = Some(focus);
-        }
+        self.load_focus = Some(focus_of(choices));
     }
 
     /// The first part of a staged load shown while the rest loads, if that is what is shown.
@@ -64,10 +61,7 @@ impl Session {
         self.rebuild_scene(settings);
         if self.scene.is_some() {
             self.load_error = None;
-            settings.data_folder = match self.data.as_ref().map(|d| &d.source) {
-                Some(crate::io::DataSource::Folder(dir)) => Some(dir.clone()),
-                _ => None,
-            };
+            settings.data_folder = self.data.as_ref().and_then(|d| super::remembered_folder(&d.source));
             return;
         }
         self.data = previous;
